@@ -1,0 +1,78 @@
+/**
+ * Import rules from ARCHITECTURE.md ("Layout and who may import whom"), enforced by
+ * `npm run deps` (part of `npm run check`) and by test/architecture.test.ts.
+ */
+/** @type {import('dependency-cruiser').IConfiguration} */
+module.exports = {
+  forbidden: [
+    {
+      name: "no-circular",
+      severity: "error",
+      comment: "Circular imports make load order fragile; cut the cycle with an interface in src/core.",
+      from: {},
+      to: { circular: true },
+    },
+    {
+      name: "core-imports-nothing",
+      severity: "error",
+      comment: "src/core is the bottom layer: it imports nothing else in the repo.",
+      from: { path: "^src/core/" },
+      to: { path: "^(src/(?!core/)|adapters/|chains/|tools/|prompts/|test/|bench/)" },
+    },
+    {
+      name: "adapters-import-only-core",
+      severity: "error",
+      comment: "adapters/ import src/core only (never tools/, chains/, other src/ layers).",
+      from: { path: "^adapters/" },
+      to: { path: "^(src/(?!core/)|chains/|tools/|prompts/)" },
+    },
+    {
+      name: "adapters-do-not-import-each-other",
+      severity: "error",
+      comment: "One adapter never reaches into another; share through src/core.",
+      from: { path: "^adapters/([^/]+)/" },
+      to: { path: "^adapters/", pathNot: "^adapters/$1/" },
+    },
+    {
+      name: "tools-import-only-core",
+      severity: "error",
+      comment: "tools/ import src/core only (never adapters/, chains/, other src/ layers).",
+      from: { path: "^tools/" },
+      to: { path: "^(src/(?!core/)|adapters/|chains/|prompts/)" },
+    },
+    {
+      name: "chains-import-core-tools-prompts",
+      severity: "error",
+      comment: "chains/ import src/core, tools/ and prompts/ only.",
+      from: { path: "^chains/" },
+      to: { path: "^(src/(?!core/)|adapters/)" },
+    },
+    {
+      name: "prompts-are-data",
+      severity: "error",
+      comment: "prompts/ are pure data.",
+      from: { path: "^prompts/" },
+      to: { path: "^(src/|adapters/|chains/|tools/)" },
+    },
+    {
+      name: "only-main-composes",
+      severity: "error",
+      comment: "Only src/main.ts imports adapters/, chains/ and tools/; other src/ layers get them injected.",
+      from: { path: "^src/", pathNot: "^src/main\\.ts$" },
+      to: { path: "^(adapters/|chains/|tools/)" },
+    },
+    {
+      name: "no-test-code-in-product",
+      severity: "error",
+      from: { pathNot: "^(test|bench)/|\\.test\\.ts$" },
+      to: { path: "^(test|bench)/|\\.test\\.ts$" },
+    },
+  ],
+  options: {
+    doNotFollow: { path: "node_modules" },
+    exclude: { path: "node_modules" },
+    tsPreCompilationDeps: true,
+    tsConfig: { fileName: "tsconfig.json" },
+    enhancedResolveOptions: { extensions: [".ts", ".js", ".json"] },
+  },
+};

@@ -1,0 +1,38 @@
+import type { Writable } from "node:stream";
+import { type Card, cardToText } from "../../src/core/card.ts";
+import type { ChatAdapter, ChatUser, DeliveryReceipt, MessageRef } from "../../src/core/chat.ts";
+import type { Clock } from "../../src/core/clock.ts";
+import { systemClock } from "../../src/core/clock.ts";
+import type { ThreadRef } from "../../src/core/thread.ts";
+
+/** Prints cards as readable text. Digests posted to a console "channel" land here too. */
+export class ConsoleAdapter implements ChatAdapter {
+  readonly platform = "console" as const;
+  readonly #out: Writable;
+  readonly #clock: Clock;
+  #seq = 0;
+
+  constructor(options: { output: Writable; clock?: Clock }) {
+    this.#out = options.output;
+    this.#clock = options.clock ?? systemClock;
+  }
+
+  async post(thread: ThreadRef, card: Card): Promise<DeliveryReceipt> {
+    const messageId = `m${++this.#seq}`;
+    const where = thread.thread === "" ? `#${thread.channel}` : "";
+    this.#write(where ? `${where}\n${cardToText(card)}` : cardToText(card));
+    return { platform: "console", thread, messageId, postedAt: this.#clock.now() };
+  }
+
+  async update(message: MessageRef, card: Card): Promise<void> {
+    this.#write(`(updated ${message.messageId})\n${cardToText(card)}`);
+  }
+
+  async notify(_thread: ThreadRef, user: ChatUser, text: string): Promise<void> {
+    this.#write(`(only ${user.id} sees this) ${text}`);
+  }
+
+  #write(text: string): void {
+    this.#out.write(`${text}\n\n`);
+  }
+}

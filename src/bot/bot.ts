@@ -1,0 +1,93 @@
+import { randomUUID } from "node:crypto";
+import type { Answerer } from "../core/answerer.ts";
+import type { ApprovalService } from "../core/approval.ts";
+import { type Card, cardToText, textCard } from "../core/card.ts";
+import type { IncomingMessage, MessageHandler, Responder } from "../core/chat.ts";
+import type { Clock } from "../core/clock.ts";
+import { systemClock } from "../core/clock.ts";
+import { toDaybookError } from "../core/errors.ts";
+import type { Logger } from "../core/logger.ts";
+import type { PrincipalResolver } from "../core/principal.ts";
+import { helpText } from "./help-answerer.ts";
+import type { ThreadHistory } from "./thread-history.ts";
+
+export interface BotOptions {
+  answerer: Answerer;
+  history: ThreadHistory;
+  principals: PrincipalResolver;
+  logger: Logger;
+  /** Enables the `approve <id>` / `reject <id> [reason]` text fallback. */
+  approvals?: ApprovalService;
+  clock?: Clock;
+}
+
+const decisionCommand = /^\s*(approve|reject)\s+([A-Za-z0-9_-]{4,64})(?:\s+(.+))?\s*$/i;
+
+/**
+ * Platform-neutral message handling: text commands, thread memory, and the answerer. Every
+ * adapter (console, Slack, Teams) calls `handle`; errors become a short readable reply with
+ * a trace id, never a stack trace.
+ */
+export class Bot {
+  readonly #o: BotOptions;
+  readonly #clock: Clock;
+
+  constructor(options: BotOptions) {
+    this.#o = options;
+    this.#clock = options.clock ?? systemClock;
+  }
+
+  readonly handle: MessageHandler = async (message, responder) => {
+    const traceId = randomUUID().slice(0, 8);
+    const log = this.#o.logger.child({ traceId, platform: message.thread.platform });
+    try {
+      const card = await this.#route(message, responder, traceId);
+      await responder.reply(card);
+    } catch (error) {
+      const err = toDaybookError(error);
+      log.error("turn failed", { code: err.code, error: err });
+      await responder
+        .reply(textCard(`${err.userMessage}`, `trace ${traceId}`))
+        .catch((e: unknown) => log.error("could not post the error reply", { error: e }));
+    }
+  };
+
+  async #route(message: IncomingMessage, responder: Responder, traceId: string): Promise<Card> {
+    const text = message.text.trim();
+    if (text === "" || /^(help|\?)$/i.test(text)) return textCard(helpText);
+
+    const decision = decisionCommand.exec(text);
+    if (decision && this.#o.approvals) {
+      const [, verb, id, reason] = decision as unknown as [string, string, string, string | undefined];
+      const result = await this.#o.approvals.decide(
+        id,
+        message.user,
+        verb.toLowerCase() === "approve" ? "approve" : "reject",
+        reason,
+      );
+      switch (result.kind) {
+        case "decided":
+          return result.card;
+        case "already_decided":
+        case "expired":
+        case "not_allowed":
+        case "not_found":
+          return textCard(result.notice);
+      }
+    }
+
+    const principal = this.#o.principals.resolve(message.user);
+    const history = await this.#o.history.load(message.thread);
+    if (typeof responder.typing === "function") await responder.typing().catch(() => {});
+    const answer = await this.#o.answerer.answer({ message, principal, history, traceId, responder });
+    const now = this.#clock.now();
+    await this.#o.history.append(message.thread, { role: "user", text, at: message.receivedAt, by: principal.id });
+    await this.#o.history.append(message.thread, {
+      role: "assistant",
+      text: cardToText(answer.card).slice(0, 4_000),
+      at: now,
+      ...(answer.data ? { data: answer.data } : {}),
+    });
+    return answer.card;
+  }
+}

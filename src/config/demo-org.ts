@@ -1,0 +1,62 @@
+import type { OrgConfig } from "./org.ts";
+
+/**
+ * The embedded demo organisation's people and policies, used when DAYBOOK_CONFIG is unset.
+ * "alex" holds every role so the whole demo can be tried from the console; the others have
+ * narrower roles for trying least privilege with `npm run chat -- --as maria`.
+ */
+export const standardRoles: OrgConfig["roles"] = {
+  admin: ["jira", "crm", "accounting"],
+  engineering: ["jira"],
+  sales: ["crm"],
+  success: ["crm"],
+  finance: ["accounting"],
+};
+
+export const demoOrg: OrgConfig = {
+  organisation: "Northwind Demo",
+  timezone: "UTC",
+  consoleUser: "alex",
+  users: [
+    {
+      id: "alex",
+      name: "Alex Rivera",
+      roles: ["admin", "engineering", "sales", "success", "finance"],
+      slack: "U0DEMOALEX",
+      teams: "29:demo-alex",
+      crmOwnerId: "owner-alex",
+    },
+    { id: "maria", name: "Maria Garcia", roles: ["engineering"], slack: "U0DEMOMARIA", teams: "29:demo-maria" },
+    { id: "sarah", name: "Sarah Kim", roles: ["engineering"], slack: "U0DEMOSARAH" },
+    { id: "david", name: "David Okafor", roles: ["engineering"], slack: "U0DEMODAVID" },
+    { id: "sam", name: "Sam Patel", roles: ["sales"], slack: "U0DEMOSAM", crmOwnerId: "owner-sam" },
+    { id: "priya", name: "Priya Shah", roles: ["success"], slack: "U0DEMOPRIYA" },
+    { id: "fiona", name: "Fiona Walsh", roles: ["finance"], slack: "U0DEMOFIONA", teams: "29:demo-fiona" },
+  ],
+  roles: standardRoles,
+  approvals: {
+    default: { users: [], roles: ["admin"], allowSelfApproval: true, ttlHours: 72 },
+    jira_create_issue: { users: [], roles: ["engineering", "admin"], allowSelfApproval: true, ttlHours: 72 },
+    jira_add_comment: { users: [], roles: ["engineering", "admin"], allowSelfApproval: true, ttlHours: 72 },
+    crm_log_activity: { users: [], roles: ["sales", "success", "admin"], allowSelfApproval: true, ttlHours: 72 },
+    crm_update_deal_stage: { users: [], roles: ["sales", "admin"], allowSelfApproval: true, ttlHours: 72 },
+    // Separation of duties: whoever asks for a payment approval may not approve it.
+    accounting_approve_invoice: { users: [], roles: ["finance"], allowSelfApproval: false, ttlHours: 72 },
+    accounting_reject_invoice: { users: [], roles: ["finance"], allowSelfApproval: false, ttlHours: 72 },
+  },
+  channels: {
+    engineering: { console: "engineering" },
+    sales: { console: "sales" },
+    success: { console: "success" },
+    finance: { console: "finance" },
+    leadership: { console: "leadership" },
+  },
+  digests: {
+    standup: { enabled: true, cron: "0 9 * * 1-5", channels: ["engineering"] },
+    sales: { enabled: true, cron: "30 8 * * 1-5", channels: ["sales"] },
+    churn: { enabled: true, cron: "0 10 * * *", channels: ["success"] },
+    close: { enabled: true, cron: "0 18 1-3,25-31 * *", channels: ["finance"] },
+    weekly: { enabled: true, cron: "0 16 * * 5", channels: ["leadership"] },
+  },
+  agent: { maxToolCalls: 6, maxTurnMs: 60_000, historyTurns: 20 },
+};

@@ -1,0 +1,93 @@
+import { z } from "zod";
+
+const bool = z
+  .enum(["true", "false", "1", "0", "yes", "no", ""])
+  .optional()
+  .transform((v) => v === "true" || v === "1" || v === "yes");
+
+const optionalString = z
+  .string()
+  .optional()
+  .transform((v) => (v === undefined || v.trim() === "" ? undefined : v.trim()));
+
+const optionalUrl = optionalString.pipe(
+  z.url({ message: "must be an absolute URL such as https://example.com" }).optional(),
+);
+
+/**
+ * Every environment variable daybook reads. README.md and .env.example document each; a bad
+ * value fails start-up naming the variable (see load.ts).
+ */
+export const envSchema = z.object({
+  NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  LOG_LEVEL: z.enum(["debug", "info", "warn", "error", "silent"]).default("info"),
+  REDIS_URL: optionalString.pipe(
+    z
+      .string()
+      .regex(/^rediss?:\/\//, { message: "must start with redis:// or rediss://" })
+      .optional(),
+  ),
+  DAYBOOK_CONFIG: optionalString,
+  /** Largest accepted request body; Slack and Bot Framework payloads stay well under it. */
+  BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).default(1_048_576),
+
+  SLACK_SIGNING_SECRET: optionalString,
+  SLACK_BOT_TOKEN: optionalString.pipe(
+    z
+      .string()
+      .regex(/^xoxb-/, { message: "must be a bot token starting with xoxb-" })
+      .optional(),
+  ),
+  SLACK_APP_TOKEN: optionalString.pipe(
+    z
+      .string()
+      .regex(/^xapp-/, { message: "must be an app-level token starting with xapp-" })
+      .optional(),
+  ),
+  SLACK_SOCKET_MODE: bool,
+  SLACK_API_URL: optionalUrl,
+  /** Local development only: accept unsigned Slack requests. Refused when NODE_ENV=production. */
+  SLACK_DEV_SKIP_VERIFY: bool,
+
+  MICROSOFT_APP_ID: optionalString,
+  MICROSOFT_APP_PASSWORD: optionalString,
+  MICROSOFT_APP_TYPE: z.enum(["MultiTenant", "SingleTenant", "UserAssignedMSI"]).default("MultiTenant"),
+  MICROSOFT_APP_TENANT_ID: optionalString,
+
+  OPENAI_API_KEY: optionalString,
+  OPENAI_BASE_URL: optionalUrl,
+  OPENAI_MODEL: z.string().default("gpt-4.1-mini"),
+
+  JIRA_BASE_URL: optionalUrl,
+  JIRA_EMAIL: optionalString,
+  JIRA_API_TOKEN: optionalString,
+  JIRA_PROJECT_KEY: optionalString,
+  JIRA_BOARD_ID: z.preprocess((v) => (v === "" ? undefined : v), z.coerce.number().int().positive().optional()),
+  /** Story points live in a custom field whose id differs per site. */
+  JIRA_STORY_POINTS_FIELD: z.string().default("customfield_10016"),
+
+  HUBSPOT_ACCESS_TOKEN: optionalString,
+  HUBSPOT_BASE_URL: optionalUrl,
+
+  XERO_CLIENT_ID: optionalString,
+  XERO_CLIENT_SECRET: optionalString,
+  XERO_TENANT_ID: optionalString,
+  XERO_BASE_URL: optionalUrl,
+  /** A pre-issued access token (tests, or tokens refreshed outside daybook). */
+  XERO_ACCESS_TOKEN: optionalString,
+});
+
+export type Env = z.infer<typeof envSchema>;
+
+/** What each variable is for, used in start-up errors ("how to fix"). */
+export const envHints: Partial<Record<keyof Env, string>> = {
+  PORT: "set PORT to a TCP port number such as 3000",
+  REDIS_URL: "set REDIS_URL like redis://127.0.0.1:6379, or unset it to use the in-memory store",
+  SLACK_BOT_TOKEN: "copy the Bot User OAuth Token (xoxb-...) from your Slack app's OAuth & Permissions page",
+  SLACK_APP_TOKEN: "create an app-level token with connections:write (xapp-...) under Basic Information",
+  JIRA_BOARD_ID: "set JIRA_BOARD_ID to the number in your board URL (.../boards/42)",
+  OPENAI_BASE_URL: "set OPENAI_BASE_URL to the server's /v1 URL, e.g. http://localhost:8080/v1",
+  LOG_LEVEL: "use one of debug, info, warn, error, silent",
+  MICROSOFT_APP_TYPE: "use MultiTenant, SingleTenant or UserAssignedMSI",
+};

@@ -1,0 +1,73 @@
+import type { Card } from "./card.ts";
+import type { ChatUser, MessageRef } from "./chat.ts";
+import type { Principal } from "./principal.ts";
+import type { ThreadRef } from "./thread.ts";
+
+export type ApprovalStatus = "pending" | "approved" | "rejected" | "expired";
+
+/** Who may decide an action; from config `approvals.<action>`. Empty lists allow nobody. */
+export interface ApprovalPolicy {
+  users: string[];
+  roles: string[];
+  allowSelfApproval: boolean;
+  ttlMs: number;
+}
+
+export interface ApprovalOutcome {
+  ok: boolean;
+  /** Readable result ("Created ENG-131", "Logged call on BrightTech Inc"). */
+  summary: string;
+  /** Ids/links of what was written. */
+  ref?: { id: string; url?: string };
+}
+
+/** A write waiting for a person (ARCHITECTURE.md, decision 1). Stored as JSON. */
+export interface Approval {
+  id: string;
+  /** Write action name, e.g. "crm_log_activity". */
+  tool: string;
+  args: Record<string, unknown>;
+  /** sha256 of the canonical JSON of args; shown in the audit log. */
+  argsHash: string;
+  requester: { principalId: string; name: string; chatUser: ChatUser };
+  thread: ThreadRef;
+  policy: ApprovalPolicy;
+  createdAt: number;
+  expiresAt: number;
+  status: ApprovalStatus;
+  /** The posted approval card, to update it after a decision. */
+  message?: MessageRef;
+  decidedBy?: { principalId: string; name: string };
+  decidedAt?: number;
+  reason?: string;
+  outcome?: ApprovalOutcome;
+}
+
+export interface ApprovalRequest {
+  tool: string;
+  args: Record<string, unknown>;
+  requester: Principal;
+  thread: ThreadRef;
+  /** One-line description of what will happen, shown on the card. */
+  title?: string;
+}
+
+export type DecisionKind = "approve" | "reject";
+
+export type DecisionResult =
+  | { kind: "decided"; approval: Approval; card: Card }
+  | { kind: "not_allowed"; approval: Approval; notice: string }
+  | { kind: "already_decided"; approval: Approval; notice: string; card: Card }
+  | { kind: "expired"; approval: Approval; notice: string; card: Card }
+  | { kind: "not_found"; notice: string };
+
+/**
+ * The approvals service as other layers see it. chains/ (agent, digests) create approvals;
+ * adapters route clicks to `decide`. Implemented in src/approvals.
+ */
+export interface ApprovalService {
+  /** Validates args against the action's schema, stores the record and posts the card. */
+  requestApproval(request: ApprovalRequest, post: (card: Card) => Promise<MessageRef>): Promise<Approval>;
+  decide(approvalId: string, user: ChatUser, decision: DecisionKind, reason?: string): Promise<DecisionResult>;
+  get(approvalId: string): Promise<Approval | undefined>;
+}

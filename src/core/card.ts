@@ -1,0 +1,122 @@
+/**
+ * The platform-neutral message model. Adapters render it to Block Kit, Adaptive Cards 1.5
+ * or plain text and own each platform's limits (ARCHITECTURE.md, decision 3).
+ *
+ * Text uses a small Markdown subset every renderer understands: **bold**, _italic_,
+ * `code`, [label](https://link), and lines starting with "- " for bullets.
+ */
+export type ButtonStyle = "primary" | "danger" | "default";
+
+export interface ButtonConfirm {
+  title: string;
+  text: string;
+  confirm: string;
+  deny: string;
+}
+
+export interface CardButton {
+  /** Stable id the adapter routes on (e.g. APPROVE_ACTION_ID). */
+  actionId: string;
+  label: string;
+  /** Opaque payload returned with the click, e.g. the approval id. Keep under 2,000 chars. */
+  value: string;
+  style?: ButtonStyle;
+  confirm?: ButtonConfirm;
+}
+
+export interface CardField {
+  label: string;
+  value: string;
+}
+
+export interface CardListItem {
+  title: string;
+  text?: string;
+  /** Short trailing detail such as an owner, an age or an amount. */
+  meta?: string;
+  url?: string;
+  /** Optional per-row buttons (e.g. approve one close exception). */
+  buttons?: CardButton[];
+}
+
+export type CardBlock =
+  | { type: "text"; text: string }
+  | { type: "fields"; fields: CardField[] }
+  | { type: "list"; title?: string; items: CardListItem[] }
+  | { type: "actions"; buttons: CardButton[] }
+  | { type: "context"; text: string }
+  | { type: "divider" };
+
+export interface Card {
+  header?: string;
+  blocks: CardBlock[];
+  /** Plain text used for notifications and where blocks cannot render. Derived if absent. */
+  fallbackText?: string;
+}
+
+export function textCard(text: string, context?: string): Card {
+  const blocks: CardBlock[] = [{ type: "text", text }];
+  if (context) blocks.push({ type: "context", text: context });
+  return { blocks };
+}
+
+/** Strips the Markdown subset to plain text. */
+export function plainText(markdown: string): string {
+  return markdown
+    .replace(/\[([^\]]+)\]\(([^)]+)\)/g, "$1 ($2)")
+    .replace(/\*\*([^*]+)\*\*/g, "$1")
+    .replace(/(^|[\s(])_([^_]+)_(?=$|[\s).,;:!?])/g, "$1$2")
+    .replace(/`([^`]+)`/g, "$1");
+}
+
+/** A readable plain-text rendering of a whole card: console output and notification fallback. */
+export function cardToText(card: Card): string {
+  const lines: string[] = [];
+  if (card.header) lines.push(card.header);
+  for (const block of card.blocks) {
+    switch (block.type) {
+      case "text":
+        lines.push(plainText(block.text));
+        break;
+      case "fields":
+        for (const f of block.fields) lines.push(`${f.label}: ${plainText(f.value)}`);
+        break;
+      case "list":
+        if (block.title) lines.push(plainText(block.title));
+        for (const item of block.items) {
+          const parts = [plainText(item.title)];
+          if (item.text) parts.push(plainText(item.text));
+          if (item.meta) parts.push(`(${plainText(item.meta)})`);
+          lines.push(`- ${parts.join(" - ")}`);
+          for (const b of item.buttons ?? []) lines.push(`    [${b.label}] ${b.value}`);
+        }
+        break;
+      case "actions":
+        lines.push(block.buttons.map((b) => `[${b.label}]`).join(" "));
+        break;
+      case "context":
+        lines.push(plainText(block.text));
+        break;
+      case "divider":
+        lines.push("---");
+        break;
+    }
+  }
+  return lines.join("\n");
+}
+
+export function fallbackText(card: Card): string {
+  if (card.fallbackText) return card.fallbackText;
+  const first = card.header ?? card.blocks.find((b) => b.type === "text")?.text ?? "daybook";
+  return plainText(first).slice(0, 300);
+}
+
+/** All buttons on a card, in order (block-level and per-row). */
+export function cardButtons(card: Card): CardButton[] {
+  const out: CardButton[] = [];
+  for (const block of card.blocks) {
+    if (block.type === "actions") out.push(...block.buttons);
+    if (block.type === "list") for (const item of block.items) out.push(...(item.buttons ?? []));
+  }
+  return out;
+}

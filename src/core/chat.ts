@@ -1,0 +1,54 @@
+import type { Card } from "./card.ts";
+import type { Platform, ThreadRef } from "./thread.ts";
+
+/** A person as the chat platform identifies them. */
+export interface ChatUser {
+  platform: Platform;
+  /** Slack user id (U...), Teams AAD object id or 29:... id, console user name. */
+  id: string;
+  name?: string;
+}
+
+/** A message addressed to daybook, already stripped of the bot mention. */
+export interface IncomingMessage {
+  thread: ThreadRef;
+  user: ChatUser;
+  text: string;
+  /** Platform message id (Slack ts, Teams activity id) when known. */
+  messageId?: string;
+  receivedAt: number;
+}
+
+/** A message daybook posted: enough to update it later. */
+export interface MessageRef {
+  thread: ThreadRef;
+  messageId: string;
+}
+
+/** Proof that a post reached the platform (digests count only receipted posts). */
+export interface DeliveryReceipt extends MessageRef {
+  platform: Platform;
+  postedAt: number;
+}
+
+/**
+ * What the bot core needs from a platform. `thread.thread === ""` posts at the channel's top
+ * level (digests); otherwise into the thread.
+ */
+export interface ChatAdapter {
+  readonly platform: Platform;
+  post(thread: ThreadRef, card: Card): Promise<DeliveryReceipt>;
+  update(message: MessageRef, card: Card): Promise<void>;
+  /** A notice only `user` sees (Slack ephemeral); adapters without one post in the thread. */
+  notify(thread: ThreadRef, user: ChatUser, text: string): Promise<void>;
+}
+
+/** How the bot answers within one conversation turn, bound to the incoming thread. */
+export interface Responder {
+  reply(card: Card): Promise<MessageRef>;
+  /** "thinking..." / typing indicator; best effort. */
+  typing?(): Promise<void>;
+}
+
+/** How adapters hand a received message to the bot core. */
+export type MessageHandler = (message: IncomingMessage, responder: Responder) => Promise<void>;

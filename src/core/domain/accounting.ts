@@ -1,0 +1,81 @@
+import type { Month, WriteOptions } from "./common.ts";
+
+export type InvoiceStatus = "DRAFT" | "SUBMITTED" | "AUTHORISED" | "PAID" | "VOIDED" | "DELETED";
+
+export interface InvoiceLine {
+  description: string;
+  /** Chart-of-accounts name, e.g. "Marketing". */
+  account: string;
+  amount: number;
+}
+
+/** A vendor bill (Xero ACCPAY) or a sales invoice (ACCREC). */
+export interface Invoice {
+  id: string;
+  number: string;
+  type: "ACCPAY" | "ACCREC";
+  contact: { id: string; name: string };
+  date: string;
+  dueDate?: string;
+  total: number;
+  currency: string;
+  status: InvoiceStatus;
+  reference?: string;
+  /** Purchase order number the bill claims, if any. */
+  purchaseOrderNumber?: string;
+  lines: InvoiceLine[];
+  url?: string;
+}
+
+export interface PurchaseOrder {
+  id: string;
+  number: string;
+  contact: { id: string; name: string };
+  date: string;
+  total: number;
+  status: "DRAFT" | "SUBMITTED" | "AUTHORISED" | "BILLED" | "DELETED";
+}
+
+/** A bank statement line as the accounting system sees it. Negative amount = money out. */
+export interface BankTransaction {
+  id: string;
+  date: string;
+  amount: number;
+  kind: "SPEND" | "RECEIVE" | "TRANSFER";
+  contact?: string;
+  reference?: string;
+  description: string;
+  /** Reconciled to an entry in the books. */
+  reconciled: boolean;
+  /** Book entry it is matched to (invoice id/number), if reconciled. */
+  matchedTo?: string;
+  bankAccount: string;
+}
+
+export interface ProfitAndLoss {
+  month: Month;
+  currency: string;
+  income: { account: string; amount: number }[];
+  expenses: { account: string; amount: number }[];
+  totalIncome: number;
+  totalExpenses: number;
+  netProfit: number;
+}
+
+export interface InvoiceQuery {
+  month?: Month;
+  type?: "ACCPAY" | "ACCREC";
+  status?: InvoiceStatus;
+  contact?: string;
+  number?: string;
+}
+
+export interface AccountingPort {
+  listInvoices(query: InvoiceQuery): Promise<Invoice[]>;
+  getInvoice(idOrNumber: string): Promise<Invoice>;
+  listPurchaseOrders(month: Month): Promise<PurchaseOrder[]>;
+  listBankTransactions(month: Month): Promise<BankTransaction[]>;
+  getProfitAndLoss(month: Month): Promise<ProfitAndLoss>;
+  approveInvoice(id: string, options: WriteOptions): Promise<{ id: string; status: InvoiceStatus }>;
+  rejectInvoice(id: string, reason: string, options: WriteOptions): Promise<{ id: string; status: InvoiceStatus }>;
+}

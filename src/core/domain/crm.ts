@@ -1,0 +1,90 @@
+import type { WriteOptions } from "./common.ts";
+
+export type ActivityType = "email" | "call" | "meeting" | "note" | "demo";
+
+export interface CrmActivity {
+  id: string;
+  type: ActivityType;
+  /** inbound = the customer wrote/called us. */
+  direction?: "inbound" | "outbound";
+  at: string;
+  /** Short subject/summary, not a full email body. */
+  summary: string;
+  author?: string;
+}
+
+export interface Deal {
+  id: string;
+  name: string;
+  company: { id: string; name: string };
+  stage: string;
+  /** Deal amount in the account currency. */
+  amount: number;
+  /** 0..1 */
+  probability: number;
+  closeDate?: string;
+  ownerId: string;
+  ownerName?: string;
+  lastActivityAt?: string;
+  /** Most recent inbound customer message, ISO. */
+  lastInboundAt?: string;
+  /** Next scheduled meeting, ISO. */
+  nextMeetingAt?: string;
+  /** Last demo held, ISO. */
+  lastDemoAt?: string;
+  url: string;
+}
+
+export interface DealDetail extends Deal {
+  activities: CrmActivity[];
+}
+
+export interface SupportTicket {
+  id: string;
+  subject: string;
+  status: "open" | "closed";
+  createdAt: string;
+}
+
+/** A customer company with the health signals churn scoring uses. */
+export interface Customer {
+  id: string;
+  name: string;
+  /** Annual recurring revenue. */
+  arr: number;
+  plan?: string;
+  ownerName?: string;
+  /** Relative change of product usage over `usageWindowDays`, e.g. -0.65. */
+  usageChange: number;
+  usageWindowDays: number;
+  adminLastLoginAt?: string;
+  tickets: SupportTicket[];
+  lastFailedPaymentAt?: string;
+  unusedPaidFeatures: string[];
+  url: string;
+}
+
+export interface CustomerDetail extends Customer {
+  activities: CrmActivity[];
+  contacts: { id: string; name: string; email?: string; title?: string }[];
+}
+
+export interface NewCrmActivity {
+  /** Company or deal the note/call is logged on. */
+  target: { kind: "company" | "deal"; id: string };
+  type: "call" | "note";
+  body: string;
+}
+
+export interface CrmPort {
+  /** Open deals, optionally for one owner (account executive). */
+  listOpenDeals(filter?: { ownerId?: string }): Promise<Deal[]>;
+  getDeal(id: string): Promise<DealDetail>;
+  /** Deals and customers whose name contains `name` (case-insensitive). */
+  findDeals(name: string): Promise<Deal[]>;
+  listCustomers(): Promise<Customer[]>;
+  findCustomers(name: string): Promise<Customer[]>;
+  getCustomer(id: string): Promise<CustomerDetail>;
+  logActivity(input: NewCrmActivity, options: WriteOptions): Promise<{ id: string }>;
+  updateDealStage(dealId: string, stage: string, options: WriteOptions): Promise<{ id: string }>;
+}

@@ -1,0 +1,82 @@
+import type { Page, WriteOptions } from "./common.ts";
+
+export type StatusCategory = "todo" | "in_progress" | "done";
+
+export interface Sprint {
+  id: number;
+  name: string;
+  state: "active" | "closed" | "future";
+  startDate?: string;
+  endDate?: string;
+  goal?: string;
+}
+
+export interface JiraIssue {
+  key: string;
+  summary: string;
+  type: string;
+  status: string;
+  statusCategory: StatusCategory;
+  assignee?: string;
+  storyPoints?: number;
+  priority?: string;
+  labels: string[];
+  /** Jira's "Flagged" (impediment) field. */
+  flagged: boolean;
+  /** Keys or free text of what blocks it ("is blocked by" links, "waiting on Backend team"). */
+  blockedBy: string[];
+  created: string;
+  updated: string;
+  /** When the issue entered its current status (from the changelog), ISO. */
+  statusChangedAt?: string;
+  /** When it reached a done status, ISO. */
+  resolvedAt?: string;
+  dueDate?: string;
+  url: string;
+}
+
+export interface JiraComment {
+  id: string;
+  author: string;
+  created: string;
+  body: string;
+}
+
+export interface JiraIssueDetail extends JiraIssue {
+  description?: string;
+  comments: JiraComment[];
+}
+
+/** A structured search; implementations build JQL from it, never from raw model text. */
+export interface IssueQuery {
+  text?: string;
+  statusCategory?: StatusCategory;
+  status?: string;
+  assignee?: string;
+  type?: string;
+  labels?: string[];
+  flagged?: boolean;
+  sprintId?: number;
+  updatedWithinDays?: number;
+  limit?: number;
+  cursor?: string;
+}
+
+export interface NewJiraIssue {
+  summary: string;
+  type: "Story" | "Bug" | "Task";
+  description?: string;
+  assignee?: string;
+  labels?: string[];
+  priority?: "Highest" | "High" | "Medium" | "Low" | "Lowest";
+}
+
+export interface JiraPort {
+  /** The board's active sprint, if any. */
+  getActiveSprint(): Promise<Sprint | undefined>;
+  getSprintIssues(sprintId: number): Promise<JiraIssue[]>;
+  searchIssues(query: IssueQuery): Promise<Page<JiraIssue>>;
+  getIssue(key: string): Promise<JiraIssueDetail>;
+  createIssue(input: NewJiraIssue, options: WriteOptions): Promise<{ key: string; url: string }>;
+  addComment(key: string, body: string, options: WriteOptions): Promise<{ id: string }>;
+}

@@ -1,0 +1,70 @@
+import { Hono } from "hono";
+import { bodyLimit } from "hono/body-limit";
+import { HTTPException } from "hono/http-exception";
+import type { ContentfulStatusCode } from "hono/utils/http-status";
+import { isDaybookError } from "./core/errors.ts";
+import type { HttpRoute } from "./core/http.ts";
+import type { Logger } from "./core/logger.ts";
+import type { Store } from "./core/store.ts";
+import type { InFlight } from "./in-flight.ts";
+
+export interface ServerOptions {
+  store: Store;
+  logger: Logger;
+  inFlight: InFlight;
+  /** Platform routes from adapters (POST /slack/events, POST /api/messages). */
+  routes?: HttpRoute[];
+  bodyLimitBytes?: number;
+}
+
+/** The Hono app: routes only. Composition happens in main.ts. */
+export function createServer(options: ServerOptions): Hono {
+  const app = new Hono();
+  const limit = options.bodyLimitBytes ?? 1_048_576;
+
+  app.use(
+    "*",
+    bodyLimit({
+      maxSize: limit,
+      onError: () => {
+        throw new HTTPException(413, { message: `request body exceeds ${limit} bytes` });
+      },
+    }),
+  );
+
+  app.get("/healthz", (c) => c.json({ status: "ok" }));
+
+  app.get("/readyz", async (c) => {
+    try {
+      await options.store.ping();
+      return c.json({ status: "ready" });
+    } catch {
+      return c.json({ status: "unavailable", error: { code: "store_unavailable", message: "store unreachable" } }, 503);
+    }
+  });
+
+  for (const route of options.routes ?? []) {
+    const handler = (c: { req: { raw: Request } }) =>
+      route.handle(c.req.raw, { waitUntil: (work) => options.inFlight.track(work) });
+    if (route.method === "GET") app.get(route.path, handler);
+    else app.post(route.path, handler);
+  }
+
+  app.notFound((c) => c.json({ error: { code: "not_found", message: "no such route" } }, 404));
+
+  // One error shape for every route: {"error":{"code","message"}}; never a stack trace.
+  app.onError((error, c) => {
+    if (error instanceof HTTPException) {
+      const code = error.status === 413 ? "payload_too_large" : error.status === 401 ? "unauthorized" : "bad_request";
+      return c.json({ error: { code, message: error.message } }, error.status);
+    }
+    if (isDaybookError(error)) {
+      if (error.status >= 500) options.logger.error("request failed", { code: error.code, error });
+      return c.json({ error: { code: error.code, message: error.userMessage } }, error.status as ContentfulStatusCode);
+    }
+    options.logger.error("unhandled request error", { error });
+    return c.json({ error: { code: "internal", message: "internal error" } }, 500);
+  });
+
+  return app;
+}

@@ -1,0 +1,191 @@
+import { createClient, type RedisClientType } from "redis";
+import { DaybookError } from "../core/errors.ts";
+import type { AppendOptions, SetOptions, Store } from "../core/store.ts";
+
+// Compare-and-set must read and write in one step; a Lua script runs atomically in Redis
+// (https://redis.io/docs/latest/develop/interact/programmability/eval-intro/).
+// KEYS[1]=key, ARGV[1]=expected ("" with ARGV[2]="absent" for a missing key), ARGV[3]=next, ARGV[4]=ttl ms or "".
+const compareAndSetScript = `
+local current = redis.call('GET', KEYS[1])
+if ARGV[2] == 'absent' then
+  if current then return 0 end
+else
+  if current ~= ARGV[1] then return 0 end
+end
+if ARGV[4] ~= '' then
+  redis.call('SET', KEYS[1], ARGV[3], 'PX', ARGV[4])
+else
+  redis.call('SET', KEYS[1], ARGV[3], 'KEEPTTL')
+end
+return 1
+`;
+
+const appendScript = `
+local n = redis.call('RPUSH', KEYS[1], ARGV[1])
+if ARGV[2] ~= '' then
+  redis.call('LTRIM', KEYS[1], -tonumber(ARGV[2]), -1)
+  n = redis.call('LLEN', KEYS[1])
+end
+if ARGV[3] ~= '' then redis.call('PEXPIRE', KEYS[1], ARGV[3]) end
+return n
+`;
+
+const incrementScript = `
+local n = redis.call('INCR', KEYS[1])
+if n == 1 and ARGV[1] ~= '' then redis.call('PEXPIRE', KEYS[1], ARGV[1]) end
+return n
+`;
+
+export interface RedisStoreOptions {
+  url: string;
+  /** Prefix for every key, so several deployments (or test suites) can share one Redis. */
+  prefix?: string;
+  connectTimeoutMs?: number;
+}
+
+/** Store on a real Redis server: atomic operations are single commands or Lua scripts. */
+export class RedisStore implements Store {
+  readonly #client: RedisClientType;
+  readonly #prefix: string;
+
+  private constructor(client: RedisClientType, prefix: string) {
+    this.#client = client;
+    this.#prefix = prefix;
+  }
+
+  static async connect(options: RedisStoreOptions): Promise<RedisStore> {
+    const client: RedisClientType = createClient({
+      url: options.url,
+      socket: {
+        connectTimeout: options.connectTimeoutMs ?? 5_000,
+        // Bounded exponential backoff; a down Redis shows up in /readyz, not as a crash loop.
+        reconnectStrategy: (retries) => Math.min(50 * 2 ** retries, 2_000),
+      },
+    });
+    // node-redis emits "error" on connection loss; without a listener Node would crash the process.
+    client.on("error", () => {});
+    try {
+      await client.connect();
+    } catch (error) {
+      await client.destroy();
+      throw new DaybookError(
+        "store_unavailable",
+        `cannot connect to Redis at REDIS_URL (${(error as Error).message}). Fix: start Redis or correct REDIS_URL.`,
+        { cause: error },
+      );
+    }
+    return new RedisStore(client, options.prefix ?? "daybook:");
+  }
+
+  #k(key: string): string {
+    return this.#prefix + key;
+  }
+
+  async #run<T>(op: () => Promise<T>): Promise<T> {
+    try {
+      return await op();
+    } catch (error) {
+      throw new DaybookError("store_unavailable", `redis command failed: ${(error as Error).message}`, {
+        cause: error,
+      });
+    }
+  }
+
+  async get(key: string): Promise<string | undefined> {
+    const v = await this.#run(() => this.#client.get(this.#k(key)));
+    return v ?? undefined;
+  }
+
+  async set(key: string, value: string, options?: SetOptions): Promise<void> {
+    await this.#run(() =>
+      this.#client.set(
+        this.#k(key),
+        value,
+        options?.ttlMs !== undefined ? { expiration: { type: "PX", value: options.ttlMs } } : undefined,
+      ),
+    );
+  }
+
+  async setIfAbsent(key: string, value: string, options?: SetOptions): Promise<boolean> {
+    const reply = await this.#run(() =>
+      this.#client.set(this.#k(key), value, {
+        condition: "NX",
+        ...(options?.ttlMs !== undefined ? { expiration: { type: "PX" as const, value: options.ttlMs } } : {}),
+      }),
+    );
+    return reply === "OK";
+  }
+
+  async compareAndSet(key: string, expected: string | undefined, next: string, options?: SetOptions): Promise<boolean> {
+    const reply = await this.#run(() =>
+      this.#client.eval(compareAndSetScript, {
+        keys: [this.#k(key)],
+        arguments: [
+          expected ?? "",
+          expected === undefined ? "absent" : "present",
+          next,
+          options?.ttlMs === undefined ? "" : String(options.ttlMs),
+        ],
+      }),
+    );
+    return reply === 1;
+  }
+
+  async delete(key: string): Promise<void> {
+    await this.#run(() => this.#client.del(this.#k(key)));
+  }
+
+  async append(key: string, value: string, options?: AppendOptions): Promise<number> {
+    const reply = await this.#run(() =>
+      this.#client.eval(appendScript, {
+        keys: [this.#k(key)],
+        arguments: [
+          value,
+          options?.maxLength === undefined ? "" : String(options.maxLength),
+          options?.ttlMs === undefined ? "" : String(options.ttlMs),
+        ],
+      }),
+    );
+    return Number(reply);
+  }
+
+  async range(key: string, start: number, stop: number): Promise<string[]> {
+    return this.#run(() => this.#client.lRange(this.#k(key), start, stop));
+  }
+
+  async increment(key: string, options?: SetOptions): Promise<number> {
+    const reply = await this.#run(() =>
+      this.#client.eval(incrementScript, {
+        keys: [this.#k(key)],
+        arguments: [options?.ttlMs === undefined ? "" : String(options.ttlMs)],
+      }),
+    );
+    return Number(reply);
+  }
+
+  async mapSet(key: string, field: string, value: string): Promise<void> {
+    await this.#run(() => this.#client.hSet(this.#k(key), field, value));
+  }
+
+  async mapGet(key: string, field: string): Promise<string | undefined> {
+    const v = await this.#run(() => this.#client.hGet(this.#k(key), field));
+    return v ?? undefined;
+  }
+
+  async mapGetAll(key: string): Promise<Record<string, string>> {
+    return this.#run(() => this.#client.hGetAll(this.#k(key)));
+  }
+
+  async mapDelete(key: string, field: string): Promise<void> {
+    await this.#run(() => this.#client.hDel(this.#k(key), field));
+  }
+
+  async ping(): Promise<void> {
+    if (!this.#client.isReady) throw new DaybookError("store_unavailable", "redis is not connected");
+    await this.#run(() => this.#client.ping());
+  }
+
+  async close(): Promise<void> {
+    if (this.#client.isOpen) await this.#client.close();
+  }
+}

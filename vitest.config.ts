@@ -1,0 +1,18 @@
+import { defineConfig } from "vitest/config";
+
+export default defineConfig({
+  test: {
+    include: [
+      "test/**/*.test.ts",
+      "src/**/*.test.ts",
+      "adapters/**/*.test.ts",
+      "chains/**/*.test.ts",
+      "tools/**/*.test.ts",
+    ],
+    testTimeout: 30_000,
+    hookTimeout: 60_000,
+    // Integration suites start local servers on ephemeral ports; files run in parallel
+    // but share one Redis, so every suite namespaces its keys.
+    pool: "forks",
+  },
+});

@@ -52,3 +52,22 @@ export interface Responder {
 
 /** How adapters hand a received message to the bot core. */
 export type MessageHandler = (message: IncomingMessage, responder: Responder) => Promise<void>;
+
+/** A button press, already verified and parsed by the adapter. */
+export interface ButtonClick {
+  actionId: string;
+  value: string;
+  user: ChatUser;
+  thread: ThreadRef;
+  /** The message that carried the button, to update it. */
+  message?: MessageRef;
+}
+
+/**
+ * What the adapter should do after a click: replace the clicked card, show a notice only the
+ * clicker sees, or nothing (the handler already posted what it needed in the thread).
+ */
+export type ClickResult = { kind: "update"; card: Card } | { kind: "notice"; text: string } | { kind: "none" };
+
+/** How adapters hand a click to the bot core (src/bot/clicks.ts routes approvals and digest buttons). */
+export type ClickHandler = (click: ButtonClick, responder: Responder) => Promise<ClickResult>;

@@ -1,0 +1,152 @@
+import { describe, expect, it } from "vitest";
+import type { BankTransaction, Invoice, ProfitAndLoss, PurchaseOrder } from "../../src/core/domain/accounting.ts";
+import { runCloseChecks } from "./close-checks.ts";
+
+function bill(id: string, number: string, vendor: string, total: number, date: string, po?: string): Invoice {
+  return {
+    id,
+    number,
+    type: "ACCPAY",
+    contact: { id: `v-${vendor}`, name: vendor },
+    date,
+    dueDate: date,
+    total,
+    currency: "USD",
+    status: "AUTHORISED",
+    ...(po ? { purchaseOrderNumber: po } : {}),
+    lines: [{ description: "services", account: "Operations", amount: total }],
+  };
+}
+
+function po(number: string, vendor: string, total: number): PurchaseOrder {
+  return {
+    id: `po-${number}`,
+    number,
+    contact: { id: `v-${vendor}`, name: vendor },
+    date: "2026-10-01",
+    total,
+    status: "AUTHORISED",
+  };
+}
+
+function tx(
+  id: string,
+  date: string,
+  amount: number,
+  description: string,
+  over: Partial<BankTransaction> = {},
+): BankTransaction {
+  return {
+    id,
+    date,
+    amount,
+    kind: amount < 0 ? "SPEND" : "RECEIVE",
+    description,
+    reconciled: false,
+    bankAccount: "Operating",
+    ...over,
+  };
+}
+
+function pnl(month: string, expenses: Record<string, number>, income = 100_000): ProfitAndLoss {
+  const list = Object.entries(expenses).map(([account, amount]) => ({ account, amount }));
+  const totalExpenses = list.reduce((s, e) => s + e.amount, 0);
+  return {
+    month,
+    currency: "USD",
+    income: [{ account: "Sales", amount: income }],
+    expenses: list,
+    totalIncome: income,
+    totalExpenses,
+    netProfit: income - totalExpenses,
+  };
+}
+
+const invoices: Invoice[] = [
+  bill("b1", "INV-1001", "Acme Supplies", 1_200, "2026-10-03", "PO-1"),
+  bill("b2", "INV-4729", "Cloudly", 3_400, "2026-10-05"),
+  bill("b3", "INV-4800", "PrintCo", 980, "2026-10-10", "PO-2"),
+  bill("b4", "INV-4801", "PrintCo", 980, "2026-10-14", "PO-2"),
+  bill("b5", "INV-1001", "Acme Supplies", 55, "2026-10-20", "PO-1"),
+  bill("b6", "INV-2000", "PrintCo", 980, "2026-10-29", "PO-2"),
+  { ...bill("b7", "INV-9", "Gone", 10, "2026-10-01"), status: "VOIDED" },
+  { ...bill("s1", "S-1", "BrightTech", 5_000, "2026-10-02"), type: "ACCREC" },
+];
+const purchaseOrders = [po("PO-1", "Acme Supplies", 1_255), po("PO-2", "PrintCo", 2_940)];
+const bankTransactions: BankTransaction[] = [
+  tx("t1", "2026-10-04", -1_200, "ACME SUPPLIES", { contact: "Acme Supplies", reconciled: true, matchedTo: "b1" }),
+  tx("t2", "2026-10-08", -3_400, "Payment", { reference: "INV-4729" }),
+  tx("t3", "2026-10-05", 5_000, "BrightTech payment", { contact: "BrightTech" }),
+  tx("t4", "2026-10-15", -2_100, "Outgoing wire transfer"),
+  tx("t5", "2026-10-31", -12.5, "Monthly account fee"),
+  tx("t6", "2026-10-18", 430, "Refund"),
+  tx("t7", "2026-10-20", -980, "PrintCo", { contact: "PrintCo" }),
+  tx("t8", "2026-10-26", -980, "PrintCo", { contact: "PrintCo" }),
+];
+
+describe("runCloseChecks", () => {
+  const report = runCloseChecks({
+    month: "2026-10",
+    invoices,
+    purchaseOrders,
+    bankTransactions,
+    pnl: pnl("2026-10", { Marketing: 11_800, Payroll: 50_000, Software: 4_000 }),
+    previousPnl: pnl("2026-09", { Marketing: 10_000, Payroll: 49_000, Software: 5_000, Travel: 0 }),
+  });
+
+  it("flags a bill whose purchase order does not exist", () => {
+    expect(report.invoicesWithoutPo.map((i) => i.number)).toEqual(["INV-4729"]);
+    expect(report.counts.billsMatchedToPo).toBe(5);
+  });
+
+  it("flags a repeated invoice number and the same vendor and amount within a week, but not three weeks apart", () => {
+    const found = report.duplicates.map((d) => [d.invoice.id, d.duplicateOf.id]);
+    expect(found).toEqual([
+      ["b4", "b3"],
+      ["b5", "b1"],
+    ]);
+    expect(report.duplicates[0]?.reason).toBe("same vendor and amount as INV-4800, 4 days apart");
+    expect(report.duplicates[1]?.reason).toBe("same invoice number INV-1001 from Acme Supplies");
+  });
+
+  it("matches unreconciled bank lines to the books by amount, date and reference or contact", () => {
+    // t2 by reference, t3 by contact, t7 to one PrintCo bill and t8 to another.
+    expect(report.counts.bankMatched).toBe(4);
+    expect(report.counts.bankReconciled).toBe(1);
+  });
+
+  it("explains each unmatched bank line", () => {
+    expect(report.unmatchedBank.map((u) => [u.tx.id, u.reason])).toEqual([
+      ["t4", "wire with no documentation"],
+      ["t5", "bank fee not in the books"],
+      ["t6", "refund of unknown origin"],
+    ]);
+  });
+
+  it("flags expense categories that moved more than 15% and nothing under it", () => {
+    expect(report.variances).toEqual([
+      { account: "Software", current: 4_000, previous: 5_000, changePct: -20 },
+      { account: "Marketing", current: 11_800, previous: 10_000, changePct: expect.closeTo(18, 10) },
+    ]);
+  });
+
+  it("counts exceptions as the sum of the four lists", () => {
+    expect(report.counts.exceptions).toBe(1 + 2 + 3 + 2);
+  });
+
+  it("uses one bank line for at most one book entry", () => {
+    const r = runCloseChecks({
+      month: "2026-10",
+      invoices: [bill("x", "A", "V", 10, "2026-10-01")],
+      purchaseOrders: [],
+      bankTransactions: [
+        tx("1", "2026-10-02", -10, "V", { contact: "V" }),
+        tx("2", "2026-10-02", -10, "V", { contact: "V" }),
+      ],
+      pnl: pnl("2026-10", {}),
+      previousPnl: pnl("2026-09", {}),
+    });
+    expect(r.counts.bankMatched).toBe(1);
+    expect(r.unmatchedBank.map((u) => u.reason)).toEqual(["payment with no matching bill"]);
+  });
+});

@@ -1,0 +1,138 @@
+/**
+ * Churn risk as an additive points score: each signal adds a fixed number of points, so the
+ * digest can say exactly which signals drove a score and a test can recompute it.
+ */
+import type { Customer } from "../../src/core/domain/crm.ts";
+
+export type ChurnLevel = "high" | "medium" | "low";
+export type ChurnSignalKind =
+  | "usage_drop"
+  | "admin_inactive"
+  | "support_tickets"
+  | "failed_payment"
+  | "unused_features";
+
+export interface ChurnSignal {
+  kind: ChurnSignalKind;
+  detail: string;
+  /** Points this signal added to the score. */
+  points: number;
+}
+
+export interface ChurnRisk {
+  customer: Customer;
+  /** 0..100 */
+  score: number;
+  level: ChurnLevel;
+  signals: ChurnSignal[];
+  suggestedAction: string;
+}
+
+const DAY_MS = 86_400_000;
+
+/** Score thresholds: >= high is "high", >= medium is "medium". */
+export const churnThresholds = { high: 50, medium: 25 } as const;
+
+function ms(iso: string | undefined): number | undefined {
+  if (!iso) return undefined;
+  const t = Date.parse(iso);
+  return Number.isNaN(t) ? undefined : t;
+}
+
+/** Points for a relative usage change (-0.65 = a 65% drop). */
+export function usagePoints(change: number): number {
+  if (change <= -0.5) return 50;
+  if (change <= -0.3) return 30;
+  if (change <= -0.15) return 15;
+  return 0;
+}
+
+export function adminPoints(daysSinceLogin: number | undefined): number {
+  if (daysSinceLogin === undefined || daysSinceLogin >= 30) return 20;
+  if (daysSinceLogin >= 14) return 10;
+  return 0;
+}
+
+export function ticketPoints(openTickets: number): number {
+  if (openTickets >= 3) return 15;
+  if (openTickets >= 1) return 5;
+  return 0;
+}
+
+export function failedPaymentPoints(daysSinceFailure: number | undefined): number {
+  return daysSinceFailure !== undefined && daysSinceFailure <= 30 ? 20 : 0;
+}
+
+export function unusedFeaturePoints(count: number): number {
+  return Math.min(10, count * 5);
+}
+
+export function levelFor(score: number): ChurnLevel {
+  if (score >= churnThresholds.high) return "high";
+  if (score >= churnThresholds.medium) return "medium";
+  return "low";
+}
+
+export function scoreCustomer(customer: Customer, now: number): ChurnRisk {
+  const signals: ChurnSignal[] = [];
+  const add = (kind: ChurnSignalKind, pts: number, detail: string) => {
+    if (pts > 0) signals.push({ kind, detail, points: pts });
+  };
+  const dropPct = Math.round(-customer.usageChange * 100);
+  add("usage_drop", usagePoints(customer.usageChange), `usage down ${dropPct}% over ${customer.usageWindowDays} days`);
+
+  const login = ms(customer.adminLastLoginAt);
+  const loginDays = login === undefined ? undefined : Math.floor((now - login) / DAY_MS);
+  add(
+    "admin_inactive",
+    adminPoints(loginDays),
+    loginDays === undefined ? "no admin login on record" : `no admin login for ${loginDays} days`,
+  );
+
+  const open = customer.tickets.filter((t) => t.status === "open").length;
+  add("support_tickets", ticketPoints(open), `${open} open support ticket${open === 1 ? "" : "s"}`);
+
+  const failed = ms(customer.lastFailedPaymentAt);
+  const failedDays = failed === undefined ? undefined : Math.floor((now - failed) / DAY_MS);
+  add(
+    "failed_payment",
+    failedPaymentPoints(failedDays),
+    `payment failed ${failedDays === 0 ? "today" : `${failedDays} day${failedDays === 1 ? "" : "s"} ago`}`,
+  );
+
+  const unused = customer.unusedPaidFeatures;
+  add("unused_features", unusedFeaturePoints(unused.length), `paying for unused ${unused.join(", ")}`);
+
+  const score = Math.min(
+    100,
+    signals.reduce((s, x) => s + x.points, 0),
+  );
+  signals.sort((a, b) => b.points - a.points);
+  return { customer, score, level: levelFor(score), signals, suggestedAction: actionFor(customer, signals) };
+}
+
+function actionFor(customer: Customer, signals: ChurnSignal[]): string {
+  const top = signals[0]?.kind;
+  const owner = customer.ownerName ? `${customer.ownerName}: ` : "";
+  switch (top) {
+    case "usage_drop":
+      return `${owner}book a usage review with ${customer.name}'s admin this week`;
+    case "failed_payment":
+      return `${owner}ask ${customer.name}'s billing contact to update the payment method`;
+    case "admin_inactive":
+      return `${owner}re-engage ${customer.name}'s admin with a check-in call`;
+    case "support_tickets":
+      return `${owner}review ${customer.name}'s open tickets with support and call the admin`;
+    case "unused_features":
+      return `${owner}offer ${customer.name} onboarding for the features they pay for`;
+    default:
+      return "No action needed";
+  }
+}
+
+/** Scores every customer; highest score first (ties: larger ARR first). */
+export function scoreCustomers(customers: Customer[], now: number): ChurnRisk[] {
+  return customers
+    .map((c) => scoreCustomer(c, now))
+    .sort((a, b) => b.score - a.score || b.customer.arr - a.customer.arr || a.customer.id.localeCompare(b.customer.id));
+}

@@ -1,0 +1,411 @@
+import { createHash, randomBytes } from "node:crypto";
+import type { PolicyConfig } from "../config/org.ts";
+import type { AnyWriteAction } from "../core/actions.ts";
+import type {
+  Approval,
+  ApprovalOutcome,
+  ApprovalRequest,
+  ApprovalService,
+  DecisionKind,
+  DecisionResult,
+} from "../core/approval.ts";
+import type { Card, CardField } from "../core/card.ts";
+import type { ChatUser, MessageRef } from "../core/chat.ts";
+import type { Clock } from "../core/clock.ts";
+import { DaybookError, isDaybookError, toDaybookError } from "../core/errors.ts";
+import type { Logger } from "../core/logger.ts";
+import type { Principal, PrincipalResolver } from "../core/principal.ts";
+import type { Store } from "../core/store.ts";
+import type { ThreadRef } from "../core/thread.ts";
+import { approvalCard, decidedCard, formatTime, humanizeTool, resultCard } from "./approval-card.ts";
+import { AuditLog } from "./audit.ts";
+import { checkDecider, refusalNotice, resolvePolicy } from "./policy.ts";
+
+/** Decided records stay readable (audit links, late clicks) this long after they expire. */
+export const APPROVAL_RETENTION_MS = 30 * 24 * 3_600_000;
+
+/** How many times a compare-and-set is retried when another writer changed the record. */
+const MAX_CAS_ATTEMPTS = 10;
+
+const idAlphabet = "abcdefghijklmnopqrstuvwxyz0123456789";
+const idPattern = /^[a-z0-9]{4,32}$/;
+
+export interface ApprovalsOptions {
+  store: Store;
+  /** Every write action daybook knows; approvals name them by `name`. */
+  actions: AnyWriteAction[];
+  /** `org.approvals`: action name (or "default") -> who may approve. */
+  policies: Record<string, PolicyConfig>;
+  principals: PrincipalResolver;
+  clock: Clock;
+  logger: Logger;
+  /** Posts the execution result (or failure) in the approval's thread. */
+  post?: (thread: ThreadRef, card: Card) => Promise<unknown>;
+}
+
+/** What is stored under `approval:<id>`: the record plus the card title shown to people. */
+interface StoredApproval extends Approval {
+  title?: string;
+}
+
+/**
+ * Approvals as records (ARCHITECTURE.md, decision 1). Every state change is a
+ * compare-and-set on the exact previous JSON, so two clicks on two replicas cannot both
+ * win, and an approved call runs at most once (guarded again by an execution marker).
+ */
+export class Approvals implements ApprovalService {
+  readonly #store: Store;
+  readonly #actions: Map<string, AnyWriteAction>;
+  readonly #policies: Record<string, PolicyConfig>;
+  readonly #principals: PrincipalResolver;
+  readonly #clock: Clock;
+  readonly #log: Logger;
+  readonly #post: ApprovalsOptions["post"];
+  readonly audit: AuditLog;
+
+  constructor(options: ApprovalsOptions) {
+    this.#store = options.store;
+    this.#actions = new Map(options.actions.map((a) => [a.name, a]));
+    this.#policies = options.policies;
+    this.#principals = options.principals;
+    this.#clock = options.clock;
+    this.#log = options.logger.child({ component: "approvals" });
+    this.#post = options.post;
+    this.audit = new AuditLog(options.store, { clock: options.clock });
+  }
+
+  async requestApproval(request: ApprovalRequest, post: (card: Card) => Promise<MessageRef>): Promise<Approval> {
+    const action = this.#actions.get(request.tool);
+    if (!action) {
+      throw new DaybookError("unknown_action", `no write action named "${request.tool}"`, {
+        userMessage: `I don't know how to do "${request.tool}", so there is nothing to approve.`,
+      });
+    }
+    const parsed = action.schema.safeParse(request.args);
+    if (!parsed.success) {
+      const problems = parsed.error.issues
+        .slice(0, 5)
+        .map((i) => `${i.path.length > 0 ? i.path.join(".") : "arguments"}: ${i.message}`)
+        .join("; ");
+      throw new DaybookError("bad_request", `invalid arguments for ${action.name}: ${problems}`, {
+        userMessage: `I can't ask for approval of that: the arguments are not valid (${problems}).`,
+      });
+    }
+    const args = parsed.data as Record<string, unknown>;
+    const policy = resolvePolicy(this.#policies, action.name);
+    const now = this.#clock.now();
+    const title = request.title ?? safeTitle(action, args);
+    const record: StoredApproval = {
+      id: "",
+      tool: action.name,
+      args,
+      argsHash: hashArgs(args),
+      requester: {
+        principalId: request.requester.id,
+        name: request.requester.name,
+        chatUser: request.requester.chatUser,
+      },
+      thread: request.thread,
+      policy,
+      createdAt: now,
+      expiresAt: now + policy.ttlMs,
+      status: "pending",
+      title,
+    };
+    const ttlMs = policy.ttlMs + APPROVAL_RETENTION_MS;
+
+    let stored: string | undefined;
+    for (let attempt = 0; attempt < 5 && stored === undefined; attempt++) {
+      record.id = newApprovalId();
+      const json = JSON.stringify(record);
+      if (await this.#store.setIfAbsent(key(record.id), json, { ttlMs })) stored = json;
+    }
+    if (stored === undefined) throw new DaybookError("internal", "could not allocate a unique approval id");
+
+    await this.audit.append({
+      approvalId: record.id,
+      tool: record.tool,
+      argsHash: record.argsHash,
+      actor: { id: request.requester.id, name: request.requester.name },
+      event: "requested",
+      outcome: title,
+    });
+    this.#log.info("approval requested", { approvalId: record.id, tool: record.tool, requester: request.requester.id });
+
+    let message: MessageRef;
+    try {
+      message = await post(approvalCard(record, this.#fields(record), title));
+    } catch (error) {
+      // Without a visible card nobody can decide it; leave it pending so a retry of the
+      // post (or `approve <id>`) still works, and let the caller report the failure.
+      this.#log.warn("approval card could not be posted", { approvalId: record.id, error: toDaybookError(error) });
+      throw toDaybookError(error, "upstream_error");
+    }
+    const withMessage = await this.#update(record.id, (current) =>
+      current.message ? undefined : { ...current, message },
+    );
+    return publicView(withMessage ?? { ...record, message });
+  }
+
+  async get(approvalId: string): Promise<Approval | undefined> {
+    const id = normalizeId(approvalId);
+    if (!id) return undefined;
+    const raw = await this.#store.get(key(id));
+    return raw === undefined ? undefined : publicView(JSON.parse(raw) as StoredApproval);
+  }
+
+  async decide(approvalId: string, user: ChatUser, decision: DecisionKind, reason?: string): Promise<DecisionResult> {
+    const id = normalizeId(approvalId);
+    const principal = this.#principals.resolve(user);
+    const cleanReason = reason?.replace(/\s+/g, " ").trim().slice(0, 500) || undefined;
+
+    for (let attempt = 0; attempt < MAX_CAS_ATTEMPTS; attempt++) {
+      const raw = id ? await this.#store.get(key(id)) : undefined;
+      if (!id || raw === undefined) {
+        return {
+          kind: "not_found",
+          notice: `I could not find approval \`${approvalId.trim()}\`. Check the id; old approvals are removed after 30 days.`,
+        };
+      }
+      const approval = JSON.parse(raw) as StoredApproval;
+      const fields = this.#fields(approval);
+
+      const verdict = checkDecider(approval, principal);
+      if (!verdict.allowed) {
+        const notice = refusalNotice(verdict, approval.policy, (userId) => this.#nameOf(userId));
+        await this.#auditEvent(approval, principal, "refused", `${decision}: ${verdict.reason.replace("_", " ")}`);
+        this.#log.info("approval decision refused", { approvalId: approval.id, by: principal.id, why: verdict.reason });
+        return { kind: "not_allowed", approval: publicView(approval), notice };
+      }
+
+      if (approval.status === "expired") return this.#expiredResult(approval, fields);
+      if (approval.status !== "pending") {
+        return {
+          kind: "already_decided",
+          approval: publicView(approval),
+          notice: `Already ${approval.status} by ${approval.decidedBy?.name ?? "someone"}${
+            approval.decidedAt === undefined ? "" : ` at ${formatTime(approval.decidedAt)}`
+          }.`,
+          card: decidedCard(approval, fields, approval.title),
+        };
+      }
+
+      const now = this.#clock.now();
+      if (now >= approval.expiresAt) {
+        const expired: StoredApproval = { ...approval, status: "expired" };
+        if (!(await this.#store.compareAndSet(key(approval.id), raw, JSON.stringify(expired)))) continue;
+        await this.#auditEvent(expired, principal, "expired", `${decision} after ${formatTime(approval.expiresAt)}`);
+        return this.#expiredResult(expired, fields);
+      }
+
+      const decided: StoredApproval = {
+        ...approval,
+        status: decision === "approve" ? "approved" : "rejected",
+        decidedBy: { principalId: principal.id, name: principal.name },
+        decidedAt: now,
+        ...(cleanReason ? { reason: cleanReason } : {}),
+      };
+      // The one atomic transition: only the caller whose snapshot is still current wins.
+      if (!(await this.#store.compareAndSet(key(approval.id), raw, JSON.stringify(decided)))) continue;
+      await this.#auditEvent(decided, principal, decided.status === "approved" ? "approved" : "rejected", cleanReason);
+      this.#log.info("approval decided", {
+        approvalId: decided.id,
+        tool: decided.tool,
+        status: decided.status,
+        by: principal.id,
+      });
+
+      const final = decided.status === "approved" ? await this.#execute(decided) : decided;
+      return { kind: "decided", approval: publicView(final), card: decidedCard(final, fields, final.title) };
+    }
+    throw new DaybookError("conflict", `approval ${approvalId} kept changing while being decided`);
+  }
+
+  /** Runs an approved call at most once: the execution marker is claimed before the side effect. */
+  async #execute(approval: StoredApproval): Promise<StoredApproval> {
+    const marker = `approval:${approval.id}:executed`;
+    const claimed = await this.#store.setIfAbsent(marker, JSON.stringify({ at: this.#clock.now() }), {
+      ttlMs: approval.policy.ttlMs + APPROVAL_RETENTION_MS,
+    });
+    if (!claimed) {
+      this.#log.warn("approved call was already started; not running it again", { approvalId: approval.id });
+      return approval;
+    }
+
+    const outcome = await this.#run(approval);
+    const stored =
+      (await this.#update(approval.id, (current) => (current.outcome ? undefined : { ...current, outcome }))) ??
+      ({ ...approval, outcome } satisfies StoredApproval);
+    await this.audit.append({
+      approvalId: approval.id,
+      tool: approval.tool,
+      argsHash: approval.argsHash,
+      actor: { id: "daybook", name: "daybook" },
+      event: outcome.ok ? "executed" : "failed",
+      outcome: outcome.summary,
+    });
+    if (this.#post) {
+      const thread = resultThread(stored);
+      await this.#post(thread, resultCard(stored, stored.title)).catch((error: unknown) =>
+        this.#log.warn("could not post the approval result", { approvalId: approval.id, error: toDaybookError(error) }),
+      );
+    }
+    return stored;
+  }
+
+  async #run(approval: StoredApproval): Promise<ApprovalOutcome> {
+    const action = this.#actions.get(approval.tool);
+    if (!action) {
+      return { ok: false, summary: `daybook no longer knows the action "${approval.tool}", so nothing was changed.` };
+    }
+    const parsed = action.schema.safeParse(approval.args);
+    if (!parsed.success) {
+      return { ok: false, summary: "The stored arguments no longer pass validation, so nothing was changed." };
+    }
+    try {
+      return await action.execute(parsed.data, { idempotencyKey: approval.id });
+    } catch (error) {
+      const err = toDaybookError(error, "upstream_error");
+      this.#log.error("approved call failed", {
+        approvalId: approval.id,
+        tool: approval.tool,
+        code: err.code,
+        error: err,
+      });
+      // Only userMessage is written for people; raw messages may carry upstream payloads.
+      const summary = isDaybookError(error) ? err.userMessage : "A connected system returned an error.";
+      return { ok: false, summary: `${summary} (approval ${approval.id}; details are in the logs)` };
+    }
+  }
+
+  /** Read-modify-CAS until it sticks; `change` returns undefined when nothing needs writing. */
+  async #update(
+    id: string,
+    change: (current: StoredApproval) => StoredApproval | undefined,
+  ): Promise<StoredApproval | undefined> {
+    for (let attempt = 0; attempt < MAX_CAS_ATTEMPTS; attempt++) {
+      const raw = await this.#store.get(key(id));
+      if (raw === undefined) return undefined;
+      const current = JSON.parse(raw) as StoredApproval;
+      const next = change(current);
+      if (!next) return current;
+      if (await this.#store.compareAndSet(key(id), raw, JSON.stringify(next))) return next;
+    }
+    throw new DaybookError("conflict", `approval ${id} kept changing while being updated`);
+  }
+
+  #expiredResult(approval: StoredApproval, fields: CardField[]): DecisionResult {
+    return {
+      kind: "expired",
+      approval: publicView(approval),
+      notice: `This approval expired at ${formatTime(approval.expiresAt)} and can no longer be approved. Ask again to create a new one.`,
+      card: decidedCard(approval, fields, approval.title),
+    };
+  }
+
+  async #auditEvent(
+    approval: Approval,
+    principal: Principal,
+    event: "approved" | "rejected" | "expired" | "refused",
+    outcome?: string,
+  ): Promise<void> {
+    await this.audit.append({
+      approvalId: approval.id,
+      tool: approval.tool,
+      argsHash: approval.argsHash,
+      actor: { id: principal.id, name: principal.name },
+      event,
+      ...(outcome ? { outcome } : {}),
+    });
+  }
+
+  #fields(approval: Approval): CardField[] {
+    const action = this.#actions.get(approval.tool);
+    if (action) {
+      const parsed = action.schema.safeParse(approval.args);
+      if (parsed.success) {
+        try {
+          return action.describe(parsed.data);
+        } catch (error) {
+          this.#log.warn("describe() failed; showing raw arguments", {
+            tool: approval.tool,
+            error: toDaybookError(error),
+          });
+        }
+      }
+    }
+    return Object.entries(approval.args).map(([label, value]) => ({
+      label,
+      value: typeof value === "string" ? value : JSON.stringify(value),
+    }));
+  }
+
+  #nameOf(userId: string): string | undefined {
+    // Config users are reachable as console identities (src/bot/principals.ts), which gives
+    // their display name without a second copy of the user list here.
+    const principal = this.#principals.resolve({ platform: "console", id: userId });
+    return principal.id === userId ? principal.name : undefined;
+  }
+}
+
+/** sha256 of the canonical JSON (sorted keys) of the arguments. */
+export function hashArgs(args: unknown): string {
+  return createHash("sha256").update(canonicalJson(args)).digest("hex");
+}
+
+/** JSON with object keys sorted at every level, so equal arguments hash equally. */
+export function canonicalJson(value: unknown): string {
+  return JSON.stringify(sortKeys(value));
+}
+
+function sortKeys(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(sortKeys);
+  if (value !== null && typeof value === "object" && !(value instanceof Date)) {
+    const out: Record<string, unknown> = {};
+    for (const k of Object.keys(value).sort()) out[k] = sortKeys((value as Record<string, unknown>)[k]);
+    return out;
+  }
+  return value;
+}
+
+/** 10 characters of [a-z0-9] (about 51 bits): easy to type in `approve <id>`, url-safe. */
+export function newApprovalId(length = 10): string {
+  let id = "";
+  while (id.length < length) {
+    for (const byte of randomBytes(length * 2)) {
+      // 252 = 7 * 36: rejecting the top bytes keeps every character equally likely.
+      if (byte < 252 && id.length < length) id += idAlphabet[byte % 36];
+    }
+  }
+  return id;
+}
+
+function normalizeId(value: string): string | undefined {
+  const id = value.trim().toLowerCase();
+  return idPattern.test(id) ? id : undefined;
+}
+
+function key(id: string): string {
+  return `approval:${id}`;
+}
+
+function publicView(stored: StoredApproval): Approval {
+  const { title: _title, ...approval } = stored;
+  return approval;
+}
+
+function safeTitle(action: AnyWriteAction, args: unknown): string {
+  try {
+    return action.title(args);
+  } catch {
+    return humanizeTool(action.name);
+  }
+}
+
+/** A top-level post (digest) has no thread yet; its replies thread under the posted card. */
+function resultThread(approval: Approval): ThreadRef {
+  if (approval.thread.thread === "" && approval.message) {
+    return { ...approval.message.thread, thread: approval.message.messageId };
+  }
+  return approval.thread;
+}

@@ -54,13 +54,20 @@ export class RedisStore implements Store {
   }
 
   static async connect(options: RedisStoreOptions): Promise<RedisStore> {
+    let connectedOnce = false;
     const client: RedisClientType = createClient({
       url: options.url,
       socket: {
         connectTimeout: options.connectTimeoutMs ?? 5_000,
-        // Bounded exponential backoff; a down Redis shows up in /readyz, not as a crash loop.
-        reconnectStrategy: (retries) => Math.min(50 * 2 ** retries, 2_000),
+        // At start-up a wrong REDIS_URL must fail fast (node-redis would otherwise retry the
+        // first connect forever). After that, reconnect with bounded backoff; a Redis outage
+        // shows up in /readyz, not as a crash loop.
+        reconnectStrategy: (retries, cause) =>
+          connectedOnce ? Math.min(50 * 2 ** retries, 2_000) : new Error(`initial connect failed: ${cause.message}`),
       },
+    });
+    client.on("ready", () => {
+      connectedOnce = true;
     });
     // node-redis emits "error" on connection loss; without a listener Node would crash the process.
     client.on("error", () => {});

@@ -1,0 +1,86 @@
+import { describe, expect, it } from "vitest";
+import { silentLogger } from "../src/core/logger.ts";
+import { InFlight } from "../src/in-flight.ts";
+import { createServer } from "../src/server.ts";
+import { MemoryStore } from "../src/store/memory-store.ts";
+
+function app(options: { store?: MemoryStore; bodyLimitBytes?: number } = {}) {
+  const inFlight = new InFlight();
+  const store = options.store ?? new MemoryStore();
+  let handled = 0;
+  const server = createServer({
+    store,
+    logger: silentLogger,
+    inFlight,
+    bodyLimitBytes: options.bodyLimitBytes ?? 1024,
+    routes: [
+      {
+        method: "POST",
+        path: "/echo",
+        handle: async (request, context) => {
+          const body = await request.text();
+          context.waitUntil(
+            new Promise<void>((resolve) =>
+              setTimeout(() => {
+                handled++;
+                resolve();
+              }, 50),
+            ),
+          );
+          return new Response(JSON.stringify({ length: body.length }), {
+            headers: { "content-type": "application/json" },
+          });
+        },
+      },
+    ],
+  });
+  return { server, inFlight, store, handled: () => handled };
+}
+
+describe("HTTP server", () => {
+  it("answers /healthz while the process is up", async () => {
+    const res = await app().server.request("/healthz");
+    expect(res.status).toBe(200);
+    expect(await res.json()).toEqual({ status: "ok" });
+  });
+
+  it("answers /readyz with 200 when the store is reachable and 503 when it is not", async () => {
+    const store = new MemoryStore();
+    const { server } = app({ store });
+    expect((await server.request("/readyz")).status).toBe(200);
+    await store.close();
+    const res = await server.request("/readyz");
+    expect(res.status).toBe(503);
+    expect(await res.json()).toMatchObject({ error: { code: "store_unavailable" } });
+  });
+
+  it("refuses an oversize body with 413 and a JSON error, without running the handler", async () => {
+    const { server, inFlight } = app({ bodyLimitBytes: 1024 });
+    const res = await server.request("/echo", { method: "POST", body: "x".repeat(5000) });
+    expect(res.status).toBe(413);
+    expect(await res.json()).toMatchObject({ error: { code: "payload_too_large" } });
+    expect(inFlight.size).toBe(0);
+  });
+
+  it("answers unknown routes with a JSON 404", async () => {
+    const res = await app().server.request("/nope");
+    expect(res.status).toBe(404);
+    expect(await res.json()).toEqual({ error: { code: "not_found", message: "no such route" } });
+  });
+
+  it("acknowledges first and lets work continue, which shutdown can wait for", async () => {
+    const { server, inFlight, handled } = app();
+    const res = await server.request("/echo", { method: "POST", body: "hello" });
+    expect(res.status).toBe(200);
+    expect(handled()).toBe(0);
+    expect(inFlight.size).toBe(1);
+    expect(await inFlight.drain(2_000)).toBe(true);
+    expect(handled()).toBe(1);
+  });
+
+  it("gives up draining at the deadline instead of hanging shutdown", async () => {
+    const inFlight = new InFlight();
+    inFlight.track(new Promise(() => {}));
+    expect(await inFlight.drain(30)).toBe(false);
+  });
+});

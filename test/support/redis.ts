@@ -7,6 +7,11 @@ import { RedisStore } from "../../src/store/redis-store.ts";
  */
 export const redisUrl = process.env.REDIS_URL;
 
+if (!redisUrl && process.env.CI) {
+  // In CI a real Redis is part of the contract: never let its tests silently skip.
+  throw new Error("CI is set but REDIS_URL is not: .ci/run must start Redis and export REDIS_URL");
+}
+
 export const redisSkipReason = redisUrl
   ? undefined
   : "REDIS_URL is not set: real-Redis tests skipped (CI sets REDIS_URL=redis://127.0.0.1:6379)";

@@ -293,6 +293,21 @@ function approvalSuite(label: string, factory: StoreFactory) {
       expect((await world.approvals.audit.list(10)).map((e) => e.event)).toEqual(["requested", "approved", "failed"]);
     });
 
+    it("does not run the call again when an earlier attempt already claimed its execution", async () => {
+      const approval = await world.request("crm_log_activity", "USAM");
+      // What a process that crashed mid-execution leaves behind.
+      await world.store.set(`approval:${approval.id}:executed`, JSON.stringify({ at: world.clock.now() }));
+      const result = await world.approvals.decide(approval.id, slack("UALEX"), "approve");
+      if (result.kind !== "decided") throw new Error(`expected decided, got ${result.kind}`);
+      expect(world.counters.crm_log_activity).toEqual([]);
+      expect(cardToText(result.card)).toContain("Failed: An earlier attempt already started this call");
+    });
+
+    it("refuses to request an approval for an action it does not know", async () => {
+      await expect(world.request("crm_delete_everything", "UALEX")).rejects.toMatchObject({ code: "unknown_action" });
+      expect(world.posted).toHaveLength(0);
+    });
+
     it("answers not found for an unknown or malformed id", async () => {
       expect((await world.approvals.decide("zzzzzzzzzz", slack("UALEX"), "approve")).kind).toBe("not_found");
       expect((await world.approvals.decide("../../x", slack("UALEX"), "approve")).kind).toBe("not_found");

@@ -85,7 +85,7 @@ export class Approvals implements ApprovalService {
     if (!parsed.success) {
       const problems = parsed.error.issues
         .slice(0, 5)
-        .map((i) => `${i.path.length > 0 ? i.path.join(".") : "arguments"}: ${i.message}`)
+        .map((i) => `${i.path.length > 0 ? i.path.map(String).join(".") : "arguments"}: ${i.message}`)
         .join("; ");
       throw new DaybookError("bad_request", `invalid arguments for ${action.name}: ${problems}`, {
         userMessage: `I can't ask for approval of that: the arguments are not valid (${problems}).`,
@@ -227,12 +227,18 @@ export class Approvals implements ApprovalService {
     const claimed = await this.#store.setIfAbsent(marker, JSON.stringify({ at: this.#clock.now() }), {
       ttlMs: approval.policy.ttlMs + APPROVAL_RETENTION_MS,
     });
-    if (!claimed) {
+    // Only the single winner of the pending->approved transition gets here, so a claimed
+    // marker means an earlier process crashed mid-call: its result is unknown, and running
+    // the call again could write twice.
+    const outcome: ApprovalOutcome = claimed
+      ? await this.#run(approval)
+      : {
+          ok: false,
+          summary:
+            "An earlier attempt already started this call but its result was not recorded; check the target system before asking again.",
+        };
+    if (!claimed)
       this.#log.warn("approved call was already started; not running it again", { approvalId: approval.id });
-      return approval;
-    }
-
-    const outcome = await this.#run(approval);
     const stored =
       (await this.#update(approval.id, (current) => (current.outcome ? undefined : { ...current, outcome }))) ??
       ({ ...approval, outcome } satisfies StoredApproval);

@@ -3,6 +3,7 @@
  *   node src/main.ts            start the HTTP server (npm start)
  *   node src/main.ts chat       terminal chat (npm run chat -- --as maria)
  */
+import { existsSync } from "node:fs";
 import { parseArgs } from "node:util";
 import { serve } from "@hono/node-server";
 import { ConsoleAdapter } from "../adapters/console/console-adapter.ts";
@@ -119,6 +120,8 @@ async function chat(config: Config, args: string[]): Promise<void> {
 
 async function main(argv: string[]): Promise<void> {
   const [command = "start", ...rest] = argv;
+  // A local .env (copied from .env.example) is read when present; real deployments set env vars.
+  if (existsSync(".env")) process.loadEnvFile(".env");
   const config = loadConfig(process.env);
   switch (command) {
     case "start":

@@ -3,7 +3,10 @@ import { z } from "zod";
 import { APPROVE_ACTION_ID, REJECT_ACTION_ID } from "../src/approvals/approval-card.ts";
 import { Approvals, hashArgs } from "../src/approvals/approvals.ts";
 import { AuditLog, formatAuditTable } from "../src/approvals/audit.ts";
+import { Bot } from "../src/bot/bot.ts";
+import { HelpAnswerer } from "../src/bot/help-answerer.ts";
 import { createPrincipalResolver } from "../src/bot/principals.ts";
+import { ThreadHistory } from "../src/bot/thread-history.ts";
 import { orgSchema } from "../src/config/org.ts";
 import type { WriteAction } from "../src/core/actions.ts";
 import type { Approval } from "../src/core/approval.ts";
@@ -308,6 +311,30 @@ function approvalSuite(label: string, factory: StoreFactory) {
       expect(world.posted).toHaveLength(0);
     });
 
+    it("records an approved call that never answers as unanswered instead of hanging", async () => {
+      const hanging = new Approvals({
+        store: world.store,
+        actions: [
+          {
+            ...countingAction("crm_log_activity", []),
+            execute: () => new Promise(() => {}),
+          },
+        ],
+        policies: org.approvals,
+        principals,
+        clock: world.clock,
+        logger: silentLogger,
+        executeTimeoutMs: 20,
+      });
+      const approval = await hanging.requestApproval(
+        { tool: "crm_log_activity", args: callArgs, requester: principals.resolve(slack("USAM")), thread },
+        async () => ({ thread, messageId: "m" }),
+      );
+      const result = await hanging.decide(approval.id, slack("UALEX"), "approve");
+      if (result.kind !== "decided") throw new Error(`expected decided, got ${result.kind}`);
+      expect(result.approval.outcome).toMatchObject({ ok: false, summary: expect.stringContaining("did not answer") });
+    });
+
     it("answers not found for an unknown or malformed id", async () => {
       expect((await world.approvals.decide("zzzzzzzzzz", slack("UALEX"), "approve")).kind).toBe("not_found");
       expect((await world.approvals.decide("../../x", slack("UALEX"), "approve")).kind).toBe("not_found");
@@ -337,9 +364,29 @@ function approvalSuite(label: string, factory: StoreFactory) {
       opened.push(store);
       const restarted = await makeWorld(store, world.clock, world.counters);
       expect((await restarted.approvals.get(approval.id))?.status).toBe("pending");
-      const result = await restarted.approvals.decide(approval.id, slack("UALEX"), "approve");
-      expect(result.kind).toBe("decided");
+      // The new process decides through a new Bot and the `approve <id>` text fallback.
+      const bot = new Bot({
+        answerer: new HelpAnswerer(),
+        history: new ThreadHistory(store),
+        principals,
+        logger: silentLogger,
+        approvals: restarted.approvals,
+        clock: world.clock,
+      });
+      const replies: Card[] = [];
+      const responder = {
+        reply: async (card: Card): Promise<MessageRef> => {
+          replies.push(card);
+          return { thread, messageId: `reply-${replies.length}` };
+        },
+      };
+      const say = (text: string, user: string) =>
+        bot.handle({ thread, user: slack(user), text, receivedAt: world.clock.now() }, responder);
+      await say(`approve ${approval.id}`, "UALEX");
+      await say(`approve ${approval.id}`, "USAM");
       expect(world.counters.crm_log_activity).toEqual([approval.id]);
+      expect(cardToText(replies[0] as Card)).toContain("Approved by Alex Rivera");
+      expect(cardToText(replies[1] as Card)).toContain("Already approved by Alex Rivera");
     });
   });
 }

@@ -41,6 +41,8 @@ export interface ApprovalsOptions {
   logger: Logger;
   /** Posts the execution result (or failure) in the approval's thread. */
   post?: (thread: ThreadRef, card: Card) => Promise<unknown>;
+  /** Longest wait for an approved call before recording it as unanswered; default 60 s. */
+  executeTimeoutMs?: number;
 }
 
 /** What is stored under `approval:<id>`: the record plus the card title shown to people. */
@@ -61,6 +63,7 @@ export class Approvals implements ApprovalService {
   readonly #clock: Clock;
   readonly #log: Logger;
   readonly #post: ApprovalsOptions["post"];
+  readonly #executeTimeoutMs: number;
   readonly audit: AuditLog;
 
   constructor(options: ApprovalsOptions) {
@@ -71,6 +74,7 @@ export class Approvals implements ApprovalService {
     this.#clock = options.clock;
     this.#log = options.logger.child({ component: "approvals" });
     this.#post = options.post;
+    this.#executeTimeoutMs = options.executeTimeoutMs ?? 60_000;
     this.audit = new AuditLog(options.store, { clock: options.clock });
   }
 
@@ -268,9 +272,23 @@ export class Approvals implements ApprovalService {
     if (!parsed.success) {
       return { ok: false, summary: "The stored arguments no longer pass validation, so nothing was changed." };
     }
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(
+        () => reject(new DaybookError("timeout", `${approval.tool} did not answer in time`)),
+        this.#executeTimeoutMs,
+      );
+    });
     try {
-      return await action.execute(parsed.data, { idempotencyKey: approval.id });
+      return await Promise.race([action.execute(parsed.data, { idempotencyKey: approval.id }), timeout]);
     } catch (error) {
+      if (isDaybookError(error) && error.code === "timeout") {
+        this.#log.error("approved call timed out", { approvalId: approval.id, tool: approval.tool });
+        return {
+          ok: false,
+          summary: `The connected system did not answer within ${Math.round(this.#executeTimeoutMs / 1000)} s; the change may still go through, so check it before asking again.`,
+        };
+      }
       const err = toDaybookError(error, "upstream_error");
       this.#log.error("approved call failed", {
         approvalId: approval.id,
@@ -281,6 +299,8 @@ export class Approvals implements ApprovalService {
       // Only userMessage is written for people; raw messages may carry upstream payloads.
       const summary = isDaybookError(error) ? err.userMessage : "A connected system returned an error.";
       return { ok: false, summary: `${summary} (approval ${approval.id}; details are in the logs)` };
+    } finally {
+      clearTimeout(timer);
     }
   }
 

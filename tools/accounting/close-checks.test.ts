@@ -71,8 +71,14 @@ const invoices: Invoice[] = [
   bill("b6", "INV-2000", "PrintCo", 980, "2026-10-29", "PO-2"),
   { ...bill("b7", "INV-9", "Gone", 10, "2026-10-01"), status: "VOIDED" },
   { ...bill("s1", "S-1", "BrightTech", 5_000, "2026-10-02"), type: "ACCREC" },
+  { ...bill("b8", "INV-3000", "Office Depot", 450, "2026-10-02", "PO-3"), reference: "OD-88123" },
+  { ...bill("b9", "INV-3100", "Office Depot", 450, "2026-10-19", "PO-3"), reference: "OD-88123" },
 ];
-const purchaseOrders = [po("PO-1", "Acme Supplies", 1_255), po("PO-2", "PrintCo", 2_940)];
+const purchaseOrders = [
+  po("PO-1", "Acme Supplies", 1_255),
+  po("PO-2", "PrintCo", 2_940),
+  po("PO-3", "Office Depot", 450),
+];
 const bankTransactions: BankTransaction[] = [
   tx("t1", "2026-10-04", -1_200, "ACME SUPPLIES", { contact: "Acme Supplies", reconciled: true, matchedTo: "b1" }),
   tx("t2", "2026-10-08", -3_400, "Payment", { reference: "INV-4729" }),
@@ -96,17 +102,19 @@ describe("runCloseChecks", () => {
 
   it("flags a bill whose purchase order does not exist", () => {
     expect(report.invoicesWithoutPo.map((i) => i.number)).toEqual(["INV-4729"]);
-    expect(report.counts.billsMatchedToPo).toBe(5);
+    expect(report.counts.billsMatchedToPo).toBe(7);
   });
 
-  it("flags a repeated invoice number and the same vendor and amount within a week, but not three weeks apart", () => {
+  it("flags a repeated invoice number or vendor reference, and the same vendor and amount within a week but not three weeks apart", () => {
     const found = report.duplicates.map((d) => [d.invoice.id, d.duplicateOf.id]);
     expect(found).toEqual([
       ["b4", "b3"],
+      ["b9", "b8"],
       ["b5", "b1"],
     ]);
     expect(report.duplicates[0]?.reason).toBe("same vendor and amount as INV-4800, 4 days apart");
-    expect(report.duplicates[1]?.reason).toBe("same invoice number INV-1001 from Acme Supplies");
+    expect(report.duplicates[1]?.reason).toBe("same vendor invoice reference OD-88123 as INV-3000 from Office Depot");
+    expect(report.duplicates[2]?.reason).toBe("same invoice number INV-1001 from Acme Supplies");
   });
 
   it("matches unreconciled bank lines to the books by amount, date and reference or contact", () => {
@@ -131,7 +139,7 @@ describe("runCloseChecks", () => {
   });
 
   it("counts exceptions as the sum of the four lists", () => {
-    expect(report.counts.exceptions).toBe(1 + 2 + 3 + 2);
+    expect(report.counts.exceptions).toBe(1 + 3 + 3 + 2);
   });
 
   it("uses one bank line for at most one book entry", () => {

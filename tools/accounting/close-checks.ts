@@ -143,19 +143,30 @@ export function billsWithoutPo(
 export function findDuplicates(bills: Invoice[], windowDays: number): DuplicateBill[] {
   // Earliest bill is the original; ties broken by id so the result does not depend on input order.
   const ordered = [...bills].sort((a, b) => a.date.localeCompare(b.date) || a.id.localeCompare(b.id));
-  const byNumber = new Map<string, Invoice>();
+  const byKey = new Map<string, Invoice>();
   const byAmount = new Map<string, Invoice>();
   const out: DuplicateBill[] = [];
   for (const bill of ordered) {
-    const numberKey = `${bill.contact.id}\u0000${norm(bill.number)}`;
-    const amountKey = `${bill.contact.id}\u0000${cents(bill.total)}`;
-    const sameNumber = norm(bill.number) === "" ? undefined : byNumber.get(numberKey);
+    const vendor = bill.contact.id;
+    const numberKey = norm(bill.number) === "" ? "" : `${vendor}\u0000n\u0000${norm(bill.number)}`;
+    // A bill's reference usually carries the vendor's own invoice number (Xero ACCPAY), so a
+    // repeated reference from one vendor is the same invoice entered again under a new number.
+    const refKey = norm(bill.reference) === "" ? "" : `${vendor}\u0000r\u0000${norm(bill.reference)}`;
+    const amountKey = `${vendor}\u0000${cents(bill.total)}`;
+    const sameNumber = numberKey === "" ? undefined : byKey.get(numberKey);
+    const sameRef = refKey === "" ? undefined : byKey.get(refKey);
     const sameAmount = byAmount.get(amountKey);
     if (sameNumber) {
       out.push({
         invoice: bill,
         duplicateOf: sameNumber,
         reason: `same invoice number ${bill.number} from ${bill.contact.name}`,
+      });
+    } else if (sameRef) {
+      out.push({
+        invoice: bill,
+        duplicateOf: sameRef,
+        reason: `same vendor invoice reference ${bill.reference} as ${sameRef.number} from ${bill.contact.name}`,
       });
     } else if (sameAmount && dayNumber(bill.date) - dayNumber(sameAmount.date) <= windowDays) {
       const days = dayNumber(bill.date) - dayNumber(sameAmount.date);
@@ -165,8 +176,9 @@ export function findDuplicates(bills: Invoice[], windowDays: number): DuplicateB
         reason: `same vendor and amount as ${sameAmount.number}, ${days} day${days === 1 ? "" : "s"} apart`,
       });
     } else {
-      // Only originals are kept as the comparison point, so a third copy is still compared to the first.
-      if (!byNumber.has(numberKey)) byNumber.set(numberKey, bill);
+      // Only originals are kept as comparison points, so a third copy is still compared to the first.
+      if (numberKey !== "" && !byKey.has(numberKey)) byKey.set(numberKey, bill);
+      if (refKey !== "" && !byKey.has(refKey)) byKey.set(refKey, bill);
       byAmount.set(amountKey, bill);
     }
   }

@@ -24,7 +24,7 @@ export interface DealPriorityOptions {
   silentDays?: number;
   /** No inbound reply this many days after a demo = ghosted. Default 5. */
   ghostDays?: number;
-  /** An inbound message within this many hours counts as a fresh reply. Default 48. */
+  /** An inbound message within this many hours counts as a fresh reply. Default 24. */
   replyHours?: number;
 }
 
@@ -52,7 +52,7 @@ export function dealUrgency(
 ): { urgency: DealUrgency[]; silentDays: number } {
   const silentAfter = opts.silentDays ?? 7;
   const ghostAfter = opts.ghostDays ?? 5;
-  const replyWindow = (opts.replyHours ?? 48) * 3_600_000;
+  const replyWindow = (opts.replyHours ?? 24) * 3_600_000;
   const urgency: DealUrgency[] = [];
   const inbound = ms(deal.lastInboundAt);
   const last = Math.max(ms(deal.lastActivityAt) ?? 0, inbound ?? 0);

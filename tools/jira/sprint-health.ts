@@ -29,6 +29,8 @@ export interface SprintHealth {
   donePct: number;
   /** Percent 0..100 of story points that were done 24 hours before `now`. */
   donePctYesterday: number;
+  /** Story points that were done 24 hours before `now`. */
+  donePointsYesterday: number;
   readyForReview: JiraIssue[];
   blockers: Blocker[];
   atRisk: AtRiskStory[];
@@ -109,6 +111,7 @@ export function analyzeSprint(
     donePoints,
     donePct: pct(donePoints),
     donePctYesterday: pct(donePointsYesterday),
+    donePointsYesterday,
     readyForReview,
     blockers,
     atRisk,

@@ -1,0 +1,107 @@
+import type { Activity, ConversationReference } from "botbuilder";
+import { type Card, cardButtons, fallbackText, textCard } from "../../src/core/card.ts";
+import type { ChatAdapter, ChatUser, DeliveryReceipt, MessageRef } from "../../src/core/chat.ts";
+import type { Clock } from "../../src/core/clock.ts";
+import { DaybookError } from "../../src/core/errors.ts";
+import type { Logger } from "../../src/core/logger.ts";
+import type { ThreadRef } from "../../src/core/thread.ts";
+import type { ConversationReferences } from "./conversation-references.ts";
+import {
+  type AdaptiveCard,
+  adaptiveCardContentType,
+  approvalIdOf,
+  renderAdaptiveCard,
+} from "./format/adaptive-card.ts";
+import type { ProactiveSender } from "./proactive-sender.ts";
+import type { RenderedCards } from "./rendered-cards.ts";
+
+export type ApproverIdsFor = (approvalId: string) => Promise<string[]>;
+
+export interface TeamsChatAdapterOptions {
+  sender: ProactiveSender;
+  references: ConversationReferences;
+  cards: RenderedCards;
+  clock: Clock;
+  logger: Logger;
+  approverIdsFor?: ApproverIdsFor | undefined;
+}
+
+/** The message activity carrying one Adaptive Card; `summary` is the notification text. */
+export function cardActivity(card: AdaptiveCard): Partial<Activity> {
+  return {
+    type: "message",
+    summary: card.fallbackText,
+    attachments: [{ contentType: adaptiveCardContentType, content: card }],
+  };
+}
+
+/** ChatAdapter for Teams: posts, updates and notices, all proactive (see proactive-sender.ts). */
+export class TeamsChatAdapter implements ChatAdapter {
+  readonly platform = "teams" as const;
+  readonly #o: TeamsChatAdapterOptions;
+
+  constructor(options: TeamsChatAdapterOptions) {
+    this.#o = options;
+  }
+
+  async post(thread: ThreadRef, card: Card): Promise<DeliveryReceipt> {
+    return this.postWith(await this.#reference(thread), thread, card);
+  }
+
+  /** Posts with a reference the caller already holds (replies within a turn skip the lookup). */
+  async postWith(reference: Partial<ConversationReference>, thread: ThreadRef, card: Card): Promise<DeliveryReceipt> {
+    const rendered = await this.render(card);
+    const messageId = await this.#o.sender.send(reference, thread, cardActivity(rendered));
+    if (cardButtons(card).length > 0) await this.#o.cards.remember(thread.channel, messageId, rendered);
+    return { platform: "teams", thread, messageId, postedAt: this.#o.clock.now() };
+  }
+
+  async update(message: MessageRef, card: Card): Promise<void> {
+    const rendered = await this.render(card);
+    await this.updateRendered(message, rendered);
+  }
+
+  /** Edits the message for everyone and remembers the card for later refreshes. */
+  async updateRendered(message: MessageRef, rendered: AdaptiveCard): Promise<void> {
+    const reference = await this.#reference(message.thread);
+    await this.#o.cards.remember(message.thread.channel, message.messageId, rendered);
+    await this.#o.sender.update(reference, message.thread, message.messageId, cardActivity(rendered));
+  }
+
+  /** Teams has no per-user ephemeral message in a conversation, so the notice is posted in the thread. */
+  async notify(thread: ThreadRef, user: ChatUser, text: string): Promise<void> {
+    const who = user.name ? `${user.name}: ` : "";
+    await this.post(thread, { ...textCard(`${who}${text}`), fallbackText: `${who}${text}`.slice(0, 300) });
+  }
+
+  async sendTyping(reference: Partial<ConversationReference>, thread: ThreadRef): Promise<void> {
+    await this.#o.sender.send(reference, thread, { type: "typing" });
+  }
+
+  async render(card: Card): Promise<ReturnType<typeof renderAdaptiveCard>> {
+    const approvalId = approvalIdOf(card);
+    let approverIds: string[] = [];
+    if (approvalId && this.#o.approverIdsFor) {
+      approverIds = await this.#o.approverIdsFor(approvalId).catch((error: unknown) => {
+        // Refresh only keeps approvers' views live; the card works without it.
+        this.#o.logger.warn("could not resolve approvers for the refresh list", { approvalId, error });
+        return [];
+      });
+    }
+    const rendered = renderAdaptiveCard(card, { approverIds });
+    if (!rendered.fallbackText) rendered.fallbackText = fallbackText(card);
+    return rendered;
+  }
+
+  async #reference(thread: ThreadRef): Promise<Partial<ConversationReference>> {
+    const stored = await this.#o.references.get(thread.channel);
+    if (!stored) {
+      throw new DaybookError(
+        "not_found",
+        `no stored Teams conversation reference for "${thread.channel}": add daybook to that chat or channel (or message it there) first`,
+        { userMessage: "daybook has not been added to that Teams conversation yet." },
+      );
+    }
+    return stored.reference;
+  }
+}

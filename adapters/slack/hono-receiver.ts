@@ -1,0 +1,205 @@
+import type { App, Receiver, ReceiverEvent } from "@slack/bolt";
+import type { Clock } from "../../src/core/clock.ts";
+import { systemClock } from "../../src/core/clock.ts";
+import { DaybookError, toDaybookError } from "../../src/core/errors.ts";
+import type { HttpRoute, RequestContext } from "../../src/core/http.ts";
+import type { Logger } from "../../src/core/logger.ts";
+import type { EventDedup } from "./event-dedup.ts";
+import { MalformedSlackRequest, type ParsedSlackRequest, parseSlackRequest } from "./webhook/parse.ts";
+import { verifySlackSignature } from "./webhook/verify.ts";
+
+export interface HonoReceiverOptions {
+  /** Undefined only with `skipVerify` (local development; refused in production by app.ts). */
+  signingSecret: string | undefined;
+  skipVerify: boolean;
+  dedup: EventDedup;
+  logger: Logger;
+  clock?: Clock;
+  path?: string;
+  /**
+   * Slack waits 3 seconds for the HTTP response; answer 200 a little before that even when a
+   * listener has not called ack(), so Slack does not retry work that is already running.
+   */
+  ackTimeoutMs?: number;
+}
+
+const errorResponse = (status: number, code: string, message: string): Response =>
+  Response.json({ error: { code, message } }, { status });
+
+/** Bolt's ack() argument -> the HTTP response Slack expects (empty 200, text, or JSON). */
+function ackResponse(body: unknown): Response {
+  if (body === undefined || body === null || body === "") return new Response(null, { status: 200 });
+  if (typeof body === "string") return new Response(body, { status: 200, headers: { "content-type": "text/plain" } });
+  return Response.json(body, { status: 200 });
+}
+
+/**
+ * A Bolt `Receiver` whose transport is our Hono server (bolt-js's Receiver interface:
+ * https://docs.slack.dev/tools/bolt-js/concepts/receiver). Verifies the signature over the raw
+ * bytes before parsing, deduplicates Events API deliveries, hands the body to
+ * `app.processEvent`, and answers Slack as soon as Bolt acks; listener work continues under
+ * `context.waitUntil` so shutdown can drain it.
+ */
+export class HonoReceiver implements Receiver {
+  readonly #o: HonoReceiverOptions;
+  readonly #clock: Clock;
+  #app: App | undefined;
+
+  constructor(options: HonoReceiverOptions) {
+    if (!options.signingSecret && !options.skipVerify) {
+      throw new DaybookError("config_invalid", "the Slack receiver needs a signing secret");
+    }
+    this.#o = options;
+    this.#clock = options.clock ?? systemClock;
+  }
+
+  init(app: App): void {
+    this.#app = app;
+  }
+
+  // The transport is the Hono server, which main.ts starts and stops.
+  async start(): Promise<void> {}
+  async stop(): Promise<void> {}
+
+  readonly route: HttpRoute = {
+    method: "POST",
+    path: "/slack/events",
+    handle: (request, context) => this.handle(request, context),
+  };
+
+  async handle(request: Request, context: RequestContext): Promise<Response> {
+    const rawBody = await request.text();
+    if (!this.#o.skipVerify) {
+      const verified = verifySlackSignature({
+        signingSecret: this.#o.signingSecret ?? "",
+        signature: request.headers.get("x-slack-signature"),
+        timestamp: request.headers.get("x-slack-request-timestamp"),
+        rawBody,
+        nowMs: this.#clock.now(),
+      });
+      if (!verified.ok) {
+        this.#o.logger.warn("rejected a Slack request", { reason: verified.reason });
+        return errorResponse(401, "unauthorized", "Slack request signature could not be verified");
+      }
+    }
+
+    let parsed: ParsedSlackRequest;
+    try {
+      parsed = parseSlackRequest(rawBody, request.headers.get("content-type"));
+    } catch (error) {
+      if (!(error instanceof MalformedSlackRequest)) throw error;
+      return errorResponse(400, "bad_request", error.message);
+    }
+
+    switch (parsed.kind) {
+      case "url_verification":
+        return Response.json({ challenge: parsed.challenge });
+      case "ssl_check":
+        return new Response(null, { status: 200 });
+      case "event":
+        return this.#dispatchEvent(parsed.body, parsed.eventId, request, context);
+      default:
+        return this.#dispatch(parsed.body, request, context, undefined);
+    }
+  }
+
+  async #dispatchEvent(
+    body: Record<string, unknown>,
+    eventId: string | undefined,
+    request: Request,
+    context: RequestContext,
+  ): Promise<Response> {
+    if (eventId === undefined) return this.#dispatch(body, request, context, undefined);
+    let claim: Awaited<ReturnType<EventDedup["claim"]>>;
+    try {
+      claim = await this.#o.dedup.claim(eventId);
+    } catch (error) {
+      // Without dedup we cannot promise "once"; a 503 makes Slack retry when the store is back.
+      this.#o.logger.error("event dedup unavailable", { eventId, error: toDaybookError(error, "store_unavailable") });
+      return errorResponse(503, "store_unavailable", "state store unavailable; Slack will retry");
+    }
+    if (claim.kind === "duplicate") {
+      this.#o.logger.debug("duplicate Slack event ignored", {
+        eventId,
+        retryNum: request.headers.get("x-slack-retry-num"),
+      });
+      return new Response(null, { status: 200 });
+    }
+    if (claim.kind === "in_progress") {
+      // Not 200: if the delivery holding the claim dies before hand-off, Slack's next retry must
+      // still find the event unhandled (the claim expires in seconds).
+      return errorResponse(409, "conflict", "this event is being received by another delivery; retry later");
+    }
+    return this.#dispatch(body, request, context, { eventId, token: claim.token });
+  }
+
+  #dispatch(
+    body: Record<string, unknown>,
+    request: Request,
+    context: RequestContext,
+    claim: { eventId: string; token: string } | undefined,
+  ): Promise<Response> {
+    const app = this.#app;
+    if (!app) throw new DaybookError("internal", "Slack receiver used before Bolt called init()");
+    const log = this.#o.logger;
+    const { promise, resolve } = Promise.withResolvers<Response>();
+    let answered = false;
+    const answer = (response: Response) => {
+      if (answered) return;
+      answered = true;
+      clearTimeout(timer);
+      resolve(response);
+    };
+    const timer = setTimeout(() => {
+      log.warn("no ack from a Slack listener in time; answering 200", { ackTimeoutMs: this.#o.ackTimeoutMs ?? 2_500 });
+      answer(new Response(null, { status: 200 }));
+    }, this.#o.ackTimeoutMs ?? 2_500);
+
+    let acked = false;
+    const ack = async (response?: unknown): Promise<void> => {
+      if (acked) return;
+      acked = true;
+      // Bolt calls ack for events right before it runs the listeners: the hand-off point.
+      if (claim) {
+        await this.#o.dedup
+          .complete(claim.eventId, claim.token)
+          .then((mine) => {
+            if (!mine) log.warn("event claim expired before hand-off", { eventId: claim.eventId });
+          })
+          .catch((error: unknown) => log.error("could not mark a Slack event handled", { error }));
+      }
+      answer(ackResponse(response));
+    };
+
+    const retryHeader = request.headers.get("x-slack-retry-num");
+    const event: ReceiverEvent = {
+      body,
+      ack,
+      ...(retryHeader !== null && /^\d+$/.test(retryHeader) ? { retryNum: Number(retryHeader) } : {}),
+      ...(request.headers.get("x-slack-retry-reason")
+        ? { retryReason: request.headers.get("x-slack-retry-reason") ?? "" }
+        : {}),
+    };
+
+    const work = app.processEvent(event).then(
+      () => {
+        // Bolt returns without acking when no listener matched an action or command.
+        if (!acked) {
+          acked = true;
+          if (claim) void this.#o.dedup.complete(claim.eventId, claim.token).catch(() => {});
+        }
+        answer(new Response(null, { status: 200 }));
+      },
+      async (error: unknown) => {
+        log.error("Slack event processing failed", { error: toDaybookError(error) });
+        if (!acked) {
+          // Failed before hand-off: give the event back so Slack's retry is processed.
+          if (claim) await this.#o.dedup.release(claim.eventId, claim.token).catch(() => {});
+          answer(errorResponse(500, "internal", "event processing failed"));
+        }
+      },
+    );
+    context.waitUntil(work);
+    return promise;
+  }
+}

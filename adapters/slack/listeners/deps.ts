@@ -1,0 +1,31 @@
+import type { ClickHandler, MessageHandler } from "../../../src/core/chat.ts";
+import type { Clock } from "../../../src/core/clock.ts";
+import type { Logger } from "../../../src/core/logger.ts";
+import type { SlackChatAdapter } from "../adapter.ts";
+
+export interface SuggestedPrompt {
+  title: string;
+  message: string;
+}
+
+/** What every Bolt listener needs from the integration. */
+export interface ListenerDeps {
+  adapter: SlackChatAdapter;
+  handle: MessageHandler;
+  onClick: ClickHandler;
+  logger: Logger;
+  clock: Clock;
+  suggestedPrompts: SuggestedPrompt[];
+}
+
+export type Loose = Record<string, unknown>;
+
+export function str(value: unknown): string | undefined {
+  return typeof value === "string" && value !== "" ? value : undefined;
+}
+
+/** Bolt's context.teamId, or the team in the body (Enterprise Grid sends it in `authorizations`). */
+export function teamOf(context: { teamId?: string | undefined }, body: Loose): string {
+  const team = body.team as Loose | undefined;
+  return context.teamId ?? str(body.team_id) ?? str(team?.id) ?? "unknown";
+}

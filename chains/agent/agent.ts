@@ -1,0 +1,279 @@
+import type { BaseChatModel } from "@langchain/core/language_models/chat_models";
+import { AIMessage, type BaseMessage, HumanMessage } from "@langchain/core/messages";
+import { type StructuredToolInterface, tool } from "@langchain/core/tools";
+import { createAgent, ToolCallLimitExceededError, toolCallLimitMiddleware } from "langchain";
+import { agentSystemPrompt, agentTurnContext } from "../../prompts/agent-system.ts";
+import type { AnyWriteAction } from "../../src/core/actions.ts";
+import type { Answer, Answerer, AnswerInput, HistoryEntry } from "../../src/core/answerer.ts";
+import type { ApprovalService } from "../../src/core/approval.ts";
+import type { Card } from "../../src/core/card.ts";
+import type { Clock } from "../../src/core/clock.ts";
+import { systemClock } from "../../src/core/clock.ts";
+import { DaybookError, toDaybookError } from "../../src/core/errors.ts";
+import type { Logger } from "../../src/core/logger.ts";
+import type { ToolDomain } from "../../src/core/principal.ts";
+import { WRITE_TOOL_METADATA_KEY } from "./offline-model.ts";
+import { type EntityRef, extractRefs, parseToolOutput, type TurnData } from "./refs.ts";
+
+/** The catalog shape tools/catalog.ts provides (structural, so this file compiles on its own). */
+export interface AgentToolCatalog {
+  read: { domain: ToolDomain; tool: StructuredToolInterface }[];
+  actions: AnyWriteAction[];
+}
+
+export interface AgentLimits {
+  /** Tool calls one turn may make (org.agent.maxToolCalls). */
+  maxToolCalls: number;
+  /** Wall-clock budget of one turn (org.agent.maxTurnMs). */
+  maxTurnMs: number;
+}
+
+export interface AgentAnswererOptions {
+  model: BaseChatModel;
+  /** Shown in the context line: "offline model" or the model name. */
+  modelLabel: string;
+  catalog: AgentToolCatalog;
+  approvals: Pick<ApprovalService, "requestApproval">;
+  logger: Logger;
+  limits?: Partial<AgentLimits>;
+  clock?: Clock;
+  /** IANA timezone for "today" in the prompt; UTC by default. */
+  timezone?: string;
+}
+
+export interface TurnTrace {
+  /** Messages the model received on its last call, for tests and the token benchmark. */
+  toolResults: { tool: string; content: string }[];
+}
+
+const defaultLimits: AgentLimits = { maxToolCalls: 6, maxTurnMs: 60_000 };
+
+/**
+ * The conversational brain: a LangChain v1 `createAgent` over the read tools the requester's
+ * roles allow plus one approval-request tool per allowed write (ARCHITECTURE.md decision 1:
+ * a write tool call never executes here; it becomes an Approval a person decides).
+ */
+export function createAgentAnswerer(options: AgentAnswererOptions): Answerer & {
+  answerWithTrace(input: AnswerInput): Promise<Answer & { trace: TurnTrace }>;
+} {
+  const limits: AgentLimits = { ...defaultLimits, ...options.limits };
+  const clock = options.clock ?? systemClock;
+  const timezone = options.timezone ?? "UTC";
+
+  async function answerWithTrace(input: AnswerInput): Promise<Answer & { trace: TurnTrace }> {
+    const started = clock.now();
+    const { principal, traceId } = input;
+    const log = options.logger.child({ traceId, component: "agent" });
+    const allowed = new Set(principal.domains);
+    const requested: string[] = [];
+
+    // Least privilege: the model is never shown a tool the requester may not use.
+    const readTools = options.catalog.read.filter((r) => allowed.has(r.domain));
+    const writeActions = options.catalog.actions.filter((a) => allowed.has(a.domain));
+    const domainOf = new Map<string, ToolDomain>();
+    for (const r of readTools) domainOf.set(r.tool.name, r.domain);
+    for (const a of writeActions) domainOf.set(a.name, a.domain);
+    const tools = [
+      ...readTools.map((r) => r.tool),
+      ...writeActions.map((a) => approvalTool(a, input, options.approvals, requested, log)),
+    ];
+
+    const systemPrompt =
+      agentSystemPrompt +
+      agentTurnContext({
+        requesterName: principal.name,
+        ...(principal.crmOwnerId ? { crmOwnerId: principal.crmOwnerId } : {}),
+        today: localDate(clock.now(), timezone),
+        timezone,
+        domains: [...allowed],
+      });
+
+    const agent = createAgent({
+      model: options.model,
+      tools,
+      systemPrompt,
+      middleware: [toolCallLimitMiddleware({ runLimit: limits.maxToolCalls, exitBehavior: "error" })],
+    });
+
+    const messages: BaseMessage[] = [...historyMessages(input.history), new HumanMessage(input.message.text)];
+    let result: { messages: BaseMessage[] };
+    try {
+      result = (await agent.invoke(
+        { messages },
+        {
+          signal: AbortSignal.timeout(limits.maxTurnMs),
+          // Each tool round is two graph steps; the tool-call limit fires first, this is a backstop.
+          recursionLimit: limits.maxToolCalls * 2 + 5,
+        },
+      )) as { messages: BaseMessage[] };
+    } catch (error) {
+      const err = classify(error, limits);
+      log.error("agent turn failed", { code: err.code, error: err, ms: clock.now() - started });
+      const approvalsNote = requested.length > 0 ? ` (approval requested: ${requested.join(", ")})` : "";
+      return {
+        card: replyCard(`${err.userMessage}${approvalsNote}`, `${options.modelLabel} · trace ${traceId}`),
+        data: { calls: [], refs: [], ...(requested.length > 0 ? { approvals: requested } : {}) } satisfies TurnData,
+        trace: { toolResults: [] },
+      };
+    }
+
+    const turn = result.messages.slice(messages.length);
+    const calls: TurnData["calls"] = [];
+    const toolResults: TurnTrace["toolResults"] = [];
+    const nameById = new Map<string, string>();
+    for (const m of turn) {
+      if (m.getType() === "ai") {
+        for (const c of (m as AIMessage).tool_calls ?? []) {
+          calls.push({ tool: c.name, args: c.args as Record<string, unknown> });
+          if (c.id) nameById.set(c.id, c.name);
+        }
+      } else if (m.getType() === "tool") {
+        const id = (m as unknown as { tool_call_id?: string }).tool_call_id ?? "";
+        toolResults.push({ tool: nameById.get(id) ?? "", content: messageText(m) });
+      }
+    }
+    const final = [...turn]
+      .reverse()
+      .find((m) => m.getType() === "ai" && ((m as AIMessage).tool_calls ?? []).length === 0);
+    const text = (final ? messageText(final) : "").trim() || "I have no answer for that.";
+
+    const refs: EntityRef[] = [];
+    for (const r of toolResults) {
+      if (writeActions.some((a) => a.name === r.tool)) continue;
+      extractRefs(parseToolOutput(r.content), refs);
+    }
+    const subject = subjectOf(calls, refs);
+    const data: TurnData = {
+      calls,
+      refs,
+      ...(subject ? { subject } : {}),
+      ...(requested.length > 0 ? { approvals: requested } : {}),
+    };
+    const sources = [
+      ...new Set(calls.map((c) => domainOf.get(c.tool)).filter((d): d is ToolDomain => d !== undefined)),
+    ];
+    const context = sources.length > 0 ? `${options.modelLabel} · sources: ${sources.join(", ")}` : options.modelLabel;
+    log.info("agent turn", { tools: calls.map((c) => c.tool), approvals: requested, ms: clock.now() - started });
+    return { card: replyCard(text, context), data: data as unknown as Record<string, unknown>, trace: { toolResults } };
+  }
+
+  return {
+    answerWithTrace,
+    async answer(input: AnswerInput): Promise<Answer> {
+      const { card, data } = await answerWithTrace(input);
+      return data ? { card, data } : { card };
+    },
+  };
+}
+
+function replyCard(text: string, context: string): Card {
+  return {
+    blocks: [
+      { type: "text", text },
+      { type: "context", text: context },
+    ],
+  };
+}
+
+function messageText(m: BaseMessage): string {
+  return typeof m.content === "string" ? m.content : m.text;
+}
+
+function localDate(epochMs: number, timeZone: string): string {
+  // en-CA formats as YYYY-MM-DD.
+  return new Intl.DateTimeFormat("en-CA", { timeZone, year: "numeric", month: "2-digit", day: "2-digit" }).format(
+    new Date(epochMs),
+  );
+}
+
+/** Thread memory from the Store as chat messages; the stored `data` rides along for the offline model. */
+function historyMessages(history: HistoryEntry[]): BaseMessage[] {
+  return history.map((h) =>
+    h.role === "user"
+      ? new HumanMessage(h.text)
+      : new AIMessage({ content: h.text, ...(h.data ? { response_metadata: { daybook: h.data } } : {}) }),
+  );
+}
+
+function subjectOf(calls: TurnData["calls"], refs: EntityRef[]): EntityRef | undefined {
+  for (const c of calls) {
+    for (const v of Object.values(c.args)) {
+      if (typeof v !== "string" || v.length < 2) continue;
+      const lower = v.toLowerCase();
+      const hit = refs.find(
+        (r) => r.id === v || r.name?.toLowerCase() === lower || r.name?.toLowerCase().includes(lower),
+      );
+      if (hit) return hit;
+      if (/^[A-Z][A-Z0-9]+-\d+$/.test(v)) return { kind: "issue", id: v };
+    }
+  }
+  return refs.length === 1 ? refs[0] : undefined;
+}
+
+/**
+ * A LangChain tool with the write action's name, description and schema whose body only
+ * requests an approval: the model can ask for a write but can never perform one.
+ */
+function approvalTool(
+  action: AnyWriteAction,
+  input: AnswerInput,
+  approvals: Pick<ApprovalService, "requestApproval">,
+  requested: string[],
+  log: Logger,
+): StructuredToolInterface {
+  return tool(
+    async (args: Record<string, unknown>) => {
+      try {
+        let title: string | undefined;
+        try {
+          title = action.title(args);
+        } catch {
+          title = undefined;
+        }
+        const approval = await approvals.requestApproval(
+          {
+            tool: action.name,
+            args,
+            requester: input.principal,
+            thread: input.message.thread,
+            ...(title ? { title } : {}),
+          },
+          (card) => input.responder.reply(card),
+        );
+        requested.push(approval.id);
+        return `Approval ${approval.id} requested; waiting for a person to approve. Nothing has been changed yet.`;
+      } catch (error) {
+        const err = toDaybookError(error);
+        log.warn("approval request failed", { tool: action.name, code: err.code, error: err });
+        return `Could not request approval: ${err.userMessage}`;
+      }
+    },
+    {
+      name: action.name,
+      description: `Requests approval to: ${action.description} This does not perform the write; a person must approve it in the thread first.`,
+      schema: action.schema as never,
+      metadata: { [WRITE_TOOL_METADATA_KEY]: true },
+    },
+  ) as unknown as StructuredToolInterface;
+}
+
+function classify(error: unknown, limits: AgentLimits): DaybookError {
+  if (error instanceof ToolCallLimitExceededError) {
+    return new DaybookError("limit_exceeded", `tool call limit ${limits.maxToolCalls} exceeded`, {
+      cause: error,
+      userMessage: `That needed more than ${limits.maxToolCalls} lookups, which is more than one answer may use. Try a narrower question.`,
+    });
+  }
+  const name = error instanceof Error ? error.name : "";
+  if (name === "AbortError" || name === "TimeoutError" || /abort/i.test(error instanceof Error ? error.message : "")) {
+    return new DaybookError("timeout", `turn exceeded ${limits.maxTurnMs} ms`, {
+      cause: error,
+      userMessage: "That took too long to answer; please try again or ask something narrower.",
+    });
+  }
+  if (name === "GraphRecursionError") {
+    return new DaybookError("limit_exceeded", "agent recursion limit reached", { cause: error });
+  }
+  const err = toDaybookError(error, "model_error");
+  return err;
+}

@@ -1,0 +1,707 @@
+import type { CallbackManagerForLLMRun } from "@langchain/core/callbacks/manager";
+import { BaseChatModel, type BindToolsInput } from "@langchain/core/language_models/chat_models";
+import { AIMessage, type BaseMessage } from "@langchain/core/messages";
+import type { ChatResult } from "@langchain/core/outputs";
+import { convertToOpenAITool } from "@langchain/core/utils/function_calling";
+import { offlineExamples } from "../../prompts/agent-offline.ts";
+import { turnContextMarkers } from "../../prompts/agent-system.ts";
+import type { Clock } from "../../src/core/clock.ts";
+import { systemClock } from "../../src/core/clock.ts";
+import type { ToolDomain } from "../../src/core/principal.ts";
+import { type EntityRef, extractRefs, isTurnData, parseToolOutput, type RefKind, type TurnData } from "./refs.ts";
+import { renderToolOutput } from "./render.ts";
+
+export const OFFLINE_MODEL_LABEL = "offline model";
+
+/** A name the offline model can recognise in a question (a customer, a deal, a company). */
+export interface KnownEntity {
+  name: string;
+  kind: RefKind;
+  id?: string;
+}
+
+export interface OfflineModelOptions {
+  clock?: Clock;
+  entities?: KnownEntity[];
+}
+
+/** Marks daybook's approval tools (set by the agent) so the offline model never mixes reads and writes. */
+export const WRITE_TOOL_METADATA_KEY = "daybookWrite";
+
+interface ParamInfo {
+  name: string;
+  type?: string;
+  enum?: string[];
+  properties?: Record<string, { type?: string; enum?: string[] }>;
+  description: string;
+}
+
+interface ToolInfo {
+  name: string;
+  description: string;
+  params: ParamInfo[];
+  required: Set<string>;
+  write: boolean;
+  domain: ToolDomain | undefined;
+  terms: Set<string>;
+}
+
+type Plan =
+  | { kind: "call"; tool: string; args: Record<string, unknown> }
+  | { kind: "reply"; text: string; data?: Record<string, unknown> };
+
+// ---------------------------------------------------------------------------------------
+// Words. Synonyms map what people say onto the vocabulary tool names/descriptions use.
+// ---------------------------------------------------------------------------------------
+
+const synonyms: [RegExp, string[]][] = [
+  [/\b(block\w*|stuck|impediment\w*|waiting on)\b/, ["blocker", "blocked"]],
+  [/\b(sprint|standup|stand-up|iteration)\b/, ["sprint"]],
+  [/\b(deals?|pipeline|opportunit\w*)\b/, ["deal"]],
+  [/\b(need me|needs me|today|priorit\w*|focus|follow[ -]?up|hot)\b/, ["priority", "today", "urgent"]],
+  [/\b(risk\w*|churn\w*|health\w*|unhappy|at risk)\b/, ["churn", "risk", "health"]],
+  [/\b(close|month[- ]end|closing)\b/, ["close", "exception"]],
+  [/\b(exception\w*|left|outstanding|missing)\b/, ["exception"]],
+  [/\b(invoices?|bills?)\b/, ["invoice"]],
+  [/\b(p&l|p and l|profit|loss|income statement)\b/, ["pnl", "profit", "loss"]],
+  [/\b(bank|transactions?|wire|refund|fee)\b/, ["bank", "transaction"]],
+  [/\b(issues?|tickets?|stor(y|ies)|bugs?)\b/, ["issue"]],
+  [/\b(customers?|accounts?|clients?)\b/, ["customer"]],
+  [/\b(log|record)\b/, ["log", "activity"]],
+  [/\b(call|note)\b/, ["activity"]],
+  [/\b(comment)\b/, ["comment"]],
+  [/\b(stage)\b/, ["stage"]],
+  [/\b(create|file|open|raise)\b/, ["create"]],
+  [/\b(approve)\b/, ["approve"]],
+  [/\b(reject|decline)\b/, ["reject"]],
+];
+
+const stopwords = new Set(
+  "a an the is are was were be been what whats which who whom me my i we our us you your to for of on in at and or with do does did it its that this these those about show tell give list please can could would should will there their how any all some from by as into than then".split(
+    " ",
+  ),
+);
+
+function stem(word: string): string {
+  let w = word.toLowerCase();
+  if (w.length > 4 && w.endsWith("ies")) w = `${w.slice(0, -3)}y`;
+  else if (w.length > 4 && w.endsWith("ing")) w = w.slice(0, -3);
+  else if (w.length > 4 && w.endsWith("ed")) w = w.slice(0, -2);
+  else if (w.length > 3 && w.endsWith("s") && !w.endsWith("ss")) w = w.slice(0, -1);
+  if (w.length > 5 && w.endsWith("er")) w = w.slice(0, -2);
+  return w;
+}
+
+function terms(text: string, expand: boolean): Set<string> {
+  const lower = text.toLowerCase().replace(/_/g, " ");
+  const out = new Set<string>();
+  for (const word of lower.split(/[^a-z0-9&]+/)) {
+    if (word.length < 2 || stopwords.has(word)) continue;
+    out.add(stem(word));
+  }
+  if (expand) {
+    for (const [pattern, words] of synonyms) if (pattern.test(lower)) for (const w of words) out.add(stem(w));
+  }
+  return out;
+}
+
+const domainWords: Record<ToolDomain, RegExp> = {
+  jira: /\b(sprint|jira|issues?|stor(y|ies)|bugs?|blocker\w*|blocking|standup|epic|backlog|review|[A-Z][A-Z0-9]+-\d+)\b/i,
+  crm: /\b(deals?|pipeline|customers?|churn|crm|accounts?|renewal|prospects?|at risk|health)\b/i,
+  accounting:
+    /\b(invoices?|bills?|close|month[- ]end|p&l|profit|bank|ledger|books|expenses?|spend|vendors?|purchase orders?|payments?|inv-\d+|#\d{3,})\b/i,
+};
+
+const domainLabel: Record<ToolDomain, string> = {
+  jira: "Jira (sprints and issues)",
+  crm: "the CRM (deals and customers)",
+  accounting: "accounting (invoices, bank and the month-end close)",
+};
+
+const writeVerb =
+  /\b(log|record|create|file|raise|open a|add a comment|comment on|update|move|change|set|approve|reject|decline)\b/i;
+
+const months = [
+  "january",
+  "february",
+  "march",
+  "april",
+  "may",
+  "june",
+  "july",
+  "august",
+  "september",
+  "october",
+  "november",
+  "december",
+];
+
+const ordinals: [RegExp, number][] = [
+  [/\b(first|1st|top one)\b/, 0],
+  [/\b(second|2nd)\b/, 1],
+  [/\b(third|3rd)\b/, 2],
+  [/\b(fourth|4th)\b/, 3],
+  [/\b(fifth|5th)\b/, 4],
+  [/\b(sixth|6th)\b/, 5],
+  [/\b(seventh|7th)\b/, 6],
+  [/\b(eighth|8th)\b/, 7],
+  [/\b(ninth|9th)\b/, 8],
+  [/\b(tenth|10th)\b/, 9],
+  [/\b(last one|the last)\b/, -1],
+];
+
+const legalSuffix = /\s+(inc\.?|llc|ltd\.?|corp\.?|corporation|gmbh|co\.?|plc|ag|sa)$/i;
+
+// ---------------------------------------------------------------------------------------
+// The model
+// ---------------------------------------------------------------------------------------
+
+/**
+ * A deterministic LangChain chat model for running daybook with no LLM (ARCHITECTURE.md,
+ * decision 5). It routes the user's words to a bound tool by intent, fills arguments from
+ * entities it recognises, and writes the final reply from the tool results only, so every
+ * figure it prints was produced by a tool.
+ */
+export class OfflineChatModel extends BaseChatModel {
+  readonly #clock: Clock;
+  readonly #entities: KnownEntity[];
+  readonly #options: OfflineModelOptions;
+  readonly #tools: ToolInfo[];
+
+  constructor(options: OfflineModelOptions = {}, tools: ToolInfo[] = []) {
+    super({});
+    this.#options = options;
+    this.#clock = options.clock ?? systemClock;
+    this.#entities = options.entities ?? [];
+    this.#tools = tools;
+  }
+
+  _llmType(): string {
+    return "daybook-offline";
+  }
+
+  override bindTools(tools: BindToolsInput[]) {
+    return new OfflineChatModel(this.#options, tools.map(toolInfo)).withConfig({});
+  }
+
+  async _generate(
+    messages: BaseMessage[],
+    _options: this["ParsedCallOptions"],
+    _run?: CallbackManagerForLLMRun,
+  ): Promise<ChatResult> {
+    const plan = this.plan(messages);
+    const message =
+      plan.kind === "call"
+        ? new AIMessage({
+            content: "",
+            tool_calls: [{ id: callId(messages, plan.tool), name: plan.tool, args: plan.args, type: "tool_call" }],
+          })
+        : new AIMessage({ content: plan.text, ...(plan.data ? { response_metadata: { daybook: plan.data } } : {}) });
+    return { generations: [{ text: typeof message.content === "string" ? message.content : "", message }] };
+  }
+
+  /** Exposed for tests and the benchmark: the decision for a message list. */
+  plan(messages: BaseMessage[]): Plan {
+    const turn = readTurn(messages, this.#clock);
+    const entities = [...this.#entities, ...turn.learned];
+    const ctx: Ctx = { turn, entities, tools: this.#tools };
+    const wanted = planFirstCall(ctx);
+    if (wanted.kind === "reply") return wanted;
+    // Already called in this turn with the same arguments: answer from the results.
+    const done = turn.calls.some((c) => c.name === wanted.tool && sameArgs(c.args, wanted.args));
+    if (!done && turn.calls.length < 3) return wanted;
+    return { kind: "reply", text: composeReply(ctx) };
+  }
+}
+
+function callId(messages: BaseMessage[], tool: string): string {
+  return `offline_${messages.length}_${tool}`;
+}
+
+function sameArgs(a: Record<string, unknown>, b: Record<string, unknown>): boolean {
+  return JSON.stringify(a) === JSON.stringify(b);
+}
+
+function toolInfo(input: BindToolsInput): ToolInfo {
+  const spec = convertToOpenAITool(input as Parameters<typeof convertToOpenAITool>[0]);
+  const fn = spec.function;
+  const parameters = (fn.parameters ?? {}) as {
+    properties?: Record<string, Record<string, unknown>>;
+    required?: string[];
+  };
+  const params: ParamInfo[] = Object.entries(parameters.properties ?? {}).map(([name, s]) => ({
+    name,
+    ...(typeof s.type === "string" ? { type: s.type } : {}),
+    ...(Array.isArray(s.enum) ? { enum: s.enum as string[] } : {}),
+    ...(s.properties && typeof s.properties === "object"
+      ? { properties: s.properties as Record<string, { type?: string; enum?: string[] }> }
+      : {}),
+    description: typeof s.description === "string" ? s.description : "",
+  }));
+  const metadata = (input as { metadata?: Record<string, unknown> }).metadata;
+  const description = fn.description ?? "";
+  const write = metadata?.[WRITE_TOOL_METADATA_KEY] === true;
+  return {
+    name: fn.name,
+    description,
+    params,
+    required: new Set(parameters.required ?? []),
+    write,
+    domain: domainOfTool(fn.name, description),
+    terms: terms(`${fn.name} ${description}`, true),
+  };
+}
+
+function domainOfTool(name: string, description: string): ToolDomain | undefined {
+  const prefix = /^(jira|crm|accounting)_/.exec(name)?.[1];
+  if (prefix) return prefix as ToolDomain;
+  const text = `${name.replace(/_/g, " ")} ${description}`;
+  let best: ToolDomain | undefined;
+  let bestHits = 0;
+  for (const d of Object.keys(domainWords) as ToolDomain[]) {
+    const hits = text.match(new RegExp(domainWords[d].source, "gi"))?.length ?? 0;
+    if (hits > bestHits) {
+      best = d;
+      bestHits = hits;
+    }
+  }
+  return best;
+}
+
+// ---------------------------------------------------------------------------------------
+// Reading the conversation
+// ---------------------------------------------------------------------------------------
+
+interface Turn {
+  question: string;
+  today: string;
+  crmOwnerId: string | undefined;
+  allowedDomains: ToolDomain[] | undefined;
+  /** Data the agent stored with the previous assistant answers, newest last. */
+  previous: TurnData[];
+  /** Tool calls and results since the question. */
+  calls: { name: string; args: Record<string, unknown>; id: string }[];
+  results: { tool: string; content: string; value: unknown }[];
+  learned: KnownEntity[];
+}
+
+interface Ctx {
+  turn: Turn;
+  entities: KnownEntity[];
+  tools: ToolInfo[];
+}
+
+function textOf(message: BaseMessage): string {
+  return typeof message.content === "string" ? message.content : message.text;
+}
+
+function readTurn(messages: BaseMessage[], clock: Clock): Turn {
+  let lastHuman = -1;
+  for (let i = messages.length - 1; i >= 0; i--) {
+    if (messages[i]?.getType() === "human") {
+      lastHuman = i;
+      break;
+    }
+  }
+  const system = messages
+    .filter((m) => m.getType() === "system")
+    .map(textOf)
+    .join("\n");
+  const line = (marker: string) =>
+    system
+      .split("\n")
+      .find((l) => l.startsWith(marker))
+      ?.slice(marker.length)
+      .trim();
+  const owner = line(turnContextMarkers.crmOwner)?.split(/\s/)[0];
+  const today = line(turnContextMarkers.today)?.slice(0, 10) ?? new Date(clock.now()).toISOString().slice(0, 10);
+  const domainsLine = line(turnContextMarkers.domains);
+  const allowedDomains =
+    domainsLine === undefined
+      ? undefined
+      : (domainsLine.split(/[,\s]+/).filter((d) => d === "jira" || d === "crm" || d === "accounting") as ToolDomain[]);
+
+  const previous: TurnData[] = [];
+  const learned: KnownEntity[] = [];
+  for (let i = 0; i < lastHuman; i++) {
+    const m = messages[i] as BaseMessage;
+    if (m.getType() !== "ai") continue;
+    const data = (m.response_metadata as Record<string, unknown> | undefined)?.daybook;
+    if (isTurnData(data)) {
+      previous.push(data);
+      for (const r of data.refs)
+        if (r.name) learned.push({ name: r.name, kind: r.kind, ...(r.id ? { id: r.id } : {}) });
+    }
+  }
+
+  const calls: Turn["calls"] = [];
+  const results: Turn["results"] = [];
+  const nameById = new Map<string, string>();
+  for (let i = lastHuman + 1; i < messages.length; i++) {
+    const m = messages[i] as BaseMessage;
+    if (m.getType() === "ai") {
+      for (const c of (m as AIMessage).tool_calls ?? []) {
+        const id = c.id ?? "";
+        calls.push({ name: c.name, args: c.args as Record<string, unknown>, id });
+        nameById.set(id, c.name);
+      }
+    } else if (m.getType() === "tool") {
+      const content = textOf(m);
+      const value = parseToolOutput(content);
+      const toolCallId = (m as unknown as { tool_call_id?: string }).tool_call_id ?? "";
+      results.push({ tool: nameById.get(toolCallId) ?? "", content, value });
+      for (const r of extractRefs(value))
+        if (r.name) learned.push({ name: r.name, kind: r.kind, ...(r.id ? { id: r.id } : {}) });
+    }
+  }
+  return {
+    question: lastHuman >= 0 ? textOf(messages[lastHuman] as BaseMessage) : "",
+    today,
+    crmOwnerId: owner && owner !== "none" ? owner : undefined,
+    allowedDomains,
+    previous,
+    calls,
+    results,
+    learned,
+  };
+}
+
+// ---------------------------------------------------------------------------------------
+// Entities in the question
+// ---------------------------------------------------------------------------------------
+
+function variants(name: string): string[] {
+  const lower = name.toLowerCase().trim();
+  const out = [lower];
+  const bare = lower.replace(legalSuffix, "");
+  if (bare !== lower && bare.length >= 3) out.push(bare);
+  return out;
+}
+
+function escapeRe(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+}
+
+/** The longest known name mentioned in the text; ties prefer `preferKind`. */
+function findEntity(text: string, entities: KnownEntity[], preferKind?: RefKind[]): KnownEntity | undefined {
+  const lower = text.toLowerCase();
+  let best: KnownEntity | undefined;
+  let bestLen = 0;
+  let bestPref = -1;
+  for (const e of entities) {
+    for (const v of variants(e.name)) {
+      if (v.length < 3 || !new RegExp(`(^|[^a-z0-9])${escapeRe(v)}($|[^a-z0-9])`).test(lower)) continue;
+      const pref = preferKind ? preferKind.length - Math.max(-1, preferKind.indexOf(e.kind)) : 0;
+      const prefScore = preferKind?.includes(e.kind) ? pref : 0;
+      if (v.length > bestLen || (v.length === bestLen && prefScore > bestPref)) {
+        best = e;
+        bestLen = v.length;
+        bestPref = prefScore;
+      }
+    }
+  }
+  return best;
+}
+
+function issueKeyIn(text: string): string | undefined {
+  return /\b([A-Z][A-Z0-9]+-\d+)\b/.exec(text)?.[1];
+}
+
+function invoiceIn(text: string): string | undefined {
+  const m =
+    /\b(INV-\d+)\b/i.exec(text) ?? /#(\d{3,})\b/.exec(text) ?? /\binvoice\s+(?:number\s+)?(\d{3,})\b/i.exec(text);
+  return m?.[1]?.toUpperCase();
+}
+
+function monthIn(text: string, today: string): string | undefined {
+  const iso = /\b(20\d\d-[01]\d)\b/.exec(text)?.[1];
+  if (iso) return iso;
+  const [y, m] = today.split("-").map(Number) as [number, number];
+  const lower = text.toLowerCase();
+  if (/\blast month\b|\bprevious month\b/.test(lower)) {
+    const d = new Date(Date.UTC(y, m - 2, 1));
+    return d.toISOString().slice(0, 7);
+  }
+  if (/\bthis month\b|\bcurrent month\b/.test(lower)) return today.slice(0, 7);
+  for (let i = 0; i < months.length; i++) {
+    const name = months[i] as string;
+    if (new RegExp(`\\b(${name}|${name.slice(0, 3)})\\b`).test(lower)) {
+      // "the November close" means the latest November that has started.
+      const year = i + 1 > m ? y - 1 : y;
+      return `${year}-${String(i + 1).padStart(2, "0")}`;
+    }
+  }
+  return undefined;
+}
+
+function ordinalIn(text: string): number | undefined {
+  const lower = text.toLowerCase();
+  for (const [re, n] of ordinals) if (re.test(lower)) return n;
+  const hash = /\b(?:number|no\.?|#)\s*(\d{1,2})\b/.exec(lower);
+  if (hash && !invoiceIn(text)) return Number(hash[1]) - 1;
+  return undefined;
+}
+
+function mentionsPronoun(text: string): boolean {
+  return /\b(it|its|it's|they|them|this one|that one|that|this|their|the same|he|she)\b/i.test(text);
+}
+
+/** Free text for a write: what follows a colon, or "saying"/"that". */
+function writeBody(text: string): string | undefined {
+  const colon = text.indexOf(":");
+  if (colon >= 0 && colon < text.length - 1) return text.slice(colon + 1).trim();
+  const m = /\b(?:saying|that says|with text|because)\s+(.+)$/i.exec(text);
+  return m?.[1]?.trim();
+}
+
+// ---------------------------------------------------------------------------------------
+// Planning
+// ---------------------------------------------------------------------------------------
+
+function questionDomains(text: string, subject: EntityRef | undefined): ToolDomain[] {
+  const out = (Object.keys(domainWords) as ToolDomain[]).filter((d) => domainWords[d].test(text));
+  if (subject) {
+    const d: ToolDomain | undefined =
+      subject.kind === "issue"
+        ? "jira"
+        : subject.kind === "deal" || subject.kind === "customer" || subject.kind === "company"
+          ? "crm"
+          : subject.kind === "invoice" || subject.kind === "transaction"
+            ? "accounting"
+            : undefined;
+    if (d && !out.includes(d)) out.push(d);
+  }
+  return out;
+}
+
+function preferredKinds(text: string): RefKind[] {
+  if (/\b(risk|churn|health|usage|customer|account)\b/i.test(text)) return ["customer", "company", "deal"];
+  if (/\b(deal|pipeline|stage|close date|amount)\b/i.test(text)) return ["deal", "company", "customer"];
+  if (/\b(log|call|note)\b/i.test(text)) return ["company", "customer", "deal"];
+  return ["customer", "deal", "company", "issue", "invoice"];
+}
+
+/** The entity a follow-up refers to, from the question or the thread's earlier turns. */
+function resolveSubject(ctx: Ctx): { subject: EntityRef | undefined; viaFollowUp: boolean } {
+  const q = ctx.turn.question;
+  const key = issueKeyIn(q);
+  if (key) return { subject: { kind: "issue", id: key }, viaFollowUp: false };
+  const inv = invoiceIn(q);
+  if (inv) return { subject: { kind: "invoice", name: inv }, viaFollowUp: false };
+  const named = findEntity(q, ctx.entities, preferredKinds(q));
+  if (named)
+    return {
+      subject: { kind: named.kind, name: named.name, ...(named.id ? { id: named.id } : {}) },
+      viaFollowUp: false,
+    };
+  const last = ctx.turn.previous.at(-1);
+  if (!last) return { subject: undefined, viaFollowUp: false };
+  const n = ordinalIn(q);
+  if (n !== undefined && last.refs.length > 0) {
+    const ref = n < 0 ? last.refs.at(-1) : last.refs[n];
+    if (ref) return { subject: ref, viaFollowUp: true };
+  }
+  if (mentionsPronoun(q) || q.trim().split(/\s+/).length <= 6) {
+    if (last.subject) return { subject: last.subject, viaFollowUp: true };
+    if (last.refs.length === 1) return { subject: last.refs[0], viaFollowUp: true };
+  }
+  return { subject: undefined, viaFollowUp: false };
+}
+
+function planFirstCall(ctx: Ctx): Plan {
+  const q = ctx.turn.question.trim();
+  if (q === "") return { kind: "reply", text: helpReply(ctx, "Ask me a question about your work.") };
+  const { subject, viaFollowUp } = resolveSubject(ctx);
+  const wantsWrite = writeVerb.test(q) && !/^\s*(what|which|why|how|who|when|is|are|show|list)\b/i.test(q);
+  const asked = questionDomains(q, subject);
+  const allowed = ctx.turn.allowedDomains;
+  const candidates = ctx.tools.filter((t) => t.write === wantsWrite);
+
+  const scored = candidates
+    .map((t) => ({ tool: t, score: scoreTool(t, q, subject, viaFollowUp, ctx) }))
+    .filter((s) => s.score > 0)
+    .sort((a, b) => b.score - a.score || a.tool.name.localeCompare(b.tool.name));
+
+  // Refuse before guessing: a question about data the requester's roles do not cover gets
+  // an explanation, even if some bound tool matches a word or two.
+  if (allowed && asked.length > 0 && !asked.some((d) => allowed.includes(d))) {
+    return { kind: "reply", text: refusal(asked, allowed, ctx) };
+  }
+  const top = scored[0];
+  if (!top) {
+    const missing = asked.filter((d) => !ctx.tools.some((t) => t.domain === d));
+    if (missing.length > 0 && allowed && !missing.some((d) => allowed.includes(d))) {
+      return { kind: "reply", text: refusal(missing, allowed, ctx) };
+    }
+    return {
+      kind: "reply",
+      text: helpReply(
+        ctx,
+        wantsWrite
+          ? "I could not match that to a change I can request."
+          : "I could not match that to a question I can answer.",
+      ),
+    };
+  }
+  const args = fillArgs(top.tool, ctx, subject);
+  if (!args.ok) {
+    return {
+      kind: "reply",
+      text: `To do that I need ${args.missing.map((m) => `the ${humanize(m)}`).join(" and ")}. Could you say it again with that?`,
+    };
+  }
+  return { kind: "call", tool: top.tool.name, args: args.value };
+}
+
+function humanize(name: string): string {
+  return name
+    .replace(/([a-z])([A-Z])/g, "$1 $2")
+    .replace(/_/g, " ")
+    .toLowerCase();
+}
+
+function scoreTool(tool: ToolInfo, q: string, subject: EntityRef | undefined, viaFollowUp: boolean, ctx: Ctx): number {
+  const qTerms = terms(q, true);
+  let score = 0;
+  for (const term of qTerms) {
+    if (!tool.terms.has(term)) continue;
+    const df = ctx.tools.filter((t) => t.terms.has(term)).length;
+    score += Math.log(1 + ctx.tools.length / df);
+  }
+  if (subject) {
+    const paramText = tool.params
+      .map((p) => `${p.name} ${p.description}`)
+      .join(" ")
+      .toLowerCase();
+    const kindWords: Record<RefKind, RegExp> = {
+      issue: /\b(key|issue)/,
+      deal: /deal/,
+      customer: /(customer|company|account)/,
+      company: /(company|customer|account|target)/,
+      invoice: /invoice/,
+      transaction: /transaction/,
+      other: /$^/,
+    };
+    if (kindWords[subject.kind].test(paramText)) score += viaFollowUp ? 3 : 1.5;
+    else if (tool.params.some((p) => tool.required.has(p.name))) score -= 1;
+    // "and the second one?" asks for the detail of a listed item.
+    if (viaFollowUp && /(detail|get|lookup|find)/.test(tool.name)) score += 0.5;
+  }
+  if (subject === undefined && [...tool.required].some((r) => /(id|key|name|customer|deal|company)$/i.test(r)))
+    score -= 1;
+  return score;
+}
+
+type Filled = { ok: true; value: Record<string, unknown> } | { ok: false; missing: string[] };
+
+function fillArgs(tool: ToolInfo, ctx: Ctx, subject: EntityRef | undefined): Filled {
+  const q = ctx.turn.question;
+  const value: Record<string, unknown> = {};
+  const missing: string[] = [];
+  const lower = q.toLowerCase();
+  for (const p of tool.params) {
+    const n = p.name.toLowerCase();
+    const required = tool.required.has(p.name);
+    let v: unknown;
+    if (p.enum) {
+      v = p.enum.find((e) => new RegExp(`\\b${escapeRe(e.toLowerCase())}\\b`).test(lower));
+      if (v === undefined && required && subject && /kind|type/.test(n)) v = enumForSubject(p.enum, subject);
+      if (v === undefined && required) v = p.enum[0];
+    } else if (p.type === "object" && p.properties) {
+      v = fillTarget(p, subject);
+    } else if (/month|period/.test(n)) {
+      v = monthIn(q, ctx.turn.today) ?? (required ? ctx.turn.today.slice(0, 7) : undefined);
+    } else if (/owner/.test(n)) {
+      if (/\b(my|me|mine|i)\b/i.test(q) && ctx.turn.crmOwnerId) v = ctx.turn.crmOwnerId;
+    } else if (tool.write && /(body|text|note|comment|summary|description|message|reason)/.test(n)) {
+      v = writeBody(q);
+    } else if (/(^|_)(issue)?key$|issuekey/.test(n)) {
+      v = subject?.kind === "issue" ? subject.id : undefined;
+    } else if (/invoice|number/.test(n)) {
+      v = subject?.kind === "invoice" ? (subject.name ?? subject.id) : invoiceIn(q);
+    } else if (p.type === "string" && /id$/.test(n)) {
+      v = subject && kindMatches(n, subject.kind) ? (subject.id ?? subject.name) : undefined;
+    } else if (p.type === "string" && /(name|customer|deal|company|account|query|search|target|text)/.test(n)) {
+      v =
+        subject && (subject.kind !== "issue" || /text|query|search/.test(n)) ? (subject.name ?? subject.id) : undefined;
+    } else if ((p.type === "number" || p.type === "integer") && /days?$/.test(n)) {
+      const m = /\b(\d{1,3})\s*days?\b/.exec(lower);
+      v = m ? Number(m[1]) : undefined;
+    }
+    if (v === undefined || v === "") {
+      if (required) missing.push(p.name);
+      continue;
+    }
+    value[p.name] = v;
+  }
+  return missing.length > 0 ? { ok: false, missing } : { ok: true, value };
+}
+
+function kindMatches(paramName: string, kind: RefKind): boolean {
+  if (/deal/.test(paramName)) return kind === "deal";
+  if (/(customer|company|account)/.test(paramName)) return kind === "customer" || kind === "company";
+  if (/issue/.test(paramName)) return kind === "issue";
+  if (/invoice/.test(paramName)) return kind === "invoice";
+  return true;
+}
+
+function enumForSubject(options: string[], subject: EntityRef): string | undefined {
+  const want = subject.kind === "customer" ? "company" : subject.kind;
+  return options.find((o) => o.toLowerCase() === want);
+}
+
+/** Fills a `{ kind, id }`-style target object from the subject. */
+function fillTarget(p: ParamInfo, subject: EntityRef | undefined): Record<string, unknown> | undefined {
+  if (!subject || !p.properties) return undefined;
+  const out: Record<string, unknown> = {};
+  for (const [name, s] of Object.entries(p.properties)) {
+    if (s.enum) {
+      const e = enumForSubject(s.enum, subject);
+      if (e) out[name] = e;
+    } else if (/id$/i.test(name)) {
+      if (subject.id) out[name] = subject.id;
+    } else if (/name/i.test(name)) {
+      if (subject.name) out[name] = subject.name;
+    }
+  }
+  return Object.keys(out).length > 0 ? out : undefined;
+}
+
+// ---------------------------------------------------------------------------------------
+// Replies
+// ---------------------------------------------------------------------------------------
+
+function refusal(asked: ToolDomain[], allowed: ToolDomain[], ctx: Ctx): string {
+  const what = asked.map((d) => domainLabel[d]).join(" or ");
+  const lines = [`Sorry, I can't look at ${what} for you: your roles don't include access to it.`];
+  if (allowed.length > 0) {
+    lines.push(`You can ask me about ${allowed.map((d) => domainLabel[d]).join(" and ")}, for example:`);
+    for (const example of examplesFor(allowed, ctx)) lines.push(`- _${example}_`);
+  } else {
+    lines.push("Your account has no data access configured yet; an administrator can add roles for you.");
+  }
+  return lines.join("\n");
+}
+
+function helpReply(ctx: Ctx, lead: string): string {
+  const allowed =
+    ctx.turn.allowedDomains ?? ([...new Set(ctx.tools.map((t) => t.domain).filter(Boolean))] as ToolDomain[]);
+  const examples = examplesFor(allowed, ctx);
+  if (examples.length === 0) return `${lead} Your account has no data access configured yet.`;
+  return [`${lead} You can ask me, for example:`, ...examples.map((e) => `- _${e}_`)].join("\n");
+}
+
+function examplesFor(domains: ToolDomain[], _ctx: Ctx): string[] {
+  return domains.flatMap((d) => offlineExamples[d] ?? []);
+}
+
+function composeReply(ctx: Ctx): string {
+  const results = ctx.turn.results;
+  if (results.length === 0) return helpReply(ctx, "I did not get anything back from the tools.");
+  const writes = results.filter((r) => ctx.tools.find((t) => t.name === r.tool)?.write);
+  if (writes.length > 0) return writes.map((w) => w.content).join("\n");
+  // The last result answers the question; earlier ones were look-ups on the way.
+  const last = results.at(-1) as (typeof results)[number];
+  const tool = ctx.tools.find((t) => t.name === last.tool);
+  return renderToolOutput(last.tool, tool?.description ?? "", last.content, last.value);
+}

@@ -80,6 +80,7 @@ interface World {
   counters: Record<string, string[]>;
   posted: Card[];
   results: { thread: ThreadRef; card: Card }[];
+  updates: { message: MessageRef; card: Card }[];
   request(tool: string, as: string, args?: Record<string, unknown>): Promise<Approval>;
   raw(id: string): Promise<string | undefined>;
   reconnect?(): Promise<World>;
@@ -105,6 +106,7 @@ async function makeWorld(
   ];
   const posted: Card[] = [];
   const results: { thread: ThreadRef; card: Card }[] = [];
+  const updates: { message: MessageRef; card: Card }[] = [];
   const approvals = new Approvals({
     store,
     actions,
@@ -115,6 +117,9 @@ async function makeWorld(
     post: async (t, card) => {
       results.push({ thread: t, card });
     },
+    update: async (message, card) => {
+      updates.push({ message, card });
+    },
   });
   let n = 0;
   return {
@@ -124,6 +129,7 @@ async function makeWorld(
     counters,
     posted,
     results,
+    updates,
     request: (tool, as, args = callArgs) =>
       approvals.requestApproval(
         { tool, args, requester: principals.resolve(slack(as)), thread },
@@ -212,6 +218,7 @@ function approvalSuite(label: string, factory: StoreFactory) {
         expect.stringContaining("Done: Logged call on BrightTech Inc"),
       ]);
       expect((await world.approvals.get(approval.id))?.status).toBe("approved");
+      expect(world.updates).toEqual([{ message: { thread, messageId: "msg-1" }, card: decided.card }]);
     });
 
     it("changes nothing when the clicker is not allowed", async () => {

@@ -41,6 +41,12 @@ export interface ApprovalsOptions {
   logger: Logger;
   /** Posts the execution result (or failure) in the approval's thread. */
   post?: (thread: ThreadRef, card: Card) => Promise<unknown>;
+  /**
+   * Replaces the posted approval card after a decision or expiry. Clicks already replace the
+   * clicked card through ClickResult; this keeps the card right when the decision came from
+   * the `approve <id>` text fallback.
+   */
+  update?: (message: MessageRef, card: Card) => Promise<unknown>;
   /** Longest wait for an approved call before recording it as unanswered; default 60 s. */
   executeTimeoutMs?: number;
 }
@@ -63,6 +69,7 @@ export class Approvals implements ApprovalService {
   readonly #clock: Clock;
   readonly #log: Logger;
   readonly #post: ApprovalsOptions["post"];
+  readonly #updateCard: ApprovalsOptions["update"];
   readonly #executeTimeoutMs: number;
   readonly audit: AuditLog;
 
@@ -74,6 +81,7 @@ export class Approvals implements ApprovalService {
     this.#clock = options.clock;
     this.#log = options.logger.child({ component: "approvals" });
     this.#post = options.post;
+    this.#updateCard = options.update;
     this.#executeTimeoutMs = options.executeTimeoutMs ?? 60_000;
     this.audit = new AuditLog(options.store, { clock: options.clock });
   }
@@ -199,7 +207,9 @@ export class Approvals implements ApprovalService {
         const expired: StoredApproval = { ...approval, status: "expired" };
         if (!(await this.#store.compareAndSet(key(approval.id), raw, JSON.stringify(expired)))) continue;
         await this.#auditEvent(expired, principal, "expired", `${decision} after ${formatTime(approval.expiresAt)}`);
-        return this.#expiredResult(expired, fields);
+        const result = this.#expiredResult(expired, fields);
+        if (result.kind === "expired") await this.#replaceCard(expired, result.card);
+        return result;
       }
 
       const decided: StoredApproval = {
@@ -220,7 +230,9 @@ export class Approvals implements ApprovalService {
       });
 
       const final = decided.status === "approved" ? await this.#execute(decided) : decided;
-      return { kind: "decided", approval: publicView(final), card: decidedCard(final, fields, final.title) };
+      const card = decidedCard(final, fields, final.title);
+      await this.#replaceCard(final, card);
+      return { kind: "decided", approval: publicView(final), card };
     }
     throw new DaybookError("conflict", `approval ${approvalId} kept changing while being decided`);
   }
@@ -261,6 +273,13 @@ export class Approvals implements ApprovalService {
       );
     }
     return stored;
+  }
+
+  async #replaceCard(approval: Approval, card: Card): Promise<void> {
+    if (!this.#updateCard || !approval.message) return;
+    await this.#updateCard(approval.message, card).catch((error: unknown) =>
+      this.#log.warn("could not update the approval card", { approvalId: approval.id, error: toDaybookError(error) }),
+    );
   }
 
   async #run(approval: StoredApproval): Promise<ApprovalOutcome> {

@@ -1,0 +1,61 @@
+/**
+ * Churn risk: high and medium customers with the signals that drove each score, a suggested
+ * action and a "Log outreach" button (the CRM write goes through approval).
+ */
+
+import { digestTemplates, digestTitles } from "../../prompts/digests.ts";
+import { LOG_OUTREACH_ACTION_ID } from "../../src/core/action-ids.ts";
+import type { Card, CardBlock, CardListItem } from "../../src/core/card.ts";
+import { type ChurnRisk, scoreCustomers } from "../../tools/crm/churn-score.ts";
+import { capped, link, money, s } from "./format.ts";
+import { narrative } from "./narrative.ts";
+import type { Digest, DigestDeps } from "./types.ts";
+
+export function createChurnDigest(deps: DigestDeps): Digest {
+  const title = digestTitles.churn;
+  return {
+    name: "churn",
+    title,
+    async run() {
+      const risks = scoreCustomers(await deps.ports.crm.listCustomers(), deps.clock.now());
+      const high = risks.filter((r) => r.level === "high");
+      const medium = risks.filter((r) => r.level === "medium");
+      if (high.length + medium.length === 0)
+        return { header: title, blocks: [{ type: "text", text: digestTemplates.churn.none }] };
+      const summary = await narrative(
+        "churn",
+        digestTemplates.churn.summary,
+        {
+          high: high.length,
+          highS: s(high.length),
+          highArr: money(high.reduce((sum, r) => sum + r.customer.arr, 0)),
+          medium: medium.length,
+        },
+        deps.narrate,
+        deps.logger,
+      );
+      return churnCard(high, medium, summary);
+    },
+  };
+}
+
+function riskItem(r: ChurnRisk): CardListItem {
+  return {
+    title: link(r.customer.name, r.customer.url),
+    text: `${r.signals.map((x) => x.detail).join("; ")}. Suggested: ${r.suggestedAction}`,
+    meta: `score ${r.score}, ${money(r.customer.arr)} ARR`,
+    buttons: [{ actionId: LOG_OUTREACH_ACTION_ID, label: "Log outreach", value: r.customer.id }],
+  };
+}
+
+export function churnCard(high: ChurnRisk[], medium: ChurnRisk[], summary: string): Card {
+  const blocks: CardBlock[] = [{ type: "text", text: summary }];
+  if (high.length > 0) blocks.push({ type: "list", title: "**High risk**", items: capped(high.map(riskItem), 8) });
+  if (medium.length > 0)
+    blocks.push({ type: "list", title: "**Medium risk**", items: capped(medium.map(riskItem), 6) });
+  blocks.push({
+    type: "context",
+    text: "Score 0-100 from usage trend, admin logins, open tickets, failed payments and unused paid features; high >= 50, medium >= 25.",
+  });
+  return { header: digestTitles.churn, blocks, fallbackText: `${digestTitles.churn}: ${summary}` };
+}

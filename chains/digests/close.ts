@@ -1,0 +1,154 @@
+/**
+ * Month-end close: exceptions only (bills without a PO, likely duplicates, bank lines with
+ * nothing in the books, spend variances), then the P&L summary. Bills awaiting approval get
+ * Approve / Reject buttons that start the approval flow with the finance approvers.
+ */
+
+import { digestTemplates, digestTitles } from "../../prompts/digests.ts";
+import { CLOSE_APPROVE_INVOICE_ACTION_ID, CLOSE_REJECT_INVOICE_ACTION_ID } from "../../src/core/action-ids.ts";
+import type { Card, CardBlock, CardButton, CardListItem } from "../../src/core/card.ts";
+import type { Invoice } from "../../src/core/domain/accounting.ts";
+import { type Month, monthOf, previousMonth } from "../../src/core/domain/common.ts";
+import { type CloseReport, runCloseChecks } from "../../tools/accounting/close-checks.ts";
+import { capped, day, link, money, monthLabel, s, signedPct } from "./format.ts";
+import { narrative } from "./narrative.ts";
+import type { Digest, DigestDeps } from "./types.ts";
+
+/**
+ * The month a close run is about: in the first ten days of a month the books being closed
+ * are last month's; later in the month (the 25th-31st firings) it is the current one.
+ */
+export function closeMonth(now: number): Month {
+  const current = monthOf(now);
+  return new Date(now).getUTCDate() <= 10 ? previousMonth(current) : current;
+}
+
+export async function loadCloseReport(deps: DigestDeps, month: Month): Promise<CloseReport> {
+  const accounting = deps.ports.accounting;
+  const [invoices, purchaseOrders, bankTransactions, pnl, previousPnl] = await Promise.all([
+    accounting.listInvoices({ month }),
+    accounting.listPurchaseOrders(month),
+    accounting.listBankTransactions(month),
+    accounting.getProfitAndLoss(month),
+    accounting.getProfitAndLoss(previousMonth(month)),
+  ]);
+  return runCloseChecks(
+    { month, invoices, purchaseOrders, bankTransactions, pnl, previousPnl },
+    { varianceThresholdPct: deps.varianceThresholdPct ?? 15 },
+  );
+}
+
+export function createCloseDigest(deps: DigestDeps): Digest {
+  const title = digestTitles.close;
+  return {
+    name: "close",
+    title,
+    async run(options = {}) {
+      const month = options.month ?? closeMonth(deps.clock.now());
+      const report = await loadCloseReport(deps, month);
+      const threshold = deps.varianceThresholdPct ?? 15;
+      const c = report.counts;
+      const facts = {
+        month: monthLabel(month),
+        exceptions: c.exceptions,
+        exceptionsS: s(c.exceptions),
+        noPo: c.invoicesWithoutPo,
+        duplicates: c.duplicates,
+        duplicatesS: s(c.duplicates),
+        unmatched: c.bankUnmatched,
+        unmatchedS: s(c.bankUnmatched),
+        variances: c.variances,
+        variancesS: s(c.variances),
+        threshold,
+      };
+      const template = c.exceptions === 0 ? digestTemplates.close.clean : digestTemplates.close.summary;
+      return closeCard(report, await narrative("close", template, facts, deps.narrate, deps.logger));
+    },
+  };
+}
+
+function invoiceButtons(invoice: Invoice): CardButton[] {
+  // Only bills still waiting for approval can be approved or rejected in the books.
+  if (invoice.status !== "SUBMITTED" && invoice.status !== "DRAFT") return [];
+  return [
+    { actionId: CLOSE_APPROVE_INVOICE_ACTION_ID, label: "Approve", value: invoice.id, style: "primary" },
+    {
+      actionId: CLOSE_REJECT_INVOICE_ACTION_ID,
+      label: "Reject",
+      value: invoice.id,
+      style: "danger",
+      confirm: {
+        title: "Reject this bill?",
+        text: `Ask finance to reject bill #${invoice.number}.`,
+        confirm: "Reject",
+        deny: "Cancel",
+      },
+    },
+  ];
+}
+
+function billTitle(invoice: Invoice): string {
+  return `${link(`#${invoice.number}`, invoice.url)} ${invoice.contact.name}, ${money(invoice.total, invoice.currency)}`;
+}
+
+export function closeCard(report: CloseReport, summary: string): Card {
+  const blocks: CardBlock[] = [{ type: "text", text: summary }];
+  const currency = report.pnl.currency;
+  if (report.invoicesWithoutPo.length > 0) {
+    const items: CardListItem[] = report.invoicesWithoutPo.map((inv) => {
+      const buttons = invoiceButtons(inv);
+      return {
+        title: billTitle(inv),
+        text: inv.purchaseOrderNumber ? `PO ${inv.purchaseOrderNumber} not found` : "no purchase order",
+        meta: `${day(inv.date)}, ${inv.status.toLowerCase()}`,
+        ...(buttons.length > 0 ? { buttons } : {}),
+      };
+    });
+    blocks.push({ type: "list", title: "**Bills without a purchase order**", items: capped(items, 8) });
+  }
+  if (report.duplicates.length > 0) {
+    const items: CardListItem[] = report.duplicates.map((d) => {
+      const buttons = invoiceButtons(d.invoice);
+      return {
+        title: billTitle(d.invoice),
+        text: `possible duplicate of #${d.duplicateOf.number}: ${d.reason}`,
+        meta: `${day(d.invoice.date)}, ${d.invoice.status.toLowerCase()}`,
+        ...(buttons.length > 0 ? { buttons } : {}),
+      };
+    });
+    blocks.push({ type: "list", title: "**Possible duplicates**", items: capped(items, 8) });
+  }
+  if (report.unmatchedBank.length > 0) {
+    const items: CardListItem[] = report.unmatchedBank.map((u) => ({
+      title: `${money(Math.abs(u.tx.amount), currency)} ${u.tx.amount < 0 ? "out" : "in"}: ${u.tx.description}`,
+      text: u.reason,
+      meta: `${day(u.tx.date)}${u.tx.reference ? `, ref ${u.tx.reference}` : ""}`,
+    }));
+    blocks.push({ type: "list", title: "**Bank lines not in the books**", items: capped(items, 8) });
+  }
+  if (report.variances.length > 0) {
+    const items: CardListItem[] = report.variances.map((v) => ({
+      title: `${v.account} ${signedPct(v.changePct)}`,
+      text: `${money(v.current, currency)} vs ${money(v.previous, currency)} last month`,
+    }));
+    blocks.push({ type: "list", title: "**Spend variance vs last month**", items: capped(items, 6) });
+  }
+  const p = report.pnl;
+  const prev = report.previousPnl;
+  blocks.push({
+    type: "fields",
+    fields: [
+      { label: "Income", value: money(p.totalIncome, currency) },
+      { label: "Expenses", value: money(p.totalExpenses, currency) },
+      { label: "Net profit", value: money(p.netProfit, currency) },
+      { label: `Net profit ${monthLabel(prev.month)}`, value: money(prev.netProfit, currency) },
+    ],
+  });
+  const c = report.counts;
+  blocks.push({
+    type: "context",
+    text: `${c.bills} bills (${c.billsMatchedToPo} matched to a PO), ${c.bankTransactions} bank lines (${c.bankReconciled} reconciled, ${c.bankMatched} matched now).`,
+  });
+  const header = `${digestTitles.close}: ${monthLabel(report.month)}`;
+  return { header, blocks, fallbackText: `${header}: ${summary}` };
+}

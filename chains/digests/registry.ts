@@ -1,0 +1,19 @@
+import { createChurnDigest } from "./churn.ts";
+import { createCloseDigest } from "./close.ts";
+import { createSalesDigest } from "./sales.ts";
+import { createStandupDigest } from "./standup.ts";
+import type { Digest, DigestDeps, DigestName } from "./types.ts";
+import { createWeeklyDigest } from "./weekly.ts";
+
+export type { Digest, DigestDeps, DigestName, DigestRunOptions, NarrativeRequest, Narrator } from "./types.ts";
+
+/** Every digest by name; src/scheduler and `npm run digest` receive this object from main.ts. */
+export function createDigests(deps: DigestDeps): Record<DigestName, Digest> {
+  return {
+    standup: createStandupDigest(deps),
+    sales: createSalesDigest(deps),
+    churn: createChurnDigest(deps),
+    close: createCloseDigest(deps),
+    weekly: createWeeklyDigest(deps),
+  };
+}

@@ -1,0 +1,101 @@
+/**
+ * Sales priorities for one account executive (or the whole pipeline): deals that need
+ * attention today first, each with a suggested next step and a "Draft follow-up" button that
+ * asks the agent for a draft (which then goes through approval before anything is sent).
+ */
+
+import { digestTemplates, digestTitles } from "../../prompts/digests.ts";
+import { DRAFT_FOLLOWUP_ACTION_ID } from "../../src/core/action-ids.ts";
+import type { Card, CardBlock, CardListItem } from "../../src/core/card.ts";
+import { type DealUrgency, type RankedDeal, rankDeals } from "../../tools/crm/deal-priority.ts";
+import { capped, link, money, s } from "./format.ts";
+import { narrative } from "./narrative.ts";
+import type { Digest, DigestDeps } from "./types.ts";
+
+const urgencyLabel: Record<DealUrgency, string> = {
+  replied: "replied",
+  meeting_today: "meeting today",
+  meeting_soon: "meeting soon",
+  silent: "silent",
+  ghosted: "ghosted after demo",
+};
+
+/** Deals with a same-day reason to act (a fresh reply or a meeting today). */
+export function needsToday(r: RankedDeal): boolean {
+  return r.urgency.includes("replied") || r.urgency.includes("meeting_today");
+}
+
+export function goingQuiet(r: RankedDeal): boolean {
+  return r.urgency.includes("silent") || r.urgency.includes("ghosted");
+}
+
+export interface SalesFacts {
+  ranked: RankedDeal[];
+  ownerName?: string;
+  weightedTotal: number;
+}
+
+export function createSalesDigest(deps: DigestDeps): Digest {
+  const title = digestTitles.sales;
+  return {
+    name: "sales",
+    title,
+    async run(options = {}) {
+      const now = deps.clock.now();
+      const deals = await deps.ports.crm.listOpenDeals(options.ownerId ? { ownerId: options.ownerId } : {});
+      const ranked = rankDeals(deals, now);
+      const ownerName = options.ownerId ? deals[0]?.ownerName : undefined;
+      const facts: SalesFacts = {
+        ranked,
+        weightedTotal: ranked.reduce((sum, r) => sum + r.weighted, 0),
+        ...(ownerName ? { ownerName } : {}),
+      };
+      if (ranked.length === 0) return { header: title, blocks: [{ type: "text", text: digestTemplates.sales.none }] };
+      const urgent = ranked.filter(needsToday).length;
+      const quiet = ranked.filter(goingQuiet).length;
+      const currency = "USD";
+      const summary = await narrative(
+        "sales",
+        digestTemplates.sales.summary,
+        {
+          urgent,
+          urgentS: s(urgent),
+          urgentVerb: urgent === 1 ? "s" : "",
+          count: ranked.length,
+          weighted: money(facts.weightedTotal, currency),
+          quiet,
+        },
+        deps.narrate,
+        deps.logger,
+      );
+      return salesCard(facts, summary);
+    },
+  };
+}
+
+function dealItem(r: RankedDeal): CardListItem {
+  const tags = r.urgency.map((u) => (u === "silent" ? `silent ${r.silentDays}d` : urgencyLabel[u]));
+  return {
+    title: `${link(r.deal.name, r.deal.url)}`,
+    text: r.nextStep,
+    meta: [`${money(r.deal.amount)} × ${Math.round(r.deal.probability * 100)}% = ${money(r.weighted)}`, ...tags].join(
+      ", ",
+    ),
+    buttons: [{ actionId: DRAFT_FOLLOWUP_ACTION_ID, label: "Draft follow-up", value: r.deal.id, style: "primary" }],
+  };
+}
+
+export function salesCard(facts: SalesFacts, summary: string): Card {
+  const blocks: CardBlock[] = [{ type: "text", text: summary }];
+  const top = facts.ranked.slice(0, 5);
+  blocks.push({ type: "list", title: "**Top priorities**", items: top.map(dealItem) });
+  const quiet = facts.ranked.slice(5).filter(goingQuiet);
+  if (quiet.length > 0) blocks.push({ type: "list", title: "**Going quiet**", items: capped(quiet.map(dealItem), 5) });
+  const rest = facts.ranked.length - top.length - quiet.length;
+  blocks.push({
+    type: "context",
+    text: `Ranked by probability × amount, lifted by a fresh reply or a meeting today.${rest > 0 ? ` ${rest} other open deal${s(rest)} on track.` : ""}`,
+  });
+  const header = facts.ownerName ? `${digestTitles.sales}: ${facts.ownerName}` : digestTitles.sales;
+  return { header, blocks, fallbackText: `${header}: ${summary}` };
+}

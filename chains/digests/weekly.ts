@@ -1,0 +1,191 @@
+/**
+ * Weekly summary for leadership: what shipped, deals won and lost, customers saved and at
+ * risk, and the state of the close. "Saved" compares with last week's high-risk list, kept in
+ * the Store by the previous run.
+ */
+
+import { digestTemplates, digestTitles } from "../../prompts/digests.ts";
+import type { Card, CardBlock, CardListItem } from "../../src/core/card.ts";
+import type { Deal } from "../../src/core/domain/crm.ts";
+import type { JiraIssue } from "../../src/core/domain/jira.ts";
+import { getJson, setJson } from "../../src/core/store.ts";
+import { type ChurnRisk, scoreCustomers } from "../../tools/crm/churn-score.ts";
+import { closeMonth, loadCloseReport } from "./close.ts";
+import { capped, link, money, s } from "./format.ts";
+import { narrative } from "./narrative.ts";
+import type { Digest, DigestDeps } from "./types.ts";
+
+export const WEEKLY_SNAPSHOT_KEY = "digest:weekly:snapshot";
+const WEEK_MS = 7 * 86_400_000;
+
+export interface WeeklySnapshot {
+  at: number;
+  highRiskIds: string[];
+}
+
+export interface WeeklyFacts {
+  shipped: JiraIssue[];
+  won: Deal[];
+  lost: Deal[];
+  /** undefined when the CRM cannot list closed deals. */
+  dealsKnown: boolean;
+  atRisk: ChurnRisk[];
+  saved: ChurnRisk[];
+  closeExceptions: number;
+  closeMonth: string;
+}
+
+async function shippedThisWeek(deps: DigestDeps, since: number): Promise<JiraIssue[]> {
+  const out: JiraIssue[] = [];
+  let cursor: string | undefined;
+  // Bounded paging: a week of done issues for a small company fits in a few pages.
+  for (let page = 0; page < 10; page++) {
+    const result = await deps.ports.jira.searchIssues({
+      statusCategory: "done",
+      updatedWithinDays: 7,
+      limit: 100,
+      ...(cursor ? { cursor } : {}),
+    });
+    out.push(...result.items);
+    cursor = result.next;
+    if (!cursor) break;
+  }
+  const seen = new Set<string>();
+  return out.filter((i) => {
+    if (seen.has(i.key)) return false;
+    seen.add(i.key);
+    const resolved = i.resolvedAt ? Date.parse(i.resolvedAt) : Number.NaN;
+    return resolved >= since;
+  });
+}
+
+export function closedInWindow(deals: Deal[], since: number, now: number): { won: Deal[]; lost: Deal[] } {
+  const inWeek = (d: Deal) => {
+    const t = d.closeDate ? Date.parse(d.closeDate) : Number.NaN;
+    return t >= since - 86_400_000 && t <= now;
+  };
+  return {
+    won: deals.filter((d) => /closed\s*won/i.test(d.stage) && inWeek(d)),
+    lost: deals.filter((d) => /closed\s*lost/i.test(d.stage) && inWeek(d)),
+  };
+}
+
+export function createWeeklyDigest(deps: DigestDeps): Digest {
+  const title = digestTitles.weekly;
+  return {
+    name: "weekly",
+    title,
+    async run() {
+      const now = deps.clock.now();
+      const since = now - WEEK_MS;
+      const shipped = await shippedThisWeek(deps, since);
+      let won: Deal[] = [];
+      let lost: Deal[] = [];
+      let dealsKnown = true;
+      try {
+        // An empty name matches every deal, open and closed (CrmPort.findDeals).
+        ({ won, lost } = closedInWindow(await deps.ports.crm.findDeals(""), since, now));
+      } catch (error) {
+        dealsKnown = false;
+        deps.logger?.warn("weekly digest: closed deals unavailable", { error });
+      }
+      const risks = scoreCustomers(await deps.ports.crm.listCustomers(), now);
+      const atRisk = risks.filter((r) => r.level === "high");
+      const previous = await getJson<WeeklySnapshot>(deps.store, WEEKLY_SNAPSHOT_KEY);
+      const wasHigh = new Set(previous?.highRiskIds ?? []);
+      const saved = risks.filter((r) => wasHigh.has(r.customer.id) && r.level !== "high");
+      await setJson(
+        deps.store,
+        WEEKLY_SNAPSHOT_KEY,
+        { at: now, highRiskIds: atRisk.map((r) => r.customer.id) } satisfies WeeklySnapshot,
+        {
+          ttlMs: 5 * WEEK_MS,
+        },
+      );
+      const month = closeMonth(now);
+      const report = await loadCloseReport(deps, month);
+      const facts: WeeklyFacts = {
+        shipped,
+        won,
+        lost,
+        dealsKnown,
+        atRisk,
+        saved,
+        closeExceptions: report.counts.exceptions,
+        closeMonth: month,
+      };
+      const summary = await narrative(
+        "weekly",
+        digestTemplates.weekly.summary,
+        {
+          shipped: shipped.length,
+          shippedS: s(shipped.length),
+          won: won.length,
+          wonS: s(won.length),
+          wonAmount: money(won.reduce((sum, d) => sum + d.amount, 0)),
+          lost: lost.length,
+          atRisk: atRisk.length,
+          atRiskS: s(atRisk.length),
+          closeExceptions: facts.closeExceptions,
+          closeExceptionsS: s(facts.closeExceptions),
+        },
+        deps.narrate,
+        deps.logger,
+      );
+      return weeklyCard(facts, summary);
+    },
+  };
+}
+
+export function weeklyCard(facts: WeeklyFacts, summary: string): Card {
+  const blocks: CardBlock[] = [{ type: "text", text: summary }];
+  if (facts.atRisk.length > 0) {
+    const items: CardListItem[] = facts.atRisk.map((r) => ({
+      title: link(r.customer.name, r.customer.url),
+      text: r.signals[0]?.detail ?? "",
+      meta: `${money(r.customer.arr)} ARR`,
+    }));
+    blocks.push({ type: "list", title: "**Customers at high risk**", items: capped(items, 5) });
+  }
+  if (facts.saved.length > 0) {
+    blocks.push({
+      type: "list",
+      title: "**Customers no longer at high risk**",
+      items: capped(
+        facts.saved.map((r) => ({ title: link(r.customer.name, r.customer.url), meta: `score ${r.score}` })),
+        5,
+      ),
+    });
+  }
+  const deals = [...facts.won.map((d) => ({ d, tag: "won" })), ...facts.lost.map((d) => ({ d, tag: "lost" }))];
+  if (deals.length > 0) {
+    blocks.push({
+      type: "list",
+      title: "**Deals closed**",
+      items: capped(
+        deals.map(({ d, tag }) => ({ title: link(d.name, d.url), meta: `${tag}, ${money(d.amount)}` })),
+        6,
+      ),
+    });
+  } else if (!facts.dealsKnown) {
+    blocks.push({ type: "text", text: "Closed deals could not be read from the CRM this week." });
+  }
+  if (facts.shipped.length > 0) {
+    blocks.push({
+      type: "list",
+      title: "**Shipped**",
+      items: capped(
+        facts.shipped.map((i) => ({
+          title: `${link(i.key, i.url)} ${i.summary}`,
+          ...(i.assignee ? { meta: i.assignee } : {}),
+        })),
+        8,
+      ),
+    });
+  }
+  blocks.push({
+    type: "context",
+    text: `Close ${facts.closeMonth}: ${facts.closeExceptions} exception${s(facts.closeExceptions)} open.`,
+  });
+  return { header: digestTitles.weekly, blocks, fallbackText: `${digestTitles.weekly}: ${summary}` };
+}

@@ -1,0 +1,47 @@
+/**
+ * Digest wording, pure data. Placeholders `{name}` are filled with figures computed in code
+ * (chains/digests/narrative.ts); a model narrative, when configured, may only rephrase them.
+ */
+export const digestTitles = {
+  standup: "Standup",
+  sales: "Sales priorities",
+  churn: "Churn risk",
+  close: "Month-end close",
+  weekly: "Weekly summary",
+} as const;
+
+export const digestTemplates = {
+  standup: {
+    summary:
+      "**{blockers} blocker{blockersS}**, {atRisk} at risk, {review} ready for review. {donePct}% done ({donePoints} of {totalPoints} points), {delta} points since yesterday.",
+    noSprint: "No active sprint on the board.",
+    firstRun: "First standup digest: movement is measured from the last 24 hours.",
+  },
+  sales: {
+    summary:
+      "**{urgent} deal{urgentS} need{urgentVerb} you today** out of {count} open, {weighted} weighted pipeline. {quiet} going quiet.",
+    none: "No open deals.",
+  },
+  churn: {
+    summary:
+      "**{high} high-risk customer{highS}** ({highArr} ARR), {medium} medium. Signals and a suggested action below.",
+    none: "No customer shows churn signals.",
+  },
+  close: {
+    summary:
+      "**{exceptions} exception{exceptionsS}** for {month}: {noPo} without PO, {duplicates} possible duplicate{duplicatesS}, {unmatched} unmatched bank line{unmatchedS}, {variances} spend variance{variancesS} over {threshold}%.",
+    clean:
+      "Nothing to review for {month}: every bill has a PO, the bank is reconciled and spend is within {threshold}%.",
+  },
+  weekly: {
+    summary:
+      "This week: {shipped} issue{shippedS} shipped, {won} deal{wonS} won ({wonAmount}), {lost} lost; {atRisk} customer{atRiskS} at high churn risk; {closeExceptions} close exception{closeExceptionsS} open.",
+  },
+} as const;
+
+/** System prompt for the optional model narrative. The figures it may use are given as data. */
+export const digestNarrativeSystemPrompt = [
+  "You write the one or two sentence opening of an operations digest for a chat channel.",
+  "Use only the facts provided. Do not introduce any number that is not in the facts.",
+  "Lead with what needs attention. Plain, direct language; no greetings, no emoji.",
+].join("\n");

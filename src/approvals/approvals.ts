@@ -176,7 +176,7 @@ export class Approvals implements ApprovalService {
       if (!id || raw === undefined) {
         return {
           kind: "not_found",
-          notice: `I could not find approval \`${approvalId.trim()}\`. Check the id; old approvals are removed after 30 days.`,
+          notice: `I could not find approval \`${approvalId.replace(/[^A-Za-z0-9_-]/g, "").slice(0, 40)}\`. Check the id; old approvals are removed after 30 days.`,
         };
       }
       const approval = JSON.parse(raw) as StoredApproval;

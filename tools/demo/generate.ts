@@ -242,7 +242,7 @@ export function generateJira(now: number, seed: number, extraIssues: number): De
     labels: ["reports"],
     updated: iso(sprintStart),
     dueDate: iso(sprintEnd).slice(0, 10),
-    description: "Not started; 8 points with the sprint ending soon.",
+    description: "Export any report as CSV. Not started yet.",
   });
   issues.push({
     ...base("ENG-153", "Notification preferences page", "Story", 4, "Lena Novak"),
@@ -250,10 +250,10 @@ export function generateJira(now: number, seed: number, extraIssues: number): De
     statusCategory: "in_progress",
     priority: "High",
     labels: ["notifications"],
-    updated: iso(now - 4 * DAY),
-    statusChangedAt: iso(now - 6 * DAY),
-    dueDate: iso(sprintEnd).slice(0, 10),
-    description: "In progress for 6 days with no update in 4; design still open.",
+    updated: iso(now - 30 * HOUR),
+    statusChangedAt: iso(now - 2 * DAY),
+    dueDate: iso(now - DAY).slice(0, 10),
+    description: "Was due yesterday; the design review is still open.",
   });
   // Done: 15 issues (65 pts) resolved at least 26h ago, 2 issues (7 pts) in the last 24h.
   const donePoints = [8, 8, 5, 5, 5, 5, 3, 3, 3, 3, 5, 2, 5, 3, 2];
@@ -289,6 +289,16 @@ export function generateJira(now: number, seed: number, extraIssues: number): De
     });
   }
   const sprintIssueKeys = issues.map((i) => i.key);
+  // Stale work outside the sprint: carried over from ops, untouched for 9 days.
+  issues.push({
+    ...base("ENG-160", "Migrate cron jobs to the new scheduler", "Task", 3, "Raj Mehta"),
+    status: "In Progress",
+    statusCategory: "in_progress",
+    labels: ["ops", "carry-over"],
+    updated: iso(now - 9 * DAY),
+    statusChangedAt: iso(now - 9 * DAY),
+    description: "Started before the sprint and not touched since.",
+  });
 
   // Outside the sprint: backlog (to do, unflagged) and history (done before the sprint).
   for (let i = 0; i < extraIssues; i++) {
@@ -854,7 +864,8 @@ export function generateAccounting(options: AccountingOptions): DemoAccounting {
     const vendor = vendors[i % vendors.length]!;
     // Acme Consulting bills always come with a PO; only #4729 lacks one.
     let cents = between(rand, vendor.min * 100, vendor.max * 100);
-    while (billed.has(`${vendor.id}:${cents}`)) cents += 1;
+    // Never the named bank exceptions' amounts, so nothing in the books can explain them.
+    while (billed.has(`${vendor.id}:${cents}`) || cents === 210_000 || cents === 1250) cents += 1;
     const status = billStatusCycle[i % billStatusCycle.length]!;
     addBill(
       String(number),

@@ -20,7 +20,7 @@ export interface RankedDeal {
 }
 
 export interface DealPriorityOptions {
-  /** No activity for at least this many days = silent. Default 7. */
+  /** No activity for at least this many days = silent. Default 5. */
   silentDays?: number;
   /** No inbound reply this many days after a demo = ghosted. Default 5. */
   ghostDays?: number;
@@ -50,7 +50,7 @@ export function dealUrgency(
   now: number,
   opts: DealPriorityOptions = {},
 ): { urgency: DealUrgency[]; silentDays: number } {
-  const silentAfter = opts.silentDays ?? 7;
+  const silentAfter = opts.silentDays ?? 5;
   const ghostAfter = opts.ghostDays ?? 5;
   const replyWindow = (opts.replyHours ?? 24) * 3_600_000;
   const urgency: DealUrgency[] = [];

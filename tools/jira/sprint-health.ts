@@ -150,7 +150,8 @@ function riskFor(
   end: number | undefined,
 ): string | undefined {
   const due = ms(issue.dueDate);
-  if (due !== undefined && due < now) return `past its due date ${issue.dueDate?.slice(0, 10)}`;
+  // A due date is a whole day: overdue once that day has ended.
+  if (due !== undefined && due + DAY_MS <= now) return `past its due date ${issue.dueDate?.slice(0, 10)}`;
   if (due !== undefined && end !== undefined && due > end)
     return `due ${issue.dueDate?.slice(0, 10)}, after the sprint ends`;
   if (elapsed === undefined) return undefined;

@@ -1,0 +1,366 @@
+import { type Authentication, XeroClient, type Invoice as XeroInvoice } from "xero-node";
+import type { Clock } from "../../src/core/clock.ts";
+import type {
+  AccountingPort,
+  BankTransaction,
+  Invoice,
+  InvoiceStatus,
+  ProfitAndLoss,
+  PurchaseOrder,
+} from "../../src/core/domain/accounting.ts";
+import { type Month, monthRange } from "../../src/core/domain/common.ts";
+import { DaybookError } from "../../src/core/errors.ts";
+import type { Logger } from "../../src/core/logger.ts";
+import type { Store } from "../../src/core/store.ts";
+import { ReadCache } from "../shared/read-cache.ts";
+import { classifyHttpError, type RetryPolicy, resilientCall, type UpstreamFailure } from "../shared/resilience.ts";
+import {
+  assertMonth,
+  bankTransactionWhere,
+  cleanInvoiceNumber,
+  invoiceWhere,
+  isXeroId,
+  rejectionTarget,
+  toBankTransaction,
+  toInvoice,
+  toProfitAndLoss,
+  toPurchaseOrder,
+} from "./normalize-xero.ts";
+
+export interface XeroSettings {
+  /** The organisation (XERO_TENANT_ID), sent as the xero-tenant-id header on every call. */
+  tenantId: string;
+  /** API root, default https://api.xero.com/api.xro/2.0 (XERO_BASE_URL). */
+  baseUrl?: string;
+  /** Custom connection credentials (XERO_CLIENT_ID / XERO_CLIENT_SECRET): client-credentials grant. */
+  clientId?: string;
+  clientSecret?: string;
+  /** A pre-issued access token (XERO_ACCESS_TOKEN); wins over client credentials. */
+  accessToken?: string;
+  /** Token endpoint for the client-credentials grant, default Xero's identity server. */
+  tokenUrl?: string;
+  /** Currency the P&L report is in (Xero reports carry no currency code); default USD. */
+  currency?: string;
+}
+
+export interface XeroDeps {
+  store: Store;
+  clock: Clock;
+  logger: Logger;
+  policy?: Partial<RetryPolicy>;
+  cacheTtlMs?: number;
+  /** Injected in tests to record backoff delays instead of waiting. */
+  sleep?: (ms: number) => Promise<void>;
+}
+
+const defaultTokenUrl = "https://identity.xero.com/connect/token";
+/** Xero pages hold up to 1000 records when pageSize is given; 100 keeps each response small. */
+const pageSize = 100;
+const maxPages = 200;
+
+/**
+ * xero-node rejects with JSON.stringify({ response: { statusCode, headers, body } }) instead of
+ * an Error; status 0 means the request never got an HTTP answer.
+ */
+export function classifyXeroError(error: unknown): UpstreamFailure {
+  let value = error;
+  if (typeof error === "string") {
+    try {
+      value = JSON.parse(error);
+    } catch {
+      return {};
+    }
+  }
+  const response = (value as { response?: { statusCode?: unknown; body?: unknown } } | null)?.response;
+  if (response && response.statusCode === 0) {
+    const message = String(response.body ?? "");
+    if (/timeout|aborted|canceled/i.test(message)) return { timedOut: true };
+    return { network: true };
+  }
+  return classifyHttpError(value);
+}
+
+/** An AccountingPort over the Xero Accounting API through xero-node. */
+export function createXeroPort(settings: XeroSettings, deps: XeroDeps): AccountingPort {
+  if (!settings.tenantId) {
+    throw new DaybookError("config_invalid", "Xero connector needs XERO_TENANT_ID", {
+      userMessage: "Xero is not configured: set XERO_TENANT_ID.",
+    });
+  }
+  if (!settings.accessToken && !(settings.clientId && settings.clientSecret)) {
+    throw new DaybookError("config_invalid", "Xero connector needs XERO_CLIENT_ID and XERO_CLIENT_SECRET", {
+      userMessage: "Xero is not configured: set XERO_CLIENT_ID and XERO_CLIENT_SECRET (or XERO_ACCESS_TOKEN).",
+    });
+  }
+  const tenant = settings.tenantId;
+  const credentialHint = settings.accessToken ? "XERO_ACCESS_TOKEN" : "XERO_CLIENT_ID / XERO_CLIENT_SECRET";
+  const logger = deps.logger.child({ connector: "xero" });
+  const cache = new ReadCache(deps.store, {
+    system: "xero",
+    ...(deps.cacheTtlMs !== undefined ? { ttlMs: deps.cacheTtlMs } : {}),
+  });
+  const policyTimeout = deps.policy?.timeoutMs ?? 10_000;
+
+  const xero = new XeroClient(
+    settings.clientId && settings.clientSecret
+      ? { clientId: settings.clientId, clientSecret: settings.clientSecret, grantType: "client_credentials" }
+      : undefined,
+  );
+  const api = xero.accountingApi;
+  if (settings.baseUrl) api.basePath = settings.baseUrl.replace(/\/+$/, "");
+  const requestFixes: Authentication = {
+    applyToRequest(options) {
+      // xero-node sends `data: {}` on every GET, so axios adds a JSON body and content-type that
+      // strict servers answer with 415; a GET has no body.
+      if (String(options.method).toUpperCase() === "GET") delete options.data;
+      // Lets axios drop a hung socket; resilientCall's own timer decides the user-facing timeout.
+      options.timeout = policyTimeout;
+    },
+  };
+  api.setDefaultAuthentication(requestFixes);
+
+  const options = {
+    system: "Xero",
+    credentialHint,
+    logger,
+    now: deps.clock.now,
+    ...(deps.policy ? { policy: deps.policy } : {}),
+    ...(deps.sleep ? { sleep: deps.sleep } : {}),
+  };
+
+  let token: { value: string; expiresAt: number } | undefined = settings.accessToken
+    ? { value: settings.accessToken, expiresAt: Number.POSITIVE_INFINITY }
+    : undefined;
+  let pendingToken: Promise<string> | undefined;
+
+  async function fetchClientCredentialsToken(): Promise<string> {
+    const url = settings.tokenUrl ?? defaultTokenUrl;
+    const basic = Buffer.from(`${settings.clientId}:${settings.clientSecret}`).toString("base64");
+    // https://developer.xero.com/documentation/guides/oauth2/custom-connections/#requesting-a-token
+    const body = await resilientCall(
+      "client-credentials token",
+      async (signal) => {
+        const res = await fetch(url, {
+          method: "POST",
+          headers: { authorization: `Basic ${basic}`, "content-type": "application/x-www-form-urlencoded" },
+          body: "grant_type=client_credentials",
+          signal,
+        });
+        if (!res.ok)
+          throw Object.assign(new Error(`token endpoint HTTP ${res.status}`), {
+            status: res.status,
+            headers: res.headers,
+          });
+        return (await res.json()) as { access_token?: string; expires_in?: number; token_type?: string };
+      },
+      options,
+    );
+    if (!body.access_token) {
+      throw new DaybookError("upstream_error", "Xero token endpoint returned no access_token", {
+        userMessage: `Xero did not issue a token; an administrator needs to check ${credentialHint}.`,
+      });
+    }
+    // Refresh a minute early so a call never starts with a token about to expire (tokens last 30 min).
+    const lifetimeMs = Math.max(60_000, (body.expires_in ?? 1800) * 1000 - 60_000);
+    token = { value: body.access_token, expiresAt: deps.clock.now() + lifetimeMs };
+    return body.access_token;
+  }
+
+  async function ensureToken(): Promise<void> {
+    if (!token || token.expiresAt <= deps.clock.now()) {
+      pendingToken ??= fetchClientCredentialsToken().finally(() => {
+        pendingToken = undefined;
+      });
+      await pendingToken;
+    }
+    if (!token) return;
+    if (api.accessToken !== token.value) xero.setTokenSet({ access_token: token.value, token_type: "Bearer" });
+  }
+
+  async function call<T>(operation: string, op: () => Promise<T>): Promise<T> {
+    await ensureToken();
+    return resilientCall(operation, () => op(), options, classifyXeroError);
+  }
+
+  async function pages<T>(operation: string, fetchPage: (page: number) => Promise<T[]>): Promise<T[]> {
+    const out: T[] = [];
+    for (let page = 1; page <= maxPages; page++) {
+      const items = await call(operation, () => fetchPage(page));
+      out.push(...items);
+      if (items.length < pageSize) return out;
+    }
+    logger.warn("xero paging stopped at the page limit", { operation, maxPages });
+    return out;
+  }
+
+  async function accountNames(): Promise<Map<string, string>> {
+    const entries = await cache.get("accounts", async () => {
+      try {
+        const res = await call("list accounts", () => api.getAccounts(tenant));
+        return (res.body.accounts ?? []).flatMap((a) =>
+          a.code && a.name ? [[a.code, a.name] as [string, string]] : [],
+        );
+      } catch (error) {
+        // Without accounting.settings.read lines keep their account codes; everything else works.
+        logger.warn("xero accounts unavailable; showing account codes", { code: (error as DaybookError).code });
+        return [];
+      }
+    });
+    return new Map(entries);
+  }
+
+  async function readInvoice(idOrNumber: string): Promise<XeroInvoice> {
+    if (isXeroId(idOrNumber)) {
+      const res = await call("read invoice", () => api.getInvoice(tenant, idOrNumber.trim()));
+      const found = res.body.invoices?.[0];
+      if (found) return found;
+    } else {
+      const number = cleanInvoiceNumber(idOrNumber);
+      const res = await call("find invoice", () =>
+        api.getInvoices(tenant, undefined, undefined, undefined, undefined, [number]),
+      );
+      const found = res.body.invoices?.find((i) => i.invoiceNumber === number) ?? res.body.invoices?.[0];
+      if (found) return found;
+    }
+    throw new DaybookError("not_found", "Xero invoice not found", {
+      userMessage: `Xero has no invoice ${idOrNumber.slice(0, 40)}.`,
+    });
+  }
+
+  async function setStatus(
+    invoice: XeroInvoice,
+    status: InvoiceStatus,
+    idempotencyKey: string,
+  ): Promise<InvoiceStatus> {
+    const id = invoice.invoiceID ?? "";
+    const res = await call(`set invoice ${status.toLowerCase()}`, () =>
+      api.updateInvoice(
+        tenant,
+        id,
+        { invoices: [{ invoiceID: id, status: status as unknown as XeroInvoice.StatusEnum }] },
+        undefined,
+        // Xero replays the first response for a repeated Idempotency-Key, so a retry cannot double-apply
+        // (https://developer.xero.com/documentation/guides/idempotent-requests/idempotency).
+        idempotencyKey,
+      ),
+    );
+    return (String(res.body.invoices?.[0]?.status ?? status) as InvoiceStatus) || status;
+  }
+
+  return {
+    async listInvoices(query) {
+      const where = invoiceWhere(query);
+      const statuses = query.status ? [query.status] : undefined;
+      const numbers = query.number ? [cleanInvoiceNumber(query.number)] : undefined;
+      const key = `invoices:${JSON.stringify([where, statuses, numbers])}`;
+      return cache.get(key, async () => {
+        const [raw, names] = await Promise.all([
+          pages("list invoices", async (page) => {
+            const res = await api.getInvoices(
+              tenant,
+              undefined,
+              where,
+              "Date ASC",
+              undefined,
+              numbers,
+              undefined,
+              statuses,
+              page,
+              false,
+              undefined,
+              undefined,
+              undefined,
+              pageSize,
+            );
+            return res.body.invoices ?? [];
+          }),
+          accountNames(),
+        ]);
+        return raw.map((i) => toInvoice(i, names));
+      });
+    },
+
+    async getInvoice(idOrNumber) {
+      return cache.get(`invoice:${idOrNumber.trim()}`, async () => {
+        const [raw, names] = await Promise.all([readInvoice(idOrNumber), accountNames()]);
+        return toInvoice(raw, names);
+      });
+    },
+
+    async listPurchaseOrders(month: Month): Promise<PurchaseOrder[]> {
+      assertMonth(month);
+      const { from, to } = monthRange(month);
+      return cache.get(`purchase-orders:${month}`, async () => {
+        const raw = await pages("list purchase orders", async (page) => {
+          const res = await api.getPurchaseOrders(tenant, undefined, undefined, from, to, "Date ASC", page, pageSize);
+          return res.body.purchaseOrders ?? [];
+        });
+        return raw.map(toPurchaseOrder);
+      });
+    },
+
+    async listBankTransactions(month: Month): Promise<BankTransaction[]> {
+      const where = bankTransactionWhere(month);
+      return cache.get(`bank-transactions:${month}`, async () => {
+        const raw = await pages("list bank transactions", async (page) => {
+          const res = await api.getBankTransactions(tenant, undefined, where, "Date ASC", page, undefined, pageSize);
+          return res.body.bankTransactions ?? [];
+        });
+        return raw.map(toBankTransaction);
+      });
+    },
+
+    async getProfitAndLoss(month: Month): Promise<ProfitAndLoss> {
+      assertMonth(month);
+      const { from, to } = monthRange(month);
+      return cache.get(`pnl:${month}`, async () => {
+        const res = await call("read profit and loss", () => api.getReportProfitAndLoss(tenant, from, to));
+        return toProfitAndLoss(res.body.reports?.[0] ?? {}, month, settings.currency ?? "USD");
+      });
+    },
+
+    async approveInvoice(id, writeOptions) {
+      const invoice = await readInvoice(id);
+      const current = toInvoice(invoice);
+      if (current.status === "AUTHORISED" || current.status === "PAID")
+        return { id: current.id, status: current.status };
+      if (current.status === "VOIDED" || current.status === "DELETED") {
+        throw new DaybookError("conflict", `Xero invoice is ${current.status}`, {
+          userMessage: `Invoice ${current.number} is ${current.status.toLowerCase()} in Xero and cannot be approved.`,
+        });
+      }
+      const status = await setStatus(invoice, "AUTHORISED", writeOptions.idempotencyKey);
+      await cache.invalidate();
+      return { id: current.id, status };
+    },
+
+    async rejectInvoice(id, reason, writeOptions) {
+      const invoice = await readInvoice(id);
+      const current = toInvoice(invoice);
+      const target = rejectionTarget(current.status, invoice.amountPaid ?? 0);
+      if (target.kind === "already") return { id: current.id, status: current.status };
+      if (target.kind === "refuse") {
+        throw new DaybookError("conflict", `Xero invoice cannot be rejected: ${target.why}`, {
+          userMessage: `Invoice ${current.number} cannot be rejected: ${target.why}.`,
+        });
+      }
+      const status =
+        target.kind === "update"
+          ? await setStatus(invoice, target.status, writeOptions.idempotencyKey)
+          : current.status;
+      await call("add invoice history note", () =>
+        api.createInvoiceHistory(
+          tenant,
+          current.id,
+          { historyRecords: [{ details: `Rejected in daybook: ${reason}`.slice(0, 450) }] },
+          // A second request needs its own key: Xero ties a key to one request body.
+          `${writeOptions.idempotencyKey}:history`,
+        ),
+      );
+      await cache.invalidate();
+      return { id: current.id, status };
+    },
+  };
+}
+
+export type { Invoice };

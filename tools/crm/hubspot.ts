@@ -1,0 +1,445 @@
+import { Client } from "@hubspot/api-client";
+import {
+  AssociationSpecAssociationCategoryEnum,
+  type Filter,
+  FilterOperatorEnum,
+  type PublicObjectSearchRequest,
+} from "@hubspot/api-client/lib/codegen/crm/objects/index.js";
+import type { Clock } from "../../src/core/clock.ts";
+import type {
+  CrmActivity,
+  CrmPort,
+  Customer,
+  CustomerDetail,
+  Deal,
+  DealDetail,
+  NewCrmActivity,
+} from "../../src/core/domain/crm.ts";
+import { DaybookError } from "../../src/core/errors.ts";
+import type { Logger } from "../../src/core/logger.ts";
+import type { Store } from "../../src/core/store.ts";
+import { ReadCache } from "../shared/read-cache.ts";
+import { type RetryPolicy, resilientCall } from "../shared/resilience.ts";
+import {
+  activityProperties,
+  approvalMarker,
+  type CompanyHealthProperties,
+  companyProperties,
+  contactProperties,
+  dealProperties,
+  defaultCompanyHealthProperties,
+  type HubSpotObject,
+  hubspotLinks,
+  ownerName,
+  sortActivities,
+  ticketProperties,
+  toActivity,
+  toContact,
+  toCustomer,
+  toDeal,
+  toTicket,
+  withActivitySignals,
+} from "./normalize-hubspot.ts";
+
+export interface HubSpotSettings {
+  /** Private-app access token (HUBSPOT_ACCESS_TOKEN). */
+  accessToken: string;
+  /** API origin, default https://api.hubapi.com (HUBSPOT_BASE_URL; tests point it at a local server). */
+  baseUrl?: string;
+  /** Company custom properties holding churn signals; defaults in normalize-hubspot.ts. */
+  usageProperties?: Partial<CompanyHealthProperties>;
+  /** Portal (hub) id, only used to build record links. */
+  portalId?: string;
+  /** Company lifecycle stage that makes a company a "customer" (default "customer"). */
+  customerLifecycleStage?: string;
+}
+
+export interface HubSpotDeps {
+  store: Store;
+  clock: Clock;
+  logger: Logger;
+  policy?: Partial<RetryPolicy>;
+  cacheTtlMs?: number;
+  /** Injected in tests to record backoff delays instead of waiting. */
+  sleep?: (ms: number) => Promise<void>;
+}
+
+/**
+ * HUBSPOT_DEFINED association type ids for engagements
+ * (https://developers.hubspot.com/docs/api/crm/associations/association-details#association-type-id-values).
+ */
+const associationTypeIds = {
+  note: { company: 190, deal: 214 },
+  call: { company: 182, deal: 206 },
+} as const;
+
+const engagementTypes = ["notes", "calls", "emails", "meetings"] as const;
+type EngagementType = (typeof engagementTypes)[number];
+
+/** Search returns at most 200 per page (https://developers.hubspot.com/docs/api/crm/search#limitations). */
+const searchPageSize = 100;
+/** Batch read and association batch endpoints take up to 100 inputs per call here. */
+const batchSize = 100;
+/** Safety stop for paging; 50 pages x 100 = 5,000 records per listing. */
+const maxPages = 50;
+
+function chunks<T>(items: T[], size: number): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
+  return out;
+}
+
+function asObject(raw: { id: string; properties: Record<string, string | null> }): HubSpotObject {
+  return { id: raw.id, properties: raw.properties ?? {} };
+}
+
+function escapeHtml(text: string): string {
+  return text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
+}
+
+/** A CrmPort over HubSpot CRM v3 through @hubspot/api-client. */
+export function createHubSpotPort(settings: HubSpotSettings, deps: HubSpotDeps): CrmPort {
+  if (!settings.accessToken) {
+    throw new DaybookError("config_invalid", "HubSpot connector needs HUBSPOT_ACCESS_TOKEN", {
+      userMessage: "HubSpot is not configured: set HUBSPOT_ACCESS_TOKEN.",
+    });
+  }
+  const client = new Client({
+    accessToken: settings.accessToken,
+    ...(settings.baseUrl ? { basePath: settings.baseUrl.replace(/\/+$/, "") } : {}),
+    // resilientCall is the single retry policy; the SDK's own retry decorator stays off.
+    numberOfApiCallRetries: 0,
+  });
+  const health: CompanyHealthProperties = { ...defaultCompanyHealthProperties, ...settings.usageProperties };
+  const links = hubspotLinks(settings.portalId);
+  const lifecycle = settings.customerLifecycleStage ?? "customer";
+  const cache = new ReadCache(deps.store, {
+    system: "hubspot",
+    ...(deps.cacheTtlMs !== undefined ? { ttlMs: deps.cacheTtlMs } : {}),
+  });
+  const logger = deps.logger.child({ connector: "hubspot" });
+
+  const call = <T>(operation: string, op: () => Promise<T>): Promise<T> =>
+    resilientCall(operation, () => op(), {
+      system: "HubSpot",
+      credentialHint: "HUBSPOT_ACCESS_TOKEN",
+      logger,
+      now: deps.clock.now,
+      ...(deps.policy ? { policy: deps.policy } : {}),
+      ...(deps.sleep ? { sleep: deps.sleep } : {}),
+    });
+
+  async function searchAll(
+    operation: string,
+    objectType: string,
+    request: PublicObjectSearchRequest,
+  ): Promise<HubSpotObject[]> {
+    const out: HubSpotObject[] = [];
+    let after: string | undefined;
+    for (let page = 0; page < maxPages; page++) {
+      const body: PublicObjectSearchRequest = { ...request, limit: searchPageSize, ...(after ? { after } : {}) };
+      const res = await call(operation, () =>
+        objectType === "deals"
+          ? client.crm.deals.searchApi.doSearch(body)
+          : objectType === "companies"
+            ? client.crm.companies.searchApi.doSearch(body)
+            : client.crm.objects.searchApi.doSearch(objectType, body),
+      );
+      out.push(...res.results.map(asObject));
+      after = res.paging?.next?.after;
+      if (!after) return out;
+    }
+    logger.warn("hubspot paging stopped at the page limit", { operation, maxPages });
+    return out;
+  }
+
+  async function batchRead(objectType: string, ids: string[], properties: string[]): Promise<HubSpotObject[]> {
+    const unique = [...new Set(ids)];
+    const out: HubSpotObject[] = [];
+    for (const part of chunks(unique, batchSize)) {
+      const res = await call(`read ${objectType}`, () =>
+        client.crm.objects.batchApi.read(objectType, {
+          inputs: part.map((id) => ({ id })),
+          properties,
+          propertiesWithHistory: [],
+        }),
+      );
+      out.push(...res.results.map(asObject));
+    }
+    return out;
+  }
+
+  /** fromId -> associated ids, through the associations v4 batch API. */
+  async function associated(fromType: string, toType: string, fromIds: string[]): Promise<Map<string, string[]>> {
+    const map = new Map<string, string[]>();
+    for (const part of chunks([...new Set(fromIds)], batchSize)) {
+      const res = await call(`read ${fromType} to ${toType} associations`, () =>
+        client.crm.associations.v4.batchApi.getPage(fromType, toType, { inputs: part.map((id) => ({ id })) }),
+      );
+      for (const r of res.results) {
+        map.set(
+          r._from.id,
+          r.to.map((t) => String(t.toObjectId)),
+        );
+      }
+    }
+    return map;
+  }
+
+  async function owners(): Promise<Map<string, string>> {
+    const list = await cache.get("owners", async () => {
+      const out: [string, string][] = [];
+      let after: string | undefined;
+      for (let page = 0; page < maxPages; page++) {
+        const res = await call("list owners", () => client.crm.owners.ownersApi.getPage(undefined, after, 100, false));
+        for (const o of res.results) {
+          const name = ownerName(o);
+          if (name) out.push([String(o.id), name]);
+        }
+        after = res.paging?.next?.after;
+        if (!after) break;
+      }
+      return out;
+    });
+    return new Map(list);
+  }
+
+  async function dealsWithCompanies(raw: HubSpotObject[]): Promise<Deal[]> {
+    if (raw.length === 0) return [];
+    const [companyOf, ownerNames] = await Promise.all([
+      associated(
+        "deals",
+        "companies",
+        raw.map((d) => d.id),
+      ),
+      owners(),
+    ]);
+    const companyIds = [...companyOf.values()].map((ids) => ids[0]).filter((id): id is string => id !== undefined);
+    const companies = await batchRead("companies", companyIds, ["name"]);
+    const companyName = new Map(companies.map((c) => [c.id, c.properties.name ?? `Company ${c.id}`]));
+    return raw.map((d) => {
+      const companyId = companyOf.get(d.id)?.[0];
+      const owner = d.properties.hubspot_owner_id ?? undefined;
+      const ownerLabel = owner ? ownerNames.get(owner) : undefined;
+      return toDeal(d, {
+        links,
+        ...(companyId
+          ? { company: { id: companyId, name: companyName.get(companyId) ?? `Company ${companyId}` } }
+          : {}),
+        ...(ownerLabel ? { ownerName: ownerLabel } : {}),
+      });
+    });
+  }
+
+  async function openDeals(ownerId?: string): Promise<Deal[]> {
+    return cache.get(`deals:open:${ownerId ?? "*"}`, async () => {
+      // hs_is_closed is computed from the pipeline's closed stages, so custom pipelines work too.
+      const filters: Filter[] = [{ propertyName: "hs_is_closed", operator: FilterOperatorEnum.Eq, value: "false" }];
+      if (ownerId) filters.push({ propertyName: "hubspot_owner_id", operator: FilterOperatorEnum.Eq, value: ownerId });
+      const raw = await searchAll("search open deals", "deals", {
+        filterGroups: [{ filters }],
+        properties: [...dealProperties],
+      });
+      return dealsWithCompanies(raw);
+    });
+  }
+
+  async function engagements(
+    associations: Record<string, { results: { id: string }[] }> | undefined,
+  ): Promise<CrmActivity[]> {
+    if (!associations) return [];
+    const ownerNames = await owners();
+    const perType = await Promise.all(
+      engagementTypes.map(async (kind: EngagementType) => {
+        const key = Object.keys(associations).find((k) => k === kind || k.startsWith(`${kind}`));
+        const ids = key ? (associations[key]?.results ?? []).map((r) => r.id) : [];
+        if (ids.length === 0) return [];
+        const objects = await batchRead(kind, ids, activityProperties[kind]);
+        return objects.map((o) => toActivity(kind, o, ownerNames));
+      }),
+    );
+    return sortActivities(perType.flat());
+  }
+
+  function idsOf(associations: Record<string, { results: { id: string }[] }> | undefined, type: string): string[] {
+    if (!associations) return [];
+    const key = Object.keys(associations).find((k) => k === type || k.startsWith(type));
+    return key ? (associations[key]?.results ?? []).map((r) => r.id) : [];
+  }
+
+  async function customers(): Promise<Customer[]> {
+    return cache.get("customers", async () => {
+      const raw = await searchAll("search customers", "companies", {
+        filterGroups: [
+          { filters: [{ propertyName: "lifecyclestage", operator: FilterOperatorEnum.Eq, value: lifecycle }] },
+        ],
+        properties: companyProperties(health),
+      });
+      if (raw.length === 0) return [];
+      const [ticketIds, ownerNames] = await Promise.all([
+        associated(
+          "companies",
+          "tickets",
+          raw.map((c) => c.id),
+        ),
+        owners(),
+      ]);
+      const tickets = await batchRead("tickets", [...ticketIds.values()].flat(), ticketProperties);
+      const ticketById = new Map(tickets.map((t) => [t.id, toTicket(t)]));
+      return raw.map((c) => {
+        const owner = c.properties.hubspot_owner_id ?? undefined;
+        const label = owner ? ownerNames.get(owner) : undefined;
+        return toCustomer(c, {
+          health,
+          links,
+          tickets: (ticketIds.get(c.id) ?? []).flatMap((id) => {
+            const t = ticketById.get(id);
+            return t ? [t] : [];
+          }),
+          ...(label ? { ownerName: label } : {}),
+        });
+      });
+    });
+  }
+
+  const contains = (haystack: string, needle: string) => haystack.toLowerCase().includes(needle.toLowerCase());
+
+  async function findMarked(kind: "notes" | "calls", marker: string): Promise<string | undefined> {
+    const property = kind === "notes" ? "hs_note_body" : "hs_call_body";
+    const res = await client.crm.objects.searchApi.doSearch(kind, {
+      filterGroups: [
+        { filters: [{ propertyName: property, operator: FilterOperatorEnum.ContainsToken, value: marker }] },
+      ],
+      properties: [property],
+      limit: 1,
+    });
+    return res.results[0]?.id;
+  }
+
+  return {
+    async listOpenDeals(filter) {
+      return openDeals(filter?.ownerId);
+    },
+
+    async getDeal(id) {
+      return cache.get(`deal:${id}`, async () => {
+        const raw = await call("read deal", () =>
+          client.crm.deals.basicApi.getById(id, [...dealProperties], undefined, ["companies", ...engagementTypes]),
+        );
+        const associations = raw.associations as Record<string, { results: { id: string }[] }> | undefined;
+        const [activities, ownerNames] = await Promise.all([engagements(associations), owners()]);
+        const companyId = idsOf(associations, "companies")[0];
+        const company = companyId ? (await batchRead("companies", [companyId], ["name"]))[0] : undefined;
+        const owner = raw.properties.hubspot_owner_id ?? undefined;
+        const label = owner ? ownerNames.get(owner) : undefined;
+        const deal = toDeal(asObject(raw), {
+          links,
+          ...(company ? { company: { id: company.id, name: company.properties.name ?? `Company ${company.id}` } } : {}),
+          ...(label ? { ownerName: label } : {}),
+        });
+        const detail: DealDetail = { ...withActivitySignals(deal, activities, deps.clock.now()), activities };
+        return detail;
+      });
+    },
+
+    async findDeals(name) {
+      const needle = name.trim();
+      if (needle === "") return [];
+      const open = (await openDeals()).filter((d) => contains(d.name, needle) || contains(d.company.name, needle));
+      if (open.length > 0) return open;
+      // Not an open deal: fall back to HubSpot's full-text search over all deals.
+      return cache.get(`deals:find:${needle.toLowerCase()}`, async () => {
+        const raw = await searchAll("search deals", "deals", { query: needle, properties: [...dealProperties] });
+        return dealsWithCompanies(raw);
+      });
+    },
+
+    async listCustomers() {
+      return customers();
+    },
+
+    async findCustomers(name) {
+      const needle = name.trim();
+      return (await customers()).filter((c) => contains(c.name, needle));
+    },
+
+    async getCustomer(id) {
+      return cache.get(`customer:${id}`, async () => {
+        const raw = await call("read company", () =>
+          client.crm.companies.basicApi.getById(id, companyProperties(health), undefined, [
+            "contacts",
+            "tickets",
+            ...engagementTypes,
+          ]),
+        );
+        const associations = raw.associations as Record<string, { results: { id: string }[] }> | undefined;
+        const [activities, ownerNames, contacts, tickets] = await Promise.all([
+          engagements(associations),
+          owners(),
+          batchRead("contacts", idsOf(associations, "contacts"), contactProperties),
+          batchRead("tickets", idsOf(associations, "tickets"), ticketProperties),
+        ]);
+        const owner = raw.properties.hubspot_owner_id ?? undefined;
+        const label = owner ? ownerNames.get(owner) : undefined;
+        const customer = toCustomer(asObject(raw), {
+          health,
+          links,
+          tickets: tickets.map(toTicket),
+          ...(label ? { ownerName: label } : {}),
+        });
+        const detail: CustomerDetail = { ...customer, activities, contacts: contacts.map(toContact) };
+        return detail;
+      });
+    },
+
+    async logActivity(input: NewCrmActivity, options) {
+      const kind = input.type === "call" ? "calls" : "notes";
+      const marker = approvalMarker(options.idempotencyKey);
+      const done = await deps.store.get(`hubspot:write:${marker}`);
+      if (done !== undefined) return { id: done };
+      const body = `<p>${escapeHtml(input.body).replace(/\n/g, "<br>")}</p><p>Logged by daybook (ref ${marker})</p>`;
+      const typeId = associationTypeIds[input.type][input.target.kind];
+      const properties: Record<string, string> =
+        input.type === "call"
+          ? {
+              hs_timestamp: new Date(deps.clock.now()).toISOString(),
+              hs_call_body: body,
+              hs_call_title: input.body.split("\n")[0]?.slice(0, 80) ?? "Call",
+              hs_call_status: "COMPLETED",
+            }
+          : { hs_timestamp: new Date(deps.clock.now()).toISOString(), hs_note_body: body };
+      const id = await call(`log ${input.type}`, async () => {
+        // A retry after a lost response must not log twice: look for this approval's marker first.
+        const existing = await findMarked(kind, marker);
+        if (existing) return existing;
+        const created = await client.crm.objects.basicApi.create(kind, {
+          properties,
+          associations: [
+            {
+              to: { id: input.target.id },
+              types: [
+                {
+                  associationCategory: AssociationSpecAssociationCategoryEnum.HubspotDefined,
+                  associationTypeId: typeId,
+                },
+              ],
+            },
+          ],
+        });
+        return created.id;
+      });
+      await deps.store.set(`hubspot:write:${marker}`, id, { ttlMs: 7 * 24 * 3_600_000 });
+      await cache.invalidate();
+      return { id };
+    },
+
+    async updateDealStage(dealId, stage, _options) {
+      // Setting a property to a value is idempotent, so a retried PATCH is harmless.
+      const res = await call("update deal stage", () =>
+        client.crm.deals.basicApi.update(dealId, { properties: { dealstage: stage } }),
+      );
+      await cache.invalidate();
+      return { id: res.id };
+    },
+  };
+}

@@ -1,0 +1,595 @@
+import type { Hono } from "hono";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { z } from "zod";
+import { createSlackIntegration, type SlackIntegration } from "../adapters/slack/app.ts";
+import { EventDedup } from "../adapters/slack/event-dedup.ts";
+import { signSlackRequest } from "../adapters/slack/webhook/verify.ts";
+import { Approvals } from "../src/approvals/approvals.ts";
+import { Bot } from "../src/bot/bot.ts";
+import { HelpAnswerer } from "../src/bot/help-answerer.ts";
+import { createPrincipalResolver } from "../src/bot/principals.ts";
+import { ThreadHistory } from "../src/bot/thread-history.ts";
+import { demoOrg } from "../src/config/demo-org.ts";
+import { APPROVE_ACTION_ID, REJECT_ACTION_ID } from "../src/core/action-ids.ts";
+import type { WriteAction } from "../src/core/actions.ts";
+import type { ClickHandler } from "../src/core/chat.ts";
+import { fixedClock } from "../src/core/clock.ts";
+import { DaybookError } from "../src/core/errors.ts";
+import { silentLogger } from "../src/core/logger.ts";
+import type { Store } from "../src/core/store.ts";
+import type { ThreadRef } from "../src/core/thread.ts";
+import { InFlight } from "../src/in-flight.ts";
+import { createServer } from "../src/server.ts";
+import { MemoryStore } from "../src/store/memory-store.ts";
+import { type RecordedRequest, startFakeServer } from "./support/http.ts";
+import { connectTestRedis, redisSkipReason } from "./support/redis.ts";
+
+const secret = "8f742231b10e8888abcd99yyyzzz85a5";
+const clock = fixedClock("2026-11-23T09:00:00Z");
+const nowSec = () => Math.floor(clock.now() / 1000);
+const principals = createPrincipalResolver(demoOrg);
+const alex = "U0DEMOALEX";
+const maria = "U0DEMOMARIA";
+
+// ---- a local fake Slack Web API -------------------------------------------------------------
+
+type FakeSlack = Awaited<ReturnType<typeof startFakeServer>>;
+
+/** The WebClient sends form-encoded bodies with nested values as JSON strings. */
+function apiArgs(req: RecordedRequest): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  if ((req.headers["content-type"] ?? "").includes("json")) return JSON.parse(req.body || "{}");
+  for (const [k, v] of new URLSearchParams(req.body)) {
+    out[k] = /^[[{]/.test(v) ? JSON.parse(v) : v;
+  }
+  return out;
+}
+
+function calls(fake: FakeSlack, method: string): Record<string, unknown>[] {
+  return fake.requests.filter((r) => r.path === `/api/${method}`).map(apiArgs);
+}
+
+async function startFakeSlack(): Promise<FakeSlack> {
+  let seq = 0;
+  return startFakeServer((req) => {
+    if (req.path === "/respond") return { body: { ok: true } };
+    const method = req.path.replace(/^\/api\//, "");
+    const args = apiArgs(req);
+    switch (method) {
+      case "chat.postMessage":
+        seq++;
+        return { body: { ok: true, channel: args.channel, ts: `1763888400.${String(seq).padStart(6, "0")}` } };
+      case "chat.update":
+        return { body: { ok: true, channel: args.channel, ts: args.ts } };
+      case "chat.postEphemeral":
+        return { body: { ok: true, message_ts: "1763888400.999999" } };
+      default:
+        return { body: { ok: true } };
+    }
+  });
+}
+
+// ---- harness --------------------------------------------------------------------------------
+
+interface Harness {
+  http: Hono;
+  slack: SlackIntegration;
+  inFlight: InFlight;
+  fake: FakeSlack;
+  store: Store;
+  send(
+    body: string,
+    init?: { contentType?: string; timestamp?: number; signature?: string; headers?: Record<string, string> },
+  ): Promise<Response>;
+  sendEvent(event: Record<string, unknown>, eventId: string, headers?: Record<string, string>): Promise<Response>;
+  settle(): Promise<void>;
+}
+
+async function harness(
+  store: Store,
+  fake: FakeSlack,
+  extra: { onClick?: ClickHandler; bodyLimitBytes?: number } = {},
+): Promise<Harness> {
+  const bot = new Bot({
+    answerer: new HelpAnswerer(),
+    history: new ThreadHistory(store),
+    principals,
+    logger: silentLogger,
+    clock,
+  });
+  const slack = createSlackIntegration({
+    signingSecret: secret,
+    botToken: "xoxb-test-token",
+    socketMode: false,
+    apiUrl: `${fake.url}/api`,
+    devSkipVerify: false,
+    nodeEnv: "test",
+    store,
+    logger: silentLogger,
+    clock,
+    handle: bot.handle,
+    onClick: extra.onClick ?? (async () => ({ kind: "none" })),
+  });
+  const inFlight = new InFlight();
+  const http = createServer({
+    store,
+    logger: silentLogger,
+    inFlight,
+    routes: [slack.route],
+    ...(extra.bodyLimitBytes ? { bodyLimitBytes: extra.bodyLimitBytes } : {}),
+  });
+  const send: Harness["send"] = (body, init = {}) => {
+    const timestamp = init.timestamp ?? nowSec();
+    return http.request("/slack/events", {
+      method: "POST",
+      body,
+      headers: {
+        "content-type": init.contentType ?? "application/json",
+        "x-slack-request-timestamp": String(timestamp),
+        "x-slack-signature": init.signature ?? signSlackRequest(secret, timestamp, body),
+        ...init.headers,
+      },
+    });
+  };
+  return {
+    http,
+    slack,
+    inFlight,
+    fake,
+    store,
+    send,
+    sendEvent: (event, eventId, headers) =>
+      send(
+        JSON.stringify({
+          token: "legacy",
+          team_id: "T0DEMO",
+          api_app_id: "A0DAYBOOK",
+          type: "event_callback",
+          event_id: eventId,
+          event_time: nowSec(),
+          event,
+          authorizations: [{ team_id: "T0DEMO", user_id: "U0BOT", is_bot: true }],
+        }),
+        headers ? { headers } : {},
+      ),
+    settle: async () => {
+      expect(await inFlight.drain(10_000)).toBe(true);
+    },
+  };
+}
+
+let eventSeq = 0;
+const nextEventId = () => `Ev${Date.now().toString(36)}${(++eventSeq).toString(36)}`;
+const mention = (text: string, ts = "1763888000.000100") => ({
+  type: "app_mention",
+  user: alex,
+  text: `<@U0BOT> ${text}`,
+  ts,
+  channel: "C0ENG",
+  event_ts: ts,
+});
+
+// ---- events, signatures, dedup (memory and real Redis) --------------------------------------
+
+const stores: [string, () => Promise<Store>, boolean][] = [
+  ["MemoryStore", async () => new MemoryStore({ clock }), false],
+  ["RedisStore", () => connectTestRedis(), Boolean(redisSkipReason)],
+];
+
+describe.each(stores)("POST /slack/events over the real Hono app (%s)", (_name, makeStore, skip) => {
+  let fake: FakeSlack;
+  let store: Store;
+  let h: Harness;
+
+  beforeAll(async () => {
+    if (skip) return;
+    fake = await startFakeSlack();
+    store = await makeStore();
+    h = await harness(store, fake);
+  });
+  afterAll(async () => {
+    if (skip) return;
+    await store.close();
+    await fake.close();
+  });
+  afterEach(() => {
+    if (!skip) fake.requests.length = 0;
+  });
+
+  it.skipIf(skip)("answers a signed app_mention with 200 and replies in the message's thread", async () => {
+    const res = await h.sendEvent(mention("what's blocking the sprint?"), nextEventId());
+    expect(res.status).toBe(200);
+    await h.settle();
+    const posts = calls(fake, "chat.postMessage");
+    expect(posts).toHaveLength(1);
+    expect(posts[0]).toMatchObject({ channel: "C0ENG", thread_ts: "1763888000.000100" });
+    expect(String(posts[0]?.text)).toContain("You asked");
+    expect(JSON.stringify(posts[0]?.blocks)).toContain("what's blocking the sprint?");
+    expect(fake.requests[0]?.headers.authorization).toBe("Bearer xoxb-test-token");
+  });
+
+  it.skipIf(skip)("acks before the answer is posted (ack first)", async () => {
+    const order: string[] = [];
+    const slow = await harness(store, fake);
+    // The reply goes through the fake API; the 200 must not wait for it.
+    const res = await slow.sendEvent(mention("hello"), nextEventId());
+    order.push(`response ${res.status}, posts so far ${calls(fake, "chat.postMessage").length}`);
+    await slow.settle();
+    order.push(`after settle ${calls(fake, "chat.postMessage").length}`);
+    expect(order).toEqual(["response 200, posts so far 0", "after settle 1"]);
+  });
+
+  it.skipIf(skip)("rejects a bad signature with 401 and posts nothing", async () => {
+    const body = JSON.stringify({ type: "event_callback", event_id: nextEventId(), event: mention("hi") });
+    const res = await h.send(body, { signature: signSlackRequest("wrong-secret", nowSec(), body) });
+    expect(res.status).toBe(401);
+    expect(await res.json()).toEqual({ error: { code: "unauthorized", message: expect.any(String) } });
+    await h.settle();
+    expect(fake.requests).toHaveLength(0);
+  });
+
+  it.skipIf(skip)("rejects a request signed more than five minutes ago with 401", async () => {
+    const body = JSON.stringify({ type: "event_callback", event_id: nextEventId(), event: mention("hi") });
+    const res = await h.send(body, { timestamp: nowSec() - 301 });
+    expect(res.status).toBe(401);
+    await h.settle();
+    expect(fake.requests).toHaveLength(0);
+  });
+
+  it.skipIf(skip)("rejects a signed but malformed body with 400", async () => {
+    expect((await h.send("{not json")).status).toBe(400);
+    expect((await h.send("payload=%7Bnope", { contentType: "application/x-www-form-urlencoded" })).status).toBe(400);
+    expect((await h.send(JSON.stringify({ type: "event_callback" }))).status).toBe(400);
+    await h.settle();
+    expect(fake.requests).toHaveLength(0);
+  });
+
+  it.skipIf(skip)("answers Slack's url_verification challenge", async () => {
+    const res = await h.send(
+      JSON.stringify({
+        type: "url_verification",
+        token: "t",
+        challenge: "3eZbrw1aBm2rZgRNFdxV2595E9CY3gmdALWMmHkvFXO7tYXAYM8P",
+      }),
+    );
+    expect(res.status).toBe(200);
+    expect(await res.json()).toEqual({ challenge: "3eZbrw1aBm2rZgRNFdxV2595E9CY3gmdALWMmHkvFXO7tYXAYM8P" });
+  });
+
+  it.skipIf(skip)("replies once when Slack delivers the same event three times (retries)", async () => {
+    const id = nextEventId();
+    const event = mention("which deals need me today?", "1763888000.000200");
+    expect((await h.sendEvent(event, id)).status).toBe(200);
+    await h.settle();
+    expect(
+      (await h.sendEvent(event, id, { "x-slack-retry-num": "1", "x-slack-retry-reason": "http_timeout" })).status,
+    ).toBe(200);
+    expect(
+      (await h.sendEvent(event, id, { "x-slack-retry-num": "2", "x-slack-retry-reason": "http_timeout" })).status,
+    ).toBe(200);
+    await h.settle();
+    expect(calls(fake, "chat.postMessage")).toHaveLength(1);
+  });
+
+  it.skipIf(skip)("replies once when three copies of an event arrive at the same moment", async () => {
+    const id = nextEventId();
+    const event = mention("why is BrightTech at risk?", "1763888000.000300");
+    const statuses = await Promise.all([h.sendEvent(event, id), h.sendEvent(event, id), h.sendEvent(event, id)]).then(
+      (r) => r.map((x) => x.status),
+    );
+    await h.settle();
+    expect(statuses.filter((s) => s === 200).length).toBeGreaterThanOrEqual(1);
+    // A copy that arrives while another is mid-hand-off is not acked, so Slack retries it later.
+    expect(statuses.every((s) => s === 200 || s === 409)).toBe(true);
+    expect(calls(fake, "chat.postMessage")).toHaveLength(1);
+  });
+
+  it.skipIf(skip)("ignores its own messages and other bots' messages", async () => {
+    const dm = {
+      type: "message",
+      channel: "D0ALEX",
+      channel_type: "im",
+      text: "daily report",
+      ts: "1763888000.000400",
+    };
+    expect((await h.sendEvent({ ...dm, bot_id: "B0DAYBOOK", subtype: "bot_message" }, nextEventId())).status).toBe(200);
+    expect((await h.sendEvent({ ...dm, user: "U0OTHERBOT", bot_id: "B0OTHER" }, nextEventId())).status).toBe(200);
+    await h.settle();
+    expect(fake.requests).toHaveLength(0);
+  });
+
+  it.skipIf(skip)("answers a direct message in a thread on that message", async () => {
+    const dm = {
+      type: "message",
+      channel: "D0ALEX",
+      channel_type: "im",
+      user: alex,
+      text: "help",
+      ts: "1763888000.000500",
+    };
+    expect((await h.sendEvent(dm, nextEventId())).status).toBe(200);
+    await h.settle();
+    const posts = calls(fake, "chat.postMessage");
+    expect(posts).toEqual([expect.objectContaining({ channel: "D0ALEX", thread_ts: "1763888000.000500" })]);
+    // Not an assistant thread (no thread_ts), so no status call.
+    expect(calls(fake, "assistant.threads.setStatus")).toHaveLength(0);
+  });
+
+  it.skipIf(skip)("sets suggested prompts when an assistant thread starts", async () => {
+    const started = {
+      type: "assistant_thread_started",
+      assistant_thread: { user_id: alex, context: {}, channel_id: "D0ALEX", thread_ts: "1763888000.000600" },
+      event_ts: "1763888000.000601",
+    };
+    expect((await h.sendEvent(started, nextEventId())).status).toBe(200);
+    await h.settle();
+    const prompts = calls(fake, "assistant.threads.setSuggestedPrompts");
+    expect(prompts).toHaveLength(1);
+    expect(prompts[0]).toMatchObject({ channel_id: "D0ALEX", thread_ts: "1763888000.000600" });
+    const list = prompts[0]?.prompts as { title: string; message: string }[];
+    expect(list.length).toBeGreaterThan(0);
+    expect(list.length).toBeLessThanOrEqual(4);
+    expect(list[0]).toEqual({ title: expect.any(String), message: expect.any(String) });
+  });
+
+  it.skipIf(skip)("shows a thinking status in an assistant thread before answering there", async () => {
+    const msg = {
+      type: "message",
+      channel: "D0ALEX",
+      channel_type: "im",
+      user: alex,
+      text: "what's left for the November close?",
+      ts: "1763888000.000701",
+      thread_ts: "1763888000.000600",
+    };
+    expect((await h.sendEvent(msg, nextEventId())).status).toBe(200);
+    await h.settle();
+    const methods = fake.requests.map((r) => r.path);
+    expect(methods).toEqual(["/api/assistant.threads.setStatus", "/api/chat.postMessage"]);
+    expect(calls(fake, "assistant.threads.setStatus")[0]).toMatchObject({
+      channel_id: "D0ALEX",
+      thread_ts: "1763888000.000600",
+      status: "is thinking...",
+    });
+    expect(calls(fake, "chat.postMessage")[0]).toMatchObject({ thread_ts: "1763888000.000600" });
+  });
+
+  it.skipIf(skip)("answers /daybook <question> in the channel and /daybook help privately", async () => {
+    const form = (text: string) =>
+      new URLSearchParams({
+        token: "legacy",
+        team_id: "T0DEMO",
+        channel_id: "C0SALES",
+        user_id: alex,
+        user_name: "alex",
+        command: "/daybook",
+        text,
+        response_url: `${fake.url}/respond`,
+        trigger_id: "1.2.3",
+        api_app_id: "A0DAYBOOK",
+      }).toString();
+    const asked = await h.send(form("which deals need me today?"), {
+      contentType: "application/x-www-form-urlencoded",
+    });
+    expect(asked.status).toBe(200);
+    await h.settle();
+    const posts = calls(fake, "chat.postMessage");
+    expect(posts).toHaveLength(1);
+    expect(posts[0]).toMatchObject({ channel: "C0SALES" });
+    expect(posts[0]?.thread_ts).toBeUndefined();
+    expect(JSON.stringify(posts[0]?.blocks)).toContain("which deals need me today?");
+
+    fake.requests.length = 0;
+    const help = await h.send(form("help"), { contentType: "application/x-www-form-urlencoded" });
+    expect(help.status).toBe(200);
+    await h.settle();
+    expect(calls(fake, "chat.postMessage")).toHaveLength(0);
+    const responded = fake.requests.filter((r) => r.path === "/respond");
+    expect(responded).toHaveLength(1);
+    expect(JSON.parse(responded[0]?.body ?? "{}")).toMatchObject({ response_type: "ephemeral" });
+  });
+});
+
+describe("POST /slack/events limits", () => {
+  it("rejects an oversize body with 413 and posts nothing", async () => {
+    const fake = await startFakeSlack();
+    const store = new MemoryStore({ clock });
+    const h = await harness(store, fake, { bodyLimitBytes: 4_096 });
+    const body = JSON.stringify({
+      type: "event_callback",
+      event_id: nextEventId(),
+      event: mention("x".repeat(10_000)),
+    });
+    const res = await h.send(body);
+    expect(res.status).toBe(413);
+    await h.settle();
+    expect(fake.requests).toHaveLength(0);
+    await fake.close();
+  });
+});
+
+// ---- approval buttons -----------------------------------------------------------------------
+
+describe("approval buttons over POST /slack/events", () => {
+  let fake: FakeSlack;
+  let h: Harness;
+  let approvals: Approvals;
+  const executed: string[] = [];
+  const thread: ThreadRef = { platform: "slack", workspace: "T0DEMO", channel: "C0SALES", thread: "1763888000.000900" };
+
+  beforeAll(async () => {
+    fake = await startFakeSlack();
+    const store = new MemoryStore({ clock });
+    const schema = z.object({ customer: z.string(), note: z.string() });
+    const logCall: WriteAction<typeof schema> = {
+      name: "crm_log_activity",
+      domain: "crm",
+      description: "Log a call",
+      schema,
+      requiresApproval: true,
+      title: (a) => `Log a call on ${a.customer}`,
+      describe: (a) => [
+        { label: "Customer", value: a.customer },
+        { label: "Note", value: a.note },
+      ],
+      execute: async (_a, { idempotencyKey }) => {
+        executed.push(idempotencyKey);
+        return { ok: true, summary: "Logged call" };
+      },
+    };
+    approvals = new Approvals({
+      store,
+      actions: [logCall as never],
+      policies: demoOrg.approvals,
+      principals,
+      clock,
+      logger: silentLogger,
+    });
+    // The same routing as src/bot/clicks.ts: decided -> replace the card; otherwise a notice.
+    const onClick: ClickHandler = async (click) => {
+      if (click.actionId !== APPROVE_ACTION_ID && click.actionId !== REJECT_ACTION_ID) return { kind: "none" };
+      const result = await approvals.decide(
+        click.value,
+        click.user,
+        click.actionId === APPROVE_ACTION_ID ? "approve" : "reject",
+      );
+      if (result.kind === "decided") return { kind: "update", card: result.card };
+      return { kind: "notice", text: result.notice };
+    };
+    h = await harness(store, fake, { onClick });
+  });
+  afterAll(() => fake.close());
+
+  async function postApprovalCard() {
+    const approval = await approvals.requestApproval(
+      {
+        tool: "crm_log_activity",
+        args: { customer: "BrightTech Inc", note: "Renewal call" },
+        requester: principals.resolve({ platform: "slack", id: alex }),
+        thread,
+      },
+      (card) => h.slack.adapter.post(thread, card),
+    );
+    const posted = calls(fake, "chat.postMessage").at(-1) as {
+      blocks: { type: string; elements?: { action_id: string; value: string; confirm?: unknown; style?: string }[] }[];
+    };
+    const buttons = posted.blocks.flatMap((b) => b.elements ?? []).filter((e) => "action_id" in e);
+    return { approval, buttons, ts: approval.message?.messageId ?? "" };
+  }
+
+  function clickBody(userId: string, actionId: string, value: string, ts: string): string {
+    const payload = {
+      type: "block_actions",
+      user: { id: userId, username: userId.toLowerCase(), team_id: "T0DEMO" },
+      api_app_id: "A0DAYBOOK",
+      token: "legacy",
+      container: { type: "message", message_ts: ts, channel_id: thread.channel, is_ephemeral: false },
+      trigger_id: "1.2.3",
+      team: { id: "T0DEMO", domain: "demo" },
+      channel: { id: thread.channel, name: "sales" },
+      message: { type: "message", ts, thread_ts: thread.thread, text: "approval" },
+      response_url: `${fake.url}/respond`,
+      actions: [{ type: "button", action_id: actionId, block_id: "b1", value, action_ts: "1763888500.000001" }],
+    };
+    return new URLSearchParams({ payload: JSON.stringify(payload) }).toString();
+  }
+
+  it("executes an approved action once and updates the card, even when clicked twice", async () => {
+    executed.length = 0;
+    const { approval, buttons, ts } = await postApprovalCard();
+    const approve = buttons.find((b) => b.action_id.startsWith(APPROVE_ACTION_ID));
+    expect(approve?.style).toBe("primary");
+    expect(approve?.confirm).toBeDefined();
+    fake.requests.length = 0;
+    const form = { contentType: "application/x-www-form-urlencoded" };
+    expect((await h.send(clickBody(alex, approve?.action_id ?? "", approve?.value ?? "", ts), form)).status).toBe(200);
+    expect((await h.send(clickBody(alex, approve?.action_id ?? "", approve?.value ?? "", ts), form)).status).toBe(200);
+    await h.settle();
+    expect(executed).toEqual([approval.id]);
+    const updates = calls(fake, "chat.update");
+    expect(updates.length).toBeGreaterThanOrEqual(1);
+    expect(updates[0]).toMatchObject({ channel: thread.channel, ts });
+    // The decided card has no buttons left.
+    expect(JSON.stringify(updates[0]?.blocks)).not.toContain(APPROVE_ACTION_ID);
+    expect((await approvals.get(approval.id))?.status).toBe("approved");
+  });
+
+  it("tells a user who may not approve privately, and executes nothing", async () => {
+    executed.length = 0;
+    const { approval, buttons, ts } = await postApprovalCard();
+    const approve = buttons.find((b) => b.action_id.startsWith(APPROVE_ACTION_ID));
+    fake.requests.length = 0;
+    const res = await h.send(clickBody(maria, approve?.action_id ?? "", approve?.value ?? "", ts), {
+      contentType: "application/x-www-form-urlencoded",
+    });
+    expect(res.status).toBe(200);
+    await h.settle();
+    expect(executed).toEqual([]);
+    expect(calls(fake, "chat.update")).toHaveLength(0);
+    const notices = calls(fake, "chat.postEphemeral");
+    expect(notices).toHaveLength(1);
+    expect(notices[0]).toMatchObject({ channel: thread.channel, user: maria });
+    expect((await approvals.get(approval.id))?.status).toBe("pending");
+  });
+});
+
+// ---- configuration and dedup edges ----------------------------------------------------------
+
+describe("createSlackIntegration configuration", () => {
+  const base = {
+    botToken: "xoxb-test",
+    socketMode: false,
+    devSkipVerify: false,
+    nodeEnv: "production",
+    store: new MemoryStore({ clock }),
+    logger: silentLogger,
+    handle: async () => {},
+    onClick: async () => ({ kind: "none" as const }),
+  };
+
+  it("refuses to start without a signing secret and names SLACK_SIGNING_SECRET", () => {
+    expect(() => createSlackIntegration(base)).toThrow(DaybookError);
+    expect(() => createSlackIntegration(base)).toThrow(/SLACK_SIGNING_SECRET/);
+  });
+
+  it("refuses the dev skip-verify flag in production", () => {
+    expect(() => createSlackIntegration({ ...base, devSkipVerify: true })).toThrow(/refused when NODE_ENV=production/);
+  });
+
+  it("accepts unsigned requests only with the dev flag outside production", async () => {
+    const fake = await startFakeSlack();
+    const slack = createSlackIntegration({
+      ...base,
+      devSkipVerify: true,
+      nodeEnv: "development",
+      apiUrl: `${fake.url}/api/`,
+    });
+    const inFlight = new InFlight();
+    const http = createServer({ store: base.store, logger: silentLogger, inFlight, routes: [slack.route] });
+    const res = await http.request("/slack/events", {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ type: "url_verification", challenge: "abc" }),
+    });
+    expect(await res.json()).toEqual({ challenge: "abc" });
+    await fake.close();
+  });
+});
+
+describe("EventDedup", () => {
+  it("frees an event whose delivery died between receipt and hand-off, once the claim expires", async () => {
+    const c = fixedClock("2026-11-23T09:00:00Z");
+    const dedup = new EventDedup({ store: new MemoryStore({ clock: c }), claimTtlMs: 30_000 });
+    expect((await dedup.claim("Ev1")).kind).toBe("claimed");
+    // The process "crashed": no complete(). A retry inside the claim window is not acked ...
+    expect((await dedup.claim("Ev1")).kind).toBe("in_progress");
+    // ... and Slack's retry a minute later is processed.
+    c.advance(60_000);
+    const again = await dedup.claim("Ev1");
+    expect(again.kind).toBe("claimed");
+    if (again.kind === "claimed") expect(await dedup.complete("Ev1", again.token)).toBe(true);
+    expect((await dedup.claim("Ev1")).kind).toBe("duplicate");
+    c.advance(9 * 60_000);
+    expect((await dedup.claim("Ev1")).kind).toBe("duplicate");
+  });
+});

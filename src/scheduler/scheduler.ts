@@ -1,0 +1,298 @@
+/**
+ * Cron wiring for digests (ARCHITECTURE.md, "Proactive" flow). node-cron decides when a
+ * schedule fires in each replica; the Store decides which replica posts: the first to
+ * set-if-absent the key (digest, time slot) wins, every other replica records a skip. A run
+ * counts as delivered only with a platform receipt; failed posts are retried with backoff a
+ * bounded number of times and recorded. Error text never goes into a channel.
+ */
+import { randomUUID } from "node:crypto";
+import { performance } from "node:perf_hooks";
+import nodeCron, { type ScheduledTask } from "node-cron";
+import { type DigestName, digestNames, type OrgConfig } from "../config/org.ts";
+import type { Card } from "../core/card.ts";
+import type { ChatAdapter } from "../core/chat.ts";
+import type { Clock } from "../core/clock.ts";
+import { DaybookError, toDaybookError } from "../core/errors.ts";
+import type { Logger } from "../core/logger.ts";
+import type { Store } from "../core/store.ts";
+import type { Platform } from "../core/thread.ts";
+import { type DeliveryTarget, resolveTargets } from "./targets.ts";
+import type { DeliveryRecord, DigestSet, RunRecord } from "./types.ts";
+
+export interface RetryPolicy {
+  /** Total attempts per post (and per digest build), including the first. Default 3. */
+  attempts: number;
+  /** Delay before the second attempt; doubles each time. Default 2,000 ms. */
+  baseDelayMs: number;
+}
+
+export interface SchedulerOptions {
+  org: OrgConfig;
+  digests: DigestSet;
+  adapters: Partial<Record<Platform, ChatAdapter>>;
+  store: Store;
+  clock: Clock;
+  logger: Logger;
+  retry?: Partial<RetryPolicy>;
+  /** How long a slot lock lives; longer than any clock skew between replicas. Default 5 minutes. */
+  lockTtlMs?: number;
+  /** Longest a digest run may hold the overlap guard. Default 15 minutes. */
+  runTtlMs?: number;
+  /** Run records kept per digest. Default 200. */
+  runLogLength?: number;
+  /** Store key prefix. Default "scheduler:". */
+  keyPrefix?: string;
+  sleep?: (ms: number) => Promise<void>;
+}
+
+export interface RunNowOptions {
+  /** Post to the configured channels (true) or only build the card (false). */
+  post: boolean;
+  ownerId?: string;
+  month?: string;
+}
+
+export interface Scheduler {
+  start(): void;
+  stop(): Promise<void>;
+  /** One scheduled firing for `slot` (epoch ms): lock, build, post, record. Used by cron and tests. */
+  fire(name: DigestName, slot: number): Promise<RunRecord>;
+  runNow(name: DigestName, options: RunNowOptions): Promise<{ card: Card; run: RunRecord }>;
+  /** Newest first. */
+  runLog(name: DigestName, limit?: number): Promise<RunRecord[]>;
+  /** The digests that have a schedule and are enabled. */
+  readonly scheduled: DigestName[];
+}
+
+/** Slot = the scheduled second (minute for 5-field expressions), the same on every replica. */
+export function slotOf(date: Date | number): number {
+  const t = typeof date === "number" ? date : date.getTime();
+  return Math.floor(t / 1000) * 1000;
+}
+
+const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+export function createScheduler(options: SchedulerOptions): Scheduler {
+  const { org, digests, store, clock } = options;
+  const logger = options.logger.child({ component: "scheduler" });
+  const retry: RetryPolicy = { attempts: 3, baseDelayMs: 2_000, ...options.retry };
+  const prefix = options.keyPrefix ?? "scheduler:";
+  const lockTtlMs = options.lockTtlMs ?? 5 * 60_000;
+  const runTtlMs = options.runTtlMs ?? 15 * 60_000;
+  const runLogLength = options.runLogLength ?? 200;
+  const sleep = options.sleep ?? defaultSleep;
+  const available = new Set(Object.keys(options.adapters) as Platform[]);
+  const tasks: ScheduledTask[] = [];
+
+  const scheduled = digestNames.filter((name) => {
+    const config = org.digests[name];
+    if (!config?.enabled) return false;
+    if (!digests[name]) {
+      logger.warn("digest has a schedule but no implementation; not scheduled", { digest: name });
+      return false;
+    }
+    if (!nodeCron.validate(config.cron)) {
+      throw new DaybookError("config_invalid", `digests.${name}.cron "${config.cron}" is not a valid cron expression`);
+    }
+    return true;
+  });
+
+  async function withRetry<T>(
+    what: string,
+    fields: Record<string, unknown>,
+    fn: () => Promise<T>,
+  ): Promise<{ value?: T; attempts: number; error?: DaybookError }> {
+    let last: DaybookError | undefined;
+    for (let attempt = 1; attempt <= retry.attempts; attempt++) {
+      try {
+        return { value: await fn(), attempts: attempt };
+      } catch (error) {
+        last = toDaybookError(error);
+        logger.warn(`${what} failed`, { ...fields, attempt, of: retry.attempts, code: last.code, error: last.message });
+        if (attempt < retry.attempts) await sleep(retry.baseDelayMs * 2 ** (attempt - 1));
+      }
+    }
+    return { attempts: retry.attempts, ...(last ? { error: last } : {}) };
+  }
+
+  async function deliver(name: DigestName, card: Card, targets: DeliveryTarget[]): Promise<DeliveryRecord[]> {
+    return Promise.all(
+      targets.map(async (target) => {
+        const adapter = options.adapters[target.platform] as ChatAdapter;
+        const result = await withRetry(
+          "digest post",
+          { digest: name, channel: target.channel, platform: target.platform },
+          () => adapter.post(target.thread, card),
+        );
+        const record: DeliveryRecord = {
+          channel: target.channel,
+          platform: target.platform,
+          target: target.thread.channel,
+          attempts: result.attempts,
+        };
+        if (result.value) record.receipt = result.value;
+        else if (result.error) record.error = { code: result.error.code, message: result.error.message };
+        return record;
+      }),
+    );
+  }
+
+  function targetsFor(name: DigestName): DeliveryTarget[] {
+    return resolveTargets(org, org.digests[name]?.channels ?? [], available, logger);
+  }
+
+  async function record(run: RunRecord): Promise<RunRecord> {
+    try {
+      await store.append(`${prefix}runs:${run.digest}`, JSON.stringify(run), { maxLength: runLogLength });
+    } catch (error) {
+      logger.error("could not write the digest run log", { digest: run.digest, error: toDaybookError(error).message });
+    }
+    const level = run.status === "delivered" || run.status === "skipped" || run.status === "printed" ? "info" : "error";
+    logger[level]("digest run", {
+      digest: run.digest,
+      trigger: run.trigger,
+      slot: run.slot,
+      status: run.status,
+      skipped: run.skipped,
+      durationMs: run.durationMs,
+      delivered: run.deliveries.filter((d) => d.receipt).length,
+      failed: run.deliveries.filter((d) => !d.receipt).length,
+    });
+    return run;
+  }
+
+  async function execute(
+    name: DigestName,
+    trigger: RunRecord["trigger"],
+    post: boolean,
+    runOptions: { ownerId?: string; month?: string },
+    slot?: number,
+  ): Promise<{ card?: Card; run: RunRecord }> {
+    const digest = digests[name];
+    if (!digest)
+      throw new DaybookError("not_found", `no digest named "${name}"`, {
+        userMessage: `There is no digest named "${name}".`,
+      });
+    const started = clock.now();
+    const t0 = performance.now();
+    const base = {
+      id: randomUUID(),
+      digest: name,
+      trigger,
+      ...(slot === undefined ? {} : { slot: new Date(slot).toISOString() }),
+      startedAt: new Date(started).toISOString(),
+    };
+    const finish = (rest: Pick<RunRecord, "status" | "deliveries"> & Partial<RunRecord>): RunRecord => ({
+      ...base,
+      finishedAt: new Date(clock.now()).toISOString(),
+      durationMs: Math.round(performance.now() - t0),
+      ...rest,
+    });
+
+    const built = await withRetry("digest build", { digest: name }, () => digest.run(runOptions));
+    if (!built.value) {
+      const error = built.error ?? new DaybookError("internal", "digest produced no card");
+      return { run: finish({ status: "failed", deliveries: [], error: { code: error.code, message: error.message } }) };
+    }
+    const card = built.value;
+    if (!post) return { card, run: finish({ status: "printed", deliveries: [] }) };
+    const targets = targetsFor(name);
+    const deliveries = await deliver(name, card, targets);
+    const ok = deliveries.filter((d) => d.receipt).length;
+    const status = deliveries.length > 0 && ok === deliveries.length ? "delivered" : ok > 0 ? "partial" : "failed";
+    return { card, run: finish({ status, deliveries }) };
+  }
+
+  async function fire(name: DigestName, slot: number): Promise<RunRecord> {
+    const slotIso = new Date(slot).toISOString();
+    const skip = (skipped: NonNullable<RunRecord["skipped"]>): RunRecord => {
+      const now = new Date(clock.now()).toISOString();
+      return {
+        id: randomUUID(),
+        digest: name,
+        trigger: "schedule",
+        slot: slotIso,
+        startedAt: now,
+        finishedAt: now,
+        durationMs: 0,
+        status: "skipped",
+        skipped,
+        deliveries: [],
+      };
+    };
+    if (!org.digests[name]?.enabled) return record(skip("disabled"));
+    // Exactly one replica wins the slot; the key outlives any clock skew between replicas.
+    const won = await store.setIfAbsent(`${prefix}lock:${name}:${slotIso}`, "1", { ttlMs: lockTtlMs });
+    if (!won) {
+      logger.debug("slot taken by another replica", { digest: name, slot: slotIso });
+      return skip("slot_taken");
+    }
+    // A previous firing still running (slow upstream) makes this one a skip, not a second post.
+    const runningKey = `${prefix}running:${name}`;
+    const free = await store.setIfAbsent(runningKey, slotIso, { ttlMs: runTtlMs });
+    if (!free) return record(skip("overlap"));
+    try {
+      const { run } = await execute(name, "schedule", true, {}, slot);
+      return await record(run);
+    } finally {
+      await store.delete(runningKey).catch((error: unknown) => {
+        logger.warn("could not release the digest run guard", { digest: name, error: toDaybookError(error).message });
+      });
+    }
+  }
+
+  return {
+    scheduled,
+    fire,
+    start() {
+      if (tasks.length > 0) return;
+      for (const name of scheduled) {
+        const config = org.digests[name];
+        if (!config) continue;
+        const timezone = config.timezone ?? org.timezone;
+        const task = nodeCron.schedule(
+          config.cron,
+          async (context) => {
+            try {
+              await fire(name, slotOf(context.date));
+            } catch (error) {
+              // A lock or store failure: nothing was posted; the next slot tries again.
+              logger.error("digest firing failed", {
+                digest: name,
+                code: toDaybookError(error).code,
+                error: toDaybookError(error).message,
+              });
+            }
+          },
+          { timezone, name: `daybook:${name}`, noOverlap: true },
+        );
+        tasks.push(task);
+        logger.info("digest scheduled", {
+          digest: name,
+          cron: config.cron,
+          timezone,
+          next: task.getNextRun()?.toISOString(),
+        });
+      }
+    },
+    async stop() {
+      const all = tasks.splice(0);
+      await Promise.all(all.map((t) => t.destroy()));
+    },
+    async runNow(name, runOptions) {
+      const { post, ...rest } = runOptions;
+      const { card, run } = await execute(name, "manual", post, rest);
+      await record(run);
+      if (!card) {
+        throw new DaybookError("internal", `digest ${name} failed: ${run.error?.message ?? "no card"}`, {
+          userMessage: `The ${name} digest could not be built; see the logs.`,
+        });
+      }
+      return { card, run };
+    },
+    async runLog(name, limit = 50) {
+      const raw = await store.range(`${prefix}runs:${name}`, -limit, -1);
+      return raw.map((r) => JSON.parse(r) as RunRecord).reverse();
+    },
+  };
+}

@@ -279,6 +279,22 @@ describe.skipIf(redisSkipReason)("Teams adapter over HTTP with a fake Bot Framew
     expect(remembered.map((e) => e.role)).toEqual(["user", "assistant"]);
   });
 
+  it("starts a reply chain on a channel post that arrives without a thread suffix", async () => {
+    await send(
+      messageActivity(connector.url, {
+        id: "1700000000005",
+        conversationId: channelId,
+        conversationType: "channel",
+        text: "help",
+        mention: true,
+      }),
+    );
+    const replies = messages();
+    expect(replies).toHaveLength(1);
+    expect(replies[0]?.conversationId).toBe(`${channelId};messageid=1700000000005`);
+    expect(replies[0]?.replyToId).toBe("1700000000005");
+  });
+
   it("ignores channel messages that do not mention daybook", async () => {
     const response = await send(
       messageActivity(connector.url, {

@@ -119,7 +119,11 @@ export class DaybookActivityHandler extends TeamsActivityHandler {
     }
     const text = (mentioned ? TurnContext.removeRecipientMention(activity) : activity.text) ?? "";
     const reference = await this.#saveReference(context);
-    const thread = teamsThread(tenantOf(context), activity.conversation.id);
+    const thread = teamsThread(
+      tenantOf(context),
+      activity.conversation.id,
+      conversationType === "channel" ? activity.id : undefined,
+    );
     const message: IncomingMessage = {
       thread,
       user: userOf(context),

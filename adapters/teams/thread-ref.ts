@@ -24,7 +24,11 @@ export function conversationIdFor(thread: ThreadRef): string {
   return thread.thread === "" ? thread.channel : `${thread.channel};messageid=${thread.thread}`;
 }
 
-export function teamsThread(tenantId: string, conversationId: string): ThreadRef {
+/**
+ * The thread of an activity. A channel post that arrives without the suffix starts its own
+ * reply chain, so its id (`channelPostId`) becomes the root.
+ */
+export function teamsThread(tenantId: string, conversationId: string, channelPostId?: string): ThreadRef {
   const { base, root } = splitConversationId(conversationId);
-  return { platform: "teams", workspace: tenantId, channel: base, thread: root };
+  return { platform: "teams", workspace: tenantId, channel: base, thread: root || channelPostId || "" };
 }

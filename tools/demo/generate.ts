@@ -620,14 +620,15 @@ export function generateCrm(now: number, seed: number, customerCount: number): D
     usageWindowDays: 30,
     adminLastLoginAt: iso(now - 2 * DAY),
     tickets: [],
-    lastFailedPaymentAt: iso(dayStart - DAY + 15 * HOUR),
+    // 25 hours ago: "yesterday", and a whole day for anything counting elapsed days.
+    lastFailedPaymentAt: iso(now - 25 * HOUR),
     unusedPaidFeatures: [],
     url: companyUrl("5002"),
     activities: [
       {
         id: "a-50021",
         type: "note",
-        at: iso(dayStart - DAY + 15 * HOUR),
+        at: iso(now - 25 * HOUR),
         summary: "Card payment failed (insufficient funds)",
       },
     ],
@@ -949,7 +950,7 @@ export function generateAccounting(options: AccountingOptions): DemoAccounting {
   for (let i = 0; i < fillers; i++) {
     const date = dates[i % dates.length]!;
     if (i % 5 < 3) {
-      const cents = between(rand, 15_000, 120_000);
+      const cents = between(rand, 30_000, 200_000);
       incomeCents += cents;
       bank.push({
         id: txId(),

@@ -1,0 +1,360 @@
+/**
+ * Accounting read tools and write actions over an AccountingPort (Xero or demo). Close
+ * exceptions come from runCloseChecks, the same function the close digest uses.
+ */
+import { type StructuredToolInterface, tool } from "@langchain/core/tools";
+import { z } from "zod";
+import type { WriteAction } from "../../src/core/actions.ts";
+import type { ApprovalOutcome } from "../../src/core/approval.ts";
+import type { Clock } from "../../src/core/clock.ts";
+import type { AccountingPort, BankTransaction, Invoice, ProfitAndLoss } from "../../src/core/domain/accounting.ts";
+import { type Month, monthOf, previousMonth } from "../../src/core/domain/common.ts";
+import { DaybookError } from "../../src/core/errors.ts";
+import { type EntityLabels, formatMoney, money, pct, runTool } from "../shared/compact.ts";
+import { runCloseChecks } from "./close-checks.ts";
+
+export interface AccountingToolContext {
+  clock: Clock;
+  labels: EntityLabels;
+}
+
+const monthSchema = z
+  .string()
+  .trim()
+  .regex(/^\d{4}-(0[1-9]|1[0-2])$/, "a month like 2026-11")
+  .describe("Month as YYYY-MM; omit for the current month");
+const invoiceRefSchema = z.string().trim().min(1).max(60).describe('Invoice number or id, e.g. "4729" or "#4729"');
+
+export const invoicesSchema = z.object({
+  invoiceNumber: invoiceRefSchema.optional().describe("One invoice by number, e.g. 4729"),
+  month: monthSchema.optional(),
+  type: z.enum(["ACCPAY", "ACCREC"]).optional().describe("ACCPAY = vendor bills (default), ACCREC = sales invoices"),
+  status: z
+    .enum(["DRAFT", "SUBMITTED", "AUTHORISED", "PAID", "VOIDED"])
+    .optional()
+    .describe("SUBMITTED = awaiting approval"),
+  contact: z.string().trim().min(2).max(100).optional().describe("Vendor or customer name, e.g. Office Depot"),
+  limit: z.number().int().min(1).max(50).optional().describe("How many invoices (default 15)"),
+});
+export const closeExceptionsSchema = z.object({ month: monthSchema.optional() });
+export const bankTransactionsSchema = z.object({
+  month: monthSchema.optional(),
+  reconciled: z.boolean().optional().describe("false = only lines not yet reconciled"),
+  contact: z.string().trim().min(2).max(100).optional().describe("Payee/payer or description words"),
+  minAmount: z.number().min(0).optional().describe("Only lines at least this large (absolute)"),
+  limit: z.number().int().min(1).max(50).optional().describe("How many lines (default 15)"),
+});
+export const profitAndLossSchema = z.object({ month: monthSchema.optional() });
+
+export const approveInvoiceSchema = z.object({ invoiceId: invoiceRefSchema });
+export const rejectInvoiceSchema = z.object({
+  invoiceId: invoiceRefSchema,
+  reason: z.string().trim().min(3).max(500).describe("Why the bill is rejected, as the vendor contact will read it"),
+});
+
+function invoiceRow(inv: Invoice) {
+  return {
+    id: inv.id,
+    number: inv.number,
+    contact: inv.contact.name,
+    date: inv.date,
+    total: inv.total,
+    currency: inv.currency,
+    status: inv.status,
+    purchaseOrder: inv.purchaseOrderNumber ?? "none",
+    url: inv.url,
+  };
+}
+
+function txRow(tx: BankTransaction) {
+  return {
+    id: tx.id,
+    date: tx.date,
+    amount: tx.amount,
+    kind: tx.kind,
+    contact: tx.contact,
+    reference: tx.reference,
+    description: tx.description,
+    reconciled: tx.reconciled,
+    matchedTo: tx.matchedTo,
+  };
+}
+
+function changePct(current: number, previous: number | undefined): number | undefined {
+  if (previous === undefined || previous === 0) return undefined;
+  return pct(((current - previous) / previous) * 100, 1);
+}
+
+function pnlView(pnl: ProfitAndLoss, previous?: ProfitAndLoss) {
+  const before = new Map(previous?.expenses.map((e) => [e.account, e.amount]) ?? []);
+  const incomeBefore = new Map(previous?.income.map((e) => [e.account, e.amount]) ?? []);
+  return {
+    month: pnl.month,
+    currency: pnl.currency,
+    ...(previous ? { comparedTo: previous.month } : {}),
+    totalIncome: pnl.totalIncome,
+    totalExpenses: pnl.totalExpenses,
+    netProfit: pnl.netProfit,
+    ...(previous ? { netProfitPrevious: previous.netProfit } : {}),
+    income: pnl.income.map((l) => ({
+      account: l.account,
+      amount: l.amount,
+      previous: incomeBefore.get(l.account),
+      changePct: changePct(l.amount, incomeBefore.get(l.account)),
+    })),
+    expenses: [...pnl.expenses]
+      .sort((a, b) => b.amount - a.amount)
+      .map((l) => ({
+        account: l.account,
+        amount: l.amount,
+        previous: before.get(l.account),
+        changePct: changePct(l.amount, before.get(l.account)),
+      })),
+  };
+}
+
+export function accountingReadTools(accounting: AccountingPort, ctx: AccountingToolContext): StructuredToolInterface[] {
+  const remember = (invoices: Invoice[]) => {
+    for (const inv of invoices) {
+      const label = `#${inv.number} ${inv.contact.name} ${formatMoney(inv.total, inv.currency)}`;
+      ctx.labels.remember("invoice", inv.id, label);
+      ctx.labels.remember("invoice", inv.number, label);
+    }
+  };
+  const currentMonth = (): Month => monthOf(ctx.clock.now());
+
+  const invoices = tool(
+    (args: z.infer<typeof invoicesSchema>) =>
+      runTool(async () => {
+        if (args.invoiceNumber) {
+          const inv = await accounting.getInvoice(args.invoiceNumber);
+          remember([inv]);
+          return {
+            ...invoiceRow(inv),
+            type: inv.type,
+            dueDate: inv.dueDate,
+            reference: inv.reference,
+            lines: inv.lines.map((l) => ({ description: l.description, account: l.account, amount: l.amount })),
+          };
+        }
+        const month = args.month ?? currentMonth();
+        const list = await accounting.listInvoices({
+          month,
+          type: args.type ?? "ACCPAY",
+          ...(args.status ? { status: args.status } : {}),
+          ...(args.contact ? { contact: args.contact } : {}),
+        });
+        const sorted = [...list].sort((a, b) => b.date.localeCompare(a.date) || b.number.localeCompare(a.number));
+        const shown = sorted.slice(0, args.limit ?? 15);
+        remember(shown);
+        return {
+          month,
+          type: args.type ?? "ACCPAY",
+          count: list.length,
+          total: money(list.reduce((s, i) => s + i.total, 0)),
+          invoices: shown.map(invoiceRow),
+          ...(list.length > shown.length ? { more: list.length - shown.length } : {}),
+        };
+      }),
+    {
+      name: "accounting_invoices",
+      description:
+        "Vendor bills (or sales invoices) for a month, filtered by status or vendor, or one invoice by number with its lines and purchase order. " +
+        'Examples: "show invoice 4729", "bills awaiting approval", "what did we pay Office Depot this month?", "unpaid bills", "invoices from Acme Consulting".',
+      schema: invoicesSchema,
+    },
+  );
+
+  const closeExceptions = tool(
+    (args: z.infer<typeof closeExceptionsSchema>) =>
+      runTool(async () => {
+        const month = args.month ?? currentMonth();
+        const prev = previousMonth(month);
+        const [invoiceList, purchaseOrders, bankTransactions, pnl, previousPnl] = await Promise.all([
+          accounting.listInvoices({ month }),
+          accounting.listPurchaseOrders(month),
+          accounting.listBankTransactions(month),
+          accounting.getProfitAndLoss(month),
+          accounting.getProfitAndLoss(prev),
+        ]);
+        const report = runCloseChecks({
+          month,
+          invoices: invoiceList,
+          purchaseOrders,
+          bankTransactions,
+          pnl,
+          previousPnl,
+        });
+        remember(report.invoicesWithoutPo);
+        remember(report.duplicates.flatMap((d) => [d.invoice, d.duplicateOf]));
+        return {
+          month,
+          counts: report.counts,
+          invoicesWithoutPo: report.invoicesWithoutPo.map((i) => ({ ...invoiceRow(i), issue: "no purchase order" })),
+          duplicates: report.duplicates.map((d) => ({
+            ...invoiceRow(d.invoice),
+            duplicateOf: d.duplicateOf.number,
+            reason: d.reason,
+          })),
+          unmatchedBank: report.unmatchedBank.map((u) => ({ ...txRow(u.tx), reason: u.reason })),
+          variances: report.variances.map((v) => ({
+            account: v.account,
+            current: v.current,
+            previous: v.previous,
+            changePct: pct(v.changePct, 1),
+          })),
+        };
+      }),
+    {
+      name: "accounting_close_exceptions",
+      description:
+        "Month-end close exceptions: bills without a purchase order, duplicate bills, bank lines with nothing in the books (undocumented wires, unknown refunds, bank fees) and expense accounts that moved more than 15% on the previous month. " +
+        'Examples: "what is blocking the close?", "month-end exceptions", "anything odd in the books this month?", "unreconciled items", "duplicate invoices?".',
+      schema: closeExceptionsSchema,
+    },
+  );
+
+  const bank = tool(
+    (args: z.infer<typeof bankTransactionsSchema>) =>
+      runTool(async () => {
+        const month = args.month ?? currentMonth();
+        const all = await accounting.listBankTransactions(month);
+        const words = args.contact?.toLowerCase();
+        let reconciledCount = 0;
+        let moneyIn = 0;
+        let moneyOut = 0;
+        const matches: BankTransaction[] = [];
+        for (const tx of all) {
+          if (tx.reconciled) reconciledCount++;
+          if (tx.amount >= 0) moneyIn += tx.amount;
+          else moneyOut -= tx.amount;
+          if (args.reconciled !== undefined && tx.reconciled !== args.reconciled) continue;
+          if (args.minAmount !== undefined && Math.abs(tx.amount) < args.minAmount) continue;
+          if (
+            words !== undefined &&
+            !`${tx.contact ?? ""} ${tx.description} ${tx.reference ?? ""}`.toLowerCase().includes(words)
+          )
+            continue;
+          matches.push(tx);
+        }
+        // Largest movements first: they are the ones a person asks about.
+        matches.sort((a, b) => Math.abs(b.amount) - Math.abs(a.amount) || a.id.localeCompare(b.id));
+        const shown = matches.slice(0, args.limit ?? 15);
+        return {
+          month,
+          totals: {
+            lines: all.length,
+            reconciled: reconciledCount,
+            unreconciled: all.length - reconciledCount,
+            moneyIn: money(moneyIn),
+            moneyOut: money(moneyOut),
+          },
+          matching: matches.length,
+          transactions: shown.map(txRow),
+          ...(matches.length > shown.length ? { more: matches.length - shown.length } : {}),
+        };
+      }),
+    {
+      name: "accounting_bank_transactions",
+      description:
+        "Bank statement lines for a month with reconciliation status and totals, filterable by reconciled, payee words or size. " +
+        'Examples: "unreconciled bank transactions", "what is the $2,100 wire?", "payments to AWS this month", "largest bank payments", "how much money came in?".',
+      schema: bankTransactionsSchema,
+    },
+  );
+
+  const profitAndLoss = tool(
+    (args: z.infer<typeof profitAndLossSchema>) =>
+      runTool(async () => {
+        const month = args.month ?? currentMonth();
+        const pnl = await accounting.getProfitAndLoss(month);
+        const previous = await accounting.getProfitAndLoss(previousMonth(month)).catch((error: unknown) => {
+          if (error instanceof DaybookError && error.code === "not_found") return undefined;
+          throw error;
+        });
+        return pnlView(pnl, previous);
+      }),
+    {
+      name: "accounting_profit_and_loss",
+      description:
+        "Profit & Loss for a month by account, with the previous month and the percent change per account. " +
+        'Examples: "P&L for this month", "how much did we spend on marketing?", "why are expenses up?", "net profit last month", "revenue vs October".',
+      schema: profitAndLossSchema,
+    },
+  );
+
+  return [invoices, closeExceptions, bank, profitAndLoss];
+}
+
+function outcomeError(error: unknown): ApprovalOutcome {
+  if (error instanceof DaybookError && ["not_found", "conflict", "bad_request", "forbidden"].includes(error.code)) {
+    return { ok: false, summary: error.userMessage };
+  }
+  throw error;
+}
+
+export function accountingWriteActions(accounting: AccountingPort, ctx: AccountingToolContext) {
+  const label = (ref: string) => {
+    const clean = ref.trim().replace(/^#/, "");
+    return ctx.labels.get("invoice", clean) ?? `invoice #${clean}`;
+  };
+
+  const approve: WriteAction<typeof approveInvoiceSchema> = {
+    name: "accounting_approve_invoice",
+    domain: "accounting",
+    description:
+      "Approve a vendor bill for payment; needs approval by someone in finance other than the requester. " +
+      'Examples: "approve invoice 4729", "approve the Acme Consulting bill", "OK the Office Depot invoice for payment".',
+    schema: approveInvoiceSchema,
+    requiresApproval: true,
+    title: (args) => `Approve ${label(args.invoiceId)} for payment`,
+    describe: (args) => [
+      { label: "Invoice", value: label(args.invoiceId) },
+      { label: "Action", value: "Approve for payment (status AUTHORISED)" },
+    ],
+    async execute(args, options) {
+      try {
+        const result = await accounting.approveInvoice(args.invoiceId, options);
+        const inv = await accounting.getInvoice(result.id).catch(() => undefined);
+        return {
+          ok: true,
+          summary: `Approved ${inv ? `invoice #${inv.number} (${inv.contact.name}, ${formatMoney(inv.total, inv.currency)})` : label(args.invoiceId)}`,
+          ref: { id: result.id, ...(inv?.url ? { url: inv.url } : {}) },
+        };
+      } catch (error) {
+        return outcomeError(error);
+      }
+    },
+  };
+
+  const reject: WriteAction<typeof rejectInvoiceSchema> = {
+    name: "accounting_reject_invoice",
+    domain: "accounting",
+    description:
+      "Reject (void) a vendor bill with a reason; needs approval by someone in finance other than the requester. " +
+      'Examples: "reject invoice 4801, it duplicates 4756", "reject the Acme Consulting bill: no purchase order".',
+    schema: rejectInvoiceSchema,
+    requiresApproval: true,
+    title: (args) => `Reject ${label(args.invoiceId)}`,
+    describe: (args) => [
+      { label: "Invoice", value: label(args.invoiceId) },
+      { label: "Action", value: "Reject (void the bill)" },
+      { label: "Reason", value: args.reason },
+    ],
+    async execute(args, options) {
+      try {
+        const result = await accounting.rejectInvoice(args.invoiceId, args.reason, options);
+        const inv = await accounting.getInvoice(result.id).catch(() => undefined);
+        return {
+          ok: true,
+          summary: `Rejected ${inv ? `invoice #${inv.number} (${inv.contact.name}, ${formatMoney(inv.total, inv.currency)})` : label(args.invoiceId)}: ${args.reason}`,
+          ref: { id: result.id, ...(inv?.url ? { url: inv.url } : {}) },
+        };
+      } catch (error) {
+        return outcomeError(error);
+      }
+    },
+  };
+
+  return [approve, reject];
+}

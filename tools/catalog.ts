@@ -1,0 +1,61 @@
+/**
+ * Every tool daybook offers, over whichever ports are configured (real or demo): read tools
+ * the agent may call freely (LangChain `tool()` with zod schemas) and write actions that
+ * only ever run after a person approves (src/core/actions.ts). The agent filters both by the
+ * requester's domains, so least privilege is one `domain` field per entry.
+ */
+import type { StructuredToolInterface } from "@langchain/core/tools";
+import type { AnyWriteAction } from "../src/core/actions.ts";
+import type { Clock } from "../src/core/clock.ts";
+import type { Ports } from "../src/core/domain/ports.ts";
+import type { ToolDomain } from "../src/core/principal.ts";
+import { accountingReadTools, accountingWriteActions } from "./accounting/tools.ts";
+import { crmReadTools, crmWriteActions } from "./crm/tools.ts";
+import { jiraReadTools, jiraWriteActions } from "./jira/tools.ts";
+import { EntityLabels } from "./shared/compact.ts";
+
+export interface ToolCatalog {
+  read: { domain: ToolDomain; tool: StructuredToolInterface }[];
+  actions: AnyWriteAction[];
+}
+
+export interface ToolCatalogDeps {
+  clock: Clock;
+  /** Sprint: in progress without a status change for more than this many days is a blocker. Default 3. */
+  staleDays?: number;
+  /** CRM: no activity for at least this many days marks a deal silent. Default 5. */
+  silentDays?: number;
+}
+
+/** Names of the write actions, as keyed in the approval policies (src/config/demo-org.ts). */
+export const writeActionNames = [
+  "jira_create_issue",
+  "jira_add_comment",
+  "crm_log_activity",
+  "crm_update_deal_stage",
+  "accounting_approve_invoice",
+  "accounting_reject_invoice",
+] as const;
+
+export function createToolCatalog(ports: Ports, deps: ToolCatalogDeps): ToolCatalog {
+  // One label book per catalog: reads remember names so approval cards can show them.
+  const labels = new EntityLabels();
+  const jiraCtx = { clock: deps.clock, labels, ...(deps.staleDays !== undefined ? { staleDays: deps.staleDays } : {}) };
+  const crmCtx = {
+    clock: deps.clock,
+    labels,
+    ...(deps.silentDays !== undefined ? { silentDays: deps.silentDays } : {}),
+  };
+  const accountingCtx = { clock: deps.clock, labels };
+  const read: ToolCatalog["read"] = [
+    ...jiraReadTools(ports.jira, jiraCtx).map((tool) => ({ domain: "jira" as const, tool })),
+    ...crmReadTools(ports.crm, crmCtx).map((tool) => ({ domain: "crm" as const, tool })),
+    ...accountingReadTools(ports.accounting, accountingCtx).map((tool) => ({ domain: "accounting" as const, tool })),
+  ];
+  const actions: AnyWriteAction[] = [
+    ...jiraWriteActions(ports.jira, jiraCtx),
+    ...crmWriteActions(ports.crm, crmCtx),
+    ...accountingWriteActions(ports.accounting, accountingCtx),
+  ];
+  return { read, actions };
+}

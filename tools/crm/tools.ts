@@ -1,0 +1,358 @@
+/**
+ * CRM read tools and write actions over a CrmPort (HubSpot or demo). Deal priority and churn
+ * risk come from rankDeals and scoreCustomers, the same functions the sales and churn
+ * digests use.
+ */
+import { type StructuredToolInterface, tool } from "@langchain/core/tools";
+import { z } from "zod";
+import type { WriteAction } from "../../src/core/actions.ts";
+import type { ApprovalOutcome } from "../../src/core/approval.ts";
+import type { Clock } from "../../src/core/clock.ts";
+import type { CrmActivity, CrmPort, Customer, Deal } from "../../src/core/domain/crm.ts";
+import { DaybookError } from "../../src/core/errors.ts";
+import { daysSince, type EntityLabels, money, pct, runTool, shortTime } from "../shared/compact.ts";
+import { type ChurnRisk, scoreCustomer, scoreCustomers } from "./churn-score.ts";
+import { type RankedDeal, rankDeals } from "./deal-priority.ts";
+
+export interface CrmToolContext {
+  clock: Clock;
+  labels: EntityLabels;
+  /**
+   * No activity for at least this many days = silent. The demo's "TechStart Inc, no activity
+   * 5 days" is the situation this threshold exists for. Default 5.
+   */
+  silentDays?: number;
+}
+
+export const dealsByPrioritySchema = z.object({
+  ownerId: z
+    .string()
+    .trim()
+    .min(1)
+    .max(80)
+    .optional()
+    .describe('CRM owner id of the account executive, e.g. "owner-alex" for "my deals"; omit for all'),
+  limit: z.number().int().min(1).max(25).optional().describe("How many deals (default 10)"),
+});
+export const dealDetailSchema = z
+  .object({
+    dealId: z.string().trim().min(1).max(40).optional().describe("Deal id from a previous result"),
+    name: z.string().trim().min(2).max(100).optional().describe("Deal or company name, e.g. Acme"),
+  })
+  .refine((a) => a.dealId !== undefined || a.name !== undefined, "give dealId or name");
+export const accountHealthSchema = z.object({
+  customer: z
+    .string()
+    .trim()
+    .min(2)
+    .max(100)
+    .optional()
+    .describe("Customer name or id for one account, e.g. BrightTech; omit for the at-risk list"),
+  level: z.enum(["high", "medium", "low"]).optional().describe("Only customers at this churn risk level"),
+  limit: z.number().int().min(1).max(25).optional().describe("How many customers (default 10)"),
+});
+export const findSchema = z.object({
+  query: z.string().trim().min(2).max(100).describe("Company, customer or deal name, or part of it"),
+});
+
+export const logActivitySchema = z.object({
+  target: z
+    .object({
+      kind: z.enum(["company", "deal"]),
+      id: z.string().trim().min(1).max(40),
+    })
+    .describe("Company (customer) or deal the call/note is logged on, by id"),
+  type: z.enum(["call", "note"]).default("note"),
+  body: z.string().trim().min(1).max(4000).describe("Note text exactly as it will be logged"),
+});
+export const updateDealStageSchema = z.object({
+  dealId: z.string().trim().min(1).max(40),
+  stage: z
+    .string()
+    .trim()
+    .min(2)
+    .max(60)
+    .describe(
+      'New pipeline stage, e.g. "Discovery", "Demo Scheduled", "Proposal Sent", "Negotiation", "Closed Won", "Closed Lost"',
+    ),
+});
+
+function activityRow(a: CrmActivity) {
+  return { type: a.type, direction: a.direction, at: shortTime(a.at), summary: a.summary, by: a.author };
+}
+
+function rankedRow(r: RankedDeal) {
+  const d = r.deal;
+  return {
+    id: d.id,
+    name: d.name,
+    company: d.company.name,
+    stage: d.stage,
+    amount: d.amount,
+    probability: d.probability,
+    weighted: money(r.weighted),
+    urgency: r.urgency.length > 0 ? r.urgency : undefined,
+    silentDays: r.silentDays,
+    lastInboundAt: shortTime(d.lastInboundAt),
+    nextMeetingAt: shortTime(d.nextMeetingAt),
+    nextStep: r.nextStep,
+    owner: d.ownerName ?? d.ownerId,
+    url: d.url,
+  };
+}
+
+function riskRow(r: ChurnRisk) {
+  const c = r.customer;
+  return {
+    id: c.id,
+    name: c.name,
+    arr: c.arr,
+    level: r.level,
+    score: r.score,
+    signals: r.signals.map((s) => s.detail),
+    suggestedAction: r.suggestedAction,
+    url: c.url,
+  };
+}
+
+function customerFacts(c: Customer, now: number) {
+  return {
+    plan: c.plan,
+    owner: c.ownerName,
+    usageChangePct: pct(c.usageChange * 100),
+    usageWindowDays: c.usageWindowDays,
+    adminLastLoginDaysAgo: daysSince(c.adminLastLoginAt, now),
+    openTickets: c.tickets.filter((t) => t.status === "open").map((t) => ({ id: t.id, subject: t.subject })),
+    lastFailedPaymentAt: shortTime(c.lastFailedPaymentAt),
+    unusedPaidFeatures: c.unusedPaidFeatures.length > 0 ? c.unusedPaidFeatures : undefined,
+  };
+}
+
+export function crmReadTools(crm: CrmPort, ctx: CrmToolContext): StructuredToolInterface[] {
+  const rememberDeals = (deals: Deal[]) => {
+    for (const d of deals) {
+      ctx.labels.remember("deal", d.id, d.name);
+      ctx.labels.remember("company", d.company.id, d.company.name);
+    }
+  };
+  const rememberCustomers = (customers: Customer[]) => {
+    for (const c of customers) ctx.labels.remember("company", c.id, c.name);
+  };
+  const silentDays = ctx.silentDays ?? 5;
+
+  const dealsByPriority = tool(
+    (args: z.infer<typeof dealsByPrioritySchema>) =>
+      runTool(async () => {
+        const deals = await crm.listOpenDeals(args.ownerId ? { ownerId: args.ownerId } : undefined);
+        const now = ctx.clock.now();
+        const ranked = rankDeals(deals, now, { silentDays });
+        const shown = ranked.slice(0, args.limit ?? 10);
+        rememberDeals(shown.map((r) => r.deal));
+        return {
+          openDeals: deals.length,
+          pipeline: money(deals.reduce((s, d) => s + d.amount, 0)),
+          weightedPipeline: money(ranked.reduce((s, r) => s + r.weighted, 0)),
+          deals: shown.map(rankedRow),
+          ...(ranked.length > shown.length ? { more: ranked.length - shown.length } : {}),
+        };
+      }),
+    {
+      name: "crm_deals_by_priority",
+      description:
+        "Open CRM deals ranked by what needs attention today: expected value (amount x probability) lifted by a fresh customer reply, a meeting soon, silence or a prospect gone quiet after a demo; each with the next step and a link. " +
+        'Examples: "which deals need me today?", "my top deals", "what should I focus on?", "pipeline priorities", "which deals went silent?", "who ghosted us?".',
+      schema: dealsByPrioritySchema,
+    },
+  );
+
+  const dealDetail = tool(
+    (args: z.infer<typeof dealDetailSchema>) =>
+      runTool(async () => {
+        let id = args.dealId;
+        if (!id && args.name) {
+          const found = (await crm.findDeals(args.name)).filter((d) => !/^closed/i.test(d.stage));
+          const all = found.length > 0 ? found : await crm.findDeals(args.name);
+          if (all.length === 0) return { error: `No deal matches "${args.name}".` };
+          if (all.length > 1) {
+            rememberDeals(all);
+            return {
+              note: `${all.length} deals match "${args.name}"; ask about one by id.`,
+              matches: all.map((d) => ({ id: d.id, name: d.name, stage: d.stage, amount: d.amount, url: d.url })),
+            };
+          }
+          id = all[0]!.id;
+        }
+        const deal = await crm.getDeal(id!);
+        rememberDeals([deal]);
+        const now = ctx.clock.now();
+        const [ranked] = rankDeals([deal], now, { silentDays });
+        return {
+          ...rankedRow(ranked!),
+          closeDate: deal.closeDate,
+          lastActivityAt: shortTime(deal.lastActivityAt),
+          lastDemoAt: shortTime(deal.lastDemoAt),
+          activities: deal.activities.slice(0, 8).map(activityRow),
+        };
+      }),
+    {
+      name: "crm_deal_detail",
+      description:
+        "One CRM deal with stage, amount, probability, urgency, next step and its recent activity (emails, calls, meetings, demos). " +
+        'Examples: "what is happening with Acme?", "tell me about the Global Industries deal", "when did BetaCo last reply?", "what did Acme ask for?".',
+      schema: dealDetailSchema,
+    },
+  );
+
+  const accountHealth = tool(
+    (args: z.infer<typeof accountHealthSchema>) =>
+      runTool(async () => {
+        const now = ctx.clock.now();
+        if (args.customer) {
+          const q = args.customer;
+          const matches = /^\d+$/.test(q) ? [await crm.getCustomer(q)] : await crm.findCustomers(q);
+          if (matches.length === 0) return { error: `No customer matches "${q}".` };
+          if (matches.length > 1) {
+            rememberCustomers(matches);
+            const risks = scoreCustomers(matches, now);
+            return { note: `${matches.length} customers match "${q}".`, customers: risks.map(riskRow) };
+          }
+          const detail = await crm.getCustomer(matches[0]!.id);
+          rememberCustomers([detail]);
+          const risk = scoreCustomer(detail, now);
+          return {
+            ...riskRow(risk),
+            ...customerFacts(detail, now),
+            contacts: detail.contacts.slice(0, 3).map((c) => ({ name: c.name, title: c.title, email: c.email })),
+            activities: detail.activities.slice(0, 5).map(activityRow),
+          };
+        }
+        const customers = await crm.listCustomers();
+        const risks = scoreCustomers(customers, now);
+        const counts = { high: 0, medium: 0, low: 0 };
+        for (const r of risks) counts[r.level]++;
+        const wanted = args.level
+          ? risks.filter((r) => r.level === args.level)
+          : risks.filter((r) => r.level !== "low" || r.signals.length > 0);
+        const shown = wanted.slice(0, args.limit ?? 10);
+        rememberCustomers(shown.map((r) => r.customer));
+        return {
+          customers: customers.length,
+          riskCounts: counts,
+          arrAtHighRisk: money(risks.filter((r) => r.level === "high").reduce((s, r) => s + r.customer.arr, 0)),
+          atRisk: shown.map(riskRow),
+          ...(wanted.length > shown.length ? { more: wanted.length - shown.length } : {}),
+        };
+      }),
+    {
+      name: "crm_account_health",
+      description:
+        "Customer health and churn risk from usage trend, admin logins, support tickets, failed payments and unused paid features; either the at-risk list or one customer with signals, contacts and a suggested action. " +
+        'Examples: "which customers might churn?", "churn risk", "why is BrightTech at risk?", "how healthy is DataFlow?", "accounts to call this week".',
+      schema: accountHealthSchema,
+    },
+  );
+
+  const find = tool(
+    (args: z.infer<typeof findSchema>) =>
+      runTool(async () => {
+        const [deals, customers] = await Promise.all([crm.findDeals(args.query), crm.findCustomers(args.query)]);
+        rememberDeals(deals);
+        rememberCustomers(customers);
+        return {
+          deals: deals.slice(0, 10).map((d) => ({
+            id: d.id,
+            name: d.name,
+            company: d.company.name,
+            stage: d.stage,
+            amount: d.amount,
+            probability: d.probability,
+            owner: d.ownerName ?? d.ownerId,
+            url: d.url,
+          })),
+          customers: customers
+            .slice(0, 10)
+            .map((c) => ({ id: c.id, name: c.name, arr: c.arr, plan: c.plan, url: c.url })),
+          ...(deals.length > 10 || customers.length > 10
+            ? { more: Math.max(0, deals.length - 10) + Math.max(0, customers.length - 10) }
+            : {}),
+        };
+      }),
+    {
+      name: "crm_find",
+      description:
+        "Find CRM deals and customer companies by name, with ids and links for follow-up questions. " +
+        'Examples: "find Acme", "do we have a customer called QuickStart?", "look up TechStart", "which deals mention Global?".',
+      schema: findSchema,
+    },
+  );
+
+  return [dealsByPriority, dealDetail, accountHealth, find];
+}
+
+function outcomeError(error: unknown): ApprovalOutcome {
+  if (error instanceof DaybookError && ["not_found", "conflict", "bad_request", "forbidden"].includes(error.code)) {
+    return { ok: false, summary: error.userMessage };
+  }
+  throw error;
+}
+
+export function crmWriteActions(crm: CrmPort, ctx: CrmToolContext) {
+  const targetLabel = (t: { kind: "company" | "deal"; id: string }) => {
+    const name = ctx.labels.get(t.kind, t.id);
+    return name ? `${name} (${t.kind} ${t.id})` : `${t.kind} ${t.id}`;
+  };
+
+  const logActivity: WriteAction<typeof logActivitySchema> = {
+    name: "crm_log_activity",
+    domain: "crm",
+    description:
+      "Log a call or a note on a CRM company or deal; needs a person's approval before it is saved. " +
+      'Examples: "log a call with BrightTech: walked through setup", "note on the Acme deal that pricing was sent", "record that I called DataFlow".',
+    schema: logActivitySchema,
+    requiresApproval: true,
+    title: (args) => `Log a ${args.type} on ${targetLabel(args.target)}`,
+    describe: (args) => [
+      { label: args.target.kind === "deal" ? "Deal" : "Company", value: targetLabel(args.target) },
+      { label: "Type", value: args.type },
+      { label: "Text", value: args.body },
+    ],
+    async execute(args, options) {
+      try {
+        const logged = await crm.logActivity({ target: args.target, type: args.type, body: args.body }, options);
+        return { ok: true, summary: `Logged ${args.type} on ${targetLabel(args.target)}`, ref: { id: logged.id } };
+      } catch (error) {
+        return outcomeError(error);
+      }
+    },
+  };
+
+  const updateStage: WriteAction<typeof updateDealStageSchema> = {
+    name: "crm_update_deal_stage",
+    domain: "crm",
+    description:
+      "Move a CRM deal to another pipeline stage; needs a person's approval before it changes. " +
+      'Examples: "move Acme to Closed Won", "set TechStart to Negotiation", "mark BetaCo as Closed Lost".',
+    schema: updateDealStageSchema,
+    requiresApproval: true,
+    title: (args) => `Move ${targetLabel({ kind: "deal", id: args.dealId })} to "${args.stage}"`,
+    describe: (args) => [
+      { label: "Deal", value: targetLabel({ kind: "deal", id: args.dealId }) },
+      { label: "New stage", value: args.stage },
+    ],
+    async execute(args, options) {
+      try {
+        const updated = await crm.updateDealStage(args.dealId, args.stage, options);
+        const deal = await crm.getDeal(updated.id).catch(() => undefined);
+        return {
+          ok: true,
+          summary: `Moved ${targetLabel({ kind: "deal", id: args.dealId })} to ${args.stage}`,
+          ref: { id: updated.id, ...(deal?.url ? { url: deal.url } : {}) },
+        };
+      } catch (error) {
+        return outcomeError(error);
+      }
+    },
+  };
+
+  return [logActivity, updateStage];
+}

@@ -1,0 +1,186 @@
+/**
+ * Tool results are compact JSON with a hard size budget, so one tool call never floods the
+ * model's context (issue 3: "only the fields a person needs, ids and links included").
+ *
+ * Budget: 6,000 characters per result, about 1,500 tokens (JSON of English text and ids
+ * runs at ~4 characters per token with cl100k/o200k; test/tools-budget checks it with
+ * js-tiktoken). When a result is larger, its longest lists are cut and end with a
+ * `{"more": n}` marker telling the model (and the person) that n more items exist and a
+ * narrower question will show them; over-long strings are shortened with "…".
+ */
+import { DaybookError, toDaybookError } from "../../src/core/errors.ts";
+
+export const RESULT_BUDGET_CHARS = 6000;
+/** Strings longer than this (descriptions, comment bodies) are shortened first. */
+const MAX_STRING = 280;
+/** Lists are capped here before any measuring, so a 1,000,000-row input costs nothing. */
+const MAX_LIST = 100;
+
+export interface MoreMarker {
+  more: number;
+}
+
+function isMarker(value: unknown): value is MoreMarker {
+  return (
+    typeof value === "object" &&
+    value !== null &&
+    !Array.isArray(value) &&
+    Object.keys(value).length === 1 &&
+    typeof (value as MoreMarker).more === "number"
+  );
+}
+
+/** Drops undefined/null fields and empty lists so compact rows stay compact. */
+function prune(value: unknown, depth = 0): unknown {
+  if (Array.isArray(value)) {
+    const capped = value.length > MAX_LIST ? [...value.slice(0, MAX_LIST), { more: value.length - MAX_LIST }] : value;
+    return capped.map((v) => prune(v, depth + 1));
+  }
+  if (value !== null && typeof value === "object") {
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(value)) {
+      if (v === undefined || v === null) continue;
+      if (Array.isArray(v) && v.length === 0 && depth > 0) continue;
+      out[k] = prune(v, depth + 1);
+    }
+    return out;
+  }
+  return value;
+}
+
+function shortenStrings(value: unknown, max: number): unknown {
+  if (typeof value === "string") return value.length > max ? `${value.slice(0, max - 1)}…` : value;
+  if (Array.isArray(value)) return value.map((v) => shortenStrings(v, max));
+  if (value !== null && typeof value === "object") {
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(value)) out[k] = shortenStrings(v, max);
+    return out;
+  }
+  return value;
+}
+
+/** Every array in the tree (with more than one real item), for trimming. */
+function lists(value: unknown, out: unknown[][] = []): unknown[][] {
+  if (Array.isArray(value)) {
+    if (value.filter((v) => !isMarker(v)).length > 1) out.push(value);
+    for (const v of value) lists(v, out);
+  } else if (value !== null && typeof value === "object") {
+    for (const v of Object.values(value)) lists(v, out);
+  }
+  return out;
+}
+
+/** Keeps `keep` real items of a list in place and folds the rest into one trailing marker. */
+function trimList(list: unknown[], keep: number): void {
+  const marker = isMarker(list[list.length - 1]) ? (list.pop() as MoreMarker) : undefined;
+  const dropped = list.length - keep;
+  if (dropped <= 0) {
+    if (marker) list.push(marker);
+    return;
+  }
+  list.splice(keep, dropped);
+  list.push({ more: dropped + (marker?.more ?? 0) });
+}
+
+/**
+ * Serialises a tool result within the budget. Lists are cut largest-first (by serialised
+ * size), each keeping at least one item; a result that still does not fit is replaced by a
+ * short notice rather than ever exceeding the budget.
+ */
+export function compactJson(value: unknown, maxChars = RESULT_BUDGET_CHARS): string {
+  let tree = prune(value);
+  let text = JSON.stringify(tree);
+  if (text.length <= maxChars) return text;
+  tree = shortenStrings(tree, MAX_STRING);
+  text = JSON.stringify(tree);
+  for (let round = 0; text.length > maxChars && round < 200; round++) {
+    const candidates = lists(tree)
+      .map((list) => ({ list, size: JSON.stringify(list).length, real: list.filter((v) => !isMarker(v)).length }))
+      .filter((c) => c.real > 1)
+      .sort((a, b) => b.size - a.size);
+    const biggest = candidates[0];
+    if (!biggest) break;
+    const excess = text.length - maxChars;
+    const perItem = biggest.size / biggest.real;
+    // Drop enough items to cover the excess (plus the marker), at least one per round.
+    const drop = Math.max(1, Math.ceil((excess + 16) / Math.max(perItem, 1)));
+    trimList(biggest.list, Math.max(1, biggest.real - drop));
+    text = JSON.stringify(tree);
+  }
+  if (text.length <= maxChars) return text;
+  tree = shortenStrings(tree, 80);
+  text = JSON.stringify(tree);
+  if (text.length <= maxChars) return text;
+  return JSON.stringify({ error: "The result was too large to show; ask a narrower question." });
+}
+
+/** Whole-currency rounding for display (amounts stay numbers so the model never re-parses text). */
+export function money(amount: number): number {
+  return Math.round(amount * 100) / 100;
+}
+
+export function pct(value: number, digits = 0): number {
+  const f = 10 ** digits;
+  return Math.round(value * f) / f;
+}
+
+/** "2026-11-23T09:00:00.000Z" -> "2026-11-23T09:00Z": minutes are enough for people. */
+export function shortTime(iso: string | undefined): string | undefined {
+  if (!iso) return undefined;
+  return iso.length > 16 && iso[10] === "T" ? `${iso.slice(0, 16)}Z` : iso;
+}
+
+/** Whole days between an ISO time and now (floored, never negative). */
+export function daysSince(iso: string | undefined, now: number): number | undefined {
+  if (!iso) return undefined;
+  const t = Date.parse(iso);
+  if (Number.isNaN(t)) return undefined;
+  return Math.max(0, Math.floor((now - t) / 86_400_000));
+}
+
+/**
+ * Runs a read tool's body and turns a failure into a compact `{"error": ...}` result the model
+ * can relay: only DaybookError.userMessage text, never a stack trace or raw payload.
+ */
+export async function runTool(body: () => Promise<unknown>, maxChars = RESULT_BUDGET_CHARS): Promise<string> {
+  try {
+    return compactJson(await body(), maxChars);
+  } catch (error) {
+    const err = error instanceof DaybookError ? error : toDaybookError(error);
+    return JSON.stringify({ error: err.userMessage, code: err.code });
+  }
+}
+
+/**
+ * Display names of the entities read tools have returned, by id. Approval cards are built
+ * synchronously from the stored args (WriteAction.describe), so a card can say "BrightTech
+ * Inc (company 5001)" instead of a bare id when the agent looked the company up first.
+ */
+export class EntityLabels {
+  #labels = new Map<string, string>();
+  #max: number;
+  constructor(max = 5000) {
+    this.#max = max;
+  }
+  remember(kind: string, id: string, label: string): void {
+    const key = `${kind}:${id}`;
+    this.#labels.delete(key);
+    this.#labels.set(key, label);
+    if (this.#labels.size > this.#max) {
+      const oldest = this.#labels.keys().next().value;
+      if (oldest !== undefined) this.#labels.delete(oldest);
+    }
+  }
+  get(kind: string, id: string): string | undefined {
+    return this.#labels.get(`${kind}:${id}`);
+  }
+}
+
+/** USD-style display for approval cards: "$8,500.00". */
+export function formatMoney(amount: number, currency = "USD"): string {
+  try {
+    return new Intl.NumberFormat("en-US", { style: "currency", currency }).format(amount);
+  } catch {
+    return `${amount.toFixed(2)} ${currency}`;
+  }
+}

@@ -110,7 +110,7 @@ describe("HubSpot connector against a scripted HubSpot", () => {
     const { port, searches } = await setup((req) => {
       if (req.path === "/crm/v3/objects/deals/search") {
         const body = JSON.parse(req.body) as { after?: string };
-        const page = pages[body.after ?? "start"];
+        const page = pages[body.after === "0" ? "start" : (body.after ?? "missing")];
         return {
           body: {
             total: 4,
@@ -125,7 +125,7 @@ describe("HubSpot connector against a scripted HubSpot", () => {
     const deals = await port.listOpenDeals({ ownerId: "owner-alex" });
 
     expect(deals.map((d) => d.name)).toEqual(["Acme Corp", "TechStart Inc", "Global Industries", "BetaCo"]);
-    expect(searches().map((r) => (JSON.parse(r.body) as { after?: string }).after)).toEqual([undefined, "2", "3"]);
+    expect(searches().map((r) => (JSON.parse(r.body) as { after?: string }).after)).toEqual(["0", "2", "3"]);
     const filters = (JSON.parse(searches()[0]?.body ?? "{}") as { filterGroups: { filters: unknown[] }[] })
       .filterGroups[0]?.filters;
     expect(filters).toEqual([

@@ -137,7 +137,16 @@ export function createHubSpotPort(settings: HubSpotSettings, deps: HubSpotDeps):
     const out: HubSpotObject[] = [];
     let after: string | undefined;
     for (let page = 0; page < maxPages; page++) {
-      const body: PublicObjectSearchRequest = { ...request, limit: searchPageSize, ...(after ? { after } : {}) };
+      // The published spec requires after, sorts, properties and filterGroups on every search;
+      // "0" is the documented first-page cursor.
+      const body: PublicObjectSearchRequest = {
+        sorts: [],
+        properties: [],
+        filterGroups: [],
+        ...request,
+        limit: searchPageSize,
+        after: after ?? "0",
+      };
       const res = await call(operation, () =>
         objectType === "deals"
           ? client.crm.deals.searchApi.doSearch(body)
@@ -311,7 +320,9 @@ export function createHubSpotPort(settings: HubSpotSettings, deps: HubSpotDeps):
         { filters: [{ propertyName: property, operator: FilterOperatorEnum.ContainsToken, value: marker }] },
       ],
       properties: [property],
+      sorts: [],
       limit: 1,
+      after: "0",
     });
     return res.results[0]?.id;
   }

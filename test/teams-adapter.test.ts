@@ -566,6 +566,23 @@ describe("Teams authentication", () => {
     expect(warnings.join(" ")).toMatch(/NOT authenticated/);
   });
 
+  it("authenticates single-tenant and managed-identity apps configured with their tenant", () => {
+    for (const appType of ["SingleTenant", "UserAssignedMSI"] as const) {
+      const teams = createTeamsIntegration({
+        appId: "00000000-0000-0000-0000-000000000001",
+        ...(appType === "SingleTenant" ? { appPassword: "secret" } : {}),
+        appType,
+        tenantId: "11111111-2222-3333-4444-555555555555",
+        nodeEnv: "production",
+        store: {} as Store,
+        logger: silentLogger,
+        handle: async () => {},
+        onClick: async () => ({ kind: "none" }),
+      });
+      expect(teams.authenticated).toBe(true);
+    }
+  });
+
   it("requires a tenant id for a single-tenant app", () => {
     expect(() =>
       createTeamsIntegration({

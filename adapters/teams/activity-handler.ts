@@ -24,7 +24,7 @@ import type { ConversationReferences } from "./conversation-references.ts";
 import { type AdaptiveCard, adaptiveCardContentType, REFRESH_VERB, withNotice } from "./format/adaptive-card.ts";
 import type { RenderedCards } from "./rendered-cards.ts";
 import type { TeamsChatAdapter } from "./teams-chat-adapter.ts";
-import { teamsThread } from "./thread-ref.ts";
+import { splitConversationId, teamsThread } from "./thread-ref.ts";
 
 /** turnState key under which the route puts the HTTP request's RequestContext. */
 export const requestContextKey = Symbol("daybook.teams.requestContext");
@@ -89,7 +89,9 @@ export class DaybookActivityHandler extends TeamsActivityHandler {
     const reference = TurnContext.getConversationReference(context.activity);
     const saved = await this.#o.references.save(reference, tenantOf(context));
     if (saved) {
+      // The id is what `channels.<name>.teams` in the org config names for digests.
       this.#o.logger.info("stored Teams conversation reference", {
+        conversationId: splitConversationId(context.activity.conversation.id).base,
         conversationType: context.activity.conversation?.conversationType ?? "personal",
       });
     }

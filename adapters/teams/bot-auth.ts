@@ -53,17 +53,25 @@ export function createTeamsAuth(options: TeamsAuthOptions): TeamsAuth {
     return { authentication: new ConfigurationBotFrameworkAuthentication({}), appId: "", authenticated: false };
   }
 
-  if (options.appType === "SingleTenant" && !options.tenantId) {
+  if (options.appType !== "MultiTenant" && !options.tenantId) {
     throw new DaybookError(
       "config_invalid",
-      "MICROSOFT_APP_TENANT_ID is required when MICROSOFT_APP_TYPE=SingleTenant",
+      `MICROSOFT_APP_TENANT_ID is required when MICROSOFT_APP_TYPE=${options.appType}`,
     );
   }
-  const authentication = new ConfigurationBotFrameworkAuthentication({
-    MicrosoftAppId: appId,
-    MicrosoftAppType: options.appType,
-    ...(needsPassword ? { MicrosoftAppPassword: password } : {}),
-    ...(options.tenantId ? { MicrosoftAppTenantId: options.tenantId } : {}),
-  });
+  let authentication: ConfigurationBotFrameworkAuthentication;
+  try {
+    authentication = new ConfigurationBotFrameworkAuthentication({
+      MicrosoftAppId: appId,
+      MicrosoftAppType: options.appType,
+      // A managed identity has no secret; botbuilder refuses one being set.
+      ...(needsPassword ? { MicrosoftAppPassword: password } : {}),
+      ...(options.tenantId ? { MicrosoftAppTenantId: options.tenantId } : {}),
+    });
+  } catch (error) {
+    throw new DaybookError("config_invalid", "the MICROSOFT_APP_* settings were rejected by botbuilder", {
+      cause: error,
+    });
+  }
   return { authentication, appId, authenticated: true };
 }

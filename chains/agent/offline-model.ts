@@ -31,6 +31,7 @@ export const WRITE_TOOL_METADATA_KEY = "daybookWrite";
 interface ParamInfo {
   name: string;
   type?: string;
+  hasDefault: boolean;
   enum?: string[];
   properties?: Record<string, { type?: string; enum?: string[] }>;
   description: string;
@@ -119,7 +120,7 @@ const domainLabel: Record<ToolDomain, string> = {
 };
 
 const writeVerb =
-  /\b(log|record|create|file|raise|open a|add a comment|comment on|update|move|change|set|approve|reject|decline)\b/i;
+  /\b(log|record|create|file|raise|open a|add a comment|comment on|add a note|note on|note that|mark|update|move|change|set|approve|reject|decline)\b/i;
 
 const months = [
   "january",
@@ -232,6 +233,7 @@ function toolInfo(input: BindToolsInput): ToolInfo {
   const params: ParamInfo[] = Object.entries(parameters.properties ?? {}).map(([name, s]) => ({
     name,
     ...(typeof s.type === "string" ? { type: s.type } : {}),
+    hasDefault: "default" in s,
     ...(Array.isArray(s.enum) ? { enum: s.enum as string[] } : {}),
     ...(s.properties && typeof s.properties === "object"
       ? { properties: s.properties as Record<string, { type?: string; enum?: string[] }> }
@@ -447,11 +449,16 @@ function mentionsPronoun(text: string): boolean {
 }
 
 /** Free text for a write: what follows a colon, or "saying"/"that". */
-function writeBody(text: string): string | undefined {
+function writeBody(text: string, paramName: string): string | undefined {
   const colon = text.indexOf(":");
   if (colon >= 0 && colon < text.length - 1) return text.slice(colon + 1).trim();
-  const m = /\b(?:saying|that says|with text|because)\s+(.+)$/i.exec(text);
-  return m?.[1]?.trim();
+  const said = /\b(?:saying|that says|with text|because)\s+(.+)$/i.exec(text) ?? /\bthat\s+(.+)$/i.exec(text);
+  if (said?.[1]) return said[1].trim();
+  const comma = /,\s*(.+)$/.exec(text);
+  if (comma?.[1]) return comma[1].trim();
+  // "create a ticket to renew the AWS credentials": the summary is what follows "to".
+  if (/summary|title/.test(paramName)) return /\b(?:to|for|about)\s+(.+)$/i.exec(text)?.[1]?.trim();
+  return undefined;
 }
 
 // ---------------------------------------------------------------------------------------
@@ -606,21 +613,26 @@ function fillArgs(tool: ToolInfo, ctx: Ctx, subject: EntityRef | undefined): Fil
     if (p.enum) {
       v = p.enum.find((e) => new RegExp(`\\b${escapeRe(e.toLowerCase())}\\b`).test(lower));
       if (v === undefined && required && subject && /kind|type/.test(n)) v = enumForSubject(p.enum, subject);
-      if (v === undefined && required) v = p.enum[0];
+      if (v === undefined && required && !p.hasDefault) v = p.enum[0];
+      if (v === undefined && p.hasDefault) continue;
     } else if (p.type === "object" && p.properties) {
-      v = fillTarget(p, subject);
+      const onDeal = /\bdeal\b/i.test(q) && subject && subject.kind !== "deal";
+      v = fillTarget(p, (onDeal && relatedEntity("deal", subject, ctx.entities)) || subject);
     } else if (/month|period/.test(n)) {
       v = monthIn(q, ctx.turn.today) ?? (required ? ctx.turn.today.slice(0, 7) : undefined);
     } else if (/owner/.test(n)) {
       if (/\b(my|me|mine|i)\b/i.test(q) && ctx.turn.crmOwnerId) v = ctx.turn.crmOwnerId;
     } else if (tool.write && /(body|text|note|comment|summary|description|message|reason)/.test(n)) {
-      v = writeBody(q);
+      v = writeBody(q, n);
     } else if (/(^|_)(issue)?key$|issuekey/.test(n)) {
       v = subject?.kind === "issue" ? subject.id : undefined;
     } else if (/invoice|number/.test(n)) {
       v = subject?.kind === "invoice" ? (subject.name ?? subject.id) : invoiceIn(q);
+    } else if (tool.write && n === "stage") {
+      v = /\b(?:to|as|into)\s+([A-Za-z][A-Za-z ]{1,40})$/i.exec(q.trim().replace(/[.!?]+$/, ""))?.[1]?.trim();
     } else if (p.type === "string" && /id$/.test(n)) {
-      v = subject && kindMatches(n, subject.kind) ? (subject.id ?? subject.name) : undefined;
+      const ref = subject && !kindMatches(n, subject.kind) ? relatedEntity(n, subject, ctx.entities) : subject;
+      v = ref && kindMatches(n, ref.kind) ? (ref.id ?? ref.name) : undefined;
     } else if (p.type === "string" && /(name|customer|deal|company|account|query|search|target|text)/.test(n)) {
       v =
         subject && (subject.kind !== "issue" || /text|query|search/.test(n)) ? (subject.name ?? subject.id) : undefined;
@@ -635,6 +647,16 @@ function fillArgs(tool: ToolInfo, ctx: Ctx, subject: EntityRef | undefined): Fil
     value[p.name] = v;
   }
   return missing.length > 0 ? { ok: false, missing } : { ok: true, value };
+}
+
+/** "move Acme to Closed Won": the company was named, the tool wants its (only) open deal. */
+function relatedEntity(paramName: string, subject: EntityRef, entities: KnownEntity[]): EntityRef | undefined {
+  if (!/deal/.test(paramName) || !subject.name) return undefined;
+  const prefix = subject.name.toLowerCase();
+  const deals = entities.filter((e) => e.kind === "deal" && e.name.toLowerCase().startsWith(prefix));
+  const unique = [...new Map(deals.map((d) => [d.id ?? d.name, d])).values()];
+  const only = unique.length === 1 ? unique[0] : undefined;
+  return only ? { kind: "deal", name: only.name, ...(only.id ? { id: only.id } : {}) } : undefined;
 }
 
 function kindMatches(paramName: string, kind: RefKind): boolean {

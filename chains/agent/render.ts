@@ -34,6 +34,8 @@ function scalar(v: unknown): v is string | number | boolean {
 
 function show(v: string | number | boolean): string {
   if (typeof v === "boolean") return v ? "yes" : "no";
+  // Thousands separators only; the digits stay exactly the tool's.
+  if (typeof v === "number" && Number.isInteger(v) && Math.abs(v) >= 10_000) return v.toLocaleString("en-US");
   return String(v);
 }
 

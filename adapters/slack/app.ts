@@ -117,7 +117,7 @@ export function createSlackIntegration(options: SlackIntegrationOptions): SlackI
     // event is marked when it arrives.
     app.use(async ({ body, next }) => {
       const eventId = (body as { event_id?: unknown }).event_id;
-      if (typeof eventId === "string" && !(await dedup.markOnce(eventId))) return;
+      if (typeof eventId === "string" && !(await dedup.markHandedOff(eventId))) return;
       await next();
     });
   }

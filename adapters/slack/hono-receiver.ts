@@ -97,47 +97,17 @@ export class HonoReceiver implements Receiver {
       case "ssl_check":
         return new Response(null, { status: 200 });
       case "event":
-        return this.#dispatchEvent(parsed.body, parsed.eventId, request, context);
+        return this.#dispatch(parsed.body, request, context, parsed.eventId);
       default:
         return this.#dispatch(parsed.body, request, context, undefined);
     }
-  }
-
-  async #dispatchEvent(
-    body: Record<string, unknown>,
-    eventId: string | undefined,
-    request: Request,
-    context: RequestContext,
-  ): Promise<Response> {
-    if (eventId === undefined) return this.#dispatch(body, request, context, undefined);
-    let claim: Awaited<ReturnType<EventDedup["claim"]>>;
-    try {
-      claim = await this.#o.dedup.claim(eventId);
-    } catch (error) {
-      // Without dedup we cannot promise "once"; a 503 makes Slack retry when the store is back.
-      this.#o.logger.error("event dedup unavailable", { eventId, error: toDaybookError(error, "store_unavailable") });
-      return errorResponse(503, "store_unavailable", "state store unavailable; Slack will retry");
-    }
-    if (claim.kind === "duplicate") {
-      this.#o.logger.debug("duplicate Slack event ignored", {
-        eventId,
-        retryNum: request.headers.get("x-slack-retry-num"),
-      });
-      return new Response(null, { status: 200 });
-    }
-    if (claim.kind === "in_progress") {
-      // Not 200: if the delivery holding the claim dies before hand-off, Slack's next retry must
-      // still find the event unhandled (the claim expires in seconds).
-      return errorResponse(409, "conflict", "this event is being received by another delivery; retry later");
-    }
-    return this.#dispatch(body, request, context, { eventId, token: claim.token });
   }
 
   #dispatch(
     body: Record<string, unknown>,
     request: Request,
     context: RequestContext,
-    claim: { eventId: string; token: string } | undefined,
+    eventId: string | undefined,
   ): Promise<Response> {
     const app = this.#app;
     if (!app) throw new DaybookError("internal", "Slack receiver used before Bolt called init()");
@@ -159,47 +129,53 @@ export class HonoReceiver implements Receiver {
     const ack = async (response?: unknown): Promise<void> => {
       if (acked) return;
       acked = true;
-      // Bolt calls ack for events right before it runs the listeners: the hand-off point.
-      if (claim) {
-        await this.#o.dedup
-          .complete(claim.eventId, claim.token)
-          .then((mine) => {
-            if (!mine) log.warn("event claim expired before hand-off", { eventId: claim.eventId });
-          })
-          .catch((error: unknown) => log.error("could not mark a Slack event handled", { error }));
+      // Bolt acks an Events API event right before running the listeners: the hand-off.
+      // Bolt awaits this outside its listener error handling, so throwing here stops it
+      // from running the listeners for a duplicate.
+      if (eventId !== undefined) {
+        let first: boolean;
+        try {
+          first = await this.#o.dedup.markHandedOff(eventId);
+        } catch (error) {
+          // Without dedup "exactly once" is not promised; a 503 makes Slack retry later.
+          log.error("event dedup unavailable", { eventId, error: toDaybookError(error, "store_unavailable") });
+          answer(errorResponse(503, "store_unavailable", "state store unavailable; Slack will retry"));
+          throw new NotHandedOff("store_unavailable");
+        }
+        if (!first) {
+          log.debug("duplicate Slack event ignored", { eventId, retryNum: request.headers.get("x-slack-retry-num") });
+          answer(new Response(null, { status: 200 }));
+          throw new NotHandedOff("duplicate");
+        }
       }
       answer(ackResponse(response));
     };
 
     const retryHeader = request.headers.get("x-slack-retry-num");
+    const retryReason = request.headers.get("x-slack-retry-reason");
     const event: ReceiverEvent = {
       body,
       ack,
       ...(retryHeader !== null && /^\d+$/.test(retryHeader) ? { retryNum: Number(retryHeader) } : {}),
-      ...(request.headers.get("x-slack-retry-reason")
-        ? { retryReason: request.headers.get("x-slack-retry-reason") ?? "" }
-        : {}),
+      ...(retryReason ? { retryReason } : {}),
     };
 
     const work = app.processEvent(event).then(
-      () => {
-        // Bolt returns without acking when no listener matched an action or command.
-        if (!acked) {
-          acked = true;
-          if (claim) void this.#o.dedup.complete(claim.eventId, claim.token).catch(() => {});
-        }
-        answer(new Response(null, { status: 200 }));
-      },
-      async (error: unknown) => {
+      // Bolt returns without acking when no listener matched an action or command, or the
+      // body type is not one it routes (app_rate_limited): nothing to retry, so 200.
+      () => answer(new Response(null, { status: 200 })),
+      (error: unknown) => {
+        if (error instanceof NotHandedOff) return;
         log.error("Slack event processing failed", { error: toDaybookError(error) });
-        if (!acked) {
-          // Failed before hand-off: give the event back so Slack's retry is processed.
-          if (claim) await this.#o.dedup.release(claim.eventId, claim.token).catch(() => {});
-          answer(errorResponse(500, "internal", "event processing failed"));
-        }
+        answer(errorResponse(500, "internal", "event processing failed"));
       },
     );
     context.waitUntil(work);
     return promise;
   }
+}
+
+/** Thrown from ack() to stop Bolt before the listeners; never escapes the receiver. */
+class NotHandedOff extends Error {
+  override name = "NotHandedOff";
 }

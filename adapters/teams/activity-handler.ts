@@ -115,6 +115,8 @@ export class DaybookActivityHandler extends TeamsActivityHandler {
     const mentioned = TurnContext.getMentions(activity).some((m) => m.mentioned?.id === activity.recipient?.id);
     // Outside 1:1 chats Teams delivers messages that @mention the bot; anything else is not for us.
     if (conversationType !== "personal" && !mentioned) return;
+    // A legacy card's Action.Submit arrives as a message with a value and no text; ours use Action.Execute.
+    if (!activity.text?.trim() && activity.value !== undefined) return;
     if (activity.id) {
       const first = await this.#o.store.setIfAbsent(`teams:activity:${activity.id}`, "1", { ttlMs: dedupTtlMs });
       if (!first) return;

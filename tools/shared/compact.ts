@@ -2,15 +2,18 @@
  * Tool results are compact JSON with a hard size budget, so one tool call never floods the
  * model's context (issue 3: "only the fields a person needs, ids and links included").
  *
- * Budget: 6,000 characters per result, about 1,500 tokens (JSON of English text and ids
- * runs at ~4 characters per token with cl100k/o200k; test/tools-budget checks it with
- * js-tiktoken). When a result is larger, its longest lists are cut and end with a
- * `{"more": n}` marker telling the model (and the person) that n more items exist and a
- * narrower question will show them; over-long strings are shortened with "…".
+ * Budget: 1,500 tokens per result, enforced as 4,500 characters. Compact JSON full of ids,
+ * numbers and links tokenises at about 3 characters per token (o200k), English prose at 4,
+ * so 4,500 characters stays under 1,500 tokens for every tool (test/tools-catalog.test.ts
+ * measures it with js-tiktoken at scale 100). When a result is larger, its longest lists
+ * are cut and end with a `{"more": n}` marker telling the model (and the person) that n
+ * more items exist and a narrower question will show them; over-long strings are
+ * shortened with "…".
  */
 import { DaybookError, toDaybookError } from "../../src/core/errors.ts";
 
-export const RESULT_BUDGET_CHARS = 6000;
+export const RESULT_BUDGET_CHARS = 4500;
+export const RESULT_BUDGET_TOKENS = 1500;
 /** Strings longer than this (descriptions, comment bodies) are shortened first. */
 const MAX_STRING = 280;
 /** Lists are capped here before any measuring, so a 1,000,000-row input costs nothing. */

@@ -13,7 +13,7 @@ import { DaybookError, toDaybookError } from "../../src/core/errors.ts";
 import type { Logger } from "../../src/core/logger.ts";
 import type { ToolDomain } from "../../src/core/principal.ts";
 import { WRITE_TOOL_METADATA_KEY } from "./offline-model.ts";
-import { type EntityRef, extractRefs, parseToolOutput, type TurnData } from "./refs.ts";
+import { type EntityRef, extractRefs, isTurnData, parseToolOutput, type TurnData } from "./refs.ts";
 
 /** The catalog shape tools/catalog.ts provides (structural, so this file compiles on its own). */
 export interface AgentToolCatalog {
@@ -142,7 +142,8 @@ export function createAgentAnswerer(options: AgentAnswererOptions): Answerer & {
       if (writeActions.some((a) => a.name === r.tool)) continue;
       extractRefs(parseToolOutput(r.content), refs);
     }
-    const subject = subjectOf(calls, refs);
+    const previous = [...input.history].reverse().find((h) => isTurnData(h.data))?.data as TurnData | undefined;
+    const subject = subjectOf(calls, refs, previous?.refs ?? []);
     const data: TurnData = {
       calls,
       refs,
@@ -195,12 +196,14 @@ function historyMessages(history: HistoryEntry[]): BaseMessage[] {
   );
 }
 
-function subjectOf(calls: TurnData["calls"], refs: EntityRef[]): EntityRef | undefined {
+/** What the turn was about: an entity named in a call's arguments (this turn's or the last turn's refs). */
+function subjectOf(calls: TurnData["calls"], refs: EntityRef[], previousRefs: EntityRef[]): EntityRef | undefined {
+  const known = [...refs, ...previousRefs];
   for (const c of calls) {
     for (const v of Object.values(c.args)) {
       if (typeof v !== "string" || v.length < 2) continue;
       const lower = v.toLowerCase();
-      const hit = refs.find(
+      const hit = known.find(
         (r) => r.id === v || r.name?.toLowerCase() === lower || r.name?.toLowerCase().includes(lower),
       );
       if (hit) return hit;

@@ -576,8 +576,12 @@ function scoreTool(tool: ToolInfo, q: string, subject: EntityRef | undefined, vi
     score += Math.log(1 + ctx.tools.length / df);
   }
   if (subject) {
+    const paramNames = tool.params
+      .map((p) => p.name)
+      .join(" ")
+      .toLowerCase();
     const paramText = tool.params
-      .map((p) => `${p.name} ${p.description}`)
+      .map((p) => p.description)
       .join(" ")
       .toLowerCase();
     const kindWords: Record<RefKind, RegExp> = {
@@ -589,7 +593,10 @@ function scoreTool(tool: ToolInfo, q: string, subject: EntityRef | undefined, vi
       transaction: /transaction/,
       other: /$^/,
     };
-    if (kindWords[subject.kind].test(paramText)) score += viaFollowUp ? 3 : 1.5;
+    // A parameter named for the entity ("customer", "dealId", "key") beats one whose
+    // description merely mentions it ("Deal or company name").
+    if (kindWords[subject.kind].test(paramNames)) score += viaFollowUp ? 3 : 1.5;
+    else if (kindWords[subject.kind].test(paramText)) score += viaFollowUp ? 1 : 0.5;
     else if (tool.params.some((p) => tool.required.has(p.name))) score -= 1;
     // "and the second one?" asks for the detail of a listed item.
     if (viaFollowUp && /(detail|get|lookup|find)/.test(tool.name)) score += 0.5;

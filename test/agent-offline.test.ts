@@ -18,7 +18,7 @@ import { Conversation, contextLine, demoNow, demoPrincipals, demoWorld, testThre
  * Numbers as a reader sees them, normalised so "$250K", "250,000" and "250000" compare equal.
  * Signs are dropped (a "-65%" change may be described as "down 65%").
  */
-export function figures(text: string): Set<string> {
+function figures(text: string): Set<string> {
   const out = new Set<string>();
   for (const m of text.matchAll(/(\d[\d,]*(?:\.\d+)?)\s*([kKmM])?(?![\w])/g)) {
     const raw = Number((m[1] as string).replace(/,/g, ""));
@@ -30,7 +30,7 @@ export function figures(text: string): Set<string> {
 }
 
 /** Figures in the reply that no tool output of the turn contains. */
-export function ungrounded(reply: string, toolOutputs: string[]): string[] {
+function ungrounded(reply: string, toolOutputs: string[]): string[] {
   const known = figures(toolOutputs.join("\n"));
   return [...figures(reply)].filter((f) => !known.has(f));
 }

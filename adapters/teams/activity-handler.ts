@@ -118,7 +118,9 @@ export class DaybookActivityHandler extends TeamsActivityHandler {
     // A legacy card's Action.Submit arrives as a message with a value and no text; ours use Action.Execute.
     if (!activity.text?.trim() && activity.value !== undefined) return;
     if (activity.id) {
-      const first = await this.#o.store.setIfAbsent(`teams:activity:${activity.id}`, "1", { ttlMs: dedupTtlMs });
+      // Channel message ids are timestamps, unique only within a conversation.
+      const key = `teams:activity:${encodeURIComponent(splitConversationId(activity.conversation.id).base)}:${activity.id}`;
+      const first = await this.#o.store.setIfAbsent(key, "1", { ttlMs: dedupTtlMs });
       if (!first) return;
     }
     const text = (mentioned ? TurnContext.removeRecipientMention(activity) : activity.text) ?? "";

@@ -135,7 +135,12 @@ export function createAgentAnswerer(options: AgentAnswererOptions): Answerer & {
     const final = [...turn]
       .reverse()
       .find((m) => m.getType() === "ai" && ((m as AIMessage).tool_calls ?? []).length === 0);
-    const text = (final ? messageText(final) : "").trim() || "I have no answer for that.";
+    let text = (final ? messageText(final) : "").trim() || "I have no answer for that.";
+    // A model may word a requested write as done; the reply always says what is pending.
+    const unmentioned = requested.filter((id) => !text.includes(id));
+    if (unmentioned.length > 0) {
+      text += `\n_Nothing has been changed yet: approval ${unmentioned.map((id) => `\`${id}\``).join(", ")} is waiting for a person._`;
+    }
 
     const refs: EntityRef[] = [];
     for (const r of toolResults) {

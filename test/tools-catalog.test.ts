@@ -320,3 +320,19 @@ describe("write actions", () => {
     expect(() => action(catalog, "jira_add_comment").schema.parse({ issueKey: "not a key", body: "x" })).toThrow();
   });
 });
+
+describe("approval cards for digest-created approvals", () => {
+  it("name the demo bill, vendor and amount without a prior read", async () => {
+    const { catalog } = world();
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    const approve = action(catalog, "accounting_approve_invoice");
+    expect(approve.describe(approve.schema.parse({ invoiceId: "inv-4729" }))[0]).toEqual({
+      label: "Invoice",
+      value: "#4729 Acme Consulting $8,500.00",
+    });
+    const log = action(catalog, "crm_log_activity");
+    expect(log.title(log.schema.parse({ target: { kind: "company", id: "5002" }, type: "call", body: "x" }))).toBe(
+      "Log a call on DataFlow Corp (company 5002)",
+    );
+  });
+});

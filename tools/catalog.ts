@@ -7,12 +7,13 @@
 import type { StructuredToolInterface } from "@langchain/core/tools";
 import type { AnyWriteAction } from "../src/core/actions.ts";
 import type { Clock } from "../src/core/clock.ts";
+import { monthOf } from "../src/core/domain/common.ts";
 import type { Ports } from "../src/core/domain/ports.ts";
 import type { ToolDomain } from "../src/core/principal.ts";
 import { accountingReadTools, accountingWriteActions } from "./accounting/tools.ts";
 import { crmReadTools, crmWriteActions } from "./crm/tools.ts";
 import { jiraReadTools, jiraWriteActions } from "./jira/tools.ts";
-import { EntityLabels } from "./shared/compact.ts";
+import { EntityLabels, formatMoney } from "./shared/compact.ts";
 
 export interface ToolCatalog {
   read: { domain: ToolDomain; tool: StructuredToolInterface }[];
@@ -25,6 +26,8 @@ export interface ToolCatalogDeps {
   staleDays?: number;
   /** CRM: no activity for at least this many days marks a deal silent. Default 5. */
   silentDays?: number;
+  /** Learn demo record names up front for approval cards. Default true. */
+  warmLabels?: boolean;
 }
 
 /** Names of the write actions, as keyed in the approval policies (src/config/demo-org.ts). */
@@ -57,5 +60,35 @@ export function createToolCatalog(ports: Ports, deps: ToolCatalogDeps): ToolCata
     ...crmWriteActions(ports.crm, crmCtx),
     ...accountingWriteActions(ports.accounting, accountingCtx),
   ];
+  if (deps.warmLabels ?? true) void warmDemoLabels(ports, labels, deps.clock);
   return { read, actions };
+}
+
+/**
+ * Approval cards are built synchronously from stored arguments, and digests request
+ * approvals without calling a read tool first; so for demo systems (local data, no network)
+ * the catalog learns the approvable records' names up front: bills awaiting approval, open
+ * deals and customers. Real systems fill the labels as read tools run.
+ */
+async function warmDemoLabels(ports: Ports, labels: EntityLabels, clock: Clock): Promise<void> {
+  try {
+    if (ports.sources.accounting === "demo") {
+      for (const status of ["SUBMITTED", "DRAFT"] as const) {
+        for (const inv of await ports.accounting.listInvoices({ month: monthOf(clock.now()), status })) {
+          const label = `#${inv.number} ${inv.contact.name} ${formatMoney(inv.total, inv.currency)}`;
+          labels.remember("invoice", inv.id, label);
+          labels.remember("invoice", inv.number, label);
+        }
+      }
+    }
+    if (ports.sources.crm === "demo") {
+      for (const d of await ports.crm.listOpenDeals()) {
+        labels.remember("deal", d.id, d.name);
+        labels.remember("company", d.company.id, d.company.name);
+      }
+      for (const c of (await ports.crm.listCustomers()).slice(0, 2000)) labels.remember("company", c.id, c.name);
+    }
+  } catch {
+    // Labels are a nicety on approval cards; a card without them still shows the ids.
+  }
 }

@@ -4,7 +4,12 @@ import { DaybookError } from "../src/core/errors.ts";
 import { silentLogger } from "../src/core/logger.ts";
 import type { Store } from "../src/core/store.ts";
 import { MemoryStore } from "../src/store/memory-store.ts";
-import { buildSearchJql, createJiraCloudPort, type JiraCloudDeps } from "../tools/jira/jira-cloud.ts";
+import {
+  buildSearchJql,
+  createJiraCloudPort,
+  type JiraCloudDeps,
+  jiraSettingsFromEnv,
+} from "../tools/jira/jira-cloud.ts";
 import type { RetryPolicy } from "../tools/shared/resilience.ts";
 import { type FakeHandler, type RecordedRequest, startFakeServer } from "./support/http.ts";
 
@@ -278,5 +283,36 @@ describe("JQL built from a structured query", () => {
     expect(() => buildSearchJql({ sprintId: 1.5 }, ctx)).toThrow(DaybookError);
     expect(() => buildSearchJql({ updatedWithinDays: 0 }, ctx)).toThrow(DaybookError);
     expect(() => buildSearchJql({ assignee: "x" }, { ...ctx, assigneeAccountId: "x) OR (1=1" })).toThrow(DaybookError);
+  });
+});
+
+describe("choosing the real Jira connector from the environment", () => {
+  it("stays on the demo organisation when no Jira credentials are set", () => {
+    expect(jiraSettingsFromEnv({ JIRA_STORY_POINTS_FIELD: "customfield_10016" })).toBeUndefined();
+  });
+
+  it("uses the real connector when URL, email and token are set", () => {
+    expect(
+      jiraSettingsFromEnv({
+        JIRA_BASE_URL: "https://acme.atlassian.net",
+        JIRA_EMAIL: "bot@acme.com",
+        JIRA_API_TOKEN: "t",
+        JIRA_PROJECT_KEY: "day",
+        JIRA_BOARD_ID: 42,
+      }),
+    ).toEqual({
+      baseUrl: "https://acme.atlassian.net",
+      email: "bot@acme.com",
+      apiToken: "t",
+      projectKey: "DAY",
+      boardId: 42,
+      storyPointsField: "customfield_10016",
+    });
+  });
+
+  it("refuses a half-configured Jira and names what is missing, never the token", () => {
+    const attempt = () => jiraSettingsFromEnv({ JIRA_BASE_URL: "https://acme.atlassian.net", JIRA_API_TOKEN: TOKEN });
+    expect(attempt).toThrow("Jira is partly configured: set JIRA_EMAIL, JIRA_PROJECT_KEY");
+    expect(attempt).not.toThrow(TOKEN);
   });
 });

@@ -198,6 +198,48 @@ function validateSettings(settings: JiraCloudSettings): void {
   }
 }
 
+/** The environment variables the real connector reads (a structural subset of src/config's Env). */
+export interface JiraEnv {
+  JIRA_BASE_URL?: string | undefined;
+  JIRA_EMAIL?: string | undefined;
+  JIRA_API_TOKEN?: string | undefined;
+  JIRA_PROJECT_KEY?: string | undefined;
+  JIRA_BOARD_ID?: number | undefined;
+  JIRA_STORY_POINTS_FIELD?: string | undefined;
+  JIRA_FLAGGED_FIELD?: string | undefined;
+}
+
+/**
+ * Settings for the real connector, or undefined when the three credentials are not all set
+ * (daybook then uses the demo organisation). A half-configured Jira is a config error, not a
+ * silent fall-back to demo data.
+ */
+export function jiraSettingsFromEnv(env: JiraEnv): JiraCloudSettings | undefined {
+  const set = (v: string | undefined) => v !== undefined && v.trim() !== "";
+  const present = [env.JIRA_BASE_URL, env.JIRA_EMAIL, env.JIRA_API_TOKEN].filter(set).length;
+  if (present === 0) return undefined;
+  const missing = (["JIRA_BASE_URL", "JIRA_EMAIL", "JIRA_API_TOKEN", "JIRA_PROJECT_KEY"] as const).filter(
+    (k) => !set(env[k]),
+  );
+  if (missing.length > 0) {
+    throw new DaybookError(
+      "config_invalid",
+      `Jira is partly configured: set ${missing.join(", ")} (or unset all JIRA_* to use the demo)`,
+    );
+  }
+  const settings: JiraCloudSettings = {
+    baseUrl: String(env.JIRA_BASE_URL).trim(),
+    email: String(env.JIRA_EMAIL).trim(),
+    apiToken: String(env.JIRA_API_TOKEN).trim(),
+    projectKey: String(env.JIRA_PROJECT_KEY).trim().toUpperCase(),
+    storyPointsField: env.JIRA_STORY_POINTS_FIELD?.trim() || "customfield_10016",
+  };
+  if (env.JIRA_BOARD_ID !== undefined) settings.boardId = env.JIRA_BOARD_ID;
+  if (set(env.JIRA_FLAGGED_FIELD)) settings.flaggedField = String(env.JIRA_FLAGGED_FIELD).trim();
+  validateSettings(settings);
+  return settings;
+}
+
 function hashKey(value: unknown): string {
   return createHash("sha256").update(JSON.stringify(value)).digest("hex").slice(0, 24);
 }

@@ -582,21 +582,29 @@ class FlakyStore extends MemoryStore {
 }
 
 describe("event dedup marking", () => {
-  it("does not mark an event it could not hand off, so Slack's retry is answered", async () => {
+  it("leaves no mark for a delivery that failed before hand-off, so Slack's retry is answered", async () => {
     const fake = await startFakeSlack();
-    const store = new FlakyStore({ clock });
-    const h = await harness(store, fake);
+    const h = await harness(new MemoryStore({ clock }), fake);
     const id = nextEventId();
     const event = mention("what's blocking the sprint?", "1763888000.001000");
-    store.down = true;
-    const first = await h.sendEvent(event, id);
+    const first = await h.sendEvent(event, id, { "x-slack-signature": "v0=deadbeef" });
     await h.settle();
-    expect(first.status).toBe(503);
-    expect(fake.requests).toHaveLength(0);
-    store.down = false;
+    expect(first.status).toBe(401);
     const retry = await h.sendEvent(event, id, { "x-slack-retry-num": "1", "x-slack-retry-reason": "http_error" });
     await h.settle();
     expect(retry.status).toBe(200);
+    expect(calls(fake, "chat.postMessage")).toHaveLength(1);
+    await fake.close();
+  });
+
+  it("still answers an event when the dedup store is down (Slack already has its 200)", async () => {
+    const fake = await startFakeSlack();
+    const store = new FlakyStore({ clock });
+    const h = await harness(store, fake);
+    store.down = true;
+    const res = await h.sendEvent(mention("hello", "1763888000.001100"), nextEventId());
+    await h.settle();
+    expect(res.status).toBe(200);
     expect(calls(fake, "chat.postMessage")).toHaveLength(1);
     await fake.close();
   });

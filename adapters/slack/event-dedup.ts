@@ -14,12 +14,11 @@ export const minDedupTtlMs = 10 * 60 * 1000;
 /**
  * Dedup by Slack `event_id`, marked at the moment of hand-off: when Bolt calls ack() for an
  * event it is about to run the listeners in this process, and that is when the id is written
- * (one atomic SET NX). Nothing is marked before, so a delivery that fails or dies earlier
- * (store down, process killed during verification or authorize) gets no 200 and leaves no
- * mark: Slack's retry is processed. Concurrent copies race on the same SET NX; exactly one
- * wins and the others are answered 200 without running anything. One round trip per event
- * instead of a claim + confirm pair, which would narrow no window that matters: after the
- * hand-off the work lives in this process either way.
+ * (one atomic SET NX). Nothing is marked earlier, so a delivery that fails or dies before the
+ * hand-off (bad signature, process killed during parsing or authorize) gets no 200 and leaves
+ * no mark: Slack's retry is processed. Concurrent copies race on the same SET NX; exactly one
+ * reaches the listeners. One round trip per event: a separate "processing" claim would narrow
+ * no window that matters, because after the hand-off the work lives in this process anyway.
  */
 export class EventDedup {
   readonly #store: Store;

@@ -129,26 +129,31 @@ export class HonoReceiver implements Receiver {
     const ack = async (response?: unknown): Promise<void> => {
       if (acked) return;
       acked = true;
-      // Bolt acks an Events API event right before running the listeners: the hand-off.
-      // Bolt awaits this outside its listener error handling, so throwing here stops it
-      // from running the listeners for a duplicate.
-      if (eventId !== undefined) {
-        let first: boolean;
-        try {
-          first = await this.#o.dedup.markHandedOff(eventId);
-        } catch (error) {
-          // Without dedup "exactly once" is not promised; a 503 makes Slack retry later.
-          log.error("event dedup unavailable", { eventId, error: toDaybookError(error, "store_unavailable") });
-          answer(errorResponse(503, "store_unavailable", "state store unavailable; Slack will retry"));
-          throw new NotHandedOff("store_unavailable");
-        }
-        if (!first) {
-          log.debug("duplicate Slack event ignored", { eventId, retryNum: request.headers.get("x-slack-retry-num") });
-          answer(new Response(null, { status: 200 }));
-          throw new NotHandedOff("duplicate");
-        }
+      if (eventId === undefined) {
+        answer(ackResponse(response));
+        return;
       }
+      // Bolt acks an Events API event right before it runs the listeners: the hand-off. The
+      // id is marked now, and the 200 goes out without waiting for the store round trip;
+      // the listeners wait for it. Bolt awaits ack() outside its listener error handling,
+      // so throwing here keeps a duplicate from reaching the listeners.
+      const marked = this.#o.dedup.markHandedOff(eventId);
       answer(ackResponse(response));
+      let first: boolean;
+      try {
+        first = await marked;
+      } catch (error) {
+        // Slack already has its 200 and will not retry: answering beats dropping the message.
+        log.warn("event dedup unavailable; handling this event without dedup", {
+          eventId,
+          error: toDaybookError(error, "store_unavailable"),
+        });
+        first = true;
+      }
+      if (!first) {
+        log.debug("duplicate Slack event ignored", { eventId, retryNum: request.headers.get("x-slack-retry-num") });
+        throw new NotHandedOff();
+      }
     };
 
     const retryHeader = request.headers.get("x-slack-retry-num");

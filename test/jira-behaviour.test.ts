@@ -232,6 +232,20 @@ describe("Jira connector behaviour against a scripted fake", () => {
     expect(comments).toHaveLength(1);
   });
 
+  it("tells the approver why Jira refused a write, in Jira's own words and nothing more", async () => {
+    const { jira, fake } = await setup((req) => {
+      if (req.path === "/rest/api/3/issue") {
+        return { status: 400, body: { errorMessages: [], errors: { issuetype: "Specify a valid issue type" } } };
+      }
+      return { body: { issues: [], isLast: true } };
+    });
+
+    const error = await failure(jira.createIssue({ summary: "Spike", type: "Story" }, { idempotencyKey: "apr-3" }));
+
+    expect(error.userMessage).toBe("Jira did not create the issue: issuetype: Specify a valid issue type");
+    expect(fake.requests.filter((r) => r.path === "/rest/api/3/issue")).toHaveLength(1);
+  });
+
   it("resolves an assignee's display name to an account id before searching", async () => {
     const { jira, fake } = await setup((req) => {
       if (req.path.startsWith("/rest/api/3/user/search")) {

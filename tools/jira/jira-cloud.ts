@@ -240,6 +240,48 @@ export function jiraSettingsFromEnv(env: JiraEnv): JiraCloudSettings | undefined
   return settings;
 }
 
+/**
+ * Jira answers a write it will not accept with 400 and field-level reasons
+ * (`{"errorMessages":[],"errors":{"issuetype":"Specify a valid issue type"}}`). Those are
+ * Jira's own validation texts, safe and useful to the person who approved the write, so they
+ * are added to the chat message, shortened; nothing else of the body is.
+ */
+export function rejectionDetail(error: unknown): string | undefined {
+  let cursor: unknown = error;
+  for (let depth = 0; depth < 4 && cursor && typeof cursor === "object"; depth++) {
+    const e = cursor as { status?: unknown; body?: unknown; cause?: unknown };
+    if (e.status === 400 && e.body && typeof e.body === "object") {
+      const body = e.body as { errorMessages?: unknown; errors?: unknown };
+      const parts: string[] = [];
+      if (Array.isArray(body.errorMessages)) {
+        for (const m of body.errorMessages) if (typeof m === "string") parts.push(m);
+      }
+      if (body.errors && typeof body.errors === "object") {
+        for (const [field, m] of Object.entries(body.errors)) if (typeof m === "string") parts.push(`${field}: ${m}`);
+      }
+      const text = parts.join("; ").replace(/\s+/g, " ").trim();
+      if (text === "") return undefined;
+      return text.length > 200 ? `${text.slice(0, 199)}…` : text;
+    }
+    cursor = e.cause;
+  }
+  return undefined;
+}
+
+async function withRejectionDetail<T>(what: string, write: () => Promise<T>): Promise<T> {
+  try {
+    return await write();
+  } catch (error) {
+    const detail = rejectionDetail(error);
+    if (!(error instanceof DaybookError) || detail === undefined) throw error;
+    throw new DaybookError(error.code, error.message, {
+      userMessage: `Jira did not ${what}: ${detail}`,
+      cause: error,
+      ...(error.details ? { details: error.details } : {}),
+    });
+  }
+}
+
 function hashKey(value: unknown): string {
   return createHash("sha256").update(JSON.stringify(value)).digest("hex").slice(0, 24);
 }
@@ -262,14 +304,21 @@ export function createJiraCloudPort(settings: JiraCloudSettings, deps: JiraCloud
 
   // One transport for both surfaces (one credential set). jira.js retries are left off
   // (maxAttempts 1 is its default) so resilientCall is the only retry loop.
-  const transport = createClient({
-    host: baseUrl,
-    auth: { type: "basic", email: settings.email, apiToken: settings.apiToken },
-    // Tenants legitimately differ from jira.js's schemas (custom fields, new enum values): the
-    // body is still returned, so note it at debug level instead of printing to stderr.
-    onSchemaMismatch: (report) =>
-      logger.debug("jira response differs from the jira.js schema", { endpoint: report.endpoint }),
-  });
+  let transport: ReturnType<typeof createClient>;
+  try {
+    transport = createClient({
+      host: baseUrl,
+      auth: { type: "basic", email: settings.email, apiToken: settings.apiToken },
+      // Tenants legitimately differ from jira.js's schemas (custom fields, new enum values): the
+      // body is still returned, so note it at debug level instead of printing to stderr.
+      onSchemaMismatch: (report) =>
+        logger.debug("jira response differs from the jira.js schema", { endpoint: report.endpoint }),
+    });
+  } catch {
+    // jira.js validates its config with zod (a stricter email check than ours); its error would
+    // echo the config, so only the variable names are reported.
+    throw new DaybookError("config_invalid", "Jira settings invalid: check JIRA_BASE_URL and JIRA_EMAIL");
+  }
   const jira: CloudClient = createCloudClient(transport);
   const agile: AgileClient = createAgileClient(transport);
 
@@ -452,29 +501,31 @@ export function createJiraCloudPort(settings: JiraCloudSettings, deps: JiraCloud
       // an issue property; each attempt first looks for it, so a retry after a lost response
       // finds the issue instead of creating a second one. The search index can lag a write by a
       // few seconds, so the Store marker below is the first line of defence.
-      const created = await call("create issue", async () => {
-        const existing = await jira.issueSearch.searchAndReconsileIssuesUsingJqlPost({
-          jql: `project = ${jqlString(settings.projectKey)} AND labels = ${jqlString(marker)}`,
-          fields: ["summary"],
-          maxResults: 1,
-        });
-        const found = existing.issues?.[0]?.key;
-        if (found) return { key: found };
-        const result = await jira.issues.createIssue({
-          fields: {
-            project: { key: settings.projectKey },
-            summary,
-            issuetype: { name: input.type },
-            labels,
-            ...(input.description ? { description: textToAdf(input.description.slice(0, 30_000)) } : {}),
-            ...(input.priority ? { priority: { name: input.priority } } : {}),
-            ...(assignee ? { assignee } : {}),
-          },
-          properties: [{ key: "daybook", value: { approvalId: options.idempotencyKey } }],
-        });
-        if (!result.key) throw new DaybookError("upstream_error", "Jira created an issue but returned no key");
-        return { key: result.key };
-      });
+      const created = await withRejectionDetail("create the issue", () =>
+        call("create issue", async () => {
+          const existing = await jira.issueSearch.searchAndReconsileIssuesUsingJqlPost({
+            jql: `project = ${jqlString(settings.projectKey)} AND labels = ${jqlString(marker)}`,
+            fields: ["summary"],
+            maxResults: 1,
+          });
+          const found = existing.issues?.[0]?.key;
+          if (found) return { key: found };
+          const result = await jira.issues.createIssue({
+            fields: {
+              project: { key: settings.projectKey },
+              summary,
+              issuetype: { name: input.type },
+              labels,
+              ...(input.description ? { description: textToAdf(input.description.slice(0, 30_000)) } : {}),
+              ...(input.priority ? { priority: { name: input.priority } } : {}),
+              ...(assignee ? { assignee } : {}),
+            },
+            properties: [{ key: "daybook", value: { approvalId: options.idempotencyKey } }],
+          });
+          if (!result.key) throw new DaybookError("upstream_error", "Jira created an issue but returned no key");
+          return { key: result.key };
+        }),
+      );
       const out = { key: created.key, url: `${baseUrl}/browse/${created.key}` };
       await deps.store.set(markerKey("issue", marker), JSON.stringify(out), { ttlMs: WRITE_MARKER_TTL_MS });
       await cache.invalidate();
@@ -496,22 +547,24 @@ export function createJiraCloudPort(settings: JiraCloudSettings, deps: JiraCloud
       // that the guard finds in the newest comments; comment listings are not search-indexed,
       // so this check is read-after-write consistent.
       const footer = `Posted by daybook (${marker})`;
-      const created = await call("add comment", async () => {
-        const recent = await jira.issueComments.getComments({
-          issueIdOrKey: issueKey,
-          orderBy: "-created",
-          maxResults: 50,
-        });
-        const existing = (recent.comments ?? []).find((c) => adfToText(c.body, 100_000).includes(marker));
-        if (existing?.id) return { id: String(existing.id) };
-        const doc = textToAdf(`${text}\n${footer}`);
-        const result = await jira.issueComments.addComment({
-          issueIdOrKey: issueKey,
-          body: doc,
-          properties: [{ key: "daybook", value: { approvalId: options.idempotencyKey } }],
-        });
-        return { id: String(result.id ?? "") };
-      });
+      const created = await withRejectionDetail("add the comment", () =>
+        call("add comment", async () => {
+          const recent = await jira.issueComments.getComments({
+            issueIdOrKey: issueKey,
+            orderBy: "-created",
+            maxResults: 50,
+          });
+          const existing = (recent.comments ?? []).find((c) => adfToText(c.body, 100_000).includes(marker));
+          if (existing?.id) return { id: String(existing.id) };
+          const doc = textToAdf(`${text}\n${footer}`);
+          const result = await jira.issueComments.addComment({
+            issueIdOrKey: issueKey,
+            body: doc,
+            properties: [{ key: "daybook", value: { approvalId: options.idempotencyKey } }],
+          });
+          return { id: String(result.id ?? "") };
+        }),
+      );
       await deps.store.set(markerKey(`comment:${issueKey}`, marker), JSON.stringify(created), {
         ttlMs: WRITE_MARKER_TTL_MS,
       });

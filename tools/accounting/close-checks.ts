@@ -86,6 +86,10 @@ export function dayNumber(date: string): number {
   return Date.UTC(y, m - 1, d) / DAY_MS;
 }
 
+function compare(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
 export function cents(amount: number): number {
   return Math.round(amount * 100);
 }
@@ -142,7 +146,9 @@ export function billsWithoutPo(
 
 export function findDuplicates(bills: Invoice[], windowDays: number): DuplicateBill[] {
   // Earliest bill is the original; ties broken by id so the result does not depend on input order.
-  const ordered = [...bills].sort((a, b) => a.date.localeCompare(b.date) || a.id.localeCompare(b.id));
+  // Plain code-unit comparison: ISO dates and ids need no locale rules, and localeCompare
+  // costs about a microsecond per call, which dominates at 100,000 bills.
+  const ordered = [...bills].sort((a, b) => compare(a.date, b.date) || compare(a.id, b.id));
   const byKey = new Map<string, Invoice>();
   const byAmount = new Map<string, Invoice>();
   const out: DuplicateBill[] = [];

@@ -1,24 +1,43 @@
 /**
  * Composition root: the only file that wires adapters/, chains/ and tools/ together.
- *   node src/main.ts            start the HTTP server (npm start)
- *   node src/main.ts chat       terminal chat (npm run chat -- --as maria)
+ *   node src/main.ts                 start the HTTP server (npm start)
+ *   node src/main.ts chat [--as id]  terminal chat (npm run chat)
+ *   node src/main.ts digest <name> [--post]   run one digest now (npm run digest)
+ *   node src/main.ts audit [--limit n]        approval audit log (npm run audit)
  */
 import { existsSync } from "node:fs";
+import type { Writable } from "node:stream";
 import { parseArgs } from "node:util";
 import { serve } from "@hono/node-server";
 import { ConsoleAdapter } from "../adapters/console/console-adapter.ts";
 import { runConsoleChat } from "../adapters/console/repl.ts";
+import { createSlackIntegration } from "../adapters/slack/app.ts";
+import { createTeamsIntegration } from "../adapters/teams/teams-integration.ts";
+import { createAgentAnswerer } from "../chains/agent/agent.ts";
+import { loadKnownEntities } from "../chains/agent/entities.ts";
+import { createChatModel } from "../chains/agent/model-factory.ts";
+import { createXeroPort } from "../tools/accounting/xero.ts";
+import { createToolCatalog } from "../tools/catalog.ts";
+import { createHubSpotPort } from "../tools/crm/hubspot.ts";
+import { createDemoPorts } from "../tools/demo/demo-ports.ts";
+import { createJiraCloudPort } from "../tools/jira/jira-cloud.ts";
+import { Approvals } from "./approvals/approvals.ts";
+import { runAuditCommand } from "./approvals/audit-command.ts";
 import { Bot } from "./bot/bot.ts";
-import { HelpAnswerer } from "./bot/help-answerer.ts";
+import { type ButtonHandler, createClickRouter } from "./bot/clicks.ts";
 import { createPrincipalResolver } from "./bot/principals.ts";
 import { ThreadHistory } from "./bot/thread-history.ts";
+import type { Env } from "./config/env.ts";
 import { type Config, loadConfig } from "./config/load.ts";
+import type { ChatAdapter } from "./core/chat.ts";
 import type { Clock } from "./core/clock.ts";
 import { systemClock } from "./core/clock.ts";
-import { isDaybookError } from "./core/errors.ts";
+import type { Ports } from "./core/domain/ports.ts";
+import { DaybookError, isDaybookError } from "./core/errors.ts";
 import type { HttpRoute } from "./core/http.ts";
 import { createLogger, type Logger } from "./core/logger.ts";
 import type { Store } from "./core/store.ts";
+import type { Platform } from "./core/thread.ts";
 import { InFlight } from "./in-flight.ts";
 import { createServer } from "./server.ts";
 import { createStore } from "./store/create-store.ts";
@@ -27,46 +46,239 @@ export interface App {
   config: Config;
   logger: Logger;
   store: Store;
+  ports: Ports;
   bot: Bot;
+  approvals: Approvals;
+  adapters: Partial<Record<Platform, ChatAdapter>>;
   console: ConsoleAdapter;
   routes: HttpRoute[];
   inFlight: InFlight;
+  modelLabel: string;
   close(): Promise<void>;
 }
 
 export interface ComposeOptions {
-  output?: NodeJS.WritableStream & import("node:stream").Writable;
+  output?: Writable;
   clock?: Clock;
   logger?: Logger;
+  /** Use this store instead of connecting one from REDIS_URL (tests). */
+  store?: Store;
+  /** Mount Slack/Teams routes (the server); the console and CLI commands do not need them. */
+  http?: boolean;
+}
+
+/** Each outside system is real when its credentials are set, else the demo organisation. */
+export function createPorts(env: Env, deps: { store: Store; clock: Clock; logger: Logger }): Ports {
+  const demo = createDemoPorts({ clock: deps.clock });
+  const jiraReal = Boolean(env.JIRA_BASE_URL && env.JIRA_EMAIL && env.JIRA_API_TOKEN);
+  if (jiraReal && !env.JIRA_PROJECT_KEY) {
+    throw new DaybookError(
+      "config_invalid",
+      "JIRA_PROJECT_KEY is required when JIRA_BASE_URL, JIRA_EMAIL and JIRA_API_TOKEN are set. Fix: set it to your project key, e.g. ENG.",
+    );
+  }
+  const xeroReal = Boolean(
+    env.XERO_TENANT_ID && (env.XERO_ACCESS_TOKEN || (env.XERO_CLIENT_ID && env.XERO_CLIENT_SECRET)),
+  );
+  if (env.XERO_TENANT_ID && !xeroReal) {
+    throw new DaybookError(
+      "config_invalid",
+      "XERO_TENANT_ID is set but no credentials are. Fix: set XERO_CLIENT_ID and XERO_CLIENT_SECRET (custom connection) or XERO_ACCESS_TOKEN.",
+    );
+  }
+  const jira =
+    jiraReal && env.JIRA_BASE_URL && env.JIRA_EMAIL && env.JIRA_API_TOKEN && env.JIRA_PROJECT_KEY
+      ? createJiraCloudPort(
+          {
+            baseUrl: env.JIRA_BASE_URL,
+            email: env.JIRA_EMAIL,
+            apiToken: env.JIRA_API_TOKEN,
+            projectKey: env.JIRA_PROJECT_KEY,
+            storyPointsField: env.JIRA_STORY_POINTS_FIELD,
+            ...(env.JIRA_BOARD_ID ? { boardId: env.JIRA_BOARD_ID } : {}),
+          },
+          deps,
+        )
+      : demo.jira;
+  const crm = env.HUBSPOT_ACCESS_TOKEN
+    ? createHubSpotPort(
+        { accessToken: env.HUBSPOT_ACCESS_TOKEN, ...(env.HUBSPOT_BASE_URL ? { baseUrl: env.HUBSPOT_BASE_URL } : {}) },
+        deps,
+      )
+    : demo.crm;
+  const accounting =
+    xeroReal && env.XERO_TENANT_ID
+      ? createXeroPort(
+          {
+            tenantId: env.XERO_TENANT_ID,
+            ...(env.XERO_BASE_URL ? { baseUrl: env.XERO_BASE_URL } : {}),
+            ...(env.XERO_CLIENT_ID ? { clientId: env.XERO_CLIENT_ID } : {}),
+            ...(env.XERO_CLIENT_SECRET ? { clientSecret: env.XERO_CLIENT_SECRET } : {}),
+            ...(env.XERO_ACCESS_TOKEN ? { accessToken: env.XERO_ACCESS_TOKEN } : {}),
+          },
+          deps,
+        )
+      : demo.accounting;
+  return {
+    jira,
+    crm,
+    accounting,
+    sources: {
+      jira: jira === demo.jira ? "demo" : "real",
+      crm: crm === demo.crm ? "demo" : "real",
+      accounting: accounting === demo.accounting ? "demo" : "real",
+    },
+  };
 }
 
 export async function compose(config: Config, options: ComposeOptions = {}): Promise<App> {
   const clock = options.clock ?? systemClock;
   const logger = options.logger ?? createLogger({ level: config.env.LOG_LEVEL });
-  const store = await createStore(config.env.REDIS_URL, logger);
+  const store = options.store ?? (await createStore(config.env.REDIS_URL, logger));
+  const { env, org } = config;
   const inFlight = new InFlight();
   const consoleAdapter = new ConsoleAdapter({ output: options.output ?? process.stdout, clock });
-  const principals = createPrincipalResolver(config.org);
-  const history = new ThreadHistory(store, config.org.agent.historyTurns * 2);
-  const bot = new Bot({ answerer: new HelpAnswerer(), history, principals, logger, clock });
+  const adapters: Partial<Record<Platform, ChatAdapter>> = { console: consoleAdapter };
+  const adapterFor = (platform: Platform): ChatAdapter => {
+    const adapter = adapters[platform];
+    if (!adapter) throw new DaybookError("internal", `no ${platform} adapter is configured`);
+    return adapter;
+  };
+
+  const ports = createPorts(env, { store, clock, logger });
+  const catalog = createToolCatalog(ports, { clock });
+  const principals = createPrincipalResolver(org);
+  const approvals = new Approvals({
+    store,
+    actions: catalog.actions,
+    policies: org.approvals,
+    principals,
+    clock,
+    logger,
+    post: (thread, card) => adapterFor(thread.platform).post(thread, card),
+    update: (message, card) => adapterFor(message.thread.platform).update(message, card),
+  });
+
+  const model = createChatModel({
+    ...(env.OPENAI_API_KEY ? { openaiApiKey: env.OPENAI_API_KEY } : {}),
+    ...(env.OPENAI_BASE_URL ? { openaiBaseUrl: env.OPENAI_BASE_URL } : {}),
+    openaiModel: env.OPENAI_MODEL,
+    clock,
+    // The offline model recognises customer and deal names before any tool returned them.
+    entities: env.OPENAI_API_KEY ? [] : await loadKnownEntities(ports).catch(() => []),
+  });
+  const answerer = createAgentAnswerer({
+    model: model.model,
+    modelLabel: model.label,
+    catalog,
+    approvals,
+    logger,
+    clock,
+    timezone: org.timezone,
+    limits: { maxToolCalls: org.agent.maxToolCalls, maxTurnMs: org.agent.maxTurnMs },
+  });
+
+  const history = new ThreadHistory(store, org.agent.historyTurns * 2);
+  const bot = new Bot({ answerer, history, principals, logger, clock, approvals });
+  const handlers: Record<string, ButtonHandler> = {};
+  const onClick = createClickRouter({ approvals, logger, handlers });
   const routes: HttpRoute[] = [];
+  const closers: (() => Promise<void>)[] = [];
+
+  if (options.http) {
+    if (env.SLACK_BOT_TOKEN || env.SLACK_SIGNING_SECRET || env.SLACK_SOCKET_MODE) {
+      const slack = createSlackIntegration({
+        signingSecret: env.SLACK_SIGNING_SECRET,
+        botToken: env.SLACK_BOT_TOKEN,
+        appToken: env.SLACK_APP_TOKEN,
+        socketMode: env.SLACK_SOCKET_MODE,
+        apiUrl: env.SLACK_API_URL,
+        devSkipVerify: env.SLACK_DEV_SKIP_VERIFY,
+        nodeEnv: env.NODE_ENV,
+        store,
+        logger,
+        clock,
+        handle: bot.handle,
+        onClick,
+      });
+      adapters.slack = slack.adapter;
+      routes.push(slack.route);
+      await slack.start();
+      closers.push(() => slack.stop());
+    } else {
+      routes.push(notConfigured("/slack/events", "Slack", "SLACK_SIGNING_SECRET and SLACK_BOT_TOKEN"));
+    }
+    // Without credentials Teams runs unauthenticated for local testing (the adapter warns);
+    // in production that is refused, so there Teams is only mounted once configured.
+    if (env.MICROSOFT_APP_ID || env.NODE_ENV !== "production") {
+      const teams = createTeamsIntegration({
+        appId: env.MICROSOFT_APP_ID,
+        appPassword: env.MICROSOFT_APP_PASSWORD,
+        appType: env.MICROSOFT_APP_TYPE,
+        tenantId: env.MICROSOFT_APP_TENANT_ID,
+        nodeEnv: env.NODE_ENV,
+        store,
+        logger,
+        clock,
+        handle: bot.handle,
+        onClick,
+        approverIdsFor: async (approvalId) => {
+          const approval = await approvals.get(approvalId);
+          if (!approval) return [];
+          const { users, roles } = approval.policy;
+          return org.users
+            .filter((u) => u.teams && (users.includes(u.id) || u.roles.some((r) => roles.includes(r))))
+            .map((u) => u.teams as string);
+        },
+      });
+      adapters.teams = teams.adapter;
+      routes.push(teams.route);
+    } else {
+      routes.push(notConfigured("/api/messages", "Teams", "MICROSOFT_APP_ID and MICROSOFT_APP_PASSWORD"));
+    }
+  }
+
+  logger.info("daybook composed", {
+    org: config.orgSource,
+    model: model.label,
+    sources: ports.sources,
+    platforms: Object.keys(adapters),
+  });
 
   return {
     config,
     logger,
     store,
+    ports,
     bot,
+    approvals,
+    adapters,
     console: consoleAdapter,
     routes,
     inFlight,
+    modelLabel: model.label,
     close: async () => {
+      for (const close of closers) await close().catch(() => {});
       await store.close();
     },
   };
 }
 
+/** A platform route that explains how to enable it instead of a bare 404. */
+function notConfigured(path: string, platform: string, variables: string): HttpRoute {
+  return {
+    method: "POST",
+    path,
+    handle: async () =>
+      Response.json(
+        { error: { code: "not_configured", message: `${platform} is not configured: set ${variables}.` } },
+        { status: 503 },
+      ),
+  };
+}
+
 async function start(config: Config): Promise<void> {
-  const app = await compose(config);
+  const app = await compose(config, { http: true });
   const http = createServer({
     store: app.store,
     logger: app.logger,
@@ -94,6 +306,11 @@ async function start(config: Config): Promise<void> {
   process.once("SIGINT", () => void shutdown("SIGINT"));
 }
 
+/** CLI commands keep logs quiet unless LOG_LEVEL is set explicitly. */
+function cliLogger(config: Config): Logger {
+  return createLogger({ level: process.env.LOG_LEVEL ? config.env.LOG_LEVEL : "warn" });
+}
+
 async function chat(config: Config, args: string[]): Promise<void> {
   const { values } = parseArgs({ args, options: { as: { type: "string" } }, allowPositionals: false });
   const userId = values.as ?? config.org.consoleUser;
@@ -101,9 +318,7 @@ async function chat(config: Config, args: string[]): Promise<void> {
     const known = config.org.users.map((u) => u.id).join(", ");
     throw new Error(`--as ${userId}: no such user in ${config.orgSource}. Known users: ${known}`);
   }
-  // Logs go to stderr; keep them quiet in an interactive chat unless asked for.
-  const logger = createLogger({ level: process.env.LOG_LEVEL ? config.env.LOG_LEVEL : "warn" });
-  const app = await compose(config, { logger });
+  const app = await compose(config, { logger: cliLogger(config) });
   const interactive = Boolean(process.stdin.isTTY);
   await runConsoleChat({
     handle: app.bot.handle,
@@ -112,32 +327,55 @@ async function chat(config: Config, args: string[]): Promise<void> {
     input: process.stdin,
     output: process.stdout,
     interactive,
-    banner: `daybook console (${config.orgSource}) as ${userId}. Type "help", or "exit" to leave.`,
+    banner: `daybook console (${config.orgSource}, ${app.modelLabel}) as ${userId}. Type "help", or "exit" to leave.`,
   });
   await app.inFlight.drain(10_000);
   await app.close();
 }
 
-async function main(argv: string[]): Promise<void> {
+async function audit(config: Config, args: string[]): Promise<number> {
+  const { values } = parseArgs({ args, options: { limit: { type: "string" } }, allowPositionals: false });
+  const logger = cliLogger(config);
+  const store = await createStore(config.env.REDIS_URL, logger);
+  if (!config.env.REDIS_URL) {
+    process.stderr.write("daybook: REDIS_URL is not set, so other processes' approvals are not visible here.\n");
+  }
+  try {
+    return await runAuditCommand({ store, output: process.stdout, limit: values.limit ? Number(values.limit) : 50 });
+  } finally {
+    await store.close();
+  }
+}
+
+async function main(argv: string[]): Promise<number | undefined> {
   const [command = "start", ...rest] = argv;
   // A local .env (copied from .env.example) is read when present; real deployments set env vars.
   if (existsSync(".env")) process.loadEnvFile(".env");
   const config = loadConfig(process.env);
   switch (command) {
     case "start":
-      return start(config);
+      await start(config);
+      return undefined;
     case "chat":
-      return chat(config, rest);
+      await chat(config, rest);
+      return 0;
+    case "audit":
+      return audit(config, rest);
     default:
-      throw new Error(`unknown command "${command}". Use: start, chat`);
+      throw new Error(`unknown command "${command}". Use: start, chat, digest, audit`);
   }
 }
 
 if (import.meta.main) {
-  main(process.argv.slice(2)).catch((error: unknown) => {
-    // Config and start-up errors are written for people: print the message, not a stack.
-    const message = isDaybookError(error) || error instanceof Error ? error.message : String(error);
-    process.stderr.write(`daybook: ${message}\n`);
-    process.exit(isDaybookError(error) && error.code === "config_invalid" ? 2 : 1);
-  });
+  main(process.argv.slice(2)).then(
+    (code) => {
+      if (code !== undefined) process.exitCode = code;
+    },
+    (error: unknown) => {
+      // Config and start-up errors are written for people: print the message, not a stack.
+      const message = isDaybookError(error) || error instanceof Error ? error.message : String(error);
+      process.stderr.write(`daybook: ${message}\n`);
+      process.exit(isDaybookError(error) && error.code === "config_invalid" ? 2 : 1);
+    },
+  );
 }

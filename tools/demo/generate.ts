@@ -222,14 +222,14 @@ export function generateJira(now: number, seed: number, extraIssues: number): De
     priority: "Highest",
     labels: ["deploy", "infra"],
     blockedBy: ["Expired AWS credentials"],
-    updated: iso(now - 20 * HOUR),
-    statusChangedAt: iso(now - 20 * HOUR),
+    updated: iso(now - 26 * HOUR),
+    statusChangedAt: iso(now - 26 * HOUR),
     description: "Production deploy of 2.4. The pipeline fails: the AWS deploy credentials expired.",
     comments: [
       {
         id: "c-1471",
         author: "David Okafor",
-        created: iso(now - 20 * HOUR),
+        created: iso(now - 26 * HOUR),
         body: "Deploy is blocked: our AWS credentials expired, need a new access key from IT.",
       },
     ],
@@ -1002,8 +1002,12 @@ export function generateAccounting(options: AccountingOptions): DemoAccounting {
     bankAccount: DEMO_BANK_ACCOUNT,
   });
   for (const e of exceptions) bank.push(e);
-  // Statement order: by date, stable on id.
-  bank.sort((a, b) => (a.date < b.date ? -1 : a.date > b.date ? 1 : a.id < b.id ? -1 : 1));
+  // Statement order: by date, then creation order. A bucket pass, not a comparison sort:
+  // a month has at most 31 dates and this runs over 1,000,000 rows in benchmarks.
+  const dayIndex = new Map(dates.map((d, i) => [d, i]));
+  const buckets: BankTransaction[][] = dates.map(() => []);
+  for (const tx of bank) buckets[dayIndex.get(tx.date)!]!.push(tx);
+  const statement = buckets.flat();
 
   const payrollCents = 18_000_000 * Math.max(1, Math.round(options.bills / 250));
   addExpense("Wages and Salaries", payrollCents);
@@ -1028,7 +1032,7 @@ export function generateAccounting(options: AccountingOptions): DemoAccounting {
     previousMonth: prev,
     invoices,
     purchaseOrders,
-    bankTransactions: bank,
+    bankTransactions: statement,
     pnl: { [month]: current, [prev]: previous },
   };
 }

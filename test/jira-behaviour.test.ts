@@ -12,6 +12,7 @@ import {
 } from "../tools/jira/jira-cloud.ts";
 import type { RetryPolicy } from "../tools/shared/resilience.ts";
 import { type FakeHandler, type RecordedRequest, startFakeServer } from "./support/http.ts";
+import { connectTestRedis, redisSkipReason } from "./support/redis.ts";
 
 /*
  * Protocol behaviour Prism cannot script (it is stateless): paging, 429 + Retry-After,
@@ -269,6 +270,35 @@ describe("Jira connector behaviour against a scripted fake", () => {
     expect(body(searches(fake)[0]).jql).toBe(
       'project = "DAY" AND assignee = "5b10a2844c20165700ede21f" ORDER BY updated DESC',
     );
+  });
+});
+
+describe.skipIf(redisSkipReason)("Jira read cache shared by replicas through Redis", () => {
+  it("serves a second replica from the first one's read and drops it after either writes", async () => {
+    const redis = await connectTestRedis();
+    try {
+      const handler: FakeHandler = (req) => {
+        if (req.path === "/rest/api/3/issue" && req.method === "POST")
+          return { status: 201, body: { id: "1", key: "DAY-1" } };
+        return { body: { issues: [rawIssue("DAY-1")], isLast: true } };
+      };
+      const a = await setup(handler, { store: redis });
+      const b = await setup(handler, { store: redis });
+
+      await a.jira.getSprintIssues(5);
+      await b.jira.getSprintIssues(5);
+      expect(searches(b.fake)).toHaveLength(0);
+
+      await b.jira.createIssue({ summary: "Write from replica B", type: "Bug" }, { idempotencyKey: "apr-r1" });
+      const before = searches(a.fake).length;
+      await a.jira.getSprintIssues(5);
+      expect(searches(a.fake)).toHaveLength(before + 1);
+    } finally {
+      // Cached reads expire within a minute; the two keys without a short TTL are removed here.
+      await redis.delete("cache:jira:gen");
+      await redis.delete("jira:write:issue:daybook-approval-apr-r1");
+      await redis.close();
+    }
   });
 });
 

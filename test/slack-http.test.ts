@@ -552,6 +552,19 @@ describe("createSlackIntegration configuration", () => {
     expect(() => createSlackIntegration({ ...base, devSkipVerify: true })).toThrow(/refused when NODE_ENV=production/);
   });
 
+  it("refuses Socket Mode without an app token and names SLACK_APP_TOKEN", () => {
+    expect(() => createSlackIntegration({ ...base, socketMode: true })).toThrow(/SLACK_APP_TOKEN/);
+  });
+
+  it("uses Socket Mode instead of the HTTP route when asked (no public URL needed)", async () => {
+    const slack = createSlackIntegration({ ...base, socketMode: true, appToken: "xapp-1-test" });
+    const res = await slack.route.handle(new Request("http://local/slack/events", { method: "POST", body: "{}" }), {
+      waitUntil: () => {},
+    });
+    expect(res.status).toBe(404);
+    expect(slack.app).toBeDefined();
+  });
+
   it("accepts unsigned requests only with the dev flag outside production", async () => {
     const fake = await startFakeSlack();
     const slack = createSlackIntegration({

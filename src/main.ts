@@ -12,6 +12,7 @@ import { serve } from "@hono/node-server";
 import { ConsoleAdapter } from "../adapters/console/console-adapter.ts";
 import { runConsoleChat } from "../adapters/console/repl.ts";
 import { createSlackIntegration } from "../adapters/slack/app.ts";
+import { teamsApproverIds } from "../adapters/teams/approvers.ts";
 import { createTeamsIntegration } from "../adapters/teams/teams-integration.ts";
 import { createAgentAnswerer } from "../chains/agent/agent.ts";
 import { loadKnownEntities } from "../chains/agent/entities.ts";
@@ -222,13 +223,10 @@ export async function compose(config: Config, options: ComposeOptions = {}): Pro
         clock,
         handle: bot.handle,
         onClick,
+        // Only people who may decide see live buttons (refresh.userIds); clicks are re-checked anyway.
         approverIdsFor: async (approvalId) => {
           const approval = await approvals.get(approvalId);
-          if (!approval) return [];
-          const { users, roles } = approval.policy;
-          return org.users
-            .filter((u) => u.teams && (users.includes(u.id) || u.roles.some((r) => roles.includes(r))))
-            .map((u) => u.teams as string);
+          return approval ? teamsApproverIds(approval, org.users) : [];
         },
       });
       adapters.teams = teams.adapter;

@@ -66,8 +66,14 @@ export class Bot {
         reason,
       );
       switch (result.kind) {
-        case "decided":
-          return result.card;
+        case "decided": {
+          // The approvals service already replaced the approval card and posted the outcome in
+          // the thread; repeating the whole card here would show it three times.
+          const { status, decidedBy, id: approvalId } = result.approval;
+          return textCard(
+            `${status === "approved" ? "Approved" : "Rejected"} ${approvalId} as ${decidedBy?.name ?? "you"}.`,
+          );
+        }
         case "already_decided":
         case "expired":
         case "not_allowed":

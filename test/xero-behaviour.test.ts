@@ -269,6 +269,28 @@ describe("Xero connector against a scripted Xero", () => {
     expect(reads.map((r) => r.headers.authorization)).toEqual(["Bearer tok-1", "Bearer tok-1", "Bearer tok-2"]);
   });
 
+  it("fetches a fresh client-credentials token after Xero refuses the current one", async () => {
+    let tokens = 0;
+    const fake = await startFakeServer((req) => {
+      if (req.path === "/connect/token") {
+        tokens++;
+        return { body: { access_token: `tok-${tokens}`, expires_in: 1800 } };
+      }
+      if (req.headers.authorization === "Bearer tok-1") return { status: 401, body: { Title: "Unauthorized" } };
+      return { body: { Reports: [{ Rows: [] }] } };
+    });
+    closers.push(fake.close);
+    const port = createXeroPort(
+      { tenantId, baseUrl: fake.url, clientId: "id", clientSecret: "secret", tokenUrl: `${fake.url}/connect/token` },
+      { store: new MemoryStore(), clock: fixedClock("2026-11-23T09:00:00Z"), logger: silentLogger },
+    );
+
+    const error = await caught(port.getProfitAndLoss("2026-11"));
+    expect(error.userMessage).toContain("XERO_CLIENT_ID / XERO_CLIENT_SECRET");
+    await expect(port.getProfitAndLoss("2026-11")).resolves.toMatchObject({ month: "2026-11" });
+    expect(tokens).toBe(2);
+  });
+
   it("parses the profit and loss report and signs bank transactions by direction", async () => {
     const { port } = await setup((req) => {
       if (req.path.startsWith("/api.xro/2.0/Reports/ProfitAndLoss")) {

@@ -179,7 +179,14 @@ export function createXeroPort(settings: XeroSettings, deps: XeroDeps): Accounti
 
   async function call<T>(operation: string, op: () => Promise<T>): Promise<T> {
     await ensureToken();
-    return resilientCall(operation, () => op(), options, classifyXeroError);
+    try {
+      return await resilientCall(operation, () => op(), options, classifyXeroError);
+    } catch (error) {
+      // A token revoked early (connection removed, secret rotated) answers 401: forget it so the
+      // next question fetches a fresh one instead of failing until expiry.
+      if (!settings.accessToken && error instanceof DaybookError && error.details?.status === 401) token = undefined;
+      throw error;
+    }
   }
 
   async function pages<T>(operation: string, fetchPage: (page: number) => Promise<T[]>): Promise<T[]> {

@@ -46,6 +46,9 @@ function patchPlatform(doc: Doc): void {
   const search = doc.paths["/rest/api/3/search/jql"].post.responses["200"].content["application/json"];
   search.examples = { vendor: { value: search.example }, empty: { value: { issues: [], isLast: true } } };
   delete search.example;
+  // The vendor's example users are deactivated; daybook only assigns to active people.
+  const users = doc.paths["/rest/api/3/user/search"].get.responses["200"].content["application/json"];
+  for (const user of users.example) user.active = true;
 }
 
 /** The Agile spec declares only OAuth2; daybook uses API-token basic auth (specs/README quirk). */
@@ -199,6 +202,30 @@ describe("Jira connector against Atlassian's OpenAPI specs (Prism)", () => {
       r.body.includes("sprint = 72"),
     );
     expect(jsonBody(sprintSearch as RecordedRequest).jql).toBe('project = "ED" AND sprint = 72 ORDER BY Rank ASC');
+  });
+
+  it("finds the project's scrum board when JIRA_BOARD_ID is not set", async () => {
+    const { boardId: _unset, ...withoutBoard } = settings;
+    const noBoard = createJiraCloudPort(
+      { ...withoutBoard, baseUrl: proxy.url },
+      { store: new MemoryStore(), clock: fixedClock("2026-11-23T09:00:00Z"), logger: silentLogger },
+    );
+    await noBoard.getActiveSprint();
+    const [lookup] = requestsTo(proxy, "GET", "/rest/agile/1.0/board?");
+    const url = new URL(lookup?.path ?? "", proxy.url);
+    expect(url.searchParams.get("projectKeyOrId")).toBe("ED");
+    expect(url.searchParams.get("type")).toBe("scrum");
+    expect(requestsTo(proxy, "GET", "/rest/agile/1.0/board/84/sprint")).toHaveLength(1);
+  });
+
+  it("turns an assignee's name into an account id through the user search before searching issues", async () => {
+    await jira.searchIssues({ assignee: "Emma Richards" });
+    const [lookup] = requestsTo(proxy, "GET", "/rest/api/3/user/search");
+    expect(new URL(lookup?.path ?? "", proxy.url).searchParams.get("query")).toBe("Emma Richards");
+    const [search] = requestsTo(proxy, "POST", "/rest/api/3/search/jql");
+    expect(jsonBody(search as RecordedRequest).jql).toBe(
+      'project = "ED" AND assignee = "5b10ac8d82e05b22cc7d4ef5" ORDER BY updated DESC',
+    );
   });
 
   it("reads one issue with its fields, comments and changelog", async () => {

@@ -61,7 +61,10 @@ const WRITE_MARKER_TTL_MS = 30 * 24 * 60 * 60 * 1000;
 const projectKeyPattern = /^[A-Z][A-Z0-9_]{0,254}$/;
 const issueKeyPattern = /^[A-Z][A-Z0-9_]*-[1-9]\d*$/;
 const customFieldPattern = /^customfield_\d+$/;
-const accountIdPattern = /^(?:[0-9a-f]{24}|\d{1,10}:[0-9a-f-]{36})$/;
+/** What a person might paste as an assignee that is already an account id (not a name). */
+const accountIdShape = /^(?:[0-9a-f]{24}|\d{1,10}:[0-9a-f-]{36})$/;
+/** Account ids as Jira returns them; JQL quoting is what keeps them safe, this only rejects junk. */
+const accountIdPattern = /^[A-Za-z0-9][A-Za-z0-9:_-]{5,127}$/;
 
 /** Jira's fixed status category names, used in JQL `statusCategory = "..."`. */
 const statusCategoryNames: Record<StatusCategory, string> = {
@@ -372,7 +375,7 @@ export function createJiraCloudPort(settings: JiraCloudSettings, deps: JiraCloud
 
   const resolveAccountId = async (assignee: string): Promise<string | undefined> => {
     const name = assignee.trim();
-    if (accountIdPattern.test(name)) return name;
+    if (accountIdShape.test(name)) return name;
     const found = await cache.get(`user:${hashKey(name.toLowerCase())}`, async () => {
       const users = await call("find user", () =>
         jira.userSearch.findUsers({ query: name.slice(0, 100), maxResults: 10 }),

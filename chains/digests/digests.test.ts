@@ -3,6 +3,7 @@
  * every figure it prints equals an independent, deliberately naive computation (plain loops,
  * nested where the analytics use hash joins) over the same port data.
  */
+import { FakeListChatModel } from "@langchain/core/utils/testing";
 import { describe, expect, it } from "vitest";
 import {
   CLOSE_APPROVE_INVOICE_ACTION_ID,
@@ -17,6 +18,7 @@ import type { JiraIssue } from "../../src/core/domain/jira.ts";
 import { getJson, type Store, setJson } from "../../src/core/store.ts";
 import { createDemoPorts } from "../../tools/demo/demo-ports.ts";
 import { money } from "./format.ts";
+import { modelNarrator } from "./narrative.ts";
 import { createDigests } from "./registry.ts";
 import { STANDUP_SNAPSHOT_KEY, type StandupSnapshot } from "./standup.ts";
 
@@ -400,5 +402,17 @@ describe("every digest", () => {
       narrate: async ({ facts }) => `Call the ${facts.high} accounts at risk first.`,
     });
     expect(firstText(await faithful.churn.run())).toBe("Call the 2 accounts at risk first.");
+  });
+
+  it("uses a chat model's opening when it only repeats the computed figures", async () => {
+    const clock = fixedClock("2026-11-23T09:00:00Z");
+    const model = new FakeListChatModel({ responses: ["Two customers need a call today; start with BrightTech."] });
+    const digests = createDigests({
+      ports: createDemoPorts({ clock }),
+      clock,
+      store: new MapStore(),
+      narrate: modelNarrator(model),
+    });
+    expect(firstText(await digests.churn.run())).toBe("Two customers need a call today; start with BrightTech.");
   });
 });

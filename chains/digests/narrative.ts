@@ -1,3 +1,5 @@
+import type { BaseChatModel } from "@langchain/core/language_models/chat_models";
+import { digestNarrativeSystemPrompt } from "../../prompts/digests.ts";
 import type { Logger } from "../../src/core/logger.ts";
 import type { DigestName, Narrator } from "./types.ts";
 
@@ -41,4 +43,18 @@ export async function narrative(
     logger?.warn("digest narrative failed; using the template", { digest, error });
     return draft;
   }
+}
+
+/**
+ * A Narrator over any LangChain chat model (ChatOpenAI when OPENAI_API_KEY is set). Without a
+ * configured model, pass no narrator: the template is the offline narrative.
+ */
+export function modelNarrator(model: BaseChatModel): Narrator {
+  return async ({ facts, draft }) => {
+    const reply = await model.invoke([
+      ["system", digestNarrativeSystemPrompt],
+      ["human", `Facts (JSON): ${JSON.stringify(facts)}\nDraft opening: ${draft}\nWrite the opening.`],
+    ]);
+    return typeof reply.content === "string" ? reply.content : undefined;
+  };
 }

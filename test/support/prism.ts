@@ -119,6 +119,10 @@ export async function startPrism(options: StartPrismOptions): Promise<PrismServe
       [prismCli, "mock", specCopy, "-p", String(port), "-h", "127.0.0.1", "--errors", ...(options.args ?? [])],
       { stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, FORCE_COLOR: "0", NO_COLOR: "1" } },
     );
+    // A test worker that dies without afterAll must not leave an orphaned Prism behind.
+    const killOnExit = () => child.kill("SIGKILL");
+    process.once("exit", killOnExit);
+    child.once("exit", () => process.off("exit", killOnExit));
     const append = (chunk: Buffer) => {
       log.text += chunk.toString("utf8");
       // Prism logs every route at startup and every request; keep memory bounded.

@@ -132,6 +132,8 @@ export function createXeroPort(settings: XeroSettings, deps: XeroDeps): Accounti
     ? { value: settings.accessToken, expiresAt: Number.POSITIVE_INFINITY }
     : undefined;
   let pendingToken: Promise<string> | undefined;
+  /** The token last handed to xero-node (its APIs only have a setter). */
+  let applied: string | undefined;
 
   async function fetchClientCredentialsToken(): Promise<string> {
     const url = settings.tokenUrl ?? defaultTokenUrl;
@@ -173,8 +175,9 @@ export function createXeroPort(settings: XeroSettings, deps: XeroDeps): Accounti
       });
       await pendingToken;
     }
-    if (!token) return;
-    if (api.accessToken !== token.value) xero.setTokenSet({ access_token: token.value, token_type: "Bearer" });
+    if (!token || applied === token.value) return;
+    xero.setTokenSet({ access_token: token.value, token_type: "Bearer" });
+    applied = token.value;
   }
 
   async function call<T>(operation: string, op: () => Promise<T>): Promise<T> {

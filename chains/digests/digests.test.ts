@@ -166,6 +166,14 @@ describe("standup digest on the demo organisation", () => {
     expect(order.indexOf("**Blockers**")).toBeLessThan(order.indexOf("fields"));
   });
 
+  it("leaves the stored snapshot alone when it is only previewed", async () => {
+    const { digests, store } = setup();
+    await digests.standup.run({ preview: true });
+    expect(await store.get(STANDUP_SNAPSHOT_KEY)).toBeUndefined();
+    await digests.standup.run();
+    expect(await store.get(STANDUP_SNAPSHOT_KEY)).toBeDefined();
+  });
+
   it("shows what moved since the previous digest from the snapshot it stored", async () => {
     const { digests, store } = setup();
     const first = await digests.standup.run();
@@ -186,6 +194,14 @@ describe("standup digest on the demo organisation", () => {
 });
 
 describe("sales digest on the demo organisation", () => {
+  it("names each deal's owner when it covers the whole team", async () => {
+    const { digests } = setup();
+    const card = await digests.sales.run();
+    expect(card.header).toBe("Sales priorities");
+    const top = card.blocks.find((b) => b.type === "list");
+    expect(top?.type === "list" ? top.items[0]?.meta : "").toMatch(/^Alex Rivera, \$250,000/);
+  });
+
   it("ranks the $250K Acme Corp deal first with a Draft follow-up button", async () => {
     const { digests } = setup();
     const card = await digests.sales.run({ ownerId: "owner-alex" });

@@ -31,6 +31,8 @@ export function goingQuiet(r: RankedDeal): boolean {
 
 export interface SalesFacts {
   ranked: RankedDeal[];
+  /** The whole pipeline rather than one account executive's: rows name the owner. */
+  team: boolean;
   ownerName?: string;
   weightedTotal: number;
 }
@@ -44,8 +46,10 @@ export function createSalesDigest(deps: DigestDeps): Digest {
       const now = deps.clock.now();
       const deals = await deps.ports.crm.listOpenDeals(options.ownerId ? { ownerId: options.ownerId } : {});
       const ranked = rankDeals(deals, now);
+      const team = !options.ownerId;
       const ownerName = options.ownerId ? deals[0]?.ownerName : undefined;
       const facts: SalesFacts = {
+        team,
         ranked,
         weightedTotal: ranked.reduce((sum, r) => sum + r.weighted, 0),
         ...(ownerName ? { ownerName } : {}),
@@ -73,14 +77,16 @@ export function createSalesDigest(deps: DigestDeps): Digest {
   };
 }
 
-function dealItem(r: RankedDeal): CardListItem {
+function dealItem(r: RankedDeal, team: boolean): CardListItem {
   const tags = r.urgency.map((u) => (u === "silent" ? `silent ${r.silentDays}d` : urgencyLabel[u]));
   return {
     title: `${link(r.deal.name, r.deal.url)}`,
     text: r.nextStep,
-    meta: [`${money(r.deal.amount)} × ${Math.round(r.deal.probability * 100)}% = ${money(r.weighted)}`, ...tags].join(
-      ", ",
-    ),
+    meta: [
+      ...(team ? [r.deal.ownerName ?? r.deal.ownerId] : []),
+      `${money(r.deal.amount)} × ${Math.round(r.deal.probability * 100)}% = ${money(r.weighted)}`,
+      ...tags,
+    ].join(", "),
     buttons: [{ actionId: DRAFT_FOLLOWUP_ACTION_ID, label: "Draft follow-up", value: r.deal.id, style: "primary" }],
   };
 }
@@ -88,9 +94,17 @@ function dealItem(r: RankedDeal): CardListItem {
 export function salesCard(facts: SalesFacts, summary: string): Card {
   const blocks: CardBlock[] = [{ type: "text", text: summary }];
   const top = facts.ranked.slice(0, 5);
-  blocks.push({ type: "list", title: "**Top priorities**", items: top.map(dealItem) });
+  blocks.push({ type: "list", title: "**Top priorities**", items: top.map((r) => dealItem(r, facts.team)) });
   const quiet = facts.ranked.slice(5).filter(goingQuiet);
-  if (quiet.length > 0) blocks.push({ type: "list", title: "**Going quiet**", items: capped(quiet.map(dealItem), 5) });
+  if (quiet.length > 0)
+    blocks.push({
+      type: "list",
+      title: "**Going quiet**",
+      items: capped(
+        quiet.map((r) => dealItem(r, facts.team)),
+        5,
+      ),
+    });
   const rest = facts.ranked.length - top.length - quiet.length;
   blocks.push({
     type: "context",

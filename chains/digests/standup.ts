@@ -58,7 +58,7 @@ export function createStandupDigest(deps: DigestDeps): Digest {
   return {
     name: "standup",
     title,
-    async run() {
+    async run(options = {}) {
       const now = deps.clock.now();
       const sprint = await deps.ports.jira.getActiveSprint();
       if (!sprint) return { header: title, blocks: [{ type: "text", text: digestTemplates.standup.noSprint }] };
@@ -72,7 +72,7 @@ export function createStandupDigest(deps: DigestDeps): Digest {
         sprintId: sprint.id,
         statuses: Object.fromEntries(issues.map((i) => [i.key, i.status])),
       };
-      await setJson(deps.store, STANDUP_SNAPSHOT_KEY, snapshot, { ttlMs: SNAPSHOT_TTL_MS });
+      if (!options.preview) await setJson(deps.store, STANDUP_SNAPSHOT_KEY, snapshot, { ttlMs: SNAPSHOT_TTL_MS });
       const facts: StandupFacts = {
         health,
         deltaPoints: health.donePoints - health.donePointsYesterday,

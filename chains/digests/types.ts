@@ -15,6 +15,11 @@ export interface DigestRunOptions {
   ownerId?: string;
   /** Close: the month to check (YYYY-MM); default by date, see close.ts. */
   month?: string;
+  /**
+   * A preview (printed, not posted) leaves the stored snapshots alone, so the next posted
+   * standup still reports movement since the last posted one.
+   */
+  preview?: boolean;
 }
 
 export interface Digest {

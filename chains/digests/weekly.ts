@@ -75,7 +75,7 @@ export function createWeeklyDigest(deps: DigestDeps): Digest {
   return {
     name: "weekly",
     title,
-    async run() {
+    async run(options = {}) {
       const now = deps.clock.now();
       const since = now - WEEK_MS;
       const shipped = await shippedThisWeek(deps, since);
@@ -94,14 +94,15 @@ export function createWeeklyDigest(deps: DigestDeps): Digest {
       const previous = await getJson<WeeklySnapshot>(deps.store, WEEKLY_SNAPSHOT_KEY);
       const wasHigh = new Set(previous?.highRiskIds ?? []);
       const saved = risks.filter((r) => wasHigh.has(r.customer.id) && r.level !== "high");
-      await setJson(
-        deps.store,
-        WEEKLY_SNAPSHOT_KEY,
-        { at: now, highRiskIds: atRisk.map((r) => r.customer.id) } satisfies WeeklySnapshot,
-        {
-          ttlMs: 5 * WEEK_MS,
-        },
-      );
+      if (!options.preview)
+        await setJson(
+          deps.store,
+          WEEKLY_SNAPSHOT_KEY,
+          { at: now, highRiskIds: atRisk.map((r) => r.customer.id) } satisfies WeeklySnapshot,
+          {
+            ttlMs: 5 * WEEK_MS,
+          },
+        );
       const month = closeMonth(now);
       const report = await loadCloseReport(deps, month);
       const facts: WeeklyFacts = {

@@ -196,6 +196,32 @@ describe("scheduler firing", () => {
   });
 });
 
+describe("cron schedules", () => {
+  it("fire at the configured local time in the org timezone, or the digest's own", async () => {
+    const org: OrgConfig = {
+      ...demoOrg,
+      timezone: "America/New_York",
+      digests: {
+        standup: { enabled: true, cron: "0 9 * * 1-5", channels: ["engineering"] },
+        sales: { enabled: true, cron: "30 8 * * 1-5", timezone: "Asia/Tokyo", channels: ["sales"] },
+      },
+    };
+    const { s } = scheduler({ org });
+    expect(s.nextRun("standup")).toBeUndefined();
+    s.start();
+    try {
+      const local = (d: Date | undefined, timeZone: string) =>
+        new Intl.DateTimeFormat("en-GB", { timeZone, hour: "2-digit", minute: "2-digit", weekday: "short" }).format(d);
+      expect(local(s.nextRun("standup"), "America/New_York")).toMatch(/^(Mon|Tue|Wed|Thu|Fri) 09:00$/);
+      expect(local(s.nextRun("sales"), "Asia/Tokyo")).toMatch(/^(Mon|Tue|Wed|Thu|Fri) 08:30$/);
+      expect(s.scheduled).toEqual(["standup", "sales"]);
+    } finally {
+      await s.stop();
+    }
+    expect(s.nextRun("standup")).toBeUndefined();
+  });
+});
+
 describe("delivery targets", () => {
   it("maps channel names to one top-level thread per platform that has an adapter", () => {
     const org: OrgConfig = {
@@ -211,14 +237,28 @@ describe("delivery targets", () => {
 });
 
 describe("runNow and npm run digest", () => {
-  it("prints a digest without posting or taking a slot", async () => {
-    const { s, adapter } = scheduler();
+  it("prints a digest as a preview without posting or taking a slot", async () => {
+    const seen: unknown[] = [];
+    const recording = digest("standup", async () => textCard("standup digest body"));
+    const { s, adapter } = scheduler({
+      digests: {
+        ...allDigests,
+        standup: {
+          ...recording,
+          run: async (options) => {
+            seen.push(options);
+            return recording.run(options);
+          },
+        },
+      },
+    });
     const out: string[] = [];
     const code = await runDigestCommand({ argv: ["standup"], scheduler: s, output: { write: (t) => out.push(t) } });
     expect(code).toBe(0);
     expect(out.join("")).toBe("standup digest body\n");
     expect(adapter.posts).toHaveLength(0);
     expect((await s.runLog("standup"))[0]).toMatchObject({ trigger: "manual", status: "printed" });
+    expect(seen).toEqual([{ preview: true }]);
   });
 
   it("posts with --post and prints each receipt", async () => {

@@ -62,6 +62,8 @@ export interface Scheduler {
   runLog(name: DigestName, limit?: number): Promise<RunRecord[]>;
   /** The digests that have a schedule and are enabled. */
   readonly scheduled: DigestName[];
+  /** When a started schedule fires next (undefined before start() or when not scheduled). */
+  nextRun(name: DigestName): Date | undefined;
 }
 
 /** Slot = the scheduled second (minute for 5-field expressions), the same on every replica. */
@@ -82,7 +84,15 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
   const runLogLength = options.runLogLength ?? 200;
   const sleep = options.sleep ?? defaultSleep;
   const available = new Set(Object.keys(options.adapters) as Platform[]);
-  const tasks: ScheduledTask[] = [];
+  const tasks = new Map<DigestName, ScheduledTask>();
+  // node-cron reports missed executions and task errors through its own logger; route them
+  // into ours so they are structured and redacted like everything else.
+  const cronLogger = {
+    info: (message: string) => logger.debug(message),
+    warn: (message: string) => logger.warn(message),
+    error: (message: string | Error) => logger.error(message instanceof Error ? message.message : message),
+    debug: (message: string | Error) => logger.debug(message instanceof Error ? message.message : message),
+  };
 
   const scheduled = digestNames.filter((name) => {
     const config = org.digests[name];
@@ -165,7 +175,7 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
     name: DigestName,
     trigger: RunRecord["trigger"],
     post: boolean,
-    runOptions: { ownerId?: string; month?: string },
+    runOptions: { ownerId?: string; month?: string; preview?: boolean },
     slot?: number,
   ): Promise<{ card?: Card; run: RunRecord }> {
     const digest = digests[name];
@@ -245,7 +255,7 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
     scheduled,
     fire,
     start() {
-      if (tasks.length > 0) return;
+      if (tasks.size > 0) return;
       for (const name of scheduled) {
         const config = org.digests[name];
         if (!config) continue;
@@ -264,9 +274,9 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
               });
             }
           },
-          { timezone, name: `daybook:${name}`, noOverlap: true },
+          { timezone, name: `daybook:${name}`, noOverlap: true, logger: cronLogger },
         );
-        tasks.push(task);
+        tasks.set(name, task);
         logger.info("digest scheduled", {
           digest: name,
           cron: config.cron,
@@ -276,12 +286,13 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
       }
     },
     async stop() {
-      const all = tasks.splice(0);
+      const all = [...tasks.values()];
+      tasks.clear();
       await Promise.all(all.map((t) => t.destroy()));
     },
     async runNow(name, runOptions) {
       const { post, ...rest } = runOptions;
-      const { card, run } = await execute(name, "manual", post, rest);
+      const { card, run } = await execute(name, "manual", post, { ...rest, ...(post ? {} : { preview: true }) });
       await record(run);
       if (!card) {
         throw new DaybookError("internal", `digest ${name} failed: ${run.error?.message ?? "no card"}`, {
@@ -289,6 +300,9 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
         });
       }
       return { card, run };
+    },
+    nextRun(name) {
+      return tasks.get(name)?.getNextRun() ?? undefined;
     },
     async runLog(name, limit = 50) {
       const raw = await store.range(`${prefix}runs:${name}`, -limit, -1);

@@ -10,7 +10,8 @@ import type { Platform } from "../core/thread.ts";
 export interface SchedulableDigest {
   name: DigestName;
   title: string;
-  run(options?: { ownerId?: string; month?: string }): Promise<Card>;
+  /** `preview`: printed rather than posted; the digest must not advance its stored snapshots. */
+  run(options?: { ownerId?: string; month?: string; preview?: boolean }): Promise<Card>;
 }
 
 export type DigestSet = Partial<Record<DigestName, SchedulableDigest>>;

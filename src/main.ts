@@ -21,7 +21,7 @@ import { createXeroPort } from "../tools/accounting/xero.ts";
 import { createToolCatalog } from "../tools/catalog.ts";
 import { createHubSpotPort } from "../tools/crm/hubspot.ts";
 import { createDemoPorts } from "../tools/demo/demo-ports.ts";
-import { createJiraCloudPort } from "../tools/jira/jira-cloud.ts";
+import { createJiraCloudPort, jiraSettingsFromEnv } from "../tools/jira/jira-cloud.ts";
 import { Approvals } from "./approvals/approvals.ts";
 import { runAuditCommand } from "./approvals/audit-command.ts";
 import { Bot } from "./bot/bot.ts";
@@ -71,13 +71,8 @@ export interface ComposeOptions {
 /** Each outside system is real when its credentials are set, else the demo organisation. */
 export function createPorts(env: Env, deps: { store: Store; clock: Clock; logger: Logger }): Ports {
   const demo = createDemoPorts({ clock: deps.clock });
-  const jiraReal = Boolean(env.JIRA_BASE_URL && env.JIRA_EMAIL && env.JIRA_API_TOKEN);
-  if (jiraReal && !env.JIRA_PROJECT_KEY) {
-    throw new DaybookError(
-      "config_invalid",
-      "JIRA_PROJECT_KEY is required when JIRA_BASE_URL, JIRA_EMAIL and JIRA_API_TOKEN are set. Fix: set it to your project key, e.g. ENG.",
-    );
-  }
+  // Refuses a partial Jira set-up (naming the missing variables) rather than silently using the demo.
+  const jiraSettings = jiraSettingsFromEnv(env);
   const xeroReal = Boolean(
     env.XERO_TENANT_ID && (env.XERO_ACCESS_TOKEN || (env.XERO_CLIENT_ID && env.XERO_CLIENT_SECRET)),
   );
@@ -87,20 +82,7 @@ export function createPorts(env: Env, deps: { store: Store; clock: Clock; logger
       "XERO_TENANT_ID is set but no credentials are. Fix: set XERO_CLIENT_ID and XERO_CLIENT_SECRET (custom connection) or XERO_ACCESS_TOKEN.",
     );
   }
-  const jira =
-    jiraReal && env.JIRA_BASE_URL && env.JIRA_EMAIL && env.JIRA_API_TOKEN && env.JIRA_PROJECT_KEY
-      ? createJiraCloudPort(
-          {
-            baseUrl: env.JIRA_BASE_URL,
-            email: env.JIRA_EMAIL,
-            apiToken: env.JIRA_API_TOKEN,
-            projectKey: env.JIRA_PROJECT_KEY,
-            storyPointsField: env.JIRA_STORY_POINTS_FIELD,
-            ...(env.JIRA_BOARD_ID ? { boardId: env.JIRA_BOARD_ID } : {}),
-          },
-          deps,
-        )
-      : demo.jira;
+  const jira = jiraSettings ? createJiraCloudPort(jiraSettings, deps) : demo.jira;
   const crm = env.HUBSPOT_ACCESS_TOKEN
     ? createHubSpotPort(
         { accessToken: env.HUBSPOT_ACCESS_TOKEN, ...(env.HUBSPOT_BASE_URL ? { baseUrl: env.HUBSPOT_BASE_URL } : {}) },

@@ -71,7 +71,7 @@ export class Bot {
           // the thread; repeating the whole card here would show it three times.
           const { status, decidedBy, id: approvalId } = result.approval;
           return textCard(
-            `${status === "approved" ? "Approved" : "Rejected"} ${approvalId} as ${decidedBy?.name ?? "you"}.`,
+            `${status === "approved" ? "Approved" : "Rejected"} by ${decidedBy?.name ?? "you"} (approval ${approvalId}).`,
           );
         }
         case "already_decided":

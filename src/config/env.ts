@@ -66,6 +66,8 @@ export const envSchema = z.object({
   JIRA_BOARD_ID: z.preprocess((v) => (v === "" ? undefined : v), z.coerce.number().int().positive().optional()),
   /** Story points live in a custom field whose id differs per site. */
   JIRA_STORY_POINTS_FIELD: z.string().default("customfield_10016"),
+  /** Jira's "Flagged" checkbox field (Settings > Issues > Custom fields). */
+  JIRA_FLAGGED_FIELD: z.string().default("customfield_10021"),
 
   HUBSPOT_ACCESS_TOKEN: optionalString,
   HUBSPOT_BASE_URL: optionalUrl,

@@ -42,8 +42,8 @@ export function createChurnDigest(deps: DigestDeps): Digest {
 function riskItem(r: ChurnRisk): CardListItem {
   return {
     title: link(r.customer.name, r.customer.url),
-    text: `${r.signals.map((x) => x.detail).join("; ")}. Suggested: ${r.suggestedAction}`,
-    meta: `score ${r.score}, ${money(r.customer.arr)} ARR`,
+    text: `${r.signals.map((x) => x.detail).join("; ")}. ${r.suggestedAction}.`,
+    meta: `score ${r.score}, ${money(r.customer.arr)} ARR${r.customer.ownerName ? `, ${r.customer.ownerName}` : ""}`,
     buttons: [{ actionId: LOG_OUTREACH_ACTION_ID, label: "Log outreach", value: r.customer.id }],
   };
 }

@@ -281,7 +281,7 @@ describe("churn digest on the demo organisation", () => {
     const text = cardToText(card);
     for (const c of customers) {
       const score = naiveScore(c, clock.now());
-      if (score >= 50) expect(text).toContain(`score ${score}, ${money(c.arr)} ARR`);
+      if (score >= 50) expect(text).toContain(`score ${score}, ${money(c.arr)} ARR, ${c.ownerName}`);
     }
   });
 });

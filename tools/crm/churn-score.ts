@@ -112,19 +112,17 @@ export function scoreCustomer(customer: Customer, now: number): ChurnRisk {
 }
 
 function actionFor(customer: Customer, signals: ChurnSignal[]): string {
-  const top = signals[0]?.kind;
-  const owner = customer.ownerName ? `${customer.ownerName}: ` : "";
-  switch (top) {
+  switch (signals[0]?.kind) {
     case "usage_drop":
-      return `${owner}book a usage review with ${customer.name}'s admin this week`;
+      return `Book a usage review with ${customer.name}'s admin this week`;
     case "failed_payment":
-      return `${owner}ask ${customer.name}'s billing contact to update the payment method`;
+      return `Ask ${customer.name}'s billing contact to update the payment method`;
     case "admin_inactive":
-      return `${owner}re-engage ${customer.name}'s admin with a check-in call`;
+      return `Re-engage ${customer.name}'s admin with a check-in call`;
     case "support_tickets":
-      return `${owner}review ${customer.name}'s open tickets with support and call the admin`;
+      return `Review ${customer.name}'s open tickets with support, then call the admin`;
     case "unused_features":
-      return `${owner}offer ${customer.name} onboarding for the features they pay for`;
+      return `Offer ${customer.name} onboarding for the features they pay for`;
     default:
       return "No action needed";
   }

@@ -244,6 +244,22 @@ describe.each(stores)("POST /slack/events over the real Hono app (%s)", (_name, 
     expect(fake.requests).toHaveLength(0);
   });
 
+  it.skipIf(skip)("answers Slack's unsigned ssl_check probe with an empty 200 and does nothing else", async () => {
+    const res = await h.send("ssl_check=1&token=legacy", {
+      contentType: "application/x-www-form-urlencoded",
+      signature: "v0=0",
+    });
+    expect(res.status).toBe(200);
+    expect(await res.text()).toBe("");
+    // Anything more than the bare probe still needs a valid signature.
+    const smuggled = new URLSearchParams({ ssl_check: "0", command: "/daybook", text: "hi" }).toString();
+    expect(
+      (await h.send(smuggled, { contentType: "application/x-www-form-urlencoded", signature: "v0=0" })).status,
+    ).toBe(401);
+    await h.settle();
+    expect(fake.requests).toHaveLength(0);
+  });
+
   it.skipIf(skip)("answers Slack's url_verification challenge", async () => {
     const res = await h.send(
       JSON.stringify({

@@ -78,6 +78,10 @@ export class HonoReceiver implements Receiver {
         nowMs: this.#clock.now(),
       });
       if (!verified.ok) {
+        // Slack's unsigned SSL probe for slash command URLs must get a 200
+        // (https://docs.slack.dev/interactivity/implementing-slash-commands). Only the bare
+        // probe qualifies and nothing in it is processed, as in Bolt's HTTPReceiver.
+        if (isSslCheck(rawBody, request.headers.get("content-type"))) return new Response(null, { status: 200 });
         this.#o.logger.warn("rejected a Slack request", { reason: verified.reason });
         return errorResponse(401, "unauthorized", "Slack request signature could not be verified");
       }
@@ -178,6 +182,11 @@ export class HonoReceiver implements Receiver {
     context.waitUntil(work);
     return promise;
   }
+}
+
+function isSslCheck(rawBody: string, contentType: string | null): boolean {
+  if (!contentType?.toLowerCase().startsWith("application/x-www-form-urlencoded")) return false;
+  return new URLSearchParams(rawBody).get("ssl_check") === "1";
 }
 
 /** Thrown from ack() to stop Bolt before the listeners; never escapes the receiver. */

@@ -649,3 +649,77 @@ describe("event dedup marking", () => {
     expect(await dedup.markHandedOff("Ev1")).toBe(true);
   });
 });
+
+describe("SlackChatAdapter against the Web API", () => {
+  const channelTop: ThreadRef = { platform: "slack", workspace: "T0DEMO", channel: "C0DIGEST", thread: "" };
+
+  function adapterFor(url: string) {
+    return createSlackIntegration({
+      signingSecret: secret,
+      botToken: "xoxb-test-token",
+      socketMode: false,
+      apiUrl: `${url}/api/`,
+      devSkipVerify: false,
+      nodeEnv: "test",
+      store: new MemoryStore({ clock }),
+      logger: silentLogger,
+      clock,
+      handle: async () => {},
+      onClick: async () => ({ kind: "none" }),
+    }).adapter;
+  }
+
+  it("posts a digest at the channel's top level and returns the message ts as the receipt", async () => {
+    const fake = await startFakeSlack();
+    const receipt = await adapterFor(fake.url).post(channelTop, {
+      header: "Standup",
+      blocks: [{ type: "text", text: "**3** blockers" }],
+    });
+    expect(receipt).toEqual({
+      platform: "slack",
+      thread: channelTop,
+      messageId: "1763888400.000001",
+      postedAt: clock.now(),
+    });
+    const [post] = calls(fake, "chat.postMessage");
+    expect(post?.thread_ts).toBeUndefined();
+    expect(post).toMatchObject({ channel: "C0DIGEST", text: "Standup" });
+    await fake.close();
+  });
+
+  it("waits out a 429 with Retry-After and then posts exactly once", async () => {
+    let attempts = 0;
+    const fake = await startFakeServer(() => {
+      attempts++;
+      if (attempts === 1)
+        return { status: 429, headers: { "retry-after": "0" }, body: { ok: false, error: "ratelimited" } };
+      return { body: { ok: true, channel: "C0DIGEST", ts: "1763888400.000777" } };
+    });
+    const receipt = await adapterFor(fake.url).post(channelTop, { blocks: [{ type: "text", text: "hi" }] });
+    expect(receipt.messageId).toBe("1763888400.000777");
+    expect(fake.requests).toHaveLength(2);
+    await fake.close();
+  });
+
+  it("does not resend a post that failed with a 5xx, because Slack may already have posted it", async () => {
+    const fake = await startFakeServer(() => ({ status: 503, body: "unavailable" }));
+    const error = await adapterFor(fake.url)
+      .post(channelTop, { blocks: [{ type: "text", text: "hi" }] })
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(DaybookError);
+    expect((error as DaybookError).code).toBe("upstream_unavailable");
+    expect(JSON.stringify(error)).not.toContain("xoxb-test-token");
+    expect(fake.requests).toHaveLength(1);
+    await fake.close();
+  });
+
+  it("reports Slack's error code (not the payload) when Slack refuses a post", async () => {
+    const fake = await startFakeServer(() => ({ body: { ok: false, error: "channel_not_found" } }));
+    const error = (await adapterFor(fake.url)
+      .post(channelTop, { blocks: [{ type: "text", text: "secret numbers" }] })
+      .catch((e: unknown) => e)) as DaybookError;
+    expect(error.code).toBe("upstream_error");
+    expect(error.message).toBe("slack chat.postMessage: channel_not_found");
+    await fake.close();
+  });
+});

@@ -11,7 +11,7 @@ export function normalizeApiUrl(url: string | undefined): string {
 }
 
 // Errors that prove Slack never received the request, so sending it again cannot post twice.
-const unsentCodes = new Set(["ECONNREFUSED", "ENOTFOUND", "EAI_AGAIN", "ECONNRESET_BEFORE_SEND"]);
+const unsentCodes = new Set(["ECONNREFUSED", "ENOTFOUND", "EAI_AGAIN"]);
 
 function causeCode(error: unknown): string | undefined {
   let e: unknown = error;
@@ -38,7 +38,8 @@ export function slackRetryConfig(retries = 4): RetryOptions {
     randomize: true,
     // p-retry (used by the WebClient) stops retrying when onFailedAttempt throws.
     onFailedAttempt(error: Error) {
-      if (error.message.startsWith("A rate limit was exceeded")) return;
+      // After waiting out Retry-After the WebClient throws this (wrapped in a request error).
+      if (/A rate limit was exceeded/.test(error.message)) return;
       if (causeCode(error)) return;
       throw error;
     },

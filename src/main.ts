@@ -17,6 +17,8 @@ import { createTeamsIntegration } from "../adapters/teams/teams-integration.ts";
 import { createAgentAnswerer } from "../chains/agent/agent.ts";
 import { loadKnownEntities } from "../chains/agent/entities.ts";
 import { createChatModel } from "../chains/agent/model-factory.ts";
+import { createDigestButtonHandlers } from "../chains/digests/buttons.ts";
+import { createDigests } from "../chains/digests/registry.ts";
 import { createXeroPort } from "../tools/accounting/xero.ts";
 import { createToolCatalog } from "../tools/catalog.ts";
 import { createHubSpotPort } from "../tools/crm/hubspot.ts";
@@ -30,7 +32,7 @@ import { createPrincipalResolver } from "./bot/principals.ts";
 import { ThreadHistory } from "./bot/thread-history.ts";
 import type { Env } from "./config/env.ts";
 import { type Config, loadConfig } from "./config/load.ts";
-import type { ChatAdapter } from "./core/chat.ts";
+import type { ChatAdapter, ClickHandler } from "./core/chat.ts";
 import type { Clock } from "./core/clock.ts";
 import { systemClock } from "./core/clock.ts";
 import type { Ports } from "./core/domain/ports.ts";
@@ -40,6 +42,8 @@ import { createLogger, type Logger } from "./core/logger.ts";
 import type { Store } from "./core/store.ts";
 import type { Platform } from "./core/thread.ts";
 import { InFlight } from "./in-flight.ts";
+import { runDigestCommand } from "./scheduler/digest-command.ts";
+import { createScheduler, type Scheduler } from "./scheduler/scheduler.ts";
 import { createServer } from "./server.ts";
 import { createStore } from "./store/create-store.ts";
 
@@ -54,6 +58,9 @@ export interface App {
   console: ConsoleAdapter;
   routes: HttpRoute[];
   inFlight: InFlight;
+  scheduler: Scheduler;
+  /** Every button click from every adapter goes through this router. */
+  onClick: ClickHandler;
   modelLabel: string;
   close(): Promise<void>;
 }
@@ -64,8 +71,10 @@ export interface ComposeOptions {
   logger?: Logger;
   /** Use this store instead of connecting one from REDIS_URL (tests). */
   store?: Store;
-  /** Mount Slack/Teams routes (the server); the console and CLI commands do not need them. */
-  http?: boolean;
+  /** Create the Slack/Teams adapters and routes configured by env (server and `digest --post`). */
+  platforms?: boolean;
+  /** Also start listening transports that need it (Slack Socket Mode); only the server does. */
+  listen?: boolean;
 }
 
 /** Each outside system is real when its credentials are set, else the demo organisation. */
@@ -163,12 +172,18 @@ export async function compose(config: Config, options: ComposeOptions = {}): Pro
 
   const history = new ThreadHistory(store, org.agent.historyTurns * 2);
   const bot = new Bot({ answerer, history, principals, logger, clock, approvals });
-  const handlers: Record<string, ButtonHandler> = {};
+  const handlers: Record<string, ButtonHandler> = createDigestButtonHandlers({
+    approvals,
+    principals,
+    ports,
+    handle: bot.handle,
+    clock,
+  });
   const onClick = createClickRouter({ approvals, logger, handlers });
   const routes: HttpRoute[] = [];
   const closers: (() => Promise<void>)[] = [];
 
-  if (options.http) {
+  if (options.platforms) {
     if (env.SLACK_BOT_TOKEN || env.SLACK_SIGNING_SECRET || env.SLACK_SOCKET_MODE) {
       const slack = createSlackIntegration({
         signingSecret: env.SLACK_SIGNING_SECRET,
@@ -186,8 +201,10 @@ export async function compose(config: Config, options: ComposeOptions = {}): Pro
       });
       adapters.slack = slack.adapter;
       routes.push(slack.route);
-      await slack.start();
-      closers.push(() => slack.stop());
+      if (options.listen) {
+        await slack.start();
+        closers.push(() => slack.stop());
+      }
     } else {
       routes.push(notConfigured("/slack/events", "Slack", "SLACK_SIGNING_SECRET and SLACK_BOT_TOKEN"));
     }
@@ -218,6 +235,10 @@ export async function compose(config: Config, options: ComposeOptions = {}): Pro
     }
   }
 
+  // Adapters register above, so the scheduler sees every platform that is configured.
+  const digests = createDigests({ ports, clock, store, logger });
+  const scheduler = createScheduler({ org, digests, adapters, store, clock, logger });
+
   logger.info("daybook composed", {
     org: config.orgSource,
     model: model.label,
@@ -236,8 +257,11 @@ export async function compose(config: Config, options: ComposeOptions = {}): Pro
     console: consoleAdapter,
     routes,
     inFlight,
+    scheduler,
+    onClick,
     modelLabel: model.label,
     close: async () => {
+      await scheduler.stop();
       for (const close of closers) await close().catch(() => {});
       await store.close();
     },
@@ -258,7 +282,7 @@ function notConfigured(path: string, platform: string, variables: string): HttpR
 }
 
 async function start(config: Config): Promise<void> {
-  const app = await compose(config, { http: true });
+  const app = await compose(config, { platforms: true, listen: true });
   const http = createServer({
     store: app.store,
     logger: app.logger,
@@ -269,6 +293,7 @@ async function start(config: Config): Promise<void> {
   const server = serve({ fetch: http.fetch, port: config.env.PORT }, (info) => {
     app.logger.info("daybook listening", { port: info.port, org: config.orgSource });
   });
+  app.scheduler.start();
 
   let stopping = false;
   const shutdown = async (signal: string) => {
@@ -313,6 +338,16 @@ async function chat(config: Config, args: string[]): Promise<void> {
   await app.close();
 }
 
+async function digest(config: Config, args: string[]): Promise<number> {
+  // Posting (--post) goes through the console adapter and any platform configured by env.
+  const app = await compose(config, { logger: cliLogger(config), platforms: args.includes("--post") });
+  try {
+    return await runDigestCommand({ argv: args, scheduler: app.scheduler, output: process.stdout });
+  } finally {
+    await app.close();
+  }
+}
+
 async function audit(config: Config, args: string[]): Promise<number> {
   const { values } = parseArgs({ args, options: { limit: { type: "string" } }, allowPositionals: false });
   const logger = cliLogger(config);
@@ -339,6 +374,8 @@ async function main(argv: string[]): Promise<number | undefined> {
     case "chat":
       await chat(config, rest);
       return 0;
+    case "digest":
+      return digest(config, rest);
     case "audit":
       return audit(config, rest);
     default:

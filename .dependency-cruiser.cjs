@@ -2,6 +2,10 @@
  * Import rules from ARCHITECTURE.md ("Layout and who may import whom"), enforced by
  * `npm run deps` (part of `npm run check`) and by test/architecture.test.ts.
  */
+// Co-located tests (*.test.ts) may import anything, like test/: they never ship, and a real
+// MemoryStore beats a hand-rolled fake. Circular imports are still refused everywhere.
+const testFile = "\\.test\\.ts$";
+
 /** @type {import('dependency-cruiser').IConfiguration} */
 module.exports = {
   forbidden: [
@@ -16,14 +20,14 @@ module.exports = {
       name: "core-imports-nothing",
       severity: "error",
       comment: "src/core is the bottom layer: it imports nothing else in the repo.",
-      from: { path: "^src/core/" },
+      from: { path: "^src/core/", pathNot: testFile },
       to: { path: "^(src/(?!core/)|adapters/|chains/|tools/|prompts/|test/|bench/)" },
     },
     {
       name: "adapters-import-only-core",
       severity: "error",
       comment: "adapters/ import src/core only (never tools/, chains/, other src/ layers).",
-      from: { path: "^adapters/" },
+      from: { path: "^adapters/", pathNot: testFile },
       to: { path: "^(src/(?!core/)|chains/|tools/|prompts/)" },
     },
     {
@@ -37,14 +41,14 @@ module.exports = {
       name: "tools-import-only-core",
       severity: "error",
       comment: "tools/ import src/core only (never adapters/, chains/, other src/ layers).",
-      from: { path: "^tools/" },
+      from: { path: "^tools/", pathNot: testFile },
       to: { path: "^(src/(?!core/)|adapters/|chains/|prompts/)" },
     },
     {
       name: "chains-import-core-tools-prompts",
       severity: "error",
       comment: "chains/ import src/core, tools/ and prompts/ only.",
-      from: { path: "^chains/" },
+      from: { path: "^chains/", pathNot: testFile },
       to: { path: "^(src/(?!core/)|adapters/)" },
     },
     {
@@ -58,7 +62,7 @@ module.exports = {
       name: "only-main-composes",
       severity: "error",
       comment: "Only src/main.ts imports adapters/, chains/ and tools/; other src/ layers get them injected.",
-      from: { path: "^src/", pathNot: "^src/main\\.ts$" },
+      from: { path: "^src/", pathNot: `^src/main\\.ts$|${testFile}` },
       to: { path: "^(adapters/|chains/|tools/)" },
     },
     {

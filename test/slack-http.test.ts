@@ -489,13 +489,13 @@ describe("approval buttons over POST /slack/events", () => {
     return { approval, buttons, ts: approval.message?.messageId ?? "" };
   }
 
-  function clickBody(userId: string, actionId: string, value: string, ts: string): string {
+  function clickBody(userId: string, actionId: string, value: string, ts: string, ephemeral = false): string {
     const payload = {
       type: "block_actions",
       user: { id: userId, username: userId.toLowerCase(), team_id: "T0DEMO" },
       api_app_id: "A0DAYBOOK",
       token: "legacy",
-      container: { type: "message", message_ts: ts, channel_id: thread.channel, is_ephemeral: false },
+      container: { type: "message", message_ts: ts, channel_id: thread.channel, is_ephemeral: ephemeral },
       trigger_id: "1.2.3",
       team: { id: "T0DEMO", domain: "demo" },
       channel: { id: thread.channel, name: "sales" },
@@ -524,6 +524,22 @@ describe("approval buttons over POST /slack/events", () => {
     // The decided card has no buttons left.
     expect(JSON.stringify(updates[0]?.blocks)).not.toContain(APPROVE_ACTION_ID);
     expect((await approvals.get(approval.id))?.status).toBe("approved");
+  });
+
+  it("replaces a privately shown approval card through its response_url", async () => {
+    executed.length = 0;
+    const { approval, buttons, ts } = await postApprovalCard();
+    const approve = buttons.find((b) => b.action_id.startsWith(APPROVE_ACTION_ID));
+    fake.requests.length = 0;
+    const res = await h.send(clickBody(alex, approve?.action_id ?? "", approve?.value ?? "", ts, true), {
+      contentType: "application/x-www-form-urlencoded",
+    });
+    expect(res.status).toBe(200);
+    await h.settle();
+    expect(executed).toEqual([approval.id]);
+    expect(calls(fake, "chat.update")).toHaveLength(0);
+    const replaced = fake.requests.filter((r) => r.path === "/respond").map((r) => JSON.parse(r.body));
+    expect(replaced).toEqual([expect.objectContaining({ replace_original: true, blocks: expect.any(Array) })]);
   });
 
   it("tells a user who may not approve privately, and executes nothing", async () => {

@@ -1,7 +1,8 @@
 import type { App } from "@slack/bolt";
 import { isDaybookActionId } from "../../../src/core/action-ids.ts";
 import type { ButtonClick, Responder } from "../../../src/core/chat.ts";
-import { baseActionId } from "../format/block-kit.ts";
+import { baseActionId, renderCard } from "../format/block-kit.ts";
+import { toMrkdwn } from "../format/markdown.ts";
 import { slackThread } from "../thread-ref.ts";
 import { type ListenerDeps, type Loose, str, teamOf } from "./deps.ts";
 import { threadResponder } from "./responder.ts";
@@ -12,7 +13,7 @@ import { threadResponder } from "./responder.ts";
  * (chat.postEphemeral). Ack first: Slack shows an error if the click is not acked in 3 s.
  */
 export function registerActionListeners(app: App, deps: ListenerDeps): void {
-  app.action(/^daybook\./, async ({ ack, body, action, context }) => {
+  app.action(/^daybook\./, async ({ ack, body, action, context, respond }) => {
     await ack();
     const b = body as unknown as Loose;
     const a = action as unknown as Loose;
@@ -36,6 +37,18 @@ export function registerActionListeners(app: App, deps: ListenerDeps): void {
     };
     const responder: Responder = threadResponder(deps.adapter, thread, false);
     const result = await deps.onClick(click, responder);
+    // A card that reached the user privately (slash command fallback) is an ephemeral message:
+    // chat.update cannot find it, only its response_url can replace it.
+    const ephemeral = (b.container as Loose | undefined)?.is_ephemeral === true && respond !== undefined;
+    if (ephemeral && result.kind !== "none") {
+      if (result.kind === "update") {
+        const rendered = renderCard(result.card);
+        await respond({ replace_original: true, text: rendered.text, blocks: rendered.blocks });
+      } else {
+        await respond({ response_type: "ephemeral", replace_original: false, text: toMrkdwn(result.text) });
+      }
+      return;
+    }
     switch (result.kind) {
       case "update":
         if (click.message) await deps.adapter.update(click.message, result.card);

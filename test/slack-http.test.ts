@@ -33,7 +33,7 @@ const maria = "U0DEMOMARIA";
 
 // ---- a local fake Slack Web API -------------------------------------------------------------
 
-type FakeSlack = Awaited<ReturnType<typeof startFakeServer>>;
+type FakeSlack = Awaited<ReturnType<typeof startFakeServer>> & { issuedTs: string[] };
 
 /** The WebClient sends form-encoded bodies with nested values as JSON strings. */
 function apiArgs(req: RecordedRequest): Record<string, unknown> {
@@ -51,14 +51,17 @@ function calls(fake: FakeSlack, method: string): Record<string, unknown>[] {
 
 async function startFakeSlack(): Promise<FakeSlack> {
   let seq = 0;
-  return startFakeServer((req) => {
+  const issuedTs: string[] = [];
+  const server = await startFakeServer((req) => {
     if (req.path === "/respond") return { body: { ok: true } };
     const method = req.path.replace(/^\/api\//, "");
     const args = apiArgs(req);
     switch (method) {
-      case "chat.postMessage":
-        seq++;
-        return { body: { ok: true, channel: args.channel, ts: `1763888400.${String(seq).padStart(6, "0")}` } };
+      case "chat.postMessage": {
+        const ts = `1763888400.${String(++seq).padStart(6, "0")}`;
+        issuedTs.push(ts);
+        return { body: { ok: true, channel: args.channel, ts } };
+      }
       case "chat.update":
         return { body: { ok: true, channel: args.channel, ts: args.ts } };
       case "chat.postEphemeral":
@@ -67,6 +70,7 @@ async function startFakeSlack(): Promise<FakeSlack> {
         return { body: { ok: true } };
     }
   });
+  return Object.assign(server, { issuedTs });
 }
 
 // ---- harness --------------------------------------------------------------------------------
@@ -385,11 +389,14 @@ describe.each(stores)("POST /slack/events over the real Hono app (%s)", (_name, 
     });
     expect(asked.status).toBe(200);
     await h.settle();
+    // The question goes up top (slash commands are invisible), the answer into its thread.
     const posts = calls(fake, "chat.postMessage");
-    expect(posts).toHaveLength(1);
+    expect(posts).toHaveLength(2);
     expect(posts[0]).toMatchObject({ channel: "C0SALES" });
     expect(posts[0]?.thread_ts).toBeUndefined();
-    expect(JSON.stringify(posts[0]?.blocks)).toContain("which deals need me today?");
+    expect(JSON.stringify(posts[0]?.blocks)).toContain("*alex* asked: _which deals need me today?_");
+    expect(posts[1]?.thread_ts).toBe(fake.issuedTs.at(-2));
+    expect(JSON.stringify(posts[1]?.blocks)).toContain("You asked");
 
     fake.requests.length = 0;
     const help = await h.send(form("help"), { contentType: "application/x-www-form-urlencoded" });
@@ -416,6 +423,34 @@ describe("POST /slack/events limits", () => {
     expect(res.status).toBe(413);
     await h.settle();
     expect(fake.requests).toHaveLength(0);
+    await fake.close();
+  });
+});
+
+describe("/daybook where daybook may not post", () => {
+  it("answers privately through the response_url", async () => {
+    const fake = Object.assign(
+      await startFakeServer((req) =>
+        req.path === "/respond" ? { body: { ok: true } } : { body: { ok: false, error: "not_in_channel" } },
+      ),
+      { issuedTs: [] as string[] },
+    );
+    const h = await harness(new MemoryStore({ clock }), fake);
+    const form = new URLSearchParams({
+      team_id: "T0DEMO",
+      channel_id: "G0PRIVATE",
+      user_id: alex,
+      user_name: "alex",
+      command: "/daybook",
+      text: "what's blocking the sprint?",
+      response_url: `${fake.url}/respond`,
+      trigger_id: "1.2.3",
+    }).toString();
+    expect((await h.send(form, { contentType: "application/x-www-form-urlencoded" })).status).toBe(200);
+    await h.settle();
+    const responded = fake.requests.filter((r) => r.path === "/respond").map((r) => JSON.parse(r.body));
+    expect(responded).toEqual([expect.objectContaining({ response_type: "ephemeral" })]);
+    expect(JSON.stringify(responded[0].blocks)).toContain("what's blocking the sprint?");
     await fake.close();
   });
 });

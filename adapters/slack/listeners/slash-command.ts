@@ -1,5 +1,6 @@
 import type { App } from "@slack/bolt";
-import type { Responder } from "../../../src/core/chat.ts";
+import { type Card, textCard } from "../../../src/core/card.ts";
+import type { MessageRef, Responder } from "../../../src/core/chat.ts";
 import type { ThreadRef } from "../../../src/core/thread.ts";
 import { renderCard } from "../format/block-kit.ts";
 import { type ListenerDeps, str } from "./deps.ts";
@@ -7,39 +8,45 @@ import { type ListenerDeps, str } from "./deps.ts";
 export const slashCommand = "/daybook";
 
 /**
- * `/daybook <question>` answers in the channel (top level; later replies of the same turn go
- * into that message's thread); `/daybook help` or an empty command answers only the caller.
- * Where the bot is not a member (chat.postMessage fails), the answer goes back privately
- * through the command's response_url.
+ * `/daybook <question>`: Slack shows slash commands to nobody, so daybook first posts the
+ * question in the channel and answers in that message's thread; the thread then has its own
+ * memory, and @mentions in it continue the conversation. `/daybook help` (or nothing) answers
+ * only the caller. Where daybook may not post (not a member of a private channel, a DM
+ * between other people), everything goes back privately through the command's response_url.
  */
 export function registerSlashCommand(app: App, deps: ListenerDeps): void {
   app.command(slashCommand, async ({ command, ack, respond }) => {
     await ack();
     const text = command.text.trim();
     const isHelp = text === "" || /^(help|\?)$/i.test(text);
-    const thread: ThreadRef = {
+    const channelTop: ThreadRef = {
       platform: "slack",
       workspace: str(command.team_id) ?? "unknown",
       channel: command.channel_id,
       thread: "",
     };
-    const privately = async (card: Parameters<Responder["reply"]>[0]) => {
+    const privately = async (card: Card): Promise<MessageRef> => {
       const message = renderCard(card);
       await respond({ response_type: "ephemeral", text: message.text, blocks: message.blocks });
-      return { thread, messageId: "" };
+      return { thread: channelTop, messageId: "" };
     };
-    let root: string | undefined;
+
+    let thread = channelTop;
+    if (!isHelp) {
+      try {
+        const asker = command.user_name ? `**${command.user_name}**` : "Someone";
+        const root = await deps.adapter.post(channelTop, textCard(`${asker} asked: _${text}_`));
+        thread = { ...channelTop, thread: root.messageId };
+      } catch (error) {
+        deps.logger.info("slash command answers privately: daybook cannot post in this channel", { error });
+      }
+    }
+    const inThread = thread.thread !== "";
     const responder: Responder = {
       reply: async (card) => {
-        if (isHelp) return privately(card);
-        try {
-          const receipt = await deps.adapter.post(root ? { ...thread, thread: root } : thread, card);
-          root ??= receipt.messageId;
-          return { thread: receipt.thread, messageId: receipt.messageId };
-        } catch (error) {
-          deps.logger.info("slash command answer falls back to response_url", { error });
-          return privately(card);
-        }
+        if (!inThread) return privately(card);
+        const receipt = await deps.adapter.post(thread, card);
+        return { thread: receipt.thread, messageId: receipt.messageId };
       },
     };
     await deps.handle(

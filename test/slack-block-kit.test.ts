@@ -21,31 +21,46 @@ function violations(message: SlackMessage): string[] {
     const at = `block ${i} (${b.type})`;
     switch (b.type) {
       case "header":
-        check(b.text.text.length <= L.headerText && b.text.type === "plain_text", `${at} header`);
+        check(
+          b.text.text.trim().length > 0 && b.text.text.length <= L.headerText && b.text.type === "plain_text",
+          `${at} header`,
+        );
         break;
       case "section":
         if ("text" in b)
           check(b.text.text.length > 0 && b.text.text.length <= L.sectionText, `${at} text ${b.text.text.length}`);
         if ("fields" in b) {
           check(b.fields.length > 0 && b.fields.length <= L.sectionFields, `${at} ${b.fields.length} fields`);
-          for (const f of b.fields) check(f.text.length <= L.fieldText, `${at} field ${f.text.length}`);
+          for (const f of b.fields)
+            check(f.text.trim().length > 0 && f.text.length <= L.fieldText, `${at} field ${f.text.length}`);
         }
         break;
       case "context":
         check(b.elements.length <= L.contextElements, `${at} elements`);
-        for (const e of b.elements) check(e.text.length <= L.contextText, `${at} context ${e.text.length}`);
+        check(b.elements.length > 0, `${at} no elements`);
+        for (const e of b.elements)
+          check(e.text.trim().length > 0 && e.text.length <= L.contextText, `${at} context ${e.text.length}`);
         break;
       case "actions": {
         check(b.elements.length > 0 && b.elements.length <= L.actionsElements, `${at} ${b.elements.length} elements`);
         const ids = b.elements.map((e) => e.action_id);
         check(new Set(ids).size === ids.length, `${at} duplicate action ids`);
         for (const e of b.elements) {
-          check(e.text.text.length <= L.buttonText, `${at} button text ${e.text.text.length}`);
+          check(
+            e.text.text.trim().length > 0 && e.text.text.length <= L.buttonText,
+            `${at} button text ${e.text.text.length}`,
+          );
           check(e.value.length <= L.buttonValue, `${at} button value ${e.value.length}`);
           check(e.action_id.length <= L.actionId, `${at} action id`);
           if (e.confirm) {
-            check(e.confirm.title.text.length <= L.confirmTitle, `${at} confirm title`);
-            check(e.confirm.text.text.length <= L.confirmText, `${at} confirm text`);
+            check(
+              e.confirm.title.text.trim() !== "" && e.confirm.title.text.length <= L.confirmTitle,
+              `${at} confirm title`,
+            );
+            check(
+              e.confirm.text.text.trim() !== "" && e.confirm.text.text.length <= L.confirmText,
+              `${at} confirm text`,
+            );
             check(
               e.confirm.confirm.text.length <= L.confirmButton && e.confirm.deny.text.length <= L.confirmButton,
               `${at} confirm buttons`,
@@ -92,7 +107,7 @@ function randomCard(seed: number): Card {
   };
   const button = (i: number): CardButton => ({
     actionId: [APPROVE_ACTION_ID, REJECT_ACTION_ID, DRAFT_FOLLOWUP_ACTION_ID][int(3)] as string,
-    label: text(120) || `b${i}`,
+    label: int(5) === 0 ? " " : text(120) || `b${i}`,
     value: "v".repeat(int(2) === 0 ? 10 : 1_990 + int(30)),
     style: (["primary", "danger", "default"] as const)[int(3)],
     ...(int(2) === 0 ? { confirm: { title: text(200), text: text(600), confirm: text(60), deny: text(60) } } : {}),
@@ -127,13 +142,13 @@ function randomCard(seed: number): Card {
         blocks.push({ type: "actions", buttons: Array.from({ length: int(40) }, (_, j) => button(j)) });
         break;
       case 4:
-        blocks.push({ type: "context", text: text(5_000) });
+        blocks.push({ type: "context", text: int(4) === 0 ? "" : text(5_000) });
         break;
       default:
         blocks.push({ type: "divider" });
     }
   }
-  return { header: text(400) || undefined, blocks };
+  return { header: int(4) === 0 ? " " : text(400) || undefined, blocks };
 }
 
 describe("Block Kit rendering within Slack's limits", () => {

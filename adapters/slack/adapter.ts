@@ -55,7 +55,8 @@ export class SlackChatAdapter implements ChatAdapter {
         channel: thread.channel,
         ...(thread.thread ? { thread_ts: thread.thread } : {}),
         text: message.text,
-        blocks: message.blocks,
+        // An empty blocks array is not a valid layout; a text-only message needs none.
+        ...(message.blocks.length > 0 ? { blocks: message.blocks } : {}),
         unfurl_links: false,
         unfurl_media: false,
       });

@@ -60,10 +60,10 @@ export function baseActionId(actionId: string): string {
 
 function confirmDialog(c: ButtonConfirm, style: SlackButton["style"]): NonNullable<SlackButton["confirm"]> {
   return {
-    title: plain(truncate(c.title, L.confirmTitle)),
-    text: plain(truncate(c.text, L.confirmText)),
-    confirm: plain(truncate(c.confirm, L.confirmButton)),
-    deny: plain(truncate(c.deny, L.confirmButton)),
+    title: plain(truncate(c.title.trim() || "Are you sure?", L.confirmTitle)),
+    text: plain(truncate(c.text.trim() || "Please confirm.", L.confirmText)),
+    confirm: plain(truncate(c.confirm.trim() || "Confirm", L.confirmButton)),
+    deny: plain(truncate(c.deny.trim() || "Cancel", L.confirmButton)),
     ...(style ? { style } : {}),
   };
 }
@@ -73,7 +73,7 @@ function button(b: CardButton, actionId: string): SlackButton {
   return {
     type: "button",
     action_id: actionId,
-    text: plain(truncate(b.label, L.buttonText)),
+    text: plain(truncate(b.label.trim() || "Open", L.buttonText)),
     value: b.value,
     ...(style ? { style } : {}),
     ...(b.confirm ? { confirm: confirmDialog(b.confirm, style) } : {}),
@@ -168,7 +168,7 @@ function capBlocks(blocks: SlackBlock[]): SlackBlock[] {
 export function renderCard(card: Card): SlackMessage {
   const blocks: SlackBlock[] = [];
   const notes: string[] = [];
-  if (card.header) blocks.push({ type: "header", text: plain(truncate(card.header, L.headerText)) });
+  if (card.header?.trim()) blocks.push({ type: "header", text: plain(truncate(card.header.trim(), L.headerText)) });
   for (const block of card.blocks) {
     switch (block.type) {
       case "text":
@@ -184,7 +184,10 @@ export function renderCard(card: Card): SlackMessage {
         blocks.push(...actionBlocks(block.buttons, notes));
         break;
       case "context":
-        blocks.push({ type: "context", elements: [mrkdwn(truncate(toMrkdwn(block.text), L.contextText))] });
+        // Slack rejects empty text objects, so an empty context line is dropped.
+        if (block.text.trim() !== "") {
+          blocks.push({ type: "context", elements: [mrkdwn(truncate(toMrkdwn(block.text), L.contextText))] });
+        }
         break;
       case "divider":
         blocks.push({ type: "divider" });

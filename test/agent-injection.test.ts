@@ -80,7 +80,7 @@ describe("prompt injection in tool data", () => {
     expect((await world.ports.accounting.getInvoice("4729")).status).toBe("SUBMITTED");
   });
 
-  it("leaves at most a pending approval when a model obeys the injected text", async () => {
+  it("leaves at most a pending approval when a model obeys the injected text, even with every tool bound", async () => {
     const world = await poisonedWorld();
     const model = fakeModel()
       .respondWithTools([{ name: "crm_account_health", args: { customer: "BrightTech" }, id: "c1" }])
@@ -104,6 +104,8 @@ describe("prompt injection in tool data", () => {
       approvals: world.approvals,
       logger: silentLogger,
       clock: world.clock,
+      // Worst case: the accounting tools are in reach of a CRM question.
+      focusTools: false,
     });
     const alex = new Conversation(answerer, "alex");
 

@@ -106,12 +106,14 @@ describe("the agent on ChatOpenAI against an OpenAI-compatible server", () => {
     const sprintTool = first.tools?.find((t) => t.function.name === "jira_sprint_status");
     expect(sprintTool?.type).toBe("function");
     expect(sprintTool?.function.parameters).toMatchObject({ type: "object" });
-    const logTool = first.tools?.find((t) => t.function.name === "crm_log_activity");
-    expect(logTool?.function.description).toMatch(/^Requests approval to:/);
-    expect(logTool?.function.parameters).toMatchObject({
+    const commentTool = first.tools?.find((t) => t.function.name === "jira_add_comment");
+    expect(commentTool?.function.description).toMatch(/^Requests approval to:/);
+    expect(commentTool?.function.parameters).toMatchObject({
       type: "object",
       properties: { body: { type: "string" } },
     });
+    // The question names the sprint, so only Jira tools are offered.
+    expect((first.tools ?? []).every((t) => t.function.name.startsWith("jira_"))).toBe(true);
 
     const second = JSON.parse(server.requests[1]?.body ?? "{}") as ChatRequest;
     const assistant = second.messages.find((m) => m.role === "assistant");

@@ -12,6 +12,7 @@ import { systemClock } from "../../src/core/clock.ts";
 import { DaybookError, toDaybookError } from "../../src/core/errors.ts";
 import type { Logger } from "../../src/core/logger.ts";
 import type { ToolDomain } from "../../src/core/principal.ts";
+import { mentionedDomains } from "./domains.ts";
 import { WRITE_TOOL_METADATA_KEY } from "./offline-model.ts";
 import { type EntityRef, extractRefs, isTurnData, parseToolOutput, type TurnData } from "./refs.ts";
 
@@ -39,6 +40,11 @@ export interface AgentAnswererOptions {
   clock?: Clock;
   /** IANA timezone for "today" in the prompt; UTC by default. */
   timezone?: string;
+  /**
+   * Bind only the tools of the systems a question names (and the thread's last turn used);
+   * default true. Never widens beyond the requester's domains.
+   */
+  focusTools?: boolean;
 }
 
 export interface TurnTrace {
@@ -67,9 +73,12 @@ export function createAgentAnswerer(options: AgentAnswererOptions): Answerer & {
     const allowed = new Set(principal.domains);
     const requested: string[] = [];
 
-    // Least privilege: the model is never shown a tool the requester may not use.
-    const readTools = options.catalog.read.filter((r) => allowed.has(r.domain));
-    const writeActions = options.catalog.actions.filter((a) => allowed.has(a.domain));
+    // Least privilege: the model is never shown a tool the requester may not use. Within
+    // that, a question that names its system gets only that system's tools (fewer prompt
+    // tokens, fewer wrong picks); anything else gets every allowed tool.
+    const shown = options.focusTools === false ? allowed : focusDomains(input, allowed, options.catalog);
+    const readTools = options.catalog.read.filter((r) => shown.has(r.domain));
+    const writeActions = options.catalog.actions.filter((a) => shown.has(a.domain));
     const domainOf = new Map<string, ToolDomain>();
     for (const r of readTools) domainOf.set(r.tool.name, r.domain);
     for (const a of writeActions) domainOf.set(a.name, a.domain);
@@ -172,6 +181,19 @@ export function createAgentAnswerer(options: AgentAnswererOptions): Answerer & {
   };
 }
 
+function focusDomains(input: AnswerInput, allowed: Set<ToolDomain>, catalog: AgentToolCatalog): Set<ToolDomain> {
+  const wanted = new Set<ToolDomain>(mentionedDomains(input.message.text));
+  const previous = [...input.history].reverse().find((h) => isTurnData(h.data))?.data as TurnData | undefined;
+  for (const call of previous?.calls ?? []) {
+    const domain =
+      catalog.read.find((r) => r.tool.name === call.tool)?.domain ??
+      catalog.actions.find((a) => a.name === call.tool)?.domain;
+    if (domain) wanted.add(domain);
+  }
+  const focused = new Set([...wanted].filter((d) => allowed.has(d)));
+  return focused.size > 0 ? focused : allowed;
+}
+
 function replyCard(text: string, context: string): Card {
   return {
     blocks: [
@@ -185,11 +207,16 @@ function messageText(m: BaseMessage): string {
   return typeof m.content === "string" ? m.content : m.text;
 }
 
+const dateFormats = new Map<string, Intl.DateTimeFormat>();
+
 function localDate(epochMs: number, timeZone: string): string {
-  // en-CA formats as YYYY-MM-DD.
-  return new Intl.DateTimeFormat("en-CA", { timeZone, year: "numeric", month: "2-digit", day: "2-digit" }).format(
-    new Date(epochMs),
-  );
+  let format = dateFormats.get(timeZone);
+  if (!format) {
+    // en-CA formats as YYYY-MM-DD; building a formatter costs more than the rest of the prompt.
+    format = new Intl.DateTimeFormat("en-CA", { timeZone, year: "numeric", month: "2-digit", day: "2-digit" });
+    dateFormats.set(timeZone, format);
+  }
+  return format.format(new Date(epochMs));
 }
 
 /** Thread memory from the Store as chat messages; the stored `data` rides along for the offline model. */

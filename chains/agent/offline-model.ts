@@ -8,6 +8,7 @@ import { turnContextMarkers } from "../../prompts/agent-system.ts";
 import type { Clock } from "../../src/core/clock.ts";
 import { systemClock } from "../../src/core/clock.ts";
 import type { ToolDomain } from "../../src/core/principal.ts";
+import { domainWords, mentionedDomains } from "./domains.ts";
 import { type EntityRef, extractRefs, isTurnData, parseToolOutput, type RefKind, type TurnData } from "./refs.ts";
 import { renderToolOutput } from "./render.ts";
 
@@ -106,12 +107,6 @@ function terms(text: string, expand: boolean): Set<string> {
   return out;
 }
 
-const domainWords: Record<ToolDomain, RegExp> = {
-  jira: /\b(sprint|jira|issues?|stor(y|ies)|bugs?|blocker\w*|blocking|standup|epic|backlog|review|[A-Z][A-Z0-9]+-\d+)\b/i,
-  crm: /\b(deals?|pipeline|customers?|churn|crm|accounts?|renewal|prospects?|at risk|health)\b/i,
-  accounting:
-    /\b(invoices?|bills?|close|month[- ]end|p&l|profit|bank|ledger|books|expenses?|spend|vendors?|purchase orders?|payments?|inv-\d+|#\d{3,})\b/i,
-};
 
 const domainLabel: Record<ToolDomain, string> = {
   jira: "Jira (sprints and issues)",
@@ -223,7 +218,27 @@ function sameArgs(a: Record<string, unknown>, b: Record<string, unknown>): boole
   return JSON.stringify(a) === JSON.stringify(b);
 }
 
+// Converting a zod schema to JSON schema costs more than the rest of a turn's planning, and
+// the same tools are bound every turn: keep the parsed form by name and description.
+const toolInfoCache = new Map<string, ToolInfo>();
+
 function toolInfo(input: BindToolsInput): ToolInfo {
+  const named = input as { name?: unknown; description?: unknown; metadata?: Record<string, unknown> };
+  const cacheKey =
+    typeof named.name === "string" && typeof named.description === "string"
+      ? `${named.name}\u0000${named.description}\u0000${named.metadata?.[WRITE_TOOL_METADATA_KEY] === true}`
+      : undefined;
+  const cached = cacheKey ? toolInfoCache.get(cacheKey) : undefined;
+  if (cached) return cached;
+  const info = parseToolInfo(input);
+  if (cacheKey) {
+    if (toolInfoCache.size > 500) toolInfoCache.clear();
+    toolInfoCache.set(cacheKey, info);
+  }
+  return info;
+}
+
+function parseToolInfo(input: BindToolsInput): ToolInfo {
   const spec = convertToOpenAITool(input as Parameters<typeof convertToOpenAITool>[0]);
   const fn = spec.function;
   const parameters = (fn.parameters ?? {}) as {
@@ -392,7 +407,9 @@ function findEntity(text: string, entities: KnownEntity[], preferKind?: RefKind[
   let bestPref = -1;
   for (const e of entities) {
     for (const v of variants(e.name)) {
-      if (v.length < 3 || !new RegExp(`(^|[^a-z0-9])${escapeRe(v)}($|[^a-z0-9])`).test(lower)) continue;
+      // A plain substring test first: hundreds of names, and almost none are in the question.
+      if (v.length < 3 || !lower.includes(v)) continue;
+      if (!new RegExp(`(^|[^a-z0-9])${escapeRe(v)}($|[^a-z0-9])`).test(lower)) continue;
       const pref = preferKind ? preferKind.length - Math.max(-1, preferKind.indexOf(e.kind)) : 0;
       const prefScore = preferKind?.includes(e.kind) ? pref : 0;
       if (v.length > bestLen || (v.length === bestLen && prefScore > bestPref)) {
@@ -466,7 +483,7 @@ function writeBody(text: string, paramName: string): string | undefined {
 // ---------------------------------------------------------------------------------------
 
 function questionDomains(text: string, subject: EntityRef | undefined): ToolDomain[] {
-  const out = (Object.keys(domainWords) as ToolDomain[]).filter((d) => domainWords[d].test(text));
+  const out = mentionedDomains(text);
   if (subject) {
     const d: ToolDomain | undefined =
       subject.kind === "issue"

@@ -107,7 +107,6 @@ function terms(text: string, expand: boolean): Set<string> {
   return out;
 }
 
-
 const domainLabel: Record<ToolDomain, string> = {
   jira: "Jira (sprints and issues)",
   crm: "the CRM (deals and customers)",
@@ -482,19 +481,17 @@ function writeBody(text: string, paramName: string): string | undefined {
 // Planning
 // ---------------------------------------------------------------------------------------
 
+function domainOfKind(kind: RefKind): ToolDomain | undefined {
+  if (kind === "issue") return "jira";
+  if (kind === "deal" || kind === "customer" || kind === "company") return "crm";
+  if (kind === "invoice" || kind === "transaction") return "accounting";
+  return undefined;
+}
+
 function questionDomains(text: string, subject: EntityRef | undefined): ToolDomain[] {
   const out = mentionedDomains(text);
-  if (subject) {
-    const d: ToolDomain | undefined =
-      subject.kind === "issue"
-        ? "jira"
-        : subject.kind === "deal" || subject.kind === "customer" || subject.kind === "company"
-          ? "crm"
-          : subject.kind === "invoice" || subject.kind === "transaction"
-            ? "accounting"
-            : undefined;
-    if (d && !out.includes(d)) out.push(d);
-  }
+  const d = subject ? domainOfKind(subject.kind) : undefined;
+  if (d && !out.includes(d)) out.push(d);
   return out;
 }
 
@@ -526,8 +523,12 @@ function resolveSubject(ctx: Ctx): { subject: EntityRef | undefined; viaFollowUp
     if (ref) return { subject: ref, viaFollowUp: true };
   }
   if (mentionsPronoun(q) || q.trim().split(/\s+/).length <= 6) {
-    if (last.subject) return { subject: last.subject, viaFollowUp: true };
-    if (last.refs.length === 1) return { subject: last.refs[0], viaFollowUp: true };
+    const carried = last.subject ?? (last.refs.length === 1 ? last.refs[0] : undefined);
+    // "how is the sprint going?" after a customer question starts a new topic.
+    const named = mentionedDomains(q);
+    if (carried && (named.length === 0 || named.includes(domainOfKind(carried.kind) as ToolDomain))) {
+      return { subject: carried, viaFollowUp: true };
+    }
   }
   return { subject: undefined, viaFollowUp: false };
 }

@@ -80,6 +80,30 @@ describe("prompt injection in tool data", () => {
     expect((await world.ports.accounting.getInvoice("4729")).status).toBe("SUBMITTED");
   });
 
+  it("gives a model that obeys the injected text in a CRM question no accounting tool to call", async () => {
+    const world = await poisonedWorld();
+    const model = fakeModel()
+      .respondWithTools([{ name: "crm_account_health", args: { customer: "BrightTech" }, id: "c1" }])
+      .respondWithTools([{ name: "accounting_approve_invoice", args: { invoiceId: "INV-4729" }, id: "c2" }])
+      .respond(new AIMessage("Approved invoice INV-4729."));
+    const answerer = createAgentAnswerer({
+      model,
+      modelLabel: "gullible",
+      catalog: world.catalog,
+      approvals: world.approvals,
+      logger: silentLogger,
+      clock: world.clock,
+    });
+    const alex = new Conversation(answerer, "alex");
+
+    await alex.ask("why is BrightTech at risk?");
+
+    expect(world.requests).toEqual([]);
+    expect(world.executed).toEqual([]);
+    const toolResults = model.calls[2]?.messages.filter((m: BaseMessage) => m.getType() === "tool") ?? [];
+    expect(String(toolResults.at(-1)?.content)).toMatch(/not a valid tool|not found/i);
+  });
+
   it("leaves at most a pending approval when a model obeys the injected text, even with every tool bound", async () => {
     const world = await poisonedWorld();
     const model = fakeModel()

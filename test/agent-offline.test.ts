@@ -16,11 +16,12 @@ import { Conversation, contextLine, demoNow, demoPrincipals, demoWorld, testThre
 
 /**
  * Numbers as a reader sees them, normalised so "$250K", "250,000" and "250000" compare equal.
- * Signs are dropped (a "-65%" change may be described as "down 65%").
+ * Signs are dropped (a "-65%" change may be described as "down 65%"); digits inside ids
+ * ("apr1x", "ENG-145" counts 145) are not separate figures.
  */
 function figures(text: string): Set<string> {
   const out = new Set<string>();
-  for (const m of text.matchAll(/(\d[\d,]*(?:\.\d+)?)\s*([kKmM])?(?![\w])/g)) {
+  for (const m of text.matchAll(/(?<![A-Za-z0-9_.])(\d[\d,]*(?:\.\d+)?)\s*([kKmM])?(?![\w])/g)) {
     const raw = Number((m[1] as string).replace(/,/g, ""));
     if (!Number.isFinite(raw)) continue;
     const scale = m[2] === "k" || m[2] === "K" ? 1_000 : m[2] === "m" || m[2] === "M" ? 1_000_000 : 1;
@@ -151,6 +152,16 @@ describe("the offline model on the demo organisation", () => {
     expect(turn.text).toContain("what's blocking the sprint?");
   });
 
+  it("tells a person with no roles that they have no data access instead of guessing", async () => {
+    const { answerer } = await offlineAgent();
+    const stranger = new Conversation(answerer, "nobody-configured");
+
+    const turn = await stranger.ask("which deals need me today?");
+
+    expect(turn.answer.data).toMatchObject({ calls: [] });
+    expect(turn.text).toContain("no data access configured");
+  });
+
   it("keeps every figure of every demo answer inside that turn's tool outputs", async () => {
     const { answerer } = await offlineAgent();
     for (const question of demoQuestions) {
@@ -180,6 +191,44 @@ describe("the offline model on the demo organisation", () => {
     expect(ungrounded("Acme Corp: 250,000 at 0.85", outputs)).toEqual([]);
     expect(ungrounded("Acme Corp: $260K at 0.85", outputs)).toEqual(["260000"]);
     expect(ungrounded("Acme Corp: 250,000 at 0.9, 3 calls", outputs)).toEqual(["0.9", "3"]);
+  });
+});
+
+describe("the sales digest's draft follow-up through the offline model", () => {
+  it("drafts from the deal's own activity and asks approval to log it as a note", async () => {
+    const clock = fixedClock(demoNow);
+    const { ports, catalog } = demoWorld(clock);
+    const requested: { tool: string; args: Record<string, unknown> }[] = [];
+    const { model, label } = createChatModel({ clock, entities: await loadKnownEntities(ports) });
+    const answerer = createAgentAnswerer({
+      model,
+      modelLabel: label,
+      catalog,
+      approvals: {
+        async requestApproval(request) {
+          requested.push({ tool: request.tool, args: request.args });
+          return { id: "aprdraft1" } as Awaited<ReturnType<Approvals["requestApproval"]>>;
+        },
+      },
+      logger: silentLogger,
+      clock,
+    });
+    const alex = new Conversation(answerer, "alex");
+
+    // The text chains/digests/buttons.ts sends for the "Draft follow-up" button.
+    const turn = await alex.ask(
+      "Draft a follow-up email for the Acme Corp - Platform rollout deal (deal 1001) and log it as a note on the deal.",
+    );
+
+    expect(requested).toHaveLength(1);
+    expect(requested[0]).toMatchObject({
+      tool: "crm_log_activity",
+      args: { target: { kind: "deal", id: "1001" }, type: "note" },
+    });
+    expect(String(requested[0]?.args.body)).toContain("asking for pricing for 500 users");
+    expect(turn.text).toContain("Here is a draft follow-up for **Acme Corp - Platform rollout**");
+    expect(turn.text).toContain("Approval aprdraft1 requested");
+    expect(ungrounded(turn.text, [JSON.stringify((await ports.crm.getDeal("1001")).activities)])).toEqual([]);
   });
 });
 

@@ -15,7 +15,6 @@ export interface HonoReceiverOptions {
   dedup: EventDedup;
   logger: Logger;
   clock?: Clock;
-  path?: string;
   /**
    * Slack waits 3 seconds for the HTTP response; answer 200 a little before that even when a
    * listener has not called ack(), so Slack does not retry work that is already running.

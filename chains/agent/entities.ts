@@ -6,8 +6,22 @@ import type { KnownEntity } from "./offline-model.ts";
  * deal, its company, and every customer. Loaded once at start-up from the CRM port; the model
  * also learns names from tool results during a conversation.
  */
-export async function loadKnownEntities(ports: Pick<Ports, "crm">): Promise<KnownEntity[]> {
-  const [deals, customers] = await Promise.all([ports.crm.listOpenDeals(), ports.crm.listCustomers()]);
+export async function loadKnownEntities(
+  ports: Pick<Ports, "crm">,
+  onError?: (error: unknown) => void,
+): Promise<KnownEntity[]> {
+  // Names are a convenience for the offline model: an unreachable CRM at start-up must not
+  // stop daybook; the model still learns names from tool results.
+  const [deals, customers] = await Promise.all([
+    ports.crm.listOpenDeals().catch((error: unknown) => {
+      onError?.(error);
+      return [];
+    }),
+    ports.crm.listCustomers().catch((error: unknown) => {
+      onError?.(error);
+      return [];
+    }),
+  ]);
   const out: KnownEntity[] = [];
   const seen = new Set<string>();
   const add = (e: KnownEntity) => {

@@ -62,6 +62,30 @@ describe("HTTP server", () => {
     expect(inFlight.size).toBe(0);
   });
 
+  it("refuses an oversize body by its declared Content-Length and by counting a chunked body", async () => {
+    const { server, inFlight } = app({ bodyLimitBytes: 1024 });
+    const declared = await server.request("/echo", {
+      method: "POST",
+      headers: { "content-length": "5000" },
+      body: "x".repeat(5000),
+    });
+    expect(declared.status).toBe(413);
+    const chunked = new ReadableStream<Uint8Array>({
+      start(controller) {
+        for (let i = 0; i < 5; i++) controller.enqueue(new TextEncoder().encode("y".repeat(1000)));
+        controller.close();
+      },
+    });
+    const streamed = await server.request("/echo", {
+      method: "POST",
+      headers: { "transfer-encoding": "chunked" },
+      body: chunked,
+      duplex: "half",
+    } as RequestInit);
+    expect(streamed.status).toBe(413);
+    expect(inFlight.size).toBe(0);
+  });
+
   it("answers unknown routes with a JSON 404", async () => {
     const res = await app().server.request("/nope");
     expect(res.status).toBe(404);

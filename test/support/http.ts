@@ -10,7 +10,9 @@ export interface RecordedRequest {
 
 export type FakeHandler = (
   req: RecordedRequest,
-) => { status?: number; headers?: Record<string, string>; body?: unknown } | Promise<{ status?: number; headers?: Record<string, string>; body?: unknown }>;
+) =>
+  | { status?: number; headers?: Record<string, string>; body?: unknown }
+  | Promise<{ status?: number; headers?: Record<string, string>; body?: unknown }>;
 
 /**
  * A scripted local HTTP server for protocol-level tests (fake Slack Web API, fake Bot

@@ -5,7 +5,7 @@ import { createPrincipalResolver } from "../src/bot/principals.ts";
 import { ThreadHistory } from "../src/bot/thread-history.ts";
 import { demoOrg } from "../src/config/demo-org.ts";
 import type { Answerer, AnswerInput } from "../src/core/answerer.ts";
-import type { ApprovalService } from "../src/core/approval.ts";
+import type { Approval, ApprovalService } from "../src/core/approval.ts";
 import { type Card, cardToText } from "../src/core/card.ts";
 import type { IncomingMessage, Responder } from "../src/core/chat.ts";
 import { fixedClock } from "../src/core/clock.ts";
@@ -122,6 +122,41 @@ describe("bot core", () => {
     await bot(answerer).handle(message(threadA, "help"), r);
     expect(answerer.inputs).toHaveLength(0);
     expect(cardToText(r.cards[0] as Card)).toMatch(/approve <id>/);
+  });
+});
+
+describe("approve/reject text fallback", () => {
+  const requestedIds: string[] = [];
+  const approvals: ApprovalService = {
+    requestApproval: async () => {
+      throw new Error("not used");
+    },
+    get: async (id) => (id === "k3y9x0q2ab" ? ({ id } as Approval) : undefined),
+    decide: async (id) => {
+      requestedIds.push(id);
+      return { kind: "not_found", notice: `decided ${id}` };
+    },
+  };
+
+  it("hands 'approve invoice 4729' to the agent instead of treating 'invoice' as an approval id", async () => {
+    const answerer = new EchoHistory();
+    const r = recorder();
+    await bot(answerer, { approvals }).handle(message(threadA, "approve invoice 4729"), r);
+    await bot(answerer, { approvals }).handle(message(threadA, "reject invoice 4801, it duplicates 4756"), r);
+    expect(answerer.inputs.map((i) => i.message.text)).toEqual([
+      "approve invoice 4729",
+      "reject invoice 4801, it duplicates 4756",
+    ]);
+    expect(requestedIds).toEqual([]);
+  });
+
+  it("decides a stored approval, with or without a reason, and an id-shaped word on its own", async () => {
+    const answerer = new EchoHistory();
+    const b = bot(answerer, { approvals });
+    await b.handle(message(threadA, "reject k3y9x0q2ab wrong vendor"), recorder());
+    await b.handle(message(threadA, "approve zzzzzzzzz1"), recorder());
+    expect(requestedIds).toEqual(["k3y9x0q2ab", "zzzzzzzzz1"]);
+    expect(answerer.inputs).toHaveLength(0);
   });
 });
 

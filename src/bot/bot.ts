@@ -22,6 +22,8 @@ export interface BotOptions {
 }
 
 const decisionCommand = /^\s*(approve|reject)\s+([A-Za-z0-9_-]{4,64})(?:\s+(.+))?\s*$/i;
+/** Approval ids are 10 lowercase letters and digits (src/approvals/approvals.ts). */
+const approvalIdShape = /^[a-z0-9]{10}$/;
 
 /**
  * Platform-neutral message handling: text commands, thread memory, and the answerer. Every
@@ -52,12 +54,22 @@ export class Bot {
     }
   };
 
+  /**
+   * "approve invoice 4729" is a request for the agent, not the `approve <id>` fallback: only a
+   * stored approval id, or a bare id-shaped word with nothing after it, is a decision.
+   */
+  async #isDecision(match: RegExpExecArray): Promise<boolean> {
+    const [, , id, rest] = match as unknown as [string, string, string, string | undefined];
+    if (await this.#o.approvals?.get(id)) return true;
+    return rest === undefined && approvalIdShape.test(id);
+  }
+
   async #route(message: IncomingMessage, responder: Responder, traceId: string): Promise<Card> {
     const text = message.text.trim();
     if (text === "" || /^(help|\?)$/i.test(text)) return textCard(helpText);
 
     const decision = decisionCommand.exec(text);
-    if (decision && this.#o.approvals) {
+    if (decision && this.#o.approvals && (await this.#isDecision(decision))) {
       const [, verb, id, reason] = decision as unknown as [string, string, string, string | undefined];
       const result = await this.#o.approvals.decide(
         id,

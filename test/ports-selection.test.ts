@@ -1,0 +1,55 @@
+import { describe, expect, it } from "vitest";
+import { loadConfig } from "../src/config/load.ts";
+import { fixedClock } from "../src/core/clock.ts";
+import { silentLogger } from "../src/core/logger.ts";
+import { createPorts } from "../src/main.ts";
+import { MemoryStore } from "../src/store/memory-store.ts";
+
+const deps = { store: new MemoryStore(), clock: fixedClock("2026-11-23T09:00:00Z"), logger: silentLogger };
+const ports = (vars: Record<string, string>) => createPorts(loadConfig(vars).env, deps);
+
+const jira = {
+  JIRA_BASE_URL: "https://acme.atlassian.net",
+  JIRA_EMAIL: "ops@acme.example",
+  JIRA_API_TOKEN: "token",
+  JIRA_PROJECT_KEY: "ENG",
+};
+
+describe("choosing real connectors or the demo organisation", () => {
+  it("uses the demo organisation for every system when nothing is configured", () => {
+    expect(ports({}).sources).toEqual({ jira: "demo", crm: "demo", accounting: "demo" });
+  });
+
+  it("switches Jira alone to Jira Cloud when its variables are set", () => {
+    expect(ports(jira).sources).toEqual({ jira: "real", crm: "demo", accounting: "demo" });
+  });
+
+  it("switches the CRM alone to HubSpot when its token is set", () => {
+    expect(ports({ HUBSPOT_ACCESS_TOKEN: "pat-na1-x" }).sources).toEqual({
+      jira: "demo",
+      crm: "real",
+      accounting: "demo",
+    });
+  });
+
+  it("switches accounting alone to Xero with a tenant and client credentials or a token", () => {
+    const withClient = { XERO_TENANT_ID: "t-1", XERO_CLIENT_ID: "id", XERO_CLIENT_SECRET: "secret" };
+    expect(ports(withClient).sources).toEqual({ jira: "demo", crm: "demo", accounting: "real" });
+    expect(ports({ XERO_TENANT_ID: "t-1", XERO_ACCESS_TOKEN: "tok" }).sources.accounting).toBe("real");
+  });
+
+  it("uses all three real systems together", () => {
+    const all = { ...jira, HUBSPOT_ACCESS_TOKEN: "pat", XERO_TENANT_ID: "t", XERO_ACCESS_TOKEN: "tok" };
+    expect(ports(all).sources).toEqual({ jira: "real", crm: "real", accounting: "real" });
+  });
+
+  it("refuses a partial set-up and names what is missing, never the secret", () => {
+    expect(() => ports({ JIRA_BASE_URL: "https://acme.atlassian.net", JIRA_API_TOKEN: "s3cret" })).toThrow(
+      /JIRA_EMAIL, JIRA_PROJECT_KEY/,
+    );
+    expect(() => ports({ JIRA_BASE_URL: "https://acme.atlassian.net", JIRA_API_TOKEN: "s3cret" })).not.toThrow(
+      /s3cret/,
+    );
+    expect(() => ports({ XERO_TENANT_ID: "t-1" })).toThrow(/XERO_CLIENT_ID and XERO_CLIENT_SECRET/);
+  });
+});

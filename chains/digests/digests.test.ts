@@ -241,13 +241,14 @@ describe("churn digest on the demo organisation", () => {
     else if (c.usageChange <= -0.15) score += 15;
     const login = c.adminLastLoginAt ? (now - Date.parse(c.adminLastLoginAt)) / DAY : 999;
     if (login >= 30) score += 20;
-    else if (login >= 14) score += 10;
+    else if (login >= 14) score += 15;
+    else if (login >= 7) score += 10;
     let open = 0;
     for (const t of c.tickets) if (t.status === "open") open++;
     if (open >= 3) score += 15;
     else if (open >= 1) score += 5;
-    if (c.lastFailedPaymentAt && now - Date.parse(c.lastFailedPaymentAt) < 31 * DAY) score += 20;
-    score += Math.min(10, 5 * c.unusedPaidFeatures.length);
+    if (c.lastFailedPaymentAt && now - Date.parse(c.lastFailedPaymentAt) < 31 * DAY) score += 25;
+    score += c.unusedPaidFeatures.length >= 3 ? 25 : 5 * c.unusedPaidFeatures.length;
     return Math.min(100, score);
   }
 

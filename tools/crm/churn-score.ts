@@ -1,6 +1,15 @@
 /**
  * Churn risk as an additive points score: each signal adds a fixed number of points, so the
  * digest can say exactly which signals drove a score and a test can recompute it.
+ *
+ * Point table (high >= 50, medium >= 25):
+ * - usage change over the window: <= -50% 50, <= -30% 30, <= -15% 15
+ * - workspace admin silent: >= 30 days or never 20, >= 14 days 15, >= 7 days 10 (a week without
+ *   the person who owns the tool is the earliest sign a team has stopped using it)
+ * - open support tickets: >= 3 15, >= 1 5; the signal names them by subject
+ * - failed payment in the last 30 days: 25 (involuntary churn: alone it makes a customer medium)
+ * - unused paid features: 5 each for one or two; 3 or more 25 (paying for a bundle it does not
+ *   use is an adoption failure and the first line cut at renewal: alone it makes a customer medium)
  */
 import type { Customer } from "../../src/core/domain/crm.ts";
 
@@ -49,7 +58,8 @@ export function usagePoints(change: number): number {
 
 export function adminPoints(daysSinceLogin: number | undefined): number {
   if (daysSinceLogin === undefined || daysSinceLogin >= 30) return 20;
-  if (daysSinceLogin >= 14) return 10;
+  if (daysSinceLogin >= 14) return 15;
+  if (daysSinceLogin >= 7) return 10;
   return 0;
 }
 
@@ -60,11 +70,20 @@ export function ticketPoints(openTickets: number): number {
 }
 
 export function failedPaymentPoints(daysSinceFailure: number | undefined): number {
-  return daysSinceFailure !== undefined && daysSinceFailure <= 30 ? 20 : 0;
+  return daysSinceFailure !== undefined && daysSinceFailure <= 30 ? 25 : 0;
 }
 
 export function unusedFeaturePoints(count: number): number {
-  return Math.min(10, count * 5);
+  return count >= 3 ? 25 : count * 5;
+}
+
+/** `open ticket "Too complicated"`, `3 open tickets: "A", "B" and 1 more`. */
+export function ticketDetail(subjects: string[]): string {
+  const quoted = subjects.map((x) => `"${x}"`);
+  if (quoted.length === 1) return `open ticket ${quoted[0]}`;
+  const shown = quoted.slice(0, 2).join(", ");
+  const rest = quoted.length - 2;
+  return `${quoted.length} open tickets: ${shown}${rest > 0 ? ` and ${rest} more` : ""}`;
 }
 
 export function levelFor(score: number): ChurnLevel {
@@ -86,11 +105,11 @@ export function scoreCustomer(customer: Customer, now: number): ChurnRisk {
   add(
     "admin_inactive",
     adminPoints(loginDays),
-    loginDays === undefined ? "no admin login on record" : `no admin login for ${loginDays} days`,
+    loginDays === undefined ? "no admin login on record" : `admin silent ${loginDays} days`,
   );
 
-  const open = customer.tickets.filter((t) => t.status === "open").length;
-  add("support_tickets", ticketPoints(open), `${open} open support ticket${open === 1 ? "" : "s"}`);
+  const open = customer.tickets.filter((t) => t.status === "open").map((t) => t.subject);
+  add("support_tickets", ticketPoints(open.length), ticketDetail(open));
 
   const failed = ms(customer.lastFailedPaymentAt);
   const failedDays = failed === undefined ? undefined : Math.floor((now - failed) / DAY_MS);
@@ -101,7 +120,11 @@ export function scoreCustomer(customer: Customer, now: number): ChurnRisk {
   );
 
   const unused = customer.unusedPaidFeatures;
-  add("unused_features", unusedFeaturePoints(unused.length), `paying for unused ${unused.join(", ")}`);
+  add(
+    "unused_features",
+    unusedFeaturePoints(unused.length),
+    `${unused.length} paid feature${unused.length === 1 ? "" : "s"} unused (${unused.join(", ")})`,
+  );
 
   const score = Math.min(
     100,
@@ -112,6 +135,15 @@ export function scoreCustomer(customer: Customer, now: number): ChurnRisk {
 }
 
 function actionFor(customer: Customer, signals: ChurnSignal[]): string {
+  const primary = primaryAction(customer, signals);
+  // A failed card churns the customer on its own schedule, whatever else is going on, so it is
+  // always part of the action even when a bigger signal leads.
+  if (signals[0]?.kind !== "failed_payment" && signals.some((x) => x.kind === "failed_payment"))
+    return `${primary}, and ask the billing contact to update the payment method`;
+  return primary;
+}
+
+function primaryAction(customer: Customer, signals: ChurnSignal[]): string {
   switch (signals[0]?.kind) {
     case "usage_drop":
       return `Book a usage review with ${customer.name}'s admin this week`;

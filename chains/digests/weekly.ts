@@ -6,17 +6,18 @@
 
 import { digestTemplates, digestTitles } from "../../prompts/digests.ts";
 import type { Card, CardBlock, CardListItem } from "../../src/core/card.ts";
-import type { Deal } from "../../src/core/domain/crm.ts";
+import type { ClosedDeal } from "../../src/core/domain/crm.ts";
 import type { JiraIssue } from "../../src/core/domain/jira.ts";
 import { getJson, setJson } from "../../src/core/store.ts";
 import { type ChurnRisk, scoreCustomers } from "../../tools/crm/churn-score.ts";
 import { closeMonth, loadCloseReport } from "./close.ts";
-import { capped, link, money, s } from "./format.ts";
+import { capped, day, link, money, s } from "./format.ts";
 import { narrative } from "./narrative.ts";
 import type { Digest, DigestDeps } from "./types.ts";
 
 export const WEEKLY_SNAPSHOT_KEY = "digest:weekly:snapshot";
-const WEEK_MS = 7 * 86_400_000;
+const DAY_MS = 86_400_000;
+const WEEK_MS = 7 * DAY_MS;
 
 export interface WeeklySnapshot {
   at: number;
@@ -25,9 +26,9 @@ export interface WeeklySnapshot {
 
 export interface WeeklyFacts {
   shipped: JiraIssue[];
-  won: Deal[];
-  lost: Deal[];
-  /** undefined when the CRM cannot list closed deals. */
+  won: ClosedDeal[];
+  lost: ClosedDeal[];
+  /** false when the CRM could not list closed deals. */
   dealsKnown: boolean;
   atRisk: ChurnRisk[];
   saved: ChurnRisk[];
@@ -59,16 +60,21 @@ async function shippedThisWeek(deps: DigestDeps, since: number): Promise<JiraIss
   });
 }
 
-export function closedInWindow(deals: Deal[], since: number, now: number): { won: Deal[]; lost: Deal[] } {
-  const inWeek = (d: Deal) => {
-    const t = d.closeDate ? Date.parse(d.closeDate) : Number.NaN;
-    return t >= since - 86_400_000 && t <= now;
-  };
-  return {
-    won: deals.filter((d) => /closed\s*won/i.test(d.stage) && inWeek(d)),
-    lost: deals.filter((d) => /closed\s*lost/i.test(d.stage) && inWeek(d)),
-  };
+/**
+ * Start (00:00 UTC) of the day one week before `now`. Close dates are often kept as days, so
+ * a deal closed on that day counts as this week's even when it is earlier than `now - 7 days`.
+ */
+export function dealWeekStart(now: number): number {
+  return Math.floor((now - WEEK_MS) / DAY_MS) * DAY_MS;
 }
+
+/** Won and lost deals closed by `now`: a future-dated close is not this week's. */
+export function splitClosed(deals: ClosedDeal[], now: number): { won: ClosedDeal[]; lost: ClosedDeal[] } {
+  const past = deals.filter((d) => Date.parse(d.closeDate) <= now);
+  return { won: past.filter((d) => d.outcome === "won"), lost: past.filter((d) => d.outcome === "lost") };
+}
+
+const total = (deals: ClosedDeal[]) => deals.reduce((sum, d) => sum + d.amount, 0);
 
 export function createWeeklyDigest(deps: DigestDeps): Digest {
   const title = digestTitles.weekly;
@@ -79,12 +85,12 @@ export function createWeeklyDigest(deps: DigestDeps): Digest {
       const now = deps.clock.now();
       const since = now - WEEK_MS;
       const shipped = await shippedThisWeek(deps, since);
-      let won: Deal[] = [];
-      let lost: Deal[] = [];
+      let won: ClosedDeal[] = [];
+      let lost: ClosedDeal[] = [];
       let dealsKnown = true;
       try {
-        // An empty name matches every deal, open and closed (CrmPort.findDeals).
-        ({ won, lost } = closedInWindow(await deps.ports.crm.findDeals(""), since, now));
+        const closed = await deps.ports.crm.listClosedDeals(new Date(dealWeekStart(now)).toISOString());
+        ({ won, lost } = splitClosed(closed, now));
       } catch (error) {
         dealsKnown = false;
         deps.logger?.warn("weekly digest: closed deals unavailable", { error });
@@ -123,8 +129,9 @@ export function createWeeklyDigest(deps: DigestDeps): Digest {
           shippedS: s(shipped.length),
           won: won.length,
           wonS: s(won.length),
-          wonAmount: money(won.reduce((sum, d) => sum + d.amount, 0)),
+          wonAmount: money(total(won)),
           lost: lost.length,
+          lostAmount: money(total(lost)),
           atRisk: atRisk.length,
           atRiskS: s(atRisk.length),
           closeExceptions: facts.closeExceptions,
@@ -162,9 +169,13 @@ export function weeklyCard(facts: WeeklyFacts, summary: string): Card {
   if (deals.length > 0) {
     blocks.push({
       type: "list",
-      title: "**Deals closed**",
+      title: `**Deals closed: ${facts.won.length} won (${money(total(facts.won))}), ${facts.lost.length} lost (${money(total(facts.lost))})**`,
       items: capped(
-        deals.map(({ d, tag }) => ({ title: link(d.name, d.url), meta: `${tag}, ${money(d.amount)}` })),
+        deals.map(({ d, tag }) => ({
+          title: link(d.name, d.url),
+          text: [d.ownerName, `closed ${day(d.closeDate)}`].filter(Boolean).join(", "),
+          meta: `${tag}, ${money(d.amount)}`,
+        })),
         6,
       ),
     });

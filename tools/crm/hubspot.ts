@@ -7,6 +7,7 @@ import {
 } from "@hubspot/api-client/lib/codegen/crm/objects/index.js";
 import type { Clock } from "../../src/core/clock.ts";
 import type {
+  ClosedDeal,
   CrmActivity,
   CrmPort,
   Customer,
@@ -24,6 +25,7 @@ import {
   activityProperties,
   approvalMarker,
   type CompanyHealthProperties,
+  closedDealProperties,
   companyProperties,
   contactProperties,
   dealProperties,
@@ -34,6 +36,7 @@ import {
   sortActivities,
   ticketProperties,
   toActivity,
+  toClosedDeal,
   toContact,
   toCustomer,
   toDeal,
@@ -213,7 +216,10 @@ export function createHubSpotPort(settings: HubSpotSettings, deps: HubSpotDeps):
     return new Map(list);
   }
 
-  async function dealsWithCompanies(raw: HubSpotObject[]): Promise<Deal[]> {
+  async function dealsWithCompanies<T extends Deal>(
+    raw: HubSpotObject[],
+    normalize: (d: HubSpotObject, context: Parameters<typeof toDeal>[1]) => T | undefined,
+  ): Promise<T[]> {
     if (raw.length === 0) return [];
     const [companyOf, ownerNames] = await Promise.all([
       associated(
@@ -226,17 +232,45 @@ export function createHubSpotPort(settings: HubSpotSettings, deps: HubSpotDeps):
     const companyIds = [...companyOf.values()].map((ids) => ids[0]).filter((id): id is string => id !== undefined);
     const companies = await batchRead("companies", companyIds, ["name"]);
     const companyName = new Map(companies.map((c) => [c.id, c.properties.name ?? `Company ${c.id}`]));
-    return raw.map((d) => {
+    return raw.flatMap((d) => {
       const companyId = companyOf.get(d.id)?.[0];
       const owner = d.properties.hubspot_owner_id ?? undefined;
       const ownerLabel = owner ? ownerNames.get(owner) : undefined;
-      return toDeal(d, {
+      const deal = normalize(d, {
         links,
         ...(companyId
           ? { company: { id: companyId, name: companyName.get(companyId) ?? `Company ${companyId}` } }
           : {}),
         ...(ownerLabel ? { ownerName: ownerLabel } : {}),
       });
+      return deal ? [deal] : [];
+    });
+  }
+
+  async function closedDeals(since: string): Promise<ClosedDeal[]> {
+    const from = Date.parse(since);
+    if (Number.isNaN(from)) {
+      throw new DaybookError("bad_request", "listClosedDeals: since is not an ISO date", {
+        userMessage: "That start date is not a date I can read (use e.g. 2026-11-16).",
+      });
+    }
+    return cache.get(`deals:closed:${from}`, async () => {
+      // Date filters take epoch milliseconds
+      // (https://developers.hubspot.com/docs/api/crm/search#filter-search-results); hs_is_closed
+      // and hs_is_closed_won are computed from the pipeline, so custom pipelines work too.
+      const raw = await searchAll("search closed deals", "deals", {
+        filterGroups: [
+          {
+            filters: [
+              { propertyName: "hs_is_closed", operator: FilterOperatorEnum.Eq, value: "true" },
+              { propertyName: "closedate", operator: FilterOperatorEnum.Gte, value: String(from) },
+            ],
+          },
+        ],
+        properties: [...closedDealProperties],
+      });
+      const deals = await dealsWithCompanies(raw, toClosedDeal);
+      return deals.sort((a, b) => Date.parse(b.closeDate) - Date.parse(a.closeDate) || a.id.localeCompare(b.id));
     });
   }
 
@@ -249,7 +283,7 @@ export function createHubSpotPort(settings: HubSpotSettings, deps: HubSpotDeps):
         filterGroups: [{ filters }],
         properties: [...dealProperties],
       });
-      return dealsWithCompanies(raw);
+      return dealsWithCompanies(raw, toDeal);
     });
   }
 
@@ -361,8 +395,12 @@ export function createHubSpotPort(settings: HubSpotSettings, deps: HubSpotDeps):
       // Not an open deal: fall back to HubSpot's full-text search over all deals.
       return cache.get(`deals:find:${needle.toLowerCase()}`, async () => {
         const raw = await searchAll("search deals", "deals", { query: needle, properties: [...dealProperties] });
-        return dealsWithCompanies(raw);
+        return dealsWithCompanies(raw, toDeal);
       });
+    },
+
+    async listClosedDeals(since) {
+      return closedDeals(since);
     },
 
     async listCustomers() {

@@ -1,4 +1,11 @@
-import type { ActivityType, CrmActivity, Customer, Deal, SupportTicket } from "../../src/core/domain/crm.ts";
+import type {
+  ActivityType,
+  ClosedDeal,
+  CrmActivity,
+  Customer,
+  Deal,
+  SupportTicket,
+} from "../../src/core/domain/crm.ts";
 
 /**
  * Pure mapping from HubSpot CRM v3 objects (`{ id, properties }`, every property a string or
@@ -155,6 +162,24 @@ export function toDeal(
   const demo = hubspotDate(p.daybook_last_demo_at);
   if (demo) deal.lastDemoAt = demo;
   return deal;
+}
+
+/** Properties read for closed deals: the deal's own, plus HubSpot's computed closed flags. */
+export const closedDealProperties = [...dealProperties, "hs_is_closed", "hs_is_closed_won"] as const;
+
+/**
+ * A closed deal: won when HubSpot's computed hs_is_closed_won is true, otherwise lost (the
+ * search asked for hs_is_closed = true). Keeps the full close timestamp, unlike toDeal.
+ * Returns undefined without a readable closedate, which a closed-since search cannot return.
+ */
+export function toClosedDeal(
+  raw: HubSpotObject,
+  context: { company?: { id: string; name: string }; ownerName?: string; links: Links },
+): ClosedDeal | undefined {
+  const closeDate = hubspotDate(raw.properties.closedate);
+  if (!closeDate) return undefined;
+  const won = text(raw.properties.hs_is_closed_won)?.toLowerCase() === "true";
+  return { ...toDeal(raw, context), outcome: won ? "won" : "lost", closeDate };
 }
 
 function direction(value: string | null | undefined): "inbound" | "outbound" | undefined {

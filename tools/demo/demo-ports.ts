@@ -19,6 +19,7 @@ import type {
 } from "../../src/core/domain/accounting.ts";
 import type { Month, Page, WriteOptions } from "../../src/core/domain/common.ts";
 import type {
+  ClosedDeal,
   CrmActivity,
   CrmPort,
   Customer,
@@ -55,6 +56,12 @@ export interface DemoPorts extends Ports {
 }
 
 const OPEN_DEAL = (d: Deal) => !/^closed/i.test(d.stage);
+
+function outcomeOf(stage: string): ClosedDeal["outcome"] | undefined {
+  if (/^closed\s*won/i.test(stage)) return "won";
+  if (/^closed\s*lost/i.test(stage)) return "lost";
+  return undefined;
+}
 
 /** Remembers each idempotency key's first result; replays it for the same key. */
 class Idempotency {
@@ -241,6 +248,21 @@ export function createDemoPorts(options: DemoPortsOptions): DemoPorts {
         .filter((d) => d.name.toLowerCase().includes(q) || d.company.name.toLowerCase().includes(q))
         .map(stripDeal);
     },
+    async listClosedDeals(since: string): Promise<ClosedDeal[]> {
+      const from = Date.parse(since);
+      if (Number.isNaN(from)) {
+        throw new DaybookError("bad_request", "listClosedDeals: since is not an ISO date", {
+          userMessage: "That start date is not a date I can read (use e.g. 2026-11-16).",
+        });
+      }
+      const out: ClosedDeal[] = [];
+      for (const d of org.crm.deals) {
+        const outcome = outcomeOf(d.stage);
+        if (!outcome || !d.closeDate || Date.parse(d.closeDate) < from) continue;
+        out.push({ ...stripDeal(d), outcome, closeDate: d.closeDate });
+      }
+      return out.sort((a, b) => b.closeDate.localeCompare(a.closeDate) || a.id.localeCompare(b.id));
+    },
     async listCustomers(): Promise<Customer[]> {
       return org.crm.customers.map(stripCustomer);
     },
@@ -298,6 +320,8 @@ export function createDemoPorts(options: DemoPortsOptions): DemoPorts {
           ...deal,
           stage,
           probability,
+          // Closing a deal dates it today, so an approved stage change shows up among this week's closed deals.
+          ...(outcomeOf(stage) && !outcomeOf(deal.stage) ? { closeDate: at.slice(0, 10) } : {}),
           lastActivityAt: at,
           activities: [
             {

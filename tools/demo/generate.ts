@@ -87,7 +87,15 @@ export const scenario = {
     deployBlocked: "ENG-147",
     atRisk: ["ENG-151", "ENG-153"],
   },
-  deals: { acme: "1001", techStart: "1002", globalIndustries: "1003", betaCo: "1004" },
+  deals: {
+    acme: "1001",
+    techStart: "1002",
+    globalIndustries: "1003",
+    betaCo: "1004",
+    /** Closed in the last 7 days (weekly summary): two won, one lost. */
+    wonThisWeek: ["1032", "1033"],
+    lostThisWeek: ["1034"],
+  },
   customers: { brightTech: "5001", dataFlow: "5002", quickStart: "5003" },
   invoices: { noPo: "4729", duplicate: "4801", original: "4756" },
   bank: { wire: "bt-wire-2100", refund: "bt-refund-350", fee: "bt-fee-1250" },
@@ -579,6 +587,75 @@ export function generateCrm(now: number, seed: number, customerCount: number): D
     url: dealUrl("1031"),
     activities: [],
   });
+  // Closed in the last 7 days, for "which deals did we win this week?" and the weekly summary;
+  // 1035 closed 8 days ago, just outside that window.
+  const closed = (
+    id: string,
+    name: string,
+    company: string,
+    outcome: "won" | "lost",
+    amount: number,
+    daysAgo: number,
+    owner: { ownerId: string; ownerName: string },
+    summary: string,
+  ): DealDetail => {
+    const at = dayStart - daysAgo * DAY + 15 * HOUR;
+    return {
+      id,
+      name,
+      company: { id: `7${id.slice(1)}`, name: company },
+      stage: outcome === "won" ? "Closed Won" : "Closed Lost",
+      amount,
+      probability: outcome === "won" ? 1 : 0,
+      closeDate: iso(at).slice(0, 10),
+      ...owner,
+      lastActivityAt: iso(at),
+      url: dealUrl(id),
+      activities: [{ id: `a-${id}1`, type: "note", at: iso(at), summary, author: owner.ownerName }],
+    };
+  };
+  deals.push(
+    closed(
+      "1032",
+      "Northwind Traders - Annual plan",
+      "Northwind Traders",
+      "won",
+      96_000,
+      2,
+      alex,
+      "Order form signed for 120 seats",
+    ),
+    closed(
+      "1033",
+      "Keystone Dental Group - Expansion",
+      "Keystone Dental Group",
+      "won",
+      42_500,
+      4,
+      sam,
+      "Expansion to 3 more clinics signed",
+    ),
+    closed(
+      "1034",
+      "Silverline Insurance - Platform",
+      "Silverline Insurance",
+      "lost",
+      150_000,
+      3,
+      alex,
+      "Lost to an incumbent vendor on price",
+    ),
+    closed(
+      "1035",
+      "Redwood Outfitters - Pilot",
+      "Redwood Outfitters",
+      "won",
+      18_000,
+      8,
+      sam,
+      "Pilot converted to a paid plan",
+    ),
+  );
 
   const customers: CustomerDetail[] = [];
   customers.push({

@@ -35,6 +35,13 @@ export interface Deal {
   url: string;
 }
 
+/** A deal that reached a closed stage: won or lost, and when. */
+export interface ClosedDeal extends Deal {
+  outcome: "won" | "lost";
+  /** When the deal closed, ISO 8601 (a date-time, or a date when the CRM only keeps the day). */
+  closeDate: string;
+}
+
 export interface DealDetail extends Deal {
   activities: CrmActivity[];
 }
@@ -82,6 +89,8 @@ export interface CrmPort {
   getDeal(id: string): Promise<DealDetail>;
   /** Deals and customers whose name contains `name` (case-insensitive). */
   findDeals(name: string): Promise<Deal[]>;
+  /** Deals closed (won or lost) on or after `since` (ISO 8601), most recent first. */
+  listClosedDeals(since: string): Promise<ClosedDeal[]>;
   listCustomers(): Promise<Customer[]>;
   findCustomers(name: string): Promise<Customer[]>;
   getCustomer(id: string): Promise<CustomerDetail>;

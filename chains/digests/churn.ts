@@ -6,7 +6,7 @@
 import { digestTemplates, digestTitles } from "../../prompts/digests.ts";
 import { LOG_OUTREACH_ACTION_ID } from "../../src/core/action-ids.ts";
 import type { Card, CardBlock, CardListItem } from "../../src/core/card.ts";
-import { type ChurnRisk, scoreCustomers } from "../../tools/crm/churn-score.ts";
+import { type ChurnRisk, churnThresholds, scoreCustomers } from "../../tools/crm/churn-score.ts";
 import { capped, link, money, s } from "./format.ts";
 import { narrative } from "./narrative.ts";
 import type { Digest, DigestDeps } from "./types.ts";
@@ -55,7 +55,7 @@ export function churnCard(high: ChurnRisk[], medium: ChurnRisk[], summary: strin
     blocks.push({ type: "list", title: "**Medium risk**", items: capped(medium.map(riskItem), 6) });
   blocks.push({
     type: "context",
-    text: "Score 0-100 from usage trend, admin logins, open tickets, failed payments and unused paid features; high >= 50, medium >= 25.",
+    text: `Score 0-100 from usage trend, admin logins, open tickets, failed payments and unused paid features; high >= ${churnThresholds.high}, medium >= ${churnThresholds.medium}.`,
   });
   return { header: digestTitles.churn, blocks, fallbackText: `${digestTitles.churn}: ${summary}` };
 }

@@ -2,15 +2,52 @@
  * Sales priorities for one account executive (or the whole pipeline): deals that need
  * attention today first, each with a suggested next step and a "Draft follow-up" button that
  * asks the agent for a draft (which then goes through approval before anything is sent).
+ *
+ * Issue 7 asks for this digest per account executive, so it also lists its audiences: one per
+ * CRM owner with open deals. The scheduler (and `npm run digest -- sales`) builds and posts one
+ * card per audience, each receipted on its own, instead of one card mixing every owner's deals.
  */
 
 import { digestTemplates, digestTitles } from "../../prompts/digests.ts";
 import { DRAFT_FOLLOWUP_ACTION_ID } from "../../src/core/action-ids.ts";
 import type { Card, CardBlock, CardListItem } from "../../src/core/card.ts";
+import type { Deal } from "../../src/core/domain/crm.ts";
 import { type DealUrgency, type RankedDeal, rankDeals } from "../../tools/crm/deal-priority.ts";
 import { capped, link, money, s } from "./format.ts";
 import { narrative } from "./narrative.ts";
-import type { Digest, DigestDeps } from "./types.ts";
+import type { Digest, DigestDeps, DigestRunOptions } from "./types.ts";
+
+/**
+ * One reader of a digest that is posted per person: `key` is stable (the CRM owner id) and is
+ * what the run log records each post under; `label` heads the card and the receipt line.
+ */
+export interface DigestAudience {
+  key: string;
+  label: string;
+  options: DigestRunOptions;
+}
+
+/** A digest posted as one card per audience rather than one card for everybody. */
+export interface AudienceDigest extends Digest {
+  /**
+   * The audiences of a run with these options, in posting order. Options that already pick one
+   * audience (an `ownerId`) narrow the list to it; an empty list means nobody has anything to read.
+   */
+  audiences(options?: DigestRunOptions): Promise<DigestAudience[]>;
+}
+
+/** Account executives with open deals, by name; a deal without an owner name shows its owner id. */
+export function salesAudiences(deals: Deal[], ownerId?: string): DigestAudience[] {
+  const owners = new Map<string, string>();
+  for (const d of deals) {
+    if (ownerId && d.ownerId !== ownerId) continue;
+    if (!owners.has(d.ownerId) || (d.ownerName && owners.get(d.ownerId) === d.ownerId))
+      owners.set(d.ownerId, d.ownerName ?? d.ownerId);
+  }
+  return [...owners]
+    .map(([key, label]) => ({ key, label, options: { ownerId: key } }))
+    .sort((a, b) => a.label.localeCompare(b.label) || a.key.localeCompare(b.key));
+}
 
 const urgencyLabel: Record<DealUrgency, string> = {
   replied: "replied",
@@ -37,11 +74,15 @@ export interface SalesFacts {
   weightedTotal: number;
 }
 
-export function createSalesDigest(deps: DigestDeps): Digest {
+export function createSalesDigest(deps: DigestDeps): AudienceDigest {
   const title = digestTitles.sales;
   return {
     name: "sales",
     title,
+    async audiences(options = {}) {
+      const deals = await deps.ports.crm.listOpenDeals(options.ownerId ? { ownerId: options.ownerId } : {});
+      return salesAudiences(deals, options.ownerId).map((a) => ({ ...a, options: { ...options, ...a.options } }));
+    },
     async run(options = {}) {
       const now = deps.clock.now();
       const deals = await deps.ports.crm.listOpenDeals(options.ownerId ? { ownerId: options.ownerId } : {});

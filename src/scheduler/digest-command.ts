@@ -1,7 +1,9 @@
 /**
  * `npm run digest -- <name> [--post] [--owner <crm owner id>] [--month YYYY-MM]`
  * Builds one digest now and prints it as text, or posts it to its configured channels and
- * prints the delivery receipts. Exit code 0 = printed or every post receipted.
+ * prints the delivery receipts. A per-person digest (sales) prints or posts one card per
+ * audience (account executive); `--owner` picks one. Exit code 0 = every card built and,
+ * with --post, every post receipted.
  */
 import { parseArgs } from "node:util";
 import { type DigestName, digestNames } from "../config/org.ts";
@@ -35,14 +37,16 @@ export async function runDigestCommand(options: DigestCommandOptions): Promise<n
   if (values.month !== undefined && !/^\d{4}-\d{2}$/.test(values.month)) {
     throw new DaybookError("bad_request", `--month must look like 2026-11, got "${values.month}"`);
   }
-  const { card, run } = await options.scheduler.runNow(name, {
+  const { cards, run } = await options.scheduler.runNow(name, {
     post: values.post,
     ...(values.owner ? { ownerId: values.owner } : {}),
     ...(values.month ? { month: values.month } : {}),
   });
   if (!values.post) {
-    options.output.write(`${cardToText(card)}\n`);
-    return 0;
+    // A per-person digest (sales) prints every audience's card, separated by a blank line.
+    options.output.write(`${cards.map((card) => cardToText(card)).join("\n\n")}\n`);
+    for (const a of run.audienceErrors ?? []) options.output.write(`FAILED to build ${a.label}'s card: ${a.code}\n`);
+    return run.audienceErrors ? 1 : 0;
   }
   if (run.deliveries.length === 0) {
     options.output.write(
@@ -50,10 +54,14 @@ export async function runDigestCommand(options: DigestCommandOptions): Promise<n
     );
     return 1;
   }
+  for (const a of run.audienceErrors ?? []) options.output.write(`FAILED to build ${a.label}'s card: ${a.code}\n`);
   for (const d of run.deliveries) {
-    const line = d.receipt
-      ? `posted to ${d.channel} (${d.platform} ${d.target}), message ${d.receipt.messageId}`
-      : `FAILED ${d.channel} (${d.platform} ${d.target}) after ${d.attempts} attempts: ${d.error?.code ?? "unknown"}`;
+    const who = d.audienceLabel ? `${d.audienceLabel}: ` : "";
+    const line =
+      who +
+      (d.receipt
+        ? `posted to ${d.channel} (${d.platform} ${d.target}), message ${d.receipt.messageId}`
+        : `FAILED ${d.channel} (${d.platform} ${d.target}) after ${d.attempts} attempts: ${d.error?.code ?? "unknown"}`);
     options.output.write(`${line}\n`);
   }
   return run.status === "delivered" ? 0 : 1;

@@ -17,7 +17,9 @@ import type { Logger } from "../core/logger.ts";
 import type { Store } from "../core/store.ts";
 import type { Platform } from "../core/thread.ts";
 import { type DeliveryTarget, resolveTargets } from "./targets.ts";
-import type { DeliveryRecord, DigestSet, RunRecord } from "./types.ts";
+import type { Audience, DeliveryRecord, DigestOptions, DigestSet, RunRecord } from "./types.ts";
+
+const errorOf = (error: DaybookError) => ({ code: error.code, message: error.message });
 
 export interface RetryPolicy {
   /** Total attempts per post (and per digest build), including the first. Default 3. */
@@ -57,7 +59,11 @@ export interface Scheduler {
   stop(): Promise<void>;
   /** One scheduled firing for `slot` (epoch ms): lock, build, post, record. Used by cron and tests. */
   fire(name: DigestName, slot: number): Promise<RunRecord>;
-  runNow(name: DigestName, options: RunNowOptions): Promise<{ card: Card; run: RunRecord }>;
+  /**
+   * `cards`: one per audience for a per-person digest (sales: per account executive), else one;
+   * `card` is the first of them.
+   */
+  runNow(name: DigestName, options: RunNowOptions): Promise<{ card: Card; cards: Card[]; run: RunRecord }>;
   /** Newest first. */
   runLog(name: DigestName, limit?: number): Promise<RunRecord[]>;
   /** The digests that have a schedule and are enabled. */
@@ -125,16 +131,27 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
     return { attempts: retry.attempts, ...(last ? { error: last } : {}) };
   }
 
-  async function deliver(name: DigestName, card: Card, targets: DeliveryTarget[]): Promise<DeliveryRecord[]> {
+  async function deliver(
+    name: DigestName,
+    card: Card,
+    targets: DeliveryTarget[],
+    audience?: Audience,
+  ): Promise<DeliveryRecord[]> {
     return Promise.all(
       targets.map(async (target) => {
         const adapter = options.adapters[target.platform] as ChatAdapter;
         const result = await withRetry(
           "digest post",
-          { digest: name, channel: target.channel, platform: target.platform },
+          {
+            digest: name,
+            channel: target.channel,
+            platform: target.platform,
+            ...(audience ? { audience: audience.key } : {}),
+          },
           () => adapter.post(target.thread, card),
         );
         const record: DeliveryRecord = {
+          ...(audience ? { audience: audience.key, audienceLabel: audience.label } : {}),
           channel: target.channel,
           platform: target.platform,
           target: target.thread.channel,
@@ -167,6 +184,7 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
       durationMs: run.durationMs,
       delivered: run.deliveries.filter((d) => d.receipt).length,
       failed: run.deliveries.filter((d) => !d.receipt).length,
+      ...(run.audienceErrors ? { unbuilt: run.audienceErrors.map((a) => a.audience) } : {}),
     });
     return run;
   }
@@ -175,9 +193,9 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
     name: DigestName,
     trigger: RunRecord["trigger"],
     post: boolean,
-    runOptions: { ownerId?: string; month?: string; preview?: boolean },
+    runOptions: DigestOptions,
     slot?: number,
-  ): Promise<{ card?: Card; run: RunRecord }> {
+  ): Promise<{ cards: Card[]; run: RunRecord }> {
     const digest = digests[name];
     if (!digest)
       throw new DaybookError("not_found", `no digest named "${name}"`, {
@@ -199,18 +217,55 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
       ...rest,
     });
 
-    const built = await withRetry("digest build", { digest: name }, () => digest.run(runOptions));
-    if (!built.value) {
-      const error = built.error ?? new DaybookError("internal", "digest produced no card");
-      return { run: finish({ status: "failed", deliveries: [], error: { code: error.code, message: error.message } }) };
+    // A per-person digest becomes one edition per audience; any other digest is one edition.
+    let editions: (Audience | undefined)[] = [undefined];
+    if (digest.audiences) {
+      const listAudiences = digest.audiences.bind(digest);
+      const listed = await withRetry("digest audiences", { digest: name }, () => listAudiences(runOptions));
+      if (!listed.value) {
+        const error = listed.error ?? new DaybookError("internal", "digest listed no audiences");
+        return { cards: [], run: finish({ status: "failed", deliveries: [], error: errorOf(error) }) };
+      }
+      if (listed.value.length > 0) editions = listed.value;
     }
-    const card = built.value;
-    if (!post) return { card, run: finish({ status: "printed", deliveries: [] }) };
-    const targets = targetsFor(name);
-    const deliveries = await deliver(name, card, targets);
+
+    const targets = post ? targetsFor(name) : [];
+    const cards: Card[] = [];
+    const deliveries: DeliveryRecord[] = [];
+    const audienceErrors: NonNullable<RunRecord["audienceErrors"]> = [];
+    let firstError: DaybookError | undefined;
+    // Sequential, so the channel reads the cards in audience order; each post is retried on its
+    // own, so one account executive's failed post never re-posts another's card.
+    for (const audience of editions) {
+      const options = audience ? { ...runOptions, ...audience.options } : runOptions;
+      const built = await withRetry(
+        "digest build",
+        { digest: name, ...(audience ? { audience: audience.key } : {}) },
+        () => digest.run(options),
+      );
+      if (!built.value) {
+        const error = built.error ?? new DaybookError("internal", "digest produced no card");
+        firstError ??= error;
+        if (audience) audienceErrors.push({ audience: audience.key, label: audience.label, ...errorOf(error) });
+        continue;
+      }
+      cards.push(built.value);
+      if (post) deliveries.push(...(await deliver(name, built.value, targets, audience)));
+    }
+    const extra = audienceErrors.length > 0 ? { audienceErrors } : {};
+    if (cards.length === 0) {
+      const error = firstError ?? new DaybookError("internal", "digest produced no card");
+      return { cards, run: finish({ status: "failed", deliveries: [], error: errorOf(error), ...extra }) };
+    }
+    if (!post) return { cards, run: finish({ status: "printed", deliveries: [], ...extra }) };
     const ok = deliveries.filter((d) => d.receipt).length;
-    const status = deliveries.length > 0 && ok === deliveries.length ? "delivered" : ok > 0 ? "partial" : "failed";
-    return { card, run: finish({ status, deliveries }) };
+    const status =
+      deliveries.length > 0 && ok === deliveries.length && audienceErrors.length === 0
+        ? "delivered"
+        : ok > 0
+          ? "partial"
+          : "failed";
+    return { cards, run: finish({ status, deliveries, ...extra }) };
   }
 
   async function fire(name: DigestName, slot: number): Promise<RunRecord> {
@@ -292,14 +347,15 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
     },
     async runNow(name, runOptions) {
       const { post, ...rest } = runOptions;
-      const { card, run } = await execute(name, "manual", post, { ...rest, ...(post ? {} : { preview: true }) });
+      const { cards, run } = await execute(name, "manual", post, { ...rest, ...(post ? {} : { preview: true }) });
       await record(run);
+      const [card] = cards;
       if (!card) {
         throw new DaybookError("internal", `digest ${name} failed: ${run.error?.message ?? "no card"}`, {
           userMessage: `The ${name} digest could not be built; see the logs.`,
         });
       }
-      return { card, run };
+      return { card, cards, run };
     },
     nextRun(name) {
       return tasks.get(name)?.getNextRun() ?? undefined;

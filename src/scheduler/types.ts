@@ -3,6 +3,21 @@ import type { Card } from "../core/card.ts";
 import type { DeliveryReceipt } from "../core/chat.ts";
 import type { Platform } from "../core/thread.ts";
 
+export interface DigestOptions {
+  ownerId?: string;
+  month?: string;
+  preview?: boolean;
+}
+
+/** One reader of a per-person digest (chains/digests/sales.ts: one account executive). */
+export interface Audience {
+  /** Stable id (a CRM owner id): what each post is recorded under in the run log. */
+  key: string;
+  /** Display name, e.g. "Alex Rivera". */
+  label: string;
+  options: DigestOptions;
+}
+
 /**
  * What the scheduler needs from a digest. chains/digests implements it; src/ may not import
  * chains/ (layer rule), so main.ts hands the digests in and TypeScript checks the shapes match.
@@ -11,12 +26,22 @@ export interface SchedulableDigest {
   name: DigestName;
   title: string;
   /** `preview`: printed rather than posted; the digest must not advance its stored snapshots. */
-  run(options?: { ownerId?: string; month?: string; preview?: boolean }): Promise<Card>;
+  run(options?: DigestOptions): Promise<Card>;
+  /**
+   * Present on digests posted per person (sales: per account executive). A firing builds and
+   * posts one card per audience, in order, each post retried and receipted on its own, all
+   * under the one slot lock of the firing. Options that already select one audience narrow the
+   * list to it; an empty list falls back to one ordinary run (the digest's "nothing to do" card).
+   */
+  audiences?(options?: DigestOptions): Promise<Audience[]>;
 }
 
 export type DigestSet = Partial<Record<DigestName, SchedulableDigest>>;
 
 export interface DeliveryRecord {
+  /** Per-person digests: whose card this post carried (Audience.key / label). */
+  audience?: string;
+  audienceLabel?: string;
   /** Channel name from org.channels. */
   channel: string;
   platform: Platform;
@@ -44,6 +69,8 @@ export interface RunRecord {
   /** Why a firing was skipped: another replica took the slot, or the previous run is still going. */
   skipped?: "slot_taken" | "overlap" | "disabled";
   deliveries: DeliveryRecord[];
-  /** Set when building the digest itself failed. */
+  /** Set when building the digest itself failed (per-person digests: listing the audiences, or every card). */
   error?: { code: string; message: string };
+  /** Per-person digests: audiences whose card could not be built (nothing was posted for them). */
+  audienceErrors?: { audience: string; label: string; code: string; message: string }[];
 }

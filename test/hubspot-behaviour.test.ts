@@ -141,6 +141,70 @@ describe("HubSpot connector against a scripted HubSpot", () => {
     });
   });
 
+  it("pages closed deals since a date, reading won or lost from hs_is_closed_won, newest first", async () => {
+    const closed = (id: string, name: string, wonFlag: string, closedate: string, amount: string) =>
+      deal(id, name, { dealstage: "closedwon", hs_is_closed: "true", hs_is_closed_won: wonFlag, closedate, amount });
+    const pages: Record<string, { results: unknown[]; next?: string }> = {
+      start: {
+        results: [
+          closed("11", "Northwind Traders", "true", "2026-11-19T15:00:00Z", "96000"),
+          closed("12", "Silverline Insurance", "false", "2026-11-20T15:00:00Z", "150000"),
+        ],
+        next: "cursor-2",
+      },
+      "cursor-2": { results: [closed("13", "Keystone Dental", "true", "2026-11-21T15:00:00Z", "42500")] },
+    };
+    const { port, searches } = await setup((req) => {
+      if (req.path === "/crm/v3/objects/deals/search") {
+        const body = JSON.parse(req.body) as { after?: string };
+        const page = pages[body.after === "0" ? "start" : (body.after ?? "missing")];
+        return {
+          body: {
+            total: 3,
+            results: page?.results ?? [],
+            ...(page?.next ? { paging: { next: { after: page.next } } } : {}),
+          },
+        };
+      }
+      return supporting(req) ?? { status: 404, body: { status: "error", message: "not found" } };
+    });
+
+    const deals = await port.listClosedDeals("2026-11-16T00:00:00.000Z");
+
+    expect(deals.map((d) => [d.name, d.outcome, d.amount, d.closeDate])).toEqual([
+      ["Keystone Dental", "won", 42500, "2026-11-21T15:00:00.000Z"],
+      ["Silverline Insurance", "lost", 150000, "2026-11-20T15:00:00.000Z"],
+      ["Northwind Traders", "won", 96000, "2026-11-19T15:00:00.000Z"],
+    ]);
+    expect(deals[0]).toMatchObject({ company: { id: "913", name: "Company 913" }, ownerName: "Alex Rivera" });
+    expect(searches().map((r) => (JSON.parse(r.body) as { after?: string }).after)).toEqual(["0", "cursor-2"]);
+    const request = JSON.parse(searches()[0]?.body ?? "{}") as {
+      filterGroups: { filters: unknown[] }[];
+      properties: string[];
+    };
+    expect(request.filterGroups).toEqual([
+      {
+        filters: [
+          { propertyName: "hs_is_closed", operator: "EQ", value: "true" },
+          { propertyName: "closedate", operator: "GTE", value: String(Date.parse("2026-11-16T00:00:00Z")) },
+        ],
+      },
+    ]);
+    expect(request.properties).toEqual(expect.arrayContaining(["hs_is_closed_won", "closedate", "amount"]));
+
+    await port.listClosedDeals("2026-11-16T00:00:00.000Z");
+    expect(searches()).toHaveLength(2);
+  });
+
+  it("refuses a closed-deals start that is not a date before calling HubSpot", async () => {
+    const { port, fake } = await setup(() => ({ status: 500, body: {} }));
+
+    const error = await caught(port.listClosedDeals("last week"));
+
+    expect(error.code).toBe("bad_request");
+    expect(fake.requests).toHaveLength(0);
+  });
+
   it("waits the Retry-After delay on a 429 and then returns the deals", async () => {
     let calls = 0;
     const { port, searches } = await setup((req) => {

@@ -66,6 +66,8 @@ const dealObject = {
     hs_deal_stage_probability: "0.85",
     hubspot_owner_id: "42",
     closedate: "2026-12-15T00:00:00Z",
+    // Only the closed-deals search reads this; Prism serves the same deal to every search.
+    hs_is_closed_won: "true",
     notes_last_updated: "2026-11-23T07:30:00Z",
     hs_email_subject: "Pricing for 500 users?",
     hs_email_direction: "INCOMING_EMAIL",
@@ -235,6 +237,21 @@ describe("HubSpot connector against HubSpot's published OpenAPI specs", () => {
         name: "Acme Corp - 500 seats",
         amount: 250000,
         probability: 0.85,
+        company: { id: "201", name: "BrightTech Inc" },
+        ownerName: "Alex Rivera",
+      }),
+    ]);
+  });
+
+  it("searches closed deals since a date with a request the spec accepts", async () => {
+    const deals = await withLog(port().listClosedDeals("2026-11-16T00:00:00.000Z"));
+
+    expect(deals).toEqual([
+      expect.objectContaining({
+        id: "101",
+        outcome: "won",
+        amount: 250000,
+        closeDate: "2026-12-15T00:00:00.000Z",
         company: { id: "201", name: "BrightTech Inc" },
         ownerName: "Alex Rivera",
       }),

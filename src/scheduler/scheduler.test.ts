@@ -13,7 +13,7 @@ import { MemoryStore } from "../store/memory-store.ts";
 import { runDigestCommand } from "./digest-command.ts";
 import { createScheduler, type SchedulerOptions } from "./scheduler.ts";
 import { resolveTargets } from "./targets.ts";
-import type { DigestSet, SchedulableDigest } from "./types.ts";
+import type { Audience, DigestSet, SchedulableDigest } from "./types.ts";
 
 /** A chat platform that records posts and can be told to fail the next N of them. */
 class RecordingAdapter implements ChatAdapter {
@@ -193,6 +193,73 @@ describe("scheduler firing", () => {
   it("refuses an invalid cron expression at start-up", () => {
     const org: OrgConfig = { ...demoOrg, digests: { standup: { enabled: true, cron: "every morning", channels: [] } } };
     expect(() => scheduler({ org })).toThrow(/not a valid cron expression/);
+  });
+});
+
+describe("per-person digests", () => {
+  /** A digest posted per audience (like sales per account executive) that can fail one card. */
+  function perPerson(over: { brokenFor?: string; audiences?: () => Promise<Audience[]> } = {}): SchedulableDigest {
+    const people: Audience[] = [
+      { key: "owner-alex", label: "Alex Rivera", options: { ownerId: "owner-alex" } },
+      { key: "owner-sam", label: "Sam Patel", options: { ownerId: "owner-sam" } },
+    ];
+    return {
+      name: "sales",
+      title: "Sales priorities",
+      run: async (options) => {
+        if (options?.ownerId && options.ownerId === over.brokenFor) throw new Error("CRM timed out");
+        return textCard(`sales for ${options?.ownerId ?? "everyone"}`);
+      },
+      audiences:
+        over.audiences ?? (async (options) => people.filter((p) => !options?.ownerId || p.key === options.ownerId)),
+    };
+  }
+
+  it("posts one card per audience, each with its own receipt, under one slot lock", async () => {
+    const { s, adapter } = scheduler({ digests: { ...allDigests, sales: perPerson() } });
+    const run = await s.fire("sales", slot);
+    expect(run.status).toBe("delivered");
+    expect(adapter.posts.map((p) => cardToText(p.card))).toEqual(["sales for owner-alex", "sales for owner-sam"]);
+    expect(run.deliveries.map((d) => [d.audience, d.audienceLabel, d.receipt?.messageId])).toEqual([
+      ["owner-alex", "Alex Rivera", "console-1"],
+      ["owner-sam", "Sam Patel", "console-2"],
+    ]);
+    expect(await s.fire("sales", slot)).toMatchObject({ status: "skipped", skipped: "slot_taken" });
+    expect(adapter.posts).toHaveLength(2);
+  });
+
+  it("posts the other audiences and records the one whose card could not be built", async () => {
+    const { s, adapter } = scheduler({ digests: { ...allDigests, sales: perPerson({ brokenFor: "owner-alex" }) } });
+    const run = await s.fire("sales", slot);
+    expect(run.status).toBe("partial");
+    expect(run.audienceErrors).toEqual([
+      { audience: "owner-alex", label: "Alex Rivera", code: "internal", message: "CRM timed out" },
+    ]);
+    expect(adapter.posts.map((p) => cardToText(p.card))).toEqual(["sales for owner-sam"]);
+    expect((await s.runLog("sales"))[0]?.audienceErrors?.[0]?.audience).toBe("owner-alex");
+  });
+
+  it("posts nothing and records a failure when the audiences cannot be listed", async () => {
+    const audiences = async (): Promise<Audience[]> => {
+      throw new Error("CRM down");
+    };
+    const { s, adapter } = scheduler({ digests: { ...allDigests, sales: perPerson({ audiences }) } });
+    const run = await s.fire("sales", slot);
+    expect(run).toMatchObject({ status: "failed", deliveries: [], error: { message: "CRM down" } });
+    expect(adapter.posts).toHaveLength(0);
+  });
+
+  it("falls back to one ordinary card when nobody is in the audience", async () => {
+    const { s, adapter } = scheduler({ digests: { ...allDigests, sales: perPerson({ audiences: async () => [] }) } });
+    expect((await s.fire("sales", slot)).status).toBe("delivered");
+    expect(adapter.posts.map((p) => cardToText(p.card))).toEqual(["sales for everyone"]);
+  });
+
+  it("builds only the chosen audience's card for --owner", async () => {
+    const { s } = scheduler({ digests: { ...allDigests, sales: perPerson() } });
+    const { cards, run } = await s.runNow("sales", { post: false, ownerId: "owner-sam" });
+    expect(cards.map(cardToText)).toEqual(["sales for owner-sam"]);
+    expect(run.status).toBe("printed");
   });
 });
 

@@ -49,6 +49,7 @@ describe("the tool catalog", () => {
       "crm_deals_by_priority",
       "crm_deal_detail",
       "crm_account_health",
+      "crm_closed_deals",
       "crm_find",
       "accounting_invoices",
       "accounting_close_exceptions",
@@ -132,6 +133,30 @@ describe("read tools over the demo organisation", () => {
     expect(acme.activities[0].summary).toMatch(/pricing for 500 users/);
   });
 
+  it("answer which deals we won this week: Northwind and Keystone, with Silverline lost", async () => {
+    const { catalog } = world();
+    const week = await call(catalog, "crm_closed_deals");
+    expect(week.since).toBe("2026-11-16");
+    expect(week.won).toEqual({ deals: 2, amount: 138_500 });
+    expect(week.lost).toEqual({ deals: 1, amount: 150_000 });
+    expect(week.deals.map((d: { company: string; outcome: string }) => [d.company, d.outcome])).toEqual([
+      ["Northwind Traders", "won"],
+      ["Silverline Insurance", "lost"],
+      ["Keystone Dental Group", "won"],
+    ]);
+    expect(week.deals[0]).toMatchObject({
+      amount: 96_000,
+      closeDate: "2026-11-21",
+      owner: "Alex Rivera",
+      url: "https://app.hubspot.com/contacts/demo/deal/1032",
+    });
+    const samWon = await call(catalog, "crm_closed_deals", { days: 30, outcome: "won", ownerId: "owner-sam" });
+    expect(samWon.deals.map((d: { company: string }) => d.company)).toEqual([
+      "Keystone Dental Group",
+      "Redwood Outfitters",
+    ]);
+  });
+
   it("list BrightTech and DataFlow as high churn risk and explain BrightTech's signals", async () => {
     const { catalog } = world();
     const list = await call(catalog, "crm_account_health");
@@ -199,6 +224,7 @@ describe("result budget", () => {
       ["crm_deals_by_priority", { limit: 25 }],
       ["crm_deal_detail", { dealId: "1001" }],
       ["crm_account_health", { level: "low", limit: 25 }],
+      ["crm_closed_deals", { days: 365, limit: 25 }],
       ["crm_find", { query: "Blue" }],
       ["accounting_invoices", { limit: 50 }],
       ["accounting_close_exceptions", {}],

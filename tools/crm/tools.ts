@@ -8,11 +8,13 @@ import { z } from "zod";
 import type { WriteAction } from "../../src/core/actions.ts";
 import type { ApprovalOutcome } from "../../src/core/approval.ts";
 import type { Clock } from "../../src/core/clock.ts";
-import type { CrmActivity, CrmPort, Customer, Deal } from "../../src/core/domain/crm.ts";
+import type { ClosedDeal, CrmActivity, CrmPort, Customer, Deal } from "../../src/core/domain/crm.ts";
 import { DaybookError } from "../../src/core/errors.ts";
 import { daysSince, type EntityLabels, money, pct, runTool, shortTime } from "../shared/compact.ts";
 import { type ChurnRisk, scoreCustomer, scoreCustomers } from "./churn-score.ts";
 import { type RankedDeal, rankDeals } from "./deal-priority.ts";
+
+const DAY_MS = 86_400_000;
 
 export interface CrmToolContext {
   clock: Clock;
@@ -50,6 +52,18 @@ export const accountHealthSchema = z.object({
     .describe("Customer name or id for one account, e.g. BrightTech; omit for the at-risk list"),
   level: z.enum(["high", "medium", "low"]).optional().describe("Only customers at this churn risk level"),
   limit: z.number().int().min(1).max(25).optional().describe("How many customers (default 10)"),
+});
+export const closedDealsSchema = z.object({
+  days: z
+    .number()
+    .int()
+    .min(1)
+    .max(365)
+    .optional()
+    .describe("Look back this many days, counted from 00:00 UTC (default 7: this week; 30 for this month)"),
+  outcome: z.enum(["won", "lost"]).optional().describe("Only won or only lost deals; omit for both"),
+  ownerId: z.string().trim().min(1).max(80).optional().describe('CRM owner id, e.g. "owner-alex" for "my deals"'),
+  limit: z.number().int().min(1).max(25).optional().describe("How many deals to list (default 10)"),
 });
 export const findSchema = z.object({
   query: z.string().trim().min(2).max(100).describe("Company, customer or deal name, or part of it"),
@@ -252,6 +266,48 @@ export function crmReadTools(crm: CrmPort, ctx: CrmToolContext): StructuredToolI
     },
   );
 
+  const closedDeals = tool(
+    (args: z.infer<typeof closedDealsSchema>) =>
+      runTool(async () => {
+        const now = ctx.clock.now();
+        const days = args.days ?? 7;
+        // From 00:00 UTC: CRMs often keep a close date as a day (same window as the weekly summary).
+        const since = new Date(Math.floor((now - days * DAY_MS) / DAY_MS) * DAY_MS).toISOString();
+        const closed = (await crm.listClosedDeals(since)).filter(
+          (d) => Date.parse(d.closeDate) <= now && (args.ownerId === undefined || d.ownerId === args.ownerId),
+        );
+        const total = (list: ClosedDeal[]) => money(list.reduce((sum, d) => sum + d.amount, 0));
+        const won = closed.filter((d) => d.outcome === "won");
+        const lost = closed.filter((d) => d.outcome === "lost");
+        const wanted = args.outcome === "won" ? won : args.outcome === "lost" ? lost : closed;
+        const shown = wanted.slice(0, args.limit ?? 10);
+        rememberDeals(shown);
+        return {
+          since: since.slice(0, 10),
+          won: { deals: won.length, amount: total(won) },
+          lost: { deals: lost.length, amount: total(lost) },
+          deals: shown.map((d) => ({
+            id: d.id,
+            name: d.name,
+            company: d.company.name,
+            outcome: d.outcome,
+            amount: d.amount,
+            closeDate: d.closeDate.slice(0, 10),
+            owner: d.ownerName ?? d.ownerId,
+            url: d.url,
+          })),
+          ...(wanted.length > shown.length ? { more: wanted.length - shown.length } : {}),
+        };
+      }),
+    {
+      name: "crm_closed_deals",
+      description:
+        "CRM deals closed won or lost in the last N days (default 7), with won and lost totals, owner, close date and a link. " +
+        'Examples: "which deals did we win this week?", "what did we lose this month?", "closed won deals", "deals lost in the last 30 days".',
+      schema: closedDealsSchema,
+    },
+  );
+
   const find = tool(
     (args: z.infer<typeof findSchema>) =>
       runTool(async () => {
@@ -286,7 +342,7 @@ export function crmReadTools(crm: CrmPort, ctx: CrmToolContext): StructuredToolI
     },
   );
 
-  return [dealsByPriority, dealDetail, accountHealth, find];
+  return [dealsByPriority, dealDetail, accountHealth, closedDeals, find];
 }
 
 function outcomeError(error: unknown): ApprovalOutcome {

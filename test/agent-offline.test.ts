@@ -17,23 +17,77 @@ import { Conversation, contextLine, demoNow, demoPrincipals, demoWorld, testThre
 /**
  * Numbers as a reader sees them, normalised so "$250K", "250,000" and "250000" compare equal.
  * Signs are dropped (a "-65%" change may be described as "down 65%"); digits inside ids
- * ("apr1x", "ENG-145" counts 145) are not separate figures.
+ * ("apr1x", "ENG-145" counts 145) are not separate figures. Clock times ("2:00 PM") become
+ * "time:14:00" so they compare with the tools' ISO timestamps.
  */
 function figures(text: string): Set<string> {
-  const out = new Set<string>();
-  for (const m of text.matchAll(/(?<![A-Za-z0-9_.])(\d[\d,]*(?:\.\d+)?)\s*([kKmM])?(?![\w])/g)) {
+  return new Set(readFigures(text).map((f) => f.forms[0] as string));
+}
+
+/** Each figure with the forms it may take in a tool output: "85%" is 85 or 0.85. */
+function readFigures(text: string): { shown: string; forms: string[] }[] {
+  const out: { shown: string; forms: string[] }[] = [];
+  const rest = text.replace(/\b(\d{1,2}):(\d{2})\s*([AP]M)\b/g, (all, h: string, m: string, ampm: string) => {
+    const hour = (Number(h) % 12) + (ampm === "PM" ? 12 : 0);
+    out.push({ shown: all, forms: [`time:${String(hour).padStart(2, "0")}:${m}`] });
+    return " ";
+  });
+  for (const m of rest.matchAll(/(?<![A-Za-z0-9_.])(\d[\d,]*(?:\.\d+)?)\s*([kKmM%])?(?![\w])/g)) {
     const raw = Number((m[1] as string).replace(/,/g, ""));
     if (!Number.isFinite(raw)) continue;
     const scale = m[2] === "k" || m[2] === "K" ? 1_000 : m[2] === "m" || m[2] === "M" ? 1_000_000 : 1;
-    out.add(String(Math.round(raw * scale * 1000) / 1000));
+    const n = (x: number) => String(Math.round(x * 1000) / 1000);
+    out.push({ shown: m[0], forms: m[2] === "%" ? [n(raw), n(raw / 100)] : [n(raw * scale)] });
   }
   return out;
 }
 
+/**
+ * Figures a turn's tool outputs support: every number and ISO clock time in them, and the
+ * counts of what they list (a list's length; how many of its items have, or lack, a field),
+ * because "4 deals need you" counts the returned deals that carry an urgency.
+ */
+function knownFigures(toolOutputs: string[]): Set<string> {
+  const text = toolOutputs.join("\n");
+  const known = figures(text);
+  for (const m of text.matchAll(/T(\d{2}):(\d{2})/g)) known.add(`time:${m[1]}:${m[2]}`);
+  // "2026-11-20T09:00Z" shown as "Nov 20": the date's parts are figures of the output.
+  for (const m of text.matchAll(/(\d{4})-(\d{2})-(\d{2})/g))
+    for (const part of m.slice(1)) known.add(String(Number(part)));
+  const counts = (value: unknown): void => {
+    if (Array.isArray(value)) {
+      known.add(String(value.length));
+      const items = value.filter((v): v is Record<string, unknown> => typeof v === "object" && v !== null);
+      for (const key of new Set(items.flatMap((i) => Object.keys(i)))) {
+        const set = items.filter((i) => {
+          const v = i[key];
+          return v !== undefined && v !== null && v !== "" && v !== false && !(Array.isArray(v) && v.length === 0);
+        }).length;
+        known.add(String(set));
+        known.add(String(value.length - set));
+      }
+      for (const v of value) counts(v);
+    } else if (value && typeof value === "object") {
+      for (const v of Object.values(value)) counts(v);
+    }
+  };
+  for (const output of toolOutputs) {
+    try {
+      counts(JSON.parse(output));
+    } catch {
+      // Plain-text outputs contribute their numbers only.
+    }
+  }
+  return known;
+}
+
 /** Figures in the reply that no tool output of the turn contains. */
 function ungrounded(reply: string, toolOutputs: string[]): string[] {
-  const known = figures(toolOutputs.join("\n"));
-  return [...figures(reply)].filter((f) => !known.has(f));
+  const known = knownFigures(toolOutputs);
+  const missing = readFigures(reply)
+    .filter((f) => !f.forms.some((form) => known.has(form)))
+    .map((f) => f.forms[0] as string);
+  return [...new Set(missing)];
 }
 
 async function offlineAgent() {
@@ -72,6 +126,33 @@ describe("the offline model on the demo organisation", () => {
     expect(contextLine(turn.answer.card)).toBe("offline model · sources: jira");
   });
 
+  it("leads the blockers answer with the count, then each story's owner, age and human reason", async () => {
+    const { answerer } = await offlineAgent();
+    const alex = new Conversation(answerer, "alex");
+
+    const turn = await alex.ask("what's blocking the sprint?");
+
+    expect(turn.text.split("\n")[0]).toBe("2 stories are blocking **Sprint 24**:");
+    expect(turn.text).toContain(
+      "- [ENG-145](https://demo.atlassian.net/browse/ENG-145) Integrate payments API (**Maria Garcia**, blocked 2 days, waiting on another team, flagged): Waiting on API spec from the Backend team",
+    );
+    expect(turn.text).toContain("(**David Okafor**, blocked 1 day, waiting on another team): Expired AWS credentials");
+    expect(turn.text).not.toMatch(/waiting_on_team|Blocked days:|Reason:/);
+  });
+
+  it("says how the sprint is going in one sentence before the lists", async () => {
+    const { answerer } = await offlineAgent();
+    const alex = new Conversation(answerer, "alex");
+
+    const turn = await alex.ask("how is the sprint going?");
+
+    expect(turn.text.split("\n")[0]).toBe(
+      "**Sprint 24** is 72% done (72 of 100 points, up from 65% yesterday) with 6 days left.",
+    );
+    expect(turn.text).toContain("Ready for review (1):");
+    expect(turn.text).not.toMatch(/Done pct|Total points/);
+  });
+
   it("lists Alex's deals for today with the hot Acme deal first", async () => {
     const { answerer } = await offlineAgent();
     const alex = new Conversation(answerer, "alex");
@@ -87,6 +168,38 @@ describe("the offline model on the demo organisation", () => {
     expect(turn.text).toContain("250,000");
   });
 
+  it("leads with the deals that have urgency, in words, and sums up the rest in one line", async () => {
+    const { answerer } = await offlineAgent();
+    const alex = new Conversation(answerer, "alex");
+
+    const turn = await alex.ask("which deals need me today?");
+    const lines = turn.text.split("\n");
+
+    expect(lines[0]).toBe("4 deals need you today (of 15 open):");
+    expect(lines[1]).toBe(
+      "- [Acme Corp - Platform rollout](https://app.hubspot.com/contacts/demo/deal/1001) ($250,000, 85%) replied this morning: answer Acme Corp's reply today.",
+    );
+    expect(lines[2]).toContain("($500,000, 45%) meeting tomorrow 2:00 PM UTC: confirm attendees and agenda.");
+    expect(lines[3]).toContain("($80,000, 72%) silent for 5 days: re-engage the champion with something new.");
+    expect(lines[4]).toContain("($120,000, 40%) no reply for 9 days: send a short check-in");
+    expect(lines[5]).toMatch(/^Nothing urgent on the rest \(6 more listed, 5 further down\); the biggest of those is /);
+    expect(lines).toHaveLength(7);
+    expect(turn.text).not.toMatch(/Probability|meeting_soon|Urgency|\d{4}-\d{2}-\d{2}T/);
+  });
+
+  it("numbers follow-ups by the order the reply showed ('the third one' is the third deal listed)", async () => {
+    const { answerer } = await offlineAgent();
+    const alex = new Conversation(answerer, "alex");
+    await alex.ask("which deals need me today?");
+
+    const third = await alex.ask("and the third one?");
+
+    expect(third.answer.data).toMatchObject({ calls: [{ tool: "crm_deal_detail", args: { dealId: "1002" } }] });
+    expect(third.text).toMatch(
+      /^\[TechStart Inc - Team plan\]\(.+\): \$80,000, 72%, \$57,600 weighted, in Proposal Sent/,
+    );
+  });
+
   it("explains why BrightTech is at risk from its usage drop and ticket", async () => {
     const { answerer } = await offlineAgent();
     const alex = new Conversation(answerer, "alex");
@@ -96,6 +209,21 @@ describe("the offline model on the demo organisation", () => {
     expect(turn.text).toContain("BrightTech Inc");
     expect(turn.text).toContain("usage down 65% over 14 days");
     expect(turn.text).toContain("Too complicated");
+  });
+
+  it("gives BrightTech's risk level, the signals behind it and what to do", async () => {
+    const { answerer } = await offlineAgent();
+    const alex = new Conversation(answerer, "alex");
+
+    const turn = await alex.ask("why is BrightTech at risk?");
+
+    expect(turn.text).toMatch(
+      /^\[BrightTech Inc\]\(https:\/\/app\.hubspot\.com\/[^)]+\) is at \*\*high\*\* churn risk \(score \d+\): \$12,000 ARR, Growth plan, owner Priya Shah\.\n/,
+    );
+    expect(turn.text).toContain("Why:\n- usage down 65% over 14 days\n");
+    expect(turn.text).toContain("**Do:** Book a usage review with BrightTech Inc's admin this week.");
+    expect(turn.text).toContain("Nov 20 9:00 AM UTC, note: Ticket T-9812");
+    expect(turn.text).not.toMatch(/Usage change pct|Admin last login days ago|Arr:/);
   });
 
   it("lists the November close exceptions with the invoice lacking a PO and the duplicate", async () => {
@@ -110,7 +238,34 @@ describe("the offline model on the demo organisation", () => {
     expect(turn.text).toContain("4729");
     expect(turn.text).toContain("Acme Consulting");
     expect(turn.text).toContain("4801");
-    expect(turn.text).toContain("Duplicate of: 4756");
+    expect(turn.text).toContain("as 4756");
+  });
+
+  it("leads the close answer with the count of exceptions and says what to do with each", async () => {
+    const { answerer } = await offlineAgent();
+    const alex = new Conversation(answerer, "alex");
+
+    const turn = await alex.ask("what's left for the November close?");
+    const lines = turn.text.split("\n");
+
+    expect(lines[0]).toBe("6 exceptions are left for the November 2026 close:");
+    expect(lines).toHaveLength(7);
+    expect(lines[1]).toBe(
+      "- Invoice [4729](https://go.xero.com/AccountsPayable/View.aspx?InvoiceID=inv-4729) from **Acme Consulting**, $8,500 (Nov 13), has no purchase order: get a PO or approve it by exception.",
+    );
+    expect(lines[2]).toContain("from **Office Depot**, $450, looks like a duplicate (same vendor invoice reference");
+    expect(turn.text).toContain("$2,100 out on Nov 15 (WIRE 448120): wire with no documentation");
+    expect(turn.text).toContain("$12.50 out on Nov 23");
+    expect(turn.text).toContain("Marketing is up 18% on last month ($94,164 vs $79,800)");
+    expect(turn.text).not.toMatch(/Counts:|Total: 8500|Bills matched/);
+  });
+
+  it("keeps the demo answers short enough to read in a chat thread", async () => {
+    const { answerer } = await offlineAgent();
+    for (const question of demoQuestions) {
+      const turn = await new Conversation(answerer, "alex").ask(question);
+      expect(turn.text.length, question).toBeLessThan(1_200);
+    }
   });
 
   it("resolves 'and the second one?' against the deals it listed in the same thread", async () => {
@@ -191,6 +346,20 @@ describe("the offline model on the demo organisation", () => {
     expect(ungrounded("Acme Corp: 250,000 at 0.85", outputs)).toEqual([]);
     expect(ungrounded("Acme Corp: $260K at 0.85", outputs)).toEqual(["260000"]);
     expect(ungrounded("Acme Corp: 250,000 at 0.9, 3 calls", outputs)).toEqual(["0.9", "3"]);
+  });
+
+  it("accepts a figure shown in another form (85% for 0.85, a clock time for an ISO time) and no other", () => {
+    const outputs = ['{"amount":250000,"probability":0.85,"nextMeetingAt":"2026-11-24T14:00Z"}'];
+    expect(ungrounded("$250,000 at 85%, meeting tomorrow 2:00 PM UTC (Nov 24)", outputs)).toEqual([]);
+    expect(ungrounded("$250,000 at 90%", outputs)).toEqual(["90"]);
+    expect(ungrounded("meeting tomorrow 3:00 PM UTC", outputs)).toEqual(["time:15:00"]);
+    expect(ungrounded("$250,001 at 85%", outputs)).toEqual(["250001"]);
+  });
+
+  it("accepts counts of what a tool listed but not a count it cannot support", () => {
+    const outputs = ['{"deals":[{"name":"A","urgency":["replied"]},{"name":"B","urgency":[]},{"name":"C"}]}'];
+    expect(ungrounded("1 deal needs you today; nothing urgent on the other 2 of 3", outputs)).toEqual([]);
+    expect(ungrounded("4 deals need you today", outputs)).toEqual(["4"]);
   });
 });
 

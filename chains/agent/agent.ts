@@ -13,7 +13,7 @@ import { DaybookError, toDaybookError } from "../../src/core/errors.ts";
 import type { Logger } from "../../src/core/logger.ts";
 import type { ToolDomain } from "../../src/core/principal.ts";
 import { mentionedDomains } from "./domains.ts";
-import { WRITE_TOOL_METADATA_KEY } from "./offline-model.ts";
+import { SHOWN_REFS_KEY, WRITE_TOOL_METADATA_KEY } from "./offline-model.ts";
 import { type EntityRef, extractRefs, isTurnData, parseToolOutput, type TurnData } from "./refs.ts";
 
 /** The catalog shape tools/catalog.ts provides (structural, so this file compiles on its own). */
@@ -151,7 +151,9 @@ export function createAgentAnswerer(options: AgentAnswererOptions): Answerer & {
       text += `\n_Nothing has been changed yet: approval ${unmentioned.map((id) => `\`${id}\``).join(", ")} is waiting for a person._`;
     }
 
-    const refs: EntityRef[] = [];
+    // What the reply showed comes first, in its order, so "the second one" is the second
+    // item the person saw; the rest of the tools' entities follow for later look-ups.
+    const refs: EntityRef[] = shownRefs(final);
     for (const r of toolResults) {
       if (writeActions.some((a) => a.name === r.tool)) continue;
       extractRefs(parseToolOutput(r.content), refs);
@@ -192,6 +194,17 @@ function focusDomains(input: AnswerInput, allowed: Set<ToolDomain>, catalog: Age
   }
   const focused = new Set([...wanted].filter((d) => allowed.has(d)));
   return focused.size > 0 ? focused : allowed;
+}
+
+function shownRefs(final: BaseMessage | undefined): EntityRef[] {
+  const meta = (final?.response_metadata as Record<string, unknown> | undefined)?.daybook as
+    | Record<string, unknown>
+    | undefined;
+  const shown = meta?.[SHOWN_REFS_KEY];
+  if (!Array.isArray(shown)) return [];
+  return shown.filter(
+    (r): r is EntityRef => typeof r === "object" && r !== null && typeof (r as EntityRef).kind === "string",
+  );
 }
 
 function replyCard(text: string, context: string): Card {

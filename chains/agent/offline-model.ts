@@ -10,7 +10,7 @@ import { systemClock } from "../../src/core/clock.ts";
 import type { ToolDomain } from "../../src/core/principal.ts";
 import { domainWords, mentionedDomains } from "./domains.ts";
 import { type EntityRef, extractRefs, isTurnData, parseToolOutput, type RefKind, type TurnData } from "./refs.ts";
-import { renderToolOutput } from "./render.ts";
+import { renderReply, renderToolOutput } from "./render.ts";
 
 export const OFFLINE_MODEL_LABEL = "offline model";
 
@@ -28,6 +28,12 @@ export interface OfflineModelOptions {
 
 /** Marks daybook's approval tools (set by the agent) so the offline model never mixes reads and writes. */
 export const WRITE_TOOL_METADATA_KEY = "daybookWrite";
+
+/**
+ * Key in a final reply's `response_metadata.daybook` listing the entities in the order the
+ * reply showed them (when it reordered or filtered the tool's list).
+ */
+export const SHOWN_REFS_KEY = "shownRefs";
 
 interface ParamInfo {
   name: string;
@@ -205,7 +211,7 @@ export class OfflineChatModel extends BaseChatModel {
     // Already called in this turn with the same arguments: answer from the results.
     const done = turn.calls.some((c) => c.name === wanted.tool && sameArgs(c.args, wanted.args));
     if (!done && turn.calls.length < 3) return wanted;
-    return { kind: "reply", text: composeReply(ctx) };
+    return composeReply(ctx);
   }
 }
 
@@ -292,6 +298,9 @@ interface Turn {
   question: string;
   requesterName: string | undefined;
   today: string;
+  /** The clock's now and the turn's timezone, for "this morning" and "tomorrow 2:00 PM". */
+  now: number;
+  timeZone: string;
   crmOwnerId: string | undefined;
   allowedDomains: ToolDomain[] | undefined;
   /** Data the agent stored with the previous assistant answers, newest last. */
@@ -331,7 +340,9 @@ function readTurn(messages: BaseMessage[], clock: Clock): Turn {
       ?.slice(marker.length)
       .trim();
   const owner = line(turnContextMarkers.crmOwner)?.split(/\s/)[0];
-  const today = line(turnContextMarkers.today)?.slice(0, 10) ?? new Date(clock.now()).toISOString().slice(0, 10);
+  const todayLine = line(turnContextMarkers.today);
+  const today = todayLine?.slice(0, 10) ?? new Date(clock.now()).toISOString().slice(0, 10);
+  const timeZone = /\(([A-Za-z0-9_+\-/]+)\)/.exec(todayLine ?? "")?.[1] ?? "UTC";
   const domainsLine = line(turnContextMarkers.domains);
   const allowedDomains =
     domainsLine === undefined
@@ -375,6 +386,8 @@ function readTurn(messages: BaseMessage[], clock: Clock): Turn {
     question: lastHuman >= 0 ? textOf(messages[lastHuman] as BaseMessage) : "",
     requesterName: line(turnContextMarkers.requester),
     today,
+    now: clock.now(),
+    timeZone,
     crmOwnerId: owner && owner !== "none" ? owner : undefined,
     allowedDomains,
     previous,
@@ -600,7 +613,13 @@ function planDraft(ctx: Ctx, subject: EntityRef): Plan | undefined {
   }
   const deal = read.value && typeof read.value === "object" ? (read.value as Record<string, unknown>) : undefined;
   if (!deal || "error" in deal || typeof deal.name !== "string") {
-    return { kind: "reply", text: renderToolOutput(read.tool, detail.description, read.content, read.value) };
+    return {
+      kind: "reply",
+      text: renderToolOutput(read.tool, detail.description, read.content, read.value, {
+        now: ctx.turn.now,
+        timeZone: ctx.turn.timeZone,
+      }),
+    };
   }
   const draft = draftFollowUp(deal, ctx.turn.requesterName);
   const log = /\b(log|note|record)\b/i.test(q)
@@ -682,6 +701,9 @@ function scoreTool(tool: ToolInfo, q: string, subject: EntityRef | undefined, vi
   }
   if (subject === undefined && [...tool.required].some((r) => /(id|key|name|customer|deal|company)$/i.test(r)))
     score -= 1;
+  // "last month's close" names accounting; a CRM tool about closed deals shares words, not the topic.
+  const named = mentionedDomains(q);
+  if (named.length > 0 && tool.domain && !named.includes(tool.domain)) score -= 2;
   return score;
 }
 
@@ -803,13 +825,19 @@ function examplesFor(domains: ToolDomain[], _ctx: Ctx): string[] {
   return domains.flatMap((d) => offlineExamples[d] ?? []);
 }
 
-function composeReply(ctx: Ctx): string {
+function composeReply(ctx: Ctx): Plan {
   const results = ctx.turn.results;
-  if (results.length === 0) return helpReply(ctx, "I did not get anything back from the tools.");
+  if (results.length === 0)
+    return { kind: "reply", text: helpReply(ctx, "I did not get anything back from the tools.") };
   const writes = results.filter((r) => ctx.tools.find((t) => t.name === r.tool)?.write);
-  if (writes.length > 0) return writes.map((w) => w.content).join("\n");
+  if (writes.length > 0) return { kind: "reply", text: writes.map((w) => w.content).join("\n") };
   // The last result answers the question; earlier ones were look-ups on the way.
   const last = results.at(-1) as (typeof results)[number];
   const tool = ctx.tools.find((t) => t.name === last.tool);
-  return renderToolOutput(last.tool, tool?.description ?? "", last.content, last.value);
+  const reply = renderReply(last.tool, tool?.description ?? "", last.content, last.value, {
+    now: ctx.turn.now,
+    timeZone: ctx.turn.timeZone,
+  });
+  // The agent numbers follow-ups ("the second one") by what the reply showed, in its order.
+  return { kind: "reply", text: reply.text, ...(reply.refs ? { data: { [SHOWN_REFS_KEY]: reply.refs } } : {}) };
 }

@@ -17,15 +17,44 @@ export interface Logger {
   child(fields: Record<string, unknown>): Logger;
 }
 
+// Token shapes scrubbed from any string value (error messages included): bearer/basic
+// credentials, Slack tokens (https://api.slack.com/authentication/token-types), and
+// credentials embedded in URLs.
+const secretValue =
+  /(\b(?:bearer|basic)\s+)[\w.~+/=-]{8,}|\bxox[abprse]-[\w-]+|\bxapp-[\w-]+|(\/\/)[^/\s:@]+:[^/\s@]+@/gi;
+
+function scrub(text: string): string {
+  return text.replace(secretValue, (_m, scheme?: string, slashes?: string) =>
+    scheme ? `${scheme}[redacted]` : slashes ? `${slashes}[redacted]@` : "[redacted]",
+  );
+}
+
+const maxDepth = 5;
+
 export function redact(value: unknown, depth = 0): unknown {
-  if (depth > 4 || value === null || typeof value !== "object") return value;
+  if (typeof value === "string") return scrub(value);
+  if (value === null || typeof value !== "object") return value;
+  // Deeper than this is never needed to debug and is where headers hide (error.config.headers...).
+  if (depth > maxDepth) return "[truncated]";
   if (value instanceof Error) {
     const code = (value as { code?: unknown }).code;
     // Error messages of our own errors are written to be log-safe; stacks stay out of chat
-    // but are useful in logs.
-    return { name: value.name, code, message: value.message, stack: value.stack };
+    // but are useful in logs. Both are scrubbed for token shapes all the same.
+    return {
+      name: value.name,
+      code,
+      message: scrub(value.message),
+      stack: value.stack ? scrub(value.stack) : undefined,
+    };
   }
-  if (Array.isArray(value)) return value.map((v) => redact(v, depth + 1));
+  if (Array.isArray(value)) {
+    // Node's rawHeaders is a flat [name, value, name, value] list.
+    return value.map((v, i) =>
+      i > 0 && typeof value[i - 1] === "string" && sensitiveKey.test(value[i - 1] as string)
+        ? "[redacted]"
+        : redact(v, depth + 1),
+    );
+  }
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(value)) {
     out[k] = sensitiveKey.test(k) ? "[redacted]" : redact(v, depth + 1);
@@ -45,7 +74,13 @@ export function createLogger(options: LoggerOptions = {}): Logger {
   const base = options.base ?? {};
   const emit = (level: Exclude<LogLevel, "silent">, msg: string, fields?: Record<string, unknown>) => {
     if (order[level] < threshold) return;
-    const record = { time: new Date().toISOString(), level, msg, ...base, ...(redact(fields ?? {}) as object) };
+    const record = {
+      time: new Date().toISOString(),
+      level,
+      msg: scrub(msg),
+      ...base,
+      ...(redact(fields ?? {}) as object),
+    };
     write(JSON.stringify(record));
   };
   return {

@@ -18,7 +18,8 @@ import { Conversation, contextLine, demoNow, demoPrincipals, demoWorld, testThre
  * Numbers as a reader sees them, normalised so "$250K", "250,000" and "250000" compare equal.
  * Signs are dropped (a "-65%" change may be described as "down 65%"); digits inside ids
  * ("apr1x", "ENG-145" counts 145) are not separate figures. Clock times ("2:00 PM") become
- * "time:14:00" so they compare with the tools' ISO timestamps.
+ * "time:14:00" so they compare with the tools' ISO timestamps; "and 8 more" becomes "more:8",
+ * the rest of a list the tool returned.
  */
 function figures(text: string): Set<string> {
   return new Set(readFigures(text).map((f) => f.forms[0] as string));
@@ -27,11 +28,16 @@ function figures(text: string): Set<string> {
 /** Each figure with the forms it may take in a tool output: "85%" is 85 or 0.85. */
 function readFigures(text: string): { shown: string; forms: string[] }[] {
   const out: { shown: string; forms: string[] }[] = [];
-  const rest = text.replace(/\b(\d{1,2}):(\d{2})\s*([AP]M)\b/g, (all, h: string, m: string, ampm: string) => {
-    const hour = (Number(h) % 12) + (ampm === "PM" ? 12 : 0);
-    out.push({ shown: all, forms: [`time:${String(hour).padStart(2, "0")}:${m}`] });
-    return " ";
-  });
+  const rest = text
+    .replace(/\b(\d{1,2}):(\d{2})\s*([AP]M)\b/g, (all, h: string, m: string, ampm: string) => {
+      const hour = (Number(h) % 12) + (ampm === "PM" ? 12 : 0);
+      out.push({ shown: all, forms: [`time:${String(hour).padStart(2, "0")}:${m}`] });
+      return " ";
+    })
+    .replace(/\band (\d+) more\b/g, (all, n: string) => {
+      out.push({ shown: all, forms: [`more:${Number(n)}`] });
+      return " ";
+    });
   for (const m of rest.matchAll(/(?<![A-Za-z0-9_.])(\d[\d,]*(?:\.\d+)?)\s*([kKmM%])?(?![\w])/g)) {
     const raw = Number((m[1] as string).replace(/,/g, ""));
     if (!Number.isFinite(raw)) continue;
@@ -57,6 +63,8 @@ function knownFigures(toolOutputs: string[]): Set<string> {
   const counts = (value: unknown): void => {
     if (Array.isArray(value)) {
       known.add(String(value.length));
+      // "and 8 more" after the first few items of a returned list.
+      for (let k = 1; k < value.length; k++) known.add(`more:${k}`);
       const items = value.filter((v): v is Record<string, unknown> => typeof v === "object" && v !== null);
       for (const key of new Set(items.flatMap((i) => Object.keys(i)))) {
         const set = items.filter((i) => {
@@ -319,7 +327,14 @@ describe("the offline model on the demo organisation", () => {
 
   it("keeps every figure of every demo answer inside that turn's tool outputs", async () => {
     const { answerer } = await offlineAgent();
-    for (const question of demoQuestions) {
+    const others = [
+      "which customers might churn?",
+      "show ENG-145",
+      "show invoice 4729",
+      "P&L for last month",
+      "bank transactions this month",
+    ];
+    for (const question of [...demoQuestions, ...others]) {
       const result = await answerer.answerWithTrace({
         message: {
           thread: testThread,
@@ -360,6 +375,8 @@ describe("the offline model on the demo organisation", () => {
     const outputs = ['{"deals":[{"name":"A","urgency":["replied"]},{"name":"B","urgency":[]},{"name":"C"}]}'];
     expect(ungrounded("1 deal needs you today; nothing urgent on the other 2 of 3", outputs)).toEqual([]);
     expect(ungrounded("4 deals need you today", outputs)).toEqual(["4"]);
+    expect(ungrounded("- A\n- and 2 more", outputs)).toEqual([]);
+    expect(ungrounded("- A\n- and 3 more", outputs)).toEqual(["more:3"]);
   });
 });
 

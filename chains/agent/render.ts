@@ -77,6 +77,13 @@ function renderKnownShape(v: Obj, ctx: RenderContext): RenderedReply | undefined
   if (Array.isArray(v.atRisk) && isObj(v.riskCounts)) return { text: riskListReply(v, f) };
   if (typeof v.stage === "string" && typeof v.probability === "number" && typeof v.name === "string")
     return { text: dealReply(v, f) };
+  if (typeof v.key === "string" && typeof v.summary === "string" && typeof v.status === "string")
+    return { text: issueReply(v, f) };
+  if (Array.isArray(v.issues)) return { text: issuesReply(v) };
+  if (typeof v.number === "string" && typeof v.total === "number") return { text: invoiceReply(v, f) };
+  if (Array.isArray(v.invoices) && typeof v.count === "number") return { text: invoicesReply(v, f) };
+  if (Array.isArray(v.expenses) && typeof v.netProfit === "number") return { text: pnlReply(v, f) };
+  if (Array.isArray(v.transactions) && isObj(v.totals)) return { text: bankReply(v, f) };
   return undefined;
 }
 
@@ -159,6 +166,43 @@ function sprintReply(v: Obj, _f: Fields): string {
       `Ready for review (${review.length}):`,
       ...listed(review, (i) => `- ${issueLink(i)}${str(i.assignee) ? ` (${i.assignee})` : ""}`, 5),
     );
+  return lines.join("\n");
+}
+
+function issueReply(i: Obj, f: Fields): string {
+  const facts = [
+    str(i.status),
+    str(i.assignee) ?? "unassigned",
+    typeof i.points === "number" ? plural(i.points, "point") : undefined,
+    str(i.priority) ? `${i.priority} priority` : undefined,
+    i.flagged === true ? "flagged" : undefined,
+  ].filter(Boolean);
+  const lines = [`${issueLink(i)}: ${facts.join(", ")}.`];
+  const blockedBy = Array.isArray(i.blockedBy) ? i.blockedBy.filter((b) => typeof b === "string") : [];
+  if (blockedBy.length > 0) lines.push(`Blocked by: ${blockedBy.join("; ")}`);
+  if (typeof i.daysInStatus === "number")
+    lines.push(`${upperFirst(str(i.status) ?? "In this status")} for ${days(i.daysInStatus)}.`);
+  if (str(i.description)) lines.push(`_${i.description}_`);
+  const last = recent(objs(i.comments), 1)[0];
+  if (last)
+    lines.push(
+      `Latest comment (${[str(last.author), f.when(last.at)].filter(Boolean).join(", ")}): ${str(last.body) ?? ""}`,
+    );
+  return lines.join("\n");
+}
+
+function issuesReply(v: Obj): string {
+  const issues = objs(v.issues);
+  if (issues.length === 0) return "No issues match.";
+  const more = typeof v.more === "number" ? v.more : 0;
+  const lines = [`${plural(issues.length, "issue matches", "issues match")}${more > 0 ? ` (and ${more} more)` : ""}:`];
+  lines.push(
+    ...listed(
+      issues,
+      (i) => `- ${issueLink(i)} (${[str(i.status), str(i.assignee) ?? "unassigned"].filter(Boolean).join(", ")})`,
+      7,
+    ),
+  );
   return lines.join("\n");
 }
 
@@ -399,6 +443,89 @@ function duplicateText(d: Obj): string {
   const reason = str(d.reason);
   if (reason && (!of || reason.includes(of))) return `looks like a duplicate (${reason})`;
   return `looks like a duplicate of ${of ?? "another invoice"}${reason ? ` (${reason})` : ""}`;
+}
+
+function invoiceReply(i: Obj, f: Fields): string {
+  const facts = [
+    f.money(i.total, i),
+    str(i.status) ? words(String(i.status).toLowerCase()) : undefined,
+    str(i.date) ? `dated ${f.when(i.date)}` : undefined,
+    str(i.dueDate) ? `due ${f.when(i.dueDate)}` : undefined,
+    str(i.purchaseOrder) && i.purchaseOrder !== "none" ? `PO ${i.purchaseOrder}` : "no purchase order",
+  ].filter(Boolean);
+  const lines = [
+    `${upperFirst(invoiceTitle(i))}${str(i.contact) ? ` from **${i.contact}**` : ""}: ${facts.join(", ")}.${str(i.reference) ? ` Reference ${i.reference}.` : ""}`,
+  ];
+  const items = objs(i.lines);
+  if (items.length > 0)
+    lines.push(
+      ...listed(
+        items,
+        (l) =>
+          `- ${[str(l.account), str(l.description)].filter(Boolean).join(": ")}${typeof l.amount === "number" ? `, ${f.money(l.amount, i)}` : ""}`,
+        5,
+      ),
+    );
+  return lines.join("\n");
+}
+
+function invoicesReply(v: Obj, f: Fields): string {
+  const invoices = objs(v.invoices);
+  const what = v.type === "ACCREC" ? "sales invoices" : "bills";
+  const lead = `${v.count} ${what}${str(v.month) ? ` in ${f.month(v.month)}` : ""}${typeof v.total === "number" ? `, ${f.money(v.total, v)} in all` : ""}${invoices.length > 0 ? ":" : "."}`;
+  const lines = [lead];
+  for (const i of invoices.slice(0, 7))
+    lines.push(
+      `- ${upperFirst(invoiceTitle(i))} from **${str(i.contact) ?? "?"}**, ${f.money(i.total, i)}, ${words(String(i.status ?? "").toLowerCase())}${str(i.date) ? ` (${f.when(i.date)})` : ""}`,
+    );
+  const more = typeof v.more === "number" ? v.more : 0;
+  const hidden = invoices.length > 7 ? invoices.length - 7 : 0;
+  if (hidden > 0) lines.push(`- and ${hidden} more here${more > 0 ? `, ${more} beyond` : ""}`);
+  else if (more > 0) lines.push(`- and ${more} more`);
+  return lines.join("\n");
+}
+
+function pnlReply(v: Obj, f: Fields): string {
+  const lines = [
+    `${upperFirst(f.month(v.month))}: net profit ${f.money(v.netProfit, v)} on ${f.money(v.totalIncome, v)} income and ${f.money(v.totalExpenses, v)} expenses${typeof v.netProfitPrevious === "number" ? ` (${f.money(v.netProfitPrevious, v)} the month before)` : ""}.`,
+  ];
+  const row = (a: Obj) => {
+    const change =
+      typeof a.changePct === "number" ? `, ${a.changePct >= 0 ? "up" : "down"} ${Math.abs(a.changePct)}%` : "";
+    return `- ${str(a.account) ?? "?"}: ${f.money(a.amount, v)}${change}`;
+  };
+  const income = objs(v.income);
+  if (income.length > 0) lines.push("Income:", ...listed(income, row, 3));
+  const expenses = objs(v.expenses);
+  if (expenses.length > 0) lines.push("Biggest expenses:", ...listed(expenses, row, 5));
+  return lines.join("\n");
+}
+
+function bankReply(v: Obj, f: Fields): string {
+  const t = v.totals as Obj;
+  const lead = [
+    typeof t.lines === "number"
+      ? `${t.lines} bank transactions${str(v.month) ? ` in ${f.month(v.month)}` : ""}`
+      : "Bank transactions",
+    typeof t.reconciled === "number" ? `${t.reconciled} reconciled` : undefined,
+    typeof t.unreconciled === "number" ? `${t.unreconciled} not` : undefined,
+  ]
+    .filter(Boolean)
+    .join(", ");
+  const money =
+    typeof t.moneyIn === "number" && typeof t.moneyOut === "number"
+      ? ` Money in ${f.money(t.moneyIn, v)}, out ${f.money(t.moneyOut, v)}.`
+      : "";
+  const txs = objs(v.transactions);
+  const lines = [`${lead}.${money}`];
+  // The lead carries the month's count; the list is the tool's sample, so no "and N more".
+  lines.push(
+    ...txs.slice(0, 7).map((x) => {
+      const amount = typeof x.amount === "number" ? x.amount : 0;
+      return `- ${str(x.description) ?? str(x.reference) ?? "?"}: ${f.money(Math.abs(amount), x)} ${amount < 0 ? "out" : "in"} on ${f.when(x.date)}${x.reconciled === false ? " (not reconciled)" : ""}`;
+    }),
+  );
+  return lines.join("\n");
 }
 
 function bankAction(t: Obj): string {

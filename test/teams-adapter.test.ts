@@ -186,6 +186,7 @@ describe.skipIf(redisSkipReason)("Teams adapter over HTTP with a fake Bot Framew
     const integration: TeamsIntegration = createTeamsIntegration({
       appType: "MultiTenant",
       nodeEnv: "test",
+      devSkipAuth: true,
       store,
       logger: silentLogger,
       clock,
@@ -499,6 +500,7 @@ describe("Teams authentication", () => {
       appPassword: "not-a-real-secret",
       appType: "MultiTenant",
       nodeEnv: "production",
+      devSkipAuth: false,
       store: memory,
       logger: silentLogger,
       handle: async () => {
@@ -542,6 +544,7 @@ describe("Teams authentication", () => {
       createTeamsIntegration({
         appType: "MultiTenant",
         nodeEnv: "production",
+        devSkipAuth: false,
         store: {} as Store,
         logger: silentLogger,
         handle: async () => {},
@@ -551,12 +554,13 @@ describe("Teams authentication", () => {
     expect(start).toThrow(/MICROSOFT_APP_ID and MICROSOFT_APP_PASSWORD/);
   });
 
-  it("runs unauthenticated outside production, with a warning", () => {
+  it("runs unauthenticated outside production when TEAMS_DEV_SKIP_AUTH asks for it, with a warning", () => {
     const warnings: string[] = [];
     const logger = { ...silentLogger, warn: (msg: string) => void warnings.push(msg), child: () => logger };
     const teams = createTeamsIntegration({
       appType: "MultiTenant",
       nodeEnv: "development",
+      devSkipAuth: true,
       store: {} as Store,
       logger,
       handle: async () => {},
@@ -574,6 +578,7 @@ describe("Teams authentication", () => {
         appType,
         tenantId: "11111111-2222-3333-4444-555555555555",
         nodeEnv: "production",
+        devSkipAuth: false,
         store: {} as Store,
         logger: silentLogger,
         handle: async () => {},
@@ -590,6 +595,7 @@ describe("Teams authentication", () => {
         appPassword: "secret",
         appType: "SingleTenant",
         nodeEnv: "test",
+        devSkipAuth: false,
         store: {} as Store,
         logger: silentLogger,
         handle: async () => {},

@@ -1,4 +1,5 @@
 import {
+  type Activity,
   type AdaptiveCardInvokeResponse,
   type AdaptiveCardInvokeValue,
   type ChannelAccount,
@@ -15,7 +16,7 @@ import type {
   Responder,
 } from "../../src/core/chat.ts";
 import type { Clock } from "../../src/core/clock.ts";
-import { toDaybookError } from "../../src/core/errors.ts";
+import { type DaybookError, toDaybookError } from "../../src/core/errors.ts";
 import type { RequestContext } from "../../src/core/http.ts";
 import type { Logger } from "../../src/core/logger.ts";
 import type { Store } from "../../src/core/store.ts";
@@ -43,12 +44,49 @@ export interface ActivityHandlerOptions {
   onClick: ClickHandler;
   clock: Clock;
   logger: Logger;
+  /**
+   * How long a card click may run inside the invoke before it is answered with a "working on
+   * it" card and finished in the background. Teams expects an invoke answer within a few
+   * seconds and shows the clicker an error otherwise
+   * (https://learn.microsoft.com/microsoftteams/platform/bots/how-to/conversations/conversation-messages#status-codes-from-bot-conversational-apis).
+   */
+  invokeAnswerMs: number;
+}
+
+export interface AdmissionOptions {
+  /** Accept the Bot Framework Emulator's "emulator" channel (TEAMS_DEV_SKIP_AUTH only). */
+  allowEmulator: boolean;
+  /** When non-empty, only activities from these Entra tenants are handled. */
+  allowedTenants: readonly string[];
+}
+
+function tenantsOf(activity: Partial<Activity>): string[] {
+  const channelTenant = (activity.channelData as { tenant?: { id?: unknown } } | undefined)?.tenant?.id;
+  return [activity.conversation?.tenantId, channelTenant].filter(
+    (t): t is string => typeof t === "string" && t !== "",
+  );
+}
+
+/**
+ * Why an authenticated activity is still not for daybook, or undefined when it is. Every Azure
+ * Bot also has the Web Chat and Direct Line channels, whose activities carry a valid Bot
+ * Framework token but a client-chosen `from.id`/`from.aadObjectId`
+ * (https://learn.microsoft.com/azure/bot-service/rest-api/bot-framework-rest-direct-line-3-0-send-activity),
+ * so anyone holding a Direct Line secret could pose as an approver. Only Teams vouches for
+ * the user's identity, so only the "msteams" channel is trusted, from the allowed tenants.
+ */
+export function admissionRefusal(activity: Partial<Activity>, options: AdmissionOptions): string | undefined {
+  if (activity.channelId === "emulator" && options.allowEmulator) return undefined;
+  if (activity.channelId !== "msteams") return "not the Microsoft Teams channel";
+  if (options.allowedTenants.length === 0) return undefined;
+  const tenants = tenantsOf(activity);
+  if (tenants.length === 0) return "no tenant id";
+  if (tenants.some((t) => !options.allowedTenants.includes(t))) return "tenant not allowed";
+  return undefined;
 }
 
 function tenantOf(context: TurnContext): string {
-  const activity = context.activity;
-  const channelTenant = (activity.channelData as { tenant?: { id?: string } } | undefined)?.tenant?.id;
-  return activity.conversation?.tenantId ?? channelTenant ?? "";
+  return tenantsOf(context.activity)[0] ?? "";
 }
 
 function userOf(context: TurnContext) {
@@ -208,17 +246,54 @@ export class DaybookActivityHandler extends TeamsActivityHandler {
       ...(messageId ? { message: { thread, messageId } } : {}),
     };
     const { responder, stop } = this.#responder(reference, thread);
-    let result: ClickResult;
-    try {
-      result = await this.#o.onClick(click, responder);
-    } catch (error) {
-      const err = toDaybookError(error);
-      this.#o.logger.error("Teams card action failed", { code: err.code, actionId: verb, error: err });
-      return cardResponse(withNotice(stored, err.userMessage));
-    } finally {
-      stop();
+    const clicked: Promise<ClickOutcome> = this.#o
+      .onClick(click, responder)
+      .then(
+        (result): ClickOutcome => ({ ok: true, result }),
+        (error: unknown): ClickOutcome => ({ ok: false, error: toDaybookError(error) }),
+      )
+      .finally(stop);
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<undefined>((resolve) => {
+      timer = setTimeout(() => resolve(undefined), this.#o.invokeAnswerMs);
+    });
+    const outcome = await Promise.race([clicked, late]);
+    clearTimeout(timer);
+    const requestContext = context.turnState.get(requestContextKey) as RequestContext | undefined;
+
+    if (outcome) {
+      if (!outcome.ok) {
+        this.#o.logger.error("Teams card action failed", { code: outcome.error.code, actionId: verb, error: outcome.error });
+        return cardResponse(withNotice(stored, outcome.error.userMessage));
+      }
+      return this.#answer(outcome.result, click, stored, requestContext);
     }
 
+    // Too slow for the invoke: the clicker sees that it is in progress (no buttons, so no
+    // second click), and the outcome reaches everyone as a message update once it is known.
+    const who = click.user.name ?? "Someone";
+    const label = buttonLabel(stored, verb, value) ?? verb;
+    const interim = withoutButtons(withNotice(stored, `Working on it: ${who} clicked ${label}…`));
+    const finish = clicked
+      .then((late) => this.#finishLate(late, click, stored, reference))
+      .catch((error: unknown) =>
+        this.#o.logger.warn("could not deliver the outcome of a slow card action", {
+          code: toDaybookError(error).code,
+          actionId: verb,
+          error,
+        }),
+      );
+    // Tracked so a graceful shutdown waits for the click to finish.
+    if (requestContext) requestContext.waitUntil(finish);
+    return cardResponse(interim);
+  }
+
+  async #answer(
+    result: ClickResult,
+    click: ButtonClick,
+    stored: AdaptiveCard | undefined,
+    requestContext: RequestContext | undefined,
+  ): Promise<AdaptiveCardInvokeResponse> {
     switch (result.kind) {
       case "update": {
         const rendered = await this.#o.adapter.render(result.card);
@@ -228,7 +303,6 @@ export class DaybookActivityHandler extends TeamsActivityHandler {
           const edit = this.#o.adapter
             .updateRendered(target, rendered)
             .catch((error: unknown) => this.#o.logger.warn("could not update the card for everyone", { error }));
-          const requestContext = context.turnState.get(requestContextKey) as RequestContext | undefined;
           if (requestContext) requestContext.waitUntil(edit);
           else await edit;
         }
@@ -246,6 +320,72 @@ export class DaybookActivityHandler extends TeamsActivityHandler {
         };
     }
   }
+
+  /** The outcome of a click that outlived its invoke, delivered proactively. */
+  async #finishLate(
+    outcome: ClickOutcome,
+    click: ButtonClick,
+    stored: AdaptiveCard | undefined,
+    reference: Partial<ConversationReference>,
+  ): Promise<void> {
+    const adapter = this.#o.adapter;
+    const target = click.message;
+    if (outcome.ok && outcome.result.kind === "update") {
+      if (target) await adapter.updateRendered(target, await adapter.render(outcome.result.card));
+      else await adapter.postWith(reference, click.thread, outcome.result.card);
+      return;
+    }
+    // The clicker's view still shows the interim card: put the buttons back for them.
+    if (target && stored) await adapter.updateRendered(target, stored);
+    if (!outcome.ok) {
+      this.#o.logger.error("Teams card action failed", {
+        code: outcome.error.code,
+        actionId: click.actionId,
+        error: outcome.error,
+      });
+      await adapter.notify(click.thread, click.user, outcome.error.userMessage);
+    } else if (outcome.result.kind === "notice") {
+      await adapter.notify(click.thread, click.user, outcome.result.text);
+    }
+  }
+}
+
+type ClickOutcome = { ok: true; result: ClickResult } | { ok: false; error: DaybookError };
+
+/** The title of the card's Action.Execute with this verb and value (what the user clicked). */
+function buttonLabel(card: AdaptiveCard | undefined, verb: string, value: string): string | undefined {
+  let found: string | undefined;
+  const visit = (node: unknown): void => {
+    if (found !== undefined || node === null || typeof node !== "object") return;
+    if (Array.isArray(node)) {
+      for (const child of node) visit(child);
+      return;
+    }
+    const element = node as Record<string, unknown>;
+    const data = element.data as { value?: unknown } | undefined;
+    if (element.type === "Action.Execute" && element.verb === verb && (data?.value ?? "") === value) {
+      if (typeof element.title === "string") found = element.title;
+      return;
+    }
+    for (const child of Object.values(element)) visit(child);
+  };
+  visit(card?.body);
+  return found;
+}
+
+/** The card without its ActionSets and refresh: nothing left to click while the first click runs. */
+export function withoutButtons(card: AdaptiveCard): AdaptiveCard {
+  const strip = (node: unknown): unknown => {
+    if (Array.isArray(node)) {
+      return node
+        .filter((child) => !(child !== null && typeof child === "object" && (child as { type?: unknown }).type === "ActionSet"))
+        .map(strip);
+    }
+    if (node === null || typeof node !== "object") return node;
+    return Object.fromEntries(Object.entries(node).map(([key, child]) => [key, strip(child)]));
+  };
+  const { refresh: _refresh, ...rest } = card;
+  return { ...rest, body: strip(rest.body) as AdaptiveCard["body"] };
 }
 
 function cardResponse(card: AdaptiveCard): AdaptiveCardInvokeResponse {

@@ -10,6 +10,8 @@ export interface TeamsAuthOptions {
   appType: TeamsAppType;
   tenantId?: string | undefined;
   nodeEnv: string;
+  /** TEAMS_DEV_SKIP_AUTH: accept unsigned activities (local Emulator testing). Refused in production. */
+  devSkipAuth: boolean;
   logger: Logger;
 }
 
@@ -24,7 +26,9 @@ export interface TeamsAuth {
  * With an app id (and a password, or a user-assigned managed identity) every inbound
  * activity's JWT is validated by ConfigurationBotFrameworkAuthentication and outbound calls
  * get tokens (https://learn.microsoft.com/azure/bot-service/bot-builder-authentication).
- * Without them botbuilder accepts unsigned activities, which is only acceptable locally.
+ * Without them botbuilder accepts unsigned activities, which is only acceptable locally and
+ * only when asked for explicitly (TEAMS_DEV_SKIP_AUTH): a missing secret must not silently
+ * turn authentication off.
  */
 export function createTeamsAuth(options: TeamsAuthOptions): TeamsAuth {
   const appId = options.appId?.trim() ?? "";
@@ -32,6 +36,12 @@ export function createTeamsAuth(options: TeamsAuthOptions): TeamsAuth {
   const needsPassword = options.appType !== "UserAssignedMSI";
   const configured = appId !== "" && (!needsPassword || password !== "");
 
+  if (options.devSkipAuth && options.nodeEnv === "production") {
+    throw new DaybookError(
+      "config_invalid",
+      "TEAMS_DEV_SKIP_AUTH is for local testing only and is refused when NODE_ENV=production",
+    );
+  }
   if (!configured) {
     if (appId !== "" || password !== "") {
       throw new DaybookError(
@@ -47,8 +57,14 @@ export function createTeamsAuth(options: TeamsAuthOptions): TeamsAuth {
         "Teams needs MICROSOFT_APP_ID and MICROSOFT_APP_PASSWORD when NODE_ENV=production; unauthenticated Bot Framework requests are for local testing only",
       );
     }
+    if (!options.devSkipAuth) {
+      throw new DaybookError(
+        "config_invalid",
+        "Teams needs MICROSOFT_APP_ID and MICROSOFT_APP_PASSWORD; to accept unauthenticated requests for local testing set TEAMS_DEV_SKIP_AUTH=true (never in production)",
+      );
+    }
     options.logger.warn(
-      "MICROSOFT_APP_ID/MICROSOFT_APP_PASSWORD are not set: Teams requests are NOT authenticated. Use this only for local testing (Bot Framework Emulator).",
+      "TEAMS_DEV_SKIP_AUTH=true and no MICROSOFT_APP_ID/MICROSOFT_APP_PASSWORD: Teams requests are NOT authenticated. Use this only for local testing (Bot Framework Emulator).",
     );
     return { authentication: new ConfigurationBotFrameworkAuthentication({}), appId: "", authenticated: false };
   }

@@ -1,73 +1,111 @@
-import type { Request as BotRequest, Response as BotResponse } from "botbuilder";
+import type { Activity, InvokeResponse } from "botbuilder";
 import { DaybookError } from "../../src/core/errors.ts";
 
 /**
- * CloudAdapter.process expects an Express/restify-style request with an already parsed body
- * and a response with status/header/send/end (botbuilder/lib/interfaces). These two helpers
- * bridge our Fetch-style HttpRoute to that shape.
+ * Our Fetch-style HttpRoute in front of botbuilder. CloudAdapter.process would parse and
+ * validate the body before authenticating and outside its try block (botbuilder/lib/cloudAdapter.js,
+ * `validateAndFixActivity`), so `{}` or `{"type":5}` became a 500 with a stack trace on stderr,
+ * and it `console.error`s every rejected token. We do the cheap checks here and hand botbuilder
+ * only a well-formed activity (see teams-integration.ts).
  */
-export async function toBotRequest(request: Request): Promise<BotRequest> {
+export interface InboundActivity {
+  activity: Activity;
+  /** The raw Authorization header, "" when absent. */
+  authorization: string;
+}
+
+/** Parses the body; a malformed one is a 400 (DaybookError, answered by the server as JSON). */
+export async function readActivity(request: Request): Promise<InboundActivity> {
   let body: unknown;
   try {
     body = await request.json();
   } catch (error) {
-    throw new DaybookError("bad_request", "the activity is not valid JSON", { cause: error });
+    throw new DaybookError("bad_request", "the activity is not valid JSON", {
+      cause: error,
+      userMessage: "The request body is not valid JSON.",
+    });
   }
   if (body === null || typeof body !== "object" || Array.isArray(body)) {
-    throw new DaybookError("bad_request", "the activity must be a JSON object");
+    throw new DaybookError("bad_request", "the activity must be a JSON object", {
+      userMessage: "The request body must be a Bot Framework activity (a JSON object).",
+    });
   }
-  const headers: Record<string, string> = {};
-  request.headers.forEach((value, name) => {
-    headers[name.toLowerCase()] = value;
+  const raw = body as Record<string, unknown>;
+  if (typeof raw.type !== "string" || raw.type === "") {
+    throw new DaybookError("bad_request", "the activity has no string type", {
+      userMessage: "The activity has no type.",
+    });
+  }
+  return { activity: fixTimestamps(raw) as unknown as Activity, authorization: request.headers.get("authorization") ?? "" };
+}
+
+/** What botbuilder's validateAndFixActivity does besides validating: the schema types these as Dates. */
+function fixTimestamps(activity: Record<string, unknown>): Record<string, unknown> {
+  for (const [field, rawField] of [
+    ["timestamp", "rawTimestamp"],
+    ["localTimestamp", "rawLocalTimestamp"],
+    ["expiration", "rawExpiration"],
+  ] as const) {
+    const value = activity[field];
+    if (typeof value === "string") {
+      activity[rawField] = value;
+      activity[field] = new Date(value);
+    }
+  }
+  return activity;
+}
+
+/** botbuilder accepts tokens up to 5 minutes past `exp` (channelValidation.js, clockTolerance). */
+const clockToleranceSeconds = 5 * 60;
+
+/**
+ * Refuses, without any network call, a request botbuilder would refuse anyway: no
+ * `Authorization: Bearer <JWT>` header, a token that is not a JWT, or one that has expired.
+ * Everything else (issuer, audience, signature, endorsements) is botbuilder's job.
+ */
+export function rejectWithoutBearerToken(authorization: string, nowMs: number): void {
+  const match = /^Bearer ([A-Za-z0-9_-]+)\.([A-Za-z0-9_-]+)\.([A-Za-z0-9_-]*)$/.exec(authorization);
+  if (!match) {
+    throw unauthorized(authorization === "" ? "no Authorization header" : "the Authorization header is not a Bearer JWT");
+  }
+  const header = decodeJwtPart(match[1] ?? "");
+  const payload = decodeJwtPart(match[2] ?? "");
+  if (!header || !payload || typeof payload.iss !== "string") throw unauthorized("the bearer token is not a JWT");
+  if (typeof payload.exp === "number" && payload.exp + clockToleranceSeconds < nowMs / 1000) {
+    throw unauthorized("the bearer token has expired");
+  }
+}
+
+function decodeJwtPart(part: string): Record<string, unknown> | undefined {
+  try {
+    const value: unknown = JSON.parse(Buffer.from(part, "base64url").toString("utf8"));
+    return value !== null && typeof value === "object" && !Array.isArray(value)
+      ? (value as Record<string, unknown>)
+      : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+export function unauthorized(reason: string): DaybookError {
+  return new DaybookError("unauthorized", `Teams request rejected: ${reason}`, {
+    userMessage: "The request could not be authenticated.",
   });
-  return { body: body as Record<string, unknown>, headers, method: request.method };
 }
 
-export interface CapturedResponse {
-  response: BotResponse;
-  /** Resolves with the Fetch Response once botbuilder calls `end()`. */
-  done: Promise<Response>;
-}
-
-export function captureResponse(): CapturedResponse {
-  let status = 200;
-  const headers = new Headers();
-  let body: unknown;
-  let resolve!: (response: Response) => void;
-  const done = new Promise<Response>((r) => {
-    resolve = r;
-  });
-  const response: BotResponse = {
-    socket: undefined,
-    status(code: unknown) {
-      status = Number(code);
-      return response;
-    },
-    header(name: unknown, value: unknown) {
-      headers.set(String(name), String(value));
-      return response;
-    },
-    send(payload: unknown) {
-      body = payload;
-      return response;
-    },
-    end() {
-      resolve(toFetchResponse(status, headers, body));
-      return response;
-    },
-  };
-  return { response, done };
-}
-
-function toFetchResponse(status: number, headers: Headers, body: unknown): Response {
+/** The HTTP answer for a processed activity: invokes carry their response, everything else is 200. */
+export function toFetchResponse(invokeResponse: InvokeResponse | undefined): Response {
+  const status = invokeResponse?.status ?? 200;
+  const body: unknown = invokeResponse?.body;
   // 204/304 responses must not carry a body (Fetch spec).
   if (body === undefined || body === null || status === 204 || status === 304) {
-    return new Response(null, { status, headers });
+    return new Response(null, { status });
   }
   if (typeof body === "string") {
-    if (!headers.has("content-type")) headers.set("content-type", "text/plain; charset=utf-8");
-    return new Response(body, { status, headers });
+    return new Response(body, { status, headers: { "content-type": "text/plain; charset=utf-8" } });
   }
-  headers.set("content-type", "application/json; charset=utf-8");
-  return new Response(JSON.stringify(body), { status, headers });
+  return new Response(JSON.stringify(body), {
+    status,
+    headers: { "content-type": "application/json; charset=utf-8" },
+  });
 }

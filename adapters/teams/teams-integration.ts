@@ -1,14 +1,14 @@
-import { CloudAdapter } from "botbuilder";
+import { type Activity, CloudAdapter, type InvokeResponse, type TurnContext } from "botbuilder";
 import type { ClickHandler, MessageHandler } from "../../src/core/chat.ts";
 import { type Clock, systemClock } from "../../src/core/clock.ts";
 import { toDaybookError } from "../../src/core/errors.ts";
 import type { HttpRoute } from "../../src/core/http.ts";
 import type { Logger } from "../../src/core/logger.ts";
 import type { Store } from "../../src/core/store.ts";
-import { DaybookActivityHandler, requestContextKey } from "./activity-handler.ts";
+import { admissionRefusal, DaybookActivityHandler, requestContextKey } from "./activity-handler.ts";
 import { createTeamsAuth, type TeamsAppType } from "./bot-auth.ts";
 import { ConversationReferences } from "./conversation-references.ts";
-import { captureResponse, toBotRequest } from "./http-bridge.ts";
+import { readActivity, rejectWithoutBearerToken, toFetchResponse, unauthorized } from "./http-bridge.ts";
 import { ProactiveSender } from "./proactive-sender.ts";
 import { RenderedCards } from "./rendered-cards.ts";
 import { type ApproverIdsFor, TeamsChatAdapter } from "./teams-chat-adapter.ts";
@@ -19,6 +19,16 @@ export interface TeamsIntegrationOptions {
   appType: TeamsAppType;
   tenantId?: string | undefined;
   nodeEnv: string;
+  /**
+   * TEAMS_DEV_SKIP_AUTH: without app credentials, accept unauthenticated activities (and the
+   * Bot Framework Emulator's channel) for local testing. Without credentials and without this
+   * the factory throws; with it in production too.
+   */
+  devSkipAuth: boolean;
+  /** Entra tenant ids whose activities are handled (e.g. [MICROSOFT_APP_TENANT_ID]); empty or absent: any. */
+  allowedTenants?: readonly string[] | undefined;
+  /** Bound on answering a card click's invoke (default 3 s); slower clicks finish in the background. */
+  invokeAnswerMs?: number | undefined;
   store: Store;
   logger: Logger;
   clock?: Clock;
@@ -33,8 +43,25 @@ export interface TeamsIntegration {
   route: HttpRoute;
   adapter: TeamsChatAdapter;
   references: ConversationReferences;
-  /** False when running without app credentials (local testing only). */
+  /** False when running with TEAMS_DEV_SKIP_AUTH and no app credentials (local testing only). */
   authenticated: boolean;
+}
+
+const defaultInvokeAnswerMs = 3_000;
+
+/**
+ * CloudAdapter.process (the Express-style entry) validates outside its try block and
+ * `console.error`s every rejected request; processActivity is the same pipeline without that
+ * wrapper (botbuilder-core/lib/cloudAdapterBase.js), so errors reach our logger instead.
+ */
+class DirectCloudAdapter extends CloudAdapter {
+  processDirect(
+    authorization: string,
+    activity: Activity,
+    logic: (context: TurnContext) => Promise<void>,
+  ): Promise<InvokeResponse | undefined> {
+    return this.processActivity(authorization, activity, logic);
+  }
 }
 
 /** botbuilder's CloudAdapter behind our Fetch-style route, plus the Teams ChatAdapter. */
@@ -47,9 +74,10 @@ export function createTeamsIntegration(options: TeamsIntegrationOptions): TeamsI
     appType: options.appType,
     tenantId: options.tenantId,
     nodeEnv: options.nodeEnv,
+    devSkipAuth: options.devSkipAuth,
     logger,
   });
-  const cloud = new CloudAdapter(auth.authentication);
+  const cloud = new DirectCloudAdapter(auth.authentication);
   cloud.onTurnError = async (context, error) => {
     // Without this botbuilder rethrows and the HTTP answer would carry the error message.
     const err = toDaybookError(error);
@@ -74,20 +102,57 @@ export function createTeamsIntegration(options: TeamsIntegrationOptions): TeamsI
     onClick: options.onClick,
     clock,
     logger,
+    invokeAnswerMs: options.invokeAnswerMs ?? defaultInvokeAnswerMs,
   });
+  const admission = {
+    allowEmulator: options.devSkipAuth && !auth.authenticated,
+    allowedTenants: (options.allowedTenants ?? []).filter((t) => t.trim() !== ""),
+  };
 
   const route: HttpRoute = {
     method: "POST",
     path: "/api/messages",
     async handle(request, requestContext) {
-      const botRequest = await toBotRequest(request);
-      const { response, done } = captureResponse();
-      // process() authenticates the JWT (401 on failure), runs the turn and always ends the response.
-      await cloud.process(botRequest, response, async (context) => {
-        context.turnState.set(requestContextKey, requestContext);
-        await handler.run(context);
-      });
-      return done;
+      // Malformed bodies are a 400 and missing or unusable tokens a 401 before botbuilder runs.
+      const { activity, authorization } = await readActivity(request);
+      if (auth.authenticated) {
+        try {
+          rejectWithoutBearerToken(authorization, clock.now());
+        } catch (error) {
+          logger.info("rejected an unauthenticated Teams request", { reason: toDaybookError(error).message });
+          throw error;
+        }
+      }
+      let refusal: string | undefined;
+      let invokeResponse: InvokeResponse | undefined;
+      try {
+        // Authenticates the JWT, then runs the turn; turn errors go to onTurnError above.
+        invokeResponse = await cloud.processDirect(authorization, activity, async (context: TurnContext) => {
+          refusal = admissionRefusal(context.activity, admission);
+          if (refusal) return;
+          context.turnState.set(requestContextKey, requestContext);
+          await handler.run(context);
+        });
+      } catch (error) {
+        const status = (error as { statusCode?: unknown } | null)?.statusCode;
+        if (status === 401 || status === 403) {
+          logger.info("rejected a Teams request", { reason: error instanceof Error ? error.message : "unknown" });
+          throw unauthorized("the token was not accepted");
+        }
+        const err = toDaybookError(error);
+        logger.error("Teams request failed", { code: err.code, activityType: activity.type, error: err });
+        return Response.json({ error: { code: "internal", message: "internal error" } }, { status: 500 });
+      }
+      if (refusal) {
+        // 200 so the sender does not retry; nothing was processed or stored.
+        logger.debug("ignored a Teams activity", {
+          reason: refusal,
+          channelId: String(activity.channelId ?? ""),
+          activityType: activity.type,
+        });
+        return new Response(null, { status: 200 });
+      }
+      return toFetchResponse(invokeResponse);
     },
   };
 

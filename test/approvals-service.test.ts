@@ -1,8 +1,8 @@
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { z } from "zod";
 import { APPROVE_ACTION_ID, REJECT_ACTION_ID } from "../src/approvals/approval-card.ts";
 import { Approvals, hashArgs } from "../src/approvals/approvals.ts";
-import { AuditLog, formatAuditTable } from "../src/approvals/audit.ts";
+import { AUDIT_KEY, AuditLog, formatAuditTable } from "../src/approvals/audit.ts";
 import { Bot } from "../src/bot/bot.ts";
 import { HelpAnswerer } from "../src/bot/help-answerer.ts";
 import { createPrincipalResolver } from "../src/bot/principals.ts";
@@ -50,7 +50,7 @@ function countingAction(name: string, calls: string[], fail = false) {
   });
   const action: WriteAction<typeof schema> = {
     name,
-    domain: "crm",
+    domain: name.startsWith("accounting_") ? "accounting" : "crm",
     description: "test write",
     schema,
     requiresApproval: true,
@@ -327,7 +327,7 @@ function approvalSuite(label: string, factory: StoreFactory) {
             execute: () => new Promise(() => {}),
           },
         ],
-        policies: org.approvals,
+        policies: { crm_log_activity: { users: [], roles: ["sales", "admin"], allowSelfApproval: true, ttlHours: 72 } },
         principals,
         clock: world.clock,
         logger: silentLogger,
@@ -360,6 +360,128 @@ function approvalSuite(label: string, factory: StoreFactory) {
       expect(lines[3]).toContain("approved");
       expect(lines[3]).toContain("Alex Rivera (alex)");
       for (const line of lines.slice(2)) expect(line).toContain(approval.argsHash);
+    });
+
+    it("still runs an approved call once when the audit log fails right after the decision", async () => {
+      const flaky = failFirstAuditAfterApproval(world.store);
+      const flakyWorld = await makeWorld(flaky.store, world.clock);
+      const approval = await flakyWorld.request("crm_log_activity", "USAM");
+      const result = await flakyWorld.approvals.decide(approval.id, slack("UALEX"), "approve");
+      expect(flaky.failures()).toBe(1);
+      if (result.kind !== "decided") throw new Error(`expected decided, got ${result.kind}`);
+      expect(result.approval.outcome).toMatchObject({ ok: true, summary: "Logged call on BrightTech Inc" });
+      const again = await flakyWorld.approvals.decide(approval.id, slack("USAM"), "approve");
+      expect(again.kind).toBe("already_decided");
+      expect(flakyWorld.counters.crm_log_activity).toEqual([approval.id]);
+      // The lost line is the only gap in the trail; the execution itself is recorded.
+      expect((await flakyWorld.approvals.audit.list(10)).map((e) => e.event)).toEqual(["requested", "executed"]);
+    });
+
+    it("runs the call once when a later click finds an approval that a crash left without an outcome", async () => {
+      const approval = await world.request("crm_log_activity", "USAM");
+      await leaveApprovedWithoutOutcome(world, approval.id);
+
+      const early = await world.approvals.decide(approval.id, slack("USAM"), "approve");
+      expect(early).toMatchObject({ kind: "already_decided", approval: { status: "approved" } });
+      expect(early.kind === "already_decided" && early.approval.outcome).toBe(undefined);
+      expect(world.counters.crm_log_activity).toEqual([]);
+
+      world.clock.advance(120_000);
+      const late = await world.approvals.decide(approval.id, slack("USAM"), "approve");
+      if (late.kind !== "already_decided") throw new Error(`expected already_decided, got ${late.kind}`);
+      expect(world.counters.crm_log_activity).toEqual([approval.id]);
+      expect(late.approval.outcome).toMatchObject({ ok: true, summary: "Logged call on BrightTech Inc" });
+      expect(late.notice).toBe(
+        "Already approved by Alex Rivera at 2026-11-23 09:00 UTC. Done: Logged call on BrightTech Inc",
+      );
+      expect(cardToText(late.card)).toContain("Done: Logged call on BrightTech Inc");
+      expect(world.results.map((r) => cardToText(r.card))).toEqual([
+        expect.stringContaining("Done: Logged call on BrightTech Inc"),
+      ]);
+
+      await world.approvals.decide(approval.id, slack("UALEX"), "approve");
+      expect((await world.approvals.get(approval.id))?.outcome?.ok).toBe(true);
+      expect(world.counters.crm_log_activity).toEqual([approval.id]);
+    });
+
+    it("records an unknown result, without running it, when a stuck approval's call had already started", async () => {
+      const approval = await world.request("crm_log_activity", "USAM");
+      await leaveApprovedWithoutOutcome(world, approval.id);
+      // The crash came after the execution marker was claimed: the call may have gone through.
+      await world.store.set(`approval:${approval.id}:executed`, JSON.stringify({ at: world.clock.now() }));
+      world.clock.advance(120_000);
+
+      const seen = await world.approvals.get(approval.id);
+      expect(seen?.outcome).toEqual({
+        ok: false,
+        summary:
+          "An earlier attempt already started this call but its result was not recorded; check the target system before asking again.",
+      });
+      const click = await world.approvals.decide(approval.id, slack("UALEX"), "approve");
+      expect(click.kind === "already_decided" && cardToText(click.card)).toContain("check the target system");
+      expect(world.counters.crm_log_activity).toEqual([]);
+      expect((await world.approvals.audit.list(10)).map((e) => e.event)).toEqual(["requested", "failed"]);
+    });
+
+    it("leaves a stuck approval alone while another replica has only just started its call", async () => {
+      const approval = await world.request("crm_log_activity", "USAM");
+      await leaveApprovedWithoutOutcome(world, approval.id);
+      world.clock.advance(120_000);
+      await world.store.set(`approval:${approval.id}:executed`, JSON.stringify({ at: world.clock.now() }));
+
+      expect((await world.approvals.recover(approval.id))?.outcome).toBe(undefined);
+      expect(world.counters.crm_log_activity).toEqual([]);
+      expect(world.results).toEqual([]);
+    });
+
+    it("keeps the real result when a slow call finishes after recovery marked it unknown", async () => {
+      let release: () => void = () => {};
+      const gate = new Promise<void>((resolve) => {
+        release = resolve;
+      });
+      const calls: string[] = [];
+      const slow = new Approvals({
+        store: world.store,
+        actions: [
+          {
+            ...countingAction("crm_log_activity", calls),
+            execute: async (_args, { idempotencyKey }) => {
+              calls.push(idempotencyKey);
+              await gate;
+              return { ok: true, summary: "Logged call on BrightTech Inc" };
+            },
+          },
+        ],
+        policies: { crm_log_activity: { users: [], roles: ["sales", "admin"], allowSelfApproval: true, ttlHours: 72 } },
+        principals,
+        clock: world.clock,
+        logger: silentLogger,
+      });
+      const approval = await slow.requestApproval(
+        { tool: "crm_log_activity", args: callArgs, requester: principals.resolve(slack("USAM")), thread },
+        async () => ({ thread, messageId: "m" }),
+      );
+      const first = slow.decide(approval.id, slack("UALEX"), "approve");
+      await vi.waitFor(() => expect(calls).toHaveLength(1));
+      world.clock.advance(120_000);
+      expect((await slow.get(approval.id))?.outcome?.summary).toContain("check the target system");
+      release();
+      const decided = await first;
+      expect(decided.kind === "decided" && decided.approval.outcome?.ok).toBe(true);
+      expect((await slow.get(approval.id))?.outcome).toEqual({ ok: true, summary: "Logged call on BrightTech Inc" });
+      expect(calls).toEqual([approval.id]);
+    });
+
+    it("refuses a request from someone whose roles do not grant the action's domain, storing nothing", async () => {
+      const attempt = world.request("accounting_approve_invoice", "USAM");
+      await expect(attempt).rejects.toMatchObject({
+        code: "forbidden",
+        userMessage: "You don't have access to accounting, so you can't request this.",
+      });
+      expect(world.posted).toHaveLength(0);
+      expect(await world.approvals.audit.list(10)).toEqual([]);
+      // A person with the domain can still ask.
+      expect((await world.request("accounting_approve_invoice", "UFIONA")).status).toBe("pending");
     });
 
     // Only a store outside the process can survive a restart.
@@ -399,6 +521,83 @@ function approvalSuite(label: string, factory: StoreFactory) {
       });
   });
 }
+
+/** Rewrites the record the way a process that died right after the approve compare-and-set leaves it. */
+async function leaveApprovedWithoutOutcome(world: World, id: string): Promise<void> {
+  const raw = await world.raw(id);
+  if (raw === undefined) throw new Error(`approval ${id} is missing`);
+  const approved = {
+    ...JSON.parse(raw),
+    status: "approved",
+    decidedBy: { principalId: "alex", name: "Alex Rivera" },
+    decidedAt: world.clock.now(),
+  };
+  await world.store.set(`approval:${id}`, JSON.stringify(approved));
+}
+
+/** The real store, except that the first audit append after an approval is stored throws (a store blip). */
+function failFirstAuditAfterApproval(inner: Store): { store: Store; failures(): number } {
+  let armed = false;
+  let failures = 0;
+  const store = new Proxy(inner, {
+    get(target, prop) {
+      if (prop === "compareAndSet") {
+        return async (...args: Parameters<Store["compareAndSet"]>) => {
+          const ok = await target.compareAndSet(...args);
+          if (ok && args[2].includes('"status":"approved"')) armed = true;
+          return ok;
+        };
+      }
+      if (prop === "append") {
+        return async (...args: Parameters<Store["append"]>) => {
+          if (armed && failures === 0 && args[0] === AUDIT_KEY) {
+            failures += 1;
+            throw new DaybookError("store_unavailable", "connection reset while appending");
+          }
+          return target.append(...args);
+        };
+      }
+      const value: unknown = Reflect.get(target, prop, target);
+      return typeof value === "function" ? value.bind(target) : value;
+    },
+  });
+  return { store, failures: () => failures };
+}
+
+describe("approval policy keys", () => {
+  const build = (
+    policies: Record<string, { users: string[]; roles: string[]; allowSelfApproval: boolean; ttlHours: number }>,
+  ) =>
+    new Approvals({
+      store: new MemoryStore(),
+      actions: [countingAction("crm_log_activity", [])],
+      policies,
+      principals,
+      clock: fixedClock("2026-11-23T09:00:00Z"),
+      logger: silentLogger,
+    });
+  const policy = { users: [], roles: ["finance"], allowSelfApproval: false, ttlHours: 24 };
+
+  it("refuses to start when a policy key names no write action, naming the key and the known ones", () => {
+    expect(() => build({ default: policy, accounting_approve_invoices: policy })).toThrow(
+      expect.objectContaining({
+        code: "config_invalid",
+        message: expect.stringMatching(/"accounting_approve_invoices".*accounting_approve_invoice, /),
+      }),
+    );
+  });
+
+  it("accepts every shared write action name and default, even when only some actions are wired", () => {
+    expect(() =>
+      build({
+        default: policy,
+        accounting_approve_invoice: policy,
+        jira_create_issue: policy,
+        crm_log_activity: policy,
+      }),
+    ).not.toThrow();
+  });
+});
 
 approvalSuite("MemoryStore", async (clock) => ({ store: new MemoryStore({ clock }) }));
 

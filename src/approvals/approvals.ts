@@ -19,7 +19,7 @@ import type { Store } from "../core/store.ts";
 import type { ThreadRef } from "../core/thread.ts";
 import { approvalCard, decidedCard, formatTime, humanizeTool, resultCard } from "./approval-card.ts";
 import { AuditLog } from "./audit.ts";
-import { checkDecider, refusalNotice, resolvePolicy } from "./policy.ts";
+import { checkDecider, checkPolicyKeys, refusalNotice, resolvePolicy } from "./policy.ts";
 
 /** Decided records stay readable (audit links, late clicks) this long after they expire. */
 export const APPROVAL_RETENTION_MS = 30 * 24 * 3_600_000;
@@ -49,11 +49,32 @@ export interface ApprovalsOptions {
   update?: (message: MessageRef, card: Card) => Promise<unknown>;
   /** Longest wait for an approved call before recording it as unanswered; default 60 s. */
   executeTimeoutMs?: number;
+  /**
+   * How long an approved record may stay without an outcome before the next look at it
+   * (decide, get, recover) finishes the job: runs the call if it never started, or records
+   * its result as unknown if it started and never reported. Default: twice executeTimeoutMs,
+   * so a call that is still running normally (it times out after executeTimeoutMs) is never
+   * mistaken for a crashed one.
+   */
+  recoverAfterMs?: number;
+  /**
+   * Refuse a request from someone whose roles do not grant the action's domain (default
+   * true). The agent only offers tools of the asker's domains; this closes the same gap for
+   * digest buttons, which anyone in the channel can press.
+   */
+  checkRequesterDomain?: boolean;
 }
 
 /** What is stored under `approval:<id>`: the record plus the card title shown to people. */
 interface StoredApproval extends Approval {
   title?: string;
+  /** The outcome was written by recovery without knowing what the call did; a real one may replace it. */
+  outcomeUnknown?: true;
+}
+
+/** What the execution marker `approval:<id>:executed` holds. */
+interface ExecutionMarker {
+  at: number;
 }
 
 /**
@@ -71,9 +92,16 @@ export class Approvals implements ApprovalService {
   readonly #post: ApprovalsOptions["post"];
   readonly #updateCard: ApprovalsOptions["update"];
   readonly #executeTimeoutMs: number;
+  readonly #recoverAfterMs: number;
+  readonly #checkRequesterDomain: boolean;
   readonly audit: AuditLog;
 
   constructor(options: ApprovalsOptions) {
+    // A mistyped policy key would silently fall back to "default": refuse to start instead.
+    checkPolicyKeys(
+      options.policies,
+      options.actions.map((a) => a.name),
+    );
     this.#store = options.store;
     this.#actions = new Map(options.actions.map((a) => [a.name, a]));
     this.#policies = options.policies;
@@ -83,6 +111,8 @@ export class Approvals implements ApprovalService {
     this.#post = options.post;
     this.#updateCard = options.update;
     this.#executeTimeoutMs = options.executeTimeoutMs ?? 60_000;
+    this.#recoverAfterMs = options.recoverAfterMs ?? 2 * this.#executeTimeoutMs;
+    this.#checkRequesterDomain = options.checkRequesterDomain ?? true;
     this.audit = new AuditLog(options.store, { clock: options.clock });
   }
 
@@ -91,6 +121,16 @@ export class Approvals implements ApprovalService {
     if (!action) {
       throw new DaybookError("unknown_action", `no write action named "${request.tool}"`, {
         userMessage: `I don't know how to do "${request.tool}", so there is nothing to approve.`,
+      });
+    }
+    if (this.#checkRequesterDomain && !request.requester.domains.includes(action.domain)) {
+      this.#log.info("approval request refused: requester lacks the domain", {
+        tool: action.name,
+        domain: action.domain,
+        requester: request.requester.id,
+      });
+      throw new DaybookError("forbidden", `${request.requester.id} lacks domain ${action.domain} for ${action.name}`, {
+        userMessage: `You don't have access to ${action.domain}, so you can't request this.`,
       });
     }
     const parsed = action.schema.safeParse(request.args);
@@ -159,11 +199,50 @@ export class Approvals implements ApprovalService {
     return publicView(withMessage ?? { ...record, message });
   }
 
+  /** The record; an approved one stuck without an outcome is recovered first (see `recover`). */
   async get(approvalId: string): Promise<Approval | undefined> {
     const id = normalizeId(approvalId);
     if (!id) return undefined;
     const raw = await this.#store.get(key(id));
-    return raw === undefined ? undefined : publicView(JSON.parse(raw) as StoredApproval);
+    if (raw === undefined) return undefined;
+    const approval = JSON.parse(raw) as StoredApproval;
+    return publicView(this.#isStuck(approval) ? await this.#recover(approval) : approval);
+  }
+
+  /**
+   * Finishes an approval that was approved but never got an outcome, e.g. because the
+   * process died between the decision and the call. Runs the call if nobody started it
+   * (the execution marker decides, so it still runs at most once), or records its result as
+   * unknown when an earlier attempt started it and never reported. Does nothing to records
+   * that are not approved, already have an outcome, or were decided less than
+   * `recoverAfterMs` ago (their call may still be running).
+   */
+  async recover(approvalId: string): Promise<Approval | undefined> {
+    const id = normalizeId(approvalId);
+    if (!id) return undefined;
+    const raw = await this.#store.get(key(id));
+    if (raw === undefined) return undefined;
+    const approval = JSON.parse(raw) as StoredApproval;
+    return publicView(this.#isStuck(approval) ? await this.#recover(approval) : approval);
+  }
+
+  #isStuck(approval: StoredApproval): boolean {
+    return (
+      approval.status === "approved" &&
+      approval.outcome === undefined &&
+      this.#clock.now() - (approval.decidedAt ?? approval.createdAt) >= this.#recoverAfterMs
+    );
+  }
+
+  async #recover(approval: StoredApproval): Promise<StoredApproval> {
+    this.#log.warn("approved call has no outcome; recovering", {
+      approvalId: approval.id,
+      tool: approval.tool,
+      decidedAt: approval.decidedAt,
+    });
+    const final = await this.#execute(approval, "recovery");
+    if (final.outcome) await this.#replaceCard(final, decidedCard(final, this.#fields(final), final.title));
+    return final;
   }
 
   async decide(approvalId: string, user: ChatUser, decision: DecisionKind, reason?: string): Promise<DecisionResult> {
@@ -192,13 +271,15 @@ export class Approvals implements ApprovalService {
 
       if (approval.status === "expired") return this.#expiredResult(approval, fields);
       if (approval.status !== "pending") {
+        // An approval whose call never reported (crash, lost audit write) is finished here,
+        // so a later click is never just "Already approved" with nothing done.
+        const recovered = this.#isStuck(approval);
+        const current = recovered ? await this.#recover(approval) : approval;
         return {
           kind: "already_decided",
-          approval: publicView(approval),
-          notice: `Already ${approval.status} by ${approval.decidedBy?.name ?? "someone"}${
-            approval.decidedAt === undefined ? "" : ` at ${formatTime(approval.decidedAt)}`
-          }.`,
-          card: decidedCard(approval, fields, approval.title),
+          approval: publicView(current),
+          notice: alreadyDecidedNotice(current, recovered),
+          card: decidedCard(current, fields, current.title),
         };
       }
 
@@ -206,7 +287,7 @@ export class Approvals implements ApprovalService {
       if (now >= approval.expiresAt) {
         const expired: StoredApproval = { ...approval, status: "expired" };
         if (!(await this.#store.compareAndSet(key(approval.id), raw, JSON.stringify(expired)))) continue;
-        await this.#auditEvent(expired, principal, "expired", `${decision} after ${formatTime(approval.expiresAt)}`);
+        await this.#auditAfterCas(expired, principal, "expired", `${decision} after ${formatTime(approval.expiresAt)}`);
         const result = this.#expiredResult(expired, fields);
         if (result.kind === "expired") await this.#replaceCard(expired, result.card);
         return result;
@@ -221,7 +302,14 @@ export class Approvals implements ApprovalService {
       };
       // The one atomic transition: only the caller whose snapshot is still current wins.
       if (!(await this.#store.compareAndSet(key(approval.id), raw, JSON.stringify(decided)))) continue;
-      await this.#auditEvent(decided, principal, decided.status === "approved" ? "approved" : "rejected", cleanReason);
+      // From here the decision stands: nothing may stop the call from running (a thrown
+      // audit write used to leave the record approved with no outcome, forever).
+      await this.#auditAfterCas(
+        decided,
+        principal,
+        decided.status === "approved" ? "approved" : "rejected",
+        cleanReason,
+      );
       this.#log.info("approval decided", {
         approvalId: decided.id,
         tool: decided.tool,
@@ -229,7 +317,7 @@ export class Approvals implements ApprovalService {
         by: principal.id,
       });
 
-      const final = decided.status === "approved" ? await this.#execute(decided) : decided;
+      const final = decided.status === "approved" ? await this.#execute(decided, "decided") : decided;
       const card = decidedCard(final, fields, final.title);
       await this.#replaceCard(final, card);
       return { kind: "decided", approval: publicView(final), card };
@@ -237,28 +325,59 @@ export class Approvals implements ApprovalService {
     throw new DaybookError("conflict", `approval ${approvalId} kept changing while being decided`);
   }
 
-  /** Runs an approved call at most once: the execution marker is claimed before the side effect. */
-  async #execute(approval: StoredApproval): Promise<StoredApproval> {
-    const marker = `approval:${approval.id}:executed`;
-    const claimed = await this.#store.setIfAbsent(marker, JSON.stringify({ at: this.#clock.now() }), {
+  /**
+   * Runs an approved call at most once: the execution marker is claimed before the side
+   * effect, and only records already approved in the store get here (the winner of the
+   * pending->approved compare-and-set, or recovery reading an approved record).
+   */
+  async #execute(approval: StoredApproval, via: "decided" | "recovery"): Promise<StoredApproval> {
+    const markerKey = `approval:${approval.id}:executed`;
+    const claimed = await this.#store.setIfAbsent(markerKey, JSON.stringify({ at: this.#clock.now() }), {
       ttlMs: approval.policy.ttlMs + APPROVAL_RETENTION_MS,
     });
-    // Only the single winner of the pending->approved transition gets here, so a claimed
-    // marker means an earlier process crashed mid-call: its result is unknown, and running
-    // the call again could write twice.
-    const outcome: ApprovalOutcome = claimed
-      ? await this.#run(approval)
-      : {
-          ok: false,
-          summary:
-            "An earlier attempt already started this call but its result was not recorded; check the target system before asking again.",
-        };
-    if (!claimed)
+    let outcome: ApprovalOutcome;
+    let unknown = false;
+    if (claimed) {
+      outcome = await this.#run(approval);
+    } else {
+      if (via === "recovery") {
+        // Another replica may have claimed it a moment ago and still be running the call:
+        // only a marker older than the grace period means that attempt died.
+        const marker = await this.#readMarker(markerKey);
+        if (marker && this.#clock.now() - marker.at < this.#recoverAfterMs) return approval;
+      }
+      // The call was started by an attempt that never recorded a result; running it again
+      // could write twice, so say plainly that nobody knows what happened.
       this.#log.warn("approved call was already started; not running it again", { approvalId: approval.id });
-    const stored =
-      (await this.#update(approval.id, (current) => (current.outcome ? undefined : { ...current, outcome }))) ??
-      ({ ...approval, outcome } satisfies StoredApproval);
-    await this.audit.append({
+      unknown = true;
+      outcome = {
+        ok: false,
+        summary:
+          "An earlier attempt already started this call but its result was not recorded; check the target system before asking again.",
+      };
+    }
+
+    let stored: StoredApproval;
+    try {
+      stored =
+        (await this.#update(approval.id, (current) => {
+          if (current.status !== "approved") return undefined;
+          // A real outcome replaces an "unknown" one written by recovery; nothing replaces a real one.
+          if (current.outcome && (unknown || !current.outcomeUnknown)) return undefined;
+          const { outcomeUnknown: _previous, ...rest } = current;
+          return unknown ? { ...rest, outcome, outcomeUnknown: true } : { ...rest, outcome };
+        })) ?? ({ ...approval, outcome } satisfies StoredApproval);
+    } catch (error) {
+      // The call has run; losing the record write must not hide its result from the thread.
+      this.#log.error("could not record the approval outcome", {
+        approvalId: approval.id,
+        error: toDaybookError(error),
+      });
+      stored = { ...approval, outcome };
+    }
+    if (stored.outcome !== outcome) return stored;
+
+    await this.#bestEffortAudit({
       approvalId: approval.id,
       tool: approval.tool,
       argsHash: approval.argsHash,
@@ -273,6 +392,17 @@ export class Approvals implements ApprovalService {
       );
     }
     return stored;
+  }
+
+  async #readMarker(markerKey: string): Promise<ExecutionMarker | undefined> {
+    const raw = await this.#store.get(markerKey);
+    if (raw === undefined) return undefined;
+    try {
+      const parsed = JSON.parse(raw) as Partial<ExecutionMarker>;
+      return typeof parsed.at === "number" ? { at: parsed.at } : undefined;
+    } catch {
+      return undefined;
+    }
   }
 
   async #replaceCard(approval: Approval, card: Card): Promise<void> {
@@ -354,14 +484,29 @@ export class Approvals implements ApprovalService {
     event: "approved" | "rejected" | "expired" | "refused",
     outcome?: string,
   ): Promise<void> {
-    await this.audit.append({
-      approvalId: approval.id,
-      tool: approval.tool,
-      argsHash: approval.argsHash,
-      actor: { id: principal.id, name: principal.name },
-      event,
-      ...(outcome ? { outcome } : {}),
-    });
+    await this.audit.append(auditEntry(approval, principal, event, outcome));
+  }
+
+  /** After a state change has been stored, the audit line must never undo or block it. */
+  async #auditAfterCas(
+    approval: Approval,
+    principal: Principal,
+    event: "approved" | "rejected" | "expired",
+    outcome?: string,
+  ): Promise<void> {
+    await this.#bestEffortAudit(auditEntry(approval, principal, event, outcome));
+  }
+
+  async #bestEffortAudit(entry: Parameters<AuditLog["append"]>[0]): Promise<void> {
+    try {
+      await this.audit.append(entry);
+    } catch (error) {
+      this.#log.error("could not append to the audit log", {
+        approvalId: entry.approvalId,
+        event: entry.event,
+        error: toDaybookError(error),
+      });
+    }
   }
 
   #fields(approval: Approval): CardField[] {
@@ -435,8 +580,32 @@ function key(id: string): string {
 }
 
 function publicView(stored: StoredApproval): Approval {
-  const { title: _title, ...approval } = stored;
+  const { title: _title, outcomeUnknown: _unknown, ...approval } = stored;
   return approval;
+}
+
+function auditEntry(
+  approval: Approval,
+  principal: Principal,
+  event: "approved" | "rejected" | "expired" | "refused",
+  outcome?: string,
+): Parameters<AuditLog["append"]>[0] {
+  return {
+    approvalId: approval.id,
+    tool: approval.tool,
+    argsHash: approval.argsHash,
+    actor: { id: principal.id, name: principal.name },
+    event,
+    ...(outcome ? { outcome } : {}),
+  };
+}
+
+/** "Already approved by X at T."; after a recovery, also what the call did. */
+function alreadyDecidedNotice(approval: Approval, recovered: boolean): string {
+  const when = approval.decidedAt === undefined ? "" : ` at ${formatTime(approval.decidedAt)}`;
+  const head = `Already ${approval.status} by ${approval.decidedBy?.name ?? "someone"}${when}.`;
+  if (!recovered || !approval.outcome) return head;
+  return `${head} ${approval.outcome.ok ? "Done" : "Failed"}: ${approval.outcome.summary}`;
 }
 
 function safeTitle(action: AnyWriteAction, args: unknown): string {

@@ -1,5 +1,6 @@
 import type { PolicyConfig } from "../config/org.ts";
 import type { Approval, ApprovalPolicy } from "../core/approval.ts";
+import { DaybookError } from "../core/errors.ts";
 import type { Principal } from "../core/principal.ts";
 
 const hourMs = 3_600_000;
@@ -70,4 +71,34 @@ export function refusalNotice(
 function joinOr(items: string[]): string {
   if (items.length <= 1) return items.join("");
   return `${items.slice(0, -1).join(", ")} or ${items.at(-1)}`;
+}
+
+/**
+ * The write-action names shared by every deployment (the contract in tools/catalog.ts, which
+ * src/ may not import). A config may give any of them a policy even when a deployment wires
+ * only some actions; anything else is a typo that would silently fall back to "default".
+ */
+export const sharedWriteActionNames: readonly string[] = [
+  "jira_create_issue",
+  "jira_add_comment",
+  "crm_log_activity",
+  "crm_update_deal_stage",
+  "accounting_approve_invoice",
+  "accounting_reject_invoice",
+];
+
+/**
+ * Throws DaybookError("config_invalid") when a policy key names no known write action:
+ * `accounting_approve_invoices` would otherwise fall back to "default" without a word.
+ */
+export function checkPolicyKeys(policies: Record<string, unknown>, actionNames: Iterable<string>): void {
+  const known = new Set([...sharedWriteActionNames, ...actionNames]);
+  const unknown = Object.keys(policies).filter((k) => k !== "default" && !known.has(k));
+  if (unknown.length === 0) return;
+  const list = [...known].sort().join(", ");
+  const keys = unknown.map((k) => `"${k}"`).join(", ");
+  throw new DaybookError(
+    "config_invalid",
+    `approvals: unknown action name${unknown.length > 1 ? "s" : ""} ${keys}; known write actions are ${list} (plus "default")`,
+  );
 }

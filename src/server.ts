@@ -15,12 +15,15 @@ export interface ServerOptions {
   /** Platform routes from adapters (POST /slack/events, POST /api/messages). */
   routes?: HttpRoute[];
   bodyLimitBytes?: number;
+  /** /readyz answers 503 when the store does not answer within this time. */
+  readyTimeoutMs?: number;
 }
 
 /** The Hono app: routes only. Composition happens in main.ts. */
 export function createServer(options: ServerOptions): Hono {
   const app = new Hono();
   const limit = options.bodyLimitBytes ?? 1_048_576;
+  const readyTimeoutMs = options.readyTimeoutMs ?? 2_000;
 
   const tooLarge = () => new HTTPException(413, { message: `request body exceeds ${limit} bytes` });
   const limiter = bodyLimit({
@@ -45,7 +48,12 @@ export function createServer(options: ServerOptions): Hono {
 
   app.get("/readyz", async (c) => {
     try {
-      await options.store.ping();
+      // A store that does not answer in time is as unready as one that refuses.
+      let timer: NodeJS.Timeout | undefined;
+      const deadline = new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(new Error("store ping timed out")), readyTimeoutMs);
+      });
+      await Promise.race([options.store.ping(), deadline]).finally(() => clearTimeout(timer));
       return c.json({ status: "ready" });
     } catch {
       return c.json({ status: "unavailable", error: { code: "store_unavailable", message: "store unreachable" } }, 503);

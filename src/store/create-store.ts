@@ -10,5 +10,5 @@ export async function createStore(redisUrl: string | undefined, logger: Logger):
     );
     return new MemoryStore();
   }
-  return RedisStore.connect({ url: redisUrl });
+  return RedisStore.connect({ url: redisUrl, logger });
 }

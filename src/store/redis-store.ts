@@ -1,5 +1,6 @@
 import { createClient, type RedisClientType } from "redis";
 import { DaybookError } from "../core/errors.ts";
+import type { Logger } from "../core/logger.ts";
 import type { AppendOptions, SetOptions, Store } from "../core/store.ts";
 
 // Compare-and-set must read and write in one step; a Lua script runs atomically in Redis
@@ -41,6 +42,9 @@ export interface RedisStoreOptions {
   /** Prefix for every key, so several deployments (or test suites) can share one Redis. */
   prefix?: string;
   connectTimeoutMs?: number;
+  /** Longest a single command may take before it fails as store_unavailable. */
+  commandTimeoutMs?: number;
+  logger?: Logger;
 }
 
 /** Store on a real Redis server: atomic operations are single commands or Lua scripts. */
@@ -48,9 +52,12 @@ export class RedisStore implements Store {
   readonly #client: RedisClientType;
   readonly #prefix: string;
 
-  private constructor(client: RedisClientType, prefix: string) {
+  readonly #commandTimeoutMs: number;
+
+  private constructor(client: RedisClientType, prefix: string, commandTimeoutMs: number) {
     this.#client = client;
     this.#prefix = prefix;
+    this.#commandTimeoutMs = commandTimeoutMs;
   }
 
   static async connect(options: RedisStoreOptions): Promise<RedisStore> {
@@ -59,18 +66,32 @@ export class RedisStore implements Store {
       url: options.url,
       socket: {
         connectTimeout: options.connectTimeoutMs ?? 5_000,
+        // A connection silent for this long is torn down and rebuilt, rejecting what it held.
+        socketTimeout: 30_000,
         // At start-up a wrong REDIS_URL must fail fast (node-redis would otherwise retry the
         // first connect forever). After that, reconnect with bounded backoff; a Redis outage
         // shows up in /readyz, not as a crash loop.
         reconnectStrategy: (retries, cause) =>
           connectedOnce ? Math.min(50 * 2 ** retries, 2_000) : new Error(`initial connect failed: ${cause.message}`),
       },
+      // Fail at once while disconnected instead of queueing; a periodic PING notices a dead
+      // connection that TCP alone would not report for minutes.
+      disableOfflineQueue: true,
+      pingInterval: 10_000,
     });
+    let outage = false;
     client.on("ready", () => {
       connectedOnce = true;
+      if (outage) options.logger?.info("redis connection restored");
+      outage = false;
     });
     // node-redis emits "error" on connection loss; without a listener Node would crash the process.
-    client.on("error", () => {});
+    // Logged once per outage, not once per reconnect attempt.
+    client.on("error", (error: Error) => {
+      if (!connectedOnce || outage) return;
+      outage = true;
+      options.logger?.error("redis connection lost; retrying", { error });
+    });
     try {
       await client.connect();
     } catch (error) {
@@ -81,20 +102,34 @@ export class RedisStore implements Store {
         { cause: error },
       );
     }
-    return new RedisStore(client, options.prefix ?? "daybook:");
+    return new RedisStore(client, options.prefix ?? "daybook:", options.commandTimeoutMs ?? 5_000);
   }
 
   #k(key: string): string {
     return this.#prefix + key;
   }
 
+  /**
+   * Every command gets a deadline of our own: node-redis's command timeout stops counting once
+   * the command is written to the socket, so against a partitioned (frozen) server a written
+   * command would wait forever and hang the request that issued it.
+   */
   async #run<T>(op: () => Promise<T>): Promise<T> {
+    let timer: NodeJS.Timeout | undefined;
+    const deadline = new Promise<never>((_, reject) => {
+      timer = setTimeout(
+        () => reject(new Error(`no answer within ${this.#commandTimeoutMs} ms`)),
+        this.#commandTimeoutMs,
+      );
+    });
     try {
-      return await op();
+      return await Promise.race([op(), deadline]);
     } catch (error) {
       throw new DaybookError("store_unavailable", `redis command failed: ${(error as Error).message}`, {
         cause: error,
       });
+    } finally {
+      clearTimeout(timer);
     }
   }
 

@@ -302,8 +302,8 @@ export class Approvals implements ApprovalService {
       };
       // The one atomic transition: only the caller whose snapshot is still current wins.
       if (!(await this.#store.compareAndSet(key(approval.id), raw, JSON.stringify(decided)))) continue;
-      // From here the decision stands: nothing may stop the call from running (a thrown
-      // audit write used to leave the record approved with no outcome, forever).
+      // From here the decision stands: a failed audit write must not stop the call, or the
+      // record would stay approved with no outcome and every later click would say "Already approved".
       await this.#auditAfterCas(
         decided,
         principal,

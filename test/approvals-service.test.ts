@@ -30,8 +30,8 @@ const org = orgSchema.parse({
   ],
   roles: { admin: ["jira", "crm", "accounting"], sales: ["crm"], engineering: ["jira"], finance: ["accounting"] },
   approvals: {
-    default: { roles: ["admin"] },
-    crm_log_activity: { roles: ["sales", "admin"], ttlHours: 72 },
+    default: { roles: ["admin"], allowSelfApproval: true },
+    crm_log_activity: { roles: ["sales", "admin"], ttlHours: 72, allowSelfApproval: true },
     accounting_approve_invoice: { users: [], roles: ["finance"], allowSelfApproval: false, ttlHours: 24 },
     locked_action: { users: [], roles: [] },
   },

@@ -208,14 +208,18 @@ export async function compose(config: Config, options: ComposeOptions = {}): Pro
     } else {
       routes.push(notConfigured("/slack/events", "Slack", "SLACK_SIGNING_SECRET and SLACK_BOT_TOKEN"));
     }
-    // Without credentials Teams runs unauthenticated for local testing (the adapter warns);
-    // in production that is refused, so there Teams is only mounted once configured.
-    if (env.MICROSOFT_APP_ID || env.NODE_ENV !== "production") {
+    // Teams is served only with app credentials (every activity's JWT is validated) or, for
+    // local testing, with the explicit TEAMS_DEV_SKIP_AUTH flag (the adapter refuses it in
+    // production). Never unauthenticated by default: anyone could post as any configured user.
+    if (env.MICROSOFT_APP_ID || env.TEAMS_DEV_SKIP_AUTH) {
       const teams = createTeamsIntegration({
         appId: env.MICROSOFT_APP_ID,
         appPassword: env.MICROSOFT_APP_PASSWORD,
         appType: env.MICROSOFT_APP_TYPE,
         tenantId: env.MICROSOFT_APP_TENANT_ID,
+        devSkipAuth: env.TEAMS_DEV_SKIP_AUTH,
+        // A single-tenant bot serves its own tenant only.
+        allowedTenants: env.MICROSOFT_APP_TENANT_ID ? [env.MICROSOFT_APP_TENANT_ID] : [],
         nodeEnv: env.NODE_ENV,
         store,
         logger,
@@ -231,7 +235,13 @@ export async function compose(config: Config, options: ComposeOptions = {}): Pro
       adapters.teams = teams.adapter;
       routes.push(teams.route);
     } else {
-      routes.push(notConfigured("/api/messages", "Teams", "MICROSOFT_APP_ID and MICROSOFT_APP_PASSWORD"));
+      routes.push(
+        notConfigured(
+          "/api/messages",
+          "Teams",
+          "MICROSOFT_APP_ID and MICROSOFT_APP_PASSWORD (or TEAMS_DEV_SKIP_AUTH=true locally)",
+        ),
+      );
     }
   }
 

@@ -180,6 +180,8 @@ async function teamsHarness(): Promise<Harness> {
   const store = new MemoryStore({ clock });
   const teams = createTeamsIntegration({
     appType: "MultiTenant",
+    // No Bot Framework credentials in tests: the fake connector stands in for Teams.
+    devSkipAuth: true,
     nodeEnv: "test",
     store,
     logger: silentLogger,

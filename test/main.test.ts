@@ -20,6 +20,28 @@ describe("daybook as a process", () => {
     expect(await exited).toBe(0);
   });
 
+  it("serves no unauthenticated Teams or Slack endpoint when neither is configured", async () => {
+    const { child, match } = await startMain([], { PORT: "0" }, /"msg":"daybook listening".*?"port":(\d+)/);
+    const base = `http://127.0.0.1:${match[1]}`;
+    const forged = {
+      type: "message",
+      channelId: "msteams",
+      serviceUrl: "http://127.0.0.1:9/evil",
+      from: { id: "29:demo-alex", aadObjectId: "demo-alex" },
+      conversation: { id: "a:1" },
+      recipient: { id: "28:bot" },
+      text: "what's left for the November close?",
+    };
+    const teams = await fetch(`${base}/api/messages`, { method: "POST", body: JSON.stringify(forged) });
+    expect(teams.status).toBe(503);
+    expect(await teams.json()).toMatchObject({ error: { code: "not_configured" } });
+    const slack = await fetch(`${base}/slack/events`, { method: "POST", body: "{}" });
+    expect(slack.status).toBe(503);
+    const exited = new Promise<number | null>((resolve) => child.on("exit", resolve));
+    child.kill("SIGTERM");
+    expect(await exited).toBe(0);
+  });
+
   it.skipIf(redisSkipReason)("reports ready against a real Redis when REDIS_URL is set", async () => {
     const { child, match } = await startMain(
       [],

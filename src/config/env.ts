@@ -51,6 +51,8 @@ export const envSchema = z.object({
   SLACK_DEV_SKIP_VERIFY: bool,
 
   MICROSOFT_APP_ID: optionalString,
+  /** Local development only: serve /api/messages without Bot Framework authentication. Refused when NODE_ENV=production. */
+  TEAMS_DEV_SKIP_AUTH: bool,
   MICROSOFT_APP_PASSWORD: optionalString,
   MICROSOFT_APP_TYPE: z.enum(["MultiTenant", "SingleTenant", "UserAssignedMSI"]).default("MultiTenant"),
   MICROSOFT_APP_TENANT_ID: optionalString,

@@ -3,7 +3,11 @@ import { z } from "zod";
 const toolDomain = z.enum(["jira", "crm", "accounting"]);
 
 const userSchema = z.object({
-  id: z.string().min(1),
+  // Unconfigured people get ids like "slack:U123"; a ":" here could impersonate one of them.
+  id: z
+    .string()
+    .min(1)
+    .regex(/^[A-Za-z0-9._-]+$/, { message: "use letters, digits, '.', '_' or '-' only (no ':')" }),
   name: z.string().min(1),
   roles: z.array(z.string()).default([]),
   /** Slack user id (U...). */
@@ -18,7 +22,8 @@ const userSchema = z.object({
 const policySchema = z.object({
   users: z.array(z.string()).default([]),
   roles: z.array(z.string()).default([]),
-  allowSelfApproval: z.boolean().default(true),
+  // Fail closed: a requester approves their own write only where the policy says so.
+  allowSelfApproval: z.boolean().default(false),
   ttlHours: z.number().positive().default(72),
 });
 

@@ -171,7 +171,16 @@ export async function compose(config: Config, options: ComposeOptions = {}): Pro
   });
 
   const history = new ThreadHistory(store, org.agent.historyTurns * 2);
-  const bot = new Bot({ answerer, history, principals, logger, clock, approvals });
+  const allDemo = Object.values(ports.sources).every((source) => source === "demo");
+  const bot = new Bot({
+    answerer,
+    history,
+    principals,
+    logger,
+    clock,
+    approvals,
+    textDecisions: (platform) => platform !== "console" || allDemo,
+  });
   const handlers: Record<string, ButtonHandler> = createDigestButtonHandlers({
     approvals,
     principals,

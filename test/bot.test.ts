@@ -160,6 +160,41 @@ describe("approve/reject text fallback", () => {
   });
 });
 
+describe("text decisions from unauthenticated identities", () => {
+  it("refuses console decisions when main.ts says the console may not decide, and decides nothing", async () => {
+    const decided: string[] = [];
+    const approvals: ApprovalService = {
+      requestApproval: async () => {
+        throw new Error("not used");
+      },
+      get: async (id) => ({ id }) as Approval,
+      decide: async (id) => {
+        decided.push(id);
+        return { kind: "not_found", notice: "x" };
+      },
+    };
+    const store = new MemoryStore({ clock });
+    const b = new Bot({
+      answerer: new EchoHistory(),
+      history: new ThreadHistory(store),
+      principals: createPrincipalResolver(demoOrg),
+      logger: silentLogger,
+      clock,
+      approvals,
+      textDecisions: (platform) => platform !== "console",
+    });
+    const r = recorder();
+    const consoleThread: ThreadRef = { platform: "console", workspace: "local", channel: "chat", thread: "t" };
+    await b.handle(
+      { thread: consoleThread, user: { platform: "console", id: "fiona" }, text: "approve k3y9x0q2ab", receivedAt: 0 },
+      r,
+    );
+    expect(cardToText(r.cards[0] as Card)).toMatch(/can't be decided from here/);
+    await b.handle(message(threadA, "approve k3y9x0q2ab", "U0DEMOFIONA"), r);
+    expect(decided).toEqual(["k3y9x0q2ab"]);
+  });
+});
+
 describe("click router", () => {
   const approvals: ApprovalService = {
     requestApproval: async () => {

@@ -8,6 +8,7 @@ import { systemClock } from "../core/clock.ts";
 import { toDaybookError } from "../core/errors.ts";
 import type { Logger } from "../core/logger.ts";
 import type { PrincipalResolver } from "../core/principal.ts";
+import type { Platform } from "../core/thread.ts";
 import { helpText } from "./help-answerer.ts";
 import type { ThreadHistory } from "./thread-history.ts";
 
@@ -18,6 +19,11 @@ export interface BotOptions {
   logger: Logger;
   /** Enables the `approve <id>` / `reject <id> [reason]` text fallback. */
   approvals?: ApprovalService;
+  /**
+   * Whether a platform's identities may decide approvals by text. The console's `--as` is not
+   * authenticated, so main.ts allows it only while every system is the demo organisation.
+   */
+  textDecisions?: (platform: Platform) => boolean;
   clock?: Clock;
 }
 
@@ -71,6 +77,11 @@ export class Bot {
     const decision = decisionCommand.exec(text);
     if (decision && this.#o.approvals && (await this.#isDecision(decision))) {
       const [, verb, id, reason] = decision as unknown as [string, string, string, string | undefined];
+      if (this.#o.textDecisions && !this.#o.textDecisions(message.thread.platform)) {
+        return textCard(
+          "Approvals can't be decided from here while real systems are connected: use the buttons in Slack or Teams.",
+        );
+      }
       const result = await this.#o.approvals.decide(
         id,
         message.user,

@@ -62,9 +62,7 @@ export interface AdmissionOptions {
 
 function tenantsOf(activity: Partial<Activity>): string[] {
   const channelTenant = (activity.channelData as { tenant?: { id?: unknown } } | undefined)?.tenant?.id;
-  return [activity.conversation?.tenantId, channelTenant].filter(
-    (t): t is string => typeof t === "string" && t !== "",
-  );
+  return [activity.conversation?.tenantId, channelTenant].filter((t): t is string => typeof t === "string" && t !== "");
 }
 
 /**
@@ -263,7 +261,11 @@ export class DaybookActivityHandler extends TeamsActivityHandler {
 
     if (outcome) {
       if (!outcome.ok) {
-        this.#o.logger.error("Teams card action failed", { code: outcome.error.code, actionId: verb, error: outcome.error });
+        this.#o.logger.error("Teams card action failed", {
+          code: outcome.error.code,
+          actionId: verb,
+          error: outcome.error,
+        });
         return cardResponse(withNotice(stored, outcome.error.userMessage));
       }
       return this.#answer(outcome.result, click, stored, requestContext);
@@ -378,7 +380,10 @@ export function withoutButtons(card: AdaptiveCard): AdaptiveCard {
   const strip = (node: unknown): unknown => {
     if (Array.isArray(node)) {
       return node
-        .filter((child) => !(child !== null && typeof child === "object" && (child as { type?: unknown }).type === "ActionSet"))
+        .filter(
+          (child) =>
+            !(child !== null && typeof child === "object" && (child as { type?: unknown }).type === "ActionSet"),
+        )
         .map(strip);
     }
     if (node === null || typeof node !== "object") return node;

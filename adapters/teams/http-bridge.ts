@@ -36,7 +36,10 @@ export async function readActivity(request: Request): Promise<InboundActivity> {
       userMessage: "The activity has no type.",
     });
   }
-  return { activity: fixTimestamps(raw) as unknown as Activity, authorization: request.headers.get("authorization") ?? "" };
+  return {
+    activity: fixTimestamps(raw) as unknown as Activity,
+    authorization: request.headers.get("authorization") ?? "",
+  };
 }
 
 /** What botbuilder's validateAndFixActivity does besides validating: the schema types these as Dates. */
@@ -66,7 +69,9 @@ const clockToleranceSeconds = 5 * 60;
 export function rejectWithoutBearerToken(authorization: string, nowMs: number): void {
   const match = /^Bearer ([A-Za-z0-9_-]+)\.([A-Za-z0-9_-]+)\.([A-Za-z0-9_-]*)$/.exec(authorization);
   if (!match) {
-    throw unauthorized(authorization === "" ? "no Authorization header" : "the Authorization header is not a Bearer JWT");
+    throw unauthorized(
+      authorization === "" ? "no Authorization header" : "the Authorization header is not a Bearer JWT",
+    );
   }
   const header = decodeJwtPart(match[1] ?? "");
   const payload = decodeJwtPart(match[2] ?? "");

@@ -89,6 +89,15 @@ export function storeContract(name: string, harness: StoreHarness): void {
       expect(await store.get("cas-ttl")).toBeUndefined();
     });
 
+    it("deletes a key only while it still holds the expected value", async () => {
+      await store.set("guard", "run-1");
+      expect(await store.deleteIfEquals("guard", "run-0")).toBe(false);
+      expect(await store.get("guard")).toBe("run-1");
+      expect(await store.deleteIfEquals("guard", "run-1")).toBe(true);
+      expect(await store.get("guard")).toBeUndefined();
+      expect(await store.deleteIfEquals("guard", "run-1")).toBe(false);
+    });
+
     it("appends to a list in order and reads ranges like LRANGE", async () => {
       for (const v of ["a", "b", "c", "d"]) await store.append("list", v);
       expect(await store.range("list", 0, -1)).toEqual(["a", "b", "c", "d"]);

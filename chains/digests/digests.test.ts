@@ -15,7 +15,8 @@ import { type Card, cardButtons, cardToText } from "../../src/core/card.ts";
 import { fixedClock } from "../../src/core/clock.ts";
 import type { Customer } from "../../src/core/domain/crm.ts";
 import type { JiraIssue } from "../../src/core/domain/jira.ts";
-import { getJson, type Store, setJson } from "../../src/core/store.ts";
+import { getJson, setJson } from "../../src/core/store.ts";
+import { MemoryStore } from "../../src/store/memory-store.ts";
 import { createDemoPorts } from "../../tools/demo/demo-ports.ts";
 import { money } from "./format.ts";
 import { modelNarrator } from "./narrative.ts";
@@ -24,73 +25,10 @@ import { STANDUP_SNAPSHOT_KEY, type StandupSnapshot } from "./standup.ts";
 
 const DAY = 86_400_000;
 
-/**
- * chains/ may not import src/store (layer rule, .dependency-cruiser.cjs), so the digests get
- * this minimal map-backed Store; the Store contract itself is tested against MemoryStore and Redis.
- */
-class MapStore implements Store {
-  readonly #values = new Map<string, string>();
-  readonly #lists = new Map<string, string[]>();
-  readonly #maps = new Map<string, Map<string, string>>();
-  async get(key: string) {
-    return this.#values.get(key);
-  }
-  async set(key: string, value: string) {
-    this.#values.set(key, value);
-  }
-  async setIfAbsent(key: string, value: string) {
-    if (this.#values.has(key)) return false;
-    this.#values.set(key, value);
-    return true;
-  }
-  async compareAndSet(key: string, expected: string | undefined, next: string) {
-    if (this.#values.get(key) !== expected) return false;
-    this.#values.set(key, next);
-    return true;
-  }
-  async delete(key: string) {
-    this.#values.delete(key);
-  }
-  async append(key: string, value: string) {
-    const list = this.#lists.get(key) ?? [];
-    list.push(value);
-    this.#lists.set(key, list);
-    return list.length;
-  }
-  async range(key: string, start: number, stop: number) {
-    const list = this.#lists.get(key) ?? [];
-    return list.slice(
-      start < 0 ? Math.max(0, list.length + start) : start,
-      stop < 0 ? list.length + stop + 1 : stop + 1,
-    );
-  }
-  async increment(key: string) {
-    const n = Number(this.#values.get(key) ?? "0") + 1;
-    this.#values.set(key, String(n));
-    return n;
-  }
-  async mapSet(key: string, field: string, value: string) {
-    const m = this.#maps.get(key) ?? new Map<string, string>();
-    m.set(field, value);
-    this.#maps.set(key, m);
-  }
-  async mapGet(key: string, field: string) {
-    return this.#maps.get(key)?.get(field);
-  }
-  async mapGetAll(key: string) {
-    return Object.fromEntries(this.#maps.get(key) ?? []);
-  }
-  async mapDelete(key: string, field: string) {
-    this.#maps.get(key)?.delete(field);
-  }
-  async ping() {}
-  async close() {}
-}
-
 function setup() {
   const clock = fixedClock("2026-11-23T09:00:00Z");
   const ports = createDemoPorts({ clock });
-  const store = new MapStore();
+  const store = new MemoryStore();
   return { clock, ports, store, digests: createDigests({ ports, clock, store }) };
 }
 
@@ -409,7 +347,7 @@ describe("every digest", () => {
   it("keeps the template when a model narrative invents a number", async () => {
     const clock = fixedClock("2026-11-23T09:00:00Z");
     const ports = createDemoPorts({ clock });
-    const store = new MapStore();
+    const store = new MemoryStore();
     const invented = createDigests({ ports, clock, store, narrate: async () => "Revenue is up 42% this week." });
     expect(firstText(await invented.churn.run())).toMatch(/^\*\*2 high-risk customers\*\*/);
     const faithful = createDigests({
@@ -427,7 +365,7 @@ describe("every digest", () => {
     const digests = createDigests({
       ports: createDemoPorts({ clock }),
       clock,
-      store: new MapStore(),
+      store: new MemoryStore(),
       narrate: modelNarrator(model),
     });
     expect(firstText(await digests.churn.run())).toBe("Two customers need a call today; start with BrightTech.");

@@ -23,6 +23,8 @@ export interface Store {
    */
   compareAndSet(key: string, expected: string | undefined, next: string, options?: SetOptions): Promise<boolean>;
   delete(key: string): Promise<void>;
+  /** Deletes the key only while it still holds `expected` (releasing a lock you own). */
+  deleteIfEquals(key: string, expected: string): Promise<boolean>;
   /** Appends to a list and returns its new length. */
   append(key: string, value: string, options?: AppendOptions): Promise<number>;
   /** Inclusive range like LRANGE: negative indexes count from the end; (0, -1) is all. */

@@ -85,7 +85,10 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
   const logger = options.logger.child({ component: "scheduler" });
   const retry: RetryPolicy = { attempts: 3, baseDelayMs: 2_000, ...options.retry };
   const prefix = options.keyPrefix ?? "scheduler:";
-  const lockTtlMs = options.lockTtlMs ?? 5 * 60_000;
+  // A slot lock only ever guards its own slot, so holding it for an hour costs nothing and
+  // covers replicas whose clocks or cron ticks are minutes apart.
+  const lockTtlMs = options.lockTtlMs ?? 60 * 60_000;
+  const firing = new Set<Promise<unknown>>();
   const runTtlMs = options.runTtlMs ?? 15 * 60_000;
   const runLogLength = options.runLogLength ?? 200;
   const sleep = options.sleep ?? defaultSleep;
@@ -300,7 +303,8 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
       const { run } = await execute(name, "schedule", true, {}, slot);
       return await record(run);
     } finally {
-      await store.delete(runningKey).catch((error: unknown) => {
+      // Only release our own guard: after runTtlMs a later firing may hold the key.
+      await store.deleteIfEquals(runningKey, slotIso).catch((error: unknown) => {
         logger.warn("could not release the digest run guard", { digest: name, error: toDaybookError(error).message });
       });
     }
@@ -318,8 +322,10 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
         const task = nodeCron.schedule(
           config.cron,
           async (context) => {
+            const run = fire(name, slotOf(context.date));
+            firing.add(run);
             try {
-              await fire(name, slotOf(context.date));
+              await run;
             } catch (error) {
               // A lock or store failure: nothing was posted; the next slot tries again.
               logger.error("digest firing failed", {
@@ -327,6 +333,8 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
                 code: toDaybookError(error).code,
                 error: toDaybookError(error).message,
               });
+            } finally {
+              firing.delete(run);
             }
           },
           { timezone, name: `daybook:${name}`, noOverlap: true, logger: cronLogger },
@@ -340,10 +348,12 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
         });
       }
     },
+    /** Stops new firings, then waits for firings in progress so their posts and run log finish. */
     async stop() {
       const all = [...tasks.values()];
       tasks.clear();
       await Promise.all(all.map((t) => t.destroy()));
+      await Promise.allSettled([...firing]);
     },
     async runNow(name, runOptions) {
       const { post, ...rest } = runOptions;

@@ -68,6 +68,12 @@ export class MemoryStore implements Store {
     this.#entries.delete(key);
   }
 
+  async deleteIfEquals(key: string, expected: string): Promise<boolean> {
+    if (this.#string(key) !== expected) return false;
+    this.#entries.delete(key);
+    return true;
+  }
+
   async append(key: string, value: string, options?: AppendOptions): Promise<number> {
     const entry = this.#live(key);
     if (entry && entry.kind !== "list") throw wrongType(key);

@@ -21,6 +21,11 @@ end
 return 1
 `;
 
+const deleteIfEqualsScript = `
+if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
+return 0
+`;
+
 const appendScript = `
 local n = redis.call('RPUSH', KEYS[1], ARGV[1])
 if ARGV[2] ~= '' then
@@ -175,6 +180,13 @@ export class RedisStore implements Store {
 
   async delete(key: string): Promise<void> {
     await this.#run(() => this.#client.del(this.#k(key)));
+  }
+
+  async deleteIfEquals(key: string, expected: string): Promise<boolean> {
+    const reply = await this.#run(() =>
+      this.#client.eval(deleteIfEqualsScript, { keys: [this.#k(key)], arguments: [expected] }),
+    );
+    return reply === 1;
   }
 
   async append(key: string, value: string, options?: AppendOptions): Promise<number> {

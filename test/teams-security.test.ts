@@ -229,7 +229,16 @@ describe("Teams answers junk and unauthenticated requests itself", () => {
   it("answers malformed activities with a 400 JSON error instead of botbuilder's 500", async () => {
     for (const credentials of [false, true]) {
       const h = await harness({ credentials });
-      for (const body of ["{}", '{"type":5}', '{"type":""}', "not json", "[1]", "null"]) {
+      for (const body of [
+        "{}",
+        '{"type":5}',
+        '{"type":""}',
+        '{"type":"message"}',
+        '{"type":"message","serviceUrl":"https://smba.example","conversation":null}',
+        "not json",
+        "[1]",
+        "null",
+      ]) {
         const response = await h.postRaw(body);
         expect(response.status, `${body} (credentials: ${credentials})`).toBe(400);
         const json = (await response.json()) as { error: { code: string; message: string } };

@@ -277,7 +277,7 @@ export class DaybookActivityHandler extends TeamsActivityHandler {
     const label = buttonLabel(stored, verb, value) ?? verb;
     const interim = withoutButtons(withNotice(stored, `Working on it: ${who} clicked ${label}…`));
     const finish = clicked
-      .then((late) => this.#finishLate(late, click, stored, reference))
+      .then((settled) => this.#finishLate(settled, click, stored, reference))
       .catch((error: unknown) =>
         this.#o.logger.warn("could not deliver the outcome of a slow card action", {
           code: toDaybookError(error).code,
@@ -285,7 +285,8 @@ export class DaybookActivityHandler extends TeamsActivityHandler {
           error,
         }),
       );
-    // Tracked so a graceful shutdown waits for the click to finish.
+    // Tracked so a graceful shutdown waits for the click to finish (without a request, as in
+    // direct handler use, nobody waits and `finish` logs its own failures).
     if (requestContext) requestContext.waitUntil(finish);
     return cardResponse(interim);
   }

@@ -36,6 +36,14 @@ export async function readActivity(request: Request): Promise<InboundActivity> {
       userMessage: "The activity has no type.",
     });
   }
+  // Every activity the Bot Connector delivers names where to answer; without these the turn
+  // would fail deep inside botbuilder with a TypeError.
+  const conversation = raw.conversation as { id?: unknown } | null | undefined;
+  if (typeof raw.serviceUrl !== "string" || typeof conversation?.id !== "string") {
+    throw new DaybookError("bad_request", "the activity has no serviceUrl or conversation id", {
+      userMessage: "The activity has no serviceUrl or conversation.",
+    });
+  }
   return {
     activity: fixTimestamps(raw) as unknown as Activity,
     authorization: request.headers.get("authorization") ?? "",

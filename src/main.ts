@@ -62,6 +62,9 @@ export interface App {
   /** Every button click from every adapter goes through this router. */
   onClick: ClickHandler;
   modelLabel: string;
+  /** Stops taking new work: cron firings (waiting for those in progress) and Socket Mode. */
+  stopIntake(): Promise<void>;
+  /** Stops intake if not done yet, then closes the store. */
   close(): Promise<void>;
 }
 
@@ -258,6 +261,15 @@ export async function compose(config: Config, options: ComposeOptions = {}): Pro
   const digests = createDigests({ ports, clock, store, logger });
   const scheduler = createScheduler({ org, digests, adapters, store, clock, logger });
 
+  let intakeStopped: Promise<void> | undefined;
+  const stopIntake = () => {
+    intakeStopped ??= (async () => {
+      await scheduler.stop();
+      for (const close of closers) await close().catch(() => {});
+    })();
+    return intakeStopped;
+  };
+
   logger.info("daybook composed", {
     org: config.orgSource,
     model: model.label,
@@ -279,9 +291,9 @@ export async function compose(config: Config, options: ComposeOptions = {}): Pro
     scheduler,
     onClick,
     modelLabel: model.label,
+    stopIntake,
     close: async () => {
-      await scheduler.stop();
-      for (const close of closers) await close().catch(() => {});
+      await stopIntake();
       await store.close();
     },
   };
@@ -319,8 +331,10 @@ async function start(config: Config): Promise<void> {
     if (stopping) return;
     stopping = true;
     app.logger.info("shutting down", { signal, inFlight: app.inFlight.size });
-    // Stop accepting first, then let acknowledged work finish, then close the store.
+    // Stop taking work first (HTTP, cron, Socket Mode), then let acknowledged work (answers
+    // being written, approved calls running) finish, then close the store under nobody.
     server.close();
+    await app.stopIntake();
     const drained = await app.inFlight.drain(25_000);
     if (!drained) app.logger.warn("in-flight work did not finish before the shutdown deadline");
     await app.close();

@@ -26,6 +26,19 @@ describe.skipIf(redisSkipReason)("RedisStore (real Redis)", () => {
   });
 });
 
+describe("MemoryStore housekeeping", () => {
+  it("sweeps keys that expired without ever being read again", async () => {
+    const sweepClock = fixedClock("2026-11-23T09:00:00Z");
+    const store = new MemoryStore({ clock: sweepClock, sweepIntervalMs: 0 });
+    for (let i = 0; i < 100; i++) await store.setIfAbsent(`slack:event:${i}`, "1", { ttlMs: 600_000 });
+    await store.set("kept", "1");
+    sweepClock.advance(600_001);
+    expect(store.sweep()).toBe(100);
+    expect(store.size).toBe(1);
+    await store.close();
+  });
+});
+
 describe("store failure", () => {
   it("reports a memory store as unavailable after close", async () => {
     const store = new MemoryStore();

@@ -15,10 +15,33 @@ type Entry =
 export class MemoryStore implements Store {
   readonly #entries = new Map<string, Entry>();
   readonly #clock: Clock;
+  readonly #sweeper: NodeJS.Timeout | undefined;
   #closed = false;
 
-  constructor(options: { clock?: Clock } = {}) {
+  constructor(options: { clock?: Clock; sweepIntervalMs?: number } = {}) {
     this.#clock = options.clock ?? systemClock;
+    // Expired keys are otherwise only dropped when read; dedup and cache keys that are never
+    // read again would pile up for the life of a zero-config process.
+    const every = options.sweepIntervalMs ?? 60_000;
+    this.#sweeper = every > 0 ? setInterval(() => this.sweep(), every).unref() : undefined;
+  }
+
+  /** Drops every expired key; returns how many. */
+  sweep(): number {
+    const now = this.#clock.now();
+    let removed = 0;
+    for (const [key, entry] of this.#entries) {
+      if (entry.expiresAt !== undefined && entry.expiresAt <= now) {
+        this.#entries.delete(key);
+        removed++;
+      }
+    }
+    return removed;
+  }
+
+  /** Number of keys held, expired or not (for tests and diagnostics). */
+  get size(): number {
+    return this.#entries.size;
   }
 
   #live(key: string): Entry | undefined {
@@ -137,6 +160,7 @@ export class MemoryStore implements Store {
   }
 
   async close(): Promise<void> {
+    clearInterval(this.#sweeper);
     this.#closed = true;
   }
 }

@@ -35,7 +35,10 @@ export const digestTemplates = {
   },
   weekly: {
     summary:
-      "This week: {shipped} issue{shippedS} shipped, {won} deal{wonS} won ({wonAmount}), {lost} lost; {atRisk} customer{atRiskS} at high churn risk; {closeExceptions} close exception{closeExceptionsS} open.",
+      "This week: {shipped} issue{shippedS} shipped, {won} deal{wonS} won ({wonAmount}), {lost} lost ({lostAmount}); {atRisk} customer{atRiskS} at high churn risk; {closeExceptions} close exception{closeExceptionsS} open.",
+    /** When the CRM could not be read: say nothing about deals rather than "0 won". */
+    summaryNoDeals:
+      "This week: {shipped} issue{shippedS} shipped; deals could not be read from the CRM; {atRisk} customer{atRiskS} at high churn risk; {closeExceptions} close exception{closeExceptionsS} open.",
   },
 } as const;
 

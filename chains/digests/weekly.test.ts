@@ -62,13 +62,13 @@ describe("weekly summary deals on the demo organisation", () => {
     expect(expected.won.map((d) => d.id).sort()).toEqual([...scenario.deals.wonThisWeek]);
     expect(expected.lost.map((d) => d.id)).toEqual([...scenario.deals.lostThisWeek]);
     expect(firstText(card)).toContain(
-      `${expected.won.length} deals won (${money(expected.wonAmount)}), ${expected.lost.length} lost;`,
+      `${expected.won.length} deals won (${money(expected.wonAmount)}), ${expected.lost.length} lost (${money(expected.lostAmount)});`,
     );
     expect(dealsBlock(card)?.title).toBe(
       `**Deals closed: ${expected.won.length} won (${money(expected.wonAmount)}), ${expected.lost.length} lost (${money(expected.lostAmount)})**`,
     );
     // The figures a reader recognises from the demo story.
-    expect(firstText(card)).toContain("2 deals won ($138,500), 1 lost;");
+    expect(firstText(card)).toContain("2 deals won ($138,500), 1 lost ($150,000);");
     expect(money(expected.lostAmount)).toBe("$150,000");
   });
 
@@ -132,6 +132,9 @@ describe("weekly summary deals on the demo organisation", () => {
     const text = cardToText(await weekly.run());
 
     expect(text).toContain("Closed deals could not be read from the CRM this week.");
+    // The opening sentence must not claim "0 deals won" when the CRM simply did not answer.
+    expect(text).toContain("deals could not be read from the CRM;");
+    expect(text).not.toMatch(/0 deals won/);
     expect(text).not.toContain("Deals closed:");
     expect(text).not.toMatch(/503|secret-token/);
   });

@@ -123,7 +123,7 @@ export function createWeeklyDigest(deps: DigestDeps): Digest {
       };
       const summary = await narrative(
         "weekly",
-        digestTemplates.weekly.summary,
+        dealsKnown ? digestTemplates.weekly.summary : digestTemplates.weekly.summaryNoDeals,
         {
           shipped: shipped.length,
           shippedS: s(shipped.length),

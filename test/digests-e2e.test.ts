@@ -8,6 +8,7 @@ import { demoOrg } from "../src/config/demo-org.ts";
 import {
   CLOSE_APPROVE_INVOICE_ACTION_ID,
   CLOSE_REJECT_INVOICE_ACTION_ID,
+  DRAFT_FOLLOWUP_ACTION_ID,
   LOG_OUTREACH_ACTION_ID,
 } from "../src/core/action-ids.ts";
 import { type Card, cardButtons, cardToText } from "../src/core/card.ts";
@@ -113,6 +114,25 @@ describe("digests end to end", () => {
     expect((await app.ports.accounting.getInvoice("4801")).status).not.toMatch(/VOIDED|DRAFT/);
     await app.approvals.decide(id, { platform: "console", id: "fiona" }, "approve");
     expect((await app.ports.accounting.getInvoice("4801")).status).toMatch(/VOIDED|DRAFT/);
+  });
+
+  it("drafts a follow-up from the sales digest and logs it on the deal only after approval", async () => {
+    const { app } = await demoApp();
+    const { card } = await app.scheduler.runNow("sales", { post: false, ownerId: "owner-alex" });
+    const draft = cardButtons(card).find((b) => b.actionId === DRAFT_FOLLOWUP_ACTION_ID);
+    expect(draft?.value).toBe("1001"); // Acme Corp, the hot $250K deal, ranks first
+    const before = (await app.ports.crm.getDeal("1001")).activities.length;
+    const responder = recorder({ ...financeTop, thread: "m1" });
+    const result = await app.onClick(click(DRAFT_FOLLOWUP_ACTION_ID, draft?.value ?? "", "alex"), responder);
+    expect(result).toEqual({ kind: "none" });
+    const texts = responder.cards.map(cardToText).join("\n---\n");
+    expect(texts).toMatch(/Acme Corp/);
+    const id = /approve ([a-z0-9]{10})/.exec(texts)?.[1];
+    expect(id).toBeDefined();
+    expect((await app.ports.crm.getDeal("1001")).activities).toHaveLength(before);
+    const decided = await app.approvals.decide(id ?? "", { platform: "console", id: "alex" }, "approve");
+    expect(decided.kind).toBe("decided");
+    expect((await app.ports.crm.getDeal("1001")).activities).toHaveLength(before + 1);
   });
 
   it("logs churn outreach on BrightTech only after someone approves it", async () => {

@@ -1,10 +1,10 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { fixedClock } from "../src/core/clock.ts";
-import { DaybookError } from "../src/core/errors.ts";
 import { silentLogger } from "../src/core/logger.ts";
 import { MemoryStore } from "../src/store/memory-store.ts";
 import { createHubSpotPort } from "../tools/crm/hubspot.ts";
 import { approvalMarker } from "../tools/crm/normalize-hubspot.ts";
+import { caught } from "./support/errors.ts";
 import { type FakeHandler, type RecordedRequest, startFakeServer } from "./support/http.ts";
 
 const now = "2026-11-23T09:00:00Z";
@@ -88,16 +88,6 @@ async function setup(handler: FakeHandler, policy: Record<string, number> = {}) 
   );
   const searches = () => fake.requests.filter((r) => r.path === "/crm/v3/objects/deals/search");
   return { fake, port, searches };
-}
-
-async function caught(promise: Promise<unknown>): Promise<DaybookError> {
-  try {
-    await promise;
-  } catch (error) {
-    expect(error).toBeInstanceOf(DaybookError);
-    return error as DaybookError;
-  }
-  throw new Error("expected a rejection");
 }
 
 describe("HubSpot connector against a scripted HubSpot", () => {

@@ -1,9 +1,9 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { fixedClock } from "../src/core/clock.ts";
-import { DaybookError } from "../src/core/errors.ts";
 import { silentLogger } from "../src/core/logger.ts";
 import { MemoryStore } from "../src/store/memory-store.ts";
 import { createXeroPort, type XeroSettings } from "../tools/accounting/xero.ts";
+import { caught } from "./support/errors.ts";
 import { type FakeHandler, type RecordedRequest, startFakeServer } from "./support/http.ts";
 
 const tenantId = "7a1b2c3d-0000-4000-8000-000000000001";
@@ -65,16 +65,6 @@ async function setup(
   );
   const invoiceReads = () => fake.requests.filter((r) => r.path.startsWith("/api.xro/2.0/Invoices?"));
   return { fake, port, clock, invoiceReads };
-}
-
-async function caught(promise: Promise<unknown>): Promise<DaybookError> {
-  try {
-    await promise;
-  } catch (error) {
-    expect(error).toBeInstanceOf(DaybookError);
-    return error as DaybookError;
-  }
-  throw new Error("expected a rejection");
 }
 
 describe("Xero connector against a scripted Xero", () => {

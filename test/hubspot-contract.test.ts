@@ -6,24 +6,22 @@ import type { CrmPort } from "../src/core/domain/crm.ts";
 import { silentLogger } from "../src/core/logger.ts";
 import { MemoryStore } from "../src/store/memory-store.ts";
 import { createHubSpotPort } from "../tools/crm/hubspot.ts";
-import { type PrismServer, startPrism } from "./support/prism.ts";
+import { type PrismServer, specPath, startPrism } from "./support/prism.ts";
 
 /**
  * The real @hubspot/api-client, driven through our connector, against Prism mocks of
- * HubSpot's published specs (../shared/specs/hubspot). Prism runs with --errors, so any
+ * HubSpot's published specs (vendored in test/specs/hubspot). Prism runs with --errors, so any
  * request the spec does not allow (missing required field, wrong type, no credentials)
  * comes back as an error and fails the test.
  *
  * The SDK talks to one base URL, but the specs are split per API and their shared schema
  * names differ in detail, so each spec gets its own Prism and a small proxy routes by path.
  */
-const specs = "../shared/specs/hubspot";
-
 // biome-ignore lint/suspicious/noExplicitAny: OpenAPI documents are arbitrary JSON.
 type Doc = any;
 
 /**
- * Quirks of the published files (../shared/specs/README.md): error responses are typed
+ * Quirks of the published files (test/specs/README.md): error responses are typed
  * `*\/*` (rewritten to application/json) and most `example` values are null, which Prism
  * would serve literally (removed, so Prism generates from the schema).
  */
@@ -105,7 +103,7 @@ function route(path: string, targets: Record<string, PrismServer>): PrismServer 
 beforeAll(async () => {
   const [objects, companies, notes, associations, owners] = await Promise.all([
     startPrism({
-      spec: `${specs}/objects.json`,
+      spec: specPath("hubspot/objects.json"),
       patch: (doc) => {
         fixQuirks(doc);
         example(doc, "/crm/v3/objects/{objectType}/search", "post", searchPage([dealObject]));
@@ -121,7 +119,7 @@ beforeAll(async () => {
       },
     }),
     startPrism({
-      spec: `${specs}/companies.json`,
+      spec: specPath("hubspot/companies.json"),
       patch: (doc) => {
         fixQuirks(doc);
         example(doc, "/crm/v3/objects/companies/search", "post", searchPage([companyObject]));
@@ -129,7 +127,7 @@ beforeAll(async () => {
       },
     }),
     startPrism({
-      spec: `${specs}/notes.json`,
+      spec: specPath("hubspot/notes.json"),
       patch: (doc) => {
         fixQuirks(doc);
         // No earlier note carries this approval's marker, so the connector creates one.
@@ -138,7 +136,7 @@ beforeAll(async () => {
       },
     }),
     startPrism({
-      spec: `${specs}/associations.json`,
+      spec: specPath("hubspot/associations.json"),
       patch: (doc) => {
         fixQuirks(doc);
         example(
@@ -161,7 +159,7 @@ beforeAll(async () => {
       },
     }),
     startPrism({
-      spec: `${specs}/crmOwners.json`,
+      spec: specPath("hubspot/crmOwners.json"),
       patch: (doc) => {
         fixQuirks(doc);
         // The SDK requests GET /crm/v3/owners/ (trailing slash), which HubSpot serves like

@@ -1,4 +1,3 @@
-import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { fixedClock } from "../src/core/clock.ts";
 import type { JiraPort } from "../src/core/domain/jira.ts";
@@ -6,7 +5,7 @@ import { silentLogger } from "../src/core/logger.ts";
 import { MemoryStore } from "../src/store/memory-store.ts";
 import { createJiraCloudPort } from "../tools/jira/jira-cloud.ts";
 import { type RecordedRequest, startFakeServer } from "./support/http.ts";
-import { type PrismServer, parseStringExamples, startPrism } from "./support/prism.ts";
+import { type PrismServer, parseStringExamples, specPath, startPrism } from "./support/prism.ts";
 
 /*
  * The real jira.js 6 client against Prism mock servers built from Atlassian's own OpenAPI
@@ -14,8 +13,6 @@ import { type PrismServer, parseStringExamples, startPrism } from "./support/pri
  * parameter, body shape, missing credentials) comes back 4xx/422 and the call under test fails.
  * A recording pass-through in front of Prism lets the tests assert what was sent.
  */
-
-const specs = fileURLToPath(new URL("../../shared/specs/jira/", import.meta.url));
 
 // biome-ignore lint/suspicious/noExplicitAny: OpenAPI documents are arbitrary JSON.
 type Doc = Record<string, any>;
@@ -110,8 +107,8 @@ describe("Jira connector against Atlassian's OpenAPI specs (Prism)", () => {
 
   beforeAll(async () => {
     [platform, software] = await Promise.all([
-      startPrism({ spec: `${specs}platform.v3.json`, patch: patchPlatform }),
-      startPrism({ spec: `${specs}software.v3.json`, patch: patchSoftware }),
+      startPrism({ spec: specPath("jira/platform.v3.json"), patch: patchPlatform }),
+      startPrism({ spec: specPath("jira/software.v3.json"), patch: patchSoftware }),
     ]);
     console.info(`prism startup: platform ${platform.startupMs} ms, software ${software.startupMs} ms`);
     proxy = await startRecordingProxy(platform, software);

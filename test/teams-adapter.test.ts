@@ -1,7 +1,3 @@
-import { readFileSync } from "node:fs";
-import { Ajv } from "ajv";
-import draft6 from "ajv/dist/refs/json-schema-draft-06.json" with { type: "json" };
-import addFormats from "ajv-formats";
 import type { Hono } from "hono";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { z } from "zod";
@@ -25,23 +21,9 @@ import type { Store } from "../src/core/store.ts";
 import type { ThreadRef } from "../src/core/thread.ts";
 import { InFlight } from "../src/in-flight.ts";
 import { createServer } from "../src/server.ts";
+import { expectValidAdaptiveCard as expectValidCard } from "./support/adaptive-cards.ts";
 import { type RecordedRequest, startFakeServer } from "./support/http.ts";
 import { connectTestRedis, redisSkipReason } from "./support/redis.ts";
-
-// --- Adaptive Card 1.5 schema (draft-06; Ajv 8 wants "$id" where the file says "id") ---
-const cardSchemaFile = JSON.parse(
-  readFileSync(new URL("../../shared/specs/adaptive-cards/adaptive-card-1.5.json", import.meta.url), "utf8"),
-) as { id: string } & Record<string, unknown>;
-const { id: cardSchemaId, ...cardSchemaRest } = cardSchemaFile;
-const ajv = new Ajv({ strict: false, allErrors: true });
-ajv.addMetaSchema(draft6);
-addFormats.default(ajv);
-const validateCard = ajv.compile({ ...cardSchemaRest, $id: cardSchemaId });
-
-function expectValidCard(card: unknown): void {
-  const ok = validateCard(card);
-  expect(ok, JSON.stringify(validateCard.errors?.slice(0, 3))).toBe(true);
-}
 
 // --- the org: alex approves everything, sam may log CRM activity, maria may not ---
 const org = orgSchema.parse({

@@ -5,11 +5,11 @@ import type { AccountingPort } from "../src/core/domain/accounting.ts";
 import { silentLogger } from "../src/core/logger.ts";
 import { MemoryStore } from "../src/store/memory-store.ts";
 import { createXeroPort } from "../tools/accounting/xero.ts";
-import { type PrismServer, startPrism } from "./support/prism.ts";
+import { type PrismServer, specPath, startPrism } from "./support/prism.ts";
 
 /**
  * The real xero-node client, driven through our connector, against a Prism mock of Xero's
- * published Accounting API spec (../shared/specs/xero). Prism runs with --errors: a request
+ * published Accounting API spec (vendored in test/specs/xero). Prism runs with --errors: a request
  * the spec does not allow (no xero-tenant-id, no bearer token, a body on a GET, a wrong
  * parameter) is answered with an error and fails the test. Only one response example is changed (see beforeAll).
  */
@@ -22,7 +22,7 @@ let prism: PrismServer;
 
 beforeAll(async () => {
   prism = await startPrism({
-    spec: "../shared/specs/xero/xero_accounting.yaml",
+    spec: specPath("xero/xero_accounting.yaml"),
     // Only a response example changes: the spec's single invoice is PAID, which daybook (rightly)
     // never writes to; a SUBMITTED copy lets approve and reject reach Xero's write endpoints.
     patch: (doc) => {

@@ -7,7 +7,7 @@ import { fileURLToPath } from "node:url";
 import { parse as parseYaml } from "yaml";
 
 export interface StartPrismOptions {
-  /** Path to an OpenAPI document (JSON or YAML), e.g. "../shared/specs/jira/software.v3.json". */
+  /** Path to an OpenAPI document (JSON or YAML), e.g. `specPath("jira/software.v3.json")`. */
   spec: string;
   /** Mutates a parsed copy of the spec before it is served; the original file is never touched. */
   // biome-ignore lint/suspicious/noExplicitAny: OpenAPI documents are arbitrary JSON; patches poke at them freely.
@@ -28,6 +28,11 @@ export interface PrismServer {
 }
 
 const root = resolve(fileURLToPath(new URL("../..", import.meta.url)));
+
+/** A vendored spec under test/specs (see its README), resolved from this file so any cwd works. */
+export function specPath(relative: string): string {
+  return fileURLToPath(new URL(`../specs/${relative}`, import.meta.url));
+}
 const prismCli = join(root, "node_modules/@stoplight/prism-cli/dist/index.js");
 
 async function freePort(): Promise<number> {

@@ -52,6 +52,8 @@ interface ToolInfo {
   write: boolean;
   domain: ToolDomain | undefined;
   terms: Set<string>;
+  /** Words of the tool's own name ("invoices" for accounting_invoices): its topic, not an example. */
+  nameTerms: Set<string>;
 }
 
 type Plan =
@@ -271,6 +273,7 @@ function parseToolInfo(input: BindToolsInput): ToolInfo {
     write,
     domain: domainOfTool(fn.name, description),
     terms: terms(`${fn.name} ${description}`, true),
+    nameTerms: terms(fn.name.replace(/^(jira|crm|accounting)_/, ""), false),
   };
 }
 
@@ -525,11 +528,14 @@ function resolveSubject(ctx: Ctx): { subject: EntityRef | undefined; viaFollowUp
   const inv = invoiceIn(q);
   if (inv) return { subject: { kind: "invoice", name: inv }, viaFollowUp: false };
   const named = findEntity(q, ctx.entities, preferredKinds(q));
-  if (named)
-    return {
-      subject: { kind: named.kind, name: named.name, ...(named.id ? { id: named.id } : {}) },
-      viaFollowUp: false,
-    };
+  if (named) {
+    const subject: EntityRef = { kind: named.kind, name: named.name, ...(named.id ? { id: named.id } : {}) };
+    // "the <company> deal" names a company but asks about its deal; the word, not the tool's
+    // wording, decides which record the question is about.
+    const deal =
+      named.kind !== "deal" && /\bdeal\b/i.test(q) ? relatedEntity("deal", subject, ctx.entities) : undefined;
+    return { subject: deal ?? subject, viaFollowUp: false };
+  }
   const last = ctx.turn.previous.at(-1);
   if (!last) return { subject: undefined, viaFollowUp: false };
   const n = ordinalIn(q);
@@ -565,7 +571,10 @@ function planFirstCall(ctx: Ctx): Plan {
   const scored = candidates
     .map((t) => ({ tool: t, score: scoreTool(t, q, subject, viaFollowUp, ctx) }))
     .filter((s) => s.score > 0)
-    .sort((a, b) => b.score - a.score || a.tool.name.localeCompare(b.tool.name));
+    .sort(
+      (a, b) =>
+        b.score - a.score || nameHits(b.tool, q) - nameHits(a.tool, q) || a.tool.name.localeCompare(b.tool.name),
+    );
 
   // Refuse before guessing: a question about data the requester's roles do not cover gets
   // an explanation, even if some bound tool matches a word or two.
@@ -599,7 +608,7 @@ function planFirstCall(ctx: Ctx): Plan {
 }
 
 /**
- * "Draft a follow-up for the Acme deal (and log it as a note)": read the deal, write the
+ * "Draft a follow-up for the <company> deal (and log it as a note)": read the deal, write the
  * draft from what the read returned, then request the note's approval when asked to log it.
  */
 function planDraft(ctx: Ctx, subject: EntityRef): Plan | undefined {
@@ -663,6 +672,17 @@ function humanize(name: string): string {
     .replace(/([a-z])([A-Z])/g, "$1 $2")
     .replace(/_/g, " ")
     .toLowerCase();
+}
+
+/**
+ * Breaks a tie between tools that matched the same words: the one named for them wins
+ * ("invoices from <vendor>" is accounting_invoices, not the close exceptions whose examples
+ * mention duplicate invoices), so no organisation's names in the examples are needed to decide.
+ */
+function nameHits(tool: ToolInfo, q: string): number {
+  let hits = 0;
+  for (const term of terms(q, false)) if (tool.nameTerms.has(term)) hits++;
+  return hits;
 }
 
 function scoreTool(tool: ToolInfo, q: string, subject: EntityRef | undefined, viaFollowUp: boolean, ctx: Ctx): number {
@@ -757,7 +777,7 @@ function fillArgs(tool: ToolInfo, ctx: Ctx, subject: EntityRef | undefined): Fil
   return missing.length > 0 ? { ok: false, missing } : { ok: true, value };
 }
 
-/** "move Acme to Closed Won": the company was named, the tool wants its (only) open deal. */
+/** "move <company> to Closed Won": the company was named, the tool wants its (only) open deal. */
 function relatedEntity(paramName: string, subject: EntityRef, entities: KnownEntity[]): EntityRef | undefined {
   if (!/deal/.test(paramName) || !subject.name) return undefined;
   const prefix = subject.name.toLowerCase();

@@ -23,17 +23,17 @@ const monthSchema = z
   .trim()
   .regex(/^\d{4}-(0[1-9]|1[0-2])$/, "a month like 2026-11")
   .describe("Month as YYYY-MM; omit for the current month");
-const invoiceRefSchema = z.string().trim().min(1).max(60).describe('Invoice number or id, e.g. "4729" or "#4729"');
+const invoiceRefSchema = z.string().trim().min(1).max(60).describe('Invoice number or id, e.g. "1234" or "#1234"');
 
 export const invoicesSchema = z.object({
-  invoiceNumber: invoiceRefSchema.optional().describe("One invoice by number, e.g. 4729"),
+  invoiceNumber: invoiceRefSchema.optional().describe("One invoice by number"),
   month: monthSchema.optional(),
   type: z.enum(["ACCPAY", "ACCREC"]).optional().describe("ACCPAY = vendor bills (default), ACCREC = sales invoices"),
   status: z
     .enum(["DRAFT", "SUBMITTED", "AUTHORISED", "PAID", "VOIDED"])
     .optional()
     .describe("SUBMITTED = awaiting approval"),
-  contact: z.string().trim().min(2).max(100).optional().describe("Vendor or customer name, e.g. Office Depot"),
+  contact: z.string().trim().min(2).max(100).optional().describe("Vendor or customer name, or part of it"),
   limit: z.number().int().min(1).max(50).optional().describe("How many invoices (default 15)"),
 });
 export const closeExceptionsSchema = z.object({ month: monthSchema.optional() });
@@ -160,7 +160,7 @@ export function accountingReadTools(accounting: AccountingPort, ctx: AccountingT
       name: "accounting_invoices",
       description:
         "Vendor bills (or sales invoices) for a month, filtered by status or vendor, or one invoice by number with its lines and purchase order. " +
-        'Examples: "show invoice 4729", "bills awaiting approval", "what did we pay Office Depot this month?", "unpaid bills", "invoices from Acme Consulting".',
+        'Examples: "show invoice <number>", "bills awaiting approval", "what did we pay <vendor> this month?", "unpaid bills", "invoices from <vendor>".',
       schema: invoicesSchema,
     },
   );
@@ -258,7 +258,7 @@ export function accountingReadTools(accounting: AccountingPort, ctx: AccountingT
       name: "accounting_bank_transactions",
       description:
         "Bank statement lines for a month with reconciliation status and totals, filterable by reconciled, payee words or size. " +
-        'Examples: "unreconciled bank transactions", "what is the $2,100 wire?", "payments to AWS this month", "largest bank payments", "how much money came in?".',
+        'Examples: "unreconciled bank transactions", "what is the <amount> wire?", "payments to <payee> this month", "largest bank payments", "how much money came in?".',
       schema: bankTransactionsSchema,
     },
   );
@@ -304,7 +304,7 @@ export function accountingWriteActions(accounting: AccountingPort, ctx: Accounti
     domain: "accounting",
     description:
       "Approve a vendor bill for payment; needs approval by someone in finance other than the requester. " +
-      'Examples: "approve invoice 4729", "approve the Acme Consulting bill", "OK the Office Depot invoice for payment".',
+      'Examples: "approve invoice <number>", "approve the <vendor> bill", "OK the <vendor> invoice for payment".',
     schema: approveInvoiceSchema,
     requiresApproval: true,
     title: (args) => `Approve ${label(args.invoiceId)} for payment`,
@@ -332,7 +332,7 @@ export function accountingWriteActions(accounting: AccountingPort, ctx: Accounti
     domain: "accounting",
     description:
       "Reject (void) a vendor bill with a reason; needs approval by someone in finance other than the requester. " +
-      'Examples: "reject invoice 4801, it duplicates 4756", "reject the Acme Consulting bill: no purchase order".',
+      'Examples: "reject invoice <number>, it duplicates <number>", "reject the <vendor> bill: no purchase order".',
     schema: rejectInvoiceSchema,
     requiresApproval: true,
     title: (args) => `Reject ${label(args.invoiceId)}`,

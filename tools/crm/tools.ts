@@ -20,8 +20,8 @@ export interface CrmToolContext {
   clock: Clock;
   labels: EntityLabels;
   /**
-   * No activity for at least this many days = silent. The demo's "TechStart Inc, no activity
-   * 5 days" is the situation this threshold exists for. Default 5.
+   * No activity for at least this many days = silent: a deal nobody has touched for a working
+   * week is the situation this threshold exists for. Default 5.
    */
   silentDays?: number;
 }
@@ -33,13 +33,13 @@ export const dealsByPrioritySchema = z.object({
     .min(1)
     .max(80)
     .optional()
-    .describe('CRM owner id of the account executive, e.g. "owner-alex" for "my deals"; omit for all'),
+    .describe('CRM owner id of the account executive (the requester\'s own id for "my deals"); omit for all'),
   limit: z.number().int().min(1).max(25).optional().describe("How many deals (default 10)"),
 });
 export const dealDetailSchema = z
   .object({
     dealId: z.string().trim().min(1).max(40).optional().describe("Deal id from a previous result"),
-    name: z.string().trim().min(2).max(100).optional().describe("Deal or company name, e.g. Acme"),
+    name: z.string().trim().min(2).max(100).optional().describe("Deal or company name, or part of it"),
   })
   .refine((a) => a.dealId !== undefined || a.name !== undefined, "give dealId or name");
 export const accountHealthSchema = z.object({
@@ -49,7 +49,7 @@ export const accountHealthSchema = z.object({
     .min(2)
     .max(100)
     .optional()
-    .describe("Customer name or id for one account, e.g. BrightTech; omit for the at-risk list"),
+    .describe("Customer name or id for one account; omit for the at-risk list"),
   level: z.enum(["high", "medium", "low"]).optional().describe("Only customers at this churn risk level"),
   limit: z.number().int().min(1).max(25).optional().describe("How many customers (default 10)"),
 });
@@ -62,7 +62,13 @@ export const closedDealsSchema = z.object({
     .optional()
     .describe("Look back this many days, counted from 00:00 UTC (default 7: this week; 30 for this month)"),
   outcome: z.enum(["won", "lost"]).optional().describe("Only won or only lost deals; omit for both"),
-  ownerId: z.string().trim().min(1).max(80).optional().describe('CRM owner id, e.g. "owner-alex" for "my deals"'),
+  ownerId: z
+    .string()
+    .trim()
+    .min(1)
+    .max(80)
+    .optional()
+    .describe('CRM owner id (the requester\'s own id for "my deals")'),
   limit: z.number().int().min(1).max(25).optional().describe("How many deals to list (default 10)"),
 });
 export const findSchema = z.object({
@@ -212,7 +218,7 @@ export function crmReadTools(crm: CrmPort, ctx: CrmToolContext): StructuredToolI
       name: "crm_deal_detail",
       description:
         "One CRM deal with stage, amount, probability, urgency, next step and its recent activity (emails, calls, meetings, demos). " +
-        'Examples: "what is happening with Acme?", "tell me about the Global Industries deal", "when did BetaCo last reply?", "what did Acme ask for?".',
+        'Examples: "what is happening with <company>?", "tell me about the <company> deal", "when did <company> last reply?", "what did <company> ask for?".',
       schema: dealDetailSchema,
     },
   );
@@ -261,7 +267,7 @@ export function crmReadTools(crm: CrmPort, ctx: CrmToolContext): StructuredToolI
       name: "crm_account_health",
       description:
         "Customer health and churn risk from usage trend, admin logins, support tickets, failed payments and unused paid features; either the at-risk list or one customer with signals, contacts and a suggested action. " +
-        'Examples: "which customers might churn?", "churn risk", "why is BrightTech at risk?", "how healthy is DataFlow?", "accounts to call this week".',
+        'Examples: "which customers might churn?", "churn risk", "why is <customer> at risk?", "how healthy is <customer>?", "accounts to call this week".',
       schema: accountHealthSchema,
     },
   );
@@ -337,7 +343,7 @@ export function crmReadTools(crm: CrmPort, ctx: CrmToolContext): StructuredToolI
       name: "crm_find",
       description:
         "Find CRM deals and customer companies by name, with ids and links for follow-up questions. " +
-        'Examples: "find Acme", "do we have a customer called QuickStart?", "look up TechStart", "which deals mention Global?".',
+        'Examples: "find <name>", "do we have a customer called <name>?", "look up <company>", "which deals mention <word>?".',
       schema: findSchema,
     },
   );
@@ -363,7 +369,7 @@ export function crmWriteActions(crm: CrmPort, ctx: CrmToolContext) {
     domain: "crm",
     description:
       "Log a call or a note on a CRM company or deal; needs a person's approval before it is saved. " +
-      'Examples: "log a call with BrightTech: walked through setup", "note on the Acme deal that pricing was sent", "record that I called DataFlow".',
+      'Examples: "log a call with <customer>: walked through setup", "note on the <company> deal that pricing was sent", "record that I called <customer>".',
     schema: logActivitySchema,
     requiresApproval: true,
     title: (args) => `Log a ${args.type} on ${targetLabel(args.target)}`,
@@ -387,7 +393,7 @@ export function crmWriteActions(crm: CrmPort, ctx: CrmToolContext) {
     domain: "crm",
     description:
       "Move a CRM deal to another pipeline stage; needs a person's approval before it changes. " +
-      'Examples: "move Acme to Closed Won", "set TechStart to Negotiation", "mark BetaCo as Closed Lost".',
+      'Examples: "move <deal> to Closed Won", "set <deal> to Negotiation", "mark <deal> as Closed Lost".',
     schema: updateDealStageSchema,
     requiresApproval: true,
     title: (args) => `Move ${targetLabel({ kind: "deal", id: args.dealId })} to "${args.stage}"`,

@@ -24,9 +24,9 @@ export interface JiraToolContext {
 const issueKeySchema = z
   .string()
   .trim()
-  .regex(/^[A-Za-z][A-Za-z0-9_]+-\d+$/, "an issue key like ENG-142")
+  .regex(/^[A-Za-z][A-Za-z0-9_]+-\d+$/, "an issue key like PROJ-123")
   .transform((k) => k.toUpperCase())
-  .describe("Issue key, e.g. ENG-142");
+  .describe("Issue key, e.g. PROJ-123");
 
 export const sprintStatusSchema = z.object({});
 export const blockersSchema = z.object({});
@@ -40,7 +40,13 @@ export const searchIssuesSchema = z.object({
     .max(40)
     .optional()
     .describe('Exact workflow status, e.g. "Blocked", "Ready for Review"'),
-  assignee: z.string().trim().min(1).max(60).optional().describe("Assignee name or part of it, e.g. Maria"),
+  assignee: z
+    .string()
+    .trim()
+    .min(1)
+    .max(60)
+    .optional()
+    .describe("Assignee name or part of it (a first name is enough)"),
   type: z.enum(["Story", "Bug", "Task", "Epic"]).optional(),
   labels: z.array(z.string().trim().min(1).max(40)).max(5).optional(),
   flagged: z.boolean().optional().describe("Only issues flagged as impediments"),
@@ -166,7 +172,7 @@ export function jiraReadTools(jira: JiraPort, ctx: JiraToolContext): StructuredT
       name: "jira_blockers",
       description:
         "Blocked, flagged, stale and waiting-on-another-team issues in the active sprint, each with owner, reason and how many days it has been blocked, plus at-risk stories. " +
-        'Examples: "what is blocking the sprint?", "who is blocked?", "any impediments?", "why is Maria stuck?", "which stories are at risk?".',
+        'Examples: "what is blocking the sprint?", "who is blocked?", "any impediments?", "why is <person> stuck?", "which stories are at risk?".',
       schema: blockersSchema,
     },
   );
@@ -205,7 +211,7 @@ export function jiraReadTools(jira: JiraPort, ctx: JiraToolContext): StructuredT
       name: "jira_search_issues",
       description:
         "Search Jira issues by words, status, assignee, type, label, flag or recency (structured filters, never raw JQL). " +
-        'Examples: "find issues about login", "what is Maria working on?", "open bugs", "flagged issues", "what was done this week?", "issues in progress".',
+        'Examples: "find issues about login", "what is <person> working on?", "open bugs", "flagged issues", "what was done this week?", "issues in progress".',
       schema: searchIssuesSchema,
     },
   );
@@ -234,7 +240,7 @@ export function jiraReadTools(jira: JiraPort, ctx: JiraToolContext): StructuredT
       name: "jira_get_issue",
       description:
         "One Jira issue by key with status, assignee, blockers, description and latest comments. " +
-        'Examples: "show ENG-145", "what is the status of ENG-147?", "details of that issue", "who owns ENG-142?".',
+        'Examples: "show PROJ-123", "what is the status of PROJ-123?", "details of that issue", "who owns PROJ-123?".',
       schema: getIssueSchema,
     },
   );
@@ -257,7 +263,7 @@ export function jiraWriteActions(jira: JiraPort, ctx: JiraToolContext) {
     domain: "jira",
     description:
       "Create a Jira issue (story, bug or task); needs a person's approval before it is created. " +
-      'Examples: "create a ticket to renew the AWS credentials", "file a bug for the Safari timeout", "open a task for David".',
+      'Examples: "create a ticket to renew the TLS certificate", "file a bug for the Safari timeout", "open a task for <person>".',
     schema: createIssueSchema,
     requiresApproval: true,
     title: (args) => `Create a Jira ${args.type.toLowerCase()}: "${args.summary}"`,
@@ -302,7 +308,7 @@ export function jiraWriteActions(jira: JiraPort, ctx: JiraToolContext) {
     domain: "jira",
     description:
       "Add a comment to a Jira issue; needs a person's approval before it is posted. " +
-      'Examples: "comment on ENG-145 that the spec is coming Friday", "tell David on ENG-147 that IT renewed the keys".',
+      'Examples: "comment on PROJ-123 that the spec is coming Friday", "tell <person> on PROJ-123 that IT renewed the keys".',
     schema: addCommentSchema,
     requiresApproval: true,
     title: (args) => `Comment on ${ctx.labels.get("issue", args.issueKey) ?? args.issueKey}`,

@@ -157,7 +157,7 @@ describe("the demo CRM's closed deals", () => {
       ownerName: "Alex Rivera",
     });
     expect(closed[0]).not.toHaveProperty("activities");
-    expect((await ports.crm.listClosedDeals("2026-10-01")).map((d) => d.id)).toEqual([
+    expect((await ports.crm.listClosedDeals("2026-10-15")).map((d) => d.id)).toEqual([
       "1032",
       "1034",
       "1033",

@@ -39,7 +39,7 @@ import type {
 } from "../../src/core/domain/jira.ts";
 import type { Ports } from "../../src/core/domain/ports.ts";
 import { DaybookError } from "../../src/core/errors.ts";
-import { type DemoOrg, type DemoVolumes, generateDemoOrg, JIRA_BASE_URL } from "./generate.ts";
+import { type DemoOrg, type DemoProfile, type DemoVolumes, generateDemoOrg } from "./generate.ts";
 
 export interface DemoPortsOptions {
   clock: Clock;
@@ -48,6 +48,8 @@ export interface DemoPortsOptions {
   volumes?: DemoVolumes;
   /** Use an already generated organisation (benchmarks, tests); it is copied, never mutated. */
   org?: DemoOrg;
+  /** Generate this organisation instead of the demo's Northwind (the second-organisation tests). */
+  profile?: DemoProfile;
 }
 
 export interface DemoPorts extends Ports {
@@ -99,6 +101,14 @@ function stripCustomer(c: CustomerDetail): Customer {
   return rest;
 }
 
+function monthName(month: Month): string {
+  return new Date(`${month}-01T00:00:00Z`).toLocaleDateString("en-US", {
+    month: "long",
+    year: "numeric",
+    timeZone: "UTC",
+  });
+}
+
 /** Normalises "#4729", "INV-4729", "inv-4729" and "4729" to one lookup form. */
 function invoiceKey(value: string): string {
   return value.trim().replace(/^#/, "").replace(/^inv-/i, "").toLowerCase();
@@ -107,7 +117,13 @@ function invoiceKey(value: string): string {
 export function createDemoPorts(options: DemoPortsOptions): DemoPorts {
   const source =
     options.org ??
-    generateDemoOrg({ now: options.clock.now(), scale: options.scale, seed: options.seed, volumes: options.volumes });
+    generateDemoOrg({
+      now: options.clock.now(),
+      scale: options.scale,
+      seed: options.seed,
+      volumes: options.volumes,
+      profile: options.profile,
+    });
   // Shallow copies of the arrays: writes replace rows, so the source stays untouched.
   const org: DemoOrg = {
     ...source,
@@ -201,7 +217,7 @@ export function createDemoPorts(options: DemoPortsOptions): DemoPorts {
           created: at,
           updated: at,
           statusChangedAt: at,
-          url: `${JIRA_BASE_URL}/browse/${key}`,
+          url: `${org.profile.urls.jira}/browse/${key}`,
           ...(input.description ? { description: input.description } : {}),
           comments: [],
         };
@@ -385,17 +401,22 @@ export function createDemoPorts(options: DemoPortsOptions): DemoPorts {
       return org.accounting.purchaseOrders.filter((po) => po.date.startsWith(month));
     },
     async listBankTransactions(month: Month): Promise<BankTransaction[]> {
-      if (month !== org.accounting.month) return [];
-      return org.accounting.bankTransactions;
+      return org.accounting.bank[month] ?? [];
     },
     async getProfitAndLoss(month: Month): Promise<ProfitAndLoss> {
       const pnl = org.accounting.pnl[month];
-      if (!pnl) {
-        throw new DaybookError("not_found", `no P&L for ${month} in the demo`, {
-          userMessage: `The demo books cover ${org.accounting.previousMonth} and ${org.accounting.month} only.`,
-        });
-      }
-      return pnl;
+      if (pnl) return pnl;
+      const { months } = org.accounting;
+      const first = months[0]!;
+      const last = months[months.length - 1]!;
+      // A month outside the books, as Xero answers for a period before the organisation's first
+      // transactions: a not_found the caller can state in one line.
+      throw new DaybookError("not_found", `no P&L for ${month} in the demo books (${first}..${last})`, {
+        userMessage:
+          month > last
+            ? `There are no books for ${monthName(month)} yet.`
+            : `The books start in ${monthName(first)}; there are no figures for ${monthName(month)}.`,
+      });
     },
     async approveInvoice(id: string, opts: WriteOptions) {
       return idem.once("accounting.approve", opts, () => setInvoiceStatus(id, "AUTHORISED", ["DRAFT", "SUBMITTED"]));

@@ -32,13 +32,16 @@ export const digestTemplates = {
       "**{exceptions} exception{exceptionsS}** for {month}: {noPo} without PO, {duplicates} possible duplicate{duplicatesS}, {unmatched} unmatched bank line{unmatchedS}, {variances} spend variance{variancesS} over {threshold}%.",
     clean:
       "Nothing to review for {month}: every bill has a PO, the bank is reconciled and spend is within {threshold}%.",
+    /** No previous month in the books: nothing to measure spend against, so no claim about it. */
+    cleanNoComparison: "Nothing to review for {month}: every bill has a PO and the bank is reconciled.",
   },
   weekly: {
+    /** {close} is "N close exceptions open", or that the books could not be read (see weekly.ts). */
     summary:
-      "This week: {shipped} issue{shippedS} shipped, {won} deal{wonS} won ({wonAmount}), {lost} lost ({lostAmount}); {atRisk} customer{atRiskS} at high churn risk; {closeExceptions} close exception{closeExceptionsS} open.",
+      "This week: {shipped} issue{shippedS} shipped, {won} deal{wonS} won ({wonAmount}), {lost} lost ({lostAmount}); {atRisk} customer{atRiskS} at high churn risk; {close}.",
     /** When the CRM could not be read: say nothing about deals rather than "0 won". */
     summaryNoDeals:
-      "This week: {shipped} issue{shippedS} shipped; deals could not be read from the CRM; {atRisk} customer{atRiskS} at high churn risk; {closeExceptions} close exception{closeExceptionsS} open.",
+      "This week: {shipped} issue{shippedS} shipped; deals could not be read from the CRM; {atRisk} customer{atRiskS} at high churn risk; {close}.",
   },
 } as const;
 

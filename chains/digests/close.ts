@@ -8,21 +8,24 @@ import { digestTemplates, digestTitles } from "../../prompts/digests.ts";
 import { CLOSE_APPROVE_INVOICE_ACTION_ID, CLOSE_REJECT_INVOICE_ACTION_ID } from "../../src/core/action-ids.ts";
 import type { Card, CardBlock, CardButton, CardListItem } from "../../src/core/card.ts";
 import type { Invoice } from "../../src/core/domain/accounting.ts";
-import { type Month, monthOf, previousMonth } from "../../src/core/domain/common.ts";
+import { type Month, previousMonth } from "../../src/core/domain/common.ts";
+import { closeMonth } from "../../src/core/period.ts";
 import { type CloseReport, runCloseChecks } from "../../tools/accounting/close-checks.ts";
+import { pnlIfAny } from "../../tools/accounting/period-pnl.ts";
 import { capped, day, link, money, monthLabel, s, signedPct } from "./format.ts";
 import { narrative } from "./narrative.ts";
 import type { Digest, DigestDeps } from "./types.ts";
 
 /**
- * The month a close run is about: in the first ten days of a month the books being closed
- * are last month's; later in the month (the 25th-31st firings) it is the current one.
+ * The month a close run is about, in the organisation's timezone: in the first ten days of a
+ * month the books being closed are last month's; later in the month (the 25th-31st firings)
+ * it is the current one.
  */
-export function closeMonth(now: number): Month {
-  const current = monthOf(now);
-  return new Date(now).getUTCDate() <= 10 ? previousMonth(current) : current;
+export function digestCloseMonth(deps: Pick<DigestDeps, "clock" | "timeZone">): Month {
+  return closeMonth(deps.clock.now(), deps.timeZone ?? "UTC");
 }
 
+/** A month without a previous one in the books still closes: variances need the comparison, nothing else does. */
 export async function loadCloseReport(deps: DigestDeps, month: Month): Promise<CloseReport> {
   const accounting = deps.ports.accounting;
   const [invoices, purchaseOrders, bankTransactions, pnl, previousPnl] = await Promise.all([
@@ -30,7 +33,7 @@ export async function loadCloseReport(deps: DigestDeps, month: Month): Promise<C
     accounting.listPurchaseOrders(month),
     accounting.listBankTransactions(month),
     accounting.getProfitAndLoss(month),
-    accounting.getProfitAndLoss(previousMonth(month)),
+    pnlIfAny(accounting, previousMonth(month)),
   ]);
   return runCloseChecks(
     { month, invoices, purchaseOrders, bankTransactions, pnl, previousPnl },
@@ -44,7 +47,7 @@ export function createCloseDigest(deps: DigestDeps): Digest {
     name: "close",
     title,
     async run(options = {}) {
-      const month = options.month ?? closeMonth(deps.clock.now());
+      const month = options.month ?? digestCloseMonth(deps);
       const report = await loadCloseReport(deps, month);
       const threshold = deps.varianceThresholdPct ?? 15;
       const c = report.counts;
@@ -61,7 +64,12 @@ export function createCloseDigest(deps: DigestDeps): Digest {
         variancesS: s(c.variances),
         threshold,
       };
-      const template = c.exceptions === 0 ? digestTemplates.close.clean : digestTemplates.close.summary;
+      const template =
+        c.exceptions > 0
+          ? digestTemplates.close.summary
+          : report.previousPnl
+            ? digestTemplates.close.clean
+            : digestTemplates.close.cleanNoComparison;
       return closeCard(report, await narrative("close", template, facts, deps.narrate, deps.logger));
     },
   };
@@ -141,9 +149,10 @@ export function closeCard(report: CloseReport, summary: string): Card {
       { label: "Income", value: money(p.totalIncome, currency) },
       { label: "Expenses", value: money(p.totalExpenses, currency) },
       { label: "Net profit", value: money(p.netProfit, currency) },
-      { label: `Net profit ${monthLabel(prev.month)}`, value: money(prev.netProfit, currency) },
+      ...(prev ? [{ label: `Net profit ${monthLabel(prev.month)}`, value: money(prev.netProfit, currency) }] : []),
     ],
   });
+  if (!prev) blocks.push({ type: "text", text: noComparison(previousMonth(report.month)) });
   const c = report.counts;
   blocks.push({
     type: "context",
@@ -151,4 +160,9 @@ export function closeCard(report: CloseReport, summary: string): Card {
   });
   const header = `${digestTitles.close}: ${monthLabel(report.month)}`;
   return { header, blocks, fallbackText: `${header}: ${summary}` };
+}
+
+/** The one line a digest or answer gives for a comparison the books have no figures for. */
+export function noComparison(month: Month): string {
+  return `No figures for ${monthLabel(month)} to compare with.`;
 }

@@ -15,6 +15,7 @@ import { type Card, cardButtons, cardToText } from "../../src/core/card.ts";
 import { fixedClock } from "../../src/core/clock.ts";
 import type { Customer } from "../../src/core/domain/crm.ts";
 import type { JiraIssue } from "../../src/core/domain/jira.ts";
+import { DaybookError } from "../../src/core/errors.ts";
 import { getJson, setJson } from "../../src/core/store.ts";
 import { MemoryStore } from "../../src/store/memory-store.ts";
 import { createDemoPorts } from "../../tools/demo/demo-ports.ts";
@@ -318,12 +319,72 @@ describe("close digest on the demo organisation", () => {
   });
 });
 
+describe("close digest in the world a user brings", () => {
+  it("closes the month the org's calendar is in, not UTC's: still the 10th in New York", async () => {
+    const clock = fixedClock("2026-12-11T02:00:00Z");
+    const ports = createDemoPorts({ clock });
+    const newYork = createDigests({ ports, clock, store: new MemoryStore(), timeZone: "America/New_York" });
+    const utc = createDigests({ ports, clock, store: new MemoryStore() });
+    expect((await newYork.close.run()).header).toBe("Month-end close: November 2026");
+    expect((await utc.close.run()).header).toBe("Month-end close: December 2026");
+  });
+
+  it("states in one line that there is no previous month to compare with, and still lists the exceptions", async () => {
+    const { clock, ports } = setup();
+    const accounting = {
+      ...ports.accounting,
+      getProfitAndLoss: async (month: string) => {
+        if (month < "2026-11") throw new DaybookError("not_found", `no P&L for ${month}`);
+        return ports.accounting.getProfitAndLoss(month);
+      },
+    };
+    const digests = createDigests({ ports: { ...ports, accounting }, clock, store: new MemoryStore() });
+
+    const card = await digests.close.run();
+    const text = cardToText(card);
+
+    expect(card.header).toBe("Month-end close: November 2026");
+    expect(text).toContain("No figures for October 2026 to compare with.");
+    expect(text).not.toContain("Spend variance");
+    expect(text).not.toContain("Net profit October");
+    expect(firstText(card)).toMatch(
+      /^\*\*5 exceptions\*\* for November 2026: 1 without PO, 1 possible duplicate, 3 unmatched bank lines, 0 spend variances/,
+    );
+    const weekly = cardToText(await digests.weekly.run());
+    expect(weekly).toContain("5 close exceptions open");
+  });
+
+  it("leaves the close out of the weekly summary, with a note, when the books cannot be read", async () => {
+    const { clock, ports } = setup();
+    const accounting = {
+      ...ports.accounting,
+      listBankTransactions: async () => {
+        throw new DaybookError("upstream_unavailable", "Xero 503 token-abc");
+      },
+    };
+    const digests = createDigests({ ports: { ...ports, accounting }, clock, store: new MemoryStore() });
+
+    const text = cardToText(await digests.weekly.run());
+
+    expect(text).toContain("the close could not be read from the books.");
+    expect(text).toContain("Close November 2026: could not be read from the books.");
+    expect(text).not.toMatch(/503|token-abc|undefined/);
+  });
+});
+
 describe("weekly digest on the demo organisation", () => {
   it("summarises shipped issues, high-risk customers and open close exceptions with independent counts", async () => {
     const { clock, ports, digests } = setup();
     const issues = await allIssues(ports);
+    // Monday 23 November: the summary is about the calendar week that just ended, 16-22 November (UTC).
+    expect(new Date(clock.now()).getUTCDay()).toBe(1);
+    const weekStart = Date.parse("2026-11-16T00:00:00Z");
     const shipped = issues.filter(
-      (i) => i.statusCategory === "done" && i.resolvedAt && Date.parse(i.resolvedAt) >= clock.now() - 7 * DAY,
+      (i) =>
+        i.statusCategory === "done" &&
+        i.resolvedAt &&
+        Date.parse(i.resolvedAt) >= weekStart &&
+        Date.parse(i.resolvedAt) < weekStart + 7 * DAY,
     );
     const card = await digests.weekly.run();
     expect(firstText(card)).toContain(`This week: ${shipped.length} issues shipped`);

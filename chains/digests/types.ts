@@ -42,6 +42,8 @@ export type Narrator = (request: NarrativeRequest) => Promise<string | undefined
 export interface DigestDeps {
   ports: Ports;
   clock: Clock;
+  /** IANA timezone of the organisation: which month is being closed, which week "this week" is. Default UTC. */
+  timeZone?: string;
   store: Store;
   narrate?: Narrator;
   logger?: Logger;

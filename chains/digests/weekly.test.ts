@@ -12,7 +12,7 @@ import { MemoryStore } from "../../src/store/memory-store.ts";
 import { createDemoPorts } from "../../tools/demo/demo-ports.ts";
 import { scenario } from "../../tools/demo/generate.ts";
 import { money } from "./format.ts";
-import { createWeeklyDigest, dealWeekStart, splitClosed } from "./weekly.ts";
+import { createWeeklyDigest, dealWeekStart, splitClosed, summaryWeek } from "./weekly.ts";
 
 const NOW = "2026-11-23T09:00:00Z";
 
@@ -22,16 +22,23 @@ function setup() {
   return { clock, ports, weekly: createWeeklyDigest({ ports, clock, store: new MemoryStore() }) };
 }
 
-/** Deals whose stage is Closed Won/Lost with a close day from 7 days ago (00:00 UTC) to now. */
+/**
+ * Deals whose stage is Closed Won/Lost with a close day in the calendar week summarised (UTC):
+ * Monday to today, or on a Monday the whole week before.
+ */
 function expectedClosed(deals: readonly DealDetail[], now: number) {
   const won: DealDetail[] = [];
   const lost: DealDetail[] = [];
-  const firstDay = new Date(now - 7 * 86_400_000).toISOString().slice(0, 10);
+  const day = 86_400_000;
+  const sinceMonday = (new Date(now).getUTCDay() + 6) % 7;
+  const back = sinceMonday === 0 ? 7 : sinceMonday;
+  const firstDay = new Date(now - back * day).toISOString().slice(0, 10);
+  const lastDay = new Date(Date.parse(firstDay) + 6 * day).toISOString().slice(0, 10);
   const today = new Date(now).toISOString().slice(0, 10);
   for (const d of deals) {
     if (!d.closeDate) continue;
     const closeDay = d.closeDate.slice(0, 10);
-    if (closeDay < firstDay || closeDay > today) continue;
+    if (closeDay < firstDay || closeDay > lastDay || closeDay > today) continue;
     if (d.stage === "Closed Won") won.push(d);
     if (d.stage === "Closed Lost") lost.push(d);
   }
@@ -101,18 +108,24 @@ describe("weekly summary deals on the demo organisation", () => {
     expect(text).not.toMatch(/Acme Corp - Platform rollout/);
   });
 
-  it("counts a deal moved to Closed Won today through the approved stage change", async () => {
+  it("counts a deal won on Monday in that week's Friday summary, not in Monday's summary of the week before", async () => {
     const { clock, ports, weekly } = setup();
     await ports.crm.updateDealStage(scenario.deals.techStart, "Closed Won", { idempotencyKey: "appr-weekly-1" });
+
+    const monday = await weekly.run({ preview: true });
+    clock.set(Date.parse("2026-11-27T16:00:00Z"));
     const expected = expectedClosed(ports.org.crm.deals, clock.now());
+    const friday = await weekly.run();
 
-    const card = await weekly.run();
-
-    expect(expected.won).toHaveLength(3);
-    expect(firstText(card)).toContain(`3 deals won (${money(expected.wonAmount)})`);
-    expect(money(expected.wonAmount)).toBe("$218,500");
     expect(
-      dealsBlock(card)
+      dealsBlock(monday)
+        ?.items.map((i) => i.title)
+        .join("\n"),
+    ).not.toContain("TechStart Inc - Team plan");
+    expect(expected.won.map((d) => d.id)).toEqual([scenario.deals.techStart]);
+    expect(firstText(friday)).toContain(`1 deal won (${money(expected.wonAmount)})`);
+    expect(
+      dealsBlock(friday)
         ?.items.map((i) => i.title)
         .join("\n"),
     ).toContain("TechStart Inc - Team plan");
@@ -187,29 +200,64 @@ describe("the demo CRM's closed deals", () => {
 });
 
 describe("the weekly deal window", () => {
-  it("starts at 00:00 UTC of the day one week earlier, so a deal closed that day counts", () => {
-    expect(new Date(dealWeekStart(Date.parse(NOW))).toISOString()).toBe("2026-11-16T00:00:00.000Z");
+  const base = {
+    name: "x",
+    company: { id: "c", name: "C" },
+    stage: "Closed Won",
+    amount: 1,
+    probability: 1,
+    ownerId: "o",
+    url: "u",
+  };
+
+  it("summarises on a Monday the calendar week that just ended, and later in the week the week so far", () => {
+    expect(summaryWeek(Date.parse(NOW), "UTC")).toMatchObject({ from: "2026-11-16", to: "2026-11-22" });
+    expect(summaryWeek(Date.parse("2026-11-27T16:00:00Z"), "UTC")).toMatchObject({
+      from: "2026-11-23",
+      to: "2026-11-29",
+    });
+    expect(summaryWeek(Date.parse("2026-11-23T03:00:00Z"), "America/New_York")).toMatchObject({ from: "2026-11-16" });
+    expect(summaryWeek(Date.parse("2026-11-23T12:00:00Z"), "Pacific/Auckland")).toMatchObject({ from: "2026-11-23" });
   });
 
-  it("leaves a closed deal dated in the future out of this week's figures", () => {
-    const base = {
-      name: "x",
-      company: { id: "c", name: "C" },
-      stage: "Closed Won",
-      amount: 1,
-      probability: 1,
-      ownerId: "o",
-      url: "u",
-    };
+  it("asks the CRM from the week's first local midnight or that day at 00:00 UTC, whichever is earlier", () => {
+    expect(dealWeekStart(summaryWeek(Date.parse(NOW), "UTC"))).toBe("2026-11-16T00:00:00.000Z");
+    const auckland = summaryWeek(Date.parse("2026-11-24T09:00:00Z"), "Pacific/Auckland");
+    expect(dealWeekStart(auckland)).toBe("2026-11-22T11:00:00.000Z");
+    const newYork = summaryWeek(Date.parse("2026-11-24T09:00:00Z"), "America/New_York");
+    expect(dealWeekStart(newYork)).toBe("2026-11-23T00:00:00.000Z");
+  });
+
+  it("counts deals closed in the week and by now, leaving out the week before and future-dated closes", () => {
+    const now = Date.parse("2026-11-25T09:00:00Z");
     const { won, lost } = splitClosed(
       [
-        { ...base, id: "past", outcome: "won", closeDate: "2026-11-20" },
-        { ...base, id: "future", outcome: "won", closeDate: "2026-11-30" },
-        { ...base, id: "lost", outcome: "lost", closeDate: "2026-11-23T08:59:00Z" },
+        { ...base, id: "monday", outcome: "won", closeDate: "2026-11-23" },
+        { ...base, id: "sunday-before", outcome: "won", closeDate: "2026-11-22" },
+        { ...base, id: "later-this-week", outcome: "won", closeDate: "2026-11-27" },
+        { ...base, id: "lost", outcome: "lost", closeDate: "2026-11-25T08:59:00Z" },
+        { ...base, id: "lost-late-sunday", outcome: "lost", closeDate: "2026-11-22T23:59:00Z" },
       ],
-      Date.parse(NOW),
+      summaryWeek(now, "UTC"),
+      now,
     );
-    expect(won.map((d) => d.id)).toEqual(["past"]);
+    expect(won.map((d) => d.id)).toEqual(["monday"]);
     expect(lost.map((d) => d.id)).toEqual(["lost"]);
+  });
+
+  it("reads a close day as a day in the org's calendar and a close time as an instant", () => {
+    // Tuesday 08:00 in Auckland is Monday 19:00 UTC: the week began on Sunday 11:00 UTC.
+    const now = Date.parse("2026-11-23T19:00:00Z");
+    const week = summaryWeek(now, "Pacific/Auckland");
+    const { won } = splitClosed(
+      [
+        { ...base, id: "nz-monday-morning", outcome: "won", closeDate: "2026-11-22T20:00:00Z" },
+        { ...base, id: "nz-sunday", outcome: "won", closeDate: "2026-11-22T10:59:00Z" },
+        { ...base, id: "nz-tuesday-day", outcome: "won", closeDate: "2026-11-24" },
+      ],
+      week,
+      now,
+    );
+    expect(won.map((d) => d.id)).toEqual(["nz-monday-morning", "nz-tuesday-day"]);
   });
 });

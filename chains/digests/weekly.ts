@@ -8,9 +8,10 @@ import { digestTemplates, digestTitles } from "../../prompts/digests.ts";
 import type { Card, CardBlock, CardListItem } from "../../src/core/card.ts";
 import type { ClosedDeal } from "../../src/core/domain/crm.ts";
 import type { JiraIssue } from "../../src/core/domain/jira.ts";
+import { calendarWeek, localToday, monthLabel, type Period, previousPeriod } from "../../src/core/period.ts";
 import { getJson, setJson } from "../../src/core/store.ts";
 import { type ChurnRisk, scoreCustomers } from "../../tools/crm/churn-score.ts";
-import { closeMonth, loadCloseReport } from "./close.ts";
+import { digestCloseMonth, loadCloseReport } from "./close.ts";
 import { capped, day, link, money, s } from "./format.ts";
 import { narrative } from "./narrative.ts";
 import type { Digest, DigestDeps } from "./types.ts";
@@ -32,18 +33,23 @@ export interface WeeklyFacts {
   dealsKnown: boolean;
   atRisk: ChurnRisk[];
   saved: ChurnRisk[];
-  closeExceptions: number;
+  /** Undefined when the books could not be read: the summary then says so instead of a count. */
+  closeExceptions: number | undefined;
   closeMonth: string;
+  /** The calendar week summarised, e.g. "16 Nov–22 Nov 2026". */
+  week: string;
 }
 
-async function shippedThisWeek(deps: DigestDeps, since: number): Promise<JiraIssue[]> {
+async function shippedIn(deps: DigestDeps, week: Period, now: number): Promise<JiraIssue[]> {
+  // Jira filters by whole days back from now; the exact week is applied to resolvedAt below.
+  const days = Math.ceil((now - week.start) / DAY_MS) + 1;
   const out: JiraIssue[] = [];
   let cursor: string | undefined;
   // Bounded paging: a week of done issues for a small company fits in a few pages.
   for (let page = 0; page < 10; page++) {
     const result = await deps.ports.jira.searchIssues({
       statusCategory: "done",
-      updatedWithinDays: 7,
+      updatedWithinDays: days,
       limit: 100,
       ...(cursor ? { cursor } : {}),
     });
@@ -56,22 +62,41 @@ async function shippedThisWeek(deps: DigestDeps, since: number): Promise<JiraIss
     if (seen.has(i.key)) return false;
     seen.add(i.key);
     const resolved = i.resolvedAt ? Date.parse(i.resolvedAt) : Number.NaN;
-    return resolved >= since;
+    return resolved >= week.start && resolved < week.end && resolved <= now;
   });
 }
 
 /**
- * Start (00:00 UTC) of the day one week before `now`. Close dates are often kept as days, so
- * a deal closed on that day counts as this week's even when it is earlier than `now - 7 days`.
+ * The calendar week (Monday to Sunday, org timezone) a summary is about: the current one, or
+ * on a Monday the week that just ended, so a Monday-morning summary is not about one morning
+ * and every week is summarised once.
  */
-export function dealWeekStart(now: number): number {
-  return Math.floor((now - WEEK_MS) / DAY_MS) * DAY_MS;
+export function summaryWeek(now: number, timeZone: string): Period {
+  const week = calendarWeek(now, timeZone);
+  return localToday(now, timeZone) === week.from ? previousPeriod(week, { now, timeZone }) : week;
 }
 
-/** Won and lost deals closed by `now`: a future-dated close is not this week's. */
-export function splitClosed(deals: ClosedDeal[], now: number): { won: ClosedDeal[]; lost: ClosedDeal[] } {
-  const past = deals.filter((d) => Date.parse(d.closeDate) <= now);
-  return { won: past.filter((d) => d.outcome === "won"), lost: past.filter((d) => d.outcome === "lost") };
+/**
+ * Where to ask the CRM from: the earlier of the week's first local midnight and that day at
+ * 00:00 UTC, because a CRM keeping close days as dates compares them as UTC midnights.
+ */
+export function dealWeekStart(week: Period): string {
+  return new Date(Math.min(week.start, Date.parse(week.from))).toISOString();
+}
+
+/**
+ * Won and lost deals closed in the week and by `now` (a future-dated close is not this
+ * week's). A close day without a time is a day in the org's calendar; a time is an instant.
+ */
+export function splitClosed(deals: ClosedDeal[], week: Period, now: number): { won: ClosedDeal[]; lost: ClosedDeal[] } {
+  const today = localToday(now, week.timeZone);
+  const inWeek = deals.filter((d) => {
+    if (/^\d{4}-\d{2}-\d{2}$/.test(d.closeDate))
+      return d.closeDate >= week.from && d.closeDate <= week.to && d.closeDate <= today;
+    const at = Date.parse(d.closeDate);
+    return at >= week.start && at < week.end && at <= now;
+  });
+  return { won: inWeek.filter((d) => d.outcome === "won"), lost: inWeek.filter((d) => d.outcome === "lost") };
 }
 
 const total = (deals: ClosedDeal[]) => deals.reduce((sum, d) => sum + d.amount, 0);
@@ -83,14 +108,15 @@ export function createWeeklyDigest(deps: DigestDeps): Digest {
     title,
     async run(options = {}) {
       const now = deps.clock.now();
-      const since = now - WEEK_MS;
-      const shipped = await shippedThisWeek(deps, since);
+      const timeZone = deps.timeZone ?? "UTC";
+      const week = summaryWeek(now, timeZone);
+      const shipped = await shippedIn(deps, week, now);
       let won: ClosedDeal[] = [];
       let lost: ClosedDeal[] = [];
       let dealsKnown = true;
       try {
-        const closed = await deps.ports.crm.listClosedDeals(new Date(dealWeekStart(now)).toISOString());
-        ({ won, lost } = splitClosed(closed, now));
+        const closed = await deps.ports.crm.listClosedDeals(dealWeekStart(week));
+        ({ won, lost } = splitClosed(closed, week, now));
       } catch (error) {
         dealsKnown = false;
         deps.logger?.warn("weekly digest: closed deals unavailable", { error });
@@ -109,8 +135,15 @@ export function createWeeklyDigest(deps: DigestDeps): Digest {
             ttlMs: 5 * WEEK_MS,
           },
         );
-      const month = closeMonth(now);
-      const report = await loadCloseReport(deps, month);
+      const month = digestCloseMonth(deps);
+      // The close line is one line of this summary; books that cannot be read leave it unsaid.
+      const closeExceptions = await loadCloseReport(deps, month).then(
+        (report) => report.counts.exceptions,
+        (error: unknown) => {
+          deps.logger?.warn("weekly digest: close report unavailable", { error });
+          return undefined;
+        },
+      );
       const facts: WeeklyFacts = {
         shipped,
         won,
@@ -118,8 +151,9 @@ export function createWeeklyDigest(deps: DigestDeps): Digest {
         dealsKnown,
         atRisk,
         saved,
-        closeExceptions: report.counts.exceptions,
+        closeExceptions,
         closeMonth: month,
+        week: week.label,
       };
       const summary = await narrative(
         "weekly",
@@ -134,8 +168,11 @@ export function createWeeklyDigest(deps: DigestDeps): Digest {
           lostAmount: money(total(lost)),
           atRisk: atRisk.length,
           atRiskS: s(atRisk.length),
-          closeExceptions: facts.closeExceptions,
-          closeExceptionsS: s(facts.closeExceptions),
+          close:
+            closeExceptions === undefined
+              ? "the close could not be read from the books"
+              : `${closeExceptions} close exception${s(closeExceptions)} open`,
+          ...(closeExceptions === undefined ? {} : { closeExceptions }),
         },
         deps.narrate,
         deps.logger,
@@ -195,9 +232,10 @@ export function weeklyCard(facts: WeeklyFacts, summary: string): Card {
       ),
     });
   }
-  blocks.push({
-    type: "context",
-    text: `Close ${facts.closeMonth}: ${facts.closeExceptions} exception${s(facts.closeExceptions)} open.`,
-  });
+  const close =
+    facts.closeExceptions === undefined
+      ? "could not be read from the books"
+      : `${facts.closeExceptions} exception${s(facts.closeExceptions)} open`;
+  blocks.push({ type: "context", text: `Week ${facts.week}. Close ${monthLabel(facts.closeMonth)}: ${close}.` });
   return { header: digestTitles.weekly, blocks, fallbackText: `${digestTitles.weekly}: ${summary}` };
 }

@@ -100,6 +100,20 @@ describe("runCloseChecks", () => {
     previousPnl: pnl("2026-09", { Marketing: 10_000, Payroll: 49_000, Software: 5_000, Travel: 0 }),
   });
 
+  it("runs every check but the variances when the books have no previous month", () => {
+    const first = runCloseChecks({
+      month: "2026-10",
+      invoices,
+      purchaseOrders,
+      bankTransactions,
+      pnl: pnl("2026-10", { Marketing: 11_800, Payroll: 50_000, Software: 4_000 }),
+    });
+    expect(first.variances).toEqual([]);
+    expect(first.previousPnl).toBeUndefined();
+    expect(first.counts.exceptions).toBe(report.counts.exceptions - report.counts.variances);
+    expect(first.counts.invoicesWithoutPo).toBe(1);
+  });
+
   it("flags a bill whose purchase order does not exist", () => {
     expect(report.invoicesWithoutPo.map((i) => i.number)).toEqual(["INV-4729"]);
     expect(report.counts.billsMatchedToPo).toBe(7);

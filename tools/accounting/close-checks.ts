@@ -14,7 +14,8 @@ export interface CloseInput {
   purchaseOrders: PurchaseOrder[];
   bankTransactions: BankTransaction[];
   pnl: ProfitAndLoss;
-  previousPnl: ProfitAndLoss;
+  /** Undefined when the books have no previous month (an organisation that started this month). */
+  previousPnl?: ProfitAndLoss | undefined;
 }
 
 export interface CloseOptions {
@@ -71,7 +72,8 @@ export interface CloseReport {
   unmatchedBank: UnmatchedBankLine[];
   variances: Variance[];
   pnl: ProfitAndLoss;
-  previousPnl: ProfitAndLoss;
+  /** Undefined when there was no previous month to compare with: then there are no variances. */
+  previousPnl?: ProfitAndLoss | undefined;
   counts: CloseCounts;
 }
 
@@ -103,7 +105,9 @@ export function runCloseChecks(input: CloseInput, opts: CloseOptions = {}): Clos
   const { withoutPo, matched } = billsWithoutPo(bills, input.purchaseOrders);
   const duplicates = findDuplicates(bills, opts.duplicateWindowDays ?? 7);
   const bank = reconcileBank(input.invoices, input.bankTransactions, opts);
-  const variances = findVariances(input.pnl, input.previousPnl, opts.varianceThresholdPct ?? 15);
+  const variances = input.previousPnl
+    ? findVariances(input.pnl, input.previousPnl, opts.varianceThresholdPct ?? 15)
+    : [];
   return {
     month: input.month,
     invoicesWithoutPo: withoutPo,

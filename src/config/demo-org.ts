@@ -1,18 +1,10 @@
-import type { OrgConfig } from "./org.ts";
+import { type OrgConfig, standardRoles } from "./org.ts";
 
 /**
  * The embedded demo organisation's people and policies, used when DAYBOOK_CONFIG is unset.
  * "alex" holds every role so the whole demo can be tried from the console; the others have
  * narrower roles for trying least privilege with `npm run chat -- --as maria`.
  */
-export const standardRoles: OrgConfig["roles"] = {
-  admin: ["jira", "crm", "accounting"],
-  engineering: ["jira"],
-  sales: ["crm"],
-  success: ["crm"],
-  finance: ["accounting"],
-};
-
 export const demoOrg: OrgConfig = {
   organisation: "Northwind Demo",
   timezone: "UTC",

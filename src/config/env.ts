@@ -10,8 +10,9 @@ const optionalString = z
   .optional()
   .transform((v) => (v === undefined || v.trim() === "" ? undefined : v.trim()));
 
+// http(s) only: z.url() alone reads "localhost:8080" as scheme "localhost:".
 const optionalUrl = optionalString.pipe(
-  z.url({ message: "must be an absolute URL such as https://example.com" }).optional(),
+  z.url({ protocol: /^https?$/, message: "must be an absolute http(s) URL such as https://example.com" }).optional(),
 );
 
 /**
@@ -86,7 +87,16 @@ export type Env = z.infer<typeof envSchema>;
 
 /** What each variable is for, used in start-up errors ("how to fix"). */
 export const envHints: Partial<Record<keyof Env, string>> = {
+  NODE_ENV: "use development, production or test",
   PORT: "set PORT to a TCP port number such as 3000",
+  BODY_LIMIT_BYTES: "set BODY_LIMIT_BYTES to a number of bytes of at least 1024, or unset it for 1048576 (1 MiB)",
+  SLACK_SOCKET_MODE: "use true or false",
+  SLACK_DEV_SKIP_VERIFY: "use true or false (and never true in production)",
+  TEAMS_DEV_SKIP_AUTH: "use true or false (and never true in production)",
+  SLACK_API_URL: "unset SLACK_API_URL to use https://slack.com/api/, or give a full URL",
+  JIRA_BASE_URL: "set JIRA_BASE_URL to your site, e.g. https://your-team.atlassian.net",
+  HUBSPOT_BASE_URL: "unset HUBSPOT_BASE_URL to use https://api.hubapi.com, or give a full URL",
+  XERO_BASE_URL: "unset XERO_BASE_URL to use Xero's API, or give a full URL",
   REDIS_URL: "set REDIS_URL like redis://127.0.0.1:6379, or unset it to use the in-memory store",
   SLACK_BOT_TOKEN: "copy the Bot User OAuth Token (xoxb-...) from your Slack app's OAuth & Permissions page",
   SLACK_APP_TOKEN: "create an app-level token with connections:write (xapp-...) under Basic Information",

@@ -1,8 +1,28 @@
 import { z } from "zod";
+import { checkReferences, cronMessage, isCron, isTimeZone, timeZoneMessage, unknownKeysMessage } from "./org-checks.ts";
 
 const toolDomain = z.enum(["jira", "crm", "accounting"]);
 
-const userSchema = z.object({
+/** A strict object whose unknown-key message lists the allowed keys and the nearest one to a typo. */
+function strictObject<Shape extends z.ZodRawShape>(shape: Shape) {
+  const allowed = Object.keys(shape);
+  return z.strictObject(shape, {
+    error: (issue) => (issue.code === "unrecognized_keys" ? unknownKeysMessage(issue.keys, allowed) : undefined),
+  });
+}
+
+const timeZone = z.string().refine(isTimeZone, { error: (issue) => timeZoneMessage(issue.input) });
+
+/** Used when a config file has no `roles` section (or an empty one). */
+export const standardRoles: Record<string, z.infer<typeof toolDomain>[]> = {
+  admin: ["jira", "crm", "accounting"],
+  engineering: ["jira"],
+  sales: ["crm"],
+  success: ["crm"],
+  finance: ["accounting"],
+};
+
+const userSchema = strictObject({
   // Unconfigured people get ids like "slack:U123"; a ":" here could impersonate one of them.
   id: z
     .string()
@@ -19,7 +39,7 @@ const userSchema = z.object({
   crmOwnerId: z.string().optional(),
 });
 
-const policySchema = z.object({
+const policySchema = strictObject({
   users: z.array(z.string()).default([]),
   roles: z.array(z.string()).default([]),
   // Fail closed: a requester approves their own write only where the policy says so.
@@ -27,18 +47,18 @@ const policySchema = z.object({
   ttlHours: z.number().positive().default(72),
 });
 
-const channelSchema = z.object({
+const channelSchema = strictObject({
   slack: z.string().optional(),
   /** A stored Teams conversation id (the bot must have been added there). */
   teams: z.string().optional(),
   console: z.string().optional(),
 });
 
-const digestSchema = z.object({
+const digestSchema = strictObject({
   enabled: z.boolean().default(true),
   /** node-cron expression (5 or 6 fields). */
-  cron: z.string().min(9),
-  timezone: z.string().optional(),
+  cron: z.string().refine(isCron, { error: (issue) => cronMessage(issue.input) }),
+  timezone: timeZone.optional(),
   /** Names from `channels`. */
   channels: z.array(z.string()).default([]),
 });
@@ -46,27 +66,57 @@ const digestSchema = z.object({
 export const digestNames = ["standup", "sales", "churn", "close", "weekly"] as const;
 export type DigestName = (typeof digestNames)[number];
 
-/** The org config file (DAYBOOK_CONFIG, YAML or JSON); every section has demo defaults. */
-export const orgSchema = z.object({
-  organisation: z.string().default("Northwind Demo"),
-  timezone: z.string().default("UTC"),
+/**
+ * The org config file (DAYBOOK_CONFIG, YAML or JSON). Unknown keys, names that refer to nothing
+ * (roles, users, channels), bad time zones and cron expressions are all errors, reported
+ * together with their field paths, because each would otherwise fail silently or only when a
+ * digest fires.
+ */
+export const orgSchema = strictObject({
+  organisation: z.string().min(1).default("Northwind Demo"),
+  timezone: timeZone.default("UTC"),
   users: z.array(userSchema).default([]),
-  /** Role name -> tool domains it may use. */
-  roles: z.record(z.string(), z.array(toolDomain)).default({}),
+  /** Role name -> tool domains it may use; none (or empty) means the standard roles. */
+  roles: z
+    .record(z.string(), z.array(toolDomain))
+    .transform((roles) => (Object.keys(roles).length > 0 ? roles : standardRoles))
+    .default(standardRoles),
   /** Write action name (or "default") -> who may approve it. */
   approvals: z.record(z.string(), policySchema).default({}),
   channels: z.record(z.string(), channelSchema).default({}),
-  digests: z.partialRecord(z.enum(digestNames), digestSchema).default({}),
-  /** The console's identity when `--as` is not given. */
-  consoleUser: z.string().default("alex"),
-  agent: z
-    .object({
-      maxToolCalls: z.number().int().positive().default(6),
-      maxTurnMs: z.number().int().positive().default(60_000),
-      historyTurns: z.number().int().positive().default(20),
+  digests: z
+    .partialRecord(z.enum(digestNames), digestSchema, {
+      // zod reports a partial record's keys outside the enum as unrecognized_keys, which the
+      // record's issue type does not list.
+      error: (issue) => {
+        const raw: { code?: string; keys?: string[] } = issue;
+        return raw.code === "unrecognized_keys" ? unknownKeysMessage(raw.keys ?? [], digestNames) : undefined;
+      },
     })
-    .default({ maxToolCalls: 6, maxTurnMs: 60_000, historyTurns: 20 }),
-});
+    .default({}),
+  /** The console's identity when `--as` is not given; defaults to the first admin (see defaultConsoleUser). */
+  consoleUser: z.string().optional(),
+  agent: strictObject({
+    maxToolCalls: z.number().int().positive().default(6),
+    maxTurnMs: z.number().int().positive().default(60_000),
+    historyTurns: z.number().int().positive().default(20),
+  }).default({ maxToolCalls: 6, maxTurnMs: 60_000, historyTurns: 20 }),
+})
+  // `when` makes the cross-references run even after a field failed, so one start-up lists all problems.
+  .superRefine(checkReferences, { when: () => true })
+  .transform((org) => ({ ...org, consoleUser: org.consoleUser ?? defaultConsoleUser(org.users) }));
+
+/**
+ * The console speaks as the first admin, else the first person holding the most roles, so a
+ * fresh config can try everything it allows; undefined only when no users are configured.
+ */
+export function defaultConsoleUser(users: readonly OrgUser[]): string | undefined {
+  const admin = users.find((user) => user.roles.includes("admin"));
+  if (admin) return admin.id;
+  let best: OrgUser | undefined;
+  for (const user of users) if (!best || user.roles.length > best.roles.length) best = user;
+  return best?.id;
+}
 
 export type OrgConfig = z.infer<typeof orgSchema>;
 export type OrgUser = z.infer<typeof userSchema>;

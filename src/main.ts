@@ -5,6 +5,7 @@
  *   node src/main.ts digest <name> [--post]   run one digest now (npm run digest)
  *   node src/main.ts audit [--limit n]        approval audit log (npm run audit)
  */
+import { once } from "node:events";
 import { existsSync } from "node:fs";
 import type { Writable } from "node:stream";
 import { parseArgs } from "node:util";
@@ -321,10 +322,20 @@ async function start(config: Config): Promise<void> {
     routes: app.routes,
     bodyLimitBytes: config.env.BODY_LIMIT_BYTES,
   });
-  const server = serve({ fetch: http.fetch, port: config.env.PORT }, (info) => {
-    app.logger.info("daybook listening", { port: info.port, org: config.orgSource });
-  });
+  const server = serve({ fetch: http.fetch, port: config.env.PORT });
+  try {
+    // Rejects with the server's "error" event: a busy port must not leave a half-started process.
+    await once(server, "listening");
+  } catch (error) {
+    await app.close();
+    throw listenError(error, config.env.PORT);
+  }
   app.scheduler.start();
+  const address = server.address();
+  app.logger.info("daybook listening", {
+    port: typeof address === "object" && address ? address.port : config.env.PORT,
+    org: config.orgSource,
+  });
 
   let stopping = false;
   const shutdown = async (signal: string) => {
@@ -344,6 +355,26 @@ async function start(config: Config): Promise<void> {
   process.once("SIGINT", () => void shutdown("SIGINT"));
 }
 
+/** A busy or privileged port is a settings problem: one line naming the port and the fix, exit 2. */
+function listenError(error: unknown, port: number): unknown {
+  const code = (error as NodeJS.ErrnoException).code;
+  if (code === "EADDRINUSE") {
+    return new DaybookError(
+      "config_invalid",
+      `port ${port} is already in use (another daybook or program is listening). Stop it or set PORT=${port < 65535 ? port + 1 : 3000}.`,
+      { cause: error },
+    );
+  }
+  if (code === "EACCES") {
+    return new DaybookError(
+      "config_invalid",
+      `port ${port} needs privileges this process does not have. Set PORT to 1024 or above, e.g. PORT=3000.`,
+      { cause: error },
+    );
+  }
+  return error;
+}
+
 /** CLI commands keep logs quiet unless LOG_LEVEL is set explicitly. */
 function cliLogger(config: Config): Logger {
   return createLogger({ level: process.env.LOG_LEVEL ? config.env.LOG_LEVEL : "warn" });
@@ -352,6 +383,12 @@ function cliLogger(config: Config): Logger {
 async function chat(config: Config, args: string[]): Promise<void> {
   const { values } = parseArgs({ args, options: { as: { type: "string" } }, allowPositionals: false });
   const userId = values.as ?? config.org.consoleUser;
+  if (userId === undefined) {
+    throw new DaybookError(
+      "config_invalid",
+      `${config.orgSource} configures no users, so the console has nobody to speak as. Fix: add a person under users: (see daybook.example.yaml).`,
+    );
+  }
   if (!config.org.users.some((u) => u.id === userId)) {
     const known = config.org.users.map((u) => u.id).join(", ");
     throw new Error(`--as ${userId}: no such user in ${config.orgSource}. Known users: ${known}`);

@@ -301,6 +301,12 @@ describe("the shipped configurations", () => {
     expect(org.users.map((u) => u.id)).toContain(org.consoleUser);
   });
 
+  it("keeps the field reference in docs/configuration.md a valid config", () => {
+    const yaml = readFileSync("docs/configuration.md", "utf8").match(/## Fields\n\n```yaml\n([\s\S]*?)```/)?.[1];
+    expect(yaml).toBeDefined();
+    expect(loadConfig({ DAYBOOK_CONFIG: "docs.yaml" }, { readFile: () => yaml ?? "" }).org.consoleUser).toBe("kim");
+  });
+
   it("uses generic people and company names in daybook.example.yaml, not the demo organisation's", () => {
     const text = readFileSync("daybook.example.yaml", "utf8");
     const demoNames = [

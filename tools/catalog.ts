@@ -7,8 +7,8 @@
 import type { StructuredToolInterface } from "@langchain/core/tools";
 import type { AnyWriteAction } from "../src/core/actions.ts";
 import type { Clock } from "../src/core/clock.ts";
-import { monthOf } from "../src/core/domain/common.ts";
 import type { Ports } from "../src/core/domain/ports.ts";
+import { closeMonth, localToday } from "../src/core/period.ts";
 import type { ToolDomain } from "../src/core/principal.ts";
 import { accountingReadTools, accountingWriteActions } from "./accounting/tools.ts";
 import { crmReadTools, crmWriteActions } from "./crm/tools.ts";
@@ -22,6 +22,8 @@ export interface ToolCatalog {
 
 export interface ToolCatalogDeps {
   clock: Clock;
+  /** IANA timezone of the organisation: which month "this month" and the close are. Default UTC. */
+  timeZone?: string;
   /** Sprint: in progress without a status change for more than this many days is a blocker. Default 3. */
   staleDays?: number;
   /** CRM: no activity for at least this many days marks a deal silent. Default 5. */
@@ -49,7 +51,8 @@ export function createToolCatalog(ports: Ports, deps: ToolCatalogDeps): ToolCata
     labels,
     ...(deps.silentDays !== undefined ? { silentDays: deps.silentDays } : {}),
   };
-  const accountingCtx = { clock: deps.clock, labels };
+  const timeZone = deps.timeZone ?? "UTC";
+  const accountingCtx = { clock: deps.clock, labels, timeZone };
   const read: ToolCatalog["read"] = [
     ...jiraReadTools(ports.jira, jiraCtx).map((tool) => ({ domain: "jira" as const, tool })),
     ...crmReadTools(ports.crm, crmCtx).map((tool) => ({ domain: "crm" as const, tool })),
@@ -60,7 +63,7 @@ export function createToolCatalog(ports: Ports, deps: ToolCatalogDeps): ToolCata
     ...crmWriteActions(ports.crm, crmCtx),
     ...accountingWriteActions(ports.accounting, accountingCtx),
   ];
-  if (deps.warmLabels ?? true) void warmDemoLabels(ports, labels, deps.clock);
+  if (deps.warmLabels ?? true) void warmDemoLabels(ports, labels, deps.clock, timeZone);
   return { read, actions };
 }
 
@@ -70,11 +73,14 @@ export function createToolCatalog(ports: Ports, deps: ToolCatalogDeps): ToolCata
  * the catalog learns the approvable records' names up front: bills awaiting approval, open
  * deals and customers. Real systems fill the labels as read tools run.
  */
-async function warmDemoLabels(ports: Ports, labels: EntityLabels, clock: Clock): Promise<void> {
+async function warmDemoLabels(ports: Ports, labels: EntityLabels, clock: Clock, timeZone: string): Promise<void> {
   try {
     if (ports.sources.accounting === "demo") {
-      for (const status of ["SUBMITTED", "DRAFT"] as const) {
-        for (const inv of await ports.accounting.listInvoices({ month: monthOf(clock.now()), status })) {
+      // The close digest offers Approve on the month being closed, which early in a month is the last one.
+      const now = clock.now();
+      const months = new Set([localToday(now, timeZone).slice(0, 7), closeMonth(now, timeZone)]);
+      for (const [month, status] of [...months].flatMap((m) => [[m, "SUBMITTED"] as const, [m, "DRAFT"] as const])) {
+        for (const inv of await ports.accounting.listInvoices({ month, status })) {
           const label = `#${inv.number} ${inv.contact.name} ${formatMoney(inv.total, inv.currency)}`;
           labels.remember("invoice", inv.id, label);
           labels.remember("invoice", inv.number, label);

@@ -8,14 +8,28 @@ import type { WriteAction } from "../../src/core/actions.ts";
 import type { ApprovalOutcome } from "../../src/core/approval.ts";
 import type { Clock } from "../../src/core/clock.ts";
 import type { AccountingPort, BankTransaction, Invoice, ProfitAndLoss } from "../../src/core/domain/accounting.ts";
-import { type Month, monthOf, previousMonth } from "../../src/core/domain/common.ts";
+import { type Month, previousMonth } from "../../src/core/domain/common.ts";
 import { DaybookError } from "../../src/core/errors.ts";
+import {
+  closeMonth,
+  localToday,
+  monthLabel,
+  monthPeriod,
+  monthSpanPeriod,
+  type Period,
+  type PeriodContext,
+  previousPeriod,
+  resolvePeriod,
+} from "../../src/core/period.ts";
 import { type EntityLabels, formatMoney, money, pct, runTool } from "../shared/compact.ts";
 import { runCloseChecks } from "./close-checks.ts";
+import { periodPnl, pnlIfAny } from "./period-pnl.ts";
 
 export interface AccountingToolContext {
   clock: Clock;
   labels: EntityLabels;
+  /** IANA timezone of the organisation: "this month" and the close follow its calendar. Default UTC. */
+  timeZone?: string;
 }
 
 const monthSchema = z
@@ -36,7 +50,11 @@ export const invoicesSchema = z.object({
   contact: z.string().trim().min(2).max(100).optional().describe("Vendor or customer name, or part of it"),
   limit: z.number().int().min(1).max(50).optional().describe("How many invoices (default 15)"),
 });
-export const closeExceptionsSchema = z.object({ month: monthSchema.optional() });
+export const closeExceptionsSchema = z.object({
+  month: monthSchema
+    .optional()
+    .describe("Month as YYYY-MM; omit for the month being closed (last month during the first 10 days)"),
+});
 export const bankTransactionsSchema = z.object({
   month: monthSchema.optional(),
   reconciled: z.boolean().optional().describe("false = only lines not yet reconciled"),
@@ -44,7 +62,18 @@ export const bankTransactionsSchema = z.object({
   minAmount: z.number().min(0).optional().describe("Only lines at least this large (absolute)"),
   limit: z.number().int().min(1).max(50).optional().describe("How many lines (default 15)"),
 });
-export const profitAndLossSchema = z.object({ month: monthSchema.optional() });
+export const profitAndLossSchema = z.object({
+  month: monthSchema.optional(),
+  period: z
+    .string()
+    .trim()
+    .min(2)
+    .max(40)
+    .optional()
+    .describe('Several months: "this quarter", "last quarter", "Q3", "Q3 2026", "YTD", "this year", "last year"'),
+  from: monthSchema.optional().describe("First month of a span of months, YYYY-MM"),
+  to: monthSchema.optional().describe("Last month of the span, YYYY-MM; default the current month"),
+});
 
 export const approveInvoiceSchema = z.object({ invoiceId: invoiceRefSchema });
 export const rejectInvoiceSchema = z.object({
@@ -113,6 +142,80 @@ function pnlView(pnl: ProfitAndLoss, previous?: ProfitAndLoss) {
   };
 }
 
+/** The one line an answer gives for a comparison the books have no figures for. */
+function noComparison(label: string): string {
+  return `No figures for ${label} to compare with.`;
+}
+
+/** Which months a P&L request covers: a span (from/to), a said period, or one month (default this month). */
+function requestedPeriod(args: z.infer<typeof profitAndLossSchema>, ctx: PeriodContext): Period {
+  const thisMonth = localToday(ctx.now, ctx.timeZone).slice(0, 7);
+  if (args.from || (args.to && !args.month)) {
+    const from = args.from ?? args.to ?? thisMonth;
+    const to = args.to ?? (args.from && args.from > thisMonth ? args.from : thisMonth);
+    if (to < from)
+      throw new DaybookError("bad_request", `from ${from} is after to ${to}`, {
+        userMessage: `The span ends (${to}) before it starts (${from}).`,
+      });
+    return monthSpanPeriod(from, to, ctx);
+  }
+  if (args.period && !args.month) {
+    const period = resolvePeriod(args.period, ctx);
+    if (!period) {
+      throw new DaybookError("bad_request", `unreadable period ${args.period}`, {
+        userMessage: `I could not read "${args.period}" as a period; try "Q3 2026", "YTD", "last year" or from/to months.`,
+      });
+    }
+    if (period.kind === "week") {
+      throw new DaybookError("bad_request", "P&L by week", {
+        userMessage: "The books keep the P&L by month; ask for a month, a quarter or a year.",
+      });
+    }
+    return period;
+  }
+  return monthPeriod(args.month ?? thisMonth, ctx);
+}
+
+async function profitAndLossOver(accounting: AccountingPort, period: Period, ctx: PeriodContext) {
+  if (period.months.length === 0) {
+    throw new DaybookError("bad_request", `${period.label} is in the future`, {
+      userMessage: `${period.label} has not started yet.`,
+    });
+  }
+  const previous = previousPeriod(period, ctx);
+  if (period.kind === "month") {
+    // One month: the books' own report, the way it always was.
+    const pnl = await accounting.getProfitAndLoss(period.months[0] as Month);
+    const before = await pnlIfAny(accounting, previous.months[0] as Month);
+    return {
+      ...pnlView(pnl, before),
+      ...(before ? {} : { comparison: noComparison(previous.label) }),
+    };
+  }
+  const [current, earlier] = await Promise.all([
+    periodPnl(accounting, period.months),
+    periodPnl(accounting, previous.months),
+  ]);
+  if (!current.pnl) {
+    throw new DaybookError("not_found", `no P&L for ${period.months.join(", ")}`, {
+      userMessage: `No figures for ${period.label} in the books.`,
+    });
+  }
+  const { month: _first, comparedTo: _was, ...view } = pnlView(current.pnl, earlier.pnl);
+  const partial = (months: Month[]) => months.map(monthLabel).join(", ");
+  return {
+    period: period.label,
+    from: period.from,
+    to: period.to,
+    months: current.covered,
+    ...(current.missing.length > 0 ? { noFiguresFor: partial(current.missing) } : {}),
+    ...(earlier.pnl ? { comparedTo: previous.label, comparedMonths: earlier.covered } : {}),
+    ...(earlier.pnl && earlier.missing.length > 0 ? { comparedWithoutFiguresFor: partial(earlier.missing) } : {}),
+    ...(earlier.pnl ? {} : { comparison: noComparison(previous.label) }),
+    ...view,
+  };
+}
+
 export function accountingReadTools(accounting: AccountingPort, ctx: AccountingToolContext): StructuredToolInterface[] {
   const remember = (invoices: Invoice[]) => {
     for (const inv of invoices) {
@@ -121,7 +224,8 @@ export function accountingReadTools(accounting: AccountingPort, ctx: AccountingT
       ctx.labels.remember("invoice", inv.number, label);
     }
   };
-  const currentMonth = (): Month => monthOf(ctx.clock.now());
+  const periodCtx = (): PeriodContext => ({ now: ctx.clock.now(), timeZone: ctx.timeZone ?? "UTC" });
+  const currentMonth = (): Month => localToday(ctx.clock.now(), ctx.timeZone ?? "UTC").slice(0, 7);
 
   const invoices = tool(
     (args: z.infer<typeof invoicesSchema>) =>
@@ -168,14 +272,14 @@ export function accountingReadTools(accounting: AccountingPort, ctx: AccountingT
   const closeExceptions = tool(
     (args: z.infer<typeof closeExceptionsSchema>) =>
       runTool(async () => {
-        const month = args.month ?? currentMonth();
+        const month = args.month ?? closeMonth(ctx.clock.now(), ctx.timeZone ?? "UTC");
         const prev = previousMonth(month);
         const [invoiceList, purchaseOrders, bankTransactions, pnl, previousPnl] = await Promise.all([
           accounting.listInvoices({ month }),
           accounting.listPurchaseOrders(month),
           accounting.listBankTransactions(month),
           accounting.getProfitAndLoss(month),
-          accounting.getProfitAndLoss(prev),
+          pnlIfAny(accounting, prev),
         ]);
         const report = runCloseChecks({
           month,
@@ -189,6 +293,7 @@ export function accountingReadTools(accounting: AccountingPort, ctx: AccountingT
         remember(report.duplicates.flatMap((d) => [d.invoice, d.duplicateOf]));
         return {
           month,
+          ...(previousPnl ? {} : { comparison: noComparison(monthLabel(prev)) }),
           counts: report.counts,
           invoicesWithoutPo: report.invoicesWithoutPo.map((i) => ({ ...invoiceRow(i), issue: "no purchase order" })),
           duplicates: report.duplicates.map((d) => ({
@@ -266,13 +371,8 @@ export function accountingReadTools(accounting: AccountingPort, ctx: AccountingT
   const profitAndLoss = tool(
     (args: z.infer<typeof profitAndLossSchema>) =>
       runTool(async () => {
-        const month = args.month ?? currentMonth();
-        const pnl = await accounting.getProfitAndLoss(month);
-        const previous = await accounting.getProfitAndLoss(previousMonth(month)).catch((error: unknown) => {
-          if (error instanceof DaybookError && error.code === "not_found") return undefined;
-          throw error;
-        });
-        return pnlView(pnl, previous);
+        const ctxNow = periodCtx();
+        return profitAndLossOver(accounting, requestedPeriod(args, ctxNow), ctxNow);
       }),
     {
       name: "accounting_profit_and_loss",

@@ -13,10 +13,12 @@ import { serve } from "@hono/node-server";
 import { ConsoleAdapter } from "../adapters/console/console-adapter.ts";
 import { runConsoleChat } from "../adapters/console/repl.ts";
 import { createSlackIntegration } from "../adapters/slack/app.ts";
+import { suggestedPromptsFrom } from "../adapters/slack/listeners/assistant.ts";
 import { teamsApproverIds } from "../adapters/teams/approvers.ts";
 import { createTeamsIntegration } from "../adapters/teams/teams-integration.ts";
 import { createAgentAnswerer } from "../chains/agent/agent.ts";
 import { loadKnownEntities } from "../chains/agent/entities.ts";
+import { ExampleSource } from "../chains/agent/examples.ts";
 import { createChatModel } from "../chains/agent/model-factory.ts";
 import { createDigestButtonHandlers } from "../chains/digests/buttons.ts";
 import { createDigests } from "../chains/digests/registry.ts";
@@ -155,6 +157,13 @@ export async function compose(config: Config, options: ComposeOptions = {}): Pro
     update: (message, card) => adapterFor(message.thread.platform).update(message, card),
   });
 
+  // Help, suggested prompts and the offline model's suggestions name this organisation's own
+  // customers and sprint (generic wording while a system cannot be read), refreshed hourly.
+  const examples = new ExampleSource(ports, {
+    clock,
+    onError: (error) => logger.warn("could not read example questions", { error }),
+  });
+  await examples.refresh();
   const model = createChatModel({
     ...(env.OPENAI_API_KEY ? { openaiApiKey: env.OPENAI_API_KEY } : {}),
     ...(env.OPENAI_BASE_URL ? { openaiBaseUrl: env.OPENAI_BASE_URL } : {}),
@@ -162,6 +171,7 @@ export async function compose(config: Config, options: ComposeOptions = {}): Pro
     clock,
     // The offline model recognises customer and deal names before any tool returned them.
     entities: env.OPENAI_API_KEY ? [] : await loadKnownEntities(ports).catch(() => []),
+    examples: examples.current,
   });
   const answerer = createAgentAnswerer({
     model: model.model,
@@ -184,6 +194,7 @@ export async function compose(config: Config, options: ComposeOptions = {}): Pro
     clock,
     approvals,
     textDecisions: (platform) => platform !== "console" || allDemo,
+    examples: examples.current,
   });
   const handlers: Record<string, ButtonHandler> = createDigestButtonHandlers({
     approvals,
@@ -211,6 +222,7 @@ export async function compose(config: Config, options: ComposeOptions = {}): Pro
         clock,
         handle: bot.handle,
         onClick,
+        suggestedPrompts: () => suggestedPromptsFrom(examples.current()),
       });
       adapters.slack = slack.adapter;
       routes.push(slack.route);

@@ -33,9 +33,9 @@ function renames(org: DemoOrg): [string, string][] {
   ];
   const bare = (name: string) => name.replace(/\s+(Inc|Corp|LLC|Co|Ltd)\.?$/i, "");
   const old = [
-    ...Object.values(scenario.deals)
-      .filter((id): id is string => typeof id === "string")
-      .map((id) => bare(deal(id)?.company.name ?? "")),
+    ...[scenario.deals.acme, scenario.deals.techStart, scenario.deals.globalIndustries, scenario.deals.betaCo].map(
+      (id) => bare(deal(id)?.company.name ?? ""),
+    ),
     ...Object.values(scenario.customers).map((id) => bare(customer(id)?.name ?? "")),
     vendor(scenario.invoices.noPo) ?? "",
     vendor(scenario.invoices.duplicate) ?? "",

@@ -32,7 +32,8 @@ export interface SlackIntegrationOptions {
   clock?: Clock;
   handle: MessageHandler;
   onClick: ClickHandler;
-  suggestedPrompts?: SuggestedPrompt[];
+  /** Assistant-thread prompts; a function is read per thread (built from the organisation's data). */
+  suggestedPrompts?: readonly SuggestedPrompt[] | (() => readonly SuggestedPrompt[]);
 }
 
 export interface SlackIntegration {
@@ -84,6 +85,12 @@ function checkOptions(o: SlackIntegrationOptions, logger: Logger): { skipVerify:
  * The Slack side of daybook: a Bolt app whose HTTP transport is our Hono server (or Socket
  * Mode), its listeners, and a ChatAdapter for proactive posts.
  */
+function promptsOf(option: SlackIntegrationOptions["suggestedPrompts"]): () => readonly SuggestedPrompt[] {
+  if (typeof option === "function") return option;
+  const fixed = option ?? defaultSuggestedPrompts;
+  return () => fixed;
+}
+
 export function createSlackIntegration(options: SlackIntegrationOptions): SlackIntegration {
   const logger = options.logger.child({ platform: "slack" });
   const { skipVerify, botToken } = checkOptions(options, logger);
@@ -128,7 +135,7 @@ export function createSlackIntegration(options: SlackIntegrationOptions): SlackI
     onClick: options.onClick,
     logger,
     clock,
-    suggestedPrompts: options.suggestedPrompts ?? defaultSuggestedPrompts,
+    suggestedPrompts: promptsOf(options.suggestedPrompts),
   };
   registerConversationListeners(app, deps);
   registerAssistantListeners(app, deps);

@@ -1,6 +1,7 @@
 import type { BaseChatModel } from "@langchain/core/language_models/chat_models";
 import { ChatOpenAI } from "@langchain/openai";
 import type { Clock } from "../../src/core/clock.ts";
+import type { ExampleQuestions } from "../../src/core/examples.ts";
 import { type KnownEntity, OFFLINE_MODEL_LABEL, OfflineChatModel } from "./offline-model.ts";
 
 /**
@@ -18,6 +19,8 @@ export interface ModelSettings {
   clock?: Clock;
   /** Names the offline model recognises before any tool returned them (from the ports). */
   entities?: KnownEntity[];
+  /** Questions the offline model suggests when it cannot answer (chains/agent/examples.ts). */
+  examples?: ExampleQuestions;
 }
 
 export interface AgentModel {
@@ -45,6 +48,7 @@ export function createChatModel(settings: ModelSettings): AgentModel {
   const model = new OfflineChatModel({
     ...(settings.clock ? { clock: settings.clock } : {}),
     entities: settings.entities ?? [],
+    ...(settings.examples ? { examples: settings.examples } : {}),
   });
   return { model, label: OFFLINE_MODEL_LABEL, offline: true };
 }

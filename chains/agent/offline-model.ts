@@ -3,10 +3,11 @@ import { BaseChatModel, type BindToolsInput } from "@langchain/core/language_mod
 import { AIMessage, type BaseMessage } from "@langchain/core/messages";
 import type { ChatResult } from "@langchain/core/outputs";
 import { convertToOpenAITool } from "@langchain/core/utils/function_calling";
-import { offlineExamples } from "../../prompts/agent-offline.ts";
+import { genericExamples } from "../../prompts/agent-offline.ts";
 import { turnContextMarkers } from "../../prompts/agent-system.ts";
 import type { Clock } from "../../src/core/clock.ts";
 import { systemClock } from "../../src/core/clock.ts";
+import type { ExampleQuestions } from "../../src/core/examples.ts";
 import type { ToolDomain } from "../../src/core/principal.ts";
 import { domainWords, mentionedDomains } from "./domains.ts";
 import { type EntityRef, extractRefs, isTurnData, parseToolOutput, type RefKind, type TurnData } from "./refs.ts";
@@ -24,6 +25,8 @@ export interface KnownEntity {
 export interface OfflineModelOptions {
   clock?: Clock;
   entities?: KnownEntity[];
+  /** Questions to suggest, from the organisation's own data (chains/agent/examples.ts). */
+  examples?: ExampleQuestions;
 }
 
 /** Marks daybook's approval tools (set by the agent) so the offline model never mixes reads and writes. */
@@ -207,7 +210,12 @@ export class OfflineChatModel extends BaseChatModel {
   plan(messages: BaseMessage[]): Plan {
     const turn = readTurn(messages, this.#clock);
     const entities = [...this.#entities, ...turn.learned];
-    const ctx: Ctx = { turn, entities, tools: this.#tools };
+    const ctx: Ctx = {
+      turn,
+      entities,
+      tools: this.#tools,
+      examples: this.#options.examples ?? (() => genericExamples),
+    };
     const wanted = planFirstCall(ctx);
     if (wanted.kind === "reply") return wanted;
     // Already called in this turn with the same arguments: answer from the results.
@@ -318,6 +326,7 @@ interface Ctx {
   turn: Turn;
   entities: KnownEntity[];
   tools: ToolInfo[];
+  examples: ExampleQuestions;
 }
 
 function textOf(message: BaseMessage): string {
@@ -841,8 +850,14 @@ function helpReply(ctx: Ctx, lead: string): string {
   return [`${lead} You can ask me, for example:`, ...examples.map((e) => `- _${e}_`)].join("\n");
 }
 
-function examplesFor(domains: ToolDomain[], _ctx: Ctx): string[] {
-  return domains.flatMap((d) => offlineExamples[d] ?? []);
+function examplesFor(domains: ToolDomain[], ctx: Ctx): string[] {
+  const all = ctx.examples();
+  return domains.flatMap((d) =>
+    all
+      .filter((e) => e.domain === d)
+      .slice(0, 2)
+      .map((e) => e.text),
+  );
 }
 
 function composeReply(ctx: Ctx): Plan {

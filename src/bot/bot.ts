@@ -6,10 +6,11 @@ import type { IncomingMessage, MessageHandler, Responder } from "../core/chat.ts
 import type { Clock } from "../core/clock.ts";
 import { systemClock } from "../core/clock.ts";
 import { toDaybookError } from "../core/errors.ts";
+import type { ExampleQuestions } from "../core/examples.ts";
 import type { Logger } from "../core/logger.ts";
 import type { PrincipalResolver } from "../core/principal.ts";
 import type { Platform } from "../core/thread.ts";
-import { helpText } from "./help-answerer.ts";
+import { helpText, helpTextFor } from "./help-answerer.ts";
 import type { ThreadHistory } from "./thread-history.ts";
 
 export interface BotOptions {
@@ -25,6 +26,8 @@ export interface BotOptions {
    */
   textDecisions?: (platform: Platform) => boolean;
   clock?: Clock;
+  /** Example questions for `help`, from the organisation's own data; generic ones without it. */
+  examples?: ExampleQuestions;
 }
 
 const decisionCommand = /^\s*(approve|reject)\s+([A-Za-z0-9_-]{4,64})(?:\s+(.+))?\s*$/i;
@@ -72,7 +75,8 @@ export class Bot {
 
   async #route(message: IncomingMessage, responder: Responder, traceId: string): Promise<Card> {
     const text = message.text.trim();
-    if (text === "" || /^(help|\?)$/i.test(text)) return textCard(helpText);
+    if (text === "" || /^(help|\?)$/i.test(text))
+      return textCard(this.#o.examples ? helpTextFor(this.#o.examples()) : helpText);
 
     const decision = decisionCommand.exec(text);
     if (decision && this.#o.approvals && (await this.#isDecision(decision))) {

@@ -1,12 +1,23 @@
 import type { App } from "@slack/bolt";
-import { type ListenerDeps, type Loose, str } from "./deps.ts";
+import type { ExampleQuestion } from "../../../src/core/examples.ts";
+import { slackLimits } from "../format/limits.ts";
+import { type ListenerDeps, type Loose, type SuggestedPrompt, str } from "./deps.ts";
 
-export const defaultSuggestedPrompts = [
+/** Prompts that fit any organisation; the same four as manifest/slack/manifest.yaml. */
+export const defaultSuggestedPrompts: readonly SuggestedPrompt[] = [
   { title: "Sprint blockers", message: "What's blocking the sprint?" },
   { title: "My deals today", message: "Which deals need me today?" },
-  { title: "Churn risk", message: "Why is BrightTech at risk?" },
-  { title: "Month-end close", message: "What's left for the November close?" },
+  { title: "Churn risk", message: "Which customers might churn?" },
+  { title: "Month-end close", message: "What's left for the close?" },
 ];
+
+/** The featured example questions as Slack suggested prompts (the first four, capitalised). */
+export function suggestedPromptsFrom(examples: readonly ExampleQuestion[]): SuggestedPrompt[] {
+  return examples.slice(0, slackLimits.suggestedPrompts).map((e) => ({
+    title: e.title,
+    message: `${e.text.charAt(0).toUpperCase()}${e.text.slice(1)}`,
+  }));
+}
 
 /**
  * Slack's AI assistant threads (https://docs.slack.dev/ai/developing-ai-apps): suggested
@@ -22,7 +33,7 @@ export function registerAssistantListeners(app: App, deps: ListenerDeps): void {
     const threadTs = str(thread?.thread_ts);
     if (!channel || !threadTs) return;
     await deps.adapter
-      .setSuggestedPrompts(channel, threadTs, deps.suggestedPrompts, "Ask daybook")
+      .setSuggestedPrompts(channel, threadTs, [...deps.suggestedPrompts()], "Ask daybook")
       .catch((error: unknown) => deps.logger.warn("could not set suggested prompts", { error }));
   });
 

@@ -15,7 +15,8 @@ export interface ListenerDeps {
   onClick: ClickHandler;
   logger: Logger;
   clock: Clock;
-  suggestedPrompts: SuggestedPrompt[];
+  /** Read when an assistant thread opens, so they follow the organisation's current data. */
+  suggestedPrompts: () => readonly SuggestedPrompt[];
 }
 
 export type Loose = Record<string, unknown>;

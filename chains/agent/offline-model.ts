@@ -8,6 +8,7 @@ import { turnContextMarkers } from "../../prompts/agent-system.ts";
 import type { Clock } from "../../src/core/clock.ts";
 import { systemClock } from "../../src/core/clock.ts";
 import type { ExampleQuestions } from "../../src/core/examples.ts";
+import { resolvePeriod } from "../../src/core/period.ts";
 import type { ToolDomain } from "../../src/core/principal.ts";
 import { domainWords, mentionedDomains } from "./domains.ts";
 import { type EntityRef, extractRefs, isTurnData, parseToolOutput, type RefKind, type TurnData } from "./refs.ts";
@@ -126,21 +127,6 @@ const domainLabel: Record<ToolDomain, string> = {
 
 const writeVerb =
   /\b(log|record|create|file|raise|open a|add a comment|comment on|add a note|note on|note that|mark|update|move|change|set|approve|reject|decline)\b/i;
-
-const months = [
-  "january",
-  "february",
-  "march",
-  "april",
-  "may",
-  "june",
-  "july",
-  "august",
-  "september",
-  "october",
-  "november",
-  "december",
-];
 
 const ordinals: [RegExp, number][] = [
   [/\b(first|1st|top one)\b/, 0],
@@ -458,25 +444,21 @@ function invoiceIn(text: string): string | undefined {
   return m?.[1]?.toUpperCase();
 }
 
-function monthIn(text: string, today: string): string | undefined {
-  const iso = /\b(20\d\d-[01]\d)\b/.exec(text)?.[1];
-  if (iso) return iso;
-  const [y, m] = today.split("-").map(Number) as [number, number];
-  const lower = text.toLowerCase();
-  if (/\blast month\b|\bprevious month\b/.test(lower)) {
-    const d = new Date(Date.UTC(y, m - 2, 1));
-    return d.toISOString().slice(0, 7);
-  }
-  if (/\bthis month\b|\bcurrent month\b/.test(lower)) return today.slice(0, 7);
-  for (let i = 0; i < months.length; i++) {
-    const name = months[i] as string;
-    if (new RegExp(`\\b(${name}|${name.slice(0, 3)})\\b`).test(lower)) {
-      // "the November close" means the latest November that has started.
-      const year = i + 1 > m ? y - 1 : y;
-      return `${year}-${String(i + 1).padStart(2, "0")}`;
-    }
-  }
-  return undefined;
+/**
+ * The month a question names for a month parameter ("the November close", "last month",
+ * "what's left for the close?" early in December = November), in the turn's timezone.
+ * A quarter, a year or a week is not a month: the tool's own default applies.
+ */
+function monthIn(text: string, turn: Pick<Turn, "now" | "timeZone">): string | undefined {
+  const period = resolvePeriod(text, { now: turn.now, timeZone: turn.timeZone });
+  return period?.kind === "month" ? period.from.slice(0, 7) : undefined;
+}
+
+/** A period parameter: several months said in words ("Q3", "YTD", "last year"), canonical for the tool. */
+function periodIn(text: string, turn: Pick<Turn, "now" | "timeZone">): string | undefined {
+  const period = resolvePeriod(text, { now: turn.now, timeZone: turn.timeZone });
+  if (period?.kind === "ytd") return "YTD";
+  return period?.kind === "quarter" || period?.kind === "year" ? period.label : undefined;
 }
 
 function ordinalIn(text: string): number | undefined {
@@ -755,8 +737,10 @@ function fillArgs(tool: ToolInfo, ctx: Ctx, subject: EntityRef | undefined): Fil
     } else if (p.type === "object" && p.properties) {
       const onDeal = /\bdeal\b/i.test(q) && subject && subject.kind !== "deal";
       v = fillTarget(p, (onDeal && relatedEntity("deal", subject, ctx.entities)) || subject);
-    } else if (/month|period/.test(n)) {
-      v = monthIn(q, ctx.turn.today) ?? (required ? ctx.turn.today.slice(0, 7) : undefined);
+    } else if (n === "period") {
+      v = periodIn(q, ctx.turn);
+    } else if (/month/.test(n)) {
+      v = monthIn(q, ctx.turn) ?? (required ? ctx.turn.today.slice(0, 7) : undefined);
     } else if (/owner/.test(n)) {
       if (/\b(my|me|mine|i)\b/i.test(q) && ctx.turn.crmOwnerId) v = ctx.turn.crmOwnerId;
     } else if (tool.write && /(body|text|note|comment|summary|description|message|reason)/.test(n)) {

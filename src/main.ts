@@ -144,7 +144,7 @@ export async function compose(config: Config, options: ComposeOptions = {}): Pro
   };
 
   const ports = createPorts(env, { store, clock, logger });
-  const catalog = createToolCatalog(ports, { clock });
+  const catalog = createToolCatalog(ports, { clock, timeZone: org.timezone });
   const principals = createPrincipalResolver(org);
   const approvals = new Approvals({
     store,
@@ -271,7 +271,7 @@ export async function compose(config: Config, options: ComposeOptions = {}): Pro
   }
 
   // Adapters register above, so the scheduler sees every platform that is configured.
-  const digests = createDigests({ ports, clock, store, logger });
+  const digests = createDigests({ ports, clock, timeZone: org.timezone, store, logger });
   const scheduler = createScheduler({ org, digests, adapters, store, clock, logger });
 
   let intakeStopped: Promise<void> | undefined;

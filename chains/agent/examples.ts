@@ -15,7 +15,7 @@ export interface ExampleSourceOptions {
 
 const legalSuffix = /\s+(inc\.?|llc|ltd\.?|corp\.?|corporation|gmbh|co\.?|plc|ag|sa)$/i;
 
-/** "BrightTech Inc" is asked about as "BrightTech"; the offline model knows both forms. */
+/** "Example Corp Inc" is asked about as "Example Corp"; the offline model knows both forms. */
 function spoken(name: string): string {
   const bare = name.trim().replace(legalSuffix, "");
   return bare.length >= 3 ? bare : name.trim();

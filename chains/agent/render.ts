@@ -767,7 +767,7 @@ function recent(activities: Obj[], n: number): Obj[] {
 }
 
 function titleOf(obj: Obj): { title: string; used: string | undefined } {
-  // Issue keys lead ("ENG-12 Fix login") because people refer to issues by key.
+  // Issue keys lead ("PROJ-12 Fix login") because people refer to issues by key.
   if (typeof obj.key === "string" && typeof obj.summary === "string") {
     return { title: `\`${obj.key}\` ${obj.summary}`, used: "key+summary" };
   }

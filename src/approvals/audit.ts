@@ -17,7 +17,7 @@ export interface AuditEntry {
   /** Who caused the event: the requester, the clicker, or "daybook" for execution results. */
   actor: { id: string; name: string };
   event: AuditEvent;
-  /** Readable result or reason ("Logged call on BrightTech Inc", "self approval not allowed"). */
+  /** Readable result or reason ("Logged call on Example Corp", "self approval not allowed"). */
   outcome?: string;
 }
 

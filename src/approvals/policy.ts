@@ -42,7 +42,7 @@ export function checkDecider(approval: Pick<Approval, "policy" | "requester">, p
 }
 
 /**
- * "Only Fiona Walsh or someone with the finance role can approve this." `nameOf` maps a
+ * "Only Jane Doe or someone with the finance role can approve this." `nameOf` maps a
  * policy user id to a display name (falls back to the id).
  */
 export function describeDeciders(policy: ApprovalPolicy, nameOf: (userId: string) => string | undefined): string {

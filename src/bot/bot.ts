@@ -64,7 +64,7 @@ export class Bot {
   };
 
   /**
-   * "approve invoice 4729" is a request for the agent, not the `approve <id>` fallback: only a
+   * "approve invoice 1234" is a request for the agent, not the `approve <id>` fallback: only a
    * stored approval id, or a bare id-shaped word with nothing after it, is a decision.
    */
   async #isDecision(match: RegExpExecArray): Promise<boolean> {

@@ -73,7 +73,8 @@ export type DigestName = (typeof digestNames)[number];
  * digest fires.
  */
 export const orgSchema = strictObject({
-  organisation: z.string().min(1).default("Northwind Demo"),
+  // A file that names no organisation must not borrow the embedded demo's name (src/config/demo-org.ts).
+  organisation: z.string().min(1).default("Unnamed organisation"),
   timezone: timeZone.default("UTC"),
   users: z.array(userSchema).default([]),
   /** Role name -> tool domains it may use; none (or empty) means the standard roles. */

@@ -13,7 +13,7 @@ export interface WriteAction<S extends z.ZodType = z.ZodType> {
   description: string;
   schema: S;
   requiresApproval: true;
-  /** One line: what will happen ("Log a call on BrightTech Inc"). */
+  /** One line: what will happen ("Log a call on Example Corp (company 5001)"). */
   title(args: z.infer<S>): string;
   /** The exact arguments as a person should read them on the approval card. */
   describe(args: z.infer<S>): CardField[];

@@ -15,7 +15,7 @@ export interface ApprovalPolicy {
 
 export interface ApprovalOutcome {
   ok: boolean;
-  /** Readable result ("Created ENG-131", "Logged call on BrightTech Inc"). */
+  /** Readable result ("Created PROJ-124", "Logged call on Example Corp"). */
   summary: string;
   /** Ids/links of what was written. */
   ref?: { id: string; url?: string };

@@ -13,7 +13,7 @@ export interface DigestOptions {
 export interface Audience {
   /** Stable id (a CRM owner id): what each post is recorded under in the run log. */
   key: string;
-  /** Display name, e.g. "Alex Rivera". */
+  /** Display name: the CRM owner's name as the org config or the CRM gives it. */
   label: string;
   options: DigestOptions;
 }

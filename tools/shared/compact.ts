@@ -156,8 +156,8 @@ export async function runTool(body: () => Promise<unknown>, maxChars = RESULT_BU
 
 /**
  * Display names of the entities read tools have returned, by id. Approval cards are built
- * synchronously from the stored args (WriteAction.describe), so a card can say "BrightTech
- * Inc (company 5001)" instead of a bare id when the agent looked the company up first.
+ * synchronously from the stored args (WriteAction.describe), so a card can say "Example
+ * Corp (company 5001)" instead of a bare id when the agent looked the company up first.
  */
 export class EntityLabels {
   #labels = new Map<string, string>();

@@ -136,6 +136,25 @@ describe("accounting_profit_and_loss over periods", () => {
     });
   });
 
+  it("compares only equal months: a year whose year before is partly in the books is not compared", async () => {
+    const call = tools(ledger("2025-09").port, "2026-12-01T09:00:00Z");
+
+    const ytd = await call("accounting_profit_and_loss", { period: "YTD" });
+    const started = await call("accounting_profit_and_loss", { period: "Q4 2025" });
+
+    expect(ytd).toMatchObject({ comparison: "No figures for January–August 2025 to compare with." });
+    expect(ytd).not.toHaveProperty("netProfitPrevious");
+    expect((ytd.expenses as { changePct?: number }[]).every((e) => e.changePct === undefined)).toBe(true);
+    expect(started).toMatchObject({
+      months: ["2025-10", "2025-11", "2025-12"],
+      // Q3 2025 is only September in these books: no comparison, and the gap is named.
+      comparison: "No figures for July–August 2025 to compare with.",
+    });
+    expect(await call("accounting_profit_and_loss", { from: "2025-10", to: "2025-11" })).toMatchObject({
+      comparison: "No figures for August 2025 to compare with.",
+    });
+  });
+
   it("keeps a single month working as before, defaulting to the org's current month", async () => {
     const { port, asked } = ledger("2025-01");
     // 1 December 02:00 UTC is still 30 November in New York.

@@ -16,6 +16,7 @@ import {
   monthLabel,
   monthPeriod,
   monthSpanPeriod,
+  monthsBetween,
   type Period,
   type PeriodContext,
   previousPeriod,
@@ -147,6 +148,17 @@ function noComparison(label: string): string {
   return `No figures for ${label} to compare with.`;
 }
 
+/** "March 2026", "January–August 2025", "November 2025–February 2026"; gaps listed one by one. */
+function monthsLabel(months: Month[]): string {
+  const first = months[0];
+  const last = months[months.length - 1];
+  if (!first || !last) return "";
+  if (first === last) return monthLabel(first);
+  if (monthsBetween(first, last).length !== months.length) return months.map(monthLabel).join(", ");
+  const [fromName, fromYear] = monthLabel(first).split(" ");
+  return fromYear === last.slice(0, 4) ? `${fromName}–${monthLabel(last)}` : `${monthLabel(first)}–${monthLabel(last)}`;
+}
+
 /** Which months a P&L request covers: a span (from/to), a said period, or one month (default this month). */
 function requestedPeriod(args: z.infer<typeof profitAndLossSchema>, ctx: PeriodContext): Period {
   const thisMonth = localToday(ctx.now, ctx.timeZone).slice(0, 7);
@@ -201,17 +213,24 @@ async function profitAndLossOver(accounting: AccountingPort, period: Period, ctx
       userMessage: `No figures for ${period.label} in the books.`,
     });
   }
-  const { month: _first, comparedTo: _was, ...view } = pnlView(current.pnl, earlier.pnl);
-  const partial = (months: Month[]) => months.map(monthLabel).join(", ");
+  // A comparison is of equal months or none: a year against the four months the books hold of
+  // the year before would read as +200%.
+  const comparable = current.missing.length === 0 && earlier.missing.length === 0 ? earlier.pnl : undefined;
+  const { month: _first, comparedTo: _was, ...view } = pnlView(current.pnl, comparable);
   return {
     period: period.label,
     from: period.from,
     to: period.to,
     months: current.covered,
-    ...(current.missing.length > 0 ? { noFiguresFor: partial(current.missing) } : {}),
-    ...(earlier.pnl ? { comparedTo: previous.label, comparedMonths: earlier.covered } : {}),
-    ...(earlier.pnl && earlier.missing.length > 0 ? { comparedWithoutFiguresFor: partial(earlier.missing) } : {}),
-    ...(earlier.pnl ? {} : { comparison: noComparison(previous.label) }),
+    ...(current.missing.length > 0 ? { noFiguresFor: monthsLabel(current.missing) } : {}),
+    ...(comparable
+      ? { comparedTo: previous.label, comparedMonths: earlier.covered }
+      : {
+          comparison:
+            earlier.missing.length > 0
+              ? noComparison(earlier.covered.length === 0 ? previous.label : monthsLabel(earlier.missing))
+              : `Not compared with ${previous.label}: the books have no figures for ${monthsLabel(current.missing)}.`,
+        }),
     ...view,
   };
 }

@@ -11,6 +11,7 @@ import { localToday } from "../../src/core/period.ts";
 import { createToolCatalog } from "../../tools/catalog.ts";
 import { createDemoPorts } from "../../tools/demo/demo-ports.ts";
 import { OfflineChatModel } from "./offline-model.ts";
+import { renderReply } from "./render.ts";
 
 async function firstCall(text: string, now: string, timezone = "UTC") {
   const clock = fixedClock(now);
@@ -77,5 +78,58 @@ describe("the offline model's periods", () => {
     const call = await firstCall("what's left for the close?", "2026-12-01T09:00:00Z");
     expect(call?.name).toBe("accounting_close_exceptions");
     expect(call?.args).toEqual({ month: "2026-11" });
+  });
+});
+
+describe("replies about periods", () => {
+  const ctx = { now: Date.parse("2026-12-01T09:00:00Z"), timeZone: "UTC" };
+  const reply = (tool: string, value: Record<string, unknown>) =>
+    renderReply(tool, "", JSON.stringify(value), value, ctx).text;
+  const totals = { currency: "USD", totalIncome: 300, totalExpenses: 200, netProfit: 100, income: [], expenses: [] };
+
+  it("names a quarter and the quarter it is compared with", () => {
+    const text = reply("accounting_profit_and_loss", {
+      period: "Q3 2026",
+      comparedTo: "Q2 2026",
+      netProfitPrevious: 80,
+      ...totals,
+    });
+    expect(text.split("\n")[0]).toBe("Q3 2026: net profit $100 on $300 income and $200 expenses ($80 in Q2 2026).");
+  });
+
+  it("states a missing comparison and missing months in one line each", () => {
+    const text = reply("accounting_profit_and_loss", {
+      period: "Q1 2026",
+      noFiguresFor: "January 2026",
+      comparison: "No figures for Q4 2025 to compare with.",
+      ...totals,
+    });
+    expect(text.split("\n").slice(0, 3)).toEqual([
+      "Q1 2026: net profit $100 on $300 income and $200 expenses.",
+      "No figures for January 2026: the totals cover the other months.",
+      "No figures for Q4 2025 to compare with.",
+    ]);
+    const month = reply("accounting_profit_and_loss", {
+      month: "2026-11",
+      comparison: "No figures for October 2026 to compare with.",
+      ...totals,
+    });
+    expect(month).toContain("November 2026: net profit $100");
+    expect(month).toContain("No figures for October 2026 to compare with.");
+  });
+
+  it("ends a close answer with the missing comparison", () => {
+    const text = reply("accounting_close_exceptions", {
+      month: "2026-11",
+      comparison: "No figures for October 2026 to compare with.",
+      counts: { exceptions: 0 },
+      invoicesWithoutPo: [],
+      duplicates: [],
+      unmatchedBank: [],
+      variances: [],
+    });
+    expect(text).toBe(
+      "Nothing is left for the November 2026 close: no exceptions.\nNo figures for October 2026 to compare with.",
+    );
   });
 });

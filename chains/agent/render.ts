@@ -435,6 +435,7 @@ function closeReply(v: Obj, f: Fields): string {
   }
   lines.push(...items.slice(0, 7));
   if (items.length > 7) lines.push(`- and ${items.length - 7} more`);
+  if (str(v.comparison)) lines.push(String(v.comparison));
   return lines.join("\n");
 }
 
@@ -486,9 +487,14 @@ function invoicesReply(v: Obj, f: Fields): string {
 }
 
 function pnlReply(v: Obj, f: Fields): string {
+  // A quarter, a year or YTD names itself and the period it is compared with; a month says "the month before".
+  const period = str(v.period);
+  const before = period && str(v.comparedTo) ? `in ${v.comparedTo}` : "the month before";
   const lines = [
-    `${upperFirst(f.month(v.month))}: net profit ${f.money(v.netProfit, v)} on ${f.money(v.totalIncome, v)} income and ${f.money(v.totalExpenses, v)} expenses${typeof v.netProfitPrevious === "number" ? ` (${f.money(v.netProfitPrevious, v)} the month before)` : ""}.`,
+    `${upperFirst(period ?? f.month(v.month))}: net profit ${f.money(v.netProfit, v)} on ${f.money(v.totalIncome, v)} income and ${f.money(v.totalExpenses, v)} expenses${typeof v.netProfitPrevious === "number" ? ` (${f.money(v.netProfitPrevious, v)} ${before})` : ""}.`,
   ];
+  if (str(v.noFiguresFor)) lines.push(`No figures for ${v.noFiguresFor}: the totals cover the other months.`);
+  if (str(v.comparison)) lines.push(String(v.comparison));
   const row = (a: Obj) => {
     const change =
       typeof a.changePct === "number" ? `, ${a.changePct >= 0 ? "up" : "down"} ${Math.abs(a.changePct)}%` : "";

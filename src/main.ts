@@ -77,6 +77,8 @@ export interface ComposeOptions {
   logger?: Logger;
   /** Use this store instead of connecting one from REDIS_URL (tests). */
   store?: Store;
+  /** Use these systems instead of the ones env selects (tests: another organisation's data). */
+  ports?: Ports;
   /** Create the Slack/Teams adapters and routes configured by env (server and `digest --post`). */
   platforms?: boolean;
   /** Also start listening transports that need it (Slack Socket Mode); only the server does. */
@@ -143,7 +145,7 @@ export async function compose(config: Config, options: ComposeOptions = {}): Pro
     return adapter;
   };
 
-  const ports = createPorts(env, { store, clock, logger });
+  const ports = options.ports ?? createPorts(env, { store, clock, logger });
   const catalog = createToolCatalog(ports, { clock, timeZone: org.timezone });
   const principals = createPrincipalResolver(org);
   const approvals = new Approvals({

@@ -264,7 +264,7 @@ describe("the offline model on the demo organisation", () => {
     expect(lines[2]).toContain("from **Office Depot**, $450, looks like a duplicate (same vendor invoice reference");
     expect(turn.text).toContain("$2,100 out on Nov 15 (WIRE 448120): wire with no documentation");
     expect(turn.text).toContain("$12.50 out on Nov 23");
-    expect(turn.text).toContain("Marketing is up 18% on last month ($91,568 vs $77,600)");
+    expect(turn.text).toContain("Marketing is up 18% on last month to the same day ($102,764.36 vs $87,088.44)");
     expect(turn.text).not.toMatch(/Counts:|Total: 8500|Bills matched/);
   });
 

@@ -426,11 +426,13 @@ function closeReply(v: Obj, f: Fields): string {
       `- Bank: ${str(t.description) ?? str(t.reference) ?? "transaction"}, ${f.money(Math.abs(amount), t)} ${dir} on ${f.when(t.date)}${str(t.reference) ? ` (${t.reference})` : ""}: ${str(t.reason) ?? "not matched"}; ${bankAction(t)}.`,
     );
   }
+  // A month in progress is compared with last month to the same day (the tool says which day).
+  const against = str(v.monthToDate) ? "on last month to the same day" : "on last month";
   for (const x of variances) {
     const change = typeof x.changePct === "number" ? x.changePct : undefined;
     const moved = change === undefined ? "moved" : change >= 0 ? `up ${change}%` : `down ${Math.abs(change)}%`;
     items.push(
-      `- ${str(x.account) ?? "An account"} is ${moved} on last month (${f.money(x.current, x)} vs ${f.money(x.previous, x)}): confirm it is expected.`,
+      `- ${str(x.account) ?? "An account"} is ${moved} ${against} (${f.money(x.current, x)} vs ${f.money(x.previous, x)}): confirm it is expected.`,
     );
   }
   lines.push(...items.slice(0, 7));

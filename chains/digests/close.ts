@@ -9,7 +9,7 @@ import { CLOSE_APPROVE_INVOICE_ACTION_ID, CLOSE_REJECT_INVOICE_ACTION_ID } from 
 import type { Card, CardBlock, CardButton, CardListItem } from "../../src/core/card.ts";
 import type { Invoice } from "../../src/core/domain/accounting.ts";
 import { type Month, previousMonth } from "../../src/core/domain/common.ts";
-import { closeMonth } from "../../src/core/period.ts";
+import { closeMonth, localToday } from "../../src/core/period.ts";
 import { type CloseReport, runCloseChecks } from "../../tools/accounting/close-checks.ts";
 import { pnlIfAny } from "../../tools/accounting/period-pnl.ts";
 import { capped, day, link, money, monthLabel, s, signedPct } from "./format.ts";
@@ -36,7 +36,15 @@ export async function loadCloseReport(deps: DigestDeps, month: Month): Promise<C
     pnlIfAny(accounting, previousMonth(month)),
   ]);
   return runCloseChecks(
-    { month, invoices, purchaseOrders, bankTransactions, pnl, previousPnl },
+    {
+      month,
+      invoices,
+      purchaseOrders,
+      bankTransactions,
+      pnl,
+      previousPnl,
+      asOf: localToday(deps.clock.now(), deps.timeZone ?? "UTC"),
+    },
     { varianceThresholdPct: deps.varianceThresholdPct ?? 15 },
   );
 }
@@ -135,11 +143,14 @@ export function closeCard(report: CloseReport, summary: string): Card {
     blocks.push({ type: "list", title: "**Bank lines not in the books**", items: capped(items, 8) });
   }
   if (report.variances.length > 0) {
+    const toDate = report.monthToDate;
+    // A month in progress is compared with last month's same share of days, and says so.
+    const against = toDate ? `last month pro rata (day ${toDate.day} of ${toDate.days})` : "last month";
     const items: CardListItem[] = report.variances.map((v) => ({
       title: `${v.account} ${signedPct(v.changePct)}`,
-      text: `${money(v.current, currency)} vs ${money(v.previous, currency)} last month`,
+      text: `${money(v.current, currency)} vs ${money(v.previous, currency)} ${against}`,
     }));
-    blocks.push({ type: "list", title: "**Spend variance vs last month**", items: capped(items, 6) });
+    blocks.push({ type: "list", title: `**Spend variance vs ${against}**`, items: capped(items, 6) });
   }
   const p = report.pnl;
   const prev = report.previousPnl;

@@ -172,3 +172,32 @@ describe("runCloseChecks", () => {
     expect(r.unmatchedBank.map((u) => u.reason)).toEqual(["payment with no matching bill"]);
   });
 });
+
+describe("spend variance in a month still in progress", () => {
+  const october = pnl("2026-10", { Rent: 9_000, Marketing: 10_000, Hosting: 3_000 });
+  // Ten days of November: a third of October's spend, Marketing running 18 % ahead of it.
+  const novemberSoFar = pnl("2026-11", { Rent: 3_000, Marketing: 3_933.33, Hosting: 1_000 }, 33_000);
+  const input = { month: "2026-11", invoices: [], purchaseOrders: [], bankTransactions: [] };
+
+  it("compares ten days of November with October pro rata, flagging only the account that runs ahead", () => {
+    const report = runCloseChecks({ ...input, pnl: novemberSoFar, previousPnl: october, asOf: "2026-11-10" });
+
+    expect(report.monthToDate).toEqual({ day: 10, days: 30 });
+    expect(report.variances.map((v) => [v.account, Math.round(v.changePct)])).toEqual([["Marketing", 18]]);
+    expect(report.variances[0]?.previous).toBeCloseTo(3_333.33, 2);
+  });
+
+  it("flags every account as down when the same figures are read as a whole month", () => {
+    const report = runCloseChecks({ ...input, pnl: novemberSoFar, previousPnl: october, asOf: "2026-12-01" });
+
+    expect(report.monthToDate).toBeUndefined();
+    expect(report.variances.map((v) => v.account).sort()).toEqual(["Hosting", "Marketing", "Rent"]);
+  });
+
+  it("treats the last day of the month and a date in another month as a whole month", () => {
+    for (const asOf of ["2026-11-30", "2026-10-15"]) {
+      expect(runCloseChecks({ ...input, pnl: novemberSoFar, previousPnl: october, asOf }).monthToDate).toBeUndefined();
+    }
+    expect(runCloseChecks({ ...input, pnl: novemberSoFar, previousPnl: october }).monthToDate).toBeUndefined();
+  });
+});

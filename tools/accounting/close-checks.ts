@@ -16,6 +16,12 @@ export interface CloseInput {
   pnl: ProfitAndLoss;
   /** Undefined when the books have no previous month (an organisation that started this month). */
   previousPnl?: ProfitAndLoss | undefined;
+  /**
+   * Today in the organisation's timezone (YYYY-MM-DD). When it falls inside `month`, the month is
+   * in progress and spend is compared with the previous month pro rata to the same day: 23 days
+   * of November against all of October would flag every account as down about 25 %.
+   */
+  asOf?: string;
 }
 
 export interface CloseOptions {
@@ -44,8 +50,14 @@ export interface Variance {
   account: string;
   current: number;
   previous: number;
-  /** Percent change vs the previous month, e.g. 18 for +18%. */
+  /** Percent change vs the previous month (pro rata in a month in progress), e.g. 18 for +18%. */
   changePct: number;
+}
+
+/** How far a month in progress is: day `day` of `days`. */
+export interface MonthToDate {
+  day: number;
+  days: number;
 }
 
 export interface CloseCounts {
@@ -74,7 +86,18 @@ export interface CloseReport {
   pnl: ProfitAndLoss;
   /** Undefined when there was no previous month to compare with: then there are no variances. */
   previousPnl?: ProfitAndLoss | undefined;
+  /** Set when the month is still in progress: variances compare with the previous month pro rata. */
+  monthToDate?: MonthToDate;
   counts: CloseCounts;
+}
+
+/** Day-of-month progress when `asOf` (YYYY-MM-DD) is inside `month`, else undefined (a month that ended). */
+export function monthToDate(month: Month, asOf: string | undefined): MonthToDate | undefined {
+  if (!asOf || asOf.slice(0, 7) !== month) return undefined;
+  const [y, m] = month.split("-").map(Number) as [number, number];
+  const days = new Date(Date.UTC(y, m, 0)).getUTCDate();
+  const day = Number(asOf.slice(8, 10));
+  return day >= days ? undefined : { day, days };
 }
 
 const DAY_MS = 86_400_000;
@@ -105,11 +128,18 @@ export function runCloseChecks(input: CloseInput, opts: CloseOptions = {}): Clos
   const { withoutPo, matched } = billsWithoutPo(bills, input.purchaseOrders);
   const duplicates = findDuplicates(bills, opts.duplicateWindowDays ?? 7);
   const bank = reconcileBank(input.invoices, input.bankTransactions, opts);
+  const toDate = monthToDate(input.month, input.asOf);
   const variances = input.previousPnl
-    ? findVariances(input.pnl, input.previousPnl, opts.varianceThresholdPct ?? 15)
+    ? findVariances(
+        input.pnl,
+        input.previousPnl,
+        opts.varianceThresholdPct ?? 15,
+        toDate ? toDate.day / toDate.days : 1,
+      )
     : [];
   return {
     month: input.month,
+    ...(toDate ? { monthToDate: toDate } : {}),
     invoicesWithoutPo: withoutPo,
     duplicates,
     unmatchedBank: bank.unmatched,
@@ -285,8 +315,14 @@ export function unmatchedReason(tx: BankTransaction, feeMax = 100): string {
   return "deposit with no matching invoice";
 }
 
-export function findVariances(pnl: ProfitAndLoss, previous: ProfitAndLoss, thresholdPct: number): Variance[] {
-  const before = new Map(previous.expenses.map((e) => [e.account, e.amount]));
+/** `share` (0-1] scales the previous month to the part of this month that has passed. */
+export function findVariances(
+  pnl: ProfitAndLoss,
+  previous: ProfitAndLoss,
+  thresholdPct: number,
+  share = 1,
+): Variance[] {
+  const before = new Map(previous.expenses.map((e) => [e.account, Math.round(e.amount * share * 100) / 100]));
   const out: Variance[] = [];
   for (const line of pnl.expenses) {
     const prev = before.get(line.account);

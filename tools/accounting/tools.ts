@@ -307,12 +307,15 @@ export function accountingReadTools(accounting: AccountingPort, ctx: AccountingT
           bankTransactions,
           pnl,
           previousPnl,
+          asOf: localToday(ctx.clock.now(), ctx.timeZone ?? "UTC"),
         });
         remember(report.invoicesWithoutPo);
         remember(report.duplicates.flatMap((d) => [d.invoice, d.duplicateOf]));
         return {
           month,
           ...(previousPnl ? {} : { comparison: noComparison(monthLabel(prev)) }),
+          // In a month still in progress, variances compare with last month pro rata to this day.
+          ...(report.monthToDate ? { monthToDate: `day ${report.monthToDate.day} of ${report.monthToDate.days}` } : {}),
           counts: report.counts,
           invoicesWithoutPo: report.invoicesWithoutPo.map((i) => ({ ...invoiceRow(i), issue: "no purchase order" })),
           duplicates: report.duplicates.map((d) => ({

@@ -115,3 +115,24 @@ describe("the demo books over a rolling window", () => {
     expect(a.pnl["2026-12"]!.totalIncome).toBeGreaterThan(0);
   });
 });
+
+describe("the demo books month on month", () => {
+  it.each(["2026-12-01T09:00:00Z", "2026-12-20T09:00:00Z", "2027-07-04T12:00:00Z"])(
+    "move every account less than 10%% between whole months on %s, so only the named variance stands out",
+    (iso) => {
+      const a = books(iso);
+      const whole = a.months.filter((m) => m !== a.month && m !== a.currentMonth);
+      for (let i = 1; i < whole.length; i++) {
+        const [before, after] = [a.pnl[whole[i - 1]!]!, a.pnl[whole[i]!]!];
+        const prev = new Map(before.expenses.map((e) => [e.account, e.amount]));
+        for (const e of after.expenses) {
+          expect(
+            Math.abs(e.amount / prev.get(e.account)! - 1),
+            `${e.account} ${before.month}->${after.month}`,
+          ).toBeLessThan(0.1);
+        }
+        expect(Math.abs(after.totalIncome / before.totalIncome - 1)).toBeLessThan(0.1);
+      }
+    },
+  );
+});

@@ -13,7 +13,7 @@
  */
 import type { BankTransaction, Invoice, ProfitAndLoss, PurchaseOrder } from "../../src/core/domain/accounting.ts";
 import { type Month, monthRange, previousMonth } from "../../src/core/domain/common.ts";
-import { closeMonthBooks, makePnl } from "./close-month.ts";
+import { closeMonthBooks, makePnl, slotCents, vendorCents } from "./close-month.ts";
 import type { DemoProfile, DemoVendor } from "./profile.ts";
 import { between, hash32, mulberry32 } from "./random.ts";
 
@@ -39,10 +39,12 @@ export interface DemoAccounting {
 export interface AccountingOptions {
   now: number;
   seed: number;
-  /** Bills in the close month. */
-  bills: number;
-  /** Bank statement lines in the close month. */
-  bankTransactions: number;
+  /** Multiplies the close month's default volumes. */
+  scale: number;
+  /** Exact bills in the close month (benchmarks); default 250 x scale for a whole month, pro rata for one in progress. */
+  bills?: number;
+  /** Exact bank lines in the close month; default 1,250 x scale, pro rata like `bills`. */
+  bankTransactions?: number;
   /** Customer names for receipts; any non-empty list. */
   customerNames: string[];
   profile: DemoProfile;
@@ -94,14 +96,19 @@ export function generateAccounting(options: AccountingOptions): DemoAccounting {
   for (const [index, m] of months.entries()) {
     const partial = m === current ? today.day : undefined;
     if (m === month) {
+      const dates = datesOf(month, partial);
+      const fraction = dates.length / Number(monthRange(month).to.slice(8));
       const books = closeMonthBooks({
         month,
-        dates: datesOf(month, partial),
+        dates,
+        fraction,
         seed: options.seed,
-        bills: options.bills,
-        bankTransactions: options.bankTransactions,
+        // A month in progress has its share of a month's bills so far, so it compares with a whole one.
+        bills: options.bills ?? Math.max(12, Math.round(250 * options.scale * fraction)),
+        bankTransactions: options.bankTransactions ?? Math.max(24, Math.round(1250 * options.scale * fraction)),
         customerNames: options.customerNames,
         profile,
+        ...(pnl[previousMonth(m)] ? { previousBooks: pnl[previousMonth(m)] } : {}),
       });
       invoices.push(...books.invoices);
       purchaseOrders.push(...books.purchaseOrders);
@@ -121,8 +128,7 @@ export function generateAccounting(options: AccountingOptions): DemoAccounting {
     invoices.push(...books.invoices);
     purchaseOrders.push(...books.purchaseOrders);
     bank[m] = books.bankTransactions;
-    // The close month's comparison month keeps the P&L set from the close month (above).
-    pnl[m] ??= books.pnl;
+    pnl[m] = books.pnl;
   }
   return {
     month,
@@ -181,7 +187,7 @@ function plainMonthBooks(o: PlainMonthOptions): MonthBooks {
 
   for (let i = 0; i < billCount; i++) {
     const vendor: DemoVendor = profile.vendors[i % profile.vendors.length]!;
-    let cents = between(rand, vendor.min * 100, vendor.max * 100);
+    let cents = vendorCents(o.seed, month, vendor, Math.floor(i / profile.vendors.length));
     // One bill per vendor and amount in a month: nothing here looks like a duplicate.
     while (billed.has(`${vendor.id}:${cents}`)) cents += 1;
     billed.add(`${vendor.id}:${cents}`);
@@ -260,7 +266,8 @@ function plainMonthBooks(o: PlainMonthOptions): MonthBooks {
       });
     } else {
       const merchant = profile.merchants[i % profile.merchants.length]!;
-      const cents = between(rand, merchant.min, merchant.max);
+      // Per-slot amounts like bills: a month's card spend per account is steady, not a dice roll.
+      const cents = slotCents(o.seed, month, { id: merchant.name, minCents: merchant.min, maxCents: merchant.max }, i);
       addExpense(merchant.account, cents);
       bank.push({
         id: txId(),

@@ -24,6 +24,10 @@ export interface CloseMonthOptions {
   bankTransactions: number;
   customerNames: string[];
   profile: DemoProfile;
+  /** Share of the month with books (days so far / days in the month); 1 for a whole month. */
+  fraction: number;
+  /** The previous month's P&L from its own books, kept wherever it compares within 6 %. */
+  previousBooks?: ProfitAndLoss;
 }
 
 export interface CloseMonthBooks {
@@ -59,6 +63,27 @@ const billStatusCycle: Invoice["status"][] = [
   "PAID",
   "SUBMITTED",
 ];
+
+/**
+ * A bill's amount from its vendor and its place in the month's sequence (the vendor's n-th bill),
+ * with a few percent of monthly jitter: every month bills about the same per vendor, so months
+ * compare the way a steady business's do and only the named variance stands out.
+ */
+export function slotCents(
+  seed: number,
+  month: Month,
+  source: { id: string; minCents: number; maxCents: number },
+  slot: number,
+): number {
+  const base = hash32(`${seed}:${source.id}:${slot}`) / 4294967296;
+  const jitter = hash32(`${month}:${source.id}:${slot}`) / 4294967296;
+  const mid = source.minCents + Math.floor(base * (source.maxCents - source.minCents));
+  return Math.max(1, Math.round(mid * (0.97 + jitter * 0.06)));
+}
+
+export function vendorCents(seed: number, month: Month, vendor: DemoVendor, slot: number): number {
+  return slotCents(seed, month, { id: vendor.id, minCents: vendor.min * 100, maxCents: vendor.max * 100 }, slot);
+}
 
 /** "Office Depot" -> "OD": the vendor's reference prefix. */
 function initials(name: string): string {
@@ -183,7 +208,7 @@ export function closeMonthBooks(options: CloseMonthOptions): CloseMonthBooks {
     while (special.has(String(number))) number++;
     const vendor = vendors[i % vendors.length]!;
     // Acme Consulting bills always come with a PO; only #4729 lacks one.
-    let cents = between(rand, vendor.min * 100, vendor.max * 100);
+    let cents = vendorCents(seed, month, vendor, Math.floor(i / vendors.length));
     // Never the named bank exceptions' amounts, so nothing in the books can explain them.
     while (billed.has(`${vendor.id}:${cents}`) || cents === 210_000 || cents === 1250) cents += 1;
     const status = billStatusCycle[i % billStatusCycle.length]!;
@@ -279,7 +304,7 @@ export function closeMonthBooks(options: CloseMonthOptions): CloseMonthBooks {
       });
     } else {
       const m = cardMerchants[i % cardMerchants.length]!;
-      const cents = between(rand, m.min, m.max);
+      const cents = slotCents(seed, month, { id: m.name, minCents: m.min, maxCents: m.max }, i);
       addExpense(m.account, cents);
       bank.push({
         id: txId(),
@@ -295,12 +320,21 @@ export function closeMonthBooks(options: CloseMonthOptions): CloseMonthBooks {
       });
     }
   }
-  // Marketing: previous month P (whole hundreds), current exactly P x 1.18.
+  // Marketing: exactly 18 % above last month, pro rata while the month is in progress (the close
+  // check compares a month in progress with the previous month to the same day).
+  const { fraction } = options;
+  const own = options.previousBooks;
   const base = 120_000;
   const marketingSoFar = (expenseCents.get("Marketing") ?? 0) + base;
-  const previousMarketing = Math.max(100, Math.round(marketingSoFar / 1.18 / 10_000)) * 10_000;
-  const targetMarketing = (previousMarketing * 118) / 100;
-  const adjust = base + (targetMarketing - marketingSoFar);
+  const ownMarketing = own?.expenses.find((e) => e.account === "Marketing")?.amount;
+  const previousMarketing =
+    ownMarketing === undefined
+      ? Math.max(100, Math.round(marketingSoFar / fraction / 10_000)) * 10_000
+      : Math.round(ownMarketing * 100);
+  const targetMarketing = Math.round((previousMarketing * 118 * fraction) / 100);
+  // The auto-charge settles the books to the target; a month in progress whose bills already
+  // passed it gets a token charge (its P&L is pro rata, below).
+  const adjust = Math.max(base, base + (targetMarketing - marketingSoFar));
   addExpense("Marketing", adjust);
   bank.push({
     id: txId(),
@@ -322,26 +356,57 @@ export function closeMonthBooks(options: CloseMonthOptions): CloseMonthBooks {
   for (const tx of bank) buckets[dayIndex.get(tx.date)!]!.push(tx);
   const statement = buckets.flat();
 
-  const payrollCents = 18_000_000 * Math.max(1, Math.round(options.bills / 250));
+  const payrollCents = Math.round(18_000_000 * Math.max(1, Math.round(options.bills / fraction / 250)) * fraction);
   addExpense("Wages and Salaries", payrollCents);
   const accounts = [...expenseCents.keys()].sort();
-  const current = makePnl(
-    month,
-    profile.currency,
-    [{ account: "Sales", cents: incomeCents }],
-    accounts.map((a) => ({ account: a, cents: expenseCents.get(a)! })),
-  );
-  const drift = mulberry32(seed ^ 0x7788);
-  const previous = makePnl(
-    prev,
-    profile.currency,
-    [{ account: "Sales", cents: Math.round(incomeCents / 1.03) }],
-    accounts.map((a) => ({
-      account: a,
-      // Other accounts move within +/-6%, so Marketing's +18% is the variance that stands out.
-      cents: a === "Marketing" ? previousMarketing : Math.round(expenseCents.get(a)! / (1 + (drift() * 0.12 - 0.06))),
-    })),
-  );
+  const drift = mulberry32(seed ^ 0x7788 ^ hash32(month));
+  // Within +/-6 % of last month, so Marketing's +18 % is the variance that stands out.
+  const wobble = () => 1 + (drift() * 0.12 - 0.06);
+  let current: ProfitAndLoss;
+  let previous: ProfitAndLoss;
+  if (own && fraction === 1) {
+    // A whole month: its own books, against last month's own books (every account bills about
+    // the same each month, see slotCents), with Marketing settled to +18 %.
+    expenseCents.set("Marketing", targetMarketing);
+    current = makePnl(
+      month,
+      profile.currency,
+      [{ account: "Sales", cents: incomeCents }],
+      accounts.map((a) => ({ account: a, cents: expenseCents.get(a)! })),
+    );
+    previous = own;
+  } else if (own) {
+    // A month in progress: its P&L so far is last month's pro rata, so whole months keep their
+    // own figures on every day and the month being closed compares like for like.
+    const ownCents = (amount: number) => Math.round(amount * 100);
+    current = makePnl(
+      month,
+      profile.currency,
+      own.income.map((l) => ({ account: l.account, cents: Math.round(ownCents(l.amount) * fraction * 1.03) })),
+      own.expenses.map((l) => ({
+        account: l.account,
+        cents: l.account === "Marketing" ? targetMarketing : Math.round(ownCents(l.amount) * fraction * wobble()),
+      })),
+    );
+    previous = own;
+  } else {
+    // No earlier books (never in the demo window): last month derived from this one.
+    current = makePnl(
+      month,
+      profile.currency,
+      [{ account: "Sales", cents: incomeCents }],
+      accounts.map((a) => ({ account: a, cents: a === "Marketing" ? targetMarketing : expenseCents.get(a)! })),
+    );
+    previous = makePnl(
+      prev,
+      profile.currency,
+      [{ account: "Sales", cents: Math.round(incomeCents / fraction / 1.03) }],
+      accounts.map((a) => ({
+        account: a,
+        cents: a === "Marketing" ? previousMarketing : Math.round(expenseCents.get(a)! / fraction / wobble()),
+      })),
+    );
+  }
   return {
     invoices,
     purchaseOrders,

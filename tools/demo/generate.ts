@@ -37,9 +37,9 @@ export interface DemoVolumes {
   issues?: number;
   /** Customers including the three named ones. Default 200 x scale. */
   customers?: number;
-  /** Vendor bills (ACCPAY) in the close month, including the named ones. Default 250 x scale. */
+  /** Vendor bills (ACCPAY) in the close month, including the named ones. Default 250 x scale (pro rata in a month in progress). */
   bills?: number;
-  /** Bank statement lines in the close month, including the named exceptions. Default 1,250 x scale. */
+  /** Bank statement lines in the close month, including the named exceptions. Default 1,250 x scale (pro rata). */
   bankTransactions?: number;
 }
 
@@ -106,8 +106,9 @@ export function generateDemoOrg(options: DemoOptions): DemoOrg {
     accounting: generateAccounting({
       now: options.now,
       seed,
-      bills: v.bills ?? 250 * scale,
-      bankTransactions: v.bankTransactions ?? 1250 * scale,
+      scale,
+      ...(v.bills === undefined ? {} : { bills: v.bills }),
+      ...(v.bankTransactions === undefined ? {} : { bankTransactions: v.bankTransactions }),
       customerNames: crm.customers.slice(0, 400).map((c) => c.name),
       profile,
     }),

@@ -209,7 +209,11 @@ describe("read tools over the demo organisation", () => {
     expect(bank.transactions.map((t: { amount: number }) => t.amount)).toEqual([-2100, 350, -12.5]);
     const pnl = await call(catalog, "accounting_profit_and_loss", { month: "2026-11" });
     expect(pnl.comparedTo).toBe("2026-10");
+    // November is in progress on the 23rd: October to the same day is the comparison.
+    expect(pnl).toMatchObject({ monthToDate: "day 23 of 30", comparedWith: "October 2026 pro rata to day 23" });
     expect(pnl.expenses.find((e: { account: string }) => e.account === "Marketing").changePct).toBe(18);
+    const october = await call(catalog, "accounting_profit_and_loss", { month: "2026-10" });
+    expect(october).not.toHaveProperty("monthToDate");
   });
 });
 

@@ -491,9 +491,16 @@ function invoicesReply(v: Obj, f: Fields): string {
 function pnlReply(v: Obj, f: Fields): string {
   // A quarter, a year or YTD names itself and the period it is compared with; a month says "the month before".
   const period = str(v.period);
-  const before = period && str(v.comparedTo) ? `in ${v.comparedTo}` : "the month before";
+  // A month in progress ("day 23 of 30") is compared with the month before to the same day.
+  const toDate = str(v.monthToDate);
+  const before =
+    period && str(v.comparedTo)
+      ? `in ${v.comparedTo}`
+      : toDate
+        ? "the month before to the same day"
+        : "the month before";
   const lines = [
-    `${upperFirst(period ?? f.month(v.month))}: net profit ${f.money(v.netProfit, v)} on ${f.money(v.totalIncome, v)} income and ${f.money(v.totalExpenses, v)} expenses${typeof v.netProfitPrevious === "number" ? ` (${f.money(v.netProfitPrevious, v)} ${before})` : ""}.`,
+    `${upperFirst(period ?? f.month(v.month))}${toDate ? ` so far (${toDate})` : ""}: net profit ${f.money(v.netProfit, v)} on ${f.money(v.totalIncome, v)} income and ${f.money(v.totalExpenses, v)} expenses${typeof v.netProfitPrevious === "number" ? ` (${f.money(v.netProfitPrevious, v)} ${before})` : ""}.`,
   ];
   if (str(v.noFiguresFor)) lines.push(`No figures for ${v.noFiguresFor}: the totals cover the other months.`);
   if (str(v.comparison)) lines.push(String(v.comparison));

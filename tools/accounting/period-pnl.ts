@@ -60,5 +60,18 @@ export function sumPnl(pnls: ProfitAndLoss[]): ProfitAndLoss {
   };
 }
 
+/** `pnl` scaled to a share of its month: last month to the same day, for a month in progress. */
+export function proRataPnl(pnl: ProfitAndLoss, share: number): ProfitAndLoss {
+  const scale = (lines: PnlLine[]) => lines.map((l) => ({ account: l.account, amount: round(l.amount * share) }));
+  return {
+    ...pnl,
+    income: scale(pnl.income),
+    expenses: scale(pnl.expenses),
+    totalIncome: round(pnl.totalIncome * share),
+    totalExpenses: round(pnl.totalExpenses * share),
+    netProfit: round(pnl.netProfit * share),
+  };
+}
+
 // Cents: sums of many floating amounts otherwise show as 1234.5600000001.
 const round = (n: number) => Math.round(n * 100) / 100;

@@ -23,8 +23,8 @@ import {
   resolvePeriod,
 } from "../../src/core/period.ts";
 import { type EntityLabels, formatMoney, money, pct, runTool } from "../shared/compact.ts";
-import { runCloseChecks } from "./close-checks.ts";
-import { periodPnl, pnlIfAny } from "./period-pnl.ts";
+import { monthToDate, runCloseChecks } from "./close-checks.ts";
+import { periodPnl, pnlIfAny, proRataPnl } from "./period-pnl.ts";
 
 export interface AccountingToolContext {
   clock: Clock;
@@ -196,11 +196,21 @@ async function profitAndLossOver(accounting: AccountingPort, period: Period, ctx
   }
   const previous = previousPeriod(period, ctx);
   if (period.kind === "month") {
-    // One month: the books' own report, the way it always was.
-    const pnl = await accounting.getProfitAndLoss(period.months[0] as Month);
-    const before = await pnlIfAny(accounting, previous.months[0] as Month);
+    // One month: the books' own report. A month still in progress is compared with last month to
+    // the same day, or every line would read as down by the days still to come.
+    const month = period.months[0] as Month;
+    const pnl = await accounting.getProfitAndLoss(month);
+    const whole = await pnlIfAny(accounting, previous.months[0] as Month);
+    const toDate = monthToDate(month, localToday(ctx.now, ctx.timeZone));
+    const before = whole && toDate ? proRataPnl(whole, toDate.day / toDate.days) : whole;
     return {
       ...pnlView(pnl, before),
+      ...(toDate && before
+        ? {
+            monthToDate: `day ${toDate.day} of ${toDate.days}`,
+            comparedWith: `${previous.label} pro rata to day ${toDate.day}`,
+          }
+        : {}),
       ...(before ? {} : { comparison: noComparison(previous.label) }),
     };
   }

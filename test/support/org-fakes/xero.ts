@@ -1,0 +1,272 @@
+/**
+ * A local Xero Accounting API serving a generated organisation's books in Xero's wire shapes,
+ * for the real connector (tools/accounting/xero.ts over xero-node): PascalCase JSON, dates as
+ * "/Date(ms+0000)/", UUID record ids, line items by account code (names in /Accounts),
+ * `where` filters, 1-based `page` paging, the Profit and Loss report as rows and sections, and
+ * the organisation's base currency in /Organisation.
+ *
+ * It refuses what Xero refuses: a missing or wrong bearer token (401), a missing or unknown
+ * xero-tenant-id (403), pageSize above 1000 or page below 1 (400), a `where` it cannot read
+ * (400). A P&L for a period without transactions is a report without account rows, as Xero
+ * answers for months before an organisation's books begin.
+ */
+import type { BankTransaction, Invoice } from "../../../src/core/domain/accounting.ts";
+import { monthRange } from "../../../src/core/domain/common.ts";
+import type { DemoOrg } from "../../../tools/demo/generate.ts";
+import { matcher, type OrgFake, Refusal, stableUuid, startOrgFake, urlOf } from "./common.ts";
+
+export const XERO_FAKE_TOKEN = "xero-fake-token";
+export const XERO_FAKE_TENANT = "4e1f2a7c-5b3d-4c8e-9f10-0000000c0001";
+
+const msDate = (day: string) => `/Date(${Date.parse(`${day.slice(0, 10)}T00:00:00Z`)}+0000)/`;
+const dateString = (day: string) => `${day.slice(0, 10)}T00:00:00`;
+
+function badRequest(message: string): Refusal {
+  return new Refusal(400, { ErrorNumber: 10, Type: "ValidationException", Message: message });
+}
+
+type Where = (row: { date: string; type?: string; contact?: string }) => boolean;
+
+/** The `where` subset the connector writes: Type==, Date>= / Date<= DateTime(y,m,d), Contact.Name.Contains(). */
+function parseWhere(where: string | null): Where {
+  if (!where) return () => true;
+  const tests: Where[] = [];
+  for (const part of where.split(" AND ")) {
+    const m = matcher(part);
+    if (m.on(/^Type=="(ACCPAY|ACCREC)"$/)) {
+      const type = m.group(1);
+      tests.push((r) => r.type === type);
+    } else if (m.on(/^Date(>=|<=)DateTime\((\d{4}),(\d{2}),(\d{2})\)$/)) {
+      const day = `${m.group(2)}-${m.group(3)}-${m.group(4)}`;
+      const op = m.group(1);
+      tests.push((r) => (op === ">=" ? r.date >= day : r.date <= day));
+    } else if (m.on(/^Contact\.Name\.Contains\("((?:[^"\\]|\\.)*)"\)$/)) {
+      const needle = (JSON.parse(`"${m.group(1)}"`) as string).toLowerCase();
+      tests.push((r) => (r.contact ?? "").toLowerCase().includes(needle));
+    } else {
+      throw badRequest(`could not read the where filter near '${part.slice(0, 60)}'`);
+    }
+  }
+  return (r) => tests.every((t) => t(r));
+}
+
+function paged<T>(rows: T[], q: URLSearchParams): T[] {
+  const page = q.has("page") ? Number(q.get("page")) : undefined;
+  const size = q.has("pageSize") ? Number(q.get("pageSize")) : 100;
+  if (!Number.isInteger(size) || size < 1 || size > 1000) throw badRequest("pageSize must be between 1 and 1000");
+  if (page === undefined) return rows;
+  if (!Number.isInteger(page) || page < 1) throw badRequest("page must be 1 or more");
+  return rows.slice((page - 1) * size, page * size);
+}
+
+export interface XeroFakeOptions {
+  org: DemoOrg;
+}
+
+export async function startXeroFake(options: XeroFakeOptions): Promise<OrgFake> {
+  const { org } = options;
+  const books = org.accounting;
+  const accountNames = [
+    ...new Set([
+      ...books.invoices.flatMap((i) => i.lines.map((l) => l.account)),
+      ...Object.values(books.pnl).flatMap((p) => [...p.income, ...p.expenses].map((l) => l.account)),
+    ]),
+  ].sort();
+  const codeOf = new Map(accountNames.map((name, n) => [name, String(200 + n * 10)]));
+  const byUuid = new Map(books.invoices.map((i) => [stableUuid(`invoice:${i.id}`), i]));
+
+  const contact = (c: { id: string; name: string }) => ({ ContactID: stableUuid(`contact:${c.id}`), Name: c.name });
+  const invoiceJson = (i: Invoice) => ({
+    Type: i.type,
+    InvoiceID: stableUuid(`invoice:${i.id}`),
+    InvoiceNumber: i.number,
+    // Xero bills have no purchase-order field: "Copy to bill" puts the PO number in the Reference.
+    Reference: [i.reference, i.purchaseOrderNumber].filter(Boolean).join(" "),
+    Contact: contact(i.contact),
+    Date: msDate(i.date),
+    DateString: dateString(i.date),
+    ...(i.dueDate ? { DueDate: msDate(i.dueDate), DueDateString: dateString(i.dueDate) } : {}),
+    Status: i.status,
+    LineAmountTypes: "Exclusive",
+    LineItems: i.lines.map((l) => ({
+      Description: l.description,
+      Quantity: 1,
+      UnitAmount: l.amount,
+      AccountCode: codeOf.get(l.account),
+      LineAmount: l.amount,
+    })),
+    SubTotal: i.total,
+    TotalTax: 0,
+    Total: i.total,
+    AmountPaid: i.status === "PAID" ? i.total : 0,
+    AmountDue: i.status === "PAID" ? 0 : i.total,
+    CurrencyCode: i.currency,
+    UpdatedDateUTC: msDate(i.date),
+  });
+  const bankJson = (t: BankTransaction) => {
+    const out = t.amount < 0;
+    const type = t.kind === "TRANSFER" ? (out ? "SPEND-TRANSFER" : "RECEIVE-TRANSFER") : t.kind;
+    return {
+      BankTransactionID: stableUuid(`bank:${t.id}`),
+      Type: type,
+      ...(t.contact ? { Contact: { ContactID: stableUuid(`contact:${t.contact}`), Name: t.contact } } : {}),
+      LineItems: [
+        { Description: t.description, Quantity: 1, UnitAmount: Math.abs(t.amount), LineAmount: Math.abs(t.amount) },
+      ],
+      BankAccount: { AccountID: stableUuid(`bank-account:${t.bankAccount}`), Code: "090", Name: t.bankAccount },
+      IsReconciled: t.reconciled,
+      Date: msDate(t.date),
+      DateString: dateString(t.date),
+      ...(t.reference ? { Reference: t.reference } : {}),
+      CurrencyCode: org.profile.currency,
+      Status: "AUTHORISED",
+      LineAmountTypes: "NoTax",
+      SubTotal: Math.abs(t.amount),
+      TotalTax: 0,
+      Total: Math.abs(t.amount),
+    };
+  };
+
+  const report = (from: string, to: string) => {
+    const month = from.slice(0, 7);
+    const range = monthRange(month);
+    const pnl = range.from === from && range.to === to ? books.pnl[month] : undefined;
+    const row = (account: string, amount: number) => ({
+      RowType: "Row",
+      Cells: [{ Value: account }, { Value: amount.toFixed(2) }],
+    });
+    const section = (title: string, lines: { account: string; amount: number }[], total: string) => ({
+      RowType: "Section",
+      Title: title,
+      Rows: [
+        ...lines.map((l) => row(l.account, l.amount)),
+        ...(lines.length > 0
+          ? [
+              {
+                RowType: "SummaryRow",
+                Cells: [{ Value: total }, { Value: lines.reduce((s, l) => s + l.amount, 0).toFixed(2) }],
+              },
+            ]
+          : []),
+      ],
+    });
+    return {
+      Reports: [
+        {
+          ReportID: "ProfitAndLoss",
+          ReportName: "Profit and Loss",
+          ReportType: "ProfitAndLoss",
+          ReportTitles: ["Profit & Loss", org.profile.organisation, `${from} to ${to}`],
+          ReportDate: to,
+          Rows: [
+            { RowType: "Header", Cells: [{ Value: "" }, { Value: to }] },
+            section("Income", pnl?.income ?? [], "Total Income"),
+            section("Less Operating Expenses", pnl?.expenses ?? [], "Total Operating Expenses"),
+            {
+              RowType: "Section",
+              Title: "",
+              Rows: [{ RowType: "Row", Cells: [{ Value: "Net Profit" }, { Value: (pnl?.netProfit ?? 0).toFixed(2) }] }],
+            },
+          ],
+        },
+      ],
+    };
+  };
+
+  return startOrgFake((req) => {
+    if (req.headers.authorization !== `Bearer ${XERO_FAKE_TOKEN}`) {
+      throw new Refusal(401, { Type: null, Title: "Unauthorized", Status: 401, Detail: "AuthenticationUnsuccessful" });
+    }
+    if (req.headers["xero-tenant-id"] !== XERO_FAKE_TENANT) {
+      throw new Refusal(403, { Type: null, Title: "Forbidden", Status: 403, Detail: "AuthenticationUnsuccessful" });
+    }
+    const url = urlOf(req);
+    const path = url.pathname.replace(/^\/api\.xro\/2\.0/, "");
+    const m = matcher(path);
+    const q = url.searchParams;
+    if (req.method !== "GET") throw new Refusal(405, { Message: `not served by the fake: ${req.method} ${path}` });
+    if (path === "/Organisation") {
+      return {
+        body: {
+          Organisations: [
+            {
+              OrganisationID: XERO_FAKE_TENANT,
+              Name: org.profile.organisation,
+              BaseCurrency: org.profile.currency,
+              Timezone: org.profile.timeZone,
+              OrganisationStatus: "ACTIVE",
+            },
+          ],
+        },
+      };
+    }
+    if (path === "/Accounts") {
+      return {
+        body: {
+          Accounts: accountNames.map((name) => ({
+            AccountID: stableUuid(`account:${name}`),
+            Code: codeOf.get(name),
+            Name: name,
+            Status: "ACTIVE",
+          })),
+        },
+      };
+    }
+    if (path === "/Invoices") {
+      const where = parseWhere(q.get("where"));
+      const statuses = q.get("Statuses")?.split(",");
+      const numbers = q.get("InvoiceNumbers")?.split(",");
+      const rows = books.invoices.filter(
+        (i) =>
+          where({ date: i.date, type: i.type, contact: i.contact.name }) &&
+          (!statuses || statuses.includes(i.status)) &&
+          (!numbers || numbers.includes(i.number)),
+      );
+      return { body: { Invoices: paged(rows, q).map(invoiceJson) } };
+    }
+    if (m.on(/^\/Invoices\/([^/]+)$/)) {
+      const found = byUuid.get(decodeURIComponent(m.group(1)));
+      if (!found)
+        throw new Refusal(404, {
+          Title: "Not Found",
+          Status: 404,
+          Detail: "The resource you're looking for cannot be found",
+        });
+      return { body: { Invoices: [invoiceJson(found)] } };
+    }
+    if (path === "/PurchaseOrders") {
+      const from = q.get("DateFrom") ?? "0000-00-00";
+      const to = q.get("DateTo") ?? "9999-99-99";
+      const rows = books.purchaseOrders.filter((po) => po.date >= from && po.date <= to);
+      return {
+        body: {
+          PurchaseOrders: paged(rows, q).map((po) => ({
+            PurchaseOrderID: stableUuid(`po:${po.id}`),
+            PurchaseOrderNumber: po.number,
+            Contact: contact(po.contact),
+            Date: msDate(po.date),
+            DateString: dateString(po.date),
+            Total: po.total,
+            Status: po.status,
+            CurrencyCode: org.profile.currency,
+          })),
+        },
+      };
+    }
+    if (path === "/BankTransactions") {
+      const where = parseWhere(q.get("where"));
+      const rows = Object.values(books.bank)
+        .flat()
+        .filter((t) => where({ date: t.date, ...(t.contact ? { contact: t.contact } : {}) }))
+        .sort((a, b) => a.date.localeCompare(b.date));
+      return { body: { BankTransactions: paged(rows, q).map(bankJson) } };
+    }
+    if (path === "/Reports/ProfitAndLoss") {
+      const from = q.get("fromDate");
+      const to = q.get("toDate");
+      if (!from || !to) throw badRequest("fromDate and toDate are required here");
+      return { body: report(from, to) };
+    }
+    throw new Refusal(404, { Title: "Not Found", Status: 404, Detail: `not served by the fake: ${path}` });
+  });
+}

@@ -255,7 +255,7 @@ describe("Xero connector against a scripted Xero", () => {
       `Basic ${Buffer.from("client-id:client-secret").toString("base64")}`,
     );
     expect(tokenRequests[0]?.body).toBe("grant_type=client_credentials");
-    const reads = fake.requests.filter((r) => r.path.startsWith("/api.xro"));
+    const reads = fake.requests.filter((r) => r.path.startsWith("/api.xro/2.0/Reports/"));
     expect(reads.map((r) => r.headers.authorization)).toEqual(["Bearer tok-1", "Bearer tok-1", "Bearer tok-2"]);
   });
 
@@ -279,6 +279,21 @@ describe("Xero connector against a scripted Xero", () => {
     expect(error.userMessage).toContain("XERO_CLIENT_ID / XERO_CLIENT_SECRET");
     await expect(port.getProfitAndLoss("2026-11")).resolves.toMatchObject({ month: "2026-11" });
     expect(tokens).toBe(2);
+  });
+
+  it("reports the P&L in the organisation's base currency, read once from /Organisation", async () => {
+    const { port, fake } = await setup((req) => {
+      if (req.path.startsWith("/api.xro/2.0/Organisation")) {
+        return { body: { Organisations: [{ Name: "Kestrel Robotics GmbH", BaseCurrency: "EUR" }] } };
+      }
+      return { body: { Reports: [{ Rows: [{ RowType: "Section", Title: "Income", Rows: [] }] }] } };
+    });
+
+    const november = await port.getProfitAndLoss("2026-11");
+    const october = await port.getProfitAndLoss("2026-10");
+
+    expect([november.currency, october.currency]).toEqual(["EUR", "EUR"]);
+    expect(fake.requests.filter((r) => r.path.startsWith("/api.xro/2.0/Organisation"))).toHaveLength(1);
   });
 
   it("parses the profit and loss report and signs bank transactions by direction", async () => {

@@ -39,7 +39,10 @@ export interface XeroSettings {
   accessToken?: string;
   /** Token endpoint for the client-credentials grant, default Xero's identity server. */
   tokenUrl?: string;
-  /** Currency the P&L report is in (Xero reports carry no currency code); default USD. */
+  /**
+   * Currency the P&L report is in (Xero reports carry no currency code); default the
+   * organisation's base currency from GET /Organisation, USD when that cannot be read.
+   */
   currency?: string;
 }
 
@@ -219,6 +222,21 @@ export function createXeroPort(settings: XeroSettings, deps: XeroDeps): Accounti
     return new Map(entries);
   }
 
+  let baseCurrency: string | undefined;
+  /** The organisation's base currency; one read per connector, an organisation does not change it. */
+  async function reportCurrency(): Promise<string> {
+    if (settings.currency) return settings.currency;
+    if (baseCurrency) return baseCurrency;
+    try {
+      const res = await call("read organisation", () => api.getOrganisations(tenant));
+      const code = res.body.organisations?.[0]?.baseCurrency;
+      if (code !== undefined && String(code) !== "") baseCurrency = String(code);
+    } catch (error) {
+      logger.warn("xero organisation unavailable; reporting the P&L in USD", { code: (error as DaybookError).code });
+    }
+    return baseCurrency ?? "USD";
+  }
+
   async function readInvoice(idOrNumber: string): Promise<XeroInvoice> {
     if (isXeroId(idOrNumber)) {
       const res = await call("read invoice", () => api.getInvoice(tenant, idOrNumber.trim()));
@@ -325,7 +343,8 @@ export function createXeroPort(settings: XeroSettings, deps: XeroDeps): Accounti
       const { from, to } = monthRange(month);
       return cache.get(`pnl:${month}`, async () => {
         const res = await call("read profit and loss", () => api.getReportProfitAndLoss(tenant, from, to));
-        return toProfitAndLoss(res.body.reports?.[0] ?? {}, month, settings.currency ?? "USD");
+        // After the report, so a refused token fails the question before any other read.
+        return toProfitAndLoss(res.body.reports?.[0] ?? {}, month, await reportCurrency());
       });
     },
 

@@ -271,6 +271,12 @@ export function resolvePeriod(text: string, ctx: PeriodContext): Period | undefi
   }
   if (/\b(this|current) quarter\b|\bquarter to date\b|\bqtd\b/.test(lower)) return quarterPeriod(t.y, q, ctx);
   if (/\bytd\b|\byear to date\b|\bso far this year\b/.test(lower)) return ytdPeriod(t, ctx);
+  // "March last year" is a month, not the year: read it before the bare "last year".
+  const monthOfYear = new RegExp(`\\b${monthPattern}\\.?\\s+(?:of\\s+)?(last|previous|this) year\\b`).exec(lower);
+  if (monthOfYear) {
+    const m = monthNumber(monthOfYear[1] as string);
+    return monthPeriod(monthKey(monthOfYear[2] === "this" ? t.y : t.y - 1, m), ctx);
+  }
   if (/\b(last|previous|prior) year\b/.test(lower)) return yearPeriod(t.y - 1, ctx);
   if (/\b(this|current) year\b/.test(lower)) return yearPeriod(t.y, ctx);
 

@@ -21,7 +21,7 @@ const dates = [
 ];
 
 describe("the demo books over a rolling window", () => {
-  it.each(dates)("cover fifteen whole months and the current one on %s", (iso) => {
+  it.each(dates)("cover twenty-four whole months and the current one on %s", (iso) => {
     const a = books(iso);
     expect(a.months).toHaveLength(HISTORY_MONTHS + 1);
     expect(a.months.at(-1)).toBe(iso.slice(0, 7));

@@ -1,5 +1,5 @@
 /**
- * The demo books over a rolling window: fifteen whole months before the current one plus the
+ * The demo books over a rolling window: twenty-four whole months before the current one plus the
  * current month to date, so "October", "last quarter", "YTD" and year-on-year questions have
  * figures on any date. One month, the month being closed on `now` (the previous month during a
  * month's first ten days, else the current one), carries the named close exceptions (see
@@ -50,8 +50,11 @@ export interface AccountingOptions {
   profile: DemoProfile;
 }
 
-/** Whole months kept before the current one: 13 for year-on-year, two more for their comparisons. */
-export const HISTORY_MONTHS = 15;
+/**
+ * Whole months kept before the current one: two years, so "year to date" on December 31 still
+ * compares with the whole year before, and "March last year" has a month before it.
+ */
+export const HISTORY_MONTHS = 24;
 const HISTORY_BILLS = 250;
 const HISTORY_BANK_LINES = 1250;
 

@@ -5,6 +5,7 @@
  * with three churn signals.
  */
 import type { CrmActivity, CustomerDetail, DealDetail } from "../../src/core/domain/crm.ts";
+import { calendarWeek } from "../../src/core/period.ts";
 import type { DemoProfile } from "./profile.ts";
 import { between, DAY, HOUR, iso, mulberry32, pick } from "./random.ts";
 
@@ -225,11 +226,10 @@ export function generateCrm(now: number, seed: number, customerCount: number, pr
     company: string,
     outcome: "won" | "lost",
     amount: number,
-    daysAgo: number,
+    at: number,
     owner: { ownerId: string; ownerName: string },
     summary: string,
   ): DealDetail => {
-    const at = dayStart - daysAgo * DAY + 15 * HOUR;
     return {
       id,
       name,
@@ -244,6 +244,14 @@ export function generateCrm(now: number, seed: number, customerCount: number, pr
       activities: [{ id: `a-${id}1`, type: "note", at: iso(at), summary, author: owner.ownerName }],
     };
   };
+  // This week's closed deals land in the week the weekly summary covers: the calendar week in
+  // the organisation's timezone, or on a Monday the week that just ended (2, 3 and 4 days ago).
+  // 1035 closes just before that week.
+  const week = calendarWeek(now, profile.timeZone);
+  const monday = now - week.start < DAY;
+  const closedAt = (slot: number, mondayDaysAgo: number) =>
+    monday ? week.start - mondayDaysAgo * DAY + 15 * HOUR : week.start + Math.floor(((now - week.start) * slot) / 4);
+  const beforeWeek = (monday ? week.start - 7 * DAY : week.start) - DAY + 15 * HOUR;
   deals.push(
     closed(
       "1032",
@@ -251,7 +259,7 @@ export function generateCrm(now: number, seed: number, customerCount: number, pr
       P.closed[0],
       "won",
       96_000,
-      2,
+      closedAt(3, 2),
       alex,
       "Order form signed for 120 seats",
     ),
@@ -261,7 +269,7 @@ export function generateCrm(now: number, seed: number, customerCount: number, pr
       P.closed[1],
       "won",
       42_500,
-      4,
+      closedAt(1, 4),
       sam,
       "Expansion to 3 more clinics signed",
     ),
@@ -271,11 +279,20 @@ export function generateCrm(now: number, seed: number, customerCount: number, pr
       P.closed[2],
       "lost",
       150_000,
-      3,
+      closedAt(2, 3),
       alex,
       "Lost to an incumbent vendor on price",
     ),
-    closed("1035", `${P.closed[3]} - Pilot`, P.closed[3], "won", 18_000, 8, sam, "Pilot converted to a paid plan"),
+    closed(
+      "1035",
+      `${P.closed[3]} - Pilot`,
+      P.closed[3],
+      "won",
+      18_000,
+      beforeWeek,
+      sam,
+      "Pilot converted to a paid plan",
+    ),
   );
 
   // Thirteen months of closed deals, 40 to 420 days ago, for "what did we win in Q3?" and

@@ -1,6 +1,6 @@
 /**
  * The demo organisation ("Northwind Demo"): a deterministic company with a Jira sprint, a CRM
- * pipeline and customer base, and fifteen months of books. Every relative fact ("replied this
+ * pipeline and customer base, and two years of books. Every relative fact ("replied this
  * morning", "demo tomorrow 2 PM", "silent 5 days") is computed from `now`, so the same situations
  * hold whenever the bot starts; the same `now` + `seed` + `scale` + profile always yields a
  * byte-identical organisation. docs/demo-organisation.md lists the named situations.

@@ -1,0 +1,4 @@
+import { defineCalendarSweep } from "../support/sweep-suite.ts";
+import { sweepOrgs } from "../support/sweep.ts";
+
+defineCalendarSweep(sweepOrgs[2]!);

@@ -216,18 +216,42 @@ export function createHubSpotPort(settings: HubSpotSettings, deps: HubSpotDeps):
     return new Map(list);
   }
 
+  /**
+   * Deal stage id -> label over every deal pipeline. A deal's `dealstage` is the stage's
+   * internal id ("presentationscheduled", or a number in a custom pipeline); people know the
+   * label. Without the pipelines (a missing scope) stages stay ids, everything else works.
+   */
+  async function stageLabels(): Promise<Map<string, string>> {
+    const entries = await cache.get("pipelines:deals", async () => {
+      try {
+        const res = await call("list deal pipelines", () => client.crm.pipelines.pipelinesApi.getAll("deals"));
+        return res.results.flatMap((p) => p.stages.map((st) => [st.id, st.label] as [string, string]));
+      } catch (error) {
+        logger.warn("hubspot deal pipelines unavailable; showing stage ids", { code: (error as DaybookError).code });
+        return [];
+      }
+    });
+    return new Map(entries);
+  }
+
+  const labelled = <T extends Deal>(deal: T, labels: ReadonlyMap<string, string>): T => {
+    const label = labels.get(deal.stage);
+    return label ? { ...deal, stage: label } : deal;
+  };
+
   async function dealsWithCompanies<T extends Deal>(
     raw: HubSpotObject[],
     normalize: (d: HubSpotObject, context: Parameters<typeof toDeal>[1]) => T | undefined,
   ): Promise<T[]> {
     if (raw.length === 0) return [];
-    const [companyOf, ownerNames] = await Promise.all([
+    const [companyOf, ownerNames, stages] = await Promise.all([
       associated(
         "deals",
         "companies",
         raw.map((d) => d.id),
       ),
       owners(),
+      stageLabels(),
     ]);
     const companyIds = [...companyOf.values()].map((ids) => ids[0]).filter((id): id is string => id !== undefined);
     const companies = await batchRead("companies", companyIds, ["name"]);
@@ -243,7 +267,7 @@ export function createHubSpotPort(settings: HubSpotSettings, deps: HubSpotDeps):
           : {}),
         ...(ownerLabel ? { ownerName: ownerLabel } : {}),
       });
-      return deal ? [deal] : [];
+      return deal ? [labelled(deal, stages)] : [];
     });
   }
 
@@ -372,7 +396,11 @@ export function createHubSpotPort(settings: HubSpotSettings, deps: HubSpotDeps):
           client.crm.deals.basicApi.getById(id, [...dealProperties], undefined, ["companies", ...engagementTypes]),
         );
         const associations = raw.associations as Record<string, { results: { id: string }[] }> | undefined;
-        const [activities, ownerNames] = await Promise.all([engagements(associations), owners()]);
+        const [activities, ownerNames, stages] = await Promise.all([
+          engagements(associations),
+          owners(),
+          stageLabels(),
+        ]);
         const companyId = idsOf(associations, "companies")[0];
         const company = companyId ? (await batchRead("companies", [companyId], ["name"]))[0] : undefined;
         const owner = raw.properties.hubspot_owner_id ?? undefined;
@@ -382,7 +410,10 @@ export function createHubSpotPort(settings: HubSpotSettings, deps: HubSpotDeps):
           ...(company ? { company: { id: company.id, name: company.properties.name ?? `Company ${company.id}` } } : {}),
           ...(label ? { ownerName: label } : {}),
         });
-        const detail: DealDetail = { ...withActivitySignals(deal, activities, deps.clock.now()), activities };
+        const detail: DealDetail = {
+          ...withActivitySignals(labelled(deal, stages), activities, deps.clock.now()),
+          activities,
+        };
         return detail;
       });
     },
@@ -483,9 +514,12 @@ export function createHubSpotPort(settings: HubSpotSettings, deps: HubSpotDeps):
     },
 
     async updateDealStage(dealId, stage, _options) {
+      // Reads show labels, so a stage arrives as a label; HubSpot takes the stage id.
+      const wanted = stage.trim().toLowerCase();
+      const id = [...(await stageLabels())].find(([, label]) => label.toLowerCase() === wanted)?.[0] ?? stage;
       // Setting a property to a value is idempotent, so a retried PATCH is harmless.
       const res = await call("update deal stage", () =>
-        client.crm.deals.basicApi.update(dealId, { properties: { dealstage: stage } }),
+        client.crm.deals.basicApi.update(dealId, { properties: { dealstage: id } }),
       );
       await cache.invalidate();
       return { id: res.id };

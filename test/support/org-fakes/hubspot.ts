@@ -382,6 +382,17 @@ export async function startHubSpotFake(options: HubSpotFakeOptions): Promise<Org
         },
       };
     }
+    if (req.method === "PATCH" && m.on(/^\/crm\/v3\/objects\/deals\/([^/]+)$/)) {
+      const deal = typeOf("deals").get(m.group(1));
+      if (!deal) throw new Refusal(404, { status: "error", message: "Object not found", category: "OBJECT_NOT_FOUND" });
+      const update = jsonBody<{ properties?: Props }>(req).properties ?? {};
+      const stages = new Set(stageLabels.map(stageIdOf));
+      if (update.dealstage !== undefined && !stages.has(update.dealstage ?? "")) {
+        throw validation(`${update.dealstage} is not a valid pipeline stage id`);
+      }
+      Object.assign(deal.properties, update);
+      return { body: pick(deal, Object.keys(deal.properties)) };
+    }
     if (req.method === "GET" && path === "/crm/v3/owners") {
       const limit = Number(q.get("limit") ?? 100);
       if (limit > 500) throw validation("limit must be at most 500");

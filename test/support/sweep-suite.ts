@@ -9,7 +9,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import { digestNames } from "../../src/config/org.ts";
 import { type Card, cardToText } from "../../src/core/card.ts";
 import { closeMonth, localToday, monthLabel, shiftMonth } from "../../src/core/period.ts";
-import { failedReply, monthName, type SweepOrg, sweepWorld } from "./sweep.ts";
+import { monthName, replyFailure, type SweepOrg, sweepWorld } from "./sweep.ts";
 import { sweepDates } from "./sweep-dates.ts";
 
 interface DayResult {
@@ -67,7 +67,7 @@ export function defineCalendarSweep(o: SweepOrg, options: { questionsEvery?: num
         for (const name of digestNames) {
           const { cards, run } = await world.app.scheduler.runNow(name, { post: false });
           expect(run.status, `${name} on ${iso}: ${run.error?.message ?? ""}`).not.toBe("failed");
-          for (const card of cards) expect(text(card), `${name} on ${iso}`).not.toMatch(failedReply);
+          for (const card of cards) expect(replyFailure(text(card)), `${name} on ${iso}`).toBeUndefined();
         }
         const { card: close } = await world.app.scheduler.runNow("close", { post: false });
         const closeText = text(close);
@@ -90,7 +90,7 @@ export function defineCalendarSweep(o: SweepOrg, options: { questionsEvery?: num
         expect(examples.length, help).toBeGreaterThanOrEqual(3);
         for (const q of [...examples, ...everydayQuestions]) {
           const reply = await world.ask(q);
-          expect(reply, `"${q}" on ${iso}`).not.toMatch(failedReply);
+          expect(replyFailure(reply), `"${q}" on ${iso}`).toBeUndefined();
           expect(reply.length, `"${q}" on ${iso}`).toBeGreaterThan(20);
         }
         const won = await world.ask("which deals did we win this week?");
@@ -98,7 +98,7 @@ export function defineCalendarSweep(o: SweepOrg, options: { questionsEvery?: num
           expect(won, `won this week on ${iso}`).toContain(company);
         for (const [q, label] of periodQuestions(now, o.org.timezone)) {
           const reply = await world.ask(q);
-          expect(reply, `"${q}" on ${iso}`).not.toMatch(failedReply);
+          expect(replyFailure(reply), `"${q}" on ${iso}`).toBeUndefined();
           expect(reply, `"${q}" on ${iso}`).toContain(label);
         }
       } finally {

@@ -81,8 +81,16 @@ export async function sweepWorld(o: SweepOrg, now: number): Promise<SweepWorld> 
 }
 
 /** What a reply that failed looks like: an error, a stack, raw codes, a refusal to read the books. */
-export const failedReply =
-  /something went wrong|\berror\b|not found|could not|couldn't|no books|no figures|no p&l|code:|stack|node_modules|\.ts:\d+|undefined|NaN|Invalid Date|\[object/i;
+const failedWords =
+  /something went wrong|\berror\b|not found|could not|couldn't|no books|no figures|no p&l|code:|\bstack\b|node_modules|\.ts:\d+/i;
+/** Leaked values, matched by case: "finance" holds "nan", "NaN" is a bug. */
+const leakedValues = /\bundefined\b|\bNaN\b|Invalid Date|\[object \w+\]/;
+
+/** The first sign of a failed reply in `text`, with a little context, or undefined when it reads fine. */
+export function replyFailure(text: string): string | undefined {
+  const m = failedWords.exec(text) ?? leakedValues.exec(text);
+  return m ? `"${m[0]}" in …${text.slice(Math.max(0, m.index - 80), m.index + 80)}…` : undefined;
+}
 
 export function monthName(month: string): string {
   return new Date(`${month}-01T00:00:00Z`).toLocaleDateString("en-US", { month: "long", timeZone: "UTC" });

@@ -1,4 +1,4 @@
-import { defineCalendarSweep } from "../support/sweep-suite.ts";
 import { sweepOrgs } from "../support/sweep.ts";
+import { defineCalendarSweep } from "../support/sweep-suite.ts";
 
 defineCalendarSweep(sweepOrgs[2]!);

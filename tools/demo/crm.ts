@@ -69,6 +69,8 @@ export function generateCrm(now: number, seed: number, customerCount: number, pr
     ...alex,
     lastActivityAt: iso(thisMorning),
     lastInboundAt: iso(thisMorning),
+    // The demo in its timeline, as the HubSpot connector derives it.
+    lastDemoAt: iso(thisMorning - 12 * DAY),
     url: dealUrl("1001"),
     activities: [
       activity(

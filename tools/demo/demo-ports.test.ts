@@ -41,6 +41,12 @@ describe("demo ports", () => {
     expect((await ports.jira.searchIssues({ status: "blocked" })).items.map((i) => i.key)).toEqual(["ENG-147"]);
   });
 
+  it("match issues carrying any of the labels asked for, as Jira's labels in (...) does", async () => {
+    const ports = createDemoPorts({ clock: fixedClock(start) });
+    const keys = (await ports.jira.searchIssues({ labels: ["auth", "deploy"] })).items.map((i) => i.key).sort();
+    expect(keys).toEqual(["ENG-142", "ENG-147"]);
+  });
+
   it("look invoices up by number, #number, INV-number or id", async () => {
     const ports = createDemoPorts({ clock: fixedClock(start) });
     for (const ref of ["4729", "#4729", "INV-4729", "inv-4729"]) {

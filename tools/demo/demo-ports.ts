@@ -183,7 +183,7 @@ export function createDemoPorts(options: DemoPortsOptions): DemoPorts {
           (query.status === undefined || i.status.toLowerCase() === query.status.toLowerCase()) &&
           (assignee === undefined || (i.assignee ?? "").toLowerCase().includes(assignee)) &&
           (query.type === undefined || i.type.toLowerCase() === query.type.toLowerCase()) &&
-          (labels === undefined || labels.every((l) => i.labels.some((x) => x.toLowerCase() === l))) &&
+          (labels === undefined || labels.some((l) => i.labels.some((x) => x.toLowerCase() === l))) &&
           (query.flagged === undefined || i.flagged === query.flagged) &&
           (query.sprintId === undefined || (query.sprintId === org.jira.sprint.id && sprintKeys.has(i.key))) &&
           (updatedAfter === undefined || Date.parse(i.updated) >= updatedAfter),

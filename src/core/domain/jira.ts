@@ -54,6 +54,7 @@ export interface IssueQuery {
   status?: string;
   assignee?: string;
   type?: string;
+  /** Issues carrying any of these labels (Jira's `labels in (...)`). */
   labels?: string[];
   flagged?: boolean;
   sprintId?: number;

@@ -25,13 +25,15 @@ function inputFrom(volumes: { bills: number; bankTransactions: number } | { scal
       : generateDemoOrg({ now, volumes: { issues: 0, customers: 400, ...volumes } });
   const a = org.accounting;
   const month = monthOf(now);
+  // The close month's books only, as the connectors list them (the demo holds two years).
   return {
     month,
-    invoices: a.invoices,
-    purchaseOrders: a.purchaseOrders,
+    invoices: a.invoices.filter((i) => i.date.startsWith(month)),
+    purchaseOrders: a.purchaseOrders.filter((p) => p.date.startsWith(month)),
     bankTransactions: a.bankTransactions,
     pnl: a.pnl[month] as CloseInput["pnl"],
     previousPnl: a.pnl[previousMonth(month)] as CloseInput["pnl"],
+    asOf: new Date(now).toISOString().slice(0, 10),
   };
 }
 

@@ -13,6 +13,7 @@
  */
 import type { BankTransaction, Invoice, ProfitAndLoss, PurchaseOrder } from "../../src/core/domain/accounting.ts";
 import { type Month, monthRange, previousMonth } from "../../src/core/domain/common.ts";
+import { closeMonth, localToday } from "../../src/core/period.ts";
 import { closeMonthBooks, makePnl, slotCents, vendorCents } from "./close-month.ts";
 import type { DemoProfile, DemoVendor } from "./profile.ts";
 import { between, hash32, mulberry32 } from "./random.ts";
@@ -58,23 +59,8 @@ export const HISTORY_MONTHS = 24;
 const HISTORY_BILLS = 250;
 const HISTORY_BANK_LINES = 1250;
 
-/** Today's calendar date in the organisation's timezone. */
-export function localDate(now: number, timeZone: string): { month: Month; day: number } {
-  const parts = new Intl.DateTimeFormat("en-CA", {
-    timeZone,
-    year: "numeric",
-    month: "2-digit",
-    day: "2-digit",
-  }).formatToParts(now);
-  const get = (type: string) => parts.find((p) => p.type === type)?.value ?? "";
-  return { month: `${get("year")}-${get("month")}`, day: Number(get("day")) };
-}
-
 /** The books' close month: during the first ten days of a month, the month that just ended. */
-export function demoCloseMonth(now: number, timeZone: string): Month {
-  const today = localDate(now, timeZone);
-  return today.day <= 10 ? previousMonth(today.month) : today.month;
-}
+export const demoCloseMonth = closeMonth;
 
 function datesOf(month: Month, lastDay?: number): string[] {
   const { to } = monthRange(month);
@@ -86,9 +72,10 @@ function datesOf(month: Month, lastDay?: number): string[] {
 
 export function generateAccounting(options: AccountingOptions): DemoAccounting {
   const { profile } = options;
-  const today = localDate(options.now, profile.timeZone);
+  const localDay = localToday(options.now, profile.timeZone);
+  const today = { month: localDay.slice(0, 7), day: Number(localDay.slice(8, 10)) };
   const current = today.month;
-  const month = demoCloseMonth(options.now, profile.timeZone);
+  const month = closeMonth(options.now, profile.timeZone);
   const months: Month[] = [current];
   for (let i = 0; i < HISTORY_MONTHS; i++) months.unshift(previousMonth(months[0]!));
 

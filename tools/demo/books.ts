@@ -14,7 +14,8 @@
 import type { BankTransaction, Invoice, ProfitAndLoss, PurchaseOrder } from "../../src/core/domain/accounting.ts";
 import { type Month, monthRange, previousMonth } from "../../src/core/domain/common.ts";
 import { closeMonth, localToday } from "../../src/core/period.ts";
-import { closeMonthBooks, makePnl, slotCents, vendorCents } from "./close-month.ts";
+import { makePnl, slotCents, vendorCents } from "./amounts.ts";
+import { closeMonthBooks } from "./close-month.ts";
 import type { DemoProfile, DemoVendor } from "./profile.ts";
 import { between, hash32, mulberry32 } from "./random.ts";
 

@@ -7,6 +7,7 @@
  */
 import type { BankTransaction, Invoice, ProfitAndLoss, PurchaseOrder } from "../../src/core/domain/accounting.ts";
 import { type Month, previousMonth } from "../../src/core/domain/common.ts";
+import { initials, makePnl, slotCents, vendorCents } from "./amounts.ts";
 import type { DemoProfile, DemoVendor } from "./profile.ts";
 import { between, hash32, mulberry32 } from "./random.ts";
 
@@ -63,37 +64,6 @@ const billStatusCycle: Invoice["status"][] = [
   "PAID",
   "SUBMITTED",
 ];
-
-/**
- * A bill's amount from its vendor and its place in the month's sequence (the vendor's n-th bill),
- * with a few percent of monthly jitter: every month bills about the same per vendor, so months
- * compare the way a steady business's do and only the named variance stands out.
- */
-export function slotCents(
-  seed: number,
-  month: Month,
-  source: { id: string; minCents: number; maxCents: number },
-  slot: number,
-): number {
-  const base = hash32(`${seed}:${source.id}:${slot}`) / 4294967296;
-  const jitter = hash32(`${month}:${source.id}:${slot}`) / 4294967296;
-  const mid = source.minCents + Math.floor(base * (source.maxCents - source.minCents));
-  return Math.max(1, Math.round(mid * (0.97 + jitter * 0.06)));
-}
-
-export function vendorCents(seed: number, month: Month, vendor: DemoVendor, slot: number): number {
-  return slotCents(seed, month, { id: vendor.id, minCents: vendor.min * 100, maxCents: vendor.max * 100 }, slot);
-}
-
-/** "Office Depot" -> "OD": the vendor's reference prefix. */
-function initials(name: string): string {
-  return name
-    .split(/\s+/)
-    .map((w) => w[0] ?? "")
-    .join("")
-    .toUpperCase()
-    .slice(0, 3);
-}
 
 /**
  * One month of books. Every bill has a matching purchase order except #4729; #4801 repeats
@@ -414,24 +384,5 @@ export function closeMonthBooks(options: CloseMonthOptions): CloseMonthBooks {
     pnl: current,
     previousPnl: previous,
     lastNumber: Math.max(number - 1, ...[...special].map(Number)),
-  };
-}
-
-export function makePnl(
-  month: Month,
-  currency: string,
-  income: { account: string; cents: number }[],
-  expenses: { account: string; cents: number }[],
-): ProfitAndLoss {
-  const ti = income.reduce((s, l) => s + l.cents, 0);
-  const te = expenses.reduce((s, l) => s + l.cents, 0);
-  return {
-    month,
-    currency,
-    income: income.map((l) => ({ account: l.account, amount: l.cents / 100 })),
-    expenses: expenses.map((l) => ({ account: l.account, amount: l.cents / 100 })),
-    totalIncome: ti / 100,
-    totalExpenses: te / 100,
-    netProfit: (ti - te) / 100,
   };
 }

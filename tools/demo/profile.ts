@@ -92,6 +92,16 @@ export interface DemoProfile {
   adsMerchant: string;
 }
 
+/** Generic company name #i from the profile's words, never one of the named scenario companies. */
+export function generatedCompanyName(profile: DemoProfile, i: number): string {
+  const { prefixes, roots, suffixes } = profile.companyWords;
+  const p = prefixes[i % prefixes.length]!;
+  const r = roots[Math.floor(i / prefixes.length) % roots.length]!;
+  const s = suffixes[Math.floor(i / (prefixes.length * roots.length)) % suffixes.length]!;
+  const round = Math.floor(i / (prefixes.length * roots.length * suffixes.length));
+  return round === 0 ? `${p}${r} ${s}` : `${p}${r} ${s} ${round + 1}`;
+}
+
 export const northwindProfile: DemoProfile = {
   organisation: "Northwind Demo",
   currency: "USD",

@@ -122,9 +122,23 @@ export function generateCustomers(
         : [],
       unusedPaidFeatures: [],
       url: companyUrl(id),
-      activities: [],
+      activities: checkIns(id, now, i, csms[i % csms.length]!),
       contacts: [{ id: `c-${id}1`, name: `${first} ${last}`, title: "Admin" }],
     });
   }
   return customers;
+}
+
+/**
+ * Quarterly check-ins by the customer's CSM over the last thirteen months, newest first, so an
+ * account's timeline reaches back a year. Offsets come from the index, not `rand`, so adding
+ * them left every other figure as it was.
+ */
+function checkIns(id: string, now: number, i: number, csm: string): CustomerDetail["activities"] {
+  const out: CustomerDetail["activities"] = [];
+  for (let q = 0; q < 5; q++) {
+    const at = now - (20 + (i % 30) + q * 91) * DAY;
+    out.push({ id: `a-${id}q${q}`, type: "call", at: iso(at), summary: "Quarterly check-in", author: csm });
+  }
+  return out;
 }

@@ -174,12 +174,24 @@ describe.each(dates)("the second organisation on %s", (at) => {
     expect(realDigests.close).not.toMatch(/\$\d/);
   });
 
-  // Known gap: CrmPort's deals and customers carry no currency, and sales.ts / churn.ts /
-  // weekly.ts format CRM amounts as USD, for the demo ports and the connectors alike. This
-  // passes while that holds; when CRM amounts are stated in the organisation's currency it
-  // fails, and becomes a plain `it`.
-  it.fails("the CRM digests state deal amounts and ARR in euros", () => {
-    for (const name of ["sales", "churn", "weekly"] as const) expect(realDigests[name], name).not.toMatch(/\$\d/);
+  it("the CRM digests state deal amounts and ARR in euros, through the connectors and over the demo ports", () => {
+    for (const digests of [realDigests, demoDigests]) {
+      expect(digests.sales).toMatch(/€[\d,]+ weighted pipeline/);
+      expect(digests.sales).toMatch(/€250,000 × 85% = €212,500/);
+      expect(digests.churn).toMatch(/\(€[\d,]+ ARR\)/);
+      expect(digests.churn).toContain("€12,000 ARR");
+      expect(digests.weekly).toMatch(/deals? won \(€[\d,]+\), \d+ lost \(€[\d,]+\)/);
+      for (const name of ["sales", "churn", "weekly"] as const) expect(digests[name], name).not.toMatch(/\$\d/);
+    }
+  });
+
+  it("the agent states deal amounts, the pipeline and ARR in euros", () => {
+    const answer = (question: string) => realAnswers[questions.indexOf(question)] ?? "";
+    expect(answer("which deals need me today?")).toMatch(/Pipeline: €[\d,]+ \(€[\d,]+ weighted\)/);
+    expect(answer("which customers might churn?")).toMatch(/€[\d,]+ ARR/);
+    expect(answer(`why is ${secondOrgProfile.customers.declining.name} at risk?`)).toContain("€12,000 ARR");
+    expect(answer(`tell me about the ${secondOrgProfile.deals.hot.company} deal`)).toContain("€250,000, 85%");
+    expect(realAnswers.join("\n")).not.toMatch(/\$\d/);
   });
 
   it("the offline agent answers every question with the same figures through the real connectors", () => {

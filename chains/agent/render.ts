@@ -278,9 +278,14 @@ function dealsReply(v: Obj, f: Fields): RenderedReply {
       `Nothing urgent on the rest (${rest})${top ? `; the biggest of those is ${dealTitle(top)} (${dealValue(top, f)})` : ""}.`,
     );
   }
-  if (typeof v.pipeline === "number")
+  const pipeline = (p: Obj) =>
+    `${f.money(p.pipeline, p)}${typeof p.weightedPipeline === "number" ? ` (${f.money(p.weightedPipeline, p)} weighted)` : ""}`;
+  if (typeof v.pipeline === "number") lines.push(`Pipeline: ${pipeline(v)}.`);
+  // Deals in several currencies: one figure per currency, as the tool gives them.
+  const perCurrency = objs(v.pipelineByCurrency).filter((p) => typeof p.pipeline === "number");
+  if (perCurrency.length > 0)
     lines.push(
-      `Pipeline: ${f.money(v.pipeline, v)}${typeof v.weightedPipeline === "number" ? ` (${f.money(v.weightedPipeline, v)} weighted)` : ""}.`,
+      `Pipeline: ${perCurrency.map((p) => `${pipeline(p)}${typeof p.deals === "number" ? ` over ${plural(p.deals, "deal")}` : ""}`).join("; ")}.`,
     );
   const shown = [...urgent, ...calm].map((d) => refOf(d, "deal")).filter((r): r is EntityRef => r !== undefined);
   return { text: lines.join("\n"), refs: shown };
@@ -360,12 +365,21 @@ function signalText(s: unknown): string | undefined {
   return undefined;
 }
 
+/** " (€20,000 ARR)", or per currency " (€20,000 and $5,000 ARR)" when customers mix them. */
+function highArr(v: Obj, f: Fields): string {
+  if (typeof v.arrAtHighRisk === "number") return ` (${f.money(v.arrAtHighRisk, v)} ARR)`;
+  const parts = objs(v.arrAtHighRiskByCurrency)
+    .filter((t) => typeof t.arr === "number")
+    .map((t) => f.money(t.arr, t));
+  return parts.length > 0 ? ` (${parts.join(" and ")} ARR)` : "";
+}
+
 function riskListReply(v: Obj, f: Fields): string {
   const counts = v.riskCounts as Obj;
   const list = objs(v.atRisk);
   const parts = [
     typeof counts.high === "number"
-      ? `${plural(counts.high, "customer is", "customers are")} at high churn risk${typeof v.arrAtHighRisk === "number" ? ` (${f.money(v.arrAtHighRisk, v)} ARR)` : ""}`
+      ? `${plural(counts.high, "customer is", "customers are")} at high churn risk${highArr(v, f)}`
       : undefined,
     typeof counts.medium === "number" && counts.medium > 0 ? `${counts.medium} at medium risk` : undefined,
   ].filter(Boolean);
@@ -568,8 +582,8 @@ class Fields {
   }
 
   /**
-   * Money in the record's currency, else the result's, else USD: CRM deals carry no currency
-   * field (amounts are "in the account currency", src/core/domain/crm.ts).
+   * Money in the record's currency (deals, customers, invoices each carry one), else the
+   * result's; USD only for a result that names no currency at all (an empty pipeline's zero).
    */
   money(amount: unknown, record?: Obj): string {
     if (typeof amount !== "number") return String(amount ?? "");

@@ -7,7 +7,8 @@ import { digestTemplates, digestTitles } from "../../prompts/digests.ts";
 import { LOG_OUTREACH_ACTION_ID } from "../../src/core/action-ids.ts";
 import type { Card, CardBlock, CardListItem } from "../../src/core/card.ts";
 import { type ChurnRisk, churnThresholds, scoreCustomers } from "../../tools/crm/churn-score.ts";
-import { capped, link, money, s } from "./format.ts";
+import { mainCurrency, totalsByCurrency } from "../../tools/shared/currency.ts";
+import { capped, link, money, moneyTotals, s } from "./format.ts";
 import { narrative } from "./narrative.ts";
 import type { Digest, DigestDeps } from "./types.ts";
 
@@ -17,7 +18,8 @@ export function createChurnDigest(deps: DigestDeps): Digest {
     name: "churn",
     title,
     async run() {
-      const risks = scoreCustomers(await deps.ports.crm.listCustomers(), deps.clock.now());
+      const customers = await deps.ports.crm.listCustomers();
+      const risks = scoreCustomers(customers, deps.clock.now());
       const high = risks.filter((r) => r.level === "high");
       const medium = risks.filter((r) => r.level === "medium");
       if (high.length + medium.length === 0)
@@ -28,7 +30,10 @@ export function createChurnDigest(deps: DigestDeps): Digest {
         {
           high: high.length,
           highS: s(high.length),
-          highArr: money(high.reduce((sum, r) => sum + r.customer.arr, 0)),
+          highArr: moneyTotals(
+            totalsByCurrency(high.map((r) => ({ amount: r.customer.arr, currency: r.customer.currency }))),
+            mainCurrency(customers),
+          ),
           medium: medium.length,
         },
         deps.narrate,
@@ -43,7 +48,7 @@ function riskItem(r: ChurnRisk): CardListItem {
   return {
     title: link(r.customer.name, r.customer.url),
     text: `${r.signals.map((x) => x.detail).join("; ")}. ${r.suggestedAction}.`,
-    meta: `score ${r.score}, ${money(r.customer.arr)} ARR${r.customer.ownerName ? `, ${r.customer.ownerName}` : ""}`,
+    meta: `score ${r.score}, ${money(r.customer.arr, r.customer.currency)} ARR${r.customer.ownerName ? `, ${r.customer.ownerName}` : ""}`,
     buttons: [{ actionId: LOG_OUTREACH_ACTION_ID, label: "Log outreach", value: r.customer.id }],
   };
 }

@@ -19,10 +19,13 @@ import { DaybookError } from "../../src/core/errors.ts";
 import { getJson, setJson } from "../../src/core/store.ts";
 import { MemoryStore } from "../../src/store/memory-store.ts";
 import { createDemoPorts } from "../../tools/demo/demo-ports.ts";
-import { money } from "./format.ts";
+import { money as moneyIn } from "./format.ts";
 import { modelNarrator } from "./narrative.ts";
 import { createDigests } from "./registry.ts";
 import { STANDUP_SNAPSHOT_KEY, type StandupSnapshot } from "./standup.ts";
+
+/** The demo organisation keeps its CRM and its books in US dollars. */
+const money = (amount: number) => moneyIn(amount, "USD");
 
 const DAY = 86_400_000;
 

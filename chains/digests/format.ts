@@ -1,7 +1,11 @@
 import type { CardListItem } from "../../src/core/card.ts";
+import type { CurrencyTotal } from "../../tools/shared/currency.ts";
 
-/** "$250,000", "$12.50": cents only when there are cents. */
-export function money(amount: number, currency = "USD"): string {
+/**
+ * "$250,000", "€12.50": cents only when there are cents. The currency is always the record's
+ * own (a deal's, an invoice's, the books'), never assumed.
+ */
+export function money(amount: number, currency: string): string {
   const whole = Math.abs(amount - Math.round(amount)) < 0.005;
   return new Intl.NumberFormat("en-US", {
     style: "currency",
@@ -9,6 +13,16 @@ export function money(amount: number, currency = "USD"): string {
     minimumFractionDigits: whole ? 0 : 2,
     maximumFractionDigits: whole ? 0 : 2,
   }).format(amount);
+}
+
+/**
+ * Totals kept per currency, read as one phrase: "€120,000", or "€120,000 and $30,000" when the
+ * records mix currencies (never one sum across them). No records: zero in `fallback`.
+ */
+export function moneyTotals(totals: readonly CurrencyTotal[], fallback: string): string {
+  if (totals.length === 0) return money(0, fallback);
+  const parts = totals.map((t) => money(t.amount, t.currency));
+  return parts.length === 1 ? parts[0]! : `${parts.slice(0, -1).join(", ")} and ${parts.at(-1)}`;
 }
 
 /** Whole percent, e.g. 57.9 -> "58". */

@@ -17,8 +17,11 @@ import { createScheduler } from "../../src/scheduler/scheduler.ts";
 import { MemoryStore } from "../../src/store/memory-store.ts";
 import { scoreCustomers } from "../../tools/crm/churn-score.ts";
 import { createDemoPorts } from "../../tools/demo/demo-ports.ts";
-import { money } from "./format.ts";
+import { money as moneyIn } from "./format.ts";
 import { createDigests } from "./registry.ts";
+
+/** The demo organisation keeps its CRM and its books in US dollars. */
+const money = (amount: number) => moneyIn(amount, "USD");
 
 const DAY = 86_400_000;
 const clock = fixedClock("2026-11-23T09:00:00Z");

@@ -13,7 +13,8 @@ import { DRAFT_FOLLOWUP_ACTION_ID } from "../../src/core/action-ids.ts";
 import type { Card, CardBlock, CardListItem } from "../../src/core/card.ts";
 import type { Deal } from "../../src/core/domain/crm.ts";
 import { type DealUrgency, type RankedDeal, rankDeals } from "../../tools/crm/deal-priority.ts";
-import { capped, link, money, s } from "./format.ts";
+import { type CurrencyTotal, mainCurrency, totalsByCurrency } from "../../tools/shared/currency.ts";
+import { capped, link, money, moneyTotals, s } from "./format.ts";
 import { narrative } from "./narrative.ts";
 import type { Digest, DigestDeps, DigestRunOptions } from "./types.ts";
 
@@ -71,7 +72,8 @@ export interface SalesFacts {
   /** The whole pipeline rather than one account executive's: rows name the owner. */
   team: boolean;
   ownerName?: string;
-  weightedTotal: number;
+  /** Weighted pipeline per currency: deals in different currencies are not added together. */
+  weighted: CurrencyTotal[];
 }
 
 export function createSalesDigest(deps: DigestDeps): AudienceDigest {
@@ -92,13 +94,12 @@ export function createSalesDigest(deps: DigestDeps): AudienceDigest {
       const facts: SalesFacts = {
         team,
         ranked,
-        weightedTotal: ranked.reduce((sum, r) => sum + r.weighted, 0),
+        weighted: totalsByCurrency(ranked.map((r) => ({ amount: r.weighted, currency: r.deal.currency }))),
         ...(ownerName ? { ownerName } : {}),
       };
       if (ranked.length === 0) return { header: title, blocks: [{ type: "text", text: digestTemplates.sales.none }] };
       const urgent = ranked.filter(needsToday).length;
       const quiet = ranked.filter(goingQuiet).length;
-      const currency = "USD";
       const summary = await narrative(
         "sales",
         digestTemplates.sales.summary,
@@ -107,7 +108,7 @@ export function createSalesDigest(deps: DigestDeps): AudienceDigest {
           urgentS: s(urgent),
           urgentVerb: urgent === 1 ? "s" : "",
           count: ranked.length,
-          weighted: money(facts.weightedTotal, currency),
+          weighted: moneyTotals(facts.weighted, mainCurrency(deals)),
           quiet,
         },
         deps.narrate,
@@ -125,7 +126,7 @@ function dealItem(r: RankedDeal, team: boolean): CardListItem {
     text: r.nextStep,
     meta: [
       ...(team ? [r.deal.ownerName ?? r.deal.ownerId] : []),
-      `${money(r.deal.amount)} × ${Math.round(r.deal.probability * 100)}% = ${money(r.weighted)}`,
+      `${money(r.deal.amount, r.deal.currency)} × ${Math.round(r.deal.probability * 100)}% = ${money(r.weighted, r.deal.currency)}`,
       ...tags,
     ].join(", "),
     buttons: [{ actionId: DRAFT_FOLLOWUP_ACTION_ID, label: "Draft follow-up", value: r.deal.id, style: "primary" }],

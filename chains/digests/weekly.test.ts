@@ -11,8 +11,11 @@ import { DaybookError } from "../../src/core/errors.ts";
 import { MemoryStore } from "../../src/store/memory-store.ts";
 import { createDemoPorts } from "../../tools/demo/demo-ports.ts";
 import { scenario } from "../../tools/demo/generate.ts";
-import { money } from "./format.ts";
+import { money as moneyIn } from "./format.ts";
 import { createWeeklyDigest, dealWeekStart, splitClosed, summaryWeek } from "./weekly.ts";
+
+/** The demo organisation keeps its CRM and its books in US dollars. */
+const money = (amount: number) => moneyIn(amount, "USD");
 
 const NOW = "2026-11-23T09:00:00Z";
 
@@ -205,6 +208,7 @@ describe("the weekly deal window", () => {
     company: { id: "c", name: "C" },
     stage: "Closed Won",
     amount: 1,
+    currency: "USD",
     probability: 1,
     ownerId: "o",
     url: "u",

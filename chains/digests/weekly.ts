@@ -11,8 +11,9 @@ import type { JiraIssue } from "../../src/core/domain/jira.ts";
 import { calendarWeek, localToday, monthLabel, type Period, previousPeriod } from "../../src/core/period.ts";
 import { getJson, setJson } from "../../src/core/store.ts";
 import { type ChurnRisk, scoreCustomers } from "../../tools/crm/churn-score.ts";
+import { mainCurrency, totalsByCurrency } from "../../tools/shared/currency.ts";
 import { digestCloseMonth, loadCloseReport } from "./close.ts";
-import { capped, day, link, money, s } from "./format.ts";
+import { capped, day, link, money, moneyTotals, s } from "./format.ts";
 import { narrative } from "./narrative.ts";
 import type { Digest, DigestDeps } from "./types.ts";
 
@@ -38,6 +39,8 @@ export interface WeeklyFacts {
   closeMonth: string;
   /** The calendar week summarised, e.g. "16 Nov–22 Nov 2026". */
   week: string;
+  /** The CRM's usual currency: what an empty won or lost total is stated in. */
+  currency: string;
 }
 
 async function shippedIn(deps: DigestDeps, week: Period, now: number): Promise<JiraIssue[]> {
@@ -99,7 +102,8 @@ export function splitClosed(deals: ClosedDeal[], week: Period, now: number): { w
   return { won: inWeek.filter((d) => d.outcome === "won"), lost: inWeek.filter((d) => d.outcome === "lost") };
 }
 
-const total = (deals: ClosedDeal[]) => deals.reduce((sum, d) => sum + d.amount, 0);
+/** Won or lost amounts per currency, as one phrase ("€42,500", or "€42,500 and $18,000"). */
+const total = (deals: ClosedDeal[], currency: string) => moneyTotals(totalsByCurrency(deals), currency);
 
 export function createWeeklyDigest(deps: DigestDeps): Digest {
   const title = digestTitles.weekly;
@@ -121,7 +125,8 @@ export function createWeeklyDigest(deps: DigestDeps): Digest {
         dealsKnown = false;
         deps.logger?.warn("weekly digest: closed deals unavailable", { error });
       }
-      const risks = scoreCustomers(await deps.ports.crm.listCustomers(), now);
+      const customers = await deps.ports.crm.listCustomers();
+      const risks = scoreCustomers(customers, now);
       const atRisk = risks.filter((r) => r.level === "high");
       const previous = await getJson<WeeklySnapshot>(deps.store, WEEKLY_SNAPSHOT_KEY);
       const wasHigh = new Set(previous?.highRiskIds ?? []);
@@ -154,6 +159,7 @@ export function createWeeklyDigest(deps: DigestDeps): Digest {
         closeExceptions,
         closeMonth: month,
         week: week.label,
+        currency: mainCurrency([...won, ...lost, ...customers]),
       };
       const summary = await narrative(
         "weekly",
@@ -163,9 +169,9 @@ export function createWeeklyDigest(deps: DigestDeps): Digest {
           shippedS: s(shipped.length),
           won: won.length,
           wonS: s(won.length),
-          wonAmount: money(total(won)),
+          wonAmount: total(won, facts.currency),
           lost: lost.length,
-          lostAmount: money(total(lost)),
+          lostAmount: total(lost, facts.currency),
           atRisk: atRisk.length,
           atRiskS: s(atRisk.length),
           close:
@@ -188,7 +194,7 @@ export function weeklyCard(facts: WeeklyFacts, summary: string): Card {
     const items: CardListItem[] = facts.atRisk.map((r) => ({
       title: link(r.customer.name, r.customer.url),
       text: r.signals[0]?.detail ?? "",
-      meta: `${money(r.customer.arr)} ARR`,
+      meta: `${money(r.customer.arr, r.customer.currency)} ARR`,
     }));
     blocks.push({ type: "list", title: "**Customers at high risk**", items: capped(items, 5) });
   }
@@ -206,12 +212,12 @@ export function weeklyCard(facts: WeeklyFacts, summary: string): Card {
   if (deals.length > 0) {
     blocks.push({
       type: "list",
-      title: `**Deals closed: ${facts.won.length} won (${money(total(facts.won))}), ${facts.lost.length} lost (${money(total(facts.lost))})**`,
+      title: `**Deals closed: ${facts.won.length} won (${total(facts.won, facts.currency)}), ${facts.lost.length} lost (${total(facts.lost, facts.currency)})**`,
       items: capped(
         deals.map(({ d, tag }) => ({
           title: link(d.name, d.url),
           text: [d.ownerName, `closed ${day(d.closeDate)}`].filter(Boolean).join(", "),
-          meta: `${tag}, ${money(d.amount)}`,
+          meta: `${tag}, ${money(d.amount, d.currency)}`,
         })),
         6,
       ),

@@ -10,6 +10,7 @@ function customer(id: string, over: Partial<Customer> = {}): Customer {
     id,
     name: id,
     arr: 10_000,
+    currency: "USD",
     usageChange: 0.05,
     usageWindowDays: 30,
     adminLastLoginAt: daysAgo(1),

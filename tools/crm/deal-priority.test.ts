@@ -12,6 +12,7 @@ function deal(id: string, amount: number, probability: number, over: Partial<Dea
     company: { id: `c-${id}`, name: `Company ${id}` },
     stage: "proposal",
     amount,
+    currency: "USD",
     probability,
     ownerId: "owner-alex",
     lastActivityAt: at(-24),

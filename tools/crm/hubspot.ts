@@ -28,6 +28,7 @@ import {
   closedDealProperties,
   companyProperties,
   contactProperties,
+  currencyCode,
   dealProperties,
   defaultCompanyHealthProperties,
   type HubSpotObject,
@@ -55,6 +56,12 @@ export interface HubSpotSettings {
   portalId?: string;
   /** Company lifecycle stage that makes a company a "customer" (default "customer"). */
   customerLifecycleStage?: string;
+  /**
+   * The portal's company currency, ISO 4217 (default USD): what company ARR is in, and deals
+   * without deal_currency_code. Configured rather than read, because the account-info API
+   * (/settings/v3) needs its own scope and is not among the endpoints this connector calls.
+   */
+  currency?: string;
 }
 
 export interface HubSpotDeps {
@@ -100,6 +107,18 @@ function escapeHtml(text: string): string {
   return text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
 }
 
+/** The configured portal currency, checked at start-up so a typo fails there and not in a digest. */
+function portalCurrency(configured: string | undefined): string {
+  if (configured === undefined) return "USD";
+  const code = currencyCode(configured);
+  if (!code || !Intl.supportedValuesOf("currency").includes(code)) {
+    throw new DaybookError("config_invalid", `HubSpot currency "${configured}" is not an ISO 4217 code`, {
+      userMessage: `The HubSpot currency "${configured}" is not a currency code: use one like EUR or USD.`,
+    });
+  }
+  return code;
+}
+
 /** A CrmPort over HubSpot CRM v3 through @hubspot/api-client. */
 export function createHubSpotPort(settings: HubSpotSettings, deps: HubSpotDeps): CrmPort {
   if (!settings.accessToken) {
@@ -116,6 +135,7 @@ export function createHubSpotPort(settings: HubSpotSettings, deps: HubSpotDeps):
   const health: CompanyHealthProperties = { ...defaultCompanyHealthProperties, ...settings.usageProperties };
   const links = hubspotLinks(settings.portalId);
   const lifecycle = settings.customerLifecycleStage ?? "customer";
+  const currency = portalCurrency(settings.currency);
   const cache = new ReadCache(deps.store, {
     system: "hubspot",
     ...(deps.cacheTtlMs !== undefined ? { ttlMs: deps.cacheTtlMs } : {}),
@@ -262,6 +282,7 @@ export function createHubSpotPort(settings: HubSpotSettings, deps: HubSpotDeps):
       const ownerLabel = owner ? ownerNames.get(owner) : undefined;
       const deal = normalize(d, {
         links,
+        currency,
         ...(companyId
           ? { company: { id: companyId, name: companyName.get(companyId) ?? `Company ${companyId}` } }
           : {}),
@@ -359,6 +380,7 @@ export function createHubSpotPort(settings: HubSpotSettings, deps: HubSpotDeps):
         return toCustomer(c, {
           health,
           links,
+          currency,
           tickets: (ticketIds.get(c.id) ?? []).flatMap((id) => {
             const t = ticketById.get(id);
             return t ? [t] : [];
@@ -407,6 +429,7 @@ export function createHubSpotPort(settings: HubSpotSettings, deps: HubSpotDeps):
         const label = owner ? ownerNames.get(owner) : undefined;
         const deal = toDeal(asObject(raw), {
           links,
+          currency,
           ...(company ? { company: { id: company.id, name: company.properties.name ?? `Company ${company.id}` } } : {}),
           ...(label ? { ownerName: label } : {}),
         });
@@ -464,6 +487,7 @@ export function createHubSpotPort(settings: HubSpotSettings, deps: HubSpotDeps):
         const customer = toCustomer(asObject(raw), {
           health,
           links,
+          currency,
           tickets: tickets.map(toTicket),
           ...(label ? { ownerName: label } : {}),
         });

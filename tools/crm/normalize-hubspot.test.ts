@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import type { CrmActivity } from "../../src/core/domain/crm.ts";
 import {
   approvalMarker,
+  dealProperties,
   defaultCompanyHealthProperties,
   hubspotDate,
   hubspotLinks,
@@ -44,6 +45,7 @@ describe("HubSpot normalization", () => {
           dealname: "Acme Corp",
           dealstage: "decisionmakerboughtin",
           amount: "250000.00",
+          deal_currency_code: "USD",
           hs_deal_stage_probability: "0.85",
           closedate: "2026-12-15T00:00:00Z",
           hubspot_owner_id: "42",
@@ -52,7 +54,7 @@ describe("HubSpot normalization", () => {
           daybook_last_demo_at: "2026-11-10T14:00:00Z",
         },
       },
-      { company: { id: "201", name: "Acme Corp" }, ownerName: "Alex Rivera", links },
+      { company: { id: "201", name: "Acme Corp" }, ownerName: "Alex Rivera", links, currency: "EUR" },
     );
     expect(deal).toEqual({
       id: "101",
@@ -60,6 +62,7 @@ describe("HubSpot normalization", () => {
       company: { id: "201", name: "Acme Corp" },
       stage: "decisionmakerboughtin",
       amount: 250000,
+      currency: "USD",
       probability: 0.85,
       closeDate: "2026-12-15",
       ownerId: "42",
@@ -71,7 +74,7 @@ describe("HubSpot normalization", () => {
   });
 
   it("keeps a deal without name, amount or company readable", () => {
-    const deal = toDeal({ id: "7", properties: {} }, { links: hubspotLinks() });
+    const deal = toDeal({ id: "7", properties: {} }, { links: hubspotLinks(), currency: "USD" });
     expect(deal).toMatchObject({
       name: "Deal 7",
       amount: 0,
@@ -79,6 +82,17 @@ describe("HubSpot normalization", () => {
       company: { id: "", name: "(no company)" },
     });
     expect(deal.url).toBe("https://app.hubspot.com/contacts/record/0-3/7");
+  });
+
+  it("states a deal in its deal_currency_code, and a deal without one in the portal's currency", () => {
+    const deal = (code: string | null) =>
+      toDeal({ id: "9", properties: { amount: "1200", deal_currency_code: code } }, { links, currency: "EUR" });
+    expect(deal("GBP").currency).toBe("GBP");
+    expect(deal("chf").currency).toBe("CHF");
+    expect(deal(null).currency).toBe("EUR");
+    expect(deal("").currency).toBe("EUR");
+    expect(deal("US$").currency).toBe("EUR");
+    expect(dealProperties).toContain("deal_currency_code");
   });
 
   it("turns note HTML into one short plain line", () => {
@@ -140,7 +154,10 @@ describe("HubSpot normalization", () => {
       { id: "3", type: "meeting", at: "2026-11-24T14:00:00.000Z", summary: "Negotiation" },
       { id: "4", type: "meeting", at: "2026-11-30T14:00:00.000Z", summary: "Later" },
     ];
-    const deal = toDeal({ id: "1", properties: { notes_last_updated: "2026-11-20T00:00:00Z" } }, { links });
+    const deal = toDeal(
+      { id: "1", properties: { notes_last_updated: "2026-11-20T00:00:00Z" } },
+      { links, currency: "USD" },
+    );
     const out = withActivitySignals(deal, activities, now);
     expect(out).toMatchObject({
       lastInboundAt: "2026-11-23T07:30:00.000Z",
@@ -177,12 +194,13 @@ describe("HubSpot normalization", () => {
           daybook_plan: "Growth",
         },
       },
-      { health, tickets: [], ownerName: "Sam Patel", links },
+      { health, tickets: [], ownerName: "Sam Patel", links, currency: "EUR" },
     );
     expect(customer).toEqual({
       id: "21",
       name: "DataFlow Corp",
       arr: 8000,
+      currency: "EUR",
       plan: "Growth",
       ownerName: "Sam Patel",
       usageChange: -0.35,

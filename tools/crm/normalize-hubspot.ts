@@ -47,6 +47,7 @@ export const dealProperties = [
   "dealname",
   "dealstage",
   "amount",
+  "deal_currency_code",
   "hs_deal_stage_probability",
   "closedate",
   "hubspot_owner_id",
@@ -119,6 +120,15 @@ export function probability(value: string | null | undefined): number {
   return Math.min(1, Math.max(0, p));
 }
 
+/**
+ * An ISO 4217 code as HubSpot keeps it ("EUR", sometimes lower case), or undefined for an empty
+ * or malformed value, which then reads in the portal's currency.
+ */
+export function currencyCode(value: string | null | undefined): string | undefined {
+  const t = text(value)?.toUpperCase();
+  return t && /^[A-Z]{3}$/.test(t) ? t : undefined;
+}
+
 export interface Links {
   dealUrl(id: string): string;
   companyUrl(id: string): string;
@@ -135,10 +145,19 @@ export function hubspotLinks(portalId?: string): Links {
   };
 }
 
-export function toDeal(
-  raw: HubSpotObject,
-  context: { company?: { id: string; name: string }; ownerName?: string; links: Links },
-): Deal {
+export interface DealContext {
+  company?: { id: string; name: string };
+  ownerName?: string;
+  links: Links;
+  /**
+   * The portal's company currency, for a deal without deal_currency_code (a single-currency
+   * portal may leave it empty). Read from configuration: the account-info settings API is a
+   * separate scope and not among the endpoints this connector calls.
+   */
+  currency: string;
+}
+
+export function toDeal(raw: HubSpotObject, context: DealContext): Deal {
   const p = raw.properties;
   const deal: Deal = {
     id: raw.id,
@@ -146,6 +165,7 @@ export function toDeal(
     company: context.company ?? { id: "", name: "(no company)" },
     stage: text(p.dealstage) ?? "unknown",
     amount: num(p.amount) ?? 0,
+    currency: currencyCode(p.deal_currency_code) ?? context.currency,
     probability: probability(p.hs_deal_stage_probability),
     ownerId: text(p.hubspot_owner_id) ?? "",
     url: context.links.dealUrl(raw.id),
@@ -172,10 +192,7 @@ export const closedDealProperties = [...dealProperties, "hs_is_closed", "hs_is_c
  * search asked for hs_is_closed = true). Keeps the full close timestamp, unlike toDeal.
  * Returns undefined without a readable closedate, which a closed-since search cannot return.
  */
-export function toClosedDeal(
-  raw: HubSpotObject,
-  context: { company?: { id: string; name: string }; ownerName?: string; links: Links },
-): ClosedDeal | undefined {
+export function toClosedDeal(raw: HubSpotObject, context: DealContext): ClosedDeal | undefined {
   const closeDate = hubspotDate(raw.properties.closedate);
   if (!closeDate) return undefined;
   const won = text(raw.properties.hs_is_closed_won)?.toLowerCase() === "true";
@@ -293,7 +310,14 @@ export function splitList(value: string | null | undefined): string[] {
 
 export function toCustomer(
   raw: HubSpotObject,
-  context: { health: CompanyHealthProperties; tickets: SupportTicket[]; ownerName?: string; links: Links },
+  context: {
+    health: CompanyHealthProperties;
+    tickets: SupportTicket[];
+    ownerName?: string;
+    links: Links;
+    /** ARR is a custom number property with no currency of its own: it is in the portal's currency. */
+    currency: string;
+  },
 ): Customer {
   const p = raw.properties;
   const h = context.health;
@@ -301,6 +325,7 @@ export function toCustomer(
     id: raw.id,
     name: text(p.name) ?? text(p.domain) ?? `Company ${raw.id}`,
     arr: num(p[h.arr]) ?? 0,
+    currency: context.currency,
     usageChange: usageChange(p[h.usageChange]),
     usageWindowDays: num(p[h.usageWindowDays]) ?? 30,
     tickets: context.tickets,

@@ -11,6 +11,7 @@ import type { Clock } from "../../src/core/clock.ts";
 import type { ClosedDeal, CrmActivity, CrmPort, Customer, Deal } from "../../src/core/domain/crm.ts";
 import { DaybookError } from "../../src/core/errors.ts";
 import { daysSince, type EntityLabels, money, pct, runTool, shortTime } from "../shared/compact.ts";
+import { totalsByCurrency } from "../shared/currency.ts";
 import { type ChurnRisk, scoreCustomer, scoreCustomers } from "./churn-score.ts";
 import { type RankedDeal, rankDeals } from "./deal-priority.ts";
 
@@ -97,6 +98,22 @@ export const updateDealStageSchema = z.object({
     ),
 });
 
+/**
+ * A total over records that each carry a currency: `{ amount, currency }` in the usual case of
+ * one currency; with a mix, `{ byCurrency: [{ currency, amount }] }`, because adding EUR to USD
+ * would be a figure no tool could stand behind.
+ */
+type MoneyTotal = { amount: number; currency?: string } | { byCurrency: { currency: string; amount: number }[] };
+
+function moneyTotal(entries: { amount: number; currency: string }[]): MoneyTotal {
+  const totals = totalsByCurrency(entries);
+  if (totals.length <= 1) {
+    const only = totals[0];
+    return { amount: only?.amount ?? 0, ...(only ? { currency: only.currency } : {}) };
+  }
+  return { byCurrency: totals.map((t) => ({ currency: t.currency, amount: t.amount })) };
+}
+
 function activityRow(a: CrmActivity) {
   return { type: a.type, direction: a.direction, at: shortTime(a.at), summary: a.summary, by: a.author };
 }
@@ -109,6 +126,7 @@ function rankedRow(r: RankedDeal) {
     company: d.company.name,
     stage: d.stage,
     amount: d.amount,
+    currency: d.currency,
     probability: d.probability,
     weighted: money(r.weighted),
     urgency: r.urgency.length > 0 ? r.urgency : undefined,
@@ -127,6 +145,7 @@ function riskRow(r: ChurnRisk) {
     id: c.id,
     name: c.name,
     arr: c.arr,
+    currency: c.currency,
     level: r.level,
     score: r.score,
     signals: r.signals.map((s) => s.detail),
@@ -145,6 +164,30 @@ function customerFacts(c: Customer, now: number) {
     openTickets: c.tickets.filter((t) => t.status === "open").map((t) => ({ id: t.id, subject: t.subject })),
     lastFailedPaymentAt: shortTime(c.lastFailedPaymentAt),
     unusedPaidFeatures: c.unusedPaidFeatures.length > 0 ? c.unusedPaidFeatures : undefined,
+  };
+}
+
+/**
+ * Open and weighted pipeline: `{ currency, pipeline, weightedPipeline }` for one currency; for
+ * a mix, one `pipelineByCurrency` row per currency with its deal count.
+ */
+function pipelineTotals(ranked: RankedDeal[]) {
+  const open = totalsByCurrency(ranked.map((r) => ({ amount: r.deal.amount, currency: r.deal.currency })));
+  const weighted = totalsByCurrency(ranked.map((r) => ({ amount: r.weighted, currency: r.deal.currency })));
+  const weightedIn = (currency: string) => weighted.find((w) => w.currency === currency)?.amount ?? 0;
+  if (open.length <= 1) {
+    const only = open[0];
+    return only
+      ? { currency: only.currency, pipeline: only.amount, weightedPipeline: weightedIn(only.currency) }
+      : { pipeline: 0, weightedPipeline: 0 };
+  }
+  return {
+    pipelineByCurrency: open.map((t) => ({
+      currency: t.currency,
+      deals: t.count,
+      pipeline: t.amount,
+      weightedPipeline: weightedIn(t.currency),
+    })),
   };
 }
 
@@ -170,8 +213,7 @@ export function crmReadTools(crm: CrmPort, ctx: CrmToolContext): StructuredToolI
         rememberDeals(shown.map((r) => r.deal));
         return {
           openDeals: deals.length,
-          pipeline: money(deals.reduce((s, d) => s + d.amount, 0)),
-          weightedPipeline: money(ranked.reduce((s, r) => s + r.weighted, 0)),
+          ...pipelineTotals(ranked),
           deals: shown.map(rankedRow),
           ...(ranked.length > shown.length ? { more: ranked.length - shown.length } : {}),
         };
@@ -197,7 +239,14 @@ export function crmReadTools(crm: CrmPort, ctx: CrmToolContext): StructuredToolI
             rememberDeals(all);
             return {
               note: `${all.length} deals match "${args.name}"; ask about one by id.`,
-              matches: all.map((d) => ({ id: d.id, name: d.name, stage: d.stage, amount: d.amount, url: d.url })),
+              matches: all.map((d) => ({
+                id: d.id,
+                name: d.name,
+                stage: d.stage,
+                amount: d.amount,
+                currency: d.currency,
+                url: d.url,
+              })),
             };
           }
           id = all[0]!.id;
@@ -255,10 +304,17 @@ export function crmReadTools(crm: CrmPort, ctx: CrmToolContext): StructuredToolI
           : risks.filter((r) => r.level !== "low" || r.signals.length > 0);
         const shown = wanted.slice(0, args.limit ?? 10);
         rememberCustomers(shown.map((r) => r.customer));
+        const highArr = moneyTotal(
+          risks
+            .filter((r) => r.level === "high")
+            .map((r) => ({ amount: r.customer.arr, currency: r.customer.currency })),
+        );
         return {
           customers: customers.length,
           riskCounts: counts,
-          arrAtHighRisk: money(risks.filter((r) => r.level === "high").reduce((s, r) => s + r.customer.arr, 0)),
+          ...("byCurrency" in highArr
+            ? { arrAtHighRiskByCurrency: highArr.byCurrency.map((t) => ({ currency: t.currency, arr: t.amount })) }
+            : { arrAtHighRisk: highArr.amount, ...(highArr.currency ? { currency: highArr.currency } : {}) }),
           atRisk: shown.map(riskRow),
           ...(wanted.length > shown.length ? { more: wanted.length - shown.length } : {}),
         };
@@ -282,7 +338,12 @@ export function crmReadTools(crm: CrmPort, ctx: CrmToolContext): StructuredToolI
         const closed = (await crm.listClosedDeals(since)).filter(
           (d) => Date.parse(d.closeDate) <= now && (args.ownerId === undefined || d.ownerId === args.ownerId),
         );
-        const total = (list: ClosedDeal[]) => money(list.reduce((sum, d) => sum + d.amount, 0));
+        // One currency for both totals is stated once on the result; with a mix each total says its own.
+        const all = moneyTotal(closed);
+        const total = (list: ClosedDeal[]): MoneyTotal => {
+          const t = moneyTotal(list);
+          return "byCurrency" in all || "byCurrency" in t ? t : { amount: t.amount };
+        };
         const won = closed.filter((d) => d.outcome === "won");
         const lost = closed.filter((d) => d.outcome === "lost");
         const wanted = args.outcome === "won" ? won : args.outcome === "lost" ? lost : closed;
@@ -290,14 +351,16 @@ export function crmReadTools(crm: CrmPort, ctx: CrmToolContext): StructuredToolI
         rememberDeals(shown);
         return {
           since: since.slice(0, 10),
-          won: { deals: won.length, amount: total(won) },
-          lost: { deals: lost.length, amount: total(lost) },
+          ...("currency" in all && all.currency !== undefined ? { currency: all.currency } : {}),
+          won: { deals: won.length, ...total(won) },
+          lost: { deals: lost.length, ...total(lost) },
           deals: shown.map((d) => ({
             id: d.id,
             name: d.name,
             company: d.company.name,
             outcome: d.outcome,
             amount: d.amount,
+            currency: d.currency,
             closeDate: d.closeDate.slice(0, 10),
             owner: d.ownerName ?? d.ownerId,
             url: d.url,
@@ -327,13 +390,14 @@ export function crmReadTools(crm: CrmPort, ctx: CrmToolContext): StructuredToolI
             company: d.company.name,
             stage: d.stage,
             amount: d.amount,
+            currency: d.currency,
             probability: d.probability,
             owner: d.ownerName ?? d.ownerId,
             url: d.url,
           })),
           customers: customers
             .slice(0, 10)
-            .map((c) => ({ id: c.id, name: c.name, arr: c.arr, plan: c.plan, url: c.url })),
+            .map((c) => ({ id: c.id, name: c.name, arr: c.arr, currency: c.currency, plan: c.plan, url: c.url })),
           ...(deals.length > 10 || customers.length > 10
             ? { more: Math.max(0, deals.length - 10) + Math.max(0, customers.length - 10) }
             : {}),

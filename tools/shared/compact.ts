@@ -179,8 +179,8 @@ export class EntityLabels {
   }
 }
 
-/** USD-style display for approval cards: "$8,500.00". */
-export function formatMoney(amount: number, currency = "USD"): string {
+/** Display for approval cards in the record's own currency: "$8,500.00", "€8,500.00". */
+export function formatMoney(amount: number, currency: string): string {
   try {
     return new Intl.NumberFormat("en-US", { style: "currency", currency }).format(amount);
   } catch {

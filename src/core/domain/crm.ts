@@ -18,8 +18,14 @@ export interface Deal {
   name: string;
   company: { id: string; name: string };
   stage: string;
-  /** Deal amount in the account currency. */
+  /** Deal amount, in `currency`. */
   amount: number;
+  /**
+   * ISO 4217 code of `amount` ("EUR"). Required: a CRM that keeps no currency on a record (a
+   * HubSpot deal without deal_currency_code, every HubSpot company) is read in the account's
+   * configured currency, so each amount says what it is in and no reader guesses.
+   */
+  currency: string;
   /** 0..1 */
   probability: number;
   closeDate?: string;
@@ -57,8 +63,10 @@ export interface SupportTicket {
 export interface Customer {
   id: string;
   name: string;
-  /** Annual recurring revenue. */
+  /** Annual recurring revenue, in `currency`. */
   arr: number;
+  /** ISO 4217 code of `arr`; the account's configured currency when the CRM keeps none (see Deal). */
+  currency: string;
   plan?: string;
   ownerName?: string;
   /** Relative change of product usage over `usageWindowDays`, e.g. -0.65. */

@@ -4,7 +4,8 @@
  * filters and the `after` cursor, batch reads, v4 association batch reads, record reads with
  * associations, owners and the deal pipeline. Every property is a string, as HubSpot sends it;
  * dates are ISO date-times; deal stages are the pipeline's internal stage ids (labels live in
- * the pipeline), churn signals are the `daybook_*` company properties.
+ * the pipeline), churn signals are the `daybook_*` company properties. Deals carry
+ * deal_currency_code; company ARR has no currency property, as in HubSpot.
  *
  * It refuses what HubSpot refuses: a missing or wrong bearer token (401), a search page above
  * 200 or a batch above 100 inputs (400), more than 5 filter groups or 6 filters in one (400).
@@ -197,6 +198,7 @@ function toObjects(org: DemoOrg): { objects: Map<string, Map<string, HubObject>>
         dealname: d.name,
         dealstage: stageIdOf(d.stage),
         amount: String(d.amount),
+        deal_currency_code: d.currency,
         hs_deal_stage_probability: String(d.probability),
         closedate: d.closeDate ? iso(d.closeDate) : null,
         hubspot_owner_id: d.ownerId || null,

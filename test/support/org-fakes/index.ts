@@ -44,7 +44,11 @@ export async function startOrgFakes(org: DemoOrg, clock: Clock): Promise<OrgFake
       },
       deps,
     ),
-    crm: createHubSpotPort({ accessToken: HUBSPOT_FAKE_TOKEN, baseUrl: hubspot.url }, deps),
+    // Company ARR carries no currency in HubSpot: it is in the portal's, which a deployment configures.
+    crm: createHubSpotPort(
+      { accessToken: HUBSPOT_FAKE_TOKEN, baseUrl: hubspot.url, currency: org.profile.currency },
+      deps,
+    ),
     accounting: createXeroPort(
       { tenantId: XERO_FAKE_TENANT, baseUrl: `${xero.url}/api.xro/2.0`, accessToken: XERO_FAKE_TOKEN },
       deps,

@@ -1,8 +1,12 @@
 import { afterEach, describe, expect, it } from "vitest";
+import { createDigests } from "../chains/digests/registry.ts";
+import { cardToText } from "../src/core/card.ts";
 import { fixedClock } from "../src/core/clock.ts";
+import type { Ports } from "../src/core/domain/ports.ts";
 import { silentLogger } from "../src/core/logger.ts";
 import { MemoryStore } from "../src/store/memory-store.ts";
 import { createXeroPort, type XeroSettings } from "../tools/accounting/xero.ts";
+import { createDemoPorts } from "../tools/demo/demo-ports.ts";
 import { caught } from "./support/errors.ts";
 import { type FakeHandler, type RecordedRequest, startFakeServer } from "./support/http.ts";
 
@@ -31,6 +35,22 @@ function query(req: RecordedRequest): URLSearchParams {
 }
 
 const accounts = { Accounts: [{ Code: "620", Name: "Marketing" }] };
+
+/** A month with one account moving: the smallest P&L Xero sends for a month with books. */
+const quietReport = {
+  Reports: [
+    {
+      ReportName: "Profit and Loss",
+      Rows: [
+        {
+          RowType: "Section",
+          Title: "Income",
+          Rows: [{ RowType: "Row", Cells: [{ Value: "Sales" }, { Value: "10.00" }] }],
+        },
+      ],
+    },
+  ],
+};
 
 const sleeps: number[] = [];
 let closers: (() => Promise<void>)[] = [];
@@ -229,7 +249,7 @@ describe("Xero connector against a scripted Xero", () => {
         tokens++;
         return { body: { access_token: `tok-${tokens}`, expires_in: 1800, token_type: "Bearer" } };
       }
-      return { body: { Reports: [{ ReportName: "Profit and Loss", Rows: [] }] } };
+      return { body: quietReport };
     });
     closers.push(fake.close);
     const clock = fixedClock("2026-11-23T09:00:00Z");
@@ -267,7 +287,7 @@ describe("Xero connector against a scripted Xero", () => {
         return { body: { access_token: `tok-${tokens}`, expires_in: 1800 } };
       }
       if (req.headers.authorization === "Bearer tok-1") return { status: 401, body: { Title: "Unauthorized" } };
-      return { body: { Reports: [{ Rows: [] }] } };
+      return { body: quietReport };
     });
     closers.push(fake.close);
     const port = createXeroPort(
@@ -286,7 +306,7 @@ describe("Xero connector against a scripted Xero", () => {
       if (req.path.startsWith("/api.xro/2.0/Organisation")) {
         return { body: { Organisations: [{ Name: "Kestrel Robotics GmbH", BaseCurrency: "EUR" }] } };
       }
-      return { body: { Reports: [{ Rows: [{ RowType: "Section", Title: "Income", Rows: [] }] }] } };
+      return { body: quietReport };
     });
 
     const november = await port.getProfitAndLoss("2026-11");
@@ -372,5 +392,95 @@ describe("Xero connector against a scripted Xero", () => {
       [-2100, "SPEND", false, "Wire transfer"],
       [350, "RECEIVE", true, "Refund"],
     ]);
+  });
+});
+
+describe("a Xero organisation whose books started this month", () => {
+  const emptyReports = [
+    { Reports: [{ ReportName: "Profit and Loss", Rows: [] }] },
+    {
+      Reports: [
+        {
+          Rows: [
+            { RowType: "Section", Title: "Income", Rows: [] },
+            { RowType: "Section", Title: "Less Operating Expenses", Rows: [] },
+          ],
+        },
+      ],
+    },
+  ];
+
+  it.each(emptyReports.map((r, i) => [i, r] as const))(
+    "reads a report with no account rows (%i) as no figures for the month, naming it",
+    async (_i, report) => {
+      const { port } = await setup(() => ({ body: report }));
+
+      const error = await caught(port.getProfitAndLoss("2026-10"));
+
+      expect(error.code).toBe("not_found");
+      expect(error.userMessage).toBe("Xero has no figures for October 2026.");
+    },
+  );
+
+  it("keeps a month whose accounts moved, even when they net to zero", async () => {
+    const { port } = await setup(() => ({
+      body: {
+        Reports: [
+          {
+            Rows: [
+              {
+                RowType: "Section",
+                Title: "Income",
+                Rows: [{ RowType: "Row", Cells: [{ Value: "Sales" }, { Value: "0.00" }] }],
+              },
+            ],
+          },
+        ],
+      },
+    }));
+
+    await expect(port.getProfitAndLoss("2026-11")).resolves.toMatchObject({ month: "2026-11", totalIncome: 0 });
+  });
+
+  it("builds the close digest with one line for the missing comparison and no variances", async () => {
+    const { port } = await setup((req) => {
+      if (req.path.startsWith("/api.xro/2.0/Reports/ProfitAndLoss")) {
+        if (query(req).get("fromDate") === "2026-10-01") return { body: { Reports: [{ Rows: [] }] } };
+        return {
+          body: {
+            Reports: [
+              {
+                Rows: [
+                  {
+                    RowType: "Section",
+                    Title: "Income",
+                    Rows: [{ RowType: "Row", Cells: [{ Value: "Sales" }, { Value: "5000.00" }] }],
+                  },
+                  {
+                    RowType: "Section",
+                    Title: "Less Operating Expenses",
+                    Rows: [{ RowType: "Row", Cells: [{ Value: "Marketing" }, { Value: "900.00" }] }],
+                  },
+                ],
+              },
+            ],
+          },
+        };
+      }
+      if (req.path.startsWith("/api.xro/2.0/Accounts")) return { body: accounts };
+      if (req.path.startsWith("/api.xro/2.0/Organisation"))
+        return { body: { Organisations: [{ BaseCurrency: "USD" }] } };
+      return { body: {} };
+    });
+    const clock = fixedClock("2026-11-23T09:00:00Z");
+    const demo = createDemoPorts({ clock });
+    const ports: Ports = { ...demo, accounting: port, sources: { ...demo.sources, accounting: "real" } };
+    const digests = createDigests({ ports, clock, store: new MemoryStore({ clock }) });
+
+    const text = cardToText(await digests.close.run());
+
+    expect(text).toContain("No figures for October 2026 to compare with.");
+    expect(text).not.toMatch(/Spend variance/);
+    expect(text).not.toMatch(/error|not found/i);
   });
 });

@@ -11,6 +11,7 @@ import type {
 import { type Month, monthRange } from "../../src/core/domain/common.ts";
 import { DaybookError } from "../../src/core/errors.ts";
 import type { Logger } from "../../src/core/logger.ts";
+import { monthLabel } from "../../src/core/period.ts";
 import type { Store } from "../../src/core/store.ts";
 import { ReadCache } from "../shared/read-cache.ts";
 import { classifyHttpError, type RetryPolicy, resilientCall, type UpstreamFailure } from "../shared/resilience.ts";
@@ -344,7 +345,17 @@ export function createXeroPort(settings: XeroSettings, deps: XeroDeps): Accounti
       return cache.get(`pnl:${month}`, async () => {
         const res = await call("read profit and loss", () => api.getReportProfitAndLoss(tenant, from, to));
         // After the report, so a refused token fails the question before any other read.
-        return toProfitAndLoss(res.body.reports?.[0] ?? {}, month, await reportCurrency());
+        const pnl = toProfitAndLoss(res.body.reports?.[0] ?? {}, month, await reportCurrency());
+        // Xero answers a period before the organisation's first transactions with a report whose
+        // sections hold no account rows (it omits accounts without movement), not an error. That
+        // is "no figures" to compare with, not a month of zeros: a comparison with it would read
+        // as +100 % on every account. Any month with movement has at least one row.
+        if (pnl.income.length === 0 && pnl.expenses.length === 0) {
+          throw new DaybookError("not_found", `Xero P&L for ${month} has no account rows`, {
+            userMessage: `Xero has no figures for ${monthLabel(month)}.`,
+          });
+        }
+        return pnl;
       });
     },
 

@@ -13,8 +13,10 @@ import { cardToText } from "../src/core/card.ts";
 import { fixedClock } from "../src/core/clock.ts";
 import type { Deal } from "../src/core/domain/crm.ts";
 import type { Ports } from "../src/core/domain/ports.ts";
+import { silentLogger } from "../src/core/logger.ts";
 import { MemoryStore } from "../src/store/memory-store.ts";
 import { createToolCatalog } from "../tools/catalog.ts";
+import { createHubSpotPort } from "../tools/crm/hubspot.ts";
 import { createDemoPorts } from "../tools/demo/demo-ports.ts";
 import { type DemoOrg, generateDemoOrg } from "../tools/demo/generate.ts";
 import { secondOrgProfile } from "./fixtures/second-org/profile.ts";
@@ -144,5 +146,21 @@ describe("customer ARR in more than one currency", () => {
     const churn = cardToText(await digests.churn.run());
     expect(churn).toContain("2 high-risk customers (€20,000 ARR)");
     expect(churn).toContain("score 55, €8,000 ARR");
+  });
+});
+
+describe("the HubSpot portal currency setting", () => {
+  const port = (currency: string) =>
+    createHubSpotPort({ accessToken: "pat", currency }, { store: new MemoryStore(), clock, logger: silentLogger });
+
+  it("refuses at start-up a currency that is not an ISO 4217 code, naming it", () => {
+    expect(() => port("EURO")).toThrow(
+      expect.objectContaining({ code: "config_invalid", message: expect.stringContaining('"EURO"') }),
+    );
+    expect(() => port("XQZ")).toThrow(expect.objectContaining({ code: "config_invalid" }));
+  });
+
+  it("takes a known code in any case", () => {
+    expect(() => port("eur")).not.toThrow();
   });
 });

@@ -15,6 +15,7 @@ import type { BankTransaction, Invoice, ProfitAndLoss, PurchaseOrder } from "../
 import { type Month, monthRange, previousMonth } from "../../src/core/domain/common.ts";
 import { closeMonth, localToday } from "../../src/core/period.ts";
 import { makePnl, slotCents, vendorCents } from "./amounts.ts";
+import { billPayment, cardSpend, receipt } from "./bank-lines.ts";
 import { closeMonthBooks } from "./close-month.ts";
 import type { DemoProfile, DemoVendor } from "./profile.ts";
 import { between, hash32, mulberry32 } from "./random.ts";
@@ -221,18 +222,7 @@ function plainMonthBooks(o: PlainMonthOptions): MonthBooks {
   const txId = () => `bt-${month}-${String(++seq).padStart(5, "0")}`;
   for (const inv of invoices) {
     if (inv.status !== "PAID" || bank.length >= lineCount) continue;
-    bank.push({
-      id: txId(),
-      date: inv.date,
-      amount: -inv.total,
-      kind: "SPEND",
-      contact: inv.contact.name,
-      reference: inv.number,
-      description: `Payment to ${inv.contact.name}`,
-      reconciled: true,
-      matchedTo: inv.id,
-      bankAccount: profile.bankAccount,
-    });
+    bank.push(billPayment(txId(), inv, profile.bankAccount));
   }
   let incomeCents = 0;
   const names = o.customerNames.length > 0 ? o.customerNames : ["Customer"];
@@ -243,35 +233,22 @@ function plainMonthBooks(o: PlainMonthOptions): MonthBooks {
     if (i % 5 < 3) {
       const cents = Math.round(between(rand, 30_000, 200_000) * growth);
       incomeCents += cents;
-      bank.push({
-        id: txId(),
-        date,
-        amount: cents / 100,
-        kind: "RECEIVE",
-        contact: names[i % names.length],
-        reference: `SUB-${yymm}${String(i).padStart(4, "0")}`,
-        description: "Subscription payment",
-        reconciled: true,
-        matchedTo: `RM-${yymm}${i}`,
-        bankAccount: profile.bankAccount,
-      });
+      bank.push(
+        receipt(
+          txId(),
+          date,
+          cents,
+          names[i % names.length],
+          `${yymm}${String(i).padStart(4, "0")}`,
+          profile.bankAccount,
+        ),
+      );
     } else {
       const merchant = profile.merchants[i % profile.merchants.length]!;
       // Per-slot amounts like bills: a month's card spend per account is steady, not a dice roll.
       const cents = slotCents(o.seed, month, { id: merchant.name, minCents: merchant.min, maxCents: merchant.max }, i);
       addExpense(merchant.account, cents);
-      bank.push({
-        id: txId(),
-        date,
-        amount: -cents / 100,
-        kind: "SPEND",
-        contact: merchant.name,
-        reference: `CARD ${4000 + (i % 5000)}`,
-        description: `Card purchase - ${merchant.name}`,
-        reconciled: true,
-        matchedTo: `SM-${yymm}${i}`,
-        bankAccount: profile.bankAccount,
-      });
+      bank.push(cardSpend(txId(), date, cents, merchant.name, i, `${yymm}${i}`, profile.bankAccount));
     }
   }
   bank.sort((a, b) => (a.date < b.date ? -1 : a.date > b.date ? 1 : 0));

@@ -8,6 +8,7 @@
 import type { BankTransaction, Invoice, ProfitAndLoss, PurchaseOrder } from "../../src/core/domain/accounting.ts";
 import { type Month, previousMonth } from "../../src/core/domain/common.ts";
 import { initials, makePnl, slotCents, vendorCents } from "./amounts.ts";
+import { billPayment, cardSpend, receipt } from "./bank-lines.ts";
 import type { DemoProfile, DemoVendor } from "./profile.ts";
 import { between, hash32, mulberry32 } from "./random.ts";
 
@@ -201,18 +202,7 @@ export function closeMonthBooks(options: CloseMonthOptions): CloseMonthBooks {
   for (const inv of invoices) {
     if (inv.status !== "PAID") continue;
     if (bank.length >= options.bankTransactions - 3) break;
-    bank.push({
-      id: txId(),
-      date: inv.date,
-      amount: -inv.total,
-      kind: "SPEND",
-      contact: inv.contact.name,
-      reference: inv.number,
-      description: `Payment to ${inv.contact.name}`,
-      reconciled: true,
-      matchedTo: inv.id,
-      bankAccount: profile.bankAccount,
-    });
+    bank.push(billPayment(txId(), inv, profile.bankAccount));
   }
   // The three exceptions: not reconciled, nothing in the books to match.
   const exceptions: BankTransaction[] = [
@@ -260,34 +250,12 @@ export function closeMonthBooks(options: CloseMonthOptions): CloseMonthBooks {
     if (i % 5 < 3) {
       const cents = between(rand, 30_000, 200_000);
       incomeCents += cents;
-      bank.push({
-        id: txId(),
-        date,
-        amount: cents / 100,
-        kind: "RECEIVE",
-        contact: names[i % names.length],
-        reference: `SUB-${100000 + i}`,
-        description: "Subscription payment",
-        reconciled: true,
-        matchedTo: `RM-${100000 + i}`,
-        bankAccount: profile.bankAccount,
-      });
+      bank.push(receipt(txId(), date, cents, names[i % names.length], String(100000 + i), profile.bankAccount));
     } else {
       const m = cardMerchants[i % cardMerchants.length]!;
       const cents = slotCents(seed, month, { id: m.name, minCents: m.min, maxCents: m.max }, i);
       addExpense(m.account, cents);
-      bank.push({
-        id: txId(),
-        date,
-        amount: -cents / 100,
-        kind: "SPEND",
-        contact: m.name,
-        reference: `CARD ${4000 + (i % 5000)}`,
-        description: `Card purchase - ${m.name}`,
-        reconciled: true,
-        matchedTo: `SM-${100000 + i}`,
-        bankAccount: profile.bankAccount,
-      });
+      bank.push(cardSpend(txId(), date, cents, m.name, i, String(100000 + i), profile.bankAccount));
     }
   }
   // Marketing: exactly 18 % above last month, pro rata while the month is in progress (the close

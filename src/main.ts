@@ -102,7 +102,11 @@ export function createPorts(env: Env, deps: { store: Store; clock: Clock; logger
   const jira = jiraSettings ? createJiraCloudPort(jiraSettings, deps) : demo.jira;
   const crm = env.HUBSPOT_ACCESS_TOKEN
     ? createHubSpotPort(
-        { accessToken: env.HUBSPOT_ACCESS_TOKEN, ...(env.HUBSPOT_BASE_URL ? { baseUrl: env.HUBSPOT_BASE_URL } : {}) },
+        {
+          accessToken: env.HUBSPOT_ACCESS_TOKEN,
+          ...(env.HUBSPOT_BASE_URL ? { baseUrl: env.HUBSPOT_BASE_URL } : {}),
+          ...(env.HUBSPOT_CURRENCY ? { currency: env.HUBSPOT_CURRENCY } : {}),
+        },
         deps,
       )
     : demo.crm;

@@ -4,6 +4,10 @@ import { fixedClock } from "../src/core/clock.ts";
 import { silentLogger } from "../src/core/logger.ts";
 import { createPorts } from "../src/main.ts";
 import { MemoryStore } from "../src/store/memory-store.ts";
+import { generateDemoOrg } from "../tools/demo/generate.ts";
+import { secondOrgProfile } from "./fixtures/second-org/profile.ts";
+import { caught } from "./support/errors.ts";
+import { HUBSPOT_FAKE_TOKEN, startHubSpotFake } from "./support/org-fakes/hubspot.ts";
 
 const deps = { store: new MemoryStore(), clock: fixedClock("2026-11-23T09:00:00Z"), logger: silentLogger };
 const ports = (vars: Record<string, string>) => createPorts(loadConfig(vars).env, deps);
@@ -51,5 +55,30 @@ describe("choosing real connectors or the demo organisation", () => {
       /s3cret/,
     );
     expect(() => ports({ XERO_TENANT_ID: "t-1" })).toThrow(/XERO_CLIENT_ID and XERO_CLIENT_SECRET/);
+  });
+});
+
+describe("the HubSpot portal's currency", () => {
+  it("reads HUBSPOT_CURRENCY into company ARR through the real connector", async () => {
+    const clock = fixedClock("2026-11-23T09:00:00Z");
+    const org = generateDemoOrg({ now: clock.now(), profile: { ...secondOrgProfile, currency: "EUR" } });
+    const fake = await startHubSpotFake({ org, clock });
+    try {
+      const crm = createPorts(
+        loadConfig({ HUBSPOT_ACCESS_TOKEN: HUBSPOT_FAKE_TOKEN, HUBSPOT_BASE_URL: fake.url, HUBSPOT_CURRENCY: "eur" })
+          .env,
+        { ...deps, clock },
+      ).crm;
+      const [customer] = await crm.findCustomers(secondOrgProfile.customers.declining.name);
+      expect(customer?.currency).toBe("EUR");
+    } finally {
+      await fake.close();
+    }
+  });
+
+  it("refuses a currency that is not an ISO 4217 code, naming the variable", async () => {
+    const error = await caught(Promise.resolve().then(() => loadConfig({ HUBSPOT_CURRENCY: "euro" })));
+    expect(error.message).toContain("HUBSPOT_CURRENCY");
+    expect(error.message).toContain("ISO 4217");
   });
 });

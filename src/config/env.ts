@@ -74,6 +74,17 @@ export const envSchema = z.object({
 
   HUBSPOT_ACCESS_TOKEN: optionalString,
   HUBSPOT_BASE_URL: optionalUrl,
+  /**
+   * The portal's currency (ISO 4217): HubSpot companies keep no currency, so ARR is in it, and
+   * deals without deal_currency_code are too.
+   */
+  HUBSPOT_CURRENCY: z.preprocess(
+    (v) => (typeof v === "string" && v.trim() !== "" ? v.trim().toUpperCase() : undefined),
+    z
+      .string()
+      .regex(/^[A-Z]{3}$/)
+      .optional(),
+  ),
 
   XERO_CLIENT_ID: optionalString,
   XERO_CLIENT_SECRET: optionalString,
@@ -96,6 +107,7 @@ export const envHints: Partial<Record<keyof Env, string>> = {
   SLACK_API_URL: "unset SLACK_API_URL to use https://slack.com/api/, or give a full URL",
   JIRA_BASE_URL: "set JIRA_BASE_URL to your site, e.g. https://your-team.atlassian.net",
   HUBSPOT_BASE_URL: "unset HUBSPOT_BASE_URL to use https://api.hubapi.com, or give a full URL",
+  HUBSPOT_CURRENCY: "set HUBSPOT_CURRENCY to your portal's ISO 4217 currency code, e.g. EUR, or unset it for USD",
   XERO_BASE_URL: "unset XERO_BASE_URL to use Xero's API, or give a full URL",
   REDIS_URL: "set REDIS_URL like redis://127.0.0.1:6379, or unset it to use the in-memory store",
   SLACK_BOT_TOKEN: "copy the Bot User OAuth Token (xoxb-...) from your Slack app's OAuth & Permissions page",

@@ -408,6 +408,27 @@ describe("a Xero organisation whose books started this month", () => {
         },
       ],
     },
+    // The whole layout as Xero sends it for a month without entries: header, totals, a Net Profit of 0.00.
+    {
+      Reports: [
+        {
+          ReportName: "Profit and Loss",
+          Rows: [
+            { RowType: "Header", Cells: [{ Value: "" }, { Value: "31 Oct 2026" }] },
+            {
+              RowType: "Section",
+              Title: "Income",
+              Rows: [{ RowType: "SummaryRow", Cells: [{ Value: "Total Income" }, { Value: "0.00" }] }],
+            },
+            {
+              RowType: "Section",
+              Title: "",
+              Rows: [{ RowType: "Row", Cells: [{ Value: "Net Profit" }, { Value: "0.00" }] }],
+            },
+          ],
+        },
+      ],
+    },
   ];
 
   it.each(emptyReports.map((r, i) => [i, r] as const))(

@@ -3,6 +3,7 @@ import { DaybookError } from "../../src/core/errors.ts";
 import {
   bankTransactionWhere,
   cleanInvoiceNumber,
+  hasAccountRows,
   invoiceWhere,
   isXeroId,
   purchaseOrderNumberFrom,
@@ -122,6 +123,8 @@ describe("Xero normalization", () => {
     expect(sectionKind("Other Income")).toBe("income");
     expect(sectionKind("Less Cost of Sales")).toBe("expenses");
     expect(sectionKind("Less Operating Expenses")).toBe("expenses");
+    expect(sectionKind("Turnover")).toBe("income");
+    expect(sectionKind("Administrative Costs")).toBe("expenses");
     expect(sectionKind("Gross Profit")).toBeUndefined();
     expect(sectionKind("Net Profit")).toBeUndefined();
     expect(sectionKind("")).toBeUndefined();
@@ -172,6 +175,54 @@ describe("Xero normalization", () => {
       totalExpenses: 149.75,
       netProfit: 1050.25,
     });
+  });
+
+  it("finds no account rows in the bare layout Xero sends for a month before the books", () => {
+    const header = { rowType: "Header", cells: [{ value: "" }, { value: "31 Oct 26" }] };
+    const netProfit = {
+      rowType: "Section",
+      title: "",
+      rows: [{ rowType: "Row", cells: [{ value: "Net Profit" }, { value: "0.00" }] }],
+    };
+    const grossProfit = {
+      rowType: "Section",
+      title: "Gross Profit",
+      rows: [{ rowType: "Row", cells: [{ value: "Gross Profit" }, { value: "0.00" }] }],
+    };
+    const emptySections = [
+      { rowType: "Section", title: "Income", rows: [] },
+      {
+        rowType: "Section",
+        title: "Less Operating Expenses",
+        rows: [{ rowType: "SummaryRow", cells: [{ value: "Total Operating Expenses" }, { value: "0.00" }] }],
+      },
+    ];
+
+    expect(hasAccountRows({})).toBe(false);
+    expect(hasAccountRows({ rows: [] })).toBe(false);
+    expect(hasAccountRows({ rows: [header, ...emptySections, grossProfit, netProfit] })).toBe(false);
+    expect(
+      hasAccountRows({
+        rows: [{ rowType: "Section", title: "Income", rows: [{ rowType: "Row", cells: [{ value: " " }] }] }],
+      }),
+    ).toBe(false);
+  });
+
+  it("counts an account row of 0.00 and a row under an unfamiliar section title as figures", () => {
+    const zeroSales = {
+      rowType: "Section",
+      title: "Income",
+      rows: [{ rowType: "Row", cells: [{ value: "Sales" }, { value: "0.00" }] }],
+    };
+    const unfamiliar = {
+      rowType: "Section",
+      title: "Umsatzerlöse",
+      rows: [{ rowType: "Row", cells: [{ value: "Erlöse 19 %" }, { value: "800.00" }] }],
+    };
+
+    expect(hasAccountRows({ rows: [zeroSales] })).toBe(true);
+    expect(toProfitAndLoss({ rows: [zeroSales] }, "2026-11", "USD")).toMatchObject({ totalIncome: 0, netProfit: 0 });
+    expect(hasAccountRows({ rows: [unfamiliar] })).toBe(true);
   });
 
   it("escapes quotes and backslashes so text cannot change a where filter", () => {

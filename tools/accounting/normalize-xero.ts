@@ -190,12 +190,13 @@ function amountOf(cell: XeroReportCellLike | undefined): number {
 /**
  * Which P&L section a title belongs to. Xero's standard layout names them "Income" /
  * "Trading Income", "Other Income", "Less Cost of Sales", "Less Operating Expenses" and
- * "Less Other Expenses"; "Gross Profit" and "Net Profit" are summaries and are skipped.
+ * "Less Other Expenses" (UK organisations: "Turnover", "Cost of Sales", "Administrative Costs");
+ * "Gross Profit" and "Net Profit" are summaries and are skipped.
  */
 export function sectionKind(title: string | undefined): "income" | "expenses" | undefined {
   const t = (title ?? "").toLowerCase();
   if (/profit|loss/.test(t)) return undefined;
-  if (/income|revenue|sales$/.test(t) && !/cost of sales/.test(t)) return "income";
+  if (/income|revenue|turnover|sales$/.test(t) && !/cost of sales/.test(t)) return "income";
   if (/expense|cost of sales|costs/.test(t)) return "expenses";
   return undefined;
 }
@@ -227,6 +228,30 @@ export function toProfitAndLoss(report: XeroReportLike, month: Month, currency: 
     totalExpenses,
     netProfit: money(totalIncome - totalExpenses),
   };
+}
+
+/**
+ * Whether a Reports/ProfitAndLoss answer has any account line; without one the month has no
+ * figures. Xero lists only accounts with movements in the period and answers a period without any
+ * (every month before an organisation's first transactions) with HTTP 200 and the bare layout: a
+ * Header row, Income and expense sections with no rows (or no sections at all) and an untitled
+ * section holding "Net Profit 0.00", never an error or an empty body. So the header, SummaryRows
+ * and Xero's own profit lines (Gross / Operating / Net Profit, in untitled or summary sections) do
+ * not count, while one account row counts whatever its amount: 0.00 (movements that net to
+ * nothing) is a quiet month with books, not a month without them. A labelled row in a section
+ * this parser does not classify still counts, so an unfamiliar layout reads as figures, not as
+ * "no figures".
+ */
+export function hasAccountRows(report: XeroReportLike): boolean {
+  return (report.rows ?? []).some(
+    (section) =>
+      String(section.rowType) === "Section" &&
+      (section.rows ?? []).some((row) => {
+        const label = row.cells?.[0]?.value?.trim();
+        if (String(row.rowType) !== "Row" || !label) return false;
+        return sectionKind(section.title) !== undefined || !/profit|loss/i.test(label);
+      }),
+  );
 }
 
 /**

@@ -19,6 +19,7 @@ import {
   assertMonth,
   bankTransactionWhere,
   cleanInvoiceNumber,
+  hasAccountRows,
   invoiceWhere,
   isXeroId,
   rejectionTarget,
@@ -344,18 +345,21 @@ export function createXeroPort(settings: XeroSettings, deps: XeroDeps): Accounti
       const { from, to } = monthRange(month);
       return cache.get(`pnl:${month}`, async () => {
         const res = await call("read profit and loss", () => api.getReportProfitAndLoss(tenant, from, to));
-        // After the report, so a refused token fails the question before any other read.
-        const pnl = toProfitAndLoss(res.body.reports?.[0] ?? {}, month, await reportCurrency());
+        const report = res.body.reports?.[0] ?? {};
         // Xero answers a period before the organisation's first transactions with a report whose
         // sections hold no account rows (it omits accounts without movement), not an error. That
         // is "no figures" to compare with, not a month of zeros: a comparison with it would read
-        // as +100 % on every account. Any month with movement has at least one row.
-        if (pnl.income.length === 0 && pnl.expenses.length === 0) {
+        // as +100 % on every account. Any month with movement has at least one row (see
+        // hasAccountRows). Xero's API does not say when the books begin (the conversion date is
+        // write-only, CreatedDateUTC often precedes the first entry), and a month without a single
+        // entry after that has no figures either, so the report alone decides.
+        if (!hasAccountRows(report)) {
           throw new DaybookError("not_found", `Xero P&L for ${month} has no account rows`, {
             userMessage: `Xero has no figures for ${monthLabel(month)}.`,
           });
         }
-        return pnl;
+        // The currency after the report, so a refused token fails the question before any other read.
+        return toProfitAndLoss(report, month, await reportCurrency());
       });
     },
 

@@ -122,6 +122,16 @@ const demoQuestions = [
 ];
 
 describe("the offline model on the demo organisation", () => {
+  it("says a tool's refusal in one plain sentence, with no heading, 'Error:' or error code", async () => {
+    const { answerer } = await offlineAgent();
+    const alex = new Conversation(answerer, "alex");
+
+    const turn = await alex.ask("show the P&L for January 2023");
+
+    expect(turn.text.split("\n")[0]).toBe("The books start in November 2024; there are no figures for January 2023.");
+    expect(turn.text).not.toMatch(/Error:|Code:|not_found|not found|Profit and loss\n/i);
+  });
+
   it("answers the sprint question with the blocked stories and their owners", async () => {
     const { answerer } = await offlineAgent();
     const alex = new Conversation(answerer, "alex");

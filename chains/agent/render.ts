@@ -45,6 +45,9 @@ export function renderReply(
   value: unknown,
   ctx: RenderContext,
 ): RenderedReply {
+  // A tool's refusal or failure ({ error, code }) is already a user-safe sentence: say it as
+  // a colleague would, without a heading or the error code.
+  if (isObj(value) && typeof value.error === "string") return { text: clip(upperFirst(value.error)) };
   if (isObj(value) && !("error" in value)) {
     const specific = renderKnownShape(value, ctx);
     if (specific) return { text: clip(specific.text), ...(specific.refs ? { refs: specific.refs } : {}) };

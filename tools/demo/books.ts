@@ -16,6 +16,7 @@ import { type Month, monthRange, previousMonth } from "../../src/core/domain/com
 import { closeMonth, localToday } from "../../src/core/period.ts";
 import { makePnl, slotCents, vendorCents } from "./amounts.ts";
 import { billPayment, cardSpend, receipt } from "./bank-lines.ts";
+import { bill } from "./bills.ts";
 import { closeMonthBooks } from "./close-month.ts";
 import type { DemoProfile, DemoVendor } from "./profile.ts";
 import { between, hash32, mulberry32 } from "./random.ts";
@@ -198,22 +199,22 @@ function plainMonthBooks(o: PlainMonthOptions): MonthBooks {
       total: cents / 100,
       status: "BILLED",
     });
-    const id = `inv-${number}`;
-    invoices.push({
-      id,
-      number,
-      type: "ACCPAY",
-      contact: { id: vendor.id, name: vendor.name },
-      date,
-      dueDate: `${month}-28`,
-      total: cents / 100,
-      currency: profile.currency,
-      status,
-      reference: `${vendor.name.slice(0, 3).toUpperCase()}-${number}`,
-      purchaseOrderNumber: poNumber,
-      lines: [{ description: `${vendor.item} (${month})`, account: vendor.account, amount: cents / 100 }],
-      url: `${profile.urls.accounting}/AccountsPayable/View.aspx?InvoiceID=${id}`,
-    });
+    invoices.push(
+      bill(
+        {
+          number,
+          vendor,
+          cents,
+          date,
+          month,
+          status,
+          reference: `${vendor.name.slice(0, 3).toUpperCase()}-${number}`,
+          description: `${vendor.item} (${month})`,
+          purchaseOrderNumber: poNumber,
+        },
+        profile,
+      ),
+    );
     addExpense(vendor.account, cents);
   }
   invoices.sort((a, b) => (a.date < b.date ? -1 : a.date > b.date ? 1 : 0));

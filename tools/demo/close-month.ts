@@ -9,6 +9,7 @@ import type { BankTransaction, Invoice, ProfitAndLoss, PurchaseOrder } from "../
 import { type Month, previousMonth } from "../../src/core/domain/common.ts";
 import { initials, makePnl, slotCents, vendorCents } from "./amounts.ts";
 import { billPayment, cardSpend, receipt } from "./bank-lines.ts";
+import { bill } from "./bills.ts";
 import type { DemoProfile, DemoVendor } from "./profile.ts";
 import { between, hash32, mulberry32 } from "./random.ts";
 
@@ -102,7 +103,6 @@ export function closeMonthBooks(options: CloseMonthOptions): CloseMonthBooks {
     reference: string,
     description: string,
   ) => {
-    const id = `inv-${number}`;
     let poNumber: string | undefined;
     if (po === null) {
       poNumber = undefined;
@@ -119,21 +119,10 @@ export function closeMonthBooks(options: CloseMonthOptions): CloseMonthBooks {
         status: status === "PAID" || status === "AUTHORISED" ? "BILLED" : "AUTHORISED",
       });
     }
-    const invoice: Invoice = {
-      id,
-      number,
-      type: "ACCPAY",
-      contact: { id: vendor.id, name: vendor.name },
-      date,
-      dueDate: `${month}-28`,
-      total: cents / 100,
-      currency: profile.currency,
-      status,
-      reference,
-      ...(poNumber ? { purchaseOrderNumber: poNumber } : {}),
-      lines: [{ description, account: vendor.account, amount: cents / 100 }],
-      url: `${profile.urls.accounting}/AccountsPayable/View.aspx?InvoiceID=${id}`,
-    };
+    const invoice = bill(
+      { number, vendor, cents, date, month, status, reference, description, purchaseOrderNumber: poNumber },
+      profile,
+    );
     invoices.push(invoice);
     billed.add(`${vendor.id}:${cents}`);
     if (status === "PAID" || status === "AUTHORISED") addExpense(vendor.account, cents);

@@ -110,6 +110,20 @@ export class RedisStore implements Store {
     return new RedisStore(client, options.prefix ?? "daybook:", options.commandTimeoutMs ?? 5_000);
   }
 
+  /**
+   * The node-redis client, for modules that need Redis types the Store interface does not
+   * model (the work queue's stream, the rate limiter). Commands sent through it get none of
+   * this class's deadlines or error mapping; never close it (the store owns it).
+   */
+  get client(): RedisClientType {
+    return this.#client;
+  }
+
+  /** The key prefix of this store; prepend it to every key used through `client`. */
+  get prefix(): string {
+    return this.#prefix;
+  }
+
   #k(key: string): string {
     return this.#prefix + key;
   }

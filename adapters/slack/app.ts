@@ -97,7 +97,7 @@ export function createSlackIntegration(options: SlackIntegrationOptions): SlackI
   const clock = options.clock ?? systemClock;
   const client = createWebClient({ token: botToken, apiUrl: options.apiUrl, logger });
   const adapter = new SlackChatAdapter({ client, clock });
-  const dedup = new EventDedup({ store: options.store });
+  const dedup = new EventDedup({ store: options.store, logger, clock });
 
   const receiver = options.socketMode
     ? undefined

@@ -16,6 +16,7 @@ import type {
   Responder,
 } from "../../src/core/chat.ts";
 import type { Clock } from "../../src/core/clock.ts";
+import { FallbackDedup } from "../../src/core/dedup-fallback.ts";
 import { type DaybookError, toDaybookError } from "../../src/core/errors.ts";
 import type { RequestContext } from "../../src/core/http.ts";
 import type { Logger } from "../../src/core/logger.ts";
@@ -32,8 +33,6 @@ export const requestContextKey = Symbol("daybook.teams.requestContext");
 
 /** Teams may redeliver an activity it timed out on; one id is handled once. */
 const dedupTtlMs = 10 * 60 * 1000;
-/** Teams shows a typing indicator for a few seconds; repeat it while the agent works. */
-const typingEveryMs = 3_000;
 
 export interface ActivityHandlerOptions {
   store: Store;
@@ -103,10 +102,20 @@ function userOf(context: TurnContext) {
  */
 export class DaybookActivityHandler extends TeamsActivityHandler {
   readonly #o: ActivityHandlerOptions;
+  /** Falls back to this process's memory while the store is down (src/core/dedup-fallback.ts). */
+  readonly #dedup: FallbackDedup;
 
   constructor(options: ActivityHandlerOptions) {
     super();
     this.#o = options;
+    this.#dedup = new FallbackDedup({
+      store: options.store,
+      clock: options.clock,
+      onStoreError: (_key, error) =>
+        options.logger.warn("activity dedup store unavailable; deduplicating in this process only", {
+          code: toDaybookError(error, "store_unavailable").code,
+        }),
+    });
     this.onMessage(async (context, next) => {
       await this.#onMessage(context);
       await next();
@@ -156,11 +165,17 @@ export class DaybookActivityHandler extends TeamsActivityHandler {
     if (activity.id) {
       // Channel message ids are timestamps, unique only within a conversation.
       const key = `teams:activity:${encodeURIComponent(splitConversationId(activity.conversation.id).base)}:${activity.id}`;
-      const first = await this.#o.store.setIfAbsent(key, "1", { ttlMs: dedupTtlMs });
-      if (!first) return;
+      if (!(await this.#dedup.markOnce(key, dedupTtlMs)).first) return;
     }
     const text = (mentioned ? TurnContext.removeRecipientMention(activity) : activity.text) ?? "";
-    const reference = await this.#saveReference(context);
+    // The reply needs only this activity's reference; storing it (for digests) is best-effort
+    // so a question is still answered while the store is down.
+    const reference = await this.#saveReference(context).catch((error: unknown) => {
+      this.#o.logger.warn("could not store the Teams conversation reference", {
+        code: toDaybookError(error, "store_unavailable").code,
+      });
+      return TurnContext.getConversationReference(activity);
+    });
     const thread = teamsThread(
       tenantOf(context),
       activity.conversation.id,
@@ -188,30 +203,12 @@ export class DaybookActivityHandler extends TeamsActivityHandler {
   }
 
   #responder(reference: Partial<ConversationReference>, thread: ThreadRef): { responder: Responder; stop: () => void } {
-    const adapter = this.#o.adapter;
-    const log = this.#o.logger;
-    let timer: NodeJS.Timeout | undefined;
-    const stop = () => {
-      if (timer) clearInterval(timer);
-      timer = undefined;
-    };
-    const sendTyping = () =>
-      adapter.sendTyping(reference, thread).catch((error: unknown) => log.debug("typing indicator failed", { error }));
-    const responder: Responder = {
-      reply: async (card) => {
-        stop();
-        const receipt = await adapter.postWith(reference, thread, card);
-        return { thread: receipt.thread, messageId: receipt.messageId };
-      },
-      typing: async () => {
-        await sendTyping();
-        if (!timer) {
-          timer = setInterval(() => void sendTyping(), typingEveryMs);
-          timer.unref();
-        }
-      },
-    };
-    return { responder, stop };
+    const responder = this.#o.adapter.responderFor({
+      platform: "teams",
+      thread,
+      via: { reference: JSON.stringify(reference) },
+    });
+    return { responder, stop: responder.stopTyping };
   }
 
   protected override async onAdaptiveCardInvoke(

@@ -12,6 +12,7 @@ import { systemClock } from "../../src/core/clock.ts";
 import { DaybookError, toDaybookError } from "../../src/core/errors.ts";
 import type { Logger } from "../../src/core/logger.ts";
 import type { ToolDomain } from "../../src/core/principal.ts";
+import { isStoreUnavailable, writesRefusedNotice } from "../../src/core/store-outage.ts";
 import { mentionedDomains } from "./domains.ts";
 import { SHOWN_REFS_KEY, WRITE_TOOL_METADATA_KEY } from "./offline-model.ts";
 import { type EntityRef, extractRefs, isTurnData, parseToolOutput, type TurnData } from "./refs.ts";
@@ -72,6 +73,8 @@ export function createAgentAnswerer(options: AgentAnswererOptions): Answerer & {
     const log = options.logger.child({ traceId, component: "agent" });
     const allowed = new Set(principal.domains);
     const requested: string[] = [];
+    /** Write calls refused because the store is down (nothing recorded, nothing run). */
+    const refused: string[] = [];
 
     // Least privilege: the model is never shown a tool the requester may not use. Within
     // that, a question that names its system gets only that system's tools (fewer prompt
@@ -84,7 +87,7 @@ export function createAgentAnswerer(options: AgentAnswererOptions): Answerer & {
     for (const a of writeActions) domainOf.set(a.name, a.domain);
     const tools = [
       ...readTools.map((r) => r.tool),
-      ...writeActions.map((a) => approvalTool(a, input, options.approvals, requested, log)),
+      ...writeActions.map((a) => approvalTool(a, input, options.approvals, { requested, refused }, log)),
     ];
 
     const systemPrompt =
@@ -119,8 +122,9 @@ export function createAgentAnswerer(options: AgentAnswererOptions): Answerer & {
       const err = classify(error, limits);
       log.error("agent turn failed", { code: err.code, error: err, ms: clock.now() - started });
       const approvalsNote = requested.length > 0 ? ` (approval requested: ${requested.join(", ")})` : "";
+      const refusedNote = refused.length > 0 ? `\n${writesRefusedNotice}` : "";
       return {
-        card: replyCard(`${err.userMessage}${approvalsNote}`, `${options.modelLabel} · trace ${traceId}`),
+        card: replyCard(`${err.userMessage}${approvalsNote}${refusedNote}`, `${options.modelLabel} · trace ${traceId}`),
         data: { calls: [], refs: [], ...(requested.length > 0 ? { approvals: requested } : {}) } satisfies TurnData,
         trace: { toolResults: [] },
       };
@@ -150,6 +154,8 @@ export function createAgentAnswerer(options: AgentAnswererOptions): Answerer & {
     if (unmentioned.length > 0) {
       text += `\n_Nothing has been changed yet: approval ${unmentioned.map((id) => `\`${id}\``).join(", ")} is waiting for a person._`;
     }
+    // Whatever the model made of the refusal, the reply says it in daybook's own words.
+    if (refused.length > 0 && !text.includes(writesRefusedNotice)) text += `\n${writesRefusedNotice}`;
 
     // What the reply showed comes first, in its order, so "the second one" is the second
     // item the person saw; the rest of the tools' entities follow for later look-ups.
@@ -266,7 +272,7 @@ function approvalTool(
   action: AnyWriteAction,
   input: AnswerInput,
   approvals: Pick<ApprovalService, "requestApproval">,
-  requested: string[],
+  outcome: { requested: string[]; refused: string[] },
   log: Logger,
 ): StructuredToolInterface {
   return tool(
@@ -288,10 +294,15 @@ function approvalTool(
           },
           (card) => input.responder.reply(card),
         );
-        requested.push(approval.id);
+        outcome.requested.push(approval.id);
         return `Approval ${approval.id} requested; waiting for a person to approve. Nothing has been changed yet.`;
       } catch (error) {
         const err = toDaybookError(error);
+        if (isStoreUnavailable(err)) {
+          outcome.refused.push(action.name);
+          log.warn("write refused: store unavailable", { tool: action.name, code: err.code });
+          return writesRefusedNotice;
+        }
         log.warn("approval request failed", { tool: action.name, code: err.code, error: err });
         return `Could not request approval: ${err.userMessage}`;
       }

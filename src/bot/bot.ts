@@ -9,6 +9,13 @@ import { toDaybookError } from "../core/errors.ts";
 import type { ExampleQuestions } from "../core/examples.ts";
 import type { Logger } from "../core/logger.ts";
 import type { PrincipalResolver } from "../core/principal.ts";
+import {
+  decisionsRefusedNotice,
+  historyNotSavedNote,
+  historyUnavailableNote,
+  isStoreUnavailable,
+  writesRefusedNotice,
+} from "../core/store-outage.ts";
 import type { Platform } from "../core/thread.ts";
 import { helpText, helpTextFor } from "./help-answerer.ts";
 import type { ThreadHistory } from "./thread-history.ts";
@@ -79,48 +86,83 @@ export class Bot {
       return textCard(this.#o.examples ? helpTextFor(this.#o.examples()) : helpText);
 
     const decision = decisionCommand.exec(text);
-    if (decision && this.#o.approvals && (await this.#isDecision(decision))) {
-      const [, verb, id, reason] = decision as unknown as [string, string, string, string | undefined];
-      if (this.#o.textDecisions && !this.#o.textDecisions(message.thread.platform)) {
-        return textCard(
-          "Approvals can't be decided from here while real systems are connected: use the buttons in Slack or Teams.",
-        );
-      }
-      const result = await this.#o.approvals.decide(
-        id,
-        message.user,
-        verb.toLowerCase() === "approve" ? "approve" : "reject",
-        reason,
-      );
-      switch (result.kind) {
-        case "decided": {
-          // The approvals service already replaced the approval card and posted the outcome in
-          // the thread; repeating the whole card here would show it three times.
-          const { status, decidedBy, id: approvalId } = result.approval;
-          return textCard(
-            `${status === "approved" ? "Approved" : "Rejected"} by ${decidedBy?.name ?? "you"} (approval ${approvalId}).`,
-          );
+    if (decision && this.#o.approvals) {
+      try {
+        const card = await this.#decide(message, decision);
+        if (card) return card;
+      } catch (error) {
+        // Unrecordable either way: a decision needs the stored approval, and "approve invoice
+        // 1234" (a write request for the agent) needs a new one.
+        if (isStoreUnavailable(error)) {
+          return textCard(approvalIdShape.test(decision[2] ?? "") ? decisionsRefusedNotice : writesRefusedNotice);
         }
-        case "already_decided":
-        case "expired":
-        case "not_allowed":
-        case "not_found":
-          return textCard(result.notice);
+        throw error;
       }
     }
 
+    const log = this.#o.logger.child({ traceId, platform: message.thread.platform });
     const principal = this.#o.principals.resolve(message.user);
-    const history = await this.#o.history.load(message.thread);
+    const history = await this.#o.history.tryLoad(message.thread);
+    if (!history.available) log.warn("thread memory unavailable; answering without it", { code: "store_unavailable" });
     if (typeof responder.typing === "function") await responder.typing().catch(() => {});
-    const answer = await this.#o.answerer.answer({ message, principal, history, traceId, responder });
-    const now = this.#clock.now();
-    await this.#o.history.append(message.thread, { role: "user", text, at: message.receivedAt, by: principal.id });
-    await this.#o.history.append(message.thread, {
-      role: "assistant",
-      text: cardToText(answer.card).slice(0, 4_000),
-      at: now,
-      ...(answer.data ? { data: answer.data } : {}),
+    const answer = await this.#o.answerer.answer({
+      message,
+      principal,
+      history: history.entries,
+      traceId,
+      responder,
     });
-    return answer.card;
+    if (!history.available) return withNote(answer.card, historyUnavailableNote);
+    const now = this.#clock.now();
+    const saved = await this.#o.history.tryAppend(
+      message.thread,
+      { role: "user", text, at: message.receivedAt, by: principal.id },
+      {
+        role: "assistant",
+        text: cardToText(answer.card).slice(0, 4_000),
+        at: now,
+        ...(answer.data ? { data: answer.data } : {}),
+      },
+    );
+    if (saved) return answer.card;
+    log.warn("thread memory not saved", { code: "store_unavailable" });
+    return withNote(answer.card, historyNotSavedNote);
   }
+
+  /** The `approve <id>` / `reject <id>` fallback; undefined when the text is not a decision. */
+  async #decide(message: IncomingMessage, decision: RegExpExecArray): Promise<Card | undefined> {
+    if (!this.#o.approvals || !(await this.#isDecision(decision))) return undefined;
+    const [, verb, id, reason] = decision as unknown as [string, string, string, string | undefined];
+    if (this.#o.textDecisions && !this.#o.textDecisions(message.thread.platform)) {
+      return textCard(
+        "Approvals can't be decided from here while real systems are connected: use the buttons in Slack or Teams.",
+      );
+    }
+    const result = await this.#o.approvals.decide(
+      id,
+      message.user,
+      verb.toLowerCase() === "approve" ? "approve" : "reject",
+      reason,
+    );
+    switch (result.kind) {
+      case "decided": {
+        // The approvals service already replaced the approval card and posted the outcome in
+        // the thread; repeating the whole card here would show it three times.
+        const { status, decidedBy, id: approvalId } = result.approval;
+        return textCard(
+          `${status === "approved" ? "Approved" : "Rejected"} by ${decidedBy?.name ?? "you"} (approval ${approvalId}).`,
+        );
+      }
+      case "already_decided":
+      case "expired":
+      case "not_allowed":
+      case "not_found":
+        return textCard(result.notice);
+    }
+  }
+}
+
+/** The answer as it is, with a context line saying what the turn had to do without. */
+function withNote(card: Card, note: string): Card {
+  return { ...card, blocks: [...card.blocks, { type: "context", text: note }] };
 }

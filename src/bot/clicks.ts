@@ -3,6 +3,7 @@ import type { ApprovalService } from "../core/approval.ts";
 import type { ButtonClick, ClickHandler, ClickResult, Responder } from "../core/chat.ts";
 import { DaybookError, toDaybookError } from "../core/errors.ts";
 import type { Logger } from "../core/logger.ts";
+import { decisionsRefusedNotice, isStoreUnavailable, writesRefusedNotice } from "../core/store-outage.ts";
 
 export type ButtonHandler = (click: ButtonClick, responder: Responder) => Promise<ClickResult>;
 
@@ -19,8 +20,9 @@ export interface ClickRouterOptions {
  */
 export function createClickRouter(options: ClickRouterOptions): ClickHandler {
   return async (click, responder) => {
+    const decides = click.actionId === APPROVE_ACTION_ID || click.actionId === REJECT_ACTION_ID;
     try {
-      if (click.actionId === APPROVE_ACTION_ID || click.actionId === REJECT_ACTION_ID) {
+      if (decides) {
         const decision = click.actionId === APPROVE_ACTION_ID ? "approve" : "reject";
         const result = await options.approvals.decide(click.value, click.user, decision);
         switch (result.kind) {
@@ -38,6 +40,12 @@ export function createClickRouter(options: ClickRouterOptions): ClickHandler {
       return await handler(click, responder);
     } catch (error) {
       const err = toDaybookError(error);
+      if (isStoreUnavailable(err)) {
+        // A decision or a digest button's approval request that cannot be recorded must not
+        // half-happen; the clicker is told plainly and may click again once the store is back.
+        options.logger.warn("button click refused: store unavailable", { code: err.code, actionId: click.actionId });
+        return { kind: "notice", text: decides ? decisionsRefusedNotice : writesRefusedNotice };
+      }
       options.logger.error("button click failed", { code: err.code, actionId: click.actionId, error: err });
       return { kind: "notice", text: err.userMessage };
     }

@@ -25,7 +25,14 @@ import {
   drainSeconds,
 } from "./support/replies.ts";
 import { benchEvents } from "./support/slack-events.ts";
-import { benchRedisUrl, flushBenchRedis, startBolt, startDaybook, type Target } from "./support/targets.ts";
+import {
+  benchLimits,
+  benchRedisUrl,
+  flushBenchRedis,
+  startBolt,
+  startDaybook,
+  type Target,
+} from "./support/targets.ts";
 
 const rates = (process.env.BENCH_BURST_RATES ?? "300,500")
   .split(",")
@@ -33,14 +40,6 @@ const rates = (process.env.BENCH_BURST_RATES ?? "300,500")
   .filter((n) => n > 0);
 const seconds = Number(process.env.BENCH_BURST_SECONDS ?? 10);
 const connections = Number(process.env.BENCH_CONNECTIONS ?? 1024);
-
-/** Limits high enough never to bite here: this bench measures intake, not the limiter. */
-export const unlimited: Record<string, string> = {
-  USER_TURNS_PER_MINUTE: "1000000",
-  CHANNEL_TURNS_PER_MINUTE: "1000000",
-  ...(process.env.TURN_CONCURRENCY ? { TURN_CONCURRENCY: process.env.TURN_CONCURRENCY } : {}),
-  ...(process.env.QUEUE_MAX_DEPTH ? { QUEUE_MAX_DEPTH: process.env.QUEUE_MAX_DEPTH } : {}),
-};
 
 interface Measured {
   ack: AckSummary;
@@ -99,7 +98,7 @@ async function main(): Promise<void> {
   const rows: { rate: number; a: Measured; b: Measured }[] = [];
   for (const rate of rates) {
     const b = await measure((api) => startBolt(api), rate, redisUrl);
-    const a = await measure((api) => startDaybook({ redisUrl, slackApiUrl: api, env: unlimited }), rate, redisUrl);
+    const a = await measure((api) => startDaybook({ redisUrl, slackApiUrl: api, env: benchLimits }), rate, redisUrl);
     rows.push({ rate, a, b });
   }
   const ms = (n: number) => (n >= 1000 ? `${fmt(n / 1000, 2)} s` : `${fmt(n, 1)} ms`);
@@ -118,7 +117,7 @@ async function main(): Promise<void> {
     `Machine: ${availableParallelism()} CPUs; load average (1/5/15 min) ${loadStart.join(" / ")} at the start, ${load().join(" / ")} at the end. The driver, both targets, the fake Slack and Redis share these CPUs.`,
     "",
     `Open-loop driver in its own process (undici, up to ${connections} sockets), signed app_mention events, each a real question from the demo organisation's people across 8 channels; latency from each delivery's due time. Target A is \`node src/main.ts start\` (NODE_ENV=production, LOG_LEVEL=${process.env.BENCH_LOG_LEVEL ?? "info"}, Redis database ${new URL(redisUrl).pathname.slice(1)}, fake Slack Web API); limits set out of the way: ${Object.entries(
-      unlimited,
+      benchLimits,
     )
       .map(([k, v]) => `${k}=${v}`)
       .join(

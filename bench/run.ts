@@ -3,10 +3,12 @@
  * Runs every bench/*.bench.ts in its own Node process (so memory and JIT state do not leak
  * between benchmarks), prints each report and writes them all to bench/results/latest.md.
  * Benchmarks report ratios against a baseline measured in the same run, never pass/fail on
- * absolute times.
+ * absolute times. A report line starting with "HEADLINE: " is also collected into the
+ * headline section at the top of the file, next to the machine's cores and load.
  */
 import { spawnSync } from "node:child_process";
 import { mkdirSync, readdirSync, writeFileSync } from "node:fs";
+import { availableParallelism, loadavg } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -17,7 +19,13 @@ const files = readdirSync(here)
   .filter((f) => !filter || f.includes(filter))
   .sort();
 
-const sections: string[] = [`# daybook benchmarks (${new Date().toISOString()}, node ${process.version})`];
+const load = () =>
+  loadavg()
+    .map((l) => l.toFixed(2))
+    .join(" / ");
+const loadAtStart = load();
+const headlines: string[] = [];
+const sections: string[] = [];
 let failed = 0;
 for (const file of files) {
   process.stdout.write(`\n== ${file}\n`);
@@ -32,9 +40,18 @@ for (const file of files) {
     failed++;
     sections.push(`## ${file}\n\nFAILED (exit ${result.status})`);
   } else {
-    sections.push(`## ${file}\n\n${result.stdout.trim()}`);
+    const body = result.stdout.trim().replace(/^HEADLINE: (.*)$/gm, (_, line: string) => {
+      headlines.push(`- ${file}: ${line}`);
+      return `- ${line}`;
+    });
+    sections.push(`## ${file}\n\n${body}`);
   }
 }
+const head = [
+  `# daybook benchmarks (${new Date().toISOString()}, node ${process.version})`,
+  `## Headline\n\n${availableParallelism()} CPUs; load average (1/5/15 min) ${loadAtStart} at the start, ${load()} at the end.\n\n${headlines.length ? headlines.join("\n") : "(no benchmark reported a headline)"}`,
+];
+sections.unshift(...head);
 mkdirSync(join(here, "results"), { recursive: true });
 writeFileSync(join(here, "results", "latest.md"), `${sections.join("\n\n")}\n`);
 process.stdout.write(`\nwrote bench/results/latest.md (${files.length} benchmarks, ${failed} failed)\n`);

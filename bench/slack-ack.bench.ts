@@ -1,9 +1,11 @@
 /**
- * Slack ack benchmark (issue 5): signed `event_callback` deliveries on loopback against
- *   A) daybook: POST /slack/events on the Hono server, HonoReceiver + event_id dedup in Redis
+ * Slack receiver overhead benchmark (issue 5): signed `event_callback` deliveries on loopback against
+ *   A) daybook's receiver alone: POST /slack/events on the Hono server, HonoReceiver + event_id
+ *      dedup in Redis, with a handler that does nothing (no bot, no agent, no reply)
  *   B) Bolt's stock HTTPReceiver (signature check, no dedup) with an ack-only listener
  * Same Bolt App options on both sides (authorize, no conversation store), so the difference
- * is the receiver. Load comes from autocannon in a second process (this file re-run with
+ * is the receiver and nothing else. It says nothing about acks while the app is answering
+ * questions: bench/burst.bench.ts measures that, against the composed app (issue 11). Load comes from autocannon in a second process (this file re-run with
  * --driver); every request has a unique event_id and a valid signature, precomputed there.
  * Reports max throughput with p50/p99 ack latency and the ratio, then p99 at a fixed 500 req/s.
  */
@@ -307,7 +309,7 @@ async function main(): Promise<void> {
   const lines = [
     `Machine: ${availableParallelism()} CPUs, load average ${load} (1/5/15 min) at the end of the run; Redis shares these CPUs. Tail latencies on a loaded machine measure the scheduler more than the code.`,
     "",
-    `Slack ack: ${amount} signed event_callback requests per run, ${connections} connections, autocannon in a second process; best of 3 rounds. Dedup store: ${redisUrl ? "Redis (REDIS_URL)" : "MemoryStore (REDIS_URL not set)"}.`,
+    `Slack receiver overhead (empty handlers on both sides): ${amount} signed event_callback requests per run, ${connections} connections, autocannon in a second process; best of 3 rounds. Dedup store: ${redisUrl ? "Redis (REDIS_URL)" : "MemoryStore (REDIS_URL not set)"}.`,
     "",
     table(
       ["receiver", "req/s", "p50 ms", "p99 ms", "non-2xx", "errors"],
@@ -318,7 +320,7 @@ async function main(): Promise<void> {
       ],
     ),
     "",
-    `Throughput ratio daybook / Bolt: **${fmt(d.rps / b.rps)}** (target >= 1.0); with dedup in memory instead of Redis: ${fmt(m.rps / b.rps)}.`,
+    `Receiver-only throughput ratio daybook / Bolt, both with listeners that do no work: **${fmt(d.rps / b.rps)}** (target >= 1.0); with dedup in memory instead of Redis: ${fmt(m.rps / b.rps)}. This is the cost of verification and dedup, not ack latency while answering questions (see burst.bench.ts).`,
     "",
     table(
       ["at 500 req/s", "p50 ms", "p99 ms", "non-2xx"],
@@ -328,7 +330,7 @@ async function main(): Promise<void> {
       ],
     ),
     "",
-    `daybook p99 at 500 req/s: **${fmt(rate.daybook.p99)} ms** (target <= 5 ms), measured from each request's due time by the driver's own keep-alive client (sub-ms resolution). Latencies in the first table are autocannon's, in whole milliseconds, under saturation.`,
+    `daybook receiver-only p99 at 500 req/s: **${fmt(rate.daybook.p99)} ms** (target <= 5 ms, empty handler), measured from each request's due time by the driver's own keep-alive client (sub-ms resolution). Latencies in the first table are autocannon's, in whole milliseconds, under saturation.`,
   ];
   process.stdout.write(`${lines.join("\n")}\n`);
 }

@@ -18,6 +18,10 @@ export interface DriverConfig {
   rate: number;
   seconds: number;
   connections?: number;
+  /** Send only these deliveries of the run (in this order, still at `rate`), e.g. Slack's retries. */
+  indices?: number[];
+  /** Mark the deliveries as Slack's n-th retry (X-Slack-Retry-Num, reason http_error). */
+  retryNum?: number;
 }
 
 export type Outcome = "ok" | "non2xx" | "error";
@@ -35,9 +39,18 @@ export interface DriverResult {
 }
 
 async function drive(config: DriverConfig): Promise<DriverResult> {
-  const count = Math.round(config.rate * config.seconds);
+  const all = Math.round(config.rate * config.seconds);
   const ts = Math.floor(Date.now() / 1000);
-  const deliveries = benchEvents(config.run, count, config.tsBase).map((e) => signDelivery(e, ts));
+  const events = benchEvents(config.run, all, config.tsBase);
+  const chosen = config.indices ? config.indices.map((i) => events[i] as (typeof events)[number]) : events;
+  const retry = config.retryNum
+    ? { "x-slack-retry-num": String(config.retryNum), "x-slack-retry-reason": "http_error" }
+    : {};
+  const deliveries = chosen.map((e) => {
+    const d = signDelivery(e, ts);
+    return { body: d.body, headers: { ...d.headers, ...retry } };
+  });
+  const count = deliveries.length;
   const target = new URL(config.url);
   const pool = new Pool(target.origin, {
     connections: config.connections ?? 1024,

@@ -128,11 +128,23 @@ export interface DaybookOptions {
   slackApiUrl: string;
   /** Extra env (limits, concurrency). */
   env?: Record<string, string>;
+  /** Listen here (a restart on the port the driver is sending to); default a free port. */
+  port?: number;
+}
+
+/** Whether `start --role web|worker` exists yet: main.ts ignores arguments it does not know. */
+export function daybookHasRoles(): boolean {
+  try {
+    const main = readFileSync(join(repo, "src", "main.ts"), "utf8");
+    return /--role|DAYBOOK_ROLE|["']worker["']/.test(main);
+  } catch {
+    return false;
+  }
 }
 
 /** `node src/main.ts start [--role r]` as a user would run it, with Slack configured. */
 export async function startDaybook(options: DaybookOptions): Promise<Target> {
-  const port = await freePort();
+  const port = options.port ?? (await freePort());
   const args = ["src/main.ts", "start", ...(options.role ? ["--role", options.role] : [])];
   const child = spawn(process.execPath, args, {
     cwd: repo,
@@ -152,7 +164,8 @@ export async function startDaybook(options: DaybookOptions): Promise<Target> {
   const role = options.role ?? "all";
   const serves = role !== "worker";
   const target = wrap(`daybook (${role})`, child, serves ? `http://127.0.0.1:${port}/slack/events` : undefined);
-  await waitFor('"daybook composed"', () => target.seen().includes("daybook composed"), target);
+  // Every role composes the app first; a worker-only process may have no HTTP server to poll.
+  await waitFor('"daybook composed"', () => /daybook composed|worker (started|ready)/.test(target.seen()), target);
   if (serves) {
     await waitFor(
       "GET /healthz",
@@ -206,3 +219,11 @@ export async function flushBenchRedis(url: string): Promise<boolean> {
     return false;
   }
 }
+
+/** Limits high enough never to bite here: this bench measures intake, not the limiter. */
+export const benchLimits: Record<string, string> = {
+  USER_TURNS_PER_MINUTE: "1000000",
+  CHANNEL_TURNS_PER_MINUTE: "1000000",
+  ...(process.env.TURN_CONCURRENCY ? { TURN_CONCURRENCY: process.env.TURN_CONCURRENCY } : {}),
+  ...(process.env.QUEUE_MAX_DEPTH ? { QUEUE_MAX_DEPTH: process.env.QUEUE_MAX_DEPTH } : {}),
+};

@@ -80,7 +80,7 @@ describe("the Xero connector on books kept in euros", () => {
     const pages = fakes.xero.requests
       .filter((r) => r.path.startsWith("/api.xro/2.0/BankTransactions"))
       .map((r) => new URL(r.path, "http://x").searchParams.get("page"));
-    expect(pages).toEqual(Array.from({ length: Math.ceil(lines.length / 100) }, (_, i) => String(i + 1)));
+    expect(pages).toEqual(Array.from({ length: Math.ceil(lines.length / 1000) }, (_, i) => String(i + 1)));
     for (const r of fakes.xero.requests) expect(r.headers["xero-tenant-id"]).toBeDefined();
   });
 

@@ -88,8 +88,8 @@ async function setup(
 }
 
 describe("Xero connector against a scripted Xero", () => {
-  it("reads bills for a month across pages until a short page, with a safely built where filter", async () => {
-    const sizes: Record<string, number> = { "1": 100, "2": 100, "3": 5 };
+  it("reads bills for a month across pages of 1,000 until a short page, with a safely built where filter", async () => {
+    const sizes: Record<string, number> = { "1": 1000, "2": 1000, "3": 5 };
     const { port, invoiceReads } = await setup((req) => {
       if (req.path.startsWith("/api.xro/2.0/Accounts")) return { body: accounts };
       const page = query(req).get("page") ?? "0";
@@ -99,9 +99,10 @@ describe("Xero connector against a scripted Xero", () => {
 
     const bills = await port.listInvoices({ type: "ACCPAY", month: "2026-11", contact: 'Acme "Consulting"' });
 
-    expect(bills).toHaveLength(205);
+    expect(bills).toHaveLength(2005);
     const reads = invoiceReads();
     expect(reads.map((r) => query(r).get("page"))).toEqual(["1", "2", "3"]);
+    expect(reads.map((r) => query(r).get("pageSize"))).toEqual(["1000", "1000", "1000"]);
     expect(query(reads[0] as RecordedRequest).get("where")).toBe(
       'Type=="ACCPAY" AND Date>=DateTime(2026,11,01) AND Date<=DateTime(2026,11,30) AND Contact.Name.Contains("Acme \\"Consulting\\"")',
     );

@@ -8,11 +8,13 @@ import type {
   ProfitAndLoss,
   PurchaseOrder,
 } from "../../src/core/domain/accounting.ts";
-import { type Month, monthRange } from "../../src/core/domain/common.ts";
+import { type Listing, type Month, monthRange } from "../../src/core/domain/common.ts";
 import { DaybookError } from "../../src/core/errors.ts";
 import type { Logger } from "../../src/core/logger.ts";
 import { monthLabel } from "../../src/core/period.ts";
 import type { Store } from "../../src/core/store.ts";
+import { fromCached, relist, toCached } from "../shared/listing.ts";
+import { type CallLimiter, sharedLimiter, xeroLimits } from "../shared/rate-limit.ts";
 import { ReadCache } from "../shared/read-cache.ts";
 import { classifyHttpError, type RetryPolicy, resilientCall, type UpstreamFailure } from "../shared/resilience.ts";
 import {
@@ -28,6 +30,7 @@ import {
   toProfitAndLoss,
   toPurchaseOrder,
 } from "./normalize-xero.ts";
+import { readXeroPages, type XeroPage, xeroPagination } from "./xero-paging.ts";
 
 export interface XeroSettings {
   /** The organisation (XERO_TENANT_ID), sent as the xero-tenant-id header on every call. */
@@ -56,12 +59,14 @@ export interface XeroDeps {
   cacheTtlMs?: number;
   /** Injected in tests to record backoff delays instead of waiting. */
   sleep?: (ms: number) => Promise<void>;
+  /** Default: the process-wide limiter of this tenant (xeroLimits), shared by every port on it. */
+  limiter?: CallLimiter;
+  /** Tests lower the safety cap to see it reached. */
+  maxPages?: number;
 }
 
 const defaultTokenUrl = "https://identity.xero.com/connect/token";
-/** Xero pages hold up to 1000 records when pageSize is given; 100 keeps each response small. */
-const pageSize = 100;
-const maxPages = 200;
+const defaultBaseUrl = "https://api.xero.com/api.xro/2.0";
 
 /**
  * xero-node rejects with JSON.stringify({ response: { statusCode, headers, body } }) instead of
@@ -105,6 +110,9 @@ export function createXeroPort(settings: XeroSettings, deps: XeroDeps): Accounti
     ...(deps.cacheTtlMs !== undefined ? { ttlMs: deps.cacheTtlMs } : {}),
   });
   const policyTimeout = deps.policy?.timeoutMs ?? 10_000;
+  // Xero counts calls per tenant per app; the API root is part of the key so a test fake or a
+  // regional endpoint is its own account.
+  const limiter = deps.limiter ?? sharedLimiter(`xero:${settings.baseUrl ?? defaultBaseUrl}:${tenant}`, xeroLimits);
 
   const xero = new XeroClient(
     settings.clientId && settings.clientSecret
@@ -131,6 +139,7 @@ export function createXeroPort(settings: XeroSettings, deps: XeroDeps): Accounti
     now: deps.clock.now,
     ...(deps.policy ? { policy: deps.policy } : {}),
     ...(deps.sleep ? { sleep: deps.sleep } : {}),
+    limiter,
   };
 
   let token: { value: string; expiresAt: number } | undefined = settings.accessToken
@@ -197,15 +206,17 @@ export function createXeroPort(settings: XeroSettings, deps: XeroDeps): Accounti
     }
   }
 
-  async function pages<T>(operation: string, fetchPage: (page: number) => Promise<T[]>): Promise<T[]> {
-    const out: T[] = [];
-    for (let page = 1; page <= maxPages; page++) {
-      const items = await call(operation, () => fetchPage(page));
-      out.push(...items);
-      if (items.length < pageSize) return out;
-    }
-    logger.warn("xero paging stopped at the page limit", { operation, maxPages });
-    return out;
+  /** Every page of a listing (xero-paging.ts), each page one limited, retried call. */
+  function pages<T>(
+    operation: string,
+    what: string,
+    fetchPage: (page: number, size: number) => Promise<XeroPage<T>>,
+  ): Promise<Listing<T>> {
+    return readXeroPages((page, size) => call(operation, () => fetchPage(page, size)), {
+      what,
+      ...(deps.maxPages !== undefined ? { maxPages: deps.maxPages } : {}),
+      onTruncated: (t) => logger.warn("xero listing cut at the page limit", { operation, shown: t.shown }),
+    });
   }
 
   async function accountNames(): Promise<Map<string, string>> {
@@ -224,19 +235,25 @@ export function createXeroPort(settings: XeroSettings, deps: XeroDeps): Accounti
     return new Map(entries);
   }
 
-  let baseCurrency: string | undefined;
-  /** The organisation's base currency; one read per connector, an organisation does not change it. */
+  let baseCurrency: Promise<string | undefined> | undefined;
+  /**
+   * The organisation's base currency; one read per connector (shared by concurrent reports), an
+   * organisation does not change it. A failed read is not kept, so the next report asks again.
+   */
   async function reportCurrency(): Promise<string> {
     if (settings.currency) return settings.currency;
-    if (baseCurrency) return baseCurrency;
-    try {
-      const res = await call("read organisation", () => api.getOrganisations(tenant));
-      const code = res.body.organisations?.[0]?.baseCurrency;
-      if (code !== undefined && String(code) !== "") baseCurrency = String(code);
-    } catch (error) {
-      logger.warn("xero organisation unavailable; reporting the P&L in USD", { code: (error as DaybookError).code });
-    }
-    return baseCurrency ?? "USD";
+    baseCurrency ??= (async () => {
+      try {
+        const res = await call("read organisation", () => api.getOrganisations(tenant));
+        const code = res.body.organisations?.[0]?.baseCurrency;
+        return code !== undefined && String(code) !== "" ? String(code) : undefined;
+      } catch (error) {
+        logger.warn("xero organisation unavailable; reporting the P&L in USD", { code: (error as DaybookError).code });
+        baseCurrency = undefined;
+        return undefined;
+      }
+    })();
+    return (await baseCurrency) ?? "USD";
   }
 
   async function readInvoice(idOrNumber: string): Promise<XeroInvoice> {
@@ -283,9 +300,9 @@ export function createXeroPort(settings: XeroSettings, deps: XeroDeps): Accounti
       const statuses = query.status ? [query.status] : undefined;
       const numbers = query.number ? [cleanInvoiceNumber(query.number)] : undefined;
       const key = `invoices:${JSON.stringify([where, statuses, numbers])}`;
-      return cache.get(key, async () => {
+      const cached = await cache.get(key, async () => {
         const [raw, names] = await Promise.all([
-          pages("list invoices", async (page) => {
+          pages("list invoices", query.type === "ACCREC" ? "invoices" : "bills", async (page, size) => {
             const res = await api.getInvoices(
               tenant,
               undefined,
@@ -300,14 +317,20 @@ export function createXeroPort(settings: XeroSettings, deps: XeroDeps): Accounti
               undefined,
               undefined,
               undefined,
-              pageSize,
+              size,
             );
-            return res.body.invoices ?? [];
+            return { items: res.body.invoices ?? [], ...xeroPagination(res.body) };
           }),
           accountNames(),
         ]);
-        return raw.map((i) => toInvoice(i, names));
+        return toCached(
+          relist(
+            raw,
+            raw.map((i) => toInvoice(i, names)),
+          ),
+        );
       });
+      return fromCached(cached);
     },
 
     async getInvoice(idOrNumber) {
@@ -317,27 +340,29 @@ export function createXeroPort(settings: XeroSettings, deps: XeroDeps): Accounti
       });
     },
 
-    async listPurchaseOrders(month: Month): Promise<PurchaseOrder[]> {
+    async listPurchaseOrders(month: Month): Promise<Listing<PurchaseOrder>> {
       assertMonth(month);
       const { from, to } = monthRange(month);
-      return cache.get(`purchase-orders:${month}`, async () => {
-        const raw = await pages("list purchase orders", async (page) => {
-          const res = await api.getPurchaseOrders(tenant, undefined, undefined, from, to, "Date ASC", page, pageSize);
-          return res.body.purchaseOrders ?? [];
+      const cached = await cache.get(`purchase-orders:${month}`, async () => {
+        const raw = await pages("list purchase orders", "purchase orders", async (page, size) => {
+          const res = await api.getPurchaseOrders(tenant, undefined, undefined, from, to, "Date ASC", page, size);
+          return { items: res.body.purchaseOrders ?? [], ...xeroPagination(res.body) };
         });
-        return raw.map(toPurchaseOrder);
+        return toCached(relist(raw, raw.map(toPurchaseOrder)));
       });
+      return fromCached(cached);
     },
 
-    async listBankTransactions(month: Month): Promise<BankTransaction[]> {
+    async listBankTransactions(month: Month): Promise<Listing<BankTransaction>> {
       const where = bankTransactionWhere(month);
-      return cache.get(`bank-transactions:${month}`, async () => {
-        const raw = await pages("list bank transactions", async (page) => {
-          const res = await api.getBankTransactions(tenant, undefined, where, "Date ASC", page, undefined, pageSize);
-          return res.body.bankTransactions ?? [];
+      const cached = await cache.get(`bank-transactions:${month}`, async () => {
+        const raw = await pages("list bank transactions", "bank lines", async (page, size) => {
+          const res = await api.getBankTransactions(tenant, undefined, where, "Date ASC", page, undefined, size);
+          return { items: res.body.bankTransactions ?? [], ...xeroPagination(res.body) };
         });
-        return raw.map(toBankTransaction);
+        return toCached(relist(raw, raw.map(toBankTransaction)));
       });
+      return fromCached(cached);
     },
 
     async getProfitAndLoss(month: Month): Promise<ProfitAndLoss> {

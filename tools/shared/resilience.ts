@@ -1,5 +1,6 @@
 import { DaybookError } from "../../src/core/errors.ts";
 import type { Logger } from "../../src/core/logger.ts";
+import type { CallLimiter } from "./rate-limit.ts";
 
 /** How hard a connector tries before telling the user a system is unavailable. */
 export interface RetryPolicy {
@@ -37,6 +38,11 @@ export interface ResilienceOptions {
   logger?: Logger;
   sleep?: (ms: number) => Promise<void>;
   now?: () => number;
+  /**
+   * The vendor account's shared limiter: every attempt (retries too) takes a slot, the timeout
+   * starts when it runs, and a Retry-After pauses the whole account, not only this call.
+   */
+  limiter?: CallLimiter;
 }
 
 const sleepReal = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
@@ -167,8 +173,7 @@ export async function resilientCall<T>(
   const policy = { ...defaultRetryPolicy, ...options.policy };
   const sleep = options.sleep ?? sleepReal;
   let attempt = 0;
-  for (;;) {
-    attempt++;
+  const attemptOnce = async (): Promise<T> => {
     const controller = new AbortController();
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<never>((_, reject) => {
@@ -179,6 +184,15 @@ export async function resilientCall<T>(
     });
     try {
       return await Promise.race([op(controller.signal), timeout]);
+    } finally {
+      clearTimeout(timer);
+    }
+  };
+  const limiter = options.limiter;
+  for (;;) {
+    attempt++;
+    try {
+      return await (limiter ? limiter.run(attemptOnce, { sleep }) : attemptOnce());
     } catch (error) {
       if (error instanceof DaybookError) throw error;
       const failure = classify(error);
@@ -204,9 +218,9 @@ export async function resilientCall<T>(
         attempt,
         delay,
       });
-      await sleep(delay);
-    } finally {
-      clearTimeout(timer);
+      // With a limiter the Retry-After wait happens in its gate, shared by the account's calls.
+      if (limiter && failure.retryAfterMs !== undefined) limiter.backOff(failure.retryAfterMs);
+      else await sleep(delay);
     }
   }
 }

@@ -1,4 +1,4 @@
-import type { Month, WriteOptions } from "./common.ts";
+import type { Listing, Month, WriteOptions } from "./common.ts";
 
 export type InvoiceStatus = "DRAFT" | "SUBMITTED" | "AUTHORISED" | "PAID" | "VOIDED" | "DELETED";
 
@@ -70,11 +70,12 @@ export interface InvoiceQuery {
   number?: string;
 }
 
+/** Listings are complete, or marked `truncated` when a connector's safety cap cut them (say so). */
 export interface AccountingPort {
-  listInvoices(query: InvoiceQuery): Promise<Invoice[]>;
+  listInvoices(query: InvoiceQuery): Promise<Listing<Invoice>>;
   getInvoice(idOrNumber: string): Promise<Invoice>;
-  listPurchaseOrders(month: Month): Promise<PurchaseOrder[]>;
-  listBankTransactions(month: Month): Promise<BankTransaction[]>;
+  listPurchaseOrders(month: Month): Promise<Listing<PurchaseOrder>>;
+  listBankTransactions(month: Month): Promise<Listing<BankTransaction>>;
   getProfitAndLoss(month: Month): Promise<ProfitAndLoss>;
   approveInvoice(id: string, options: WriteOptions): Promise<{ id: string; status: InvoiceStatus }>;
   rejectInvoice(id: string, reason: string, options: WriteOptions): Promise<{ id: string; status: InvoiceStatus }>;

@@ -4,6 +4,43 @@ export interface Page<T> {
   next?: string;
 }
 
+/**
+ * Set on a listing a connector stopped reading at its safety cap: the items are the first
+ * `shown` of more. A reader that reports a count says the result is partial (`partialNote`).
+ */
+export interface Truncation {
+  /** Items returned: the cap that was reached. */
+  shown: number;
+  /** What the items are, plural, for the sentence: "bank lines". */
+  what: string;
+  /** How many there are in all, when the vendor says (Xero's pagination.itemCount). */
+  total?: number;
+}
+
+/** A full listing, or one cut at a safety cap (then `truncated` says so; it survives no copy). */
+export type Listing<T> = T[] & { readonly truncated?: Truncation };
+
+/** Marks `items` as cut at a cap; not enumerable, so equality and JSON see a plain array. */
+export function truncatedListing<T>(items: T[], truncation: Truncation): Listing<T> {
+  Object.defineProperty(items, "truncated", { value: truncation, enumerable: false, configurable: true });
+  return items as Listing<T>;
+}
+
+/** The truncation of a listing a port returned, if it was cut. */
+export function truncationOf(items: readonly unknown[]): Truncation | undefined {
+  return (items as { truncated?: Truncation }).truncated;
+}
+
+/** "partial: showing the first 300,000 of more than 300,000 bank lines": what a cut count says. */
+export function partialNote(truncation: Truncation): string {
+  const n = truncation.shown.toLocaleString("en-US");
+  const of =
+    truncation.total !== undefined && truncation.total > truncation.shown
+      ? truncation.total.toLocaleString("en-US")
+      : `more than ${n}`;
+  return `partial: showing the first ${n} of ${of} ${truncation.what}`;
+}
+
 /** Options every write takes: the approval id, used as the idempotency key where the API supports one. */
 export interface WriteOptions {
   idempotencyKey: string;

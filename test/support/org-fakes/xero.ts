@@ -50,22 +50,46 @@ function parseWhere(where: string | null): Where {
   return (r) => tests.every((t) => t(r));
 }
 
-function paged<T>(rows: T[], q: URLSearchParams): T[] {
+/** Xero's paging metadata, sent with every paged listing (https://developer.xero.com/documentation/api/accounting/requests-and-responses#pagination). */
+export interface XeroPagination {
+  page: number;
+  pageSize: number;
+  pageCount: number;
+  itemCount: number;
+}
+
+/**
+ * One page of `rows` (or all of them without `page`), and Xero's `pagination` object for a paged
+ * request. `paginationMetadata: false` answers as Xero did before it sent one.
+ */
+function paged<T>(rows: T[], q: URLSearchParams, withMetadata = true): { rows: T[]; pagination?: XeroPagination } {
   const page = q.has("page") ? Number(q.get("page")) : undefined;
   const size = q.has("pageSize") ? Number(q.get("pageSize")) : 100;
   if (!Number.isInteger(size) || size < 1 || size > 1000) throw badRequest("pageSize must be between 1 and 1000");
-  if (page === undefined) return rows;
+  if (page === undefined) return { rows };
   if (!Number.isInteger(page) || page < 1) throw badRequest("page must be 1 or more");
-  return rows.slice((page - 1) * size, page * size);
+  const slice = rows.slice((page - 1) * size, page * size);
+  if (!withMetadata) return { rows: slice };
+  const pagination = { page, pageSize: size, pageCount: Math.ceil(rows.length / size), itemCount: rows.length };
+  return { rows: slice, pagination };
 }
 
 export interface XeroFakeOptions {
   org: DemoOrg;
+  /** Extra bank lines per month on top of the organisation's books (volume tests). */
+  extraBank?: Record<string, BankTransaction[]>;
+  /** false: listings carry no `pagination` object, as Xero answered before sending one. */
+  paginationMetadata?: boolean;
+  /** Milliseconds each listing response is held, so concurrent calls overlap (in-flight counting). */
+  delayMs?: number;
 }
 
 export async function startXeroFake(options: XeroFakeOptions): Promise<OrgFake> {
   const { org } = options;
   const books = org.accounting;
+  const meta = options.paginationMetadata ?? true;
+  const bankOf = (month: string) => [...(books.bank[month] ?? []), ...(options.extraBank?.[month] ?? [])];
+  const hold = () => new Promise((resolve) => setTimeout(resolve, options.delayMs ?? 0));
   const accountNames = [
     ...new Set([
       ...books.invoices.flatMap((i) => i.lines.map((l) => l.account)),
@@ -173,7 +197,10 @@ export async function startXeroFake(options: XeroFakeOptions): Promise<OrgFake> 
     };
   };
 
-  return startOrgFake((req) => {
+  // Xero spells this one object in camelCase among PascalCase fields (xero-node's `pagination` baseName).
+  const pagination = (p: { pagination?: XeroPagination }) => (p.pagination ? { pagination: p.pagination } : {});
+
+  return startOrgFake(async (req) => {
     if (req.headers.authorization !== `Bearer ${XERO_FAKE_TOKEN}`) {
       throw new Refusal(401, { Type: null, Title: "Unauthorized", Status: 401, Detail: "AuthenticationUnsuccessful" });
     }
@@ -222,7 +249,9 @@ export async function startXeroFake(options: XeroFakeOptions): Promise<OrgFake> 
           (!statuses || statuses.includes(i.status)) &&
           (!numbers || numbers.includes(i.number)),
       );
-      return { body: { Invoices: paged(rows, q).map(invoiceJson) } };
+      const p = paged(rows, q, meta);
+      await hold();
+      return { body: { ...pagination(p), Invoices: p.rows.map(invoiceJson) } };
     }
     if (m.on(/^\/Invoices\/([^/]+)$/)) {
       const found = byUuid.get(decodeURIComponent(m.group(1)));
@@ -238,9 +267,12 @@ export async function startXeroFake(options: XeroFakeOptions): Promise<OrgFake> 
       const from = q.get("DateFrom") ?? "0000-00-00";
       const to = q.get("DateTo") ?? "9999-99-99";
       const rows = books.purchaseOrders.filter((po) => po.date >= from && po.date <= to);
+      const p = paged(rows, q, meta);
+      await hold();
       return {
         body: {
-          PurchaseOrders: paged(rows, q).map((po) => ({
+          ...pagination(p),
+          PurchaseOrders: p.rows.map((po) => ({
             PurchaseOrderID: stableUuid(`po:${po.id}`),
             PurchaseOrderNumber: po.number,
             Contact: contact(po.contact),
@@ -255,11 +287,13 @@ export async function startXeroFake(options: XeroFakeOptions): Promise<OrgFake> 
     }
     if (path === "/BankTransactions") {
       const where = parseWhere(q.get("where"));
-      const rows = Object.values(books.bank)
-        .flat()
+      const rows = [...new Set([...Object.keys(books.bank), ...Object.keys(options.extraBank ?? {})])]
+        .flatMap(bankOf)
         .filter((t) => where({ date: t.date, ...(t.contact ? { contact: t.contact } : {}) }))
         .sort((a, b) => a.date.localeCompare(b.date));
-      return { body: { BankTransactions: paged(rows, q).map(bankJson) } };
+      const p = paged(rows, q, meta);
+      await hold();
+      return { body: { ...pagination(p), BankTransactions: p.rows.map(bankJson) } };
     }
     if (path === "/Reports/ProfitAndLoss") {
       const from = q.get("fromDate");

@@ -61,8 +61,9 @@ module.exports = {
     {
       name: "only-main-composes",
       severity: "error",
-      comment: "Only src/main.ts imports adapters/, chains/ and tools/; other src/ layers get them injected.",
-      from: { path: "^src/", pathNot: `^src/main\\.ts$|${testFile}` },
+      comment:
+        "Only the composition root (src/main.ts and src/compose/) imports adapters/, chains/ and tools/; other src/ layers get them injected.",
+      from: { path: "^src/", pathNot: `^src/(main\\.ts$|compose/)|${testFile}` },
       to: { path: "^(adapters/|chains/|tools/)" },
     },
     {

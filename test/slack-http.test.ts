@@ -1,5 +1,5 @@
 import type { Hono } from "hono";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { z } from "zod";
 import { createSlackIntegration, type SlackIntegration } from "../adapters/slack/app.ts";
 import { EventDedup } from "../adapters/slack/event-dedup.ts";
@@ -7,8 +7,10 @@ import { signSlackRequest } from "../adapters/slack/webhook/verify.ts";
 import { Approvals } from "../src/approvals/approvals.ts";
 import { Bot } from "../src/bot/bot.ts";
 import { HelpAnswerer } from "../src/bot/help-answerer.ts";
+import { createIntake, TURN_JOB } from "../src/bot/intake.ts";
 import { createPrincipalResolver } from "../src/bot/principals.ts";
 import { ThreadHistory } from "../src/bot/thread-history.ts";
+import { createTurnWorker } from "../src/bot/turn-worker.ts";
 import { demoOrg } from "../src/config/demo-org.ts";
 import { APPROVE_ACTION_ID, REJECT_ACTION_ID } from "../src/core/action-ids.ts";
 import type { WriteAction } from "../src/core/actions.ts";
@@ -19,6 +21,7 @@ import { silentLogger } from "../src/core/logger.ts";
 import type { Store } from "../src/core/store.ts";
 import type { ThreadRef } from "../src/core/thread.ts";
 import { InFlight } from "../src/in-flight.ts";
+import { MemoryQueue } from "../src/queue/memory-queue.ts";
 import { createServer } from "../src/server.ts";
 import { MemoryStore } from "../src/store/memory-store.ts";
 import { type RecordedRequest, startFakeServer } from "./support/http.ts";
@@ -92,7 +95,7 @@ interface Harness {
 async function harness(
   store: Store,
   fake: FakeSlack,
-  extra: { onClick?: ClickHandler; bodyLimitBytes?: number } = {},
+  extra: { onClick?: ClickHandler; bodyLimitBytes?: number; queued?: boolean } = {},
 ): Promise<Harness> {
   const bot = new Bot({
     answerer: new HelpAnswerer(),
@@ -101,6 +104,9 @@ async function harness(
     logger: silentLogger,
     clock,
   });
+  const inFlight = new InFlight();
+  // As in the server: the listener hands the turn to a queue, a worker answers it.
+  const queue = extra.queued ? new MemoryQueue({ name: "turns", maxDepth: 100 }) : undefined;
   const slack = createSlackIntegration({
     signingSecret: secret,
     botToken: "xoxb-test-token",
@@ -111,10 +117,22 @@ async function harness(
     store,
     logger: silentLogger,
     clock,
-    handle: bot.handle,
+    handle: queue
+      ? createIntake({ queue, handle: bot.handle, logger: silentLogger, track: (w) => inFlight.track(w) })
+      : bot.handle,
     onClick: extra.onClick ?? (async () => ({ kind: "none" })),
   });
-  const inFlight = new InFlight();
+  queue?.startWorkers({
+    handlers: {
+      [TURN_JOB]: createTurnWorker({
+        adapters: { slack: slack.adapter },
+        handle: bot.handle,
+        store,
+        logger: silentLogger,
+      }),
+    },
+    concurrency: 2,
+  });
   const http = createServer({
     store,
     logger: silentLogger,
@@ -158,6 +176,12 @@ async function harness(
       ),
     settle: async () => {
       expect(await inFlight.drain(10_000)).toBe(true);
+      if (queue) {
+        await vi.waitFor(async () => {
+          const stats = await queue.stats();
+          expect(stats.waiting + stats.running).toBe(0);
+        });
+      }
     },
   };
 }
@@ -212,9 +236,9 @@ describe.each(stores)("POST /slack/events over the real Hono app (%s)", (_name, 
     expect(fake.requests[0]?.headers.authorization).toBe("Bearer xoxb-test-token");
   });
 
-  it.skipIf(skip)("acks before the answer is posted (ack first)", async () => {
+  it.skipIf(skip)("acks once the turn is queued, before the answer is posted", async () => {
     const order: string[] = [];
-    const slow = await harness(store, fake);
+    const slow = await harness(store, fake, { queued: true });
     // The reply goes through the fake API; the 200 must not wait for it.
     const res = await slow.sendEvent(mention("hello"), nextEventId());
     order.push(`response ${res.status}, posts so far ${calls(fake, "chat.postMessage").length}`);

@@ -1,6 +1,13 @@
 import { type WebClient, ErrorCode as WebErrorCode } from "@slack/web-api";
 import type { Card } from "../../src/core/card.ts";
-import type { ChatAdapter, ChatUser, DeliveryReceipt, MessageRef } from "../../src/core/chat.ts";
+import type {
+  ChatAdapter,
+  ChatUser,
+  DeliveryReceipt,
+  MessageRef,
+  ReplyAddress,
+  Responder,
+} from "../../src/core/chat.ts";
 import type { Clock } from "../../src/core/clock.ts";
 import { systemClock } from "../../src/core/clock.ts";
 import { DaybookError } from "../../src/core/errors.ts";
@@ -92,6 +99,56 @@ export class SlackChatAdapter implements ChatAdapter {
     } catch (error) {
       throw slackApiError("chat.postEphemeral", error);
     }
+  }
+
+  /**
+   * The Responder for a turn, from its address (also after a queue hand-off to another
+   * process). `via.thinking` shows the assistant-thread status while working; an address
+   * with no thread and a `via.responseUrl` (a slash command where daybook may not post)
+   * answers privately through the command's response_url
+   * (https://docs.slack.dev/interactivity/handling-user-interaction#message_responses).
+   */
+  responderFor(address: ReplyAddress): Responder {
+    const { thread } = address;
+    const responseUrl = typeof address.via?.responseUrl === "string" ? address.via.responseUrl : undefined;
+    if (thread.thread === "" && responseUrl) {
+      return {
+        address,
+        reply: async (card) => {
+          await this.respondPrivately(responseUrl, card);
+          return { thread, messageId: "" };
+        },
+      };
+    }
+    const responder: Responder = {
+      address,
+      reply: async (card) => {
+        const receipt = await this.post(thread, card);
+        return { thread: receipt.thread, messageId: receipt.messageId };
+      },
+    };
+    if (address.via?.thinking === true) {
+      // Best effort: outside an assistant thread Slack answers with an error, which is harmless.
+      return { ...responder, typing: () => this.setStatus(thread, "is thinking...").catch(() => {}) };
+    }
+    return responder;
+  }
+
+  /** An ephemeral answer through a slash command's response_url (valid 30 minutes, 5 uses). */
+  async respondPrivately(responseUrl: string, card: Card): Promise<void> {
+    const message = renderCard(card);
+    let res: Response;
+    try {
+      res = await fetch(responseUrl, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ response_type: "ephemeral", text: message.text, blocks: message.blocks }),
+        signal: AbortSignal.timeout(10_000),
+      });
+    } catch (error) {
+      throw new DaybookError("upstream_unavailable", "slack response_url: request failed", { cause: error });
+    }
+    if (!res.ok) throw new DaybookError("upstream_error", `slack response_url: HTTP ${res.status}`);
   }
 
   /** Assistant-thread status line ("is thinking..."); Slack clears it when the reply posts. */

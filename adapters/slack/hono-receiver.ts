@@ -136,12 +136,12 @@ export class HonoReceiver implements Receiver {
         answer(ackResponse(response));
         return;
       }
-      // Bolt acks an Events API event right before it runs the listeners: the hand-off. The
-      // id is marked now, and the 200 goes out without waiting for the store round trip;
-      // the listeners wait for it. Bolt awaits ack() outside its listener error handling,
-      // so throwing here keeps a duplicate from reaching the listeners.
+      // Bolt acks an Events API event right before it runs the listeners: the hand-off, where
+      // the id is marked. The 200 goes out when the listeners return (processEvent resolves
+      // below), which is once the turn is in the work queue: a process that dies before the
+      // enqueue sends no 200, and Slack's retry is processed. Bolt awaits ack() outside its
+      // listener error handling, so throwing here keeps a duplicate from reaching the listeners.
       const marked = this.#o.dedup.markHandedOff(eventId);
-      answer(ackResponse(response));
       // A store outage does not throw here: EventDedup falls back to this process's memory
       // (and logs it), so Slack's retries during the outage still get no second reply.
       const first = await marked;
@@ -161,11 +161,15 @@ export class HonoReceiver implements Receiver {
     };
 
     const work = app.processEvent(event).then(
-      // Bolt returns without acking when no listener matched an action or command, or the
-      // body type is not one it routes (app_rate_limited): nothing to retry, so 200.
+      // Events: the listeners have handed the turn to the queue. Otherwise Bolt returned
+      // without acking (no listener matched an action or command, or a body type it does not
+      // route, such as app_rate_limited): nothing to retry, so 200.
       () => answer(new Response(null, { status: 200 })),
       (error: unknown) => {
-        if (error instanceof NotHandedOff) return;
+        if (error instanceof NotHandedOff) {
+          answer(new Response(null, { status: 200 }));
+          return;
+        }
         log.error("Slack event processing failed", { error: toDaybookError(error) });
         answer(errorResponse(500, "internal", "event processing failed"));
       },

@@ -33,8 +33,6 @@ export const requestContextKey = Symbol("daybook.teams.requestContext");
 
 /** Teams may redeliver an activity it timed out on; one id is handled once. */
 const dedupTtlMs = 10 * 60 * 1000;
-/** Teams shows a typing indicator for a few seconds; repeat it while the agent works. */
-const typingEveryMs = 3_000;
 
 export interface ActivityHandlerOptions {
   store: Store;
@@ -205,30 +203,12 @@ export class DaybookActivityHandler extends TeamsActivityHandler {
   }
 
   #responder(reference: Partial<ConversationReference>, thread: ThreadRef): { responder: Responder; stop: () => void } {
-    const adapter = this.#o.adapter;
-    const log = this.#o.logger;
-    let timer: NodeJS.Timeout | undefined;
-    const stop = () => {
-      if (timer) clearInterval(timer);
-      timer = undefined;
-    };
-    const sendTyping = () =>
-      adapter.sendTyping(reference, thread).catch((error: unknown) => log.debug("typing indicator failed", { error }));
-    const responder: Responder = {
-      reply: async (card) => {
-        stop();
-        const receipt = await adapter.postWith(reference, thread, card);
-        return { thread: receipt.thread, messageId: receipt.messageId };
-      },
-      typing: async () => {
-        await sendTyping();
-        if (!timer) {
-          timer = setInterval(() => void sendTyping(), typingEveryMs);
-          timer.unref();
-        }
-      },
-    };
-    return { responder, stop };
+    const responder = this.#o.adapter.responderFor({
+      platform: "teams",
+      thread,
+      via: { reference: JSON.stringify(reference) },
+    });
+    return { responder, stop: responder.stopTyping };
   }
 
   protected override async onAdaptiveCardInvoke(

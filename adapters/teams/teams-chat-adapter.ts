@@ -1,6 +1,13 @@
 import type { Activity, ConversationReference } from "botbuilder";
 import { type Card, cardButtons, fallbackText, textCard } from "../../src/core/card.ts";
-import type { ChatAdapter, ChatUser, DeliveryReceipt, MessageRef } from "../../src/core/chat.ts";
+import type {
+  ChatAdapter,
+  ChatUser,
+  DeliveryReceipt,
+  MessageRef,
+  ReplyAddress,
+  Responder,
+} from "../../src/core/chat.ts";
 import type { Clock } from "../../src/core/clock.ts";
 import { DaybookError } from "../../src/core/errors.ts";
 import type { Logger } from "../../src/core/logger.ts";
@@ -14,6 +21,11 @@ import {
 } from "./format/adaptive-card.ts";
 import type { ProactiveSender } from "./proactive-sender.ts";
 import type { RenderedCards } from "./rendered-cards.ts";
+
+/** Teams shows a typing indicator for a few seconds; repeat it while the agent works. */
+const typingEveryMs = 3_000;
+/** A turn that never replies must not type forever. */
+const typingAtMostMs = 180_000;
 
 export type ApproverIdsFor = (approvalId: string) => Promise<string[]>;
 
@@ -72,6 +84,56 @@ export class TeamsChatAdapter implements ChatAdapter {
   async notify(thread: ThreadRef, user: ChatUser, text: string): Promise<void> {
     const who = user.name ? `${user.name}: ` : "";
     await this.post(thread, { ...textCard(`${who}${text}`), fallbackText: `${who}${text}`.slice(0, 300) });
+  }
+
+  /**
+   * The Responder for a turn, from its address: `via.reference` is the conversation reference
+   * of the incoming activity (JSON), so a queued turn answers with no store lookup; without
+   * it the stored reference for the conversation is used.
+   */
+  responderFor(address: ReplyAddress): Responder & { stopTyping(): void } {
+    const { thread } = address;
+    const raw = address.via?.reference;
+    let parsed: Partial<ConversationReference> | undefined;
+    if (typeof raw === "string") {
+      try {
+        parsed = JSON.parse(raw) as Partial<ConversationReference>;
+      } catch {
+        parsed = undefined;
+      }
+    }
+    const reference = async () => parsed ?? (await this.#reference(thread));
+    let timer: NodeJS.Timeout | undefined;
+    let deadline: NodeJS.Timeout | undefined;
+    const stopTyping = () => {
+      if (timer) clearInterval(timer);
+      if (deadline) clearTimeout(deadline);
+      timer = undefined;
+      deadline = undefined;
+    };
+    const sendTyping = async () => {
+      await this.sendTyping(await reference(), thread).catch((error: unknown) =>
+        this.#o.logger.debug("typing indicator failed", { error }),
+      );
+    };
+    return {
+      address,
+      stopTyping,
+      reply: async (card) => {
+        stopTyping();
+        const receipt = await this.postWith(await reference(), thread, card);
+        return { thread: receipt.thread, messageId: receipt.messageId };
+      },
+      typing: async () => {
+        await sendTyping();
+        if (!timer) {
+          timer = setInterval(() => void sendTyping(), typingEveryMs);
+          timer.unref();
+          deadline = setTimeout(stopTyping, typingAtMostMs);
+          deadline.unref();
+        }
+      },
+    };
   }
 
   async sendTyping(reference: Partial<ConversationReference>, thread: ThreadRef): Promise<void> {

@@ -1,4 +1,3 @@
-import { createHash, randomBytes } from "node:crypto";
 import type { PolicyConfig } from "../config/org.ts";
 import type { AnyWriteAction } from "../core/actions.ts";
 import type {
@@ -17,7 +16,19 @@ import type { Logger } from "../core/logger.ts";
 import type { Principal, PrincipalResolver } from "../core/principal.ts";
 import type { Store } from "../core/store.ts";
 import type { ThreadRef } from "../core/thread.ts";
-import { approvalCard, decidedCard, formatTime, humanizeTool, resultCard } from "./approval-card.ts";
+import { approvalCard, decidedCard, formatTime, resultCard } from "./approval-card.ts";
+import {
+  alreadyDecidedNotice,
+  auditEntry,
+  hashArgs,
+  key,
+  newApprovalId,
+  normalizeId,
+  publicView,
+  resultThread,
+  type StoredApproval,
+  safeTitle,
+} from "./approval-records.ts";
 import { AuditLog } from "./audit.ts";
 import { checkDecider, checkPolicyKeys, refusalNotice, resolvePolicy } from "./policy.ts";
 
@@ -26,9 +37,6 @@ export const APPROVAL_RETENTION_MS = 30 * 24 * 3_600_000;
 
 /** How many times a compare-and-set is retried when another writer changed the record. */
 const MAX_CAS_ATTEMPTS = 10;
-
-const idAlphabet = "abcdefghijklmnopqrstuvwxyz0123456789";
-const idPattern = /^[a-z0-9]{4,32}$/;
 
 export interface ApprovalsOptions {
   store: Store;
@@ -63,14 +71,20 @@ export interface ApprovalsOptions {
    * digest buttons, which anyone in the channel can press.
    */
   checkRequesterDomain?: boolean;
+  /**
+   * Hands an approved call to the work queue (idempotency key = approval id) instead of
+   * running it inside the click; a worker then calls `runApproved`. Without it (tests, the
+   * console) the call runs inline. If the hand-off fails the call runs inline too.
+   */
+  dispatch?: (approvalId: string) => Promise<void>;
 }
 
-/** What is stored under `approval:<id>`: the record plus the card title shown to people. */
-interface StoredApproval extends Approval {
-  title?: string;
-  /** The outcome was written by recovery without knowing what the call did; a real one may replace it. */
-  outcomeUnknown?: true;
-}
+/**
+ * Approved records without an outcome, by id (value: when approved). Written before the
+ * approving compare-and-set, so a record approved just before a Redis blip is still found by
+ * `sweep`; removed once an outcome is stored.
+ */
+export const OPEN_APPROVALS_KEY = "approvals:open";
 
 /** What the execution marker `approval:<id>:executed` holds. */
 interface ExecutionMarker {
@@ -94,6 +108,7 @@ export class Approvals implements ApprovalService {
   readonly #executeTimeoutMs: number;
   readonly #recoverAfterMs: number;
   readonly #checkRequesterDomain: boolean;
+  readonly #dispatch: ApprovalsOptions["dispatch"];
   readonly audit: AuditLog;
 
   constructor(options: ApprovalsOptions) {
@@ -113,6 +128,7 @@ export class Approvals implements ApprovalService {
     this.#executeTimeoutMs = options.executeTimeoutMs ?? 60_000;
     this.#recoverAfterMs = options.recoverAfterMs ?? 2 * this.#executeTimeoutMs;
     this.#checkRequesterDomain = options.checkRequesterDomain ?? true;
+    this.#dispatch = options.dispatch;
     this.audit = new AuditLog(options.store, { clock: options.clock });
   }
 
@@ -300,6 +316,7 @@ export class Approvals implements ApprovalService {
         decidedAt: now,
         ...(cleanReason ? { reason: cleanReason } : {}),
       };
+      if (decided.status === "approved") await this.#store.mapSet(OPEN_APPROVALS_KEY, decided.id, String(now));
       // The one atomic transition: only the caller whose snapshot is still current wins.
       if (!(await this.#store.compareAndSet(key(approval.id), raw, JSON.stringify(decided)))) continue;
       // From here the decision stands: a failed audit write must not stop the call, or the
@@ -317,12 +334,96 @@ export class Approvals implements ApprovalService {
         by: principal.id,
       });
 
-      const final = decided.status === "approved" ? await this.#execute(decided, "decided") : decided;
+      const final = decided.status === "approved" ? await this.#start(decided) : decided;
       const card = decidedCard(final, fields, final.title);
       await this.#replaceCard(final, card);
       return { kind: "decided", approval: publicView(final), card };
     }
     throw new DaybookError("conflict", `approval ${approvalId} kept changing while being decided`);
+  }
+
+  /** Queues the approved call, or runs it here when there is no queue or the hand-off failed. */
+  async #start(decided: StoredApproval): Promise<StoredApproval> {
+    if (this.#dispatch) {
+      try {
+        await this.#dispatch(decided.id);
+        return decided;
+      } catch (error) {
+        this.#log.warn("could not queue the approved call; running it now", {
+          approvalId: decided.id,
+          error: toDaybookError(error),
+        });
+      }
+    }
+    return this.#execute(decided, "decided");
+  }
+
+  /**
+   * A worker's run of a queued approved call (ARCHITECTURE.md, decision 7). Runs it if nobody
+   * started it; leaves a call another attempt started recently alone (it may still be
+   * running; `sweep` comes back later and, if that attempt died, records the result as
+   * unknown and says so in the thread). Updates the card once the outcome is known.
+   */
+  async runApproved(approvalId: string): Promise<Approval | undefined> {
+    const id = normalizeId(approvalId);
+    if (!id) return undefined;
+    const raw = await this.#store.get(key(id));
+    if (raw === undefined) {
+      await this.#store.mapDelete(OPEN_APPROVALS_KEY, id);
+      return undefined;
+    }
+    const approval = JSON.parse(raw) as StoredApproval;
+    if (approval.status !== "approved" || approval.outcome !== undefined) {
+      await this.#store.mapDelete(OPEN_APPROVALS_KEY, id);
+      return publicView(approval);
+    }
+    const final = await this.#execute(approval, "recovery");
+    if (final.outcome) await this.#replaceCard(final, decidedCard(final, this.#fields(final), final.title));
+    return publicView(final);
+  }
+
+  /**
+   * Finds approved records that still have no outcome `graceMs` after the decision and
+   * hands them to the queue again (or runs them here without one). Run periodically by one
+   * replica at a time (src/approvals/sweep.ts). Returns how many were handed on.
+   */
+  async sweep(graceMs: number): Promise<number> {
+    const open = await this.#store.mapGetAll(OPEN_APPROVALS_KEY);
+    const now = this.#clock.now();
+    let handed = 0;
+    for (const [id, at] of Object.entries(open)) {
+      const raw = await this.#store.get(key(id));
+      const approval = raw === undefined ? undefined : (JSON.parse(raw) as StoredApproval);
+      if (
+        !approval ||
+        approval.outcome !== undefined ||
+        (approval.status !== "approved" && approval.status !== "pending")
+      ) {
+        await this.#store.mapDelete(OPEN_APPROVALS_KEY, id);
+        continue;
+      }
+      // Pending: the approving write never landed (a blip between the index and the
+      // compare-and-set); the record stays decidable and leaves the index after the grace.
+      if (approval.status === "pending") {
+        if (now - Number(at) >= graceMs) await this.#store.mapDelete(OPEN_APPROVALS_KEY, id);
+        continue;
+      }
+      if (now - (approval.decidedAt ?? Number(at)) < graceMs) continue;
+      handed++;
+      if (this.#dispatch) {
+        try {
+          await this.#dispatch(id);
+          continue;
+        } catch (error) {
+          this.#log.warn("sweep could not queue an approved call; running it here", {
+            approvalId: id,
+            error: toDaybookError(error),
+          });
+        }
+      }
+      await this.runApproved(id);
+    }
+    return handed;
   }
 
   /**
@@ -376,6 +477,11 @@ export class Approvals implements ApprovalService {
       stored = { ...approval, outcome };
     }
     if (stored.outcome !== outcome) return stored;
+    await this.#store
+      .mapDelete(OPEN_APPROVALS_KEY, approval.id)
+      .catch((error: unknown) =>
+        this.#log.warn("could not clear the open-approval index", { approvalId: approval.id, error }),
+      );
 
     await this.#bestEffortAudit({
       approvalId: approval.id,
@@ -538,88 +644,4 @@ export class Approvals implements ApprovalService {
   }
 }
 
-/** sha256 of the canonical JSON (sorted keys) of the arguments. */
-export function hashArgs(args: unknown): string {
-  return createHash("sha256").update(canonicalJson(args)).digest("hex");
-}
-
-/** JSON with object keys sorted at every level, so equal arguments hash equally. */
-export function canonicalJson(value: unknown): string {
-  return JSON.stringify(sortKeys(value));
-}
-
-function sortKeys(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(sortKeys);
-  if (value !== null && typeof value === "object" && !(value instanceof Date)) {
-    const out: Record<string, unknown> = {};
-    for (const k of Object.keys(value).sort()) out[k] = sortKeys((value as Record<string, unknown>)[k]);
-    return out;
-  }
-  return value;
-}
-
-/** 10 characters of [a-z0-9] (about 51 bits): easy to type in `approve <id>`, url-safe. */
-export function newApprovalId(length = 10): string {
-  let id = "";
-  while (id.length < length) {
-    for (const byte of randomBytes(length * 2)) {
-      // 252 = 7 * 36: rejecting the top bytes keeps every character equally likely.
-      if (byte < 252 && id.length < length) id += idAlphabet[byte % 36];
-    }
-  }
-  return id;
-}
-
-function normalizeId(value: string): string | undefined {
-  const id = value.trim().toLowerCase();
-  return idPattern.test(id) ? id : undefined;
-}
-
-function key(id: string): string {
-  return `approval:${id}`;
-}
-
-function publicView(stored: StoredApproval): Approval {
-  const { title: _title, outcomeUnknown: _unknown, ...approval } = stored;
-  return approval;
-}
-
-function auditEntry(
-  approval: Approval,
-  principal: Principal,
-  event: "approved" | "rejected" | "expired" | "refused",
-  outcome?: string,
-): Parameters<AuditLog["append"]>[0] {
-  return {
-    approvalId: approval.id,
-    tool: approval.tool,
-    argsHash: approval.argsHash,
-    actor: { id: principal.id, name: principal.name },
-    event,
-    ...(outcome ? { outcome } : {}),
-  };
-}
-
-/** "Already approved by X at T."; after a recovery, also what the call did. */
-function alreadyDecidedNotice(approval: Approval, recovered: boolean): string {
-  const when = approval.decidedAt === undefined ? "" : ` at ${formatTime(approval.decidedAt)}`;
-  const head = `Already ${approval.status} by ${approval.decidedBy?.name ?? "someone"}${when}.`;
-  if (!recovered || !approval.outcome) return head;
-  return `${head} ${approval.outcome.ok ? "Done" : "Failed"}: ${approval.outcome.summary}`;
-}
-
-function safeTitle(action: AnyWriteAction, args: unknown): string {
-  try {
-    return action.title(args);
-  } catch {
-    return humanizeTool(action.name);
-  }
-}
-
-/** A top-level post (digest) has no thread yet; its replies thread under the posted card. */
-function resultThread(approval: Approval): ThreadRef {
-  if (approval.thread.thread === "" && approval.message) {
-    return { ...approval.message.thread, thread: approval.message.messageId };
-  }
-  return approval.thread;
-}
+export { canonicalJson, hashArgs, newApprovalId } from "./approval-records.ts";

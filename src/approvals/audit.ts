@@ -22,6 +22,9 @@ export interface AuditEntry {
 }
 
 /** Append-only audit trail of approvals, one JSON entry per line of a Store list. */
+/** What callers append: the entry without its timestamp (the log stamps it). */
+export type AuditEntryInput = Omit<AuditEntry, "at"> & { at?: number };
+
 export class AuditLog {
   readonly #store: Store;
   readonly #clock: Clock;
@@ -31,7 +34,7 @@ export class AuditLog {
     this.#clock = options.clock ?? systemClock;
   }
 
-  async append(entry: Omit<AuditEntry, "at"> & { at?: number }): Promise<AuditEntry> {
+  async append(entry: AuditEntryInput): Promise<AuditEntry> {
     const full: AuditEntry = { ...entry, at: entry.at ?? this.#clock.now() };
     await this.#store.append(AUDIT_KEY, JSON.stringify(full), { maxLength: AUDIT_MAX_ENTRIES });
     return full;

@@ -32,6 +32,16 @@ export const envSchema = z.object({
   DAYBOOK_CONFIG: optionalString,
   /** Largest accepted request body; Slack and Bot Framework payloads stay well under it. */
   BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).default(1_048_576),
+  /** web: HTTP intake only; worker: runs queued turns, approved calls and digests; all: both (default). */
+  DAYBOOK_ROLE: z.enum(["all", "web", "worker"]).default("all"),
+  /** Turns (agent runs) one process works on at once; more wait in the queue. */
+  TURN_CONCURRENCY: z.coerce.number().int().min(1).max(256).default(4),
+  /** Turns queued or running across all replicas above which new questions get a "busy" notice. */
+  QUEUE_MAX_DEPTH: z.coerce.number().int().min(1).default(1_000),
+  /** Questions one person may start per minute (a real model costs money per call); 0 = no limit. */
+  USER_TURNS_PER_MINUTE: z.coerce.number().int().min(0).default(20),
+  /** Questions one channel may start per minute; 0 = no limit. */
+  CHANNEL_TURNS_PER_MINUTE: z.coerce.number().int().min(0).default(60),
 
   SLACK_SIGNING_SECRET: optionalString,
   SLACK_BOT_TOKEN: optionalString.pipe(
@@ -100,6 +110,11 @@ export type Env = z.infer<typeof envSchema>;
 export const envHints: Partial<Record<keyof Env, string>> = {
   NODE_ENV: "use development, production or test",
   PORT: "set PORT to a TCP port number such as 3000",
+  DAYBOOK_ROLE: "use all (default), web (HTTP intake only) or worker (queued work only)",
+  TURN_CONCURRENCY: "set TURN_CONCURRENCY to a whole number from 1 to 256, or unset it for 4",
+  QUEUE_MAX_DEPTH: "set QUEUE_MAX_DEPTH to a whole number of at least 1, or unset it for 1000",
+  USER_TURNS_PER_MINUTE: "set USER_TURNS_PER_MINUTE to a whole number (0 = no limit), or unset it for 20",
+  CHANNEL_TURNS_PER_MINUTE: "set CHANNEL_TURNS_PER_MINUTE to a whole number (0 = no limit), or unset it for 60",
   BODY_LIMIT_BYTES: "set BODY_LIMIT_BYTES to a number of bytes of at least 1024, or unset it for 1048576 (1 MiB)",
   SLACK_SOCKET_MODE: "use true or false",
   SLACK_DEV_SKIP_VERIFY: "use true or false (and never true in production)",

@@ -41,6 +41,20 @@ export interface ChatAdapter {
   update(message: MessageRef, card: Card): Promise<void>;
   /** A notice only `user` sees (Slack ephemeral); adapters without one post in the thread. */
   notify(thread: ThreadRef, user: ChatUser, text: string): Promise<void>;
+  /** Rebuilds the Responder an adapter handed out with this address (a queued turn's reply). */
+  responderFor?(address: ReplyAddress): Responder;
+}
+
+/**
+ * Where and how to answer a turn, as data: the work queue stores it with the message, and a
+ * worker in any process turns it back into a Responder with `ChatAdapter.responderFor`.
+ * `via` is the adapter's own detail (assistant-thread status, a slash command's
+ * response_url, a Teams conversation reference), JSON-serialisable.
+ */
+export interface ReplyAddress {
+  platform: Platform;
+  thread: ThreadRef;
+  via?: Record<string, string | boolean>;
 }
 
 /** How the bot answers within one conversation turn, bound to the incoming thread. */
@@ -48,6 +62,8 @@ export interface Responder {
   reply(card: Card): Promise<MessageRef>;
   /** "thinking..." / typing indicator; best effort. */
   typing?(): Promise<void>;
+  /** Set by adapters whose turns may run in another process (queued); absent: answer inline. */
+  readonly address?: ReplyAddress;
 }
 
 /** How adapters hand a received message to the bot core. */

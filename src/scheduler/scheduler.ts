@@ -45,6 +45,12 @@ export interface SchedulerOptions {
   /** Store key prefix. Default "scheduler:". */
   keyPrefix?: string;
   sleep?: (ms: number) => Promise<void>;
+  /**
+   * Hands a cron firing to the work queue (a worker then calls `fire`), so digests run on
+   * workers with bounded concurrency. Without it the firing runs here; if the hand-off fails
+   * it runs here too.
+   */
+  dispatch?: (name: DigestName, slot: number) => Promise<void>;
 }
 
 export interface RunNowOptions {
@@ -322,7 +328,19 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
         const task = nodeCron.schedule(
           config.cron,
           async (context) => {
-            const run = fire(name, slotOf(context.date));
+            const slot = slotOf(context.date);
+            if (options.dispatch) {
+              try {
+                await options.dispatch(name, slot);
+                return;
+              } catch (error) {
+                logger.warn("could not queue a digest firing; running it here", {
+                  digest: name,
+                  code: toDaybookError(error).code,
+                });
+              }
+            }
+            const run = fire(name, slot);
             firing.add(run);
             try {
               await run;

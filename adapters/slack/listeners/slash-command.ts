@@ -1,8 +1,7 @@
 import type { App } from "@slack/bolt";
-import { type Card, textCard } from "../../../src/core/card.ts";
-import type { MessageRef, Responder } from "../../../src/core/chat.ts";
+import { textCard } from "../../../src/core/card.ts";
+import type { Responder } from "../../../src/core/chat.ts";
 import type { ThreadRef } from "../../../src/core/thread.ts";
-import { renderCard } from "../format/block-kit.ts";
 import { type ListenerDeps, str } from "./deps.ts";
 
 export const slashCommand = "/daybook";
@@ -15,7 +14,7 @@ export const slashCommand = "/daybook";
  * between other people), everything goes back privately through the command's response_url.
  */
 export function registerSlashCommand(app: App, deps: ListenerDeps): void {
-  app.command(slashCommand, async ({ command, ack, respond }) => {
+  app.command(slashCommand, async ({ command, ack }) => {
     await ack();
     const text = command.text.trim();
     const isHelp = text === "" || /^(help|\?)$/i.test(text);
@@ -25,12 +24,6 @@ export function registerSlashCommand(app: App, deps: ListenerDeps): void {
       channel: command.channel_id,
       thread: "",
     };
-    const privately = async (card: Card): Promise<MessageRef> => {
-      const message = renderCard(card);
-      await respond({ response_type: "ephemeral", text: message.text, blocks: message.blocks });
-      return { thread: channelTop, messageId: "" };
-    };
-
     let thread = channelTop;
     if (!isHelp) {
       try {
@@ -41,14 +34,13 @@ export function registerSlashCommand(app: App, deps: ListenerDeps): void {
         deps.logger.info("slash command answers privately: daybook cannot post in this channel", { error });
       }
     }
-    const inThread = thread.thread !== "";
-    const responder: Responder = {
-      reply: async (card) => {
-        if (!inThread) return privately(card);
-        const receipt = await deps.adapter.post(thread, card);
-        return { thread: receipt.thread, messageId: receipt.messageId };
-      },
-    };
+    // Inside the posted thread, or privately through response_url where daybook may not post.
+    const responseUrl = str(command.response_url);
+    const responder: Responder = deps.adapter.responderFor({
+      platform: "slack",
+      thread,
+      ...(thread.thread === "" && responseUrl ? { via: { responseUrl } } : {}),
+    });
     await deps.handle(
       {
         thread,

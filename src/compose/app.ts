@@ -1,0 +1,244 @@
+import type { Writable } from "node:stream";
+import { ConsoleAdapter } from "../../adapters/console/console-adapter.ts";
+import { createAgentAnswerer } from "../../chains/agent/agent.ts";
+import { loadKnownEntities } from "../../chains/agent/entities.ts";
+import { ExampleSource } from "../../chains/agent/examples.ts";
+import { createChatModel } from "../../chains/agent/model-factory.ts";
+import { createDigestButtonHandlers } from "../../chains/digests/buttons.ts";
+import { createDigests } from "../../chains/digests/registry.ts";
+import { createToolCatalog } from "../../tools/catalog.ts";
+import { Approvals } from "../approvals/approvals.ts";
+import { Bot } from "../bot/bot.ts";
+import { type ButtonHandler, createClickRouter } from "../bot/clicks.ts";
+import { createPrincipalResolver } from "../bot/principals.ts";
+import { ThreadHistory } from "../bot/thread-history.ts";
+import type { Config } from "../config/load.ts";
+import type { ChatAdapter, ClickHandler } from "../core/chat.ts";
+import type { Clock } from "../core/clock.ts";
+import { systemClock } from "../core/clock.ts";
+import type { Ports } from "../core/domain/ports.ts";
+import { DaybookError } from "../core/errors.ts";
+import type { HttpRoute } from "../core/http.ts";
+import { createLogger, type Logger } from "../core/logger.ts";
+import type { Store } from "../core/store.ts";
+import type { Platform } from "../core/thread.ts";
+import { InFlight } from "../in-flight.ts";
+import { createScheduler, type Scheduler } from "../scheduler/scheduler.ts";
+import { createStore } from "../store/create-store.ts";
+import { createPlatforms } from "./platforms.ts";
+import { createPorts } from "./ports.ts";
+import { type Role, Work } from "./work.ts";
+
+export interface App {
+  config: Config;
+  logger: Logger;
+  store: Store;
+  ports: Ports;
+  bot: Bot;
+  approvals: Approvals;
+  adapters: Partial<Record<Platform, ChatAdapter>>;
+  console: ConsoleAdapter;
+  routes: HttpRoute[];
+  inFlight: InFlight;
+  scheduler: Scheduler;
+  /** Every button click from every adapter goes through this router. */
+  onClick: ClickHandler;
+  modelLabel: string;
+  /** The queues and workers of a server process (undefined for CLI commands and tests without a role). */
+  work: Work | undefined;
+  /** Stops taking new work: cron firings (waiting for those in progress) and Socket Mode. */
+  stopIntake(): Promise<void>;
+  /** Stops intake if not done yet, then closes the store. */
+  close(): Promise<void>;
+}
+
+export interface ComposeOptions {
+  output?: Writable;
+  clock?: Clock;
+  logger?: Logger;
+  /** Use this store instead of connecting one from REDIS_URL (tests). */
+  store?: Store;
+  /** Use these systems instead of the ones env selects (tests: another organisation's data). */
+  ports?: Ports;
+  /** Create the Slack/Teams adapters and routes configured by env (server and `digest --post`). */
+  platforms?: boolean;
+  /** Also start listening transports that need it (Slack Socket Mode); only the server does. */
+  listen?: boolean;
+}
+
+export interface ComposeOptions {
+  output?: Writable;
+  clock?: Clock;
+  logger?: Logger;
+  /** Use this store instead of connecting one from REDIS_URL (tests). */
+  store?: Store;
+  /** Use these systems instead of the ones env selects (tests: another organisation's data). */
+  ports?: Ports;
+  /** Create the Slack/Teams adapters and routes configured by env (server and `digest --post`). */
+  platforms?: boolean;
+  /** Also start listening transports that need it (Slack Socket Mode); only the server does. */
+  listen?: boolean;
+  /**
+   * Run as a server process: platform turns, approved calls and digest firings go through
+   * the work queue, and (unless "web") this process runs workers for them.
+   */
+  role?: Role;
+}
+
+export async function compose(config: Config, options: ComposeOptions = {}): Promise<App> {
+  const clock = options.clock ?? systemClock;
+  const logger = options.logger ?? createLogger({ level: config.env.LOG_LEVEL });
+  const store = options.store ?? (await createStore(config.env.REDIS_URL, logger));
+  const { env, org } = config;
+  const inFlight = new InFlight();
+  const consoleAdapter = new ConsoleAdapter({ output: options.output ?? process.stdout, clock });
+  const adapters: Partial<Record<Platform, ChatAdapter>> = { console: consoleAdapter };
+  const adapterFor = (platform: Platform): ChatAdapter => {
+    const adapter = adapters[platform];
+    if (!adapter) throw new DaybookError("internal", `no ${platform} adapter is configured`);
+    return adapter;
+  };
+
+  const ports = options.ports ?? createPorts(env, { store, clock, logger });
+  let dispatchApproval = async (_approvalId: string): Promise<void> => {
+    throw new DaybookError("internal", "the work queue is not ready");
+  };
+  const catalog = createToolCatalog(ports, { clock, timeZone: org.timezone });
+  const principals = createPrincipalResolver(org);
+  const approvals = new Approvals({
+    store,
+    actions: catalog.actions,
+    policies: org.approvals,
+    principals,
+    clock,
+    logger,
+    post: (thread, card) => adapterFor(thread.platform).post(thread, card),
+    update: (message, card) => adapterFor(message.thread.platform).update(message, card),
+    // Approved calls go through the actions queue in the server (bound once `work` exists).
+    ...(options.role ? { dispatch: (approvalId: string) => dispatchApproval(approvalId) } : {}),
+  });
+
+  // Help, suggested prompts and the offline model's suggestions name this organisation's own
+  // customers and sprint (generic wording while a system cannot be read), refreshed hourly.
+  const examples = new ExampleSource(ports, {
+    clock,
+    onError: (error) => logger.warn("could not read example questions", { error }),
+  });
+  await examples.refresh();
+  const model = createChatModel({
+    ...(env.OPENAI_API_KEY ? { openaiApiKey: env.OPENAI_API_KEY } : {}),
+    ...(env.OPENAI_BASE_URL ? { openaiBaseUrl: env.OPENAI_BASE_URL } : {}),
+    openaiModel: env.OPENAI_MODEL,
+    clock,
+    // The offline model recognises customer and deal names before any tool returned them.
+    entities: env.OPENAI_API_KEY ? [] : await loadKnownEntities(ports).catch(() => []),
+    examples: examples.current,
+  });
+  const answerer = createAgentAnswerer({
+    model: model.model,
+    modelLabel: model.label,
+    catalog,
+    approvals,
+    logger,
+    clock,
+    timezone: org.timezone,
+    limits: { maxToolCalls: org.agent.maxToolCalls, maxTurnMs: org.agent.maxTurnMs },
+  });
+
+  const history = new ThreadHistory(store, org.agent.historyTurns * 2);
+  const allDemo = Object.values(ports.sources).every((source) => source === "demo");
+  const bot = new Bot({
+    answerer,
+    history,
+    principals,
+    logger,
+    clock,
+    approvals,
+    textDecisions: (platform) => platform !== "console" || allDemo,
+    examples: examples.current,
+  });
+  const handlers: Record<string, ButtonHandler> = createDigestButtonHandlers({
+    approvals,
+    principals,
+    ports,
+    handle: bot.handle,
+    clock,
+  });
+  const onClick = createClickRouter({ approvals, logger, handlers });
+  const routes: HttpRoute[] = [];
+  const closers: (() => Promise<void>)[] = [];
+
+  const work = options.role
+    ? new Work({ env, role: options.role, store, clock, logger, track: (w) => inFlight.track(w) })
+    : undefined;
+  if (work) dispatchApproval = work.dispatchApproval;
+  if (options.platforms) {
+    const platforms = await createPlatforms({
+      config,
+      store,
+      logger,
+      clock,
+      // In the server every platform turn is queued; elsewhere (digest --post) it runs inline.
+      handle: work ? work.intake(bot.handle) : bot.handle,
+      onClick,
+      approvals,
+      examples: examples.current,
+      listen: Boolean(options.listen),
+    });
+    Object.assign(adapters, platforms.adapters);
+    routes.push(...platforms.routes);
+    closers.push(...platforms.closers);
+  }
+
+  // Adapters register above, so the scheduler sees every platform that is configured.
+  const digests = createDigests({ ports, clock, timeZone: org.timezone, store, logger });
+  const scheduler = createScheduler({
+    org,
+    digests,
+    adapters,
+    store,
+    clock,
+    logger,
+    ...(work ? { dispatch: work.dispatchDigest } : {}),
+  });
+  work?.start({ adapters, handle: bot.handle, approvals, fireDigest: (name, slot) => scheduler.fire(name, slot) });
+
+  let intakeStopped: Promise<void> | undefined;
+  const stopIntake = () => {
+    intakeStopped ??= (async () => {
+      await scheduler.stop();
+      for (const close of closers) await close().catch(() => {});
+    })();
+    return intakeStopped;
+  };
+
+  logger.info("daybook composed", {
+    org: config.orgSource,
+    model: model.label,
+    sources: ports.sources,
+    platforms: Object.keys(adapters),
+  });
+
+  return {
+    config,
+    logger,
+    store,
+    ports,
+    bot,
+    approvals,
+    adapters,
+    console: consoleAdapter,
+    routes,
+    inFlight,
+    scheduler,
+    onClick,
+    modelLabel: model.label,
+    stopIntake,
+    work,
+    close: async () => {
+      await stopIntake();
+      await work?.stop(0);
+      await store.close();
+    },
+  };
+}

@@ -1,0 +1,117 @@
+import { createSlackIntegration } from "../../adapters/slack/app.ts";
+import { suggestedPromptsFrom } from "../../adapters/slack/listeners/assistant.ts";
+import { teamsApproverIds } from "../../adapters/teams/approvers.ts";
+import { createTeamsIntegration } from "../../adapters/teams/teams-integration.ts";
+import type { Approvals } from "../approvals/approvals.ts";
+import type { Config } from "../config/load.ts";
+import type { ChatAdapter, ClickHandler, MessageHandler } from "../core/chat.ts";
+import type { Clock } from "../core/clock.ts";
+import type { ExampleQuestions } from "../core/examples.ts";
+import type { HttpRoute } from "../core/http.ts";
+import type { Logger } from "../core/logger.ts";
+import type { Store } from "../core/store.ts";
+import type { Platform } from "../core/thread.ts";
+
+export interface PlatformDeps {
+  config: Config;
+  store: Store;
+  logger: Logger;
+  clock: Clock;
+  /** The adapters' entry point: the intake (queued) in the server, the bot itself elsewhere. */
+  handle: MessageHandler;
+  onClick: ClickHandler;
+  approvals: Approvals;
+  examples: ExampleQuestions;
+  /** Also start transports that need it (Slack Socket Mode); only the server does. */
+  listen: boolean;
+}
+
+export interface Platforms {
+  adapters: Partial<Record<Platform, ChatAdapter>>;
+  routes: HttpRoute[];
+  closers: (() => Promise<void>)[];
+}
+
+/** The Slack and Teams integrations env configures, each with its route and adapter. */
+export async function createPlatforms(deps: PlatformDeps): Promise<Platforms> {
+  const { env, org } = deps.config;
+  const { store, logger, clock } = deps;
+  const adapters: Partial<Record<Platform, ChatAdapter>> = {};
+  const routes: HttpRoute[] = [];
+  const closers: (() => Promise<void>)[] = [];
+
+  if (env.SLACK_BOT_TOKEN || env.SLACK_SIGNING_SECRET || env.SLACK_SOCKET_MODE) {
+    const slack = createSlackIntegration({
+      signingSecret: env.SLACK_SIGNING_SECRET,
+      botToken: env.SLACK_BOT_TOKEN,
+      appToken: env.SLACK_APP_TOKEN,
+      socketMode: env.SLACK_SOCKET_MODE,
+      apiUrl: env.SLACK_API_URL,
+      devSkipVerify: env.SLACK_DEV_SKIP_VERIFY,
+      nodeEnv: env.NODE_ENV,
+      store,
+      logger,
+      clock,
+      handle: deps.handle,
+      onClick: deps.onClick,
+      suggestedPrompts: () => suggestedPromptsFrom(deps.examples()),
+    });
+    adapters.slack = slack.adapter;
+    routes.push(slack.route);
+    if (deps.listen) {
+      await slack.start();
+      closers.push(() => slack.stop());
+    }
+  } else {
+    routes.push(notConfigured("/slack/events", "Slack", "SLACK_SIGNING_SECRET and SLACK_BOT_TOKEN"));
+  }
+  // Teams is served only with app credentials (every activity's JWT is validated) or, for
+  // local testing, with the explicit TEAMS_DEV_SKIP_AUTH flag (the adapter refuses it in
+  // production). Never unauthenticated by default: anyone could post as any configured user.
+  if (env.MICROSOFT_APP_ID || env.TEAMS_DEV_SKIP_AUTH) {
+    const teams = createTeamsIntegration({
+      appId: env.MICROSOFT_APP_ID,
+      appPassword: env.MICROSOFT_APP_PASSWORD,
+      appType: env.MICROSOFT_APP_TYPE,
+      tenantId: env.MICROSOFT_APP_TENANT_ID,
+      devSkipAuth: env.TEAMS_DEV_SKIP_AUTH,
+      // A single-tenant bot serves its own tenant only.
+      allowedTenants: env.MICROSOFT_APP_TENANT_ID ? [env.MICROSOFT_APP_TENANT_ID] : [],
+      nodeEnv: env.NODE_ENV,
+      store,
+      logger,
+      clock,
+      handle: deps.handle,
+      onClick: deps.onClick,
+      // Only people who may decide see live buttons (refresh.userIds); clicks are re-checked anyway.
+      approverIdsFor: async (approvalId) => {
+        const approval = await deps.approvals.get(approvalId);
+        return approval ? teamsApproverIds(approval, org.users) : [];
+      },
+    });
+    adapters.teams = teams.adapter;
+    routes.push(teams.route);
+  } else {
+    routes.push(
+      notConfigured(
+        "/api/messages",
+        "Teams",
+        "MICROSOFT_APP_ID and MICROSOFT_APP_PASSWORD (or TEAMS_DEV_SKIP_AUTH=true locally)",
+      ),
+    );
+  }
+  return { adapters, routes, closers };
+}
+
+/** A platform route that explains how to enable it instead of a bare 404. */
+function notConfigured(path: string, platform: string, variables: string): HttpRoute {
+  return {
+    method: "POST",
+    path,
+    handle: async () =>
+      Response.json(
+        { error: { code: "not_configured", message: `${platform} is not configured: set ${variables}.` } },
+        { status: 503 },
+      ),
+  };
+}

@@ -1,12 +1,15 @@
 /**
  * Month-end close checks. Every join is a hash join (bills to purchase orders by number,
- * duplicates by vendor+number and vendor+amount, bank lines to book entries by amount), so
- * the cost grows with the number of records, not their product: 1,000,000 bank lines
- * against 100,000 ledger lines is a few seconds (bench/close-matching.bench.ts).
+ * duplicates by vendor+number and vendor+amount, bank lines to book entries by amount, then
+ * bank-match.ts within an amount), so the cost grows with the number of records, not their
+ * product, also when every line has the same amount (bench/close-matching.bench.ts). The
+ * record checks return positions (CloseFindings) so a worker can compute them and send back
+ * little (close-run.ts) and a cache can reuse them for the same records (close-cache.ts).
  */
 
 import type { BankTransaction, Invoice, ProfitAndLoss, PurchaseOrder } from "../../src/core/domain/accounting.ts";
 import type { Month } from "../../src/core/domain/common.ts";
+import { type Bucket, claim, type LedgerEntry, newBucket, type StepCounter } from "./bank-match.ts";
 
 export interface CloseInput {
   month: Month;
@@ -123,11 +126,66 @@ function norm(value: string | undefined): string {
   return value ? value.toLowerCase().replace(/[^a-z0-9]/g, "") : "";
 }
 
-export function runCloseChecks(input: CloseInput, opts: CloseOptions = {}): CloseReport {
-  const bills = input.invoices.filter((i) => i.type === "ACCPAY" && !inactive.has(i.status));
-  const { withoutPo, matched } = billsWithoutPo(bills, input.purchaseOrders);
-  const duplicates = findDuplicates(bills, opts.duplicateWindowDays ?? 7);
+/** The invoice fields the checks read: the worker receives exactly these (close-wire.ts). */
+export type CheckInvoice = Pick<
+  Invoice,
+  "id" | "number" | "type" | "status" | "contact" | "date" | "dueDate" | "total" | "reference" | "purchaseOrderNumber"
+>;
+export type CheckPurchaseOrder = Pick<PurchaseOrder, "number" | "status">;
+export type CheckBankLine = Pick<
+  BankTransaction,
+  "date" | "amount" | "kind" | "contact" | "reference" | "description" | "reconciled" | "matchedTo"
+>;
+
+export interface CheckInput {
+  invoices: readonly CheckInvoice[];
+  purchaseOrders: readonly CheckPurchaseOrder[];
+  bankTransactions: readonly CheckBankLine[];
+}
+
+/**
+ * What the record-level checks found, as positions in the input's lists: small to send back from
+ * a worker, and valid for any input whose checked fields are the same (close-cache.ts).
+ */
+export interface CloseFindings {
+  bills: number;
+  billsMatchedToPo: number;
+  /** Positions in `invoices`. */
+  withoutPo: number[];
+  duplicates: { invoice: number; duplicateOf: number; reason: string }[];
+  /** Positions in `bankTransactions`. */
+  unmatched: { tx: number; reason: string }[];
+  bankReconciled: number;
+  bankMatched: number;
+  /** Ledger entries the bank matcher looked at: linear in the input (bank-match.ts). */
+  matchSteps: number;
+}
+
+/** The checks that depend only on the records and these options (not on the P&L or the date). */
+export type FindingsOptions = Pick<CloseOptions, "duplicateWindowDays" | "matchWindowDays" | "feeMaxAmount">;
+
+export function findCloseExceptions(input: CheckInput, opts: FindingsOptions = {}): CloseFindings {
+  const bills: number[] = [];
+  input.invoices.forEach((inv, i) => {
+    if (inv.type === "ACCPAY" && !inactive.has(inv.status)) bills.push(i);
+  });
+  const { withoutPo, matched } = billsWithoutPo(input.invoices, bills, input.purchaseOrders);
+  const duplicates = findDuplicates(input.invoices, bills, opts.duplicateWindowDays ?? 7);
   const bank = reconcileBank(input.invoices, input.bankTransactions, opts);
+  return {
+    bills: bills.length,
+    billsMatchedToPo: matched,
+    withoutPo,
+    duplicates,
+    unmatched: bank.unmatched,
+    bankReconciled: bank.reconciled,
+    bankMatched: bank.matched,
+    matchSteps: bank.steps,
+  };
+}
+
+/** The report for `input` from findings computed over the same records (here, in a worker or cached). */
+export function assembleCloseReport(input: CloseInput, found: CloseFindings, opts: CloseOptions = {}): CloseReport {
   const toDate = monthToDate(input.month, input.asOf);
   const variances = input.previousPnl
     ? findVariances(
@@ -137,119 +195,142 @@ export function runCloseChecks(input: CloseInput, opts: CloseOptions = {}): Clos
         toDate ? toDate.day / toDate.days : 1,
       )
     : [];
+  const invoice = (i: number): Invoice => input.invoices[i]!;
+  const withoutPo = found.withoutPo.map(invoice);
+  const duplicates = found.duplicates.map((d) => ({
+    invoice: invoice(d.invoice),
+    duplicateOf: invoice(d.duplicateOf),
+    reason: d.reason,
+  }));
+  const unmatched = found.unmatched.map((u) => ({ tx: input.bankTransactions[u.tx]!, reason: u.reason }));
   return {
     month: input.month,
     ...(toDate ? { monthToDate: toDate } : {}),
     invoicesWithoutPo: withoutPo,
     duplicates,
-    unmatchedBank: bank.unmatched,
+    unmatchedBank: unmatched,
     variances,
     pnl: input.pnl,
     previousPnl: input.previousPnl,
     counts: {
-      bills: bills.length,
+      bills: found.bills,
       purchaseOrders: input.purchaseOrders.length,
-      billsMatchedToPo: matched,
+      billsMatchedToPo: found.billsMatchedToPo,
       bankTransactions: input.bankTransactions.length,
-      bankReconciled: bank.reconciled,
-      bankMatched: bank.matched,
-      bankUnmatched: bank.unmatched.length,
+      bankReconciled: found.bankReconciled,
+      bankMatched: found.bankMatched,
+      bankUnmatched: unmatched.length,
       invoicesWithoutPo: withoutPo.length,
       duplicates: duplicates.length,
       variances: variances.length,
-      exceptions: withoutPo.length + duplicates.length + bank.unmatched.length + variances.length,
+      exceptions: withoutPo.length + duplicates.length + unmatched.length + variances.length,
     },
   };
 }
 
+/** Inline, on the calling thread: for small inputs and tests. close-run.ts decides when to use a worker. */
+export function runCloseChecks(input: CloseInput, opts: CloseOptions = {}): CloseReport {
+  return assembleCloseReport(input, findCloseExceptions(input, opts), opts);
+}
+
+/** `bills` are positions in `invoices`; so are the bills returned. */
 export function billsWithoutPo(
-  bills: Invoice[],
-  purchaseOrders: PurchaseOrder[],
-): { withoutPo: Invoice[]; matched: number } {
+  invoices: readonly CheckInvoice[],
+  bills: readonly number[],
+  purchaseOrders: readonly CheckPurchaseOrder[],
+): { withoutPo: number[]; matched: number } {
   const poNumbers = new Set<string>();
   for (const po of purchaseOrders) if (po.status !== "DELETED") poNumbers.add(norm(po.number));
-  const withoutPo: Invoice[] = [];
+  const withoutPo: number[] = [];
   let matched = 0;
-  for (const bill of bills) {
-    const key = norm(bill.purchaseOrderNumber);
+  for (const b of bills) {
+    const key = norm(invoices[b]!.purchaseOrderNumber);
     if (key !== "" && poNumbers.has(key)) matched++;
-    else withoutPo.push(bill);
+    else withoutPo.push(b);
   }
   return { withoutPo, matched };
 }
 
-export function findDuplicates(bills: Invoice[], windowDays: number): DuplicateBill[] {
+/** One pass over the bills by date with three hash maps: O(n log n) for the sort, O(1) per bill after. */
+export function findDuplicates(
+  invoices: readonly CheckInvoice[],
+  bills: readonly number[],
+  windowDays: number,
+): CloseFindings["duplicates"] {
   // Earliest bill is the original; ties broken by id so the result does not depend on input order.
   // Plain code-unit comparison: ISO dates and ids need no locale rules, and localeCompare
   // costs about a microsecond per call, which dominates at 100,000 bills.
-  const ordered = [...bills].sort((a, b) => compare(a.date, b.date) || compare(a.id, b.id));
-  const byKey = new Map<string, Invoice>();
-  const byAmount = new Map<string, Invoice>();
-  const out: DuplicateBill[] = [];
-  for (const bill of ordered) {
+  const ordered = [...bills].sort((a, b) => {
+    const x = invoices[a]!;
+    const y = invoices[b]!;
+    return compare(x.date, y.date) || compare(x.id, y.id);
+  });
+  const byKey = new Map<string, number>();
+  const byAmount = new Map<string, number>();
+  const out: CloseFindings["duplicates"] = [];
+  for (const b of ordered) {
+    const bill = invoices[b]!;
     const vendor = bill.contact.id;
-    const numberKey = norm(bill.number) === "" ? "" : `${vendor}\u0000n\u0000${norm(bill.number)}`;
+    const number = norm(bill.number);
+    const numberKey = number === "" ? "" : `${vendor}\u0000n\u0000${number}`;
     // A bill's reference usually carries the vendor's own invoice number (Xero ACCPAY), so a
     // repeated reference from one vendor is the same invoice entered again under a new number.
-    const refKey = norm(bill.reference) === "" ? "" : `${vendor}\u0000r\u0000${norm(bill.reference)}`;
+    const reference = norm(bill.reference);
+    const refKey = reference === "" ? "" : `${vendor}\u0000r\u0000${reference}`;
     const amountKey = `${vendor}\u0000${cents(bill.total)}`;
     const sameNumber = numberKey === "" ? undefined : byKey.get(numberKey);
     const sameRef = refKey === "" ? undefined : byKey.get(refKey);
     const sameAmount = byAmount.get(amountKey);
-    if (sameNumber) {
+    if (sameNumber !== undefined) {
       out.push({
-        invoice: bill,
+        invoice: b,
         duplicateOf: sameNumber,
         reason: `same invoice number ${bill.number} from ${bill.contact.name}`,
       });
-    } else if (sameRef) {
+    } else if (sameRef !== undefined) {
       out.push({
-        invoice: bill,
+        invoice: b,
         duplicateOf: sameRef,
-        reason: `same vendor invoice reference ${bill.reference} as ${sameRef.number} from ${bill.contact.name}`,
+        reason: `same vendor invoice reference ${bill.reference} as ${invoices[sameRef]!.number} from ${bill.contact.name}`,
       });
-    } else if (sameAmount && dayNumber(bill.date) - dayNumber(sameAmount.date) <= windowDays) {
-      const days = dayNumber(bill.date) - dayNumber(sameAmount.date);
+    } else if (sameAmount !== undefined && dayNumber(bill.date) - dayNumber(invoices[sameAmount]!.date) <= windowDays) {
+      const days = dayNumber(bill.date) - dayNumber(invoices[sameAmount]!.date);
       out.push({
-        invoice: bill,
+        invoice: b,
         duplicateOf: sameAmount,
-        reason: `same vendor and amount as ${sameAmount.number}, ${days} day${days === 1 ? "" : "s"} apart`,
+        reason: `same vendor and amount as ${invoices[sameAmount]!.number}, ${days} day${days === 1 ? "" : "s"} apart`,
       });
     } else {
       // Only originals are kept as comparison points, so a third copy is still compared to the first.
-      if (numberKey !== "" && !byKey.has(numberKey)) byKey.set(numberKey, bill);
-      if (refKey !== "" && !byKey.has(refKey)) byKey.set(refKey, bill);
-      byAmount.set(amountKey, bill);
+      if (numberKey !== "" && !byKey.has(numberKey)) byKey.set(numberKey, b);
+      if (refKey !== "" && !byKey.has(refKey)) byKey.set(refKey, b);
+      byAmount.set(amountKey, b);
     }
   }
   return out;
 }
 
-interface LedgerEntry {
-  invoice: Invoice;
-  days: number;
-  dueDays: number;
-  ref: string;
-  number: string;
-  contact: string;
-  used: boolean;
-}
-
 export function reconcileBank(
-  invoices: Invoice[],
-  bankTransactions: BankTransaction[],
-  opts: CloseOptions = {},
-): { unmatched: UnmatchedBankLine[]; reconciled: number; matched: number } {
+  invoices: readonly CheckInvoice[],
+  bankTransactions: readonly CheckBankLine[],
+  opts: FindingsOptions = {},
+): { unmatched: CloseFindings["unmatched"]; reconciled: number; matched: number; steps: number } {
   const window = opts.matchWindowDays ?? 7;
   const feeMax = opts.feeMaxAmount ?? 100;
   // Book side keyed by signed amount in cents: bills are money out, sales invoices money in.
-  const ledger = new Map<number, LedgerEntry[]>();
+  const ledger = new Map<number, Bucket>();
   const byId = new Map<string, LedgerEntry>();
-  for (const invoice of invoices) {
-    if (inactive.has(invoice.status)) continue;
+  invoices.forEach((invoice, index) => {
+    if (inactive.has(invoice.status)) return;
     const signed = invoice.type === "ACCPAY" ? -cents(invoice.total) : cents(invoice.total);
+    let bucket = ledger.get(signed);
+    if (!bucket) {
+      bucket = newBucket();
+      ledger.set(signed, bucket);
+    }
     const entry: LedgerEntry = {
-      invoice,
+      index,
+      rank: bucket.entries.length,
       days: dayNumber(invoice.date),
       dueDays: invoice.dueDate ? dayNumber(invoice.dueDate) : dayNumber(invoice.date),
       ref: norm(invoice.reference),
@@ -257,12 +338,10 @@ export function reconcileBank(
       contact: norm(invoice.contact.name),
       used: false,
     };
-    const list = ledger.get(signed);
-    if (list) list.push(entry);
-    else ledger.set(signed, [entry]);
+    bucket.entries.push(entry);
     byId.set(invoice.id, entry);
     if (entry.number !== "") byId.set(invoice.number, entry);
-  }
+  });
 
   let reconciled = 0;
   for (const tx of bankTransactions) {
@@ -273,38 +352,19 @@ export function reconcileBank(
   }
 
   let matched = 0;
-  const unmatched: UnmatchedBankLine[] = [];
-  for (const tx of bankTransactions) {
-    if (tx.reconciled) continue;
-    const candidates = ledger.get(cents(tx.amount));
-    if (candidates && claim(candidates, tx, window)) {
-      matched++;
-      continue;
-    }
-    unmatched.push({ tx, reason: unmatchedReason(tx, feeMax) });
-  }
-  return { unmatched, reconciled, matched };
+  const counter: StepCounter = { steps: 0 };
+  const unmatched: CloseFindings["unmatched"] = [];
+  bankTransactions.forEach((tx, i) => {
+    if (tx.reconciled) return;
+    const bucket = ledger.get(cents(tx.amount));
+    const line = { day: dayNumber(tx.date), ref: norm(tx.reference), contact: norm(tx.contact) };
+    if (bucket && claim(bucket, line, window, counter)) matched++;
+    else unmatched.push({ tx: i, reason: unmatchedReason(tx, feeMax) });
+  });
+  return { unmatched, reconciled, matched, steps: counter.steps };
 }
 
-function claim(candidates: LedgerEntry[], tx: BankTransaction, window: number): boolean {
-  const day = dayNumber(tx.date);
-  const ref = norm(tx.reference);
-  const contact = norm(tx.contact);
-  for (const entry of candidates) {
-    if (entry.used) continue;
-    const inWindow = Math.abs(day - entry.days) <= window || Math.abs(day - entry.dueDays) <= window;
-    if (!inWindow) continue;
-    const sameRef = ref !== "" && (ref === entry.number || ref === entry.ref || ref.includes(entry.number));
-    const sameContact = contact !== "" && contact === entry.contact;
-    if (sameRef || sameContact) {
-      entry.used = true;
-      return true;
-    }
-  }
-  return false;
-}
-
-export function unmatchedReason(tx: BankTransaction, feeMax = 100): string {
+export function unmatchedReason(tx: CheckBankLine, feeMax = 100): string {
   const text = `${tx.description} ${tx.reference ?? ""}`;
   if (tx.amount < 0) {
     if (/\b(fee|charge|commission)s?\b/i.test(text) && -tx.amount <= feeMax) return "bank fee not in the books";

@@ -21,6 +21,7 @@ import {
   benchLimits,
   benchRedisUrl,
   daybookHasRoles,
+  daybookLabel,
   flushBenchRedis,
   freePort,
   type Role,
@@ -161,7 +162,7 @@ async function main(): Promise<void> {
       .map((l) => l.toFixed(2))
       .join(" / ")} at the end.`,
     "",
-    `Open-loop burst of ${rate} signed app_mention req/s for ${seconds} s (real questions, as burst.bench.ts); SIGKILL at ${seconds / 2} s, restarted at once. Deliveries that failed or took over 3 s are then sent again as Slack's retry 1 (same event_id, X-Slack-Retry-Num: 1). Lost = acked with a 2xx and never answered; twice = more than one post in the event's thread.`,
+    `Open-loop burst of ${rate} signed app_mention req/s for ${seconds} s (real questions, as burst.bench.ts) against ${daybookLabel()}; SIGKILL at ${seconds / 2} s, restarted at once. Deliveries that failed or took over 3 s are then sent again as Slack's retry 1 (same event_id, X-Slack-Retry-Num: 1). Lost = acked with a 2xx and never answered; twice = more than one post in the event's thread.`,
     "",
     table(
       [

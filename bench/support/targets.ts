@@ -3,7 +3,7 @@
  * one role), Bolt's stock HTTPReceiver as the baseline, and the Redis database they share.
  * Each target is its own process, like the driver, so no two of them share an event loop.
  */
-import { type ChildProcess, spawn } from "node:child_process";
+import { type ChildProcess, spawn, spawnSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { dirname, join } from "node:path";
@@ -12,6 +12,12 @@ import { createClient } from "redis";
 import { benchSigningSecret } from "./slack-events.ts";
 
 const repo = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
+/**
+ * Where `src/main.ts` is run from: this checkout by default, or BENCH_DAYBOOK_DIR (a snapshot,
+ * e.g. `git archive <commit>` with node_modules linked) to measure a commit while the working
+ * tree changes under it.
+ */
+export const daybookDir = process.env.BENCH_DAYBOOK_DIR ?? repo;
 
 export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -135,7 +141,7 @@ export interface DaybookOptions {
 /** Whether `start --role web|worker` exists yet: main.ts ignores arguments it does not know. */
 export function daybookHasRoles(): boolean {
   try {
-    const main = readFileSync(join(repo, "src", "main.ts"), "utf8");
+    const main = readFileSync(join(daybookDir, "src", "main.ts"), "utf8");
     return /--role|DAYBOOK_ROLE|["']worker["']/.test(main);
   } catch {
     return false;
@@ -147,7 +153,7 @@ export async function startDaybook(options: DaybookOptions): Promise<Target> {
   const port = options.port ?? (await freePort());
   const args = ["src/main.ts", "start", ...(options.role ? ["--role", options.role] : [])];
   const child = spawn(process.execPath, args, {
-    cwd: repo,
+    cwd: daybookDir,
     env: {
       ...cleanEnv(),
       NODE_ENV: "production",
@@ -227,3 +233,18 @@ export const benchLimits: Record<string, string> = {
   ...(process.env.TURN_CONCURRENCY ? { TURN_CONCURRENCY: process.env.TURN_CONCURRENCY } : {}),
   ...(process.env.QUEUE_MAX_DEPTH ? { QUEUE_MAX_DEPTH: process.env.QUEUE_MAX_DEPTH } : {}),
 };
+
+/** Which daybook was measured: the snapshot's commit, or this checkout's HEAD and working tree. */
+export function daybookLabel(): string {
+  if (daybookDir !== repo) {
+    let commit = "";
+    try {
+      commit = readFileSync(join(daybookDir, ".commit"), "utf8").trim();
+    } catch {
+      // A snapshot without a .commit file is named by its directory alone.
+    }
+    return `snapshot ${daybookDir}${commit ? ` (commit ${commit})` : ""}`;
+  }
+  const head = spawnSync("git", ["-C", repo, "rev-parse", "--short", "HEAD"], { encoding: "utf8" }).stdout.trim();
+  return `this checkout (HEAD ${head || "unknown"} plus any uncommitted changes)`;
+}

@@ -54,6 +54,8 @@ interface BucketIndex {
   byNumber: Map<string, KeyIndex>;
   /** Distinct lengths of the entries' numbers (0 included), ascending: the substrings to try. */
   numberLengths: number[];
+  /** firstChars[c] = 1 when some number starts with char code c: most substrings are skipped unsliced. */
+  firstChars: Uint8Array;
 }
 
 export interface Bucket {

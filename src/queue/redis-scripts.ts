@@ -1,0 +1,52 @@
+/**
+ * Lua for the stream queue. A script runs atomically in Redis
+ * (https://redis.io/docs/latest/develop/interact/programmability/eval-intro/), so the depth
+ * check, the idempotency key and the XADD cannot interleave with another replica's enqueue,
+ * and an idempotency key never exists without its entry (no SET NX then failed XADD).
+ * XADD '*' inside a script is allowed since Redis 5 (effects replication).
+ */
+
+// KEYS[1]=stream, KEYS[2]=idempotency key ("" for none)
+// ARGV[1]=max depth, ARGV[2]=job JSON, ARGV[3]=key TTL ms
+// Returns {'queued', id, depth} | {'duplicate'} | {'full', depth}
+export const enqueueScript = `
+if KEYS[2] ~= '' and redis.call('EXISTS', KEYS[2]) == 1 then return {'duplicate'} end
+local depth = redis.call('XLEN', KEYS[1])
+if depth >= tonumber(ARGV[1]) then return {'full', depth} end
+local id = redis.call('XADD', KEYS[1], '*', 'job', ARGV[2])
+if KEYS[2] ~= '' then redis.call('SET', KEYS[2], id, 'PX', ARGV[3]) end
+return {'queued', id, depth + 1}
+`;
+
+// Acknowledges and deletes the entry (acked entries are never read again, and deleting keeps
+// XLEN equal to the outstanding work), then frees its idempotency key if it is still this
+// entry's (after a TTL expiry the key may belong to a newer job).
+// KEYS[1]=stream, KEYS[2]=idempotency key ("" for none); ARGV[1]=group, ARGV[2]=entry id
+export const ackScript = `
+redis.call('XACK', KEYS[1], ARGV[1], ARGV[2])
+redis.call('XDEL', KEYS[1], ARGV[2])
+if KEYS[2] ~= '' and redis.call('GET', KEYS[2]) == ARGV[2] then redis.call('DEL', KEYS[2]) end
+return 1
+`;
+
+// Heartbeat and retry: resets the idle time of entries this consumer still owns (XCLAIM to
+// itself; JUSTID leaves the delivery counter alone, RETRYCOUNT sets it for a retry), and
+// returns the ids it no longer owns (another consumer reclaimed them). Checking the owner
+// first matters: a bare XCLAIM would steal an entry back from the consumer that reclaimed it.
+// KEYS[1]=stream; ARGV[1]=group, ARGV[2]=consumer, ARGV[3]=retry count ("" = keep), ARGV[4..]=ids
+export const touchOwnScript = `
+local lost = {}
+for i = 4, #ARGV do
+  local p = redis.call('XPENDING', KEYS[1], ARGV[1], ARGV[i], ARGV[i], 1)
+  if p[1] and p[1][2] == ARGV[2] then
+    if ARGV[3] ~= '' then
+      redis.call('XCLAIM', KEYS[1], ARGV[1], ARGV[2], 0, ARGV[i], 'JUSTID', 'RETRYCOUNT', ARGV[3])
+    else
+      redis.call('XCLAIM', KEYS[1], ARGV[1], ARGV[2], 0, ARGV[i], 'JUSTID')
+    end
+  else
+    table.insert(lost, ARGV[i])
+  end
+end
+return lost
+`;

@@ -1,0 +1,525 @@
+import { randomBytes } from "node:crypto";
+import { hostname } from "node:os";
+import type { RedisClientType } from "redis";
+import { type Clock, systemClock } from "../core/clock.ts";
+import { DaybookError } from "../core/errors.ts";
+import { type Logger, silentLogger } from "../core/logger.ts";
+import type {
+  EnqueueResult,
+  Job,
+  JobInput,
+  QueueStats,
+  StopResult,
+  WorkerOptions,
+  WorkQueue,
+} from "../core/work-queue.ts";
+import type { RedisStore } from "../store/redis-store.ts";
+import {
+  defaultMaxDeliveries,
+  defaultRetryDelayMs,
+  jobFields,
+  parseInput,
+  type QueueOptions,
+  retryDelay,
+  runHandler,
+  Signal,
+  serialiseInput,
+  waitUntil,
+} from "./common.ts";
+import { ackScript, enqueueScript, touchOwnScript } from "./redis-scripts.ts";
+
+export interface RedisStreamQueueOptions extends QueueOptions {
+  /** Consumer group shared by every worker of this deployment (default "daybook"). */
+  group?: string;
+  /**
+   * An entry delivered to a consumer and untouched for this long is taken over by another
+   * (XAUTOCLAIM). Live jobs are heartbeated, so this only has to outlast a heartbeat gap
+   * (default 20 s).
+   */
+  reclaimIdleMs?: number;
+  /** How often running jobs reset their idle time (default reclaimIdleMs / 4, at most 5 s). */
+  heartbeatMs?: number;
+  /** How often this worker looks for entries of dead consumers (default reclaimIdleMs / 2). */
+  reclaimIntervalMs?: number;
+  /** Longest XREADGROUP BLOCK (default 2 s). */
+  blockMs?: number;
+  /** Lifetime of an idempotency key if its job is never acknowledged (default 1 h). */
+  keyTtlMs?: number;
+  /** Consumer name; unique per process by default (hostname-pid-random). */
+  consumer?: string;
+  /** Deadline for one command on the shared client (default 5 s). */
+  commandTimeoutMs?: number;
+  /** A consumer with nothing pending and idle this long is removed from the group (default 1 h). */
+  deadConsumerIdleMs?: number;
+  clock?: Clock;
+  logger?: Logger;
+}
+
+interface Held {
+  job: Job;
+  /**
+   * running: a handler is at work; waiting: failed, its retry is due later; acking: done, ack
+   * on its way; unacked: done, but Redis refused the ack (the heartbeat retries it).
+   */
+  state: "running" | "waiting" | "acking" | "unacked";
+  timer?: NodeJS.Timeout;
+}
+
+interface StreamMessage {
+  id: string;
+  message: Record<string, string>;
+}
+
+/**
+ * WorkQueue on a Redis Stream with a consumer group (https://redis.io/docs/latest/develop/data-types/streams/).
+ * An entry is acknowledged (XACK + XDEL) only after its handler resolved or it was given up;
+ * until then it sits in the group's pending list, heartbeated by its consumer, and a consumer
+ * that stops heartbeating has its entries taken over by another after `reclaimIdleMs`.
+ */
+export class RedisStreamQueue implements WorkQueue {
+  readonly durable = true;
+  readonly streamKey: string;
+  readonly group: string;
+  readonly consumer: string;
+
+  readonly #client: RedisClientType;
+  readonly #keyPrefix: string;
+  readonly #name: string;
+  readonly #maxDepth: number;
+  readonly #maxDeliveries: number;
+  readonly #retryDelayMs: number;
+  readonly #reclaimIdleMs: number;
+  readonly #heartbeatMs: number;
+  readonly #reclaimIntervalMs: number;
+  readonly #blockMs: number;
+  readonly #keyTtlMs: number;
+  readonly #commandTimeoutMs: number;
+  readonly #deadConsumerIdleMs: number;
+  readonly #clock: Clock;
+  readonly #log: Logger;
+
+  #worker: WorkerOptions | undefined;
+  #reader: RedisClientType | undefined;
+  #readerId: number | undefined;
+  #groupReady: Promise<void> | undefined;
+  readonly #held = new Map<string, Held>();
+  #running = 0;
+  readonly #retryDue: string[] = [];
+  readonly #changed = new Signal();
+  #stopping = false;
+  #closed = false;
+  #loopDone: Promise<void> | undefined;
+  #heartbeat: NodeJS.Timeout | undefined;
+  #nextReclaimAt = 0;
+  #reclaimCursor = "0-0";
+  #nextConsumerSweepAt = 0;
+  #outage = false;
+  #completed = 0;
+  #stopResult: Promise<StopResult> | undefined;
+
+  constructor(store: RedisStore, options: RedisStreamQueueOptions) {
+    this.#client = store.client;
+    this.#name = options.name;
+    this.streamKey = `${store.prefix}queue:${options.name}`;
+    this.#keyPrefix = `${this.streamKey}:key:`;
+    this.group = options.group ?? "daybook";
+    this.consumer = options.consumer ?? `${hostname()}-${process.pid}-${randomBytes(4).toString("hex")}`;
+    this.#maxDepth = options.maxDepth;
+    this.#maxDeliveries = options.maxDeliveries ?? defaultMaxDeliveries;
+    this.#retryDelayMs = options.retryDelayMs ?? defaultRetryDelayMs;
+    this.#reclaimIdleMs = options.reclaimIdleMs ?? 20_000;
+    this.#heartbeatMs = options.heartbeatMs ?? Math.min(5_000, Math.max(10, Math.floor(this.#reclaimIdleMs / 4)));
+    this.#reclaimIntervalMs = options.reclaimIntervalMs ?? Math.max(10, Math.floor(this.#reclaimIdleMs / 2));
+    this.#blockMs = options.blockMs ?? 2_000;
+    this.#keyTtlMs = options.keyTtlMs ?? 3_600_000;
+    this.#commandTimeoutMs = options.commandTimeoutMs ?? 5_000;
+    this.#deadConsumerIdleMs = options.deadConsumerIdleMs ?? 3_600_000;
+    this.#clock = options.clock ?? systemClock;
+    this.#log = (options.logger ?? silentLogger).child({ queue: options.name });
+    if (this.#heartbeatMs >= this.#reclaimIdleMs) {
+      throw new DaybookError("config_invalid", "work queue heartbeatMs must be shorter than reclaimIdleMs");
+    }
+  }
+
+  async enqueue(input: JobInput): Promise<EnqueueResult> {
+    const json = serialiseInput(input);
+    let reply: unknown;
+    try {
+      reply = await this.#command(() =>
+        this.#client.eval(enqueueScript, {
+          keys: [this.streamKey, input.key === undefined ? "" : this.#keyPrefix + input.key],
+          arguments: [String(this.#maxDepth), json, String(this.#keyTtlMs)],
+        }),
+      );
+    } catch (error) {
+      throw new DaybookError("store_unavailable", `cannot enqueue on ${this.#name}: ${(error as Error).message}`, {
+        cause: error,
+      });
+    }
+    const [status, a, b] = reply as [string, string | number | undefined, number | undefined];
+    if (status === "duplicate") return { status: "duplicate" };
+    if (status === "full") return { status: "full", depth: Number(a) };
+    return { status: "queued", id: String(a), depth: Number(b) };
+  }
+
+  startWorkers(options: WorkerOptions): void {
+    if (this.#worker) throw new DaybookError("internal", `workers of ${this.#name} already started`);
+    if (!(options.concurrency >= 1)) throw new DaybookError("config_invalid", "work queue concurrency must be >= 1");
+    this.#worker = options;
+    // The name shows the reader in CLIENT LIST; node-redis sends it again on every reconnect.
+    const reader = this.#client.duplicate({ name: `daybook-queue-reader:${this.consumer}` });
+    // node-redis emits "error" on connection loss; without a listener Node would crash. The
+    // read loop reports the outage itself, once.
+    reader.on("error", () => {});
+    // A reconnected socket is a new Redis client with a new id (CLIENT UNBLOCK needs it).
+    reader.on("ready", () => {
+      this.#readerId = undefined;
+    });
+    this.#reader = reader as RedisClientType;
+    this.#heartbeat = setInterval(() => void this.#beat(), this.#heartbeatMs);
+    this.#heartbeat.unref();
+    this.#loopDone = this.#loop();
+  }
+
+  async stats(): Promise<QueueStats> {
+    try {
+      await this.#ensureGroup();
+      const [length, pending, first] = await this.#command(() =>
+        Promise.all([
+          this.#client.xLen(this.streamKey),
+          this.#client.xPending(this.streamKey, this.group),
+          this.#client.xRange(this.streamKey, "-", "+", { COUNT: 1 }),
+        ]),
+      );
+      const running = Number(pending.pending);
+      const oldest = first?.[0]?.id;
+      return {
+        waiting: Math.max(0, length - running),
+        running,
+        oldestAgeMs: oldest === undefined ? undefined : Math.max(0, this.#clock.now() - idTime(oldest)),
+      };
+    } catch (error) {
+      throw new DaybookError("store_unavailable", `cannot read ${this.#name} stats: ${(error as Error).message}`, {
+        cause: error,
+      });
+    }
+  }
+
+  stop(timeoutMs: number): Promise<StopResult> {
+    this.#stopResult ??= this.#stop(timeoutMs);
+    return this.#stopResult;
+  }
+
+  async #stop(timeoutMs: number): Promise<StopResult> {
+    if (!this.#worker) {
+      this.#stopping = true;
+      this.#closed = true;
+      return { finished: 0, handedBack: 0 };
+    }
+    const deadline = Date.now() + Math.max(0, timeoutMs);
+    const completedBefore = this.#completed;
+    this.#stopping = true;
+    for (const held of this.#held.values()) clearTimeout(held.timer);
+    this.#changed.notify();
+    let loopDone = false;
+    void this.#loopDone?.then(() => {
+      loopDone = true;
+      this.#changed.notify();
+    });
+    // The reader may be blocked in XREADGROUP for up to blockMs; CLIENT UNBLOCK ends the block
+    // with an empty reply, so no entry is delivered to a consumer that is leaving. Repeated,
+    // since an unblock sent just before the read reaches Redis is a no-op.
+    while (!loopDone && Date.now() < deadline) {
+      await this.#unblockReader();
+      await this.#changed.wait(Math.min(50, deadline - Date.now()));
+    }
+    await waitUntil(() => this.#running === 0, deadline, this.#changed);
+    this.#closed = true;
+    clearInterval(this.#heartbeat);
+    const reader = this.#reader;
+    if (reader?.isOpen) {
+      if (loopDone) await reader.close().catch(() => reader.destroy());
+      else reader.destroy();
+    }
+    const handedBack = this.#held.size;
+    for (const held of this.#held.values()) clearTimeout(held.timer);
+    this.#held.clear();
+    if (handedBack > 0) {
+      this.#log.warn("work queue stopped with unfinished jobs; another worker will reclaim them", { handedBack });
+    }
+    return { finished: this.#completed - completedBefore, handedBack };
+  }
+
+  async #loop(): Promise<void> {
+    const concurrency = this.#worker!.concurrency;
+    let backoffMs = 0;
+    while (!this.#stopping) {
+      try {
+        if (this.#running >= concurrency) {
+          await this.#changed.wait(this.#blockMs);
+          continue;
+        }
+        await this.#ensureGroup();
+        await this.#startRetries(concurrency);
+        if (Date.now() >= this.#nextReclaimAt) await this.#reclaim(concurrency);
+        await this.#read(concurrency);
+        if (this.#outage) this.#log.info("work queue reaches Redis again");
+        this.#outage = false;
+        backoffMs = 0;
+      } catch (error) {
+        if (this.#stopping) break;
+        if (/NOGROUP/.test((error as Error).message)) this.#groupReady = undefined;
+        if (!this.#outage) this.#log.error("work queue cannot reach Redis; retrying", { error });
+        this.#outage = true;
+        backoffMs = Math.min(backoffMs === 0 ? 100 : backoffMs * 2, 2_000);
+        await this.#changed.wait(backoffMs);
+      }
+    }
+  }
+
+  async #read(concurrency: number): Promise<void> {
+    const free = concurrency - this.#running;
+    const reader = this.#reader!;
+    if (free <= 0 || this.#stopping) return;
+    if (!reader.isOpen) await reader.connect();
+    this.#readerId ??= await reader.clientId();
+    if (this.#stopping) return;
+    const blockMs = Math.max(1, Math.min(this.#blockMs, this.#nextReclaimAt - Date.now()));
+    const reply = (await reader.xReadGroup(
+      this.group,
+      this.consumer,
+      { key: this.streamKey, id: ">" },
+      { COUNT: free, BLOCK: blockMs },
+    )) as { messages: StreamMessage[] }[] | null; // node-redis types this reply loosely (RESP2 shape)
+    for (const message of reply?.[0]?.messages ?? []) {
+      const job = await this.#toJob(message, 1);
+      if (job) this.#start(job);
+    }
+  }
+
+  async #reclaim(concurrency: number): Promise<void> {
+    this.#nextReclaimAt = Date.now() + this.#reclaimIntervalMs;
+    await this.#sweepConsumers();
+    const free = concurrency - this.#running;
+    if (free <= 0) return;
+    const reply = await this.#command(() =>
+      this.#client.xAutoClaim(this.streamKey, this.group, this.consumer, this.#reclaimIdleMs, this.#reclaimCursor, {
+        COUNT: free,
+      }),
+    );
+    this.#reclaimCursor = String(reply.nextId);
+    for (const message of reply.messages) {
+      if (message === null || this.#held.has(message.id)) continue;
+      const pending = await this.#command(() =>
+        this.#client.xPendingRange(this.streamKey, this.group, message.id, message.id, 1),
+      );
+      const deliveries = Number(pending[0]?.deliveriesCounter ?? 1);
+      const job = await this.#toJob(message as StreamMessage, deliveries);
+      if (!job) continue;
+      this.#log.info("work queue took over a job of a stopped worker", jobFields(job, this.#name));
+      if (deliveries > this.#maxDeliveries) {
+        // Its earlier deliveries never finished: each one stopped its worker, or never returned.
+        const error = new DaybookError("internal", `job delivered ${deliveries - 1} times without finishing`);
+        this.#held.set(job.id, { job, state: "acking" });
+        await this.#giveUp(job, error);
+        continue;
+      }
+      this.#start(job);
+    }
+  }
+
+  /** Drops consumers of stopped processes that hold nothing (they would otherwise pile up). */
+  async #sweepConsumers(): Promise<void> {
+    if (Date.now() < this.#nextConsumerSweepAt) return;
+    this.#nextConsumerSweepAt = Date.now() + Math.min(this.#deadConsumerIdleMs, 600_000);
+    const consumers = await this.#command(() => this.#client.xInfoConsumers(this.streamKey, this.group));
+    for (const c of consumers) {
+      const name = String(c.name);
+      if (name === this.consumer || Number(c.pending) > 0 || Number(c.idle) < this.#deadConsumerIdleMs) continue;
+      await this.#command(() => this.#client.xGroupDelConsumer(this.streamKey, this.group, name));
+    }
+  }
+
+  async #startRetries(concurrency: number): Promise<void> {
+    while (this.#retryDue.length > 0 && this.#running < concurrency && !this.#stopping) {
+      const id = this.#retryDue.shift()!;
+      const held = this.#held.get(id);
+      if (held?.state !== "waiting") continue;
+      const deliveries = held.job.deliveries + 1;
+      let lost: string[];
+      try {
+        lost = await this.#touch([id], deliveries);
+      } catch (error) {
+        this.#retryDue.unshift(id);
+        throw error;
+      }
+      if (lost.length > 0) {
+        this.#held.delete(id);
+        continue;
+      }
+      this.#held.delete(id);
+      this.#start({ ...held.job, deliveries });
+    }
+  }
+
+  async #toJob(message: StreamMessage, deliveries: number): Promise<Job | undefined> {
+    const input = parseInput(message.message.job);
+    if (input) return { ...input, id: message.id, enqueuedAt: idTime(message.id), deliveries };
+    // An entry no worker can read would be delivered forever; drop it and keep going.
+    this.#log.error("work queue dropped an unreadable entry", { jobId: message.id });
+    await this.#command(() =>
+      this.#client.eval(ackScript, { keys: [this.streamKey, ""], arguments: [this.group, message.id] }),
+    );
+    return undefined;
+  }
+
+  #start(job: Job): void {
+    this.#running++;
+    this.#held.set(job.id, { job, state: "running" });
+    void this.#execute(job);
+  }
+
+  async #execute(job: Job): Promise<void> {
+    const failure = await runHandler(this.#worker!.handlers, job);
+    try {
+      if (this.#closed) return; // handed back at stop: another worker reclaims it
+      const held = this.#held.get(job.id);
+      if (!held) return;
+      if (failure === null) {
+        await this.#finish(job);
+      } else if (job.deliveries >= this.#maxDeliveries) {
+        held.state = "acking";
+        await this.#giveUp(job, failure.error);
+      } else {
+        this.#log.warn("job failed; will retry", { ...jobFields(job, this.#name), error: failure.error });
+        held.state = "waiting";
+        if (!this.#stopping) {
+          held.timer = setTimeout(
+            () => {
+              this.#retryDue.push(job.id);
+              this.#changed.notify();
+              void this.#unblockReader();
+            },
+            retryDelay(this.#retryDelayMs, job.deliveries),
+          );
+        }
+      }
+    } finally {
+      this.#running--;
+      this.#changed.notify();
+    }
+  }
+
+  async #giveUp(job: Job, error: unknown): Promise<void> {
+    this.#log.error("job given up", { ...jobFields(job, this.#name), error });
+    try {
+      await this.#worker!.onGiveUp?.(job, error);
+    } catch (giveUpError) {
+      this.#log.error("onGiveUp failed", { ...jobFields(job, this.#name), error: giveUpError });
+    }
+    await this.#finish(job);
+  }
+
+  /** Acknowledges; if Redis refuses, the heartbeat keeps the entry and retries the ack. */
+  async #finish(job: Job): Promise<void> {
+    const held = this.#held.get(job.id);
+    if (held) held.state = "acking";
+    if (await this.#ack(job)) this.#completed++;
+    else if (held) held.state = "unacked";
+  }
+
+  async #ack(job: Job): Promise<boolean> {
+    try {
+      await this.#command(() =>
+        this.#client.eval(ackScript, {
+          keys: [this.streamKey, job.key === undefined ? "" : this.#keyPrefix + job.key],
+          arguments: [this.group, job.id],
+        }),
+      );
+      this.#held.delete(job.id);
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  async #beat(): Promise<void> {
+    if (this.#closed) return;
+    for (const held of [...this.#held.values()]) {
+      if (held.state !== "unacked") continue;
+      held.state = "acking";
+      if (await this.#ack(held.job)) this.#completed++;
+      else held.state = "unacked";
+    }
+    const ids = [...this.#held.keys()];
+    if (ids.length === 0) return;
+    let lost: string[];
+    try {
+      lost = await this.#touch(ids, undefined);
+    } catch {
+      return; // the read loop reports the outage
+    }
+    for (const id of lost) {
+      const held = this.#held.get(id);
+      if (!held) continue;
+      this.#log.warn("another worker took over a job this worker still held", jobFields(held.job, this.#name));
+      if (held.state === "waiting") {
+        clearTimeout(held.timer);
+        this.#held.delete(id);
+      }
+    }
+  }
+
+  async #touch(ids: string[], retryCount: number | undefined): Promise<string[]> {
+    const reply = await this.#command(() =>
+      this.#client.eval(touchOwnScript, {
+        keys: [this.streamKey],
+        arguments: [this.group, this.consumer, retryCount === undefined ? "" : String(retryCount), ...ids],
+      }),
+    );
+    return (reply as string[]).map(String);
+  }
+
+  async #unblockReader(): Promise<void> {
+    if (this.#readerId === undefined) return;
+    await this.#command(() => this.#client.clientUnblock(this.#readerId!)).catch(() => {});
+  }
+
+  #ensureGroup(): Promise<void> {
+    this.#groupReady ??= this.#command(() =>
+      this.#client.xGroupCreate(this.streamKey, this.group, "0", { MKSTREAM: true }),
+    ).then(
+      () => undefined,
+      (error: Error) => {
+        if (/BUSYGROUP/.test(error.message)) return;
+        this.#groupReady = undefined;
+        throw error;
+      },
+    );
+    return this.#groupReady;
+  }
+
+  /**
+   * A deadline per command: node-redis stops counting its own timeout once a command is
+   * written, so against a frozen server a command would wait forever (see RedisStore#run).
+   */
+  async #command<T>(op: () => Promise<T>): Promise<T> {
+    let timer: NodeJS.Timeout | undefined;
+    const deadline = new Promise<never>((_, reject) => {
+      timer = setTimeout(
+        () => reject(new Error(`no answer within ${this.#commandTimeoutMs} ms`)),
+        this.#commandTimeoutMs,
+      );
+    });
+    try {
+      return await Promise.race([op(), deadline]);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+}
+
+/** A stream entry id is `<ms>-<seq>`, ms being Redis's clock when the entry was added. */
+function idTime(id: string): number {
+  return Number(id.slice(0, id.indexOf("-")));
+}

@@ -1,0 +1,232 @@
+/**
+ * Issue 11, "intake is durable and separate from work": the composed app in its server roles
+ * (compose({ role })) on a real Redis, the real Slack route and the offline agent, with a
+ * local fake of the Slack Web API. A web replica takes the request and queues the turn; a
+ * worker replica (another compose() on the same Redis keys, as another process would be)
+ * answers it. Approved calls go through the actions queue and run once.
+ */
+import { randomUUID } from "node:crypto";
+import type { Hono } from "hono";
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
+import { signSlackRequest } from "../adapters/slack/webhook/verify.ts";
+import { OPEN_APPROVALS_KEY } from "../src/approvals/approvals.ts";
+import { busyNotice } from "../src/bot/intake.ts";
+import { demoOrg } from "../src/config/demo-org.ts";
+import { loadConfig } from "../src/config/load.ts";
+import { APPROVE_ACTION_ID } from "../src/core/action-ids.ts";
+import { fixedClock } from "../src/core/clock.ts";
+import { silentLogger } from "../src/core/logger.ts";
+import { type App, compose } from "../src/main.ts";
+import { createServer } from "../src/server.ts";
+import type { RedisStore } from "../src/store/redis-store.ts";
+import { createDemoPorts } from "../tools/demo/demo-ports.ts";
+import { type RecordedRequest, startFakeServer } from "./support/http.ts";
+import { connectTestRedis, redisSkipReason } from "./support/redis.ts";
+
+const secret = "0c1d2e3f4a5b6c7d8e9f0a1b2c3d4e5f";
+const clock = fixedClock("2026-11-23T09:00:00Z");
+const alex = "U0DEMOALEX";
+const skip = redisSkipReason !== undefined;
+
+function apiArgs(req: RecordedRequest): Record<string, unknown> {
+  if ((req.headers["content-type"] ?? "").includes("json")) return JSON.parse(req.body || "{}");
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of new URLSearchParams(req.body)) out[k] = /^[[{]/.test(v) ? JSON.parse(v) : v;
+  return out;
+}
+
+describe.skipIf(skip)("the composed app with its work queue on Redis", () => {
+  let fake: Awaited<ReturnType<typeof startFakeServer>>;
+  let seq = 0;
+  const stores: RedisStore[] = [];
+  const apps: App[] = [];
+  const posts = () => fake.requests.filter((r) => r.path === "/api/chat.postMessage").map(apiArgs);
+  const postsIn = (ts: string) => posts().filter((p) => p.thread_ts === ts);
+  const text = (p: Record<string, unknown> | undefined) => `${String(p?.text)}\n${JSON.stringify(p?.blocks ?? [])}`;
+
+  beforeAll(async () => {
+    fake = await startFakeServer((req) => {
+      if (req.path === "/api/chat.postMessage") {
+        return {
+          body: { ok: true, channel: apiArgs(req).channel, ts: `1763888400.${String(++seq).padStart(6, "0")}` },
+        };
+      }
+      return { body: { ok: true } };
+    });
+  });
+
+  afterEach(async () => {
+    for (const app of apps.splice(0)) await app.close().catch(() => {});
+    stores.splice(0);
+  });
+
+  afterAll(async () => {
+    await fake?.close();
+  });
+
+  /** One replica: its own Redis connection on the deployment's shared key prefix. */
+  async function replica(
+    prefix: string,
+    role: "all" | "web" | "worker",
+    extraEnv: Record<string, string> = {},
+  ): Promise<{ app: App; http: Hono; store: RedisStore; logged: () => number }> {
+    const store = await connectTestRedis(prefix);
+    stores.push(store);
+    const ports = createDemoPorts({ clock });
+    let logged = 0;
+    const logActivity = ports.crm.logActivity.bind(ports.crm);
+    ports.crm.logActivity = async (input, options) => {
+      logged++;
+      return logActivity(input, options);
+    };
+    const env = loadConfig({
+      SLACK_SIGNING_SECRET: secret,
+      SLACK_BOT_TOKEN: "xoxb-test-token",
+      SLACK_API_URL: `${fake.url}/api/`,
+      REDIS_URL: "redis://127.0.0.1:6379",
+      ...extraEnv,
+    }).env;
+    const app = await compose(
+      { env, org: demoOrg, orgSource: "test" },
+      { store, ports, clock, logger: silentLogger, platforms: true, role },
+    );
+    apps.push(app);
+    const http = createServer({ store, logger: silentLogger, inFlight: app.inFlight, routes: app.routes });
+    return { app, http, store, logged: () => logged };
+  }
+
+  let eventSeq = 0;
+  const mention = async (http: Hono, words: string, ts: string, user = alex, channel = "C0ENG") => {
+    const now = Math.floor(clock.now() / 1000);
+    const body = JSON.stringify({
+      token: "legacy",
+      team_id: "T0DEMO",
+      api_app_id: "A0DAYBOOK",
+      type: "event_callback",
+      event_id: `Ev${randomUUID().slice(0, 8)}${++eventSeq}`,
+      event_time: now,
+      event: { type: "app_mention", user, text: `<@U0BOT> ${words}`, ts, channel, event_ts: ts },
+      authorizations: [{ team_id: "T0DEMO", user_id: "U0BOT", is_bot: true }],
+    });
+    return http.request("/slack/events", {
+      method: "POST",
+      body,
+      headers: {
+        "content-type": "application/json",
+        "x-slack-request-timestamp": String(now),
+        "x-slack-signature": signSlackRequest(secret, now, body),
+      },
+    });
+  };
+
+  it("acks a mention on a web replica and a worker replica answers it once, in the thread", async () => {
+    const prefix = `test:${randomUUID()}:`;
+    const web = await replica(prefix, "web");
+    await replica(prefix, "worker");
+    const ts = `1763888000.${randomUUID().slice(0, 6)}`;
+    expect((await mention(web.http, "what's blocking the sprint?", ts)).status).toBe(200);
+    await vi.waitFor(() => expect(postsIn(ts)).toHaveLength(1), { timeout: 15_000 });
+    expect(text(postsIn(ts)[0])).toMatch(/block/i);
+    // Nothing is left in either queue, and no second answer arrives.
+    await vi.waitFor(async () => {
+      const stats = await web.app.work?.turns.stats();
+      expect((stats?.waiting ?? 1) + (stats?.running ?? 1)).toBe(0);
+    });
+    await new Promise((r) => setTimeout(r, 300));
+    expect(postsIn(ts)).toHaveLength(1);
+  });
+
+  it("keeps a turn queued while no worker runs and answers it when a worker starts", async () => {
+    const prefix = `test:${randomUUID()}:`;
+    const web = await replica(prefix, "web");
+    const ts = `1763888001.${randomUUID().slice(0, 6)}`;
+    expect((await mention(web.http, "which deals need me today?", ts)).status).toBe(200);
+    await new Promise((r) => setTimeout(r, 500));
+    expect(postsIn(ts)).toHaveLength(0);
+    expect((await web.app.work?.turns.stats())?.waiting).toBe(1);
+    await replica(prefix, "worker");
+    await vi.waitFor(() => expect(postsIn(ts)).toHaveLength(1), { timeout: 15_000 });
+  });
+
+  it("runs an approved write once through the actions queue and updates the card", async () => {
+    const prefix = `test:${randomUUID()}:`;
+    const one = await replica(prefix, "all");
+    const ts = `1763888002.${randomUUID().slice(0, 6)}`;
+    await mention(one.http, "log a call on BrightTech: discussed onboarding", ts);
+    await vi.waitFor(() => expect(postsIn(ts).some((p) => text(p).includes(APPROVE_ACTION_ID))).toBe(true), {
+      timeout: 15_000,
+    });
+    const card = postsIn(ts).find((p) => text(p).includes(APPROVE_ACTION_ID));
+    const approvalId = /approve[^"]*"[^"]*"value":"([a-z0-9]{10})"|"value":"([a-z0-9]{10})"/.exec(text(card));
+    const id = approvalId?.[1] ?? approvalId?.[2] ?? "";
+    expect(id).toMatch(/^[a-z0-9]{10}$/);
+    const user = { platform: "slack" as const, id: "U0DEMOSAM", name: "sam" };
+    const [first, second] = await Promise.all([
+      one.app.approvals.decide(id, user, "approve"),
+      one.app.approvals.decide(id, user, "approve"),
+    ]);
+    expect([first.kind, second.kind].sort()).toEqual(["already_decided", "decided"]);
+    await vi.waitFor(async () => expect((await one.app.approvals.get(id))?.outcome?.ok).toBe(true), {
+      timeout: 15_000,
+    });
+    expect(one.logged()).toBe(1);
+    expect(await one.store.mapGetAll(OPEN_APPROVALS_KEY)).toEqual({});
+    const updates = fake.requests.filter((r) => r.path === "/api/chat.update").map(apiArgs);
+    expect(updates.some((u) => text(u).includes("Done"))).toBe(true);
+  });
+
+  it("finishes an approved call whose hand-off was lost, once, from the sweep", async () => {
+    const prefix = `test:${randomUUID()}:`;
+    const one = await replica(prefix, "all");
+    const ts = `1763888003.${randomUUID().slice(0, 6)}`;
+    await mention(one.http, "log a call on BrightTech: renewal terms agreed", ts);
+    await vi.waitFor(() => expect(postsIn(ts).some((p) => text(p).includes(APPROVE_ACTION_ID))).toBe(true), {
+      timeout: 15_000,
+    });
+    const id = /"value":"([a-z0-9]{10})"/.exec(text(postsIn(ts).find((p) => text(p).includes(APPROVE_ACTION_ID))))?.[1];
+    expect(id).toBeDefined();
+    // The decision lands, the hand-off is lost (a blip): the record is approved with no outcome.
+    const raw = await one.store.get(`approval:${id}`);
+    const record = JSON.parse(raw ?? "{}");
+    const approved = {
+      ...record,
+      status: "approved",
+      decidedAt: clock.now() - 60_000,
+      decidedBy: { principalId: "maria", name: "Maria" },
+    };
+    await one.store.set(`approval:${id}`, JSON.stringify(approved));
+    await one.store.mapSet(OPEN_APPROVALS_KEY, String(id), String(clock.now() - 60_000));
+    expect(await one.app.approvals.sweep(30_000)).toBe(1);
+    await vi.waitFor(async () => expect((await one.app.approvals.get(String(id)))?.outcome?.ok).toBe(true), {
+      timeout: 15_000,
+    });
+    // A second sweep finds nothing left to do.
+    expect(await one.app.approvals.sweep(30_000)).toBe(0);
+    expect(one.logged()).toBe(1);
+  });
+
+  it("answers a person over their per-minute limit with one short notice and starts no turn", async () => {
+    const prefix = `test:${randomUUID()}:`;
+    const one = await replica(prefix, "all", { USER_TURNS_PER_MINUTE: "2", CHANNEL_TURNS_PER_MINUTE: "0" });
+    const stamps = [1, 2, 3].map((i) => `1763888004.${randomUUID().slice(0, 5)}${i}`);
+    for (const ts of stamps)
+      expect((await mention(one.http, "what's blocking the sprint?", ts, "U0DEMOSAM")).status).toBe(200);
+    await vi.waitFor(() => expect(stamps.map((ts) => postsIn(ts).length)).toEqual([1, 1, 1]), { timeout: 15_000 });
+    expect(text(postsIn(stamps[2] ?? "")[0])).toMatch(/faster than I can answer/);
+    expect(text(postsIn(stamps[0] ?? "")[0])).not.toMatch(/faster than I can answer/);
+  });
+
+  it("tells the asker it is busy when the queue is at its bound, and queues nothing", async () => {
+    const prefix = `test:${randomUUID()}:`;
+    // A web replica with no worker: the first turn fills a queue of one.
+    const web = await replica(prefix, "web", { QUEUE_MAX_DEPTH: "1" });
+    const first = `1763888005.${randomUUID().slice(0, 6)}`;
+    const second = `1763888006.${randomUUID().slice(0, 6)}`;
+    await mention(web.http, "what's blocking the sprint?", first);
+    await mention(web.http, "which deals need me today?", second);
+    await vi.waitFor(() => expect(postsIn(second)).toHaveLength(1), { timeout: 10_000 });
+    expect(text(postsIn(second)[0])).toContain(busyNotice.slice(0, 40));
+    expect(postsIn(first)).toHaveLength(0);
+    expect((await web.app.work?.turns.stats())?.waiting).toBe(1);
+  });
+});

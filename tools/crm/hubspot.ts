@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import { Client } from "@hubspot/api-client";
 import {
   AssociationSpecAssociationCategoryEnum,
@@ -6,6 +7,7 @@ import {
   type PublicObjectSearchRequest,
 } from "@hubspot/api-client/lib/codegen/crm/objects/index.js";
 import type { Clock } from "../../src/core/clock.ts";
+import { type Listing, truncatedListing } from "../../src/core/domain/common.ts";
 import type {
   ClosedDeal,
   CrmActivity,
@@ -19,6 +21,14 @@ import type {
 import { DaybookError } from "../../src/core/errors.ts";
 import type { Logger } from "../../src/core/logger.ts";
 import type { Store } from "../../src/core/store.ts";
+import { fromCached, relist, toCached } from "../shared/listing.ts";
+import {
+  bothLimiters,
+  type CallLimiter,
+  hubspotLimits,
+  hubspotSearchLimits,
+  sharedLimiter,
+} from "../shared/rate-limit.ts";
 import { ReadCache } from "../shared/read-cache.ts";
 import { type RetryPolicy, resilientCall } from "../shared/resilience.ts";
 import {
@@ -62,6 +72,11 @@ export interface HubSpotSettings {
    * (/settings/v3) needs its own scope and is not among the endpoints this connector calls.
    */
   currency?: string;
+  /**
+   * The account's burst limit per 10 s: 100 on Free/Starter (default), 190 on Professional and
+   * Enterprise (https://developers.hubspot.com/docs/guides/apps/api-usage/usage-details).
+   */
+  requestsPer10s?: number;
 }
 
 export interface HubSpotDeps {
@@ -72,6 +87,10 @@ export interface HubSpotDeps {
   cacheTtlMs?: number;
   /** Injected in tests to record backoff delays instead of waiting. */
   sleep?: (ms: number) => Promise<void>;
+  /** Default: the process-wide limiters of this account (hubspotLimits, hubspotSearchLimits). */
+  limiters?: { all: CallLimiter; search: CallLimiter };
+  /** Tests lower the search safety cap to see it reached. */
+  maxSearchResults?: number;
 }
 
 /**
@@ -86,12 +105,22 @@ const associationTypeIds = {
 const engagementTypes = ["notes", "calls", "emails", "meetings"] as const;
 type EngagementType = (typeof engagementTypes)[number];
 
-/** Search returns at most 200 per page (https://developers.hubspot.com/docs/api/crm/search#limitations). */
-const searchPageSize = 100;
+/**
+ * Search returns at most 200 per page and no more than 10,000 results per query, a 400 past that
+ * (https://developers.hubspot.com/docs/api/crm/search#limitations): the 10,000th result is the
+ * vendor's cap, and a listing that reaches it is marked truncated.
+ */
+const searchPageSize = 200;
+const searchMaxResults = 10_000;
 /** Batch read and association batch endpoints take up to 100 inputs per call here. */
 const batchSize = 100;
-/** Safety stop for paging; 50 pages x 100 = 5,000 records per listing. */
-const maxPages = 50;
+/** Owners list pages of 100 (the spec's default; it publishes no larger maximum). */
+const ownersPageSize = 100;
+/** Safety stop for the owners list: 100 pages x 100 owners. */
+const maxOwnerPages = 100;
+
+/** A search listing's records in words, for "showing the first 10,000 of more than 10,000 deals". */
+const searchedWhat: Record<string, string> = { deals: "deals", companies: "companies" };
 
 function chunks<T>(items: T[], size: number): T[][] {
   const out: T[][] = [];
@@ -141,13 +170,22 @@ export function createHubSpotPort(settings: HubSpotSettings, deps: HubSpotDeps):
     ...(deps.cacheTtlMs !== undefined ? { ttlMs: deps.cacheTtlMs } : {}),
   });
   const logger = deps.logger.child({ connector: "hubspot" });
+  // A private-app token belongs to one account, so it names the account's budget (hashed: never a key in memory dumps).
+  const account = `hubspot:${settings.baseUrl ?? "https://api.hubapi.com"}:${createHash("sha256").update(settings.accessToken).digest("hex").slice(0, 16)}`;
+  const allLimiter = deps.limiters?.all ?? sharedLimiter(account, hubspotLimits(settings.requestsPer10s));
+  const searchLimiter = bothLimiters(
+    deps.limiters?.search ?? sharedLimiter(`${account}:search`, hubspotSearchLimits),
+    allLimiter,
+  );
+  const maxSearchResults = deps.maxSearchResults ?? searchMaxResults;
 
-  const call = <T>(operation: string, op: () => Promise<T>): Promise<T> =>
+  const call = <T>(operation: string, op: () => Promise<T>, limiter: CallLimiter = allLimiter): Promise<T> =>
     resilientCall(operation, () => op(), {
       system: "HubSpot",
       credentialHint: "HUBSPOT_ACCESS_TOKEN",
       logger,
       now: deps.clock.now,
+      limiter,
       ...(deps.policy ? { policy: deps.policy } : {}),
       ...(deps.sleep ? { sleep: deps.sleep } : {}),
     });
@@ -156,10 +194,10 @@ export function createHubSpotPort(settings: HubSpotSettings, deps: HubSpotDeps):
     operation: string,
     objectType: string,
     request: PublicObjectSearchRequest,
-  ): Promise<HubSpotObject[]> {
+  ): Promise<Listing<HubSpotObject>> {
     const out: HubSpotObject[] = [];
     let after: string | undefined;
-    for (let page = 0; page < maxPages; page++) {
+    for (;;) {
       // The published spec requires after, sorts, properties and filterGroups on every search;
       // "0" is the documented first-page cursor.
       const body: PublicObjectSearchRequest = {
@@ -167,22 +205,32 @@ export function createHubSpotPort(settings: HubSpotSettings, deps: HubSpotDeps):
         properties: [],
         filterGroups: [],
         ...request,
-        limit: searchPageSize,
+        limit: Math.min(searchPageSize, maxSearchResults - out.length),
         after: after ?? "0",
       };
-      const res = await call(operation, () =>
-        objectType === "deals"
-          ? client.crm.deals.searchApi.doSearch(body)
-          : objectType === "companies"
-            ? client.crm.companies.searchApi.doSearch(body)
-            : client.crm.objects.searchApi.doSearch(objectType, body),
+      const res = await call(
+        operation,
+        () =>
+          objectType === "deals"
+            ? client.crm.deals.searchApi.doSearch(body)
+            : objectType === "companies"
+              ? client.crm.companies.searchApi.doSearch(body)
+              : client.crm.objects.searchApi.doSearch(objectType, body),
+        searchLimiter,
       );
       out.push(...res.results.map(asObject));
       after = res.paging?.next?.after;
       if (!after) return out;
+      if (out.length >= maxSearchResults) {
+        const what = searchedWhat[objectType] ?? objectType;
+        logger.warn("hubspot search cut at the result limit", { operation, shown: out.length });
+        return truncatedListing(out, {
+          shown: out.length,
+          what,
+          ...(res.total > out.length ? { total: res.total } : {}),
+        });
+      }
     }
-    logger.warn("hubspot paging stopped at the page limit", { operation, maxPages });
-    return out;
   }
 
   async function batchRead(objectType: string, ids: string[], properties: string[]): Promise<HubSpotObject[]> {
@@ -222,8 +270,10 @@ export function createHubSpotPort(settings: HubSpotSettings, deps: HubSpotDeps):
     const list = await cache.get("owners", async () => {
       const out: [string, string][] = [];
       let after: string | undefined;
-      for (let page = 0; page < maxPages; page++) {
-        const res = await call("list owners", () => client.crm.owners.ownersApi.getPage(undefined, after, 100, false));
+      for (let page = 0; page < maxOwnerPages; page++) {
+        const res = await call("list owners", () =>
+          client.crm.owners.ownersApi.getPage(undefined, after, ownersPageSize, false),
+        );
         for (const o of res.results) {
           const name = ownerName(o);
           if (name) out.push([String(o.id), name]);
@@ -260,9 +310,9 @@ export function createHubSpotPort(settings: HubSpotSettings, deps: HubSpotDeps):
   };
 
   async function dealsWithCompanies<T extends Deal>(
-    raw: HubSpotObject[],
+    raw: Listing<HubSpotObject>,
     normalize: (d: HubSpotObject, context: Parameters<typeof toDeal>[1]) => T | undefined,
-  ): Promise<T[]> {
+  ): Promise<Listing<T>> {
     if (raw.length === 0) return [];
     const [companyOf, ownerNames, stages] = await Promise.all([
       associated(
@@ -276,30 +326,33 @@ export function createHubSpotPort(settings: HubSpotSettings, deps: HubSpotDeps):
     const companyIds = [...companyOf.values()].map((ids) => ids[0]).filter((id): id is string => id !== undefined);
     const companies = await batchRead("companies", companyIds, ["name"]);
     const companyName = new Map(companies.map((c) => [c.id, c.properties.name ?? `Company ${c.id}`]));
-    return raw.flatMap((d) => {
-      const companyId = companyOf.get(d.id)?.[0];
-      const owner = d.properties.hubspot_owner_id ?? undefined;
-      const ownerLabel = owner ? ownerNames.get(owner) : undefined;
-      const deal = normalize(d, {
-        links,
-        currency,
-        ...(companyId
-          ? { company: { id: companyId, name: companyName.get(companyId) ?? `Company ${companyId}` } }
-          : {}),
-        ...(ownerLabel ? { ownerName: ownerLabel } : {}),
-      });
-      return deal ? [labelled(deal, stages)] : [];
-    });
+    return relist(
+      raw,
+      raw.flatMap((d) => {
+        const companyId = companyOf.get(d.id)?.[0];
+        const owner = d.properties.hubspot_owner_id ?? undefined;
+        const ownerLabel = owner ? ownerNames.get(owner) : undefined;
+        const deal = normalize(d, {
+          links,
+          currency,
+          ...(companyId
+            ? { company: { id: companyId, name: companyName.get(companyId) ?? `Company ${companyId}` } }
+            : {}),
+          ...(ownerLabel ? { ownerName: ownerLabel } : {}),
+        });
+        return deal ? [labelled(deal, stages)] : [];
+      }),
+    );
   }
 
-  async function closedDeals(since: string): Promise<ClosedDeal[]> {
+  async function closedDeals(since: string): Promise<Listing<ClosedDeal>> {
     const from = Date.parse(since);
     if (Number.isNaN(from)) {
       throw new DaybookError("bad_request", "listClosedDeals: since is not an ISO date", {
         userMessage: "That start date is not a date I can read (use e.g. 2026-11-16).",
       });
     }
-    return cache.get(`deals:closed:${from}`, async () => {
+    const cached = await cache.get(`deals:closed:${from}`, async () => {
       // Date filters take epoch milliseconds
       // (https://developers.hubspot.com/docs/api/crm/search#filter-search-results); hs_is_closed
       // and hs_is_closed_won are computed from the pipeline, so custom pipelines work too.
@@ -315,12 +368,18 @@ export function createHubSpotPort(settings: HubSpotSettings, deps: HubSpotDeps):
         properties: [...closedDealProperties],
       });
       const deals = await dealsWithCompanies(raw, toClosedDeal);
-      return deals.sort((a, b) => Date.parse(b.closeDate) - Date.parse(a.closeDate) || a.id.localeCompare(b.id));
+      return toCached(
+        relist(
+          deals,
+          deals.sort((a, b) => Date.parse(b.closeDate) - Date.parse(a.closeDate) || a.id.localeCompare(b.id)),
+        ),
+      );
     });
+    return fromCached(cached);
   }
 
-  async function openDeals(ownerId?: string): Promise<Deal[]> {
-    return cache.get(`deals:open:${ownerId ?? "*"}`, async () => {
+  async function openDeals(ownerId?: string): Promise<Listing<Deal>> {
+    const cached = await cache.get(`deals:open:${ownerId ?? "*"}`, async () => {
       // hs_is_closed is computed from the pipeline's closed stages, so custom pipelines work too.
       const filters: Filter[] = [{ propertyName: "hs_is_closed", operator: FilterOperatorEnum.Eq, value: "false" }];
       if (ownerId) filters.push({ propertyName: "hubspot_owner_id", operator: FilterOperatorEnum.Eq, value: ownerId });
@@ -328,8 +387,9 @@ export function createHubSpotPort(settings: HubSpotSettings, deps: HubSpotDeps):
         filterGroups: [{ filters }],
         properties: [...dealProperties],
       });
-      return dealsWithCompanies(raw, toDeal);
+      return toCached(await dealsWithCompanies(raw, toDeal));
     });
+    return fromCached(cached);
   }
 
   async function engagements(
@@ -355,15 +415,15 @@ export function createHubSpotPort(settings: HubSpotSettings, deps: HubSpotDeps):
     return key ? (associations[key]?.results ?? []).map((r) => r.id) : [];
   }
 
-  async function customers(): Promise<Customer[]> {
-    return cache.get("customers", async () => {
+  async function customers(): Promise<Listing<Customer>> {
+    const cached = await cache.get("customers", async () => {
       const raw = await searchAll("search customers", "companies", {
         filterGroups: [
           { filters: [{ propertyName: "lifecyclestage", operator: FilterOperatorEnum.Eq, value: lifecycle }] },
         ],
         properties: companyProperties(health),
       });
-      if (raw.length === 0) return [];
+      if (raw.length === 0) return { items: [] };
       const [ticketIds, ownerNames] = await Promise.all([
         associated(
           "companies",
@@ -374,7 +434,7 @@ export function createHubSpotPort(settings: HubSpotSettings, deps: HubSpotDeps):
       ]);
       const tickets = await batchRead("tickets", [...ticketIds.values()].flat(), ticketProperties);
       const ticketById = new Map(tickets.map((t) => [t.id, toTicket(t)]));
-      return raw.map((c) => {
+      const list = raw.map((c) => {
         const owner = c.properties.hubspot_owner_id ?? undefined;
         const label = owner ? ownerNames.get(owner) : undefined;
         return toCustomer(c, {
@@ -388,7 +448,9 @@ export function createHubSpotPort(settings: HubSpotSettings, deps: HubSpotDeps):
           ...(label ? { ownerName: label } : {}),
         });
       });
+      return toCached(relist(raw, list));
     });
+    return fromCached(cached);
   }
 
   const contains = (haystack: string, needle: string) => haystack.toLowerCase().includes(needle.toLowerCase());
@@ -444,13 +506,18 @@ export function createHubSpotPort(settings: HubSpotSettings, deps: HubSpotDeps):
     async findDeals(name) {
       const needle = name.trim();
       if (needle === "") return [];
-      const open = (await openDeals()).filter((d) => contains(d.name, needle) || contains(d.company.name, needle));
+      const all = await openDeals();
+      const open = relist(
+        all,
+        all.filter((d) => contains(d.name, needle) || contains(d.company.name, needle)),
+      );
       if (open.length > 0) return open;
       // Not an open deal: fall back to HubSpot's full-text search over all deals.
-      return cache.get(`deals:find:${needle.toLowerCase()}`, async () => {
+      const cached = await cache.get(`deals:find:${needle.toLowerCase()}`, async () => {
         const raw = await searchAll("search deals", "deals", { query: needle, properties: [...dealProperties] });
-        return dealsWithCompanies(raw, toDeal);
+        return toCached(await dealsWithCompanies(raw, toDeal));
       });
+      return fromCached(cached);
     },
 
     async listClosedDeals(since) {
@@ -463,7 +530,11 @@ export function createHubSpotPort(settings: HubSpotSettings, deps: HubSpotDeps):
 
     async findCustomers(name) {
       const needle = name.trim();
-      return (await customers()).filter((c) => contains(c.name, needle));
+      const all = await customers();
+      return relist(
+        all,
+        all.filter((c) => contains(c.name, needle)),
+      );
     },
 
     async getCustomer(id) {

@@ -2,7 +2,7 @@ import { createHash } from "node:crypto";
 import { type AgileClient, type CloudClient, createAgileClient, createCloudClient } from "jira.js";
 import { createClient } from "jira.js/core";
 import type { Clock } from "../../src/core/clock.ts";
-import type { Page, WriteOptions } from "../../src/core/domain/common.ts";
+import { type Listing, type Page, truncatedListing, type WriteOptions } from "../../src/core/domain/common.ts";
 import type {
   IssueQuery,
   JiraIssue,
@@ -15,6 +15,8 @@ import type {
 import { DaybookError } from "../../src/core/errors.ts";
 import type { Logger } from "../../src/core/logger.ts";
 import type { Store } from "../../src/core/store.ts";
+import { fromCached, toCached } from "../shared/listing.ts";
+import { type CallLimiter, jiraLimits, sharedLimiter } from "../shared/rate-limit.ts";
 import { ReadCache } from "../shared/read-cache.ts";
 import { classifyHttpError, type RetryPolicy, resilientCall, type UpstreamFailure } from "../shared/resilience.ts";
 import {
@@ -48,13 +50,21 @@ export interface JiraCloudDeps {
   cacheTtlMs?: number;
   /** Injected by tests to observe backoff and Retry-After waits. */
   sleep?: (ms: number) => Promise<void>;
+  /** Default: the process-wide limiter of this site (jiraLimits). */
+  limiter?: CallLimiter;
 }
 
 const SYSTEM = "Jira";
 const CREDENTIAL_HINT = "JIRA_EMAIL/JIRA_API_TOKEN";
 const PAGE_SIZE = 100;
-/** Sprint listings stop here; a sprint with more issues than this is not a sprint daybook can summarise. */
-const MAX_SPRINT_ISSUES = 1_000;
+/**
+ * What a full listing asks for per page: search/jql's maximum. Jira answers fewer when fields
+ * are requested (100 today) and says so only through nextPageToken, which is what paging follows
+ * (https://developer.atlassian.com/cloud/jira/platform/rest/v3/api-group-issue-search/#api-rest-api-3-search-jql-post).
+ */
+const FULL_PAGE = 5_000;
+/** Sprint listings stop here, marked truncated; no sprint daybook summarises comes near it. */
+const MAX_SPRINT_ISSUES = 5_000;
 /** Markers of executed writes outlive any approval's lifetime. */
 const WRITE_MARKER_TTL_MS = 30 * 24 * 60 * 60 * 1000;
 
@@ -342,6 +352,7 @@ export function createJiraCloudPort(settings: JiraCloudSettings, deps: JiraCloud
     settings.storyPointsField,
   ];
 
+  const limiter = deps.limiter ?? sharedLimiter(`jira:${baseUrl}`, jiraLimits);
   const call = <T>(operation: string, op: () => Promise<T>): Promise<T> =>
     resilientCall(
       operation,
@@ -355,6 +366,7 @@ export function createJiraCloudPort(settings: JiraCloudSettings, deps: JiraCloud
         ...(deps.policy ? { policy: deps.policy } : {}),
         ...(deps.sleep ? { sleep: deps.sleep } : {}),
         now: () => deps.clock.now(),
+        limiter,
       },
       classifyJiraError,
     );
@@ -423,26 +435,27 @@ export function createJiraCloudPort(settings: JiraCloudSettings, deps: JiraCloud
       return cached.sprint ?? undefined;
     },
 
-    async getSprintIssues(sprintId: number): Promise<JiraIssue[]> {
+    async getSprintIssues(sprintId: number): Promise<Listing<JiraIssue>> {
       if (!Number.isSafeInteger(sprintId) || sprintId <= 0) throw badRequest("invalid sprint id");
       // The enhanced JQL search pages with nextPageToken and returns the same fields as any
       // search, so sprint issues need no second code path (the Agile sprint/issue endpoint
       // still pages by startAt).
       const jql = `project = ${jqlString(settings.projectKey)} AND sprint = ${sprintId} ORDER BY Rank ASC`;
-      return cache.get(`sprint:${sprintId}:issues`, async () => {
+      const cached = await cache.get(`sprint:${sprintId}:issues`, async () => {
         const issues: JiraIssue[] = [];
         let token: string | undefined;
         do {
-          const page = await searchPage(jql, PAGE_SIZE, token);
+          const page = await searchPage(jql, Math.min(FULL_PAGE, MAX_SPRINT_ISSUES - issues.length), token);
           for (const raw of page.issues) issues.push(normalizeIssue(raw, normalize));
           token = page.next;
           if (issues.length >= MAX_SPRINT_ISSUES && token) {
             logger.warn("sprint listing truncated", { sprintId, max: MAX_SPRINT_ISSUES });
-            break;
+            return toCached(truncatedListing(issues, { shown: issues.length, what: "sprint issues" }));
           }
         } while (token);
-        return issues;
+        return toCached(issues);
       });
+      return fromCached(cached);
     },
 
     async searchIssues(query: IssueQuery): Promise<Page<JiraIssue>> {

@@ -67,9 +67,13 @@ export function createLimiter(limits: CallLimits): CallLimiter {
   let blockedUntil = 0;
   return {
     async run(attempt, options = {}) {
-      const wait = blockedUntil - Date.now();
-      // One wait, not a loop: an injected sleep does not move the clock.
-      if (wait > 0) await (options.sleep ?? sleepReal)(wait);
+      const until = blockedUntil;
+      const wait = until - Date.now();
+      if (wait > 0) {
+        await (options.sleep ?? sleepReal)(wait);
+        // Waited out: later attempts go straight on (an injected sleep does not move the clock).
+        if (blockedUntil === until) blockedUntil = 0;
+      }
       return queue.add(attempt);
     },
     backOff(ms) {
@@ -95,4 +99,16 @@ export function sharedLimiter(key: string, limits: CallLimits): CallLimiter {
     shared.set(key, limiter);
   }
   return limiter;
+}
+
+/** Both limits at once (HubSpot search counts against the search limit and the account's burst limit). */
+export function bothLimiters(outer: CallLimiter, inner: CallLimiter): CallLimiter {
+  return {
+    run: (attempt, options) => outer.run(() => inner.run(attempt, options), options),
+    // Every attempt passes the inner limiter, so one pause there holds all of them, once.
+    backOff: (ms) => inner.backOff(ms),
+    get pending() {
+      return inner.pending;
+    },
+  };
 }

@@ -1,4 +1,4 @@
-import type { WriteOptions } from "./common.ts";
+import type { Listing, WriteOptions } from "./common.ts";
 
 export type ActivityType = "email" | "call" | "meeting" | "note" | "demo";
 
@@ -91,16 +91,17 @@ export interface NewCrmActivity {
   body: string;
 }
 
+/** Listings are complete, or marked `truncated` when the vendor's result cap cut them (say so). */
 export interface CrmPort {
   /** Open deals, optionally for one owner (account executive). */
-  listOpenDeals(filter?: { ownerId?: string }): Promise<Deal[]>;
+  listOpenDeals(filter?: { ownerId?: string }): Promise<Listing<Deal>>;
   getDeal(id: string): Promise<DealDetail>;
   /** Deals and customers whose name contains `name` (case-insensitive). */
-  findDeals(name: string): Promise<Deal[]>;
+  findDeals(name: string): Promise<Listing<Deal>>;
   /** Deals closed (won or lost) on or after `since` (ISO 8601), most recent first. */
-  listClosedDeals(since: string): Promise<ClosedDeal[]>;
-  listCustomers(): Promise<Customer[]>;
-  findCustomers(name: string): Promise<Customer[]>;
+  listClosedDeals(since: string): Promise<Listing<ClosedDeal>>;
+  listCustomers(): Promise<Listing<Customer>>;
+  findCustomers(name: string): Promise<Listing<Customer>>;
   getCustomer(id: string): Promise<CustomerDetail>;
   logActivity(input: NewCrmActivity, options: WriteOptions): Promise<{ id: string }>;
   updateDealStage(dealId: string, stage: string, options: WriteOptions): Promise<{ id: string }>;

@@ -1,4 +1,4 @@
-import type { Page, WriteOptions } from "./common.ts";
+import type { Listing, Page, WriteOptions } from "./common.ts";
 
 export type StatusCategory = "todo" | "in_progress" | "done";
 
@@ -75,7 +75,8 @@ export interface NewJiraIssue {
 export interface JiraPort {
   /** The board's active sprint, if any. */
   getActiveSprint(): Promise<Sprint | undefined>;
-  getSprintIssues(sprintId: number): Promise<JiraIssue[]>;
+  /** Complete, or marked `truncated` at the connector's safety cap (say so). */
+  getSprintIssues(sprintId: number): Promise<Listing<JiraIssue>>;
   searchIssues(query: IssueQuery): Promise<Page<JiraIssue>>;
   getIssue(key: string): Promise<JiraIssueDetail>;
   createIssue(input: NewJiraIssue, options: WriteOptions): Promise<{ key: string; url: string }>;

@@ -1,6 +1,6 @@
 import { type ChildProcess, spawn, spawnSync } from "node:child_process";
 import { createServer } from "node:net";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { silentLogger } from "../src/core/logger.ts";
 import { InFlight } from "../src/in-flight.ts";
 import { createServer as createHttp } from "../src/server.ts";
@@ -64,5 +64,19 @@ describe.skipIf(!hasRedisServer)("RedisStore when Redis stops answering", () => 
     const res = await app.request("/readyz");
     expect(res.status).toBe(503);
     expect(Date.now() - started).toBeLessThan(3_000);
+  });
+
+  it("fails fast once several commands in a row went unanswered, instead of each waiting its deadline", async () => {
+    for (let i = 0; i < 3; i++) await store.get("k").catch(() => undefined);
+    const started = Date.now();
+    await expect(store.get("k")).rejects.toMatchObject({ code: "store_unavailable" });
+    // The deadline is 400 ms; an open circuit answers without waiting for it.
+    expect(Date.now() - started).toBeLessThan(100);
+  });
+
+  it("closes the circuit again once Redis answers", async () => {
+    server.kill("SIGCONT");
+    await vi.waitFor(async () => expect(await store.get("k")).toBe("v"), { timeout: 5_000, interval: 200 });
+    server.kill("SIGSTOP");
   });
 });

@@ -1,5 +1,6 @@
+import CircuitBreaker from "opossum";
 import { createClient, type RedisClientType } from "redis";
-import { DaybookError } from "../core/errors.ts";
+import { DaybookError, isDaybookError } from "../core/errors.ts";
 import type { Logger } from "../core/logger.ts";
 import type { AppendOptions, SetOptions, Store } from "../core/store.ts";
 
@@ -58,11 +59,23 @@ export class RedisStore implements Store {
   readonly #prefix: string;
 
   readonly #commandTimeoutMs: number;
+  readonly #breaker: CircuitBreaker<[() => Promise<unknown>], unknown>;
 
   private constructor(client: RedisClientType, prefix: string, commandTimeoutMs: number) {
     this.#client = client;
     this.#prefix = prefix;
     this.#commandTimeoutMs = commandTimeoutMs;
+    this.#breaker = new CircuitBreaker((op: () => Promise<unknown>) => this.#withDeadline(op), {
+      // Our own deadline above; opossum's timer would be a second one.
+      timeout: false,
+      // Open after 3 failures that are at least half of the last 5 s of commands...
+      volumeThreshold: 3,
+      errorThresholdPercentage: 50,
+      rollingCountTimeout: 5_000,
+      rollingCountBuckets: 5,
+      // ...and let one probe through after a second.
+      resetTimeout: 1_000,
+    });
   }
 
   static async connect(options: RedisStoreOptions): Promise<RedisStore> {
@@ -134,6 +147,29 @@ export class RedisStore implements Store {
    * command would wait forever and hang the request that issued it.
    */
   async #run<T>(op: () => Promise<T>): Promise<T> {
+    try {
+      return (await this.#breaker.fire(op)) as T;
+    } catch (error) {
+      if (isDaybookError(error)) throw error;
+      const open = (error as { code?: unknown } | null)?.code === "EOPENBREAKER";
+      throw new DaybookError(
+        "store_unavailable",
+        open
+          ? "redis is not answering; failing fast until a probe succeeds"
+          : `redis command failed: ${(error as Error).message}`,
+        { cause: error },
+      );
+    }
+  }
+
+  /**
+   * One command under our deadline. Wrapped in a circuit breaker (opossum): once several
+   * commands in a row time out or fail, the next ones fail at once instead of each waiting
+   * for its deadline, so during an outage a Slack request is still answered within its 3 s
+   * and the fallbacks (in-process dedup, memory queue) take over; a probe every second
+   * closes the circuit when Redis answers again.
+   */
+  #withDeadline = async <T>(op: () => Promise<T>): Promise<T> => {
     let timer: NodeJS.Timeout | undefined;
     const deadline = new Promise<never>((_, reject) => {
       timer = setTimeout(
@@ -143,13 +179,14 @@ export class RedisStore implements Store {
     });
     try {
       return await Promise.race([op(), deadline]);
-    } catch (error) {
-      throw new DaybookError("store_unavailable", `redis command failed: ${(error as Error).message}`, {
-        cause: error,
-      });
     } finally {
       clearTimeout(timer);
     }
+  };
+
+  /** The same deadline and circuit for callers that use `client` directly (the work queue). */
+  guard<T>(op: () => Promise<T>): Promise<T> {
+    return this.#run(op);
   }
 
   async get(key: string): Promise<string | undefined> {

@@ -229,4 +229,42 @@ describe.skipIf(skip)("the composed app with its work queue on Redis", () => {
     expect(postsIn(first)).toHaveLength(0);
     expect((await web.app.work?.turns.stats())?.waiting).toBe(1);
   });
+
+  it("answers a Teams message from a worker replica through the stored conversation reference", async () => {
+    const prefix = `test:${randomUUID()}:`;
+    let n = 0;
+    const connector = await startFakeServer(() => ({ body: { id: `msg-${++n}` } }));
+    try {
+      const teamsEnv = { TEAMS_DEV_SKIP_AUTH: "true" };
+      const web = await replica(prefix, "web", teamsEnv);
+      await replica(prefix, "worker", teamsEnv);
+      const activity = {
+        type: "message",
+        id: `m-${randomUUID().slice(0, 8)}`,
+        channelId: "msteams",
+        serviceUrl: connector.url,
+        timestamp: "2026-11-23T09:00:00.000Z",
+        from: { id: "29:demo-maria", aadObjectId: "demo-maria", name: "Maria Garcia" },
+        recipient: { id: "28:daybook-bot", name: "daybook" },
+        conversation: { id: "a:1personal-chat", conversationType: "personal", tenantId: "tenant-1" },
+        channelData: { tenant: { id: "tenant-1" } },
+        text: "what's blocking the sprint?",
+      };
+      const res = await web.http.request("/api/messages", {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify(activity),
+      });
+      expect(res.status).toBe(200);
+      const replies = () =>
+        connector.requests.filter(
+          (r) =>
+            r.method === "POST" && /\/v3\/conversations\/.+\/activities/.test(r.path) && r.body.includes('"message"'),
+        );
+      await vi.waitFor(() => expect(replies()).toHaveLength(1), { timeout: 15_000 });
+      expect(replies()[0]?.body).toMatch(/block/i);
+    } finally {
+      await connector.close();
+    }
+  });
 });

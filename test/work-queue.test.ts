@@ -67,6 +67,31 @@ describe.skipIf(redisSkipReason)("RedisStreamQueue (real Redis)", () => {
     expect(await survivor.enqueue({ kind: "turn", payload: {}, key: "event-9" })).toMatchObject({ status: "queued" });
   });
 
+  it("gives up a job whose workers stopped maxDeliveries times, without running it again", async () => {
+    const prefix = freshPrefix();
+    const fast = { reclaimIdleMs: 300, heartbeatMs: 50, reclaimIntervalMs: 100, maxDeliveries: 2 };
+    let taken = 0;
+    for (let i = 1; i <= 2; i++) {
+      const dying = queueOn(await connect(prefix), fast);
+      dying.startWorkers({ concurrency: 1, handlers: { turn: () => new Promise(() => void taken++) } });
+      if (i === 1) await dying.enqueue({ kind: "turn", payload: {}, key: "crashy" });
+      await eventually(() => expect(taken).toBe(i));
+      await dying.stop(0);
+    }
+    const survivor = queueOn(await connect(prefix), fast);
+    const gaveUp: Job[] = [];
+    let ran = 0;
+    survivor.startWorkers({
+      concurrency: 1,
+      handlers: { turn: async () => void ran++ },
+      onGiveUp: async (job) => void gaveUp.push(job),
+    });
+    await eventually(() => expect(gaveUp).toHaveLength(1));
+    expect(gaveUp[0]).toMatchObject({ key: "crashy", deliveries: 3 });
+    expect(ran).toBe(0);
+    await eventually(async () => expect(await survivor.stats()).toMatchObject({ waiting: 0, running: 0 }));
+  });
+
   it("does not let another consumer steal a live long job while it heartbeats", async () => {
     const prefix = freshPrefix();
     const options = { reclaimIdleMs: 1_000, heartbeatMs: 100, reclaimIntervalMs: 100 };

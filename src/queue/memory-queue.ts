@@ -93,8 +93,10 @@ export class MemoryQueue implements WorkQueue {
   }
 
   async stats(): Promise<QueueStats> {
-    const all = [...this.#waiting, ...[...this.#retrying.values()].map((r) => r.job)];
-    let oldest = Math.min(...all.map((j) => j.enqueuedAt));
+    let oldest = Number.POSITIVE_INFINITY;
+    for (const job of this.#waiting) oldest = Math.min(oldest, job.enqueuedAt);
+    for (const { job } of this.#retrying.values()) oldest = Math.min(oldest, job.enqueuedAt);
+    // Running ids start with their enqueue time (see enqueue).
     for (const id of this.#running) oldest = Math.min(oldest, Number(id.split("-")[0]));
     return {
       waiting: this.#waiting.length,

@@ -10,7 +10,8 @@ import type { Card, CardBlock, CardButton, CardListItem } from "../../src/core/c
 import type { Invoice } from "../../src/core/domain/accounting.ts";
 import { type Month, previousMonth } from "../../src/core/domain/common.ts";
 import { closeMonth, localToday } from "../../src/core/period.ts";
-import { type CloseReport, runCloseChecks } from "../../tools/accounting/close-checks.ts";
+import { closeReports } from "../../tools/accounting/close-cache.ts";
+import type { CloseReport } from "../../tools/accounting/close-checks.ts";
 import { pnlIfAny } from "../../tools/accounting/period-pnl.ts";
 import { capped, day, link, money, monthLabel, s, signedPct } from "./format.ts";
 import { narrative } from "./narrative.ts";
@@ -35,7 +36,8 @@ export async function loadCloseReport(deps: DigestDeps, month: Month): Promise<C
     accounting.getProfitAndLoss(month),
     pnlIfAny(accounting, previousMonth(month)),
   ]);
-  return runCloseChecks(
+  // Cached per month and input version, shared with the close tool; large months run in a worker.
+  return closeReports.report(
     {
       month,
       invoices,

@@ -314,7 +314,14 @@ export function reconcileBank(
   invoices: readonly CheckInvoice[],
   bankTransactions: readonly CheckBankLine[],
   opts: FindingsOptions = {},
-): { unmatched: CloseFindings["unmatched"]; reconciled: number; matched: number; steps: number } {
+): {
+  unmatched: CloseFindings["unmatched"];
+  reconciled: number;
+  matched: number;
+  steps: number;
+  /** Per bank line, the position of the invoice this check matched it to, or -1. */
+  claimedBy: Int32Array;
+} {
   const window = opts.matchWindowDays ?? 7;
   const feeMax = opts.feeMaxAmount ?? 100;
   // Book side keyed by signed amount in cents: bills are money out, sales invoices money in.
@@ -354,14 +361,18 @@ export function reconcileBank(
   let matched = 0;
   const counter: StepCounter = { steps: 0 };
   const unmatched: CloseFindings["unmatched"] = [];
+  const claimedBy = new Int32Array(bankTransactions.length).fill(-1);
   bankTransactions.forEach((tx, i) => {
     if (tx.reconciled) return;
     const bucket = ledger.get(cents(tx.amount));
     const line = { day: dayNumber(tx.date), ref: norm(tx.reference), contact: norm(tx.contact) };
-    if (bucket && claim(bucket, line, window, counter)) matched++;
-    else unmatched.push({ tx: i, reason: unmatchedReason(tx, feeMax) });
+    const entry = bucket && claim(bucket, line, window, counter);
+    if (entry) {
+      matched++;
+      claimedBy[i] = entry.index;
+    } else unmatched.push({ tx: i, reason: unmatchedReason(tx, feeMax) });
   });
-  return { unmatched, reconciled, matched, steps: counter.steps };
+  return { unmatched, reconciled, matched, steps: counter.steps, claimedBy };
 }
 
 export function unmatchedReason(tx: CheckBankLine, feeMax = 100): string {

@@ -1,6 +1,6 @@
 /**
  * Accounting read tools and write actions over an AccountingPort (Xero or demo). Close
- * exceptions come from runCloseChecks, the same function the close digest uses.
+ * exceptions come from closeReports (runCloseChecks, cached), the same as the close digest.
  */
 import { type StructuredToolInterface, tool } from "@langchain/core/tools";
 import { z } from "zod";
@@ -23,7 +23,8 @@ import {
   resolvePeriod,
 } from "../../src/core/period.ts";
 import { type EntityLabels, formatMoney, money, pct, runTool } from "../shared/compact.ts";
-import { monthToDate, runCloseChecks } from "./close-checks.ts";
+import { closeReports } from "./close-cache.ts";
+import { monthToDate } from "./close-checks.ts";
 import { periodPnl, pnlIfAny, proRataPnl } from "./period-pnl.ts";
 
 export interface AccountingToolContext {
@@ -310,7 +311,8 @@ export function accountingReadTools(accounting: AccountingPort, ctx: AccountingT
           accounting.getProfitAndLoss(month),
           pnlIfAny(accounting, prev),
         ]);
-        const report = runCloseChecks({
+        // Cached per month and input version; a large month runs in a worker (close-cache.ts).
+        const report = await closeReports.report({
           month,
           invoices: invoiceList,
           purchaseOrders,

@@ -26,7 +26,7 @@ import {
   serialiseInput,
   waitUntil,
 } from "./common.ts";
-import { ackScript, enqueueScript, touchOwnScript } from "./redis-scripts.ts";
+import { ConsumerGroup, type StreamMessage } from "./consumer-group.ts";
 
 export interface RedisStreamQueueOptions extends QueueOptions {
   /** Consumer group shared by every worker of this deployment (default "daybook"). */
@@ -65,11 +65,6 @@ interface Held {
   timer?: NodeJS.Timeout;
 }
 
-interface StreamMessage {
-  id: string;
-  message: Record<string, string>;
-}
-
 /**
  * WorkQueue on a Redis Stream with a consumer group (https://redis.io/docs/latest/develop/data-types/streams/).
  * An entry is acknowledged (XACK + XDEL) only after its handler resolved or it was given up;
@@ -83,7 +78,7 @@ export class RedisStreamQueue implements WorkQueue {
   readonly consumer: string;
 
   readonly #client: RedisClientType;
-  readonly #keyPrefix: string;
+  readonly #redis: ConsumerGroup;
   readonly #name: string;
   readonly #maxDepth: number;
   readonly #maxDeliveries: number;
@@ -93,7 +88,6 @@ export class RedisStreamQueue implements WorkQueue {
   readonly #reclaimIntervalMs: number;
   readonly #blockMs: number;
   readonly #keyTtlMs: number;
-  readonly #commandTimeoutMs: number;
   readonly #deadConsumerIdleMs: number;
   readonly #clock: Clock;
   readonly #log: Logger;
@@ -101,7 +95,6 @@ export class RedisStreamQueue implements WorkQueue {
   #worker: WorkerOptions | undefined;
   #reader: RedisClientType | undefined;
   #readerId: number | undefined;
-  #groupReady: Promise<void> | undefined;
   readonly #held = new Map<string, Held>();
   #running = 0;
   readonly #retryDue: string[] = [];
@@ -110,6 +103,7 @@ export class RedisStreamQueue implements WorkQueue {
   #closed = false;
   #loopDone: Promise<void> | undefined;
   #heartbeat: NodeJS.Timeout | undefined;
+  #beating = false;
   #nextReclaimAt = 0;
   #reclaimCursor = "0-0";
   #nextConsumerSweepAt = 0;
@@ -121,7 +115,6 @@ export class RedisStreamQueue implements WorkQueue {
     this.#client = store.client;
     this.#name = options.name;
     this.streamKey = `${store.prefix}queue:${options.name}`;
-    this.#keyPrefix = `${this.streamKey}:key:`;
     this.group = options.group ?? "daybook";
     this.consumer = options.consumer ?? `${hostname()}-${process.pid}-${randomBytes(4).toString("hex")}`;
     this.#maxDepth = options.maxDepth;
@@ -132,10 +125,16 @@ export class RedisStreamQueue implements WorkQueue {
     this.#reclaimIntervalMs = options.reclaimIntervalMs ?? Math.max(10, Math.floor(this.#reclaimIdleMs / 2));
     this.#blockMs = options.blockMs ?? 2_000;
     this.#keyTtlMs = options.keyTtlMs ?? 3_600_000;
-    this.#commandTimeoutMs = options.commandTimeoutMs ?? 5_000;
     this.#deadConsumerIdleMs = options.deadConsumerIdleMs ?? 3_600_000;
     this.#clock = options.clock ?? systemClock;
     this.#log = (options.logger ?? silentLogger).child({ queue: options.name });
+    this.#redis = new ConsumerGroup(store.client, {
+      streamKey: this.streamKey,
+      keyPrefix: `${this.streamKey}:key:`,
+      group: this.group,
+      consumer: this.consumer,
+      commandTimeoutMs: options.commandTimeoutMs ?? 5_000,
+    });
     if (this.#heartbeatMs >= this.#reclaimIdleMs) {
       throw new DaybookError("config_invalid", "work queue heartbeatMs must be shorter than reclaimIdleMs");
     }
@@ -143,23 +142,13 @@ export class RedisStreamQueue implements WorkQueue {
 
   async enqueue(input: JobInput): Promise<EnqueueResult> {
     const json = serialiseInput(input);
-    let reply: unknown;
     try {
-      reply = await this.#command(() =>
-        this.#client.eval(enqueueScript, {
-          keys: [this.streamKey, input.key === undefined ? "" : this.#keyPrefix + input.key],
-          arguments: [String(this.#maxDepth), json, String(this.#keyTtlMs)],
-        }),
-      );
+      return await this.#redis.enqueue(json, input.key, this.#maxDepth, this.#keyTtlMs);
     } catch (error) {
       throw new DaybookError("store_unavailable", `cannot enqueue on ${this.#name}: ${(error as Error).message}`, {
         cause: error,
       });
     }
-    const [status, a, b] = reply as [string, string | number | undefined, number | undefined];
-    if (status === "duplicate") return { status: "duplicate" };
-    if (status === "full") return { status: "full", depth: Number(a) };
-    return { status: "queued", id: String(a), depth: Number(b) };
   }
 
   startWorkers(options: WorkerOptions): void {
@@ -183,16 +172,7 @@ export class RedisStreamQueue implements WorkQueue {
 
   async stats(): Promise<QueueStats> {
     try {
-      await this.#ensureGroup();
-      const [length, pending, first] = await this.#command(() =>
-        Promise.all([
-          this.#client.xLen(this.streamKey),
-          this.#client.xPending(this.streamKey, this.group),
-          this.#client.xRange(this.streamKey, "-", "+", { COUNT: 1 }),
-        ]),
-      );
-      const running = Number(pending.pending);
-      const oldest = first?.[0]?.id;
+      const { length, pending: running, oldestId: oldest } = await this.#redis.counts();
       return {
         waiting: Math.max(0, length - running),
         running,
@@ -259,7 +239,7 @@ export class RedisStreamQueue implements WorkQueue {
           await this.#changed.wait(this.#blockMs);
           continue;
         }
-        await this.#ensureGroup();
+        await this.#redis.ensureGroup();
         await this.#startRetries(concurrency);
         if (Date.now() >= this.#nextReclaimAt) await this.#reclaim(concurrency);
         await this.#read(concurrency);
@@ -268,7 +248,7 @@ export class RedisStreamQueue implements WorkQueue {
         backoffMs = 0;
       } catch (error) {
         if (this.#stopping) break;
-        if (/NOGROUP/.test((error as Error).message)) this.#groupReady = undefined;
+        if (/NOGROUP/.test((error as Error).message)) this.#redis.forgetGroup();
         if (!this.#outage) this.#log.error("work queue cannot reach Redis; retrying", { error });
         this.#outage = true;
         backoffMs = Math.min(backoffMs === 0 ? 100 : backoffMs * 2, 2_000);
@@ -299,22 +279,18 @@ export class RedisStreamQueue implements WorkQueue {
 
   async #reclaim(concurrency: number): Promise<void> {
     this.#nextReclaimAt = Date.now() + this.#reclaimIntervalMs;
-    await this.#sweepConsumers();
+    if (Date.now() >= this.#nextConsumerSweepAt) {
+      this.#nextConsumerSweepAt = Date.now() + Math.min(this.#deadConsumerIdleMs, 600_000);
+      await this.#redis.dropIdleConsumers(this.#deadConsumerIdleMs);
+    }
     const free = concurrency - this.#running;
     if (free <= 0) return;
-    const reply = await this.#command(() =>
-      this.#client.xAutoClaim(this.streamKey, this.group, this.consumer, this.#reclaimIdleMs, this.#reclaimCursor, {
-        COUNT: free,
-      }),
-    );
-    this.#reclaimCursor = String(reply.nextId);
-    for (const message of reply.messages) {
-      if (message === null || this.#held.has(message.id)) continue;
-      const pending = await this.#command(() =>
-        this.#client.xPendingRange(this.streamKey, this.group, message.id, message.id, 1),
-      );
-      const deliveries = Number(pending[0]?.deliveriesCounter ?? 1);
-      const job = await this.#toJob(message as StreamMessage, deliveries);
+    const { nextId, messages } = await this.#redis.autoClaim(this.#reclaimIdleMs, this.#reclaimCursor, free);
+    this.#reclaimCursor = nextId;
+    for (const message of messages) {
+      if (this.#held.has(message.id)) continue;
+      const deliveries = await this.#redis.deliveries(message.id);
+      const job = await this.#toJob(message, deliveries);
       if (!job) continue;
       this.#log.info("work queue took over a job of a stopped worker", jobFields(job, this.#name));
       if (deliveries > this.#maxDeliveries) {
@@ -328,18 +304,6 @@ export class RedisStreamQueue implements WorkQueue {
     }
   }
 
-  /** Drops consumers of stopped processes that hold nothing (they would otherwise pile up). */
-  async #sweepConsumers(): Promise<void> {
-    if (Date.now() < this.#nextConsumerSweepAt) return;
-    this.#nextConsumerSweepAt = Date.now() + Math.min(this.#deadConsumerIdleMs, 600_000);
-    const consumers = await this.#command(() => this.#client.xInfoConsumers(this.streamKey, this.group));
-    for (const c of consumers) {
-      const name = String(c.name);
-      if (name === this.consumer || Number(c.pending) > 0 || Number(c.idle) < this.#deadConsumerIdleMs) continue;
-      await this.#command(() => this.#client.xGroupDelConsumer(this.streamKey, this.group, name));
-    }
-  }
-
   async #startRetries(concurrency: number): Promise<void> {
     while (this.#retryDue.length > 0 && this.#running < concurrency && !this.#stopping) {
       const id = this.#retryDue.shift()!;
@@ -348,7 +312,7 @@ export class RedisStreamQueue implements WorkQueue {
       const deliveries = held.job.deliveries + 1;
       let lost: string[];
       try {
-        lost = await this.#touch([id], deliveries);
+        lost = await this.#redis.touch([id], deliveries);
       } catch (error) {
         this.#retryDue.unshift(id);
         throw error;
@@ -367,9 +331,7 @@ export class RedisStreamQueue implements WorkQueue {
     if (input) return { ...input, id: message.id, enqueuedAt: idTime(message.id), deliveries };
     // An entry no worker can read would be delivered forever; drop it and keep going.
     this.#log.error("work queue dropped an unreadable entry", { jobId: message.id });
-    await this.#command(() =>
-      this.#client.eval(ackScript, { keys: [this.streamKey, ""], arguments: [this.group, message.id] }),
-    );
+    await this.#redis.ack(message.id, undefined);
     return undefined;
   }
 
@@ -430,12 +392,7 @@ export class RedisStreamQueue implements WorkQueue {
 
   async #ack(job: Job): Promise<boolean> {
     try {
-      await this.#command(() =>
-        this.#client.eval(ackScript, {
-          keys: [this.streamKey, job.key === undefined ? "" : this.#keyPrefix + job.key],
-          arguments: [this.group, job.id],
-        }),
-      );
+      await this.#redis.ack(job.id, job.key);
       this.#held.delete(job.id);
       return true;
     } catch {
@@ -444,7 +401,17 @@ export class RedisStreamQueue implements WorkQueue {
   }
 
   async #beat(): Promise<void> {
-    if (this.#closed) return;
+    // A slow Redis must not pile up overlapping heartbeats.
+    if (this.#closed || this.#beating) return;
+    this.#beating = true;
+    try {
+      await this.#beatOnce();
+    } finally {
+      this.#beating = false;
+    }
+  }
+
+  async #beatOnce(): Promise<void> {
     for (const held of [...this.#held.values()]) {
       if (held.state !== "unacked") continue;
       held.state = "acking";
@@ -455,7 +422,7 @@ export class RedisStreamQueue implements WorkQueue {
     if (ids.length === 0) return;
     let lost: string[];
     try {
-      lost = await this.#touch(ids, undefined);
+      lost = await this.#redis.touch(ids);
     } catch {
       return; // the read loop reports the outage
     }
@@ -470,52 +437,9 @@ export class RedisStreamQueue implements WorkQueue {
     }
   }
 
-  async #touch(ids: string[], retryCount: number | undefined): Promise<string[]> {
-    const reply = await this.#command(() =>
-      this.#client.eval(touchOwnScript, {
-        keys: [this.streamKey],
-        arguments: [this.group, this.consumer, retryCount === undefined ? "" : String(retryCount), ...ids],
-      }),
-    );
-    return (reply as string[]).map(String);
-  }
-
   async #unblockReader(): Promise<void> {
     if (this.#readerId === undefined) return;
-    await this.#command(() => this.#client.clientUnblock(this.#readerId!)).catch(() => {});
-  }
-
-  #ensureGroup(): Promise<void> {
-    this.#groupReady ??= this.#command(() =>
-      this.#client.xGroupCreate(this.streamKey, this.group, "0", { MKSTREAM: true }),
-    ).then(
-      () => undefined,
-      (error: Error) => {
-        if (/BUSYGROUP/.test(error.message)) return;
-        this.#groupReady = undefined;
-        throw error;
-      },
-    );
-    return this.#groupReady;
-  }
-
-  /**
-   * A deadline per command: node-redis stops counting its own timeout once a command is
-   * written, so against a frozen server a command would wait forever (see RedisStore#run).
-   */
-  async #command<T>(op: () => Promise<T>): Promise<T> {
-    let timer: NodeJS.Timeout | undefined;
-    const deadline = new Promise<never>((_, reject) => {
-      timer = setTimeout(
-        () => reject(new Error(`no answer within ${this.#commandTimeoutMs} ms`)),
-        this.#commandTimeoutMs,
-      );
-    });
-    try {
-      return await Promise.race([op(), deadline]);
-    } finally {
-      clearTimeout(timer);
-    }
+    await this.#redis.unblock(this.#readerId).catch(() => {});
   }
 }
 

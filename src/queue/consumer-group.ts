@@ -1,0 +1,148 @@
+import type { RedisClientType } from "redis";
+import type { EnqueueResult } from "../core/work-queue.ts";
+import { ackScript, enqueueScript, touchOwnScript } from "./redis-scripts.ts";
+
+export interface StreamMessage {
+  id: string;
+  message: Record<string, string>;
+}
+
+export interface ConsumerGroupOptions {
+  streamKey: string;
+  /** Idempotency keys are `<keyPrefix><key>`. */
+  keyPrefix: string;
+  group: string;
+  consumer: string;
+  commandTimeoutMs: number;
+}
+
+/**
+ * The Redis commands of the stream queue, each under a deadline, on the shared client (never
+ * a blocking one: the blocking XREADGROUP has its own connection, see RedisStreamQueue).
+ */
+export class ConsumerGroup {
+  readonly #client: RedisClientType;
+  readonly #o: ConsumerGroupOptions;
+  #ready: Promise<void> | undefined;
+
+  constructor(client: RedisClientType, options: ConsumerGroupOptions) {
+    this.#client = client;
+    this.#o = options;
+  }
+
+  /** Atomic: depth check, idempotency key and XADD (see redis-scripts.ts). */
+  async enqueue(json: string, key: string | undefined, maxDepth: number, keyTtlMs: number): Promise<EnqueueResult> {
+    const reply = await this.#command(() =>
+      this.#client.eval(enqueueScript, {
+        keys: [this.#o.streamKey, key === undefined ? "" : this.#o.keyPrefix + key],
+        arguments: [String(maxDepth), json, String(keyTtlMs)],
+      }),
+    );
+    const [status, a, b] = reply as [string, string | number | undefined, number | undefined];
+    if (status === "duplicate") return { status: "duplicate" };
+    if (status === "full") return { status: "full", depth: Number(a) };
+    return { status: "queued", id: String(a), depth: Number(b) };
+  }
+
+  /** Group from the stream's start ("0"), so entries added before any worker existed are read. */
+  ensureGroup(): Promise<void> {
+    this.#ready ??= this.#command(() =>
+      this.#client.xGroupCreate(this.#o.streamKey, this.#o.group, "0", { MKSTREAM: true }),
+    ).then(
+      () => undefined,
+      (error: Error) => {
+        if (/BUSYGROUP/.test(error.message)) return;
+        this.#ready = undefined;
+        throw error;
+      },
+    );
+    return this.#ready;
+  }
+
+  /** After NOGROUP (the stream was deleted, or Redis restarted empty). */
+  forgetGroup(): void {
+    this.#ready = undefined;
+  }
+
+  async ack(id: string, key: string | undefined): Promise<void> {
+    await this.#command(() =>
+      this.#client.eval(ackScript, {
+        keys: [this.#o.streamKey, key === undefined ? "" : this.#o.keyPrefix + key],
+        arguments: [this.#o.group, id],
+      }),
+    );
+  }
+
+  /** Resets idle time of entries still ours (optionally setting their delivery count); returns the ids lost. */
+  async touch(ids: string[], retryCount?: number): Promise<string[]> {
+    const reply = await this.#command(() =>
+      this.#client.eval(touchOwnScript, {
+        keys: [this.#o.streamKey],
+        arguments: [this.#o.group, this.#o.consumer, retryCount === undefined ? "" : String(retryCount), ...ids],
+      }),
+    );
+    return (reply as unknown[]).map(String);
+  }
+
+  async autoClaim(
+    minIdleMs: number,
+    cursor: string,
+    count: number,
+  ): Promise<{ nextId: string; messages: StreamMessage[] }> {
+    const reply = await this.#command(() =>
+      this.#client.xAutoClaim(this.#o.streamKey, this.#o.group, this.#o.consumer, minIdleMs, cursor, { COUNT: count }),
+    );
+    const messages = reply.messages.filter((m): m is NonNullable<typeof m> => m !== null) as StreamMessage[];
+    return { nextId: String(reply.nextId), messages };
+  }
+
+  /** Deliveries so far of a pending entry (XAUTOCLAIM counts itself). */
+  async deliveries(id: string): Promise<number> {
+    const pending = await this.#command(() => this.#client.xPendingRange(this.#o.streamKey, this.#o.group, id, id, 1));
+    return Number(pending[0]?.deliveriesCounter ?? 1);
+  }
+
+  async counts(): Promise<{ length: number; pending: number; oldestId: string | undefined }> {
+    await this.ensureGroup();
+    const [length, pending, first] = await this.#command(() =>
+      Promise.all([
+        this.#client.xLen(this.#o.streamKey),
+        this.#client.xPending(this.#o.streamKey, this.#o.group),
+        this.#client.xRange(this.#o.streamKey, "-", "+", { COUNT: 1 }),
+      ]),
+    );
+    return { length, pending: Number(pending.pending), oldestId: first?.[0]?.id };
+  }
+
+  /** Removes consumers of stopped processes that hold nothing (they would otherwise pile up). */
+  async dropIdleConsumers(idleMs: number): Promise<void> {
+    const consumers = await this.#command(() => this.#client.xInfoConsumers(this.#o.streamKey, this.#o.group));
+    for (const c of consumers) {
+      const name = String(c.name);
+      if (name === this.#o.consumer || Number(c.pending) > 0 || Number(c.idle) < idleMs) continue;
+      await this.#command(() => this.#client.xGroupDelConsumer(this.#o.streamKey, this.#o.group, name));
+    }
+  }
+
+  /** Ends another connection's blocking command with an empty reply (CLIENT UNBLOCK). */
+  async unblock(clientId: number): Promise<void> {
+    await this.#command(() => this.#client.clientUnblock(clientId));
+  }
+
+  /**
+   * A deadline per command: node-redis stops counting its own timeout once a command is
+   * written, so against a frozen server a command would wait forever (see RedisStore#run).
+   */
+  async #command<T>(op: () => Promise<T>): Promise<T> {
+    let timer: NodeJS.Timeout | undefined;
+    const ms = this.#o.commandTimeoutMs;
+    const deadline = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms);
+    });
+    try {
+      return await Promise.race([op(), deadline]);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+}

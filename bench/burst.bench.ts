@@ -51,6 +51,11 @@ interface Measured {
   load: number[];
 }
 
+const errorCodes = (ack: AckSummary) => {
+  const codes = Object.entries(ack.errors).map(([code, n]) => `${code} ${n}`);
+  return codes.length ? `: ${codes.join(", ")}` : "";
+};
+
 const load = () => loadavg().map((l) => l.toFixed(2));
 
 async function measure(
@@ -150,7 +155,7 @@ async function main(): Promise<void> {
             ms(r.ack.p50),
             ms(r.ack.p99),
             ms(r.ack.max),
-            `${r.ack.slackWouldRetry} of ${r.ack.sent}${r.ack.failed + r.ack.non2xx ? ` (${r.ack.failed} failed, ${r.ack.non2xx} non-2xx)` : ""}`,
+            `${r.ack.slackWouldRetry} of ${r.ack.sent}${r.ack.failed + r.ack.non2xx ? ` (${r.ack.failed} failed${errorCodes(r.ack)}, ${r.ack.non2xx} non-2xx)` : ""}`,
             `${answered(r)}${r.allAnswered ? "" : " (gave up waiting)"}`,
             `${fmt(r.drainS, 1)} s`,
             `${fmt(r.peakRssMiB, 0)} MiB`,

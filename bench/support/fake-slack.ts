@@ -29,7 +29,8 @@ export interface FakeSlack {
   close(): Promise<void>;
 }
 
-const noticeWording = /too many requests|busy|in a moment|try again/i;
+/** src/bot/intake.ts busyNotice and tooFastNotice both say the turn was not taken. */
+const noticeWording = /didn.t take this one|too many requests|ask again/i;
 
 function args(req: IncomingMessage, body: string): Record<string, string> {
   if ((req.headers["content-type"] ?? "").includes("json")) {

@@ -36,6 +36,8 @@ export interface DriverResult {
   latencyMs: number[];
   outcome: Outcome[];
   status: number[];
+  /** Failed deliveries by error code (ECONNREFUSED, UND_ERR_SOCKET, ...). */
+  errors: Record<string, number>;
 }
 
 async function drive(config: DriverConfig): Promise<DriverResult> {
@@ -62,6 +64,7 @@ async function drive(config: DriverConfig): Promise<DriverResult> {
   const latencyMs = new Array<number>(count).fill(Number.NaN);
   const outcome = new Array<Outcome>(count).fill("error");
   const status = new Array<number>(count).fill(0);
+  const errors: Record<string, number> = {};
   const start = performance.now() + 50;
   const startEpoch = performance.timeOrigin + start;
   process.send?.({ kind: "started", startEpoch });
@@ -73,8 +76,10 @@ async function drive(config: DriverConfig): Promise<DriverResult> {
       await res.body.dump();
       status[i] = res.statusCode;
       outcome[i] = res.statusCode < 300 ? "ok" : "non2xx";
-    } catch {
+    } catch (error) {
       outcome[i] = "error";
+      const code = (error as { code?: string }).code ?? (error instanceof Error ? error.name : "unknown");
+      errors[code] = (errors[code] ?? 0) + 1;
     }
     latencyMs[i] = performance.now() - due;
   };
@@ -101,6 +106,7 @@ async function drive(config: DriverConfig): Promise<DriverResult> {
     latencyMs,
     outcome,
     status,
+    errors,
   };
 }
 

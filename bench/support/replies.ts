@@ -20,6 +20,7 @@ export interface AckSummary {
   max: number;
   /** Acks later than 3 s or not 2xx at all: Slack would deliver these again. */
   slackWouldRetry: number;
+  errors: Record<string, number>;
 }
 
 export function ackSummary(result: DriverResult): AckSummary {
@@ -37,6 +38,7 @@ export function ackSummary(result: DriverResult): AckSummary {
     p99: percentile(ok, 99),
     max: ok.length ? Math.max(...ok) : Number.NaN,
     slackWouldRetry: late,
+    errors: result.errors,
   };
 }
 

@@ -248,9 +248,14 @@ export class RedisStreamQueue implements WorkQueue {
         backoffMs = 0;
       } catch (error) {
         if (this.#stopping) break;
-        if (/NOGROUP/.test((error as Error).message)) this.#redis.forgetGroup();
-        if (!this.#outage) this.#log.error("work queue cannot reach Redis; retrying", { error });
-        this.#outage = true;
+        if (/NOGROUP/.test((error as Error).message)) {
+          // The stream is gone (deleted, or Redis restarted empty): recreate the group, no outage.
+          this.#redis.forgetGroup();
+          this.#log.warn("work queue consumer group missing; recreating it");
+        } else {
+          if (!this.#outage) this.#log.error("work queue cannot reach Redis; retrying", { error });
+          this.#outage = true;
+        }
         backoffMs = Math.min(backoffMs === 0 ? 100 : backoffMs * 2, 2_000);
         await this.#changed.wait(backoffMs);
       }

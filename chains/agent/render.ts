@@ -50,7 +50,12 @@ export function renderReply(
   if (isObj(value) && typeof value.error === "string") return { text: clip(upperFirst(value.error)) };
   if (isObj(value) && !("error" in value)) {
     const specific = renderKnownShape(value, ctx);
-    if (specific) return { text: clip(specific.text), ...(specific.refs ? { refs: specific.refs } : {}) };
+    if (specific) {
+      // A result read from a listing cut at a connector's safety cap says so, whatever its shape.
+      const partial = Array.isArray(value.partial) ? value.partial.filter((p) => typeof p === "string") : [];
+      const text = partial.length > 0 ? `${specific.text}\n_${upperFirst(partial.join("; "))}._` : specific.text;
+      return { text: clip(text), ...(specific.refs ? { refs: specific.refs } : {}) };
+    }
   }
   return { text: renderToolOutput(tool, description, content, value, ctx) };
 }

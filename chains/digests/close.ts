@@ -8,7 +8,7 @@ import { digestTemplates, digestTitles } from "../../prompts/digests.ts";
 import { CLOSE_APPROVE_INVOICE_ACTION_ID, CLOSE_REJECT_INVOICE_ACTION_ID } from "../../src/core/action-ids.ts";
 import type { Card, CardBlock, CardButton, CardListItem } from "../../src/core/card.ts";
 import type { Invoice } from "../../src/core/domain/accounting.ts";
-import { type Month, previousMonth } from "../../src/core/domain/common.ts";
+import { type Month, partialNotes, previousMonth } from "../../src/core/domain/common.ts";
 import { closeMonth, localToday } from "../../src/core/period.ts";
 import { closeReports } from "../../tools/accounting/close-cache.ts";
 import type { CloseReport } from "../../tools/accounting/close-checks.ts";
@@ -26,8 +26,11 @@ export function digestCloseMonth(deps: Pick<DigestDeps, "clock" | "timeZone">): 
   return closeMonth(deps.clock.now(), deps.timeZone ?? "UTC");
 }
 
+/** A close report; `partial` names the listings a connector's safety cap cut (the card says so). */
+export type LoadedCloseReport = CloseReport & { partial?: string[] };
+
 /** A month without a previous one in the books still closes: variances need the comparison, nothing else does. */
-export async function loadCloseReport(deps: DigestDeps, month: Month): Promise<CloseReport> {
+export async function loadCloseReport(deps: DigestDeps, month: Month): Promise<LoadedCloseReport> {
   const accounting = deps.ports.accounting;
   const [invoices, purchaseOrders, bankTransactions, pnl, previousPnl] = await Promise.all([
     accounting.listInvoices({ month }),
@@ -36,8 +39,9 @@ export async function loadCloseReport(deps: DigestDeps, month: Month): Promise<C
     accounting.getProfitAndLoss(month),
     pnlIfAny(accounting, previousMonth(month)),
   ]);
+  const partial = partialNotes(invoices, purchaseOrders, bankTransactions);
   // Cached per month and input version, shared with the close tool; large months run in a worker.
-  return closeReports.report(
+  const report = await closeReports.report(
     {
       month,
       invoices,
@@ -49,6 +53,7 @@ export async function loadCloseReport(deps: DigestDeps, month: Month): Promise<C
     },
     { varianceThresholdPct: deps.varianceThresholdPct ?? 15 },
   );
+  return partial.length > 0 ? { ...report, partial } : report;
 }
 
 export function createCloseDigest(deps: DigestDeps): Digest {
@@ -109,7 +114,7 @@ function billTitle(invoice: Invoice): string {
   return `${link(`#${invoice.number}`, invoice.url)} ${invoice.contact.name}, ${money(invoice.total, invoice.currency)}`;
 }
 
-export function closeCard(report: CloseReport, summary: string): Card {
+export function closeCard(report: LoadedCloseReport, summary: string): Card {
   const blocks: CardBlock[] = [{ type: "text", text: summary }];
   const currency = report.pnl.currency;
   if (report.invoicesWithoutPo.length > 0) {
@@ -171,6 +176,10 @@ export function closeCard(report: CloseReport, summary: string): Card {
     type: "context",
     text: `${c.bills} bills (${c.billsMatchedToPo} matched to a PO), ${c.bankTransactions} bank lines (${c.bankReconciled} reconciled, ${c.bankMatched} matched now).`,
   });
+  if (report.partial && report.partial.length > 0) {
+    const said = report.partial.join("; ");
+    blocks.push({ type: "context", text: `${said.charAt(0).toUpperCase()}${said.slice(1)}.` });
+  }
   const header = `${digestTitles.close}: ${monthLabel(report.month)}`;
   return { header, blocks, fallbackText: `${header}: ${summary}` };
 }

@@ -8,7 +8,7 @@ import type { WriteAction } from "../../src/core/actions.ts";
 import type { ApprovalOutcome } from "../../src/core/approval.ts";
 import type { Clock } from "../../src/core/clock.ts";
 import type { AccountingPort, BankTransaction, Invoice, ProfitAndLoss } from "../../src/core/domain/accounting.ts";
-import { type Month, previousMonth } from "../../src/core/domain/common.ts";
+import { type Month, partialNotes, previousMonth } from "../../src/core/domain/common.ts";
 import { DaybookError } from "../../src/core/errors.ts";
 import {
   closeMonth,
@@ -26,6 +26,12 @@ import { type EntityLabels, formatMoney, money, pct, runTool } from "../shared/c
 import { closeReports } from "./close-cache.ts";
 import { monthToDate } from "./close-checks.ts";
 import { periodPnl, pnlIfAny, proRataPnl } from "./period-pnl.ts";
+
+/** `partial` on a tool result read from a listing a connector's safety cap cut: counts are then lower bounds. */
+function partialField(...lists: readonly (readonly unknown[])[]): { partial?: string[] } {
+  const partial = partialNotes(...lists);
+  return partial.length > 0 ? { partial } : {};
+}
 
 export interface AccountingToolContext {
   clock: Clock;
@@ -288,6 +294,7 @@ export function accountingReadTools(accounting: AccountingPort, ctx: AccountingT
           total: money(list.reduce((s, i) => s + i.total, 0)),
           invoices: shown.map(invoiceRow),
           ...(list.length > shown.length ? { more: list.length - shown.length } : {}),
+          ...partialField(list),
         };
       }),
     {
@@ -325,6 +332,7 @@ export function accountingReadTools(accounting: AccountingPort, ctx: AccountingT
         remember(report.duplicates.flatMap((d) => [d.invoice, d.duplicateOf]));
         return {
           month,
+          ...partialField(invoiceList, purchaseOrders, bankTransactions),
           ...(previousPnl ? {} : { comparison: noComparison(monthLabel(prev)) }),
           // In a month still in progress, variances compare with last month pro rata to this day.
           ...(report.monthToDate ? { monthToDate: `day ${report.monthToDate.day} of ${report.monthToDate.days}` } : {}),
@@ -391,6 +399,7 @@ export function accountingReadTools(accounting: AccountingPort, ctx: AccountingT
           matching: matches.length,
           transactions: shown.map(txRow),
           ...(matches.length > shown.length ? { more: matches.length - shown.length } : {}),
+          ...partialField(all),
         };
       }),
     {

@@ -4,10 +4,9 @@ import {
   AssociationSpecAssociationCategoryEnum,
   type Filter,
   FilterOperatorEnum,
-  type PublicObjectSearchRequest,
 } from "@hubspot/api-client/lib/codegen/crm/objects/index.js";
 import type { Clock } from "../../src/core/clock.ts";
-import { type Listing, truncatedListing } from "../../src/core/domain/common.ts";
+import type { Listing } from "../../src/core/domain/common.ts";
 import type {
   ClosedDeal,
   CrmActivity,
@@ -31,6 +30,7 @@ import {
 } from "../shared/rate-limit.ts";
 import { ReadCache } from "../shared/read-cache.ts";
 import { type RetryPolicy, resilientCall } from "../shared/resilience.ts";
+import { hubspotSearch, searchMaxResults } from "./hubspot-search.ts";
 import {
   activityProperties,
   approvalMarker,
@@ -105,22 +105,12 @@ const associationTypeIds = {
 const engagementTypes = ["notes", "calls", "emails", "meetings"] as const;
 type EngagementType = (typeof engagementTypes)[number];
 
-/**
- * Search returns at most 200 per page and no more than 10,000 results per query, a 400 past that
- * (https://developers.hubspot.com/docs/api/crm/search#limitations): the 10,000th result is the
- * vendor's cap, and a listing that reaches it is marked truncated.
- */
-const searchPageSize = 200;
-const searchMaxResults = 10_000;
 /** Batch read and association batch endpoints take up to 100 inputs per call here. */
 const batchSize = 100;
 /** Owners list pages of 100 (the spec's default; it publishes no larger maximum). */
 const ownersPageSize = 100;
 /** Safety stop for the owners list: 100 pages x 100 owners. */
 const maxOwnerPages = 100;
-
-/** A search listing's records in words, for "showing the first 10,000 of more than 10,000 deals". */
-const searchedWhat: Record<string, string> = { deals: "deals", companies: "companies" };
 
 function chunks<T>(items: T[], size: number): T[][] {
   const out: T[][] = [];
@@ -177,7 +167,6 @@ export function createHubSpotPort(settings: HubSpotSettings, deps: HubSpotDeps):
     deps.limiters?.search ?? sharedLimiter(`${account}:search`, hubspotSearchLimits),
     allLimiter,
   );
-  const maxSearchResults = deps.maxSearchResults ?? searchMaxResults;
 
   const call = <T>(operation: string, op: () => Promise<T>, limiter: CallLimiter = allLimiter): Promise<T> =>
     resilientCall(operation, () => op(), {
@@ -190,48 +179,12 @@ export function createHubSpotPort(settings: HubSpotSettings, deps: HubSpotDeps):
       ...(deps.sleep ? { sleep: deps.sleep } : {}),
     });
 
-  async function searchAll(
-    operation: string,
-    objectType: string,
-    request: PublicObjectSearchRequest,
-  ): Promise<Listing<HubSpotObject>> {
-    const out: HubSpotObject[] = [];
-    let after: string | undefined;
-    for (;;) {
-      // The published spec requires after, sorts, properties and filterGroups on every search;
-      // "0" is the documented first-page cursor.
-      const body: PublicObjectSearchRequest = {
-        sorts: [],
-        properties: [],
-        filterGroups: [],
-        ...request,
-        limit: Math.min(searchPageSize, maxSearchResults - out.length),
-        after: after ?? "0",
-      };
-      const res = await call(
-        operation,
-        () =>
-          objectType === "deals"
-            ? client.crm.deals.searchApi.doSearch(body)
-            : objectType === "companies"
-              ? client.crm.companies.searchApi.doSearch(body)
-              : client.crm.objects.searchApi.doSearch(objectType, body),
-        searchLimiter,
-      );
-      out.push(...res.results.map(asObject));
-      after = res.paging?.next?.after;
-      if (!after) return out;
-      if (out.length >= maxSearchResults) {
-        const what = searchedWhat[objectType] ?? objectType;
-        logger.warn("hubspot search cut at the result limit", { operation, shown: out.length });
-        return truncatedListing(out, {
-          shown: out.length,
-          what,
-          ...(res.total > out.length ? { total: res.total } : {}),
-        });
-      }
-    }
-  }
+  const searchAll = hubspotSearch({
+    client,
+    call: (operation, op) => call(operation, op, searchLimiter),
+    maxResults: deps.maxSearchResults ?? searchMaxResults,
+    logger,
+  });
 
   async function batchRead(objectType: string, ids: string[], properties: string[]): Promise<HubSpotObject[]> {
     const unique = [...new Set(ids)];

@@ -41,6 +41,14 @@ export function partialNote(truncation: Truncation): string {
   return `partial: showing the first ${n} of ${of} ${truncation.what}`;
 }
 
+/** The partial notes of whichever listings were cut, for a tool result's `partial` or a digest's footer. */
+export function partialNotes(...lists: readonly (readonly unknown[])[]): string[] {
+  return lists.flatMap((list) => {
+    const cut = truncationOf(list);
+    return cut ? [partialNote(cut)] : [];
+  });
+}
+
 /** Options every write takes: the approval id, used as the idempotency key where the API supports one. */
 export interface WriteOptions {
   idempotencyKey: string;

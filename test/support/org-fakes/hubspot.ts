@@ -298,6 +298,8 @@ export async function startHubSpotFake(options: HubSpotFakeOptions): Promise<Org
     if (groups.some((g) => (g.filters ?? []).length > 6)) throw validation("at most 6 filters in a filterGroup");
     const after = body.after === undefined || body.after === "" ? 0 : Number(body.after);
     if (!Number.isInteger(after) || after < 0) throw validation("after must be a number");
+    // https://developers.hubspot.com/docs/api/crm/search#limitations: no paging past 10,000 results.
+    if (after + limit > 10_000) throw validation("search results are limited to 10,000 per query");
     const words = (body.query ?? "").toLowerCase().split(/\s+/).filter(Boolean);
     const all = [...typeOf(type).values()].filter(
       (o) =>

@@ -13,7 +13,8 @@
 import type { BankTransaction, Invoice } from "../../../src/core/domain/accounting.ts";
 import { monthRange } from "../../../src/core/domain/common.ts";
 import type { DemoOrg } from "../../../tools/demo/generate.ts";
-import { matcher, type OrgFake, Refusal, stableUuid, startOrgFake, urlOf } from "./common.ts";
+import type { RecordedRequest } from "../http.ts";
+import { type FakeReply, matcher, type OrgFake, Refusal, stableUuid, startOrgFake, urlOf } from "./common.ts";
 
 export const XERO_FAKE_TOKEN = "xero-fake-token";
 export const XERO_FAKE_TENANT = "4e1f2a7c-5b3d-4c8e-9f10-0000000c0001";
@@ -82,14 +83,25 @@ export interface XeroFakeOptions {
   paginationMetadata?: boolean;
   /** Milliseconds each listing response is held, so concurrent calls overlap (in-flight counting). */
   delayMs?: number;
+  /** The first `times` bank-line reads are answered 429 with Retry-After (seconds), as Xero's minute limit does. */
+  throttle?: { times: number; retryAfterSeconds: number };
 }
 
-export async function startXeroFake(options: XeroFakeOptions): Promise<OrgFake> {
+export interface XeroFake extends OrgFake {
+  /** Most requests the fake was answering at one moment. */
+  maxInFlight(): number;
+}
+
+export async function startXeroFake(options: XeroFakeOptions): Promise<XeroFake> {
   const { org } = options;
   const books = org.accounting;
   const meta = options.paginationMetadata ?? true;
   const bankOf = (month: string) => [...(books.bank[month] ?? []), ...(options.extraBank?.[month] ?? [])];
   const hold = () => new Promise((resolve) => setTimeout(resolve, options.delayMs ?? 0));
+  let inFlight = 0;
+  let maxInFlight = 0;
+  let throttled = 0;
+  const bankRows = new Map<string, BankTransaction[]>();
   const accountNames = [
     ...new Set([
       ...books.invoices.flatMap((i) => i.lines.map((l) => l.account)),
@@ -200,7 +212,7 @@ export async function startXeroFake(options: XeroFakeOptions): Promise<OrgFake> 
   // Xero spells this one object in camelCase among PascalCase fields (xero-node's `pagination` baseName).
   const pagination = (p: { pagination?: XeroPagination }) => (p.pagination ? { pagination: p.pagination } : {});
 
-  return startOrgFake(async (req) => {
+  const route = async (req: RecordedRequest): Promise<FakeReply> => {
     if (req.headers.authorization !== `Bearer ${XERO_FAKE_TOKEN}`) {
       throw new Refusal(401, { Type: null, Title: "Unauthorized", Status: 401, Detail: "AuthenticationUnsuccessful" });
     }
@@ -286,11 +298,25 @@ export async function startXeroFake(options: XeroFakeOptions): Promise<OrgFake> 
       };
     }
     if (path === "/BankTransactions") {
-      const where = parseWhere(q.get("where"));
-      const rows = [...new Set([...Object.keys(books.bank), ...Object.keys(options.extraBank ?? {})])]
-        .flatMap(bankOf)
-        .filter((t) => where({ date: t.date, ...(t.contact ? { contact: t.contact } : {}) }))
-        .sort((a, b) => a.date.localeCompare(b.date));
+      if (options.throttle && throttled < options.throttle.times) {
+        throttled++;
+        // https://developer.xero.com/documentation/guides/oauth2/limits/#api-rate-limits
+        return {
+          status: 429,
+          headers: { "retry-after": String(options.throttle.retryAfterSeconds), "x-rate-limit-problem": "minute" },
+          body: { Title: "Too Many Requests" },
+        };
+      }
+      const filter = q.get("where") ?? "";
+      const where = parseWhere(filter);
+      // The books do not change under the fake (it serves no bank writes), so one filter's rows are kept.
+      const rows =
+        bankRows.get(filter) ??
+        [...new Set([...Object.keys(books.bank), ...Object.keys(options.extraBank ?? {})])]
+          .flatMap(bankOf)
+          .filter((t) => where({ date: t.date, ...(t.contact ? { contact: t.contact } : {}) }))
+          .sort((a, b) => a.date.localeCompare(b.date));
+      bankRows.set(filter, rows);
       const p = paged(rows, q, meta);
       await hold();
       return { body: { ...pagination(p), BankTransactions: p.rows.map(bankJson) } };
@@ -302,5 +328,16 @@ export async function startXeroFake(options: XeroFakeOptions): Promise<OrgFake> 
       return { body: report(from, to) };
     }
     throw new Refusal(404, { Title: "Not Found", Status: 404, Detail: `not served by the fake: ${path}` });
+  };
+
+  const fake = await startOrgFake(async (req) => {
+    inFlight++;
+    maxInFlight = Math.max(maxInFlight, inFlight);
+    try {
+      return await route(req);
+    } finally {
+      inFlight--;
+    }
   });
+  return { ...fake, maxInFlight: () => maxInFlight };
 }

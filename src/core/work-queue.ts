@@ -45,7 +45,7 @@ export type JobHandler = (job: Job) => Promise<void>;
 export interface QueueStats {
   /** Entries waiting (not yet delivered to a worker). */
   waiting: number;
-  /** Entries delivered and not yet acknowledged (running, or held by a dead worker). */
+  /** Entries delivered and not yet acknowledged (running, waiting for a retry, or held by a dead worker). */
   running: number;
   /** Age of the oldest entry not yet acknowledged, ms; undefined when empty. */
   oldestAgeMs: number | undefined;
@@ -62,7 +62,10 @@ export interface WorkerOptions {
 export interface StopResult {
   /** Jobs that finished during the stop window. */
   finished: number;
-  /** Jobs still running at the deadline: left unacknowledged, so another worker reclaims them. */
+  /**
+   * Jobs still running (or waiting for a retry) at the deadline: left unacknowledged, so
+   * another worker reclaims them.
+   */
   handedBack: number;
 }
 

@@ -6,7 +6,7 @@
 import { type ChildProcess, spawn, spawnSync } from "node:child_process";
 import { createServer as createNetServer } from "node:net";
 import type { Hono } from "hono";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { signSlackRequest } from "../adapters/slack/webhook/verify.ts";
 import { ThreadHistory } from "../src/bot/thread-history.ts";
 import { demoOrg } from "../src/config/demo-org.ts";
@@ -51,6 +51,8 @@ describe.skipIf(!hasRedisServer)("daybook while Redis stops answering", () => {
   let store: RedisStore;
   let app: App;
   let http: Hono;
+  let queued: App;
+  let queuedHttp: Hono;
   let fake: Awaited<ReturnType<typeof startFakeServer>>;
   let logged = 0;
   let seq = 0;
@@ -137,11 +139,23 @@ describe.skipIf(!hasRedisServer)("daybook while Redis stops answering", () => {
       { store, ports, clock, logger: silentLogger, platforms: true },
     );
     http = createServer({ store, logger: silentLogger, inFlight: app.inFlight, routes: app.routes });
+    // The same deployment as a server process runs it: turns through the work queue.
+    const queuedEnv = loadConfig({
+      SLACK_SIGNING_SECRET: secret,
+      SLACK_BOT_TOKEN: "xoxb-test-token",
+      SLACK_API_URL: `${fake.url}/api/`,
+    }).env;
+    queued = await compose(
+      { env: queuedEnv, org: demoOrg, orgSource: "test" },
+      { store, ports, clock, logger: silentLogger, platforms: true, role: "all" },
+    );
+    queuedHttp = createServer({ store, logger: silentLogger, inFlight: queued.inFlight, routes: queued.routes });
   }, 30_000);
 
   afterAll(async () => {
     redis?.kill("SIGCONT");
     await app?.close().catch(() => {});
+    await queued?.close().catch(() => {});
     await fake?.close();
     redis?.kill("SIGKILL");
   });
@@ -204,6 +218,34 @@ describe.skipIf(!hasRedisServer)("daybook while Redis stops answering", () => {
     await settle();
     expect(postsIn(ts)).toHaveLength(1);
     expect(postText(postsIn(ts)[0] as Record<string, unknown>)).toContain(historyUnavailableNote);
+  });
+
+  it("with the work queue, acks a mention within Slack's 3 s during the outage and answers it from memory", async () => {
+    const ts = "1763888000.000350";
+    const body = JSON.stringify({
+      token: "legacy",
+      team_id: "T0DEMO",
+      api_app_id: "A0DAYBOOK",
+      type: "event_callback",
+      event_id: "EvQueuedDuringOutage",
+      event_time: nowSec(),
+      event: { type: "app_mention", user: alex, text: "<@U0BOT> what's blocking the sprint?", ts, channel: "C0ENG" },
+      authorizations: [{ team_id: "T0DEMO", user_id: "U0BOT", is_bot: true }],
+    });
+    const started = Date.now();
+    const res = await queuedHttp.request("/slack/events", {
+      method: "POST",
+      body,
+      headers: {
+        "content-type": "application/json",
+        "x-slack-request-timestamp": String(nowSec()),
+        "x-slack-signature": signSlackRequest(secret, nowSec(), body),
+      },
+    });
+    expect(res.status).toBe(200);
+    expect(Date.now() - started).toBeLessThan(3_000);
+    await vi.waitFor(() => expect(postsIn(ts)).toHaveLength(1), { timeout: 15_000 });
+    expect(postText(postsIn(ts)[0] as Record<string, unknown>)).toContain("ENG-145");
   });
 
   it("refuses a write request with a clear notice, posts no approval card and runs nothing", async () => {

@@ -77,6 +77,7 @@ export class RedisStreamQueue implements WorkQueue {
   readonly group: string;
   readonly consumer: string;
 
+  readonly #store: RedisStore;
   readonly #client: RedisClientType;
   readonly #redis: ConsumerGroup;
   readonly #name: string;
@@ -112,6 +113,7 @@ export class RedisStreamQueue implements WorkQueue {
   #stopResult: Promise<StopResult> | undefined;
 
   constructor(store: RedisStore, options: RedisStreamQueueOptions) {
+    this.#store = store;
     this.#client = store.client;
     this.#name = options.name;
     this.streamKey = `${store.prefix}queue:${options.name}`;
@@ -143,7 +145,10 @@ export class RedisStreamQueue implements WorkQueue {
   async enqueue(input: JobInput): Promise<EnqueueResult> {
     const json = serialiseInput(input);
     try {
-      return await this.#redis.enqueue(json, input.key, this.#maxDepth, this.#keyTtlMs);
+      // Through the store's circuit breaker: while Redis is not answering, an enqueue fails at
+      // once and the intake falls back to memory within Slack's 3 s, instead of each request
+      // waiting out its own deadline.
+      return await this.#store.guard(() => this.#redis.enqueue(json, input.key, this.#maxDepth, this.#keyTtlMs));
     } catch (error) {
       throw new DaybookError("store_unavailable", `cannot enqueue on ${this.#name}: ${(error as Error).message}`, {
         cause: error,

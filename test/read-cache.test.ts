@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { fixedClock } from "../src/core/clock.ts";
+import { DaybookError } from "../src/core/errors.ts";
 import type { Store } from "../src/core/store.ts";
 import { MemoryStore } from "../src/store/memory-store.ts";
 import { ReadCache } from "../tools/shared/read-cache.ts";
@@ -20,6 +21,28 @@ function counting(store: Store): Store & { valueReads: () => number } {
 }
 
 describe("ReadCache", () => {
+  it("reads straight from the system while the store is down, instead of failing the answer", async () => {
+    const down = Object.assign(Object.create(new MemoryStore()) as Store, {
+      get: async () => {
+        throw new DaybookError("store_unavailable", "redis is not answering");
+      },
+      set: async () => {
+        throw new DaybookError("store_unavailable", "redis is not answering");
+      },
+    });
+    const cache = new ReadCache(down, { system: "xero" });
+    let loads = 0;
+    const value = await cache.get("bank:2026-11", async () => ({ lines: ++loads }));
+    expect(value).toEqual({ lines: 1 });
+    // A bug, not an outage, still surfaces.
+    const broken = Object.assign(Object.create(new MemoryStore()) as Store, {
+      get: async () => {
+        throw new TypeError("boom");
+      },
+    });
+    await expect(new ReadCache(broken, { system: "xero" }).get("k", async () => 1)).rejects.toThrow("boom");
+  });
+
   it("answers a repeat inside one process from the parsed value, without reading or parsing the Store copy", async () => {
     const clock = fixedClock("2026-11-23T09:00:00Z");
     const store = counting(new MemoryStore({ clock }));

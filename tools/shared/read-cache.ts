@@ -1,3 +1,4 @@
+import { isDaybookError } from "../../src/core/errors.ts";
 import type { Store } from "../../src/core/store.ts";
 
 interface Local {
@@ -65,20 +66,34 @@ export class ReadCache {
   }
 
   async get<T>(key: string, load: () => Promise<T>): Promise<T> {
-    const fullKey = `${this.#prefix}:${await this.#generation()}:${key}`;
+    let generation: string;
+    try {
+      generation = await this.#generation();
+    } catch (error) {
+      // The store is down: a cache must never turn a readable system into a failed answer.
+      // Nothing is cached meanwhile (a write elsewhere could not invalidate it).
+      if (isStoreOutage(error)) return load();
+      throw error;
+    }
+    const fullKey = `${this.#prefix}:${generation}:${key}`;
     const local = this.#recall(fullKey);
     if (local) return local.value as T;
     const pending = this.#loading.get(fullKey);
     if (pending) return pending as Promise<T>;
     const loading = (async () => {
-      const hit = await this.#store.get(fullKey);
+      const hit = await this.#store.get(fullKey).catch((error: unknown) => {
+        if (isStoreOutage(error)) return undefined;
+        throw error;
+      });
       if (hit !== undefined) {
         const parsed = JSON.parse(hit) as T;
         this.#remember(fullKey, parsed);
         return parsed;
       }
       const value = await load();
-      await this.#store.set(fullKey, JSON.stringify(value), { ttlMs: this.#ttlMs });
+      await this.#store.set(fullKey, JSON.stringify(value), { ttlMs: this.#ttlMs }).catch((error: unknown) => {
+        if (!isStoreOutage(error)) throw error;
+      });
       this.#remember(fullKey, value);
       return value;
     })().finally(() => this.#loading.delete(fullKey));
@@ -91,4 +106,8 @@ export class ReadCache {
     this.#local.clear();
     await this.#store.increment(`${this.#prefix}:gen`);
   }
+}
+
+function isStoreOutage(error: unknown): boolean {
+  return isDaybookError(error) && error.code === "store_unavailable";
 }

@@ -30,6 +30,7 @@ export function createPorts(env: Env, deps: { store: Store; clock: Clock; logger
           accessToken: env.HUBSPOT_ACCESS_TOKEN,
           ...(env.HUBSPOT_BASE_URL ? { baseUrl: env.HUBSPOT_BASE_URL } : {}),
           ...(env.HUBSPOT_CURRENCY ? { currency: env.HUBSPOT_CURRENCY } : {}),
+          requestsPer10s: env.HUBSPOT_REQUESTS_PER_10S,
         },
         deps,
       )

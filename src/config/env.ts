@@ -88,6 +88,8 @@ export const envSchema = z.object({
    * The portal's currency (ISO 4217): HubSpot companies keep no currency, so ARR is in it, and
    * deals without deal_currency_code are too.
    */
+  /** HubSpot's burst limit for private apps: 100 per 10 s (Free/Starter), 190 (Professional/Enterprise). */
+  HUBSPOT_REQUESTS_PER_10S: z.coerce.number().int().min(1).max(1_000).default(100),
   HUBSPOT_CURRENCY: z.preprocess(
     (v) => (typeof v === "string" && v.trim() !== "" ? v.trim().toUpperCase() : undefined),
     z
@@ -122,6 +124,8 @@ export const envHints: Partial<Record<keyof Env, string>> = {
   SLACK_API_URL: "unset SLACK_API_URL to use https://slack.com/api/, or give a full URL",
   JIRA_BASE_URL: "set JIRA_BASE_URL to your site, e.g. https://your-team.atlassian.net",
   HUBSPOT_BASE_URL: "unset HUBSPOT_BASE_URL to use https://api.hubapi.com, or give a full URL",
+  HUBSPOT_REQUESTS_PER_10S:
+    "set HUBSPOT_REQUESTS_PER_10S to your plan's burst limit (100, or 190 on Professional/Enterprise; https://developers.hubspot.com/docs/guides/apps/api-usage/usage-details)",
   HUBSPOT_CURRENCY: "set HUBSPOT_CURRENCY to your portal's ISO 4217 currency code, e.g. EUR, or unset it for USD",
   XERO_BASE_URL: "unset XERO_BASE_URL to use Xero's API, or give a full URL",
   REDIS_URL: "set REDIS_URL like redis://127.0.0.1:6379, or unset it to use the in-memory store",

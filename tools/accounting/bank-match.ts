@@ -10,6 +10,8 @@
  *   (key, day) with its own moving head, so the winner is the smallest insertion rank among a
  *   bounded number of queue heads. Same winner as the plain scan, found without rescanning.
  */
+import { cents, dayNumber, inactive, norm } from "./close-keys.ts";
+import { BANK_REASONS, type CheckBankLine, type CheckInvoice, type FindingsOptions } from "./close-types.ts";
 
 /** The fields of a book entry the matcher reads, normalized once. */
 export interface LedgerEntry {
@@ -233,4 +235,90 @@ function lookup(index: BucketIndex, line: LineKey, window: number, counter: Step
     }
   }
   return best;
+}
+
+export function reconcileBank(
+  invoices: readonly CheckInvoice[],
+  bankTransactions: readonly CheckBankLine[],
+  opts: FindingsOptions = {},
+): {
+  unmatchedTx: number[];
+  /** Positions in BANK_REASONS. */
+  unmatchedReason: number[];
+  reconciled: number;
+  matched: number;
+  steps: number;
+  /** Per bank line, the position of the invoice this check matched it to, or -1. */
+  claimedBy: Int32Array;
+} {
+  const window = opts.matchWindowDays ?? 7;
+  const feeMax = opts.feeMaxAmount ?? 100;
+  // Book side keyed by signed amount in cents: bills are money out, sales invoices money in.
+  const ledger = new Map<number, Bucket>();
+  const byId = new Map<string, LedgerEntry>();
+  invoices.forEach((invoice, index) => {
+    if (inactive.has(invoice.status)) return;
+    const signed = invoice.type === "ACCPAY" ? -cents(invoice.total) : cents(invoice.total);
+    let bucket = ledger.get(signed);
+    if (!bucket) {
+      bucket = newBucket();
+      ledger.set(signed, bucket);
+    }
+    const entry: LedgerEntry = {
+      index,
+      rank: bucket.entries.length,
+      days: dayNumber(invoice.date),
+      dueDays: invoice.dueDate ? dayNumber(invoice.dueDate) : dayNumber(invoice.date),
+      ref: norm(invoice.reference),
+      number: norm(invoice.number),
+      contact: norm(invoice.contact.name),
+      used: false,
+    };
+    bucket.entries.push(entry);
+    byId.set(invoice.id, entry);
+    if (entry.number !== "") byId.set(invoice.number, entry);
+  });
+
+  let reconciled = 0;
+  for (const tx of bankTransactions) {
+    if (!tx.reconciled) continue;
+    reconciled++;
+    const entry = tx.matchedTo ? byId.get(tx.matchedTo) : undefined;
+    if (entry) entry.used = true;
+  }
+
+  let matched = 0;
+  const counter: StepCounter = { steps: 0 };
+  const unmatchedTx: number[] = [];
+  const reasons: number[] = [];
+  const claimedBy = new Int32Array(bankTransactions.length).fill(-1);
+  bankTransactions.forEach((tx, i) => {
+    if (tx.reconciled) return;
+    const bucket = ledger.get(cents(tx.amount));
+    const line = { day: dayNumber(tx.date), ref: norm(tx.reference), contact: norm(tx.contact) };
+    const entry = bucket && claim(bucket, line, window, counter);
+    if (entry) {
+      matched++;
+      claimedBy[i] = entry.index;
+    } else {
+      unmatchedTx.push(i);
+      reasons.push(unmatchedReasonCode(tx, feeMax));
+    }
+  });
+  return { unmatchedTx, unmatchedReason: reasons, reconciled, matched, steps: counter.steps, claimedBy };
+}
+
+export function unmatchedReasonCode(tx: CheckBankLine, feeMax = 100): number {
+  const text = `${tx.description} ${tx.reference ?? ""}`;
+  if (tx.amount < 0) {
+    if (/\b(fee|charge|commission)s?\b/i.test(text) && -tx.amount <= feeMax) return 0;
+    if (/\bwire\b|\btransfer\b/i.test(text) || tx.kind === "TRANSFER") return 1;
+    return 2;
+  }
+  if (/\brefund/i.test(text)) return 3;
+  return 4;
+}
+
+export function unmatchedReason(tx: CheckBankLine, feeMax = 100): string {
+  return BANK_REASONS[unmatchedReasonCode(tx, feeMax)]!;
 }

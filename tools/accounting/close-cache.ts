@@ -17,7 +17,9 @@ import {
   type CloseInput,
   type CloseOptions,
   type CloseReport,
+  duplicateRows,
   type FindingsOptions,
+  unmatchedLines,
 } from "./close-checks.ts";
 import { closeFindings } from "./close-run.ts";
 import { type FieldSink, writeBankLine, writeInvoice, writePurchaseOrder } from "./close-wire.ts";
@@ -63,7 +65,7 @@ class Hasher implements FieldSink {
  * A fingerprint of the records the checks read. Linear, about a tenth of the checks' time, and
  * done in slices of `chunkRows` with a yield between them, so a million lines never block the loop.
  */
-export async function closeInputVersion(input: CheckInput, chunkRows = 50_000): Promise<string> {
+export async function closeInputVersion(input: CheckInput, chunkRows = 20_000): Promise<string> {
   const h = new Hasher();
   const tables = [
     [input.invoices, writeInvoice],
@@ -79,6 +81,23 @@ export async function closeInputVersion(input: CheckInput, chunkRows = 50_000): 
     }
   }
   return `${input.invoices.length}.${input.purchaseOrders.length}.${input.bankTransactions.length}.${h.digest()}`;
+}
+
+/** A month with a million unmatched lines has a million report rows: built in slices, yielding between. */
+async function assembleInSlices(input: CloseInput, found: CloseFindings, opts: CloseOptions): Promise<CloseReport> {
+  const slice = 50_000;
+  const rows = async <T>(total: number, build: (from: number, to: number) => T[]): Promise<T[]> => {
+    if (total <= slice) return build(0, total);
+    const out: T[] = [];
+    for (let from = 0; from < total; from += slice) {
+      for (const row of build(from, Math.min(total, from + slice))) out.push(row);
+      await nextTurn();
+    }
+    return out;
+  };
+  const unmatched = await rows(found.unmatchedTx.length, (from, to) => unmatchedLines(input, found, from, to));
+  const duplicates = await rows(found.duplicateInvoice.length, (from, to) => duplicateRows(input, found, from, to));
+  return assembleCloseReport(input, found, opts, unmatched, duplicates);
 }
 
 export interface CloseReportCacheOptions {
@@ -116,7 +135,7 @@ export class CloseReportCache {
         if (this.#lru.get(key) === pending) this.#lru.delete(key);
       });
     }
-    return assembleCloseReport(input, await pending, opts);
+    return assembleInSlices(input, await pending, opts);
   }
 
   clear(): void {

@@ -25,7 +25,7 @@ export const OFF_THREAD_MIN_ROWS = 20_000;
 export interface OffThreadOptions {
   /** A worker that has not answered by then is stopped and the run fails with code "timeout". Default 60 s. */
   timeoutMs?: number;
-  /** Rows packed per message; the main thread yields between messages. Default 25,000. */
+  /** Rows packed per message; the main thread yields between messages. Default 10,000 (a few ms each). */
   chunkRows?: number;
   /** Starts the worker; tests pass one that crashes or hangs. */
   spawn?: () => Worker;
@@ -57,7 +57,7 @@ export function findCloseExceptionsOffThread(
   run: OffThreadOptions = {},
 ): Promise<CloseFindings> {
   const timeoutMs = run.timeoutMs ?? 60_000;
-  const chunkRows = Math.max(1, run.chunkRows ?? 25_000);
+  const chunkRows = Math.max(1, run.chunkRows ?? 10_000);
   return new Promise<CloseFindings>((resolve, reject) => {
     let worker: Worker;
     try {

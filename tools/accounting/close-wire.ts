@@ -69,11 +69,11 @@ export interface EncodedFindings {
   withoutPo: Int32Array;
   duplicateInvoice: Int32Array;
   duplicateOf: Int32Array;
-  duplicateReasons: string[];
+  /** Positions in DUPLICATE_KINDS. */
+  duplicateKind: Uint8Array;
   unmatchedTx: Int32Array;
-  /** Index into `reasons`: a handful of distinct texts for any number of lines. */
-  unmatchedReason: Uint16Array;
-  reasons: string[];
+  /** Positions in BANK_REASONS. */
+  unmatchedReason: Uint8Array;
 }
 
 export type FromWorker = EncodedFindings | { kind: "failed"; message: string };
@@ -206,17 +206,6 @@ export class Unpacker {
 }
 
 export function encodeFindings(f: CloseFindings): EncodedFindings {
-  const reasons: string[] = [];
-  const reasonIndex = new Map<string, number>();
-  const unmatchedReason = new Uint16Array(f.unmatched.length);
-  f.unmatched.forEach((u, i) => {
-    let k = reasonIndex.get(u.reason);
-    if (k === undefined) {
-      k = reasons.push(u.reason) - 1;
-      reasonIndex.set(u.reason, k);
-    }
-    unmatchedReason[i] = k;
-  });
   return {
     kind: "done",
     counts: {
@@ -227,12 +216,11 @@ export function encodeFindings(f: CloseFindings): EncodedFindings {
       matchSteps: f.matchSteps,
     },
     withoutPo: Int32Array.from(f.withoutPo),
-    duplicateInvoice: Int32Array.from(f.duplicates, (d) => d.invoice),
-    duplicateOf: Int32Array.from(f.duplicates, (d) => d.duplicateOf),
-    duplicateReasons: f.duplicates.map((d) => d.reason),
-    unmatchedTx: Int32Array.from(f.unmatched, (u) => u.tx),
-    unmatchedReason,
-    reasons,
+    duplicateInvoice: Int32Array.from(f.duplicateInvoice),
+    duplicateOf: Int32Array.from(f.duplicateOf),
+    duplicateKind: Uint8Array.from(f.duplicateKind),
+    unmatchedTx: Int32Array.from(f.unmatchedTx),
+    unmatchedReason: Uint8Array.from(f.unmatchedReason),
   };
 }
 
@@ -240,11 +228,10 @@ export function decodeFindings(e: EncodedFindings): CloseFindings {
   return {
     ...e.counts,
     withoutPo: Array.from(e.withoutPo),
-    duplicates: Array.from(e.duplicateInvoice, (invoice, i) => ({
-      invoice,
-      duplicateOf: e.duplicateOf[i]!,
-      reason: e.duplicateReasons[i]!,
-    })),
-    unmatched: Array.from(e.unmatchedTx, (tx, i) => ({ tx, reason: e.reasons[e.unmatchedReason[i]!]! })),
+    duplicateInvoice: e.duplicateInvoice,
+    duplicateOf: e.duplicateOf,
+    duplicateKind: e.duplicateKind,
+    unmatchedTx: e.unmatchedTx,
+    unmatchedReason: e.unmatchedReason,
   };
 }

@@ -25,7 +25,7 @@ import { Worker } from "node:worker_threads";
 import type { BankTransaction, Invoice } from "../src/core/domain/accounting.ts";
 import { monthOf, previousMonth } from "../src/core/domain/common.ts";
 import { CloseReportCache } from "../tools/accounting/close-cache.ts";
-import { type CloseInput, runCloseChecks } from "../tools/accounting/close-checks.ts";
+import { type CloseInput, findCloseExceptions, runCloseChecks } from "../tools/accounting/close-checks.ts";
 import { generateDemoOrg, mulberry32 } from "../tools/demo/generate.ts";
 import { fmt, percentile, table } from "./stats.ts";
 
@@ -141,6 +141,7 @@ interface Row {
   hitMs: number;
   matched: number;
   exceptions: number;
+  steps: number;
 }
 
 async function measure(shape: Shape, file: string): Promise<Row> {
@@ -194,6 +195,7 @@ async function measure(shape: Shape, file: string): Promise<Row> {
     hitMs,
     matched: report.counts.bankMatched,
     exceptions: report.counts.exceptions,
+    steps: findCloseExceptions(input).matchSteps,
   };
 }
 
@@ -250,6 +252,7 @@ if (mode === "--make") {
         "checks / parse",
         "µs / line",
         "growth vs 10k",
+        "matcher steps / line",
         "peak RSS +MB",
         "close tool 1st ms (worker)",
         "max loop stall ms",
@@ -267,6 +270,7 @@ if (mode === "--make") {
         `${fmt(r.checkMs / r.parseMs, 2)}x`,
         fmt(perLine(r), 2),
         `${fmt(perLine(r) / perLine(base(r)), 2)}x`,
+        fmt(r.steps / r.lines, 1),
         fmt(r.rssMb, 0),
         fmt(r.firstMs, 0),
         fmt(r.stallMs, 0),

@@ -85,7 +85,7 @@ export async function closeInputVersion(input: CheckInput, chunkRows = 20_000): 
 
 /** A month with a million unmatched lines has a million report rows: built in slices, yielding between. */
 async function assembleInSlices(input: CloseInput, found: CloseFindings, opts: CloseOptions): Promise<CloseReport> {
-  const slice = 50_000;
+  const slice = 20_000;
   const rows = async <T>(total: number, build: (from: number, to: number) => T[]): Promise<T[]> => {
     if (total <= slice) return build(0, total);
     const out: T[] = [];

@@ -6,12 +6,12 @@
 import { type ChildProcess, spawn, spawnSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { createServer } from "node:net";
-import { dirname, join } from "node:path";
+import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { createClient } from "redis";
 import { benchSigningSecret } from "./slack-events.ts";
 
-const repo = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
+const repo = fileURLToPath(new URL("../../", import.meta.url));
 /**
  * Where `src/main.ts` is run from: this checkout by default, or BENCH_DAYBOOK_DIR (a snapshot,
  * e.g. `git archive <commit>` with node_modules linked) to measure a commit while the working

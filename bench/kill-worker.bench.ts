@@ -50,6 +50,9 @@ interface KillRun {
   /** Last due delivery to the last answer. */
   drainS: number;
   allAnswered: boolean;
+  /** The first few events acked (first time or on retry) and never answered. */
+  unanswered: string[];
+  answeredTwice: string[];
 }
 
 const posts = (fake: FakeSlack, e: BenchEvent) => fake.threads.get(e.ts)?.posts ?? 0;
@@ -100,12 +103,27 @@ async function killRun(variant: "split" | "all", redisUrl: string): Promise<Kill
     const late = events
       .map((_, i) => i)
       .filter((i) => result.outcome[i] !== "ok" || (result.latencyMs[i] ?? 0) > slackAckDeadlineMs);
-    if (late.length > 0) await runDriver({ ...burst, indices: late, retryNum: 1 });
-    const retriedAcked = late.filter((i) => result.outcome[i] !== "ok");
-    const expected = [...acked, ...retriedAcked.map((i) => events[i] as BenchEvent)];
+    const retry = late.length > 0 ? await runDriver({ ...burst, indices: late, retryNum: 1 }) : undefined;
+    const retryOutcome = new Map(late.map((i, j) => [i, retry?.outcome[j] ?? "error"]));
+    // Expected to be answered: every event that got a 2xx, first time or on Slack's retry.
+    const expected = events.filter((_, i) => result.outcome[i] === "ok" || retryOutcome.get(i) === "ok");
     const allAnswered = await awaitAnswers(fake, expected, {
       quietMs: Number(process.env.BENCH_DRAIN_QUIET_S ?? 120) * 1000,
     });
+    const describe = (pick: (e: BenchEvent, i: number) => boolean) =>
+      events
+        .map((e, i) => ({ e, i }))
+        .filter(({ e, i }) => pick(e, i))
+        .slice(0, 5)
+        .map(({ i }) => {
+          const due = result.startEpoch + (i * 1000) / rate - killAt;
+          const first = result.outcome[i] === "ok" ? `acked in ${fmt(result.latencyMs[i] ?? 0, 0)} ms` : "failed";
+          return `#${i} (due ${fmt(due / 1000, 2)} s from the kill; first delivery ${first}; retry ${retryOutcome.get(i) ?? "not sent"})`;
+        });
+    const unanswered = describe(
+      (e, i) => posts(fake, e) === 0 && (result.outcome[i] === "ok" || retryOutcome.get(i) === "ok"),
+    );
+    const answeredTwice = describe((e) => posts(fake, e) > 1);
     const atRisk = events.filter(
       (e, i) =>
         result.outcome[i] === "ok" && ackedAt(i) < killAt && !((fake.threads.get(e.ts)?.firstAt ?? Infinity) < killAt),
@@ -116,7 +134,7 @@ async function killRun(variant: "split" | "all", redisUrl: string): Promise<Kill
       acked: acked.length,
       failedAcks: result.sent - acked.length,
       atRisk: atRisk.length,
-      lost: acked.filter((e) => posts(fake, e) === 0).length,
+      lost: expected.filter((e) => posts(fake, e) === 0).length,
       twice: events.filter((e) => posts(fake, e) > 1).length,
       retried: late.length,
       retriedAnsweredOnce: late.filter((i) => posts(fake, events[i] as BenchEvent) === 1).length,
@@ -129,6 +147,8 @@ async function killRun(variant: "split" | "all", redisUrl: string): Promise<Kill
           : 0,
       drainS: (lastAt(events) - result.lastDueEpoch) / 1000,
       allAnswered,
+      unanswered,
+      answeredTwice,
     };
   } finally {
     await victim.stop();
@@ -147,12 +167,13 @@ async function main(): Promise<void> {
   const runs: KillRun[] = [];
   const roles = daybookHasRoles();
   const notes: string[] = [];
-  if (roles) runs.push(await killRun("split", redisUrl));
-  else
+  const variants = (process.env.BENCH_KILL_VARIANTS ?? "split,all").split(",");
+  if (roles && variants.includes("split")) runs.push(await killRun("split", redisUrl));
+  else if (!roles)
     notes.push(
       "split variant SKIPPED: src/main.ts has no `start --role web|worker` yet (it would ignore the flag and start two full processes), so there is no worker process to kill.",
     );
-  runs.push(await killRun("all", redisUrl));
+  if (variants.includes("all")) runs.push(await killRun("all", redisUrl));
 
   const lines: string[] = [];
   for (const r of runs) {
@@ -161,6 +182,10 @@ async function main(): Promise<void> {
       `HEADLINE: ${name} mid-burst at ${rate} req/s: **${r.lost} lost, ${r.twice} answered twice** (target 0 and 0) of ${r.acked} acked, ${r.atRisk} at risk at the kill; ${Number.isNaN(r.recoverS) ? "never recovered (at-risk work lost)" : `recovered ${fmt(r.recoverS, 1)} s after the kill`}${r.failedAcks ? `; ${r.failedAcks} acks failed while down (Slack retries them; ${r.retriedAnsweredOnce} of ${r.retried} retried deliveries answered once)` : ""}`,
     );
   }
+  for (const r of runs) {
+    if (r.unanswered.length) lines.push(`- ${r.variant}: acked but never answered: ${r.unanswered.join("; ")}`);
+    if (r.answeredTwice.length) lines.push(`- ${r.variant}: answered twice: ${r.answeredTwice.join("; ")}`);
+  }
   lines.push(
     ...notes.map((n) => `- ${n}`),
     "",
@@ -168,7 +193,7 @@ async function main(): Promise<void> {
       .map((l) => l.toFixed(2))
       .join(" / ")} at the end.`,
     "",
-    `Open-loop burst of ${rate} signed app_mention req/s for ${seconds} s (real questions, as burst.bench.ts) against ${daybookLabel()}; SIGKILL at ${seconds / 2} s, restarted at once. Deliveries that failed or took over 3 s are then sent again as Slack's retry 1 (same event_id, X-Slack-Retry-Num: 1). Lost = acked with a 2xx and never answered; twice = more than one post in the event's thread.`,
+    `Open-loop burst of ${rate} signed app_mention req/s for ${seconds} s (real questions, as burst.bench.ts) against ${daybookLabel()}; SIGKILL at ${seconds / 2} s, restarted at once. Deliveries that failed or took over 3 s are then sent again as Slack's retry 1 (same event_id, X-Slack-Retry-Num: 1). Lost = acked with a 2xx (first time or on the retry) and never answered; twice = more than one post in the event's thread.`,
     "",
     table(
       [

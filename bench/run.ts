@@ -1,5 +1,5 @@
 /**
- * npm run bench [-- <name-filter>]
+ * npm run bench [-- <name-filter>...]
  * Runs every bench/*.bench.ts in its own Node process (so memory and JIT state do not leak
  * between benchmarks), prints each report and writes them all to bench/results/latest.md.
  * Benchmarks report ratios against a baseline measured in the same run, never pass/fail on
@@ -13,10 +13,11 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
 const here = dirname(fileURLToPath(import.meta.url));
-const filter = process.argv[2];
+// npm run bench -- burst kill-worker: the benchmarks whose file names contain any of the words.
+const filters = process.argv.slice(2);
 const files = readdirSync(here)
   .filter((f) => f.endsWith(".bench.ts"))
-  .filter((f) => !filter || f.includes(filter))
+  .filter((f) => filters.length === 0 || filters.some((w) => f.includes(w)))
   .sort();
 
 const load = () =>

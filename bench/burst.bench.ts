@@ -28,8 +28,10 @@ import { benchEvents } from "./support/slack-events.ts";
 import {
   benchLimits,
   benchRedisUrl,
+  daybookHasRoles,
   daybookLabel,
   flushBenchRedis,
+  type Role,
   startBolt,
   startDaybook,
   type Target,
@@ -58,14 +60,16 @@ const errorCodes = (ack: AckSummary) => {
 
 const load = () => loadavg().map((l) => l.toFixed(2));
 
+/** The first target receives the burst; any others (a worker role) run beside it. */
 async function measure(
-  start: (slackApiUrl: string) => Promise<Target>,
+  start: (slackApiUrl: string) => Promise<Target[]>,
   rate: number,
   redisUrl: string,
 ): Promise<Measured> {
   const fake = await startFakeSlack();
   if (!(await flushBenchRedis(redisUrl))) throw new Error(`Redis at ${redisUrl} stopped answering`);
-  const target = await start(fake.apiUrl);
+  const targets = await start(fake.apiUrl);
+  const target = targets[0] as Target;
   try {
     const url = target.url as string;
     // Warm-up (JIT, connections, Redis) on threads of its own, answered before the burst.
@@ -83,11 +87,11 @@ async function measure(
       answers: answerSummary(fake, events),
       drainS: drainSeconds(fake, events, result.lastDueEpoch),
       allAnswered,
-      peakRssMiB: target.peakRssMiB(),
+      peakRssMiB: targets.reduce((sum, t) => sum + t.peakRssMiB(), 0),
       load: loadAfterBurst,
     };
   } finally {
-    await target.stop();
+    for (const t of targets) await t.stop();
     await fake.close();
   }
 }
@@ -101,21 +105,29 @@ async function main(): Promise<void> {
     );
     return;
   }
-  const rows: { rate: number; a: Measured; b: Measured }[] = [];
+  // Web and worker roles in two processes: shows how much of the ack time is turns running on
+  // the same event loop as the receiver (same machine, so they still share the CPUs).
+  const split = daybookHasRoles() && process.env.BENCH_BURST_SPLIT !== "0";
+  const rows: { rate: number; a: Measured; b: Measured; w: Measured | undefined }[] = [];
   for (const rate of rates) {
-    const b = await measure((api) => startBolt(api), rate, redisUrl);
-    const a = await measure((api) => startDaybook({ redisUrl, slackApiUrl: api, env: benchLimits }), rate, redisUrl);
-    rows.push({ rate, a, b });
+    const b = await measure(async (api) => [await startBolt(api)], rate, redisUrl);
+    const daybook = (api: string, role?: Role) =>
+      startDaybook({ redisUrl, slackApiUrl: api, env: benchLimits, ...(role ? { role } : {}) });
+    const a = await measure(async (api) => [await daybook(api)], rate, redisUrl);
+    const w = split
+      ? await measure(async (api) => [await daybook(api, "web"), await daybook(api, "worker")], rate, redisUrl)
+      : undefined;
+    rows.push({ rate, a, b, w });
   }
   const ms = (n: number) => (n >= 1000 ? `${fmt(n / 1000, 2)} s` : `${fmt(n, 1)} ms`);
   const answered = (m: Measured) =>
     `${m.answers.none} / ${m.answers.once} / ${m.answers.twiceOrMore}${m.answers.notices ? ` (${m.answers.notices} busy notices)` : ""}`;
   const lines: string[] = [];
-  for (const { rate, a, b } of rows) {
+  for (const { rate, a, b, w } of rows) {
     const ratio = a.ack.p99 / b.ack.p99;
     const exact = a.answers.once === a.answers.events;
     lines.push(
-      `HEADLINE: burst ${rate} req/s x ${seconds} s: daybook ack p99 ${ms(a.ack.p99)} vs Bolt ${ms(b.ack.p99)} = **${fmt(ratio, 1)}x** (target <= 2x); answered exactly once: ${exact ? "all" : `${a.answers.once} of ${a.answers.events}`} (none ${a.answers.none}, twice+ ${a.answers.twiceOrMore}); drain ${fmt(a.drainS, 1)} s; peak RSS ${fmt(a.peakRssMiB, 0)} MiB`,
+      `HEADLINE: burst ${rate} req/s x ${seconds} s: daybook ack p99 ${ms(a.ack.p99)} vs Bolt ${ms(b.ack.p99)} = **${fmt(ratio, 1)}x** (target <= 2x)${w ? ` (web role beside a worker process: ${fmt(w.ack.p99 / b.ack.p99, 1)}x)` : ""}; answered exactly once: ${exact ? "all" : `${a.answers.once} of ${a.answers.events}`} (none ${a.answers.none}, twice+ ${a.answers.twiceOrMore}; ${a.answers.notices} of them busy notices); drain ${fmt(a.drainS, 1)} s; peak RSS ${fmt(a.peakRssMiB, 0)} MiB`,
     );
   }
   lines.push(
@@ -143,9 +155,10 @@ async function main(): Promise<void> {
         "peak RSS",
         "load after burst",
       ],
-      rows.flatMap(({ rate, a, b }) =>
+      rows.flatMap(({ rate, a, b, w }) =>
         [
           ["daybook", a],
+          ...(w ? [["daybook --role web + --role worker (RSS of both)", w]] : []),
           ["Bolt HTTPReceiver", b],
         ].map(([name, m]) => {
           const r = m as Measured;

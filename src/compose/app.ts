@@ -64,20 +64,6 @@ export interface ComposeOptions {
   platforms?: boolean;
   /** Also start listening transports that need it (Slack Socket Mode); only the server does. */
   listen?: boolean;
-}
-
-export interface ComposeOptions {
-  output?: Writable;
-  clock?: Clock;
-  logger?: Logger;
-  /** Use this store instead of connecting one from REDIS_URL (tests). */
-  store?: Store;
-  /** Use these systems instead of the ones env selects (tests: another organisation's data). */
-  ports?: Ports;
-  /** Create the Slack/Teams adapters and routes configured by env (server and `digest --post`). */
-  platforms?: boolean;
-  /** Also start listening transports that need it (Slack Socket Mode); only the server does. */
-  listen?: boolean;
   /**
    * Run as a server process: platform turns, approved calls and digest firings go through
    * the work queue, and (unless "web") this process runs workers for them.

@@ -151,18 +151,29 @@ async function digest(config: Config, args: string[]): Promise<number> {
 
 async function audit(config: Config, args: string[]): Promise<number> {
   const { values } = parseArgs({ args, options: { limit: { type: "string" } }, allowPositionals: false });
+  const limit = parseLimit(values.limit);
   const logger = cliLogger(config);
   const store = await createStore(config.env.REDIS_URL, logger);
   if (!config.env.REDIS_URL) {
     process.stderr.write("daybook: REDIS_URL is not set, so other processes' approvals are not visible here.\n");
   }
   try {
-    await runAuditCommand({ store, output: process.stdout, limit: values.limit ? Number(values.limit) : 50 });
+    await runAuditCommand({ store, output: process.stdout, limit });
     // runAuditCommand answers how many entries it printed; that is not an exit status.
     return 0;
   } finally {
     await store.close();
   }
+}
+
+/** `--limit` as a whole number of entries; anything else is a usage error, not a NaN passed on. */
+function parseLimit(raw: string | undefined): number {
+  if (raw === undefined) return 50;
+  const limit = Number(raw);
+  if (!/^\d+$/.test(raw.trim()) || limit < 1 || limit > 10_000) {
+    throw new DaybookError("config_invalid", `--limit ${raw}: give a whole number of entries from 1 to 10000.`);
+  }
+  return limit;
 }
 
 async function main(argv: string[]): Promise<number | undefined> {

@@ -38,3 +38,11 @@ describe.skipIf(redisSkipReason)("npm run audit as a process", () => {
     expect(result.code, result.stderr).toBe(0);
   });
 });
+
+describe("npm run audit --limit", () => {
+  it("refuses a limit that is not a whole number with a usage message and exit 2", async () => {
+    const result = await runMain(["audit", "--limit", "abc"], { env: { REDIS_URL: "" } });
+    expect(result.stderr).toContain("--limit abc: give a whole number");
+    expect(result.code).toBe(2);
+  });
+});

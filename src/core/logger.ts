@@ -1,13 +1,16 @@
 /**
- * Structured JSON logs on stderr. Secrets, tokens and message bodies never reach the logs:
- * fields whose names look sensitive are replaced before writing.
+ * Structured JSON logs (pino) on stderr. Secrets, tokens and message bodies never reach the
+ * logs: pino's redact paths cover the known header locations, and every field and message goes
+ * through log-redact.ts (sensitive key names at any depth, token shapes inside any string).
+ *
+ * The `Logger` interface is daybook's own so call sites and test fakes do not depend on pino.
  */
+import pino, { type DestinationStream, type Logger as PinoLogger } from "pino";
+import { redact, scrub } from "./log-redact.ts";
+
+export { redact, scrub } from "./log-redact.ts";
+
 export type LogLevel = "debug" | "info" | "warn" | "error" | "silent";
-
-const order: Record<LogLevel, number> = { debug: 10, info: 20, warn: 30, error: 40, silent: 100 };
-
-const sensitiveKey =
-  /(token|secret|password|authorization|cookie|signature|api[_-]?key|text|body|content|prompt|message_body)/i;
 
 export interface Logger {
   debug(msg: string, fields?: Record<string, unknown>): void;
@@ -17,78 +20,73 @@ export interface Logger {
   child(fields: Record<string, unknown>): Logger;
 }
 
-// Token shapes scrubbed from any string value (error messages included): bearer/basic
-// credentials, Slack tokens (https://api.slack.com/authentication/token-types), and
-// credentials embedded in URLs.
-const secretValue =
-  /(\b(?:bearer|basic)\s+)[\w.~+/=-]{8,}|\bxox[abprse]-[\w-]+|\bxapp-[\w-]+|(\/\/)[^/\s:@]+:[^/\s@]+@/gi;
-
-function scrub(text: string): string {
-  return text.replace(secretValue, (_m, scheme?: string, slashes?: string) =>
-    scheme ? `${scheme}[redacted]` : slashes ? `${slashes}[redacted]@` : "[redacted]",
-  );
-}
-
-const maxDepth = 5;
-
-export function redact(value: unknown, depth = 0): unknown {
-  if (typeof value === "string") return scrub(value);
-  if (value === null || typeof value !== "object") return value;
-  // Deeper than this is never needed to debug and is where headers hide (error.config.headers...).
-  if (depth > maxDepth) return "[truncated]";
-  if (value instanceof Error) {
-    const code = (value as { code?: unknown }).code;
-    // Error messages of our own errors are written to be log-safe; stacks stay out of chat
-    // but are useful in logs. Both are scrubbed for token shapes all the same.
-    return {
-      name: value.name,
-      code,
-      message: scrub(value.message),
-      stack: value.stack ? scrub(value.stack) : undefined,
-    };
-  }
-  if (Array.isArray(value)) {
-    // Node's rawHeaders is a flat [name, value, name, value] list.
-    return value.map((v, i) =>
-      i > 0 && typeof value[i - 1] === "string" && sensitiveKey.test(value[i - 1] as string)
-        ? "[redacted]"
-        : redact(v, depth + 1),
-    );
-  }
-  const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(value)) {
-    out[k] = sensitiveKey.test(k) ? "[redacted]" : redact(v, depth + 1);
-  }
-  return out;
-}
-
 export interface LoggerOptions {
   level?: LogLevel;
+  /** Where each JSON line goes (without the newline); stderr by default. */
   write?: (line: string) => void;
+  /** Fields on every line of this logger and its children. */
   base?: Record<string, unknown>;
 }
 
+/**
+ * Test seam: when the test setup (test/support/scan-setup.ts) puts a function under this key
+ * before any logger exists, every logger also hands it every line at every level, so the suite
+ * can scan all log output for secrets, including that of loggers created silent.
+ */
+const tapKey = Symbol.for("daybook.log-tap");
+type Tap = (line: string) => void;
+
+/** Header and credential locations pino removes before our own pass (defence in depth). */
+const redactPaths = [
+  "headers.authorization",
+  "headers.cookie",
+  "*.headers.authorization",
+  "*.headers.cookie",
+  'headers["x-slack-signature"]',
+  "config.headers.Authorization",
+  "*.config.headers.Authorization",
+  "request.headers.authorization",
+];
+
+function stream(write: (line: string) => void): DestinationStream {
+  return { write: (chunk: string) => write(chunk.endsWith("\n") ? chunk.slice(0, -1) : chunk) };
+}
+
 export function createLogger(options: LoggerOptions = {}): Logger {
-  const threshold = order[options.level ?? "info"];
+  const level = options.level ?? "info";
   const write = options.write ?? ((line: string) => process.stderr.write(`${line}\n`));
-  const base = options.base ?? {};
-  const emit = (level: Exclude<LogLevel, "silent">, msg: string, fields?: Record<string, unknown>) => {
-    if (order[level] < threshold) return;
-    const record = {
-      time: new Date().toISOString(),
-      level,
-      msg: scrub(msg),
-      ...base,
-      ...(redact(fields ?? {}) as object),
-    };
-    write(JSON.stringify(record));
+  const tap = (globalThis as Record<symbol, unknown>)[tapKey] as Tap | undefined;
+  const destination: DestinationStream =
+    typeof tap === "function"
+      ? pino.multistream([
+          ...(level === "silent" ? [] : [{ level, stream: stream(write) }]),
+          { level: "debug", stream: stream(tap) },
+        ])
+      : stream(write);
+  const root = pino(
+    {
+      level: typeof tap === "function" ? "debug" : level,
+      base: null,
+      timestamp: pino.stdTimeFunctions.isoTime,
+      formatters: { level: (label) => ({ level: label }) },
+      redact: { paths: redactPaths, censor: "[redacted]" },
+    },
+    destination,
+  );
+  return wrap(options.base ? root.child(redact(options.base) as Record<string, unknown>) : root);
+}
+
+function wrap(p: PinoLogger): Logger {
+  const emit = (level: "debug" | "info" | "warn" | "error", msg: string, fields?: Record<string, unknown>) => {
+    if (!p.isLevelEnabled(level)) return;
+    p[level](fields ? (redact(fields) as Record<string, unknown>) : {}, scrub(msg));
   };
   return {
     debug: (m, f) => emit("debug", m, f),
     info: (m, f) => emit("info", m, f),
     warn: (m, f) => emit("warn", m, f),
     error: (m, f) => emit("error", m, f),
-    child: (fields) => createLogger({ level: options.level ?? "info", write, base: { ...base, ...fields } }),
+    child: (fields) => wrap(p.child(redact(fields) as Record<string, unknown>)),
   };
 }
 

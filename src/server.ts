@@ -67,6 +67,19 @@ export function createServer(options: ServerOptions): Hono {
     else app.post(route.path, handler);
   }
 
+  // A known path asked with another method is a 405 naming the allowed one (RFC 9110 §15.5.6).
+  const methods = new Map<string, string[]>([
+    ["/healthz", ["GET"]],
+    ["/readyz", ["GET"]],
+  ]);
+  for (const route of options.routes ?? []) methods.set(route.path, [...(methods.get(route.path) ?? []), route.method]);
+  for (const [path, allowed] of methods) {
+    app.all(path, (c) => {
+      c.header("allow", allowed.join(", "));
+      return c.json({ error: { code: "method_not_allowed", message: `use ${allowed.join(" or ")}` } }, 405);
+    });
+  }
+
   app.notFound((c) => c.json({ error: { code: "not_found", message: "no such route" } }, 404));
 
   // One error shape for every route: {"error":{"code","message"}}; never a stack trace.
@@ -78,6 +91,11 @@ export function createServer(options: ServerOptions): Hono {
     if (isDaybookError(error)) {
       if (error.status >= 500) options.logger.error("request failed", { code: error.code, error });
       return c.json({ error: { code: error.code, message: error.userMessage } }, error.status as ContentfulStatusCode);
+    }
+    // The client went away while its body was read: nothing to answer and nothing wrong here.
+    if (c.req.raw.signal.aborted) {
+      options.logger.debug("client closed the request before it was answered", { reason: "client_abort" });
+      return c.body(null, 499 as ContentfulStatusCode);
     }
     options.logger.error("unhandled request error", { error });
     return c.json({ error: { code: "internal", message: "internal error" } }, 500);

@@ -280,7 +280,8 @@ describe("Teams answers junk and unauthenticated requests itself", () => {
     expect(consoleError).not.toHaveBeenCalled();
     expect(consoleWarn).not.toHaveBeenCalled();
     const rejections = h.logs.filter((l) => String(l.msg).startsWith("rejected"));
-    expect(rejections).toHaveLength(2);
+    // The bad token, the missing token and the malformed body.
+    expect(rejections).toHaveLength(3);
     expect(JSON.stringify(rejections)).not.toContain("\n    at ");
   });
 });

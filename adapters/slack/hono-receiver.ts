@@ -3,9 +3,11 @@ import type { Clock } from "../../src/core/clock.ts";
 import { systemClock } from "../../src/core/clock.ts";
 import { DaybookError, toDaybookError } from "../../src/core/errors.ts";
 import type { HttpRoute, RequestContext } from "../../src/core/http.ts";
+import { LogGate } from "../../src/core/log-gate.ts";
 import type { Logger } from "../../src/core/logger.ts";
 import type { EventDedup } from "./event-dedup.ts";
 import { MalformedSlackRequest, type ParsedSlackRequest, parseSlackRequest } from "./webhook/parse.ts";
+import { checkSlackShape } from "./webhook/shapes.ts";
 import { verifySlackSignature } from "./webhook/verify.ts";
 
 export interface HonoReceiverOptions {
@@ -42,6 +44,8 @@ function ackResponse(body: unknown): Response {
 export class HonoReceiver implements Receiver {
   readonly #o: HonoReceiverOptions;
   readonly #clock: Clock;
+  /** Rejections anyone can cause (unsigned junk, malformed payloads): a few lines per reason a minute. */
+  readonly #rejections: LogGate;
   #app: App | undefined;
 
   constructor(options: HonoReceiverOptions) {
@@ -50,6 +54,7 @@ export class HonoReceiver implements Receiver {
     }
     this.#o = options;
     this.#clock = options.clock ?? systemClock;
+    this.#rejections = new LogGate({ clock: this.#clock });
   }
 
   init(app: App): void {
@@ -81,7 +86,7 @@ export class HonoReceiver implements Receiver {
         // (https://docs.slack.dev/interactivity/implementing-slash-commands). Only the bare
         // probe qualifies and nothing in it is processed, as in Bolt's HTTPReceiver.
         if (isSslCheck(rawBody, request.headers.get("content-type"))) return new Response(null, { status: 200 });
-        this.#o.logger.warn("rejected a Slack request", { reason: verified.reason });
+        this.#rejections.write(this.#o.logger, "warn", "rejected a Slack request", verified.reason);
         return errorResponse(401, "unauthorized", "Slack request signature could not be verified");
       }
     }
@@ -91,7 +96,26 @@ export class HonoReceiver implements Receiver {
       parsed = parseSlackRequest(rawBody, request.headers.get("content-type"));
     } catch (error) {
       if (!(error instanceof MalformedSlackRequest)) throw error;
+      this.#rejections.write(this.#o.logger, "warn", "rejected an unparseable Slack request", "unparseable");
       return errorResponse(400, "bad_request", error.message);
+    }
+
+    // Signed but not something Bolt can take safely, or nothing daybook handles: 200 so Slack
+    // does not retry, and nothing reaches Bolt (webhook/shapes.ts).
+    const verdict = checkSlackShape(parsed);
+    if (verdict.kind === "reject") {
+      this.#rejections.write(this.#o.logger, "warn", "ignored a malformed Slack payload", verdict.reason);
+      return new Response(null, { status: 200 });
+    }
+    if (verdict.kind === "ignore") {
+      // Slack drops events while an app is over its limit: worth telling, once a minute.
+      // https://docs.slack.dev/apis/events-api/#rate-limiting
+      if (verdict.reason === "app_rate_limited") {
+        this.#rejections.write(this.#o.logger, "warn", "Slack is rate-limiting event deliveries", verdict.reason);
+        return new Response(null, { status: 200 });
+      }
+      this.#o.logger.debug("ignored a Slack payload no listener handles", { reason: verdict.reason });
+      return new Response(null, { status: 200 });
     }
 
     switch (parsed.kind) {

@@ -1,5 +1,6 @@
 import type { Activity, InvokeResponse } from "botbuilder";
 import { DaybookError } from "../../src/core/errors.ts";
+import { activityProblem } from "./activity-shape.ts";
 
 /**
  * Our Fetch-style HttpRoute in front of botbuilder. CloudAdapter.process would parse and
@@ -42,6 +43,13 @@ export async function readActivity(request: Request): Promise<InboundActivity> {
   if (typeof raw.serviceUrl !== "string" || typeof conversation?.id !== "string") {
     throw new DaybookError("bad_request", "the activity has no serviceUrl or conversation id", {
       userMessage: "The activity has no serviceUrl or conversation.",
+    });
+  }
+  const problem = activityProblem(raw);
+  if (problem) {
+    throw new DaybookError("bad_request", "the activity does not have the shape of a Bot Framework activity", {
+      userMessage: "The request body is not a well-formed Bot Framework activity.",
+      details: { reason: problem },
     });
   }
   return {
@@ -108,6 +116,9 @@ export function unauthorized(reason: string): DaybookError {
 
 /** The HTTP answer for a processed activity: invokes carry their response, everything else is 200. */
 export function toFetchResponse(invokeResponse: InvokeResponse | undefined): Response {
+  // botbuilder answers an invoke it has no handler for with 501; nothing failed on our side and
+  // nothing was done, so the sender gets an empty 200 (no retry, no 5xx for junk).
+  if (invokeResponse?.status === 501) return new Response(null, { status: 200 });
   const status = invokeResponse?.status ?? 200;
   const body: unknown = invokeResponse?.body;
   // 204/304 responses must not carry a body (Fetch spec).

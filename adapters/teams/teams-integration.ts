@@ -3,6 +3,7 @@ import type { ClickHandler, MessageHandler } from "../../src/core/chat.ts";
 import { type Clock, systemClock } from "../../src/core/clock.ts";
 import { toDaybookError } from "../../src/core/errors.ts";
 import type { HttpRoute } from "../../src/core/http.ts";
+import { LogGate } from "../../src/core/log-gate.ts";
 import type { Logger } from "../../src/core/logger.ts";
 import type { Store } from "../../src/core/store.ts";
 import { admissionRefusal, DaybookActivityHandler, requestContextKey } from "./activity-handler.ts";
@@ -109,17 +110,28 @@ export function createTeamsIntegration(options: TeamsIntegrationOptions): TeamsI
     allowedTenants: (options.allowedTenants ?? []).filter((t) => t.trim() !== ""),
   };
 
+  const rejections = new LogGate({ clock });
   const route: HttpRoute = {
     method: "POST",
     path: "/api/messages",
     async handle(request, requestContext) {
       // Malformed bodies are a 400 and missing or unusable tokens a 401 before botbuilder runs.
-      const { activity, authorization } = await readActivity(request);
+      // Anyone can send these, so each reason is logged at most once a minute, by code only.
+      let inbound: Awaited<ReturnType<typeof readActivity>>;
+      try {
+        inbound = await readActivity(request);
+      } catch (error) {
+        const reason = String(toDaybookError(error).details?.reason ?? "unparseable");
+        rejections.write(logger, "warn", "rejected a malformed Teams activity", reason);
+        throw error;
+      }
+      const { activity, authorization } = inbound;
       if (auth.authenticated) {
         try {
           rejectWithoutBearerToken(authorization, clock.now());
         } catch (error) {
-          logger.info("rejected an unauthenticated Teams request", { reason: toDaybookError(error).message });
+          // The reason is one of rejectWithoutBearerToken's fixed sentences.
+          rejections.write(logger, "warn", "rejected an unauthenticated Teams request", toDaybookError(error).message);
           throw error;
         }
       }
@@ -136,7 +148,8 @@ export function createTeamsIntegration(options: TeamsIntegrationOptions): TeamsI
       } catch (error) {
         const status = (error as { statusCode?: unknown } | null)?.statusCode;
         if (status === 401 || status === 403) {
-          logger.info("rejected a Teams request", { reason: error instanceof Error ? error.message : "unknown" });
+          // botbuilder's message can quote the token's claims (issuer, audience): not logged.
+          rejections.write(logger, "warn", "rejected a Teams request", "token_not_accepted", { status });
           throw unauthorized("the token was not accepted");
         }
         const err = toDaybookError(error);

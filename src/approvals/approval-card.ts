@@ -16,12 +16,59 @@ export function humanizeTool(tool: string): string {
 }
 
 /**
+ * The title and every argument as verbatim blocks: renderers show them literally and in full
+ * (ARCHITECTURE.md, decision 9), so a Markdown link, a mention or a fake "Approved by" line in
+ * an argument reads as the characters that will be written.
+ */
+function argumentBlocks(title: string, fields: CardField[]): CardBlock[] {
+  return [
+    { type: "verbatim", text: title },
+    ...fields.map((f): CardBlock => ({ type: "verbatim", label: f.label, text: f.value })),
+  ];
+}
+
+/**
+ * The described fields plus any string argument that none of them shows: `describe` is
+ * written per action and may miss one, and an approver must see every stored string.
+ */
+export function withUnshownArgs(fields: CardField[], args: Record<string, unknown>): CardField[] {
+  const extra: CardField[] = [];
+  const visit = (value: unknown, path: string) => {
+    if (typeof value === "string") {
+      if (value !== "" && !fields.some((f) => f.value.includes(value))) extra.push({ label: path, value });
+    } else if (Array.isArray(value)) {
+      for (const [i, v] of value.entries()) visit(v, `${path}[${i}]`);
+    } else if (value !== null && typeof value === "object") {
+      for (const [k, v] of Object.entries(value)) visit(v, path === "" ? k : `${path}.${k}`);
+    }
+  };
+  visit(args, "");
+  return [...fields, ...extra];
+}
+
+/**
+ * A click or `approve <id>` for a record the store does not have. Records stay 30 days past
+ * their expiry, so a well-formed id that is missing means the record itself is gone (e.g. a
+ * store restarted without persistence): say that, not that it aged out.
+ */
+export function notFoundNotice(rawId: string, wellFormed: boolean): string {
+  const shown = rawId.replace(/[^A-Za-z0-9_-]/g, "").slice(0, 40);
+  if (!wellFormed) return `\`${shown}\` is not an approval id; check it and try again.`;
+  return `Approval \`${shown}\` is no longer known to daybook (its record is gone), so it cannot be approved or rejected; ask for the change again.`;
+}
+
+/** The line naming the sha256 of the stored arguments, the ones that run on approval. */
+export function argsHashLine(approval: Approval): string {
+  return `Arguments sha256 \`${approval.argsHash}\``;
+}
+
+/**
  * The card posted when a write waits for a person: what will happen, the exact arguments,
- * who asked, when it expires, and Approve / Reject buttons carrying the approval id.
+ * who asked, when it expires, the hash of the arguments that will run, and Approve / Reject
+ * buttons carrying the approval id.
  */
 export function approvalCard(approval: Approval, fields: CardField[], title: string): Card {
-  const blocks: CardBlock[] = [{ type: "text", text: `**${title}**` }];
-  if (fields.length > 0) blocks.push({ type: "fields", fields });
+  const blocks: CardBlock[] = argumentBlocks(title, fields);
   blocks.push({
     type: "fields",
     fields: [
@@ -47,6 +94,7 @@ export function approvalCard(approval: Approval, fields: CardField[], title: str
       { actionId: REJECT_ACTION_ID, label: "Reject", value: approval.id, style: "danger" },
     ],
   });
+  blocks.push({ type: "context", text: argsHashLine(approval) });
   blocks.push({
     type: "context",
     text: `Approval \`${approval.id}\` · or reply \`approve ${approval.id}\` / \`reject ${approval.id} [reason]\``,
@@ -82,11 +130,11 @@ export function outcomeLine(approval: Approval): string | undefined {
 export function decidedCard(approval: Approval, fields: CardField[], title?: string): Card {
   const headline = title ?? humanizeTool(approval.tool);
   const decision = decisionLine(approval);
-  const blocks: CardBlock[] = [{ type: "text", text: `**${headline}**` }];
-  if (fields.length > 0) blocks.push({ type: "fields", fields });
+  const blocks: CardBlock[] = argumentBlocks(headline, fields);
   blocks.push({ type: "text", text: decision });
   const outcome = outcomeLine(approval);
   if (outcome) blocks.push({ type: "text", text: outcome });
+  blocks.push({ type: "context", text: argsHashLine(approval) });
   blocks.push({ type: "context", text: `Approval \`${approval.id}\` · requested by ${approval.requester.name}` });
   const header = { approved: "Approved", rejected: "Rejected", expired: "Expired", pending: "Approval needed" }[
     approval.status

@@ -16,7 +16,7 @@ import type { Logger } from "../core/logger.ts";
 import type { Principal, PrincipalResolver } from "../core/principal.ts";
 import type { Store } from "../core/store.ts";
 import type { ThreadRef } from "../core/thread.ts";
-import { approvalCard, decidedCard, formatTime, resultCard } from "./approval-card.ts";
+import { approvalCard, decidedCard, formatTime, notFoundNotice, resultCard, withUnshownArgs } from "./approval-card.ts";
 import {
   alreadyDecidedNotice,
   auditEntry,
@@ -269,10 +269,7 @@ export class Approvals implements ApprovalService {
     for (let attempt = 0; attempt < MAX_CAS_ATTEMPTS; attempt++) {
       const raw = id ? await this.#store.get(key(id)) : undefined;
       if (!id || raw === undefined) {
-        return {
-          kind: "not_found",
-          notice: `I could not find approval \`${approvalId.replace(/[^A-Za-z0-9_-]/g, "").slice(0, 40)}\`. Check the id; old approvals are removed after 30 days.`,
-        };
+        return { kind: "not_found", notice: notFoundNotice(approvalId, id !== undefined) };
       }
       const approval = JSON.parse(raw) as StoredApproval;
       const fields = this.#fields(approval);
@@ -527,6 +524,18 @@ export class Approvals implements ApprovalService {
     if (!parsed.success) {
       return { ok: false, summary: "The stored arguments no longer pass validation, so nothing was changed." };
     }
+    // The card showed the hash of the stored arguments; run only if exactly those arguments
+    // are what executes (a schema transform or an edited record would change them).
+    if (hashArgs(approval.args) !== approval.argsHash || hashArgs(parsed.data) !== approval.argsHash) {
+      this.#log.error("approved arguments do not match the hash on the card", {
+        approvalId: approval.id,
+        tool: approval.tool,
+      });
+      return {
+        ok: false,
+        summary: "The arguments to run differ from the ones shown on the card, so nothing was changed.",
+      };
+    }
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<never>((_, reject) => {
       timer = setTimeout(
@@ -621,7 +630,7 @@ export class Approvals implements ApprovalService {
       const parsed = action.schema.safeParse(approval.args);
       if (parsed.success) {
         try {
-          return action.describe(parsed.data);
+          return withUnshownArgs(action.describe(parsed.data), approval.args);
         } catch (error) {
           this.#log.warn("describe() failed; showing raw arguments", {
             tool: approval.tool,

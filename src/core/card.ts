@@ -45,7 +45,13 @@ export type CardBlock =
   | { type: "list"; title?: string; items: CardListItem[] }
   | { type: "actions"; buttons: CardButton[] }
   | { type: "context"; text: string }
-  | { type: "divider" };
+  | { type: "divider" }
+  /**
+   * A stored value shown exactly as it will be written (an approval's arguments): every
+   * renderer shows it literally (no formatting, links, mentions or emoji), in full, never
+   * cut, with invisible characters made visible (`visibleText`). ARCHITECTURE.md, decision 9.
+   */
+  | { type: "verbatim"; label?: string; text: string };
 
 export interface Card {
   header?: string;
@@ -59,6 +65,42 @@ export function textCard(text: string, context?: string): Card {
   if (context) blocks.push({ type: "context", text: context });
   return { blocks };
 }
+
+/**
+ * Characters an approver could not see or that change how the text around them reads:
+ * controls (except newline and tab), format characters (zero-width, bidi overrides and
+ * isolates such as U+202E, tag characters), private-use, unassigned and lone surrogates,
+ * line/paragraph separators, spaces other than U+0020, invisible "letters" (Hangul fillers,
+ * blank braille). Also "⟨" itself, so the escape is reversible, and "&" where it starts an
+ * HTML entity, which a client might decode for display ("&amp;lt;" must not read as "<").
+ */
+const invisible =
+  /[\p{Cc}\p{Cf}\p{Co}\p{Cn}\p{Cs}\p{Zl}\p{Zp}\u00A0\u1680\u2000-\u200A\u202F\u205F\u3000\u115F\u1160\u3164\uFFA0\u2800\u27E8]|&(?=#?[A-Za-z0-9]+;)/gu;
+
+function codePointEscape(ch: string): string {
+  return `⟨U+${(ch.codePointAt(0) ?? 0).toString(16).toUpperCase().padStart(4, "0")}⟩`;
+}
+
+/**
+ * `text` with every character a reader could miss written as `⟨U+XXXX⟩` (U+202E becomes
+ * "⟨U+202E⟩"); newline and tab stay. Reversible with `fromVisibleText`.
+ */
+export function visibleText(text: string): string {
+  return text.replace(invisible, (ch) => (ch === "\n" || ch === "\t" ? ch : codePointEscape(ch)));
+}
+
+/** Escapes every whitespace character too: for a value (or part) that would otherwise look empty. */
+export function visibleWhitespace(text: string): string {
+  return text.replace(/\s/gu, codePointEscape);
+}
+
+/** The inverse of `visibleText` (and `visibleWhitespace`): what is stored, from what is shown. */
+export function fromVisibleText(shown: string): string {
+  return shown.replace(/⟨U\+([0-9A-F]{4,6})⟩/g, (_, hex: string) => String.fromCodePoint(Number.parseInt(hex, 16)));
+}
+
+/** How a verbatim value reads when it is empty ("⟨" never appears unescaped in a value). */
+export const EMPTY_VERBATIM = "⟨empty⟩";
 
 /** Strips the Markdown subset to plain text. */
 export function plainText(markdown: string): string {
@@ -100,6 +142,12 @@ export function cardToText(card: Card): string {
       case "divider":
         lines.push("---");
         break;
+      case "verbatim": {
+        const value = block.text === "" ? EMPTY_VERBATIM : visibleText(block.text);
+        if (block.label === undefined) lines.push(value);
+        else lines.push(value.includes("\n") ? `${block.label}:\n${value}` : `${block.label}: ${value}`);
+        break;
+      }
     }
   }
   return lines.join("\n");

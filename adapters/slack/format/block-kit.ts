@@ -1,12 +1,17 @@
+import { APPROVE_ACTION_ID } from "../../../src/core/action-ids.ts";
 import {
   type ButtonConfirm,
   type Card,
+  type CardBlock,
   type CardButton,
   type CardListItem,
   cardToText,
+  EMPTY_VERBATIM,
   fallbackText,
+  visibleText,
+  visibleWhitespace,
 } from "../../../src/core/card.ts";
-import { slackLimits as L, splitText, truncate } from "./limits.ts";
+import { slackLimits as L, splitText, splitVerbatim, truncate } from "./limits.ts";
 import { escapeMrkdwn, mrkdwnLink, toMrkdwn } from "./markdown.ts";
 
 /** The subset of Block Kit daybook emits (https://docs.slack.dev/reference/block-kit/blocks). */
@@ -35,7 +40,7 @@ export interface SlackButton {
 }
 export type SlackBlock =
   | { type: "header"; text: PlainText }
-  | { type: "section"; text: Mrkdwn }
+  | { type: "section"; text: Mrkdwn | PlainText }
   | { type: "section"; fields: Mrkdwn[] }
   | { type: "context"; elements: Mrkdwn[] }
   | { type: "divider" }
@@ -49,6 +54,12 @@ export interface SlackMessage {
 
 const plain = (text: string): PlainText => ({ type: "plain_text", text, emoji: true });
 const mrkdwn = (text: string): Mrkdwn => ({ type: "mrkdwn", text });
+/**
+ * plain_text is never parsed for mrkdwn, links, mentions or (with emoji: false) emoji codes,
+ * unlike mrkdwn, which has no escape for `*_~` and quotes
+ * (https://docs.slack.dev/reference/block-kit/composition-objects/text-object).
+ */
+const literal = (text: string): PlainText => ({ type: "plain_text", text, emoji: false });
 
 /**
  * Action ids must be unique within a block (Slack rejects the message otherwise), so a
@@ -150,6 +161,49 @@ function fieldBlocks(fields: { label: string; value: string }[]): SlackBlock[] {
   return blocks;
 }
 
+/**
+ * A verbatim value as plain_text sections of at most 3,000 characters whose texts join to
+ * exactly `visibleText(value)`; a chunk that would be blank (Slack rejects those) shows its
+ * whitespace as escapes. When the card cannot fit the message (`tooLong`), only its size.
+ */
+function verbatimBlocks(block: Extract<CardBlock, { type: "verbatim" }>, tooLong: boolean): SlackBlock[] {
+  const label = block.label?.replace(/[*_~`]/g, "").trim();
+  if (tooLong) {
+    const size = `⟨${block.text.length} characters: too long to show here⟩`;
+    return [{ type: "section", text: literal(label ? `${truncate(label, 200)}: ${size}` : size) }];
+  }
+  const blocks: SlackBlock[] = [];
+  if (label) blocks.push({ type: "section", text: mrkdwn(`*${truncate(escapeMrkdwn(label), L.sectionText - 2)}*`) });
+  const shown = block.text === "" ? EMPTY_VERBATIM : visibleText(block.text);
+  for (const chunk of splitVerbatim(shown, L.sectionText)) {
+    const parts = chunk.trim() === "" ? splitVerbatim(visibleWhitespace(chunk), L.sectionText) : [chunk];
+    for (const part of parts) blocks.push({ type: "section", text: literal(part) });
+  }
+  return blocks;
+}
+
+/** Joins consecutive plain_text sections into as few as fit (the sizes of values too long to show). */
+function mergePlainSections(blocks: SlackBlock[]): SlackBlock[] {
+  const out: SlackBlock[] = [];
+  for (const block of blocks) {
+    const last = out.at(-1);
+    if (
+      block.type === "section" &&
+      "text" in block &&
+      block.text.type === "plain_text" &&
+      last?.type === "section" &&
+      "text" in last &&
+      last.text.type === "plain_text" &&
+      last.text.text.length + block.text.text.length + 1 <= L.sectionText
+    ) {
+      out[out.length - 1] = { type: "section", text: literal(`${last.text.text}\n${block.text.text}`) };
+    } else {
+      out.push(block);
+    }
+  }
+  return out;
+}
+
 /** Keeps the message under the block limit: the tail becomes one "more" line. */
 function capBlocks(blocks: SlackBlock[]): SlackBlock[] {
   if (blocks.length <= L.blocksPerMessage) return blocks;
@@ -166,9 +220,24 @@ function capBlocks(blocks: SlackBlock[]): SlackBlock[] {
 
 /** Renders a core Card to a Block Kit message that stays within every Slack limit. */
 export function renderCard(card: Card): SlackMessage {
+  let blocks = renderBlocks(card, false);
+  if (blocks.length > L.blocksPerMessage && card.blocks.some((b) => b.type === "verbatim")) {
+    // Verbatim values are never cut; one that cannot fit is not shown in part either, and
+    // nobody may approve what they could not read (ARCHITECTURE.md, decision 9).
+    blocks = renderBlocks(card, true);
+  }
+  const text = truncate(escapeMrkdwn(fallbackText(card) || cardToText(card) || "daybook"), L.fallbackText);
+  return { text, blocks: capBlocks(blocks) };
+}
+
+function renderBlocks(card: Card, tooLong: boolean): SlackBlock[] {
   const blocks: SlackBlock[] = [];
   const notes: string[] = [];
   if (card.header?.trim()) blocks.push({ type: "header", text: plain(truncate(card.header.trim(), L.headerText)) });
+  if (tooLong) {
+    const note = "This change is too long for a Slack message to show in full, so it cannot be approved here.";
+    blocks.push({ type: "context", elements: [mrkdwn(note)] });
+  }
   for (const block of card.blocks) {
     switch (block.type) {
       case "text":
@@ -180,9 +249,11 @@ export function renderCard(card: Card): SlackMessage {
       case "list":
         blocks.push(...listBlocks(block.title, block.items, notes));
         break;
-      case "actions":
-        blocks.push(...actionBlocks(block.buttons, notes));
+      case "actions": {
+        const buttons = tooLong ? block.buttons.filter((b) => b.actionId !== APPROVE_ACTION_ID) : block.buttons;
+        if (buttons.length > 0) blocks.push(...actionBlocks(buttons, notes));
         break;
+      }
       case "context":
         // Slack rejects empty text objects, so an empty context line is dropped.
         if (block.text.trim() !== "") {
@@ -192,11 +263,13 @@ export function renderCard(card: Card): SlackMessage {
       case "divider":
         blocks.push({ type: "divider" });
         break;
+      case "verbatim":
+        blocks.push(...verbatimBlocks(block, tooLong));
+        break;
     }
   }
   if (notes.length > 0) {
     blocks.push({ type: "context", elements: [mrkdwn(truncate(notes.join(" "), L.contextText))] });
   }
-  const text = truncate(escapeMrkdwn(fallbackText(card) || cardToText(card) || "daybook"), L.fallbackText);
-  return { text, blocks: capBlocks(blocks) };
+  return tooLong ? mergePlainSections(blocks) : blocks;
 }

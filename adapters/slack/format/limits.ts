@@ -55,3 +55,27 @@ export function splitText(text: string, max: number): string[] {
   if (rest.length > 0 || out.length === 0) out.push(rest);
   return out;
 }
+
+/**
+ * Splits a verbatim value into chunks of at most `max` UTF-16 units whose concatenation is
+ * exactly `text`: nothing trimmed or dropped. Prefers cutting after a line break, then after
+ * a space; never inside a surrogate pair or a `⟨U+XXXX⟩` escape.
+ */
+export function splitVerbatim(text: string, max: number): string[] {
+  const out: string[] = [];
+  let rest = text;
+  while (rest.length > max) {
+    const window = rest.slice(0, max);
+    let cut = window.lastIndexOf("\n") + 1;
+    if (cut < max / 2) cut = window.lastIndexOf(" ") + 1;
+    if (cut < max / 2) cut = max;
+    const open = window.lastIndexOf("⟨", cut - 1);
+    if (open > 0 && !window.slice(open, cut).includes("⟩")) cut = open;
+    const unit = rest.charCodeAt(cut - 1);
+    if (unit >= 0xd800 && unit <= 0xdbff) cut -= 1;
+    out.push(rest.slice(0, cut));
+    rest = rest.slice(cut);
+  }
+  if (rest.length > 0) out.push(rest);
+  return out;
+}

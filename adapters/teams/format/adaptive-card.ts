@@ -1,5 +1,14 @@
 import { APPROVE_ACTION_ID } from "../../../src/core/action-ids.ts";
-import { type Card, type CardBlock, type CardButton, type CardListItem, fallbackText } from "../../../src/core/card.ts";
+import {
+  type Card,
+  type CardBlock,
+  type CardButton,
+  type CardListItem,
+  EMPTY_VERBATIM,
+  fallbackText,
+  visibleText,
+  visibleWhitespace,
+} from "../../../src/core/card.ts";
 
 /**
  * Core Card -> Adaptive Card 1.5 (https://adaptivecards.io/explorer/). Buttons are
@@ -49,20 +58,29 @@ export function approvalIdOf(card: Card): string | undefined {
 export function renderAdaptiveCard(card: Card, options: RenderOptions = {}): AdaptiveCard {
   const maxBytes = options.maxBytes ?? maxCardBytes;
   // Shrink lists first (they are what grows), then long texts, until the card fits.
+  // Verbatim values are never clipped: if the card still does not fit, they show only their
+  // size and the Approve button goes, since nobody may approve what they could not read.
+  const fits = (rendered: AdaptiveCard) => Buffer.byteLength(JSON.stringify(rendered), "utf8") <= maxBytes;
   let maxItems = Number.POSITIVE_INFINITY;
   let maxText = Number.POSITIVE_INFINITY;
   for (let attempt = 0; attempt < 24; attempt++) {
-    const rendered = build(card, options, maxItems, maxText);
-    const size = Buffer.byteLength(JSON.stringify(rendered), "utf8");
-    if (size <= maxBytes) return rendered;
+    const rendered = build(card, options, maxItems, maxText, false);
+    if (fits(rendered)) return rendered;
     const longest = longestList(card);
     if (longest > 1 && maxItems > 1) {
       maxItems = Math.max(1, Math.floor(Math.min(maxItems, longest) / 2));
-    } else {
+    } else if (maxText > 200) {
       maxText = Math.max(200, Math.floor(Math.min(maxText, 20_000) / 2));
+    } else {
+      break;
     }
   }
-  return build(card, options, 1, 200);
+  const hasVerbatim = card.blocks.some((b) => b.type === "verbatim");
+  if (hasVerbatim) {
+    const rendered = build(card, options, maxItems, maxText, true);
+    if (fits(rendered)) return rendered;
+  }
+  return build(card, options, 1, 200, hasVerbatim);
 }
 
 function longestList(card: Card): number {
@@ -71,7 +89,7 @@ function longestList(card: Card): number {
   return longest;
 }
 
-function build(card: Card, options: RenderOptions, maxItems: number, maxText: number): AdaptiveCard {
+function build(card: Card, options: RenderOptions, maxItems: number, maxText: number, tooLong: boolean): AdaptiveCard {
   const body: AdaptiveElement[] = [];
   let separatorNext = false;
   const push = (element: AdaptiveElement) => {
@@ -91,13 +109,23 @@ function build(card: Card, options: RenderOptions, maxItems: number, maxText: nu
       weight: "Bolder",
     });
   }
+  if (tooLong) {
+    push({
+      type: "TextBlock",
+      text: "This change is too long for a Teams card to show in full, so it cannot be approved here.",
+      wrap: true,
+      isSubtle: true,
+      size: "Small",
+    });
+  }
   for (const block of card.blocks) {
     if (block.type === "divider") {
       separatorNext = true;
       continue;
     }
-    for (const element of renderBlock(block, maxItems, maxText)) push(element);
+    for (const element of renderBlock(block, maxItems, maxText, tooLong)) push(element);
   }
+
   if (body.length === 0) push({ type: "TextBlock", text: " ", wrap: true });
 
   const rendered: AdaptiveCard = {
@@ -124,8 +152,11 @@ function renderBlock(
   block: Exclude<CardBlock, { type: "divider" }>,
   maxItems: number,
   maxText: number,
+  tooLong: boolean,
 ): AdaptiveElement[] {
   switch (block.type) {
+    case "verbatim":
+      return verbatimElements(block, tooLong);
     case "text":
       return [{ type: "TextBlock", text: clip(teamsMarkdown(block.text), maxText), wrap: true }];
     case "context":
@@ -145,8 +176,10 @@ function renderBlock(
           facts: block.fields.map((f) => ({ title: clip(f.label, 200), value: clip(teamsMarkdown(f.value), maxText) })),
         },
       ];
-    case "actions":
-      return [{ type: "ActionSet", actions: block.buttons.map(renderButton) }];
+    case "actions": {
+      const buttons = tooLong ? block.buttons.filter((b) => b.actionId !== APPROVE_ACTION_ID) : block.buttons;
+      return buttons.length > 0 ? [{ type: "ActionSet", actions: buttons.map(renderButton) }] : [];
+    }
     case "list": {
       const out: AdaptiveElement[] = [];
       if (block.title) {
@@ -161,6 +194,25 @@ function renderBlock(
       return out;
     }
   }
+}
+
+/**
+ * A verbatim value as a RichTextBlock of TextRuns: TextRun text is never parsed as Markdown
+ * (https://adaptivecards.io/explorer/TextRun.html), so links, emphasis and lists in the
+ * value stay literal, unlike a TextBlock.
+ */
+function verbatimElements(block: Extract<CardBlock, { type: "verbatim" }>, tooLong: boolean): AdaptiveElement[] {
+  const label = block.label?.trim();
+  if (tooLong) {
+    const size = `⟨${block.text.length} characters: too long to show here⟩`;
+    return [{ type: "RichTextBlock", inlines: [{ type: "TextRun", text: label ? `${label}: ${size}` : size }] }];
+  }
+  const out: AdaptiveElement[] = [];
+  if (label) out.push({ type: "RichTextBlock", inlines: [{ type: "TextRun", text: label, weight: "Bolder" }] });
+  let shown = block.text === "" ? EMPTY_VERBATIM : visibleText(block.text);
+  if (shown.trim() === "") shown = visibleWhitespace(shown);
+  out.push({ type: "RichTextBlock", spacing: "None", inlines: [{ type: "TextRun", text: shown }] });
+  return out;
 }
 
 function renderListItem(item: CardListItem, maxText: number): AdaptiveElement {

@@ -42,6 +42,10 @@ describe("manifest/slack/manifest.yaml", () => {
     expect(manifest.oauth_config.scopes.bot).toEqual(
       expect.arrayContaining(["app_mentions:read", "assistant:write", "chat:write", "commands", "im:history"]),
     );
+    // Inbound text names mentions and channel links (adapters/slack/directory.ts).
+    expect(manifest.oauth_config.scopes.bot).toEqual(
+      expect.arrayContaining(["users:read", "channels:read", "groups:read"]),
+    );
     expect(manifest.settings.socket_mode_enabled).toBe(false);
   });
 

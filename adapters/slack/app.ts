@@ -8,6 +8,7 @@ import type { Logger } from "../../src/core/logger.ts";
 import type { Store } from "../../src/core/store.ts";
 import { SlackChatAdapter } from "./adapter.ts";
 import { boltLogger } from "./bolt-logger.ts";
+import { SlackDirectory } from "./directory.ts";
 import { EventDedup } from "./event-dedup.ts";
 import { HonoReceiver } from "./hono-receiver.ts";
 import { registerActionListeners } from "./listeners/actions.ts";
@@ -136,6 +137,7 @@ export function createSlackIntegration(options: SlackIntegrationOptions): SlackI
     logger,
     clock,
     suggestedPrompts: promptsOf(options.suggestedPrompts),
+    names: new SlackDirectory({ client, logger, clock }),
   };
   registerConversationListeners(app, deps);
   registerAssistantListeners(app, deps);

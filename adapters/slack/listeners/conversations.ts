@@ -1,6 +1,7 @@
 import type { App } from "@slack/bolt";
-import { slackThread, stripLeadingMentions } from "../thread-ref.ts";
+import { slackThread } from "../thread-ref.ts";
 import { type ListenerDeps, type Loose, str, teamOf } from "./deps.ts";
+import { botUserIdOf, inboundText } from "./inbound-text.ts";
 import { threadResponder } from "./responder.ts";
 
 /** Our own posts and other bots' posts never start a turn (no bot loops). */
@@ -24,7 +25,7 @@ export function registerConversationListeners(app: App, deps: ListenerDeps): voi
       {
         thread,
         user: { platform: "slack", id: user },
-        text: stripLeadingMentions(str(e.text) ?? ""),
+        text: await inboundText(deps, e.text, botUserIdOf(context, body as unknown as Loose)),
         ...(str(e.ts) ? { messageId: str(e.ts) } : {}),
         receivedAt: deps.clock.now(),
       },
@@ -46,7 +47,7 @@ export function registerConversationListeners(app: App, deps: ListenerDeps): voi
       {
         thread,
         user: { platform: "slack", id: user },
-        text: stripLeadingMentions(str(m.text) ?? ""),
+        text: await inboundText(deps, m.text, botUserIdOf(context, body as unknown as Loose)),
         ...(str(m.ts) ? { messageId: str(m.ts) } : {}),
         receivedAt: deps.clock.now(),
       },

@@ -2,6 +2,7 @@ import type { ClickHandler, MessageHandler } from "../../../src/core/chat.ts";
 import type { Clock } from "../../../src/core/clock.ts";
 import type { Logger } from "../../../src/core/logger.ts";
 import type { SlackChatAdapter } from "../adapter.ts";
+import type { SlackNameLookup } from "../format/inbound.ts";
 
 export interface SuggestedPrompt {
   title: string;
@@ -17,6 +18,8 @@ export interface ListenerDeps {
   clock: Clock;
   /** Read when an assistant thread opens, so they follow the organisation's current data. */
   suggestedPrompts: () => readonly SuggestedPrompt[];
+  /** Names for mentions and channel links in inbound text (adapters/slack/directory.ts). */
+  names: SlackNameLookup;
 }
 
 export type Loose = Record<string, unknown>;

@@ -2,6 +2,7 @@ import type { App } from "@slack/bolt";
 import { textCard } from "../../../src/core/card.ts";
 import type { Responder } from "../../../src/core/chat.ts";
 import type { ThreadRef } from "../../../src/core/thread.ts";
+import { normaliseSlackText } from "../format/inbound.ts";
 import { type ListenerDeps, str } from "./deps.ts";
 
 export const slashCommand = "/daybook";
@@ -16,7 +17,8 @@ export const slashCommand = "/daybook";
 export function registerSlashCommand(app: App, deps: ListenerDeps): void {
   app.command(slashCommand, async ({ command, ack }) => {
     await ack();
-    const text = command.text.trim();
+    // No bot mention to remove here; entities, mentions and links are normalised as in events.
+    const text = await normaliseSlackText(str(command.text) ?? "", deps.names);
     const isHelp = text === "" || /^(help|\?)$/i.test(text);
     const channelTop: ThreadRef = {
       platform: "slack",

@@ -12,7 +12,7 @@ import { type Month, partialNotes, previousMonth } from "../../src/core/domain/c
 import { closeMonth, localToday } from "../../src/core/period.ts";
 import { closeReports } from "../../tools/accounting/close-cache.ts";
 import type { CloseReport } from "../../tools/accounting/close-checks.ts";
-import { pnlIfAny } from "../../tools/accounting/period-pnl.ts";
+import { loadCloseRecords } from "../../tools/accounting/close-load.ts";
 import { capped, day, link, money, monthLabel, s, signedPct } from "./format.ts";
 import { narrative } from "./narrative.ts";
 import type { Digest, DigestDeps } from "./types.ts";
@@ -32,13 +32,8 @@ export type LoadedCloseReport = CloseReport & { partial?: string[] };
 /** A month without a previous one in the books still closes: variances need the comparison, nothing else does. */
 export async function loadCloseReport(deps: DigestDeps, month: Month): Promise<LoadedCloseReport> {
   const accounting = deps.ports.accounting;
-  const [invoices, purchaseOrders, bankTransactions, pnl, previousPnl] = await Promise.all([
-    accounting.listInvoices({ month }),
-    accounting.listPurchaseOrders(month),
-    accounting.listBankTransactions(month),
-    accounting.getProfitAndLoss(month),
-    pnlIfAny(accounting, previousMonth(month)),
-  ]);
+  // The month's POs and the earlier ones its bills name (close-load.ts).
+  const { invoices, purchaseOrders, bankTransactions, pnl, previousPnl } = await loadCloseRecords(accounting, month);
   const partial = partialNotes(invoices, purchaseOrders, bankTransactions);
   // Cached per month and input version, shared with the close tool; large months run in a worker.
   const report = await closeReports.report(

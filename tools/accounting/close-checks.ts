@@ -1,6 +1,6 @@
 /**
  * Month-end close checks. Every join is a hash join (bills to purchase orders by number,
- * duplicates by vendor+number and vendor+amount, bank lines to book entries by amount, then
+ * duplicates by vendor + vendor invoice number or reference and vendor + amount, bank lines to book entries by amount, then
  * bank-match.ts within an amount), so the cost grows with the number of records, not their
  * product, also when every line has the same amount (bench/close-matching.bench.ts). The
  * record checks return positions (CloseFindings) so a worker can compute them and send back
@@ -152,7 +152,33 @@ export function billsWithoutPo(
   return { withoutPo, matched };
 }
 
-/** One pass over the bills by date with three hash maps: O(n log n) for the sort, O(1) per bill after. */
+/**
+ * What identifies a vendor's invoice on a bill, as close-check keys (docs/connectors.md): its
+ * number (Xero ACCPAY InvoiceNumber is the supplier's invoice number) and its reference, each
+ * without the purchase-order number the connector read from it. A PO number identifies an order,
+ * not an invoice: two partial bills against one PO share it and are two invoices. Copy-to-bill
+ * in Xero can leave the PO number as the bill's number; then the number identifies nothing.
+ */
+export function vendorInvoiceKeys(bill: CheckInvoice): { number: string; reference: string } {
+  const po = norm(bill.purchaseOrderNumber);
+  const number = norm(bill.number);
+  let reference = "";
+  if (bill.reference) {
+    for (const token of bill.reference.split(/\s+/)) {
+      const t = norm(token);
+      if (t !== "" && t !== po) reference += t;
+    }
+  }
+  return { number: number === po ? "" : number, reference };
+}
+
+/**
+ * Likely duplicates, in one pass over the bills by date with three hash maps (O(n log n) for the
+ * sort, O(1) per bill after): the same vendor with the same vendor invoice number or reference;
+ * or, where one of the two bills carries no vendor invoice identifier at all, the same vendor and
+ * amount within `windowDays`. Two bills that both carry their vendor's number and differ in it
+ * are two invoices, whatever their amounts (partial bills against one order often are equal).
+ */
 export function findDuplicates(
   invoices: readonly CheckInvoice[],
   bills: readonly number[],
@@ -168,6 +194,7 @@ export function findDuplicates(
   });
   const byKey = new Map<string, number>();
   const byAmount = new Map<string, number>();
+  const identified = new Set<number>();
   const duplicateInvoice: number[] = [];
   const duplicateOf: number[] = [];
   const duplicateKind: number[] = [];
@@ -179,24 +206,27 @@ export function findDuplicates(
   for (const b of ordered) {
     const bill = invoices[b]!;
     const vendor = bill.contact.id;
-    const number = norm(bill.number);
-    const numberKey = number === "" ? "" : `${vendor}\u0000n\u0000${number}`;
-    // A bill's reference usually carries the vendor's own invoice number (Xero ACCPAY), so a
-    // repeated reference from one vendor is the same invoice entered again under a new number.
-    const reference = norm(bill.reference);
-    const refKey = reference === "" ? "" : `${vendor}\u0000r\u0000${reference}`;
+    const keys = vendorInvoiceKeys(bill);
+    const numberKey = keys.number === "" ? "" : `${vendor}\u0000n\u0000${keys.number}`;
+    const refKey = keys.reference === "" ? "" : `${vendor}\u0000r\u0000${keys.reference}`;
+    const hasId = numberKey !== "" || refKey !== "";
     const amountKey = `${vendor}\u0000${cents(bill.total)}`;
     const sameNumber = numberKey === "" ? undefined : byKey.get(numberKey);
     const sameRef = refKey === "" ? undefined : byKey.get(refKey);
     const sameAmount = byAmount.get(amountKey);
     if (sameNumber !== undefined) found(b, sameNumber, 0);
     else if (sameRef !== undefined) found(b, sameRef, 1);
-    else if (sameAmount !== undefined && dayNumber(bill.date) - dayNumber(invoices[sameAmount]!.date) <= windowDays)
+    else if (
+      sameAmount !== undefined &&
+      !(hasId && identified.has(sameAmount)) &&
+      dayNumber(bill.date) - dayNumber(invoices[sameAmount]!.date) <= windowDays
+    )
       found(b, sameAmount, 2);
     else {
       // Only originals are kept as comparison points, so a third copy is still compared to the first.
       if (numberKey !== "" && !byKey.has(numberKey)) byKey.set(numberKey, b);
       if (refKey !== "" && !byKey.has(refKey)) byKey.set(refKey, b);
+      if (hasId) identified.add(b);
       byAmount.set(amountKey, b);
     }
   }
@@ -206,8 +236,15 @@ export function findDuplicates(
 /** The sentence for a duplicate of `kind` (a position in DUPLICATE_KINDS). */
 export function duplicateReason(kind: number, bill: CheckInvoice, original: CheckInvoice): string {
   if (kind === 0) return `same invoice number ${bill.number} from ${bill.contact.name}`;
-  if (kind === 1)
-    return `same vendor invoice reference ${bill.reference} as ${original.number} from ${bill.contact.name}`;
+  if (kind === 1) {
+    // As the vendor wrote it, without the PO number the reference may also carry.
+    const po = norm(bill.purchaseOrderNumber);
+    const reference = (bill.reference ?? "")
+      .split(/\s+/)
+      .filter((t) => t !== "" && norm(t) !== po)
+      .join(" ");
+    return `same vendor invoice reference ${reference} as ${original.number} from ${bill.contact.name}`;
+  }
   const days = dayNumber(bill.date) - dayNumber(original.date);
   return `same vendor and amount as ${original.number}, ${days} day${days === 1 ? "" : "s"} apart`;
 }

@@ -25,6 +25,7 @@ import {
 import { type EntityLabels, formatMoney, money, pct, runTool } from "../shared/compact.ts";
 import { closeReports } from "./close-cache.ts";
 import { monthToDate } from "./close-checks.ts";
+import { loadCloseRecords } from "./close-load.ts";
 import { periodPnl, pnlIfAny, proRataPnl } from "./period-pnl.ts";
 
 /** `partial` on a tool result read from a listing a connector's safety cap cut: counts are then lower bounds. */
@@ -311,13 +312,14 @@ export function accountingReadTools(accounting: AccountingPort, ctx: AccountingT
       runTool(async () => {
         const month = args.month ?? closeMonth(ctx.clock.now(), ctx.timeZone ?? "UTC");
         const prev = previousMonth(month);
-        const [invoiceList, purchaseOrders, bankTransactions, pnl, previousPnl] = await Promise.all([
-          accounting.listInvoices({ month }),
-          accounting.listPurchaseOrders(month),
-          accounting.listBankTransactions(month),
-          accounting.getProfitAndLoss(month),
-          pnlIfAny(accounting, prev),
-        ]);
+        // The month's POs and the earlier ones its bills name (close-load.ts).
+        const {
+          invoices: invoiceList,
+          purchaseOrders,
+          bankTransactions,
+          pnl,
+          previousPnl,
+        } = await loadCloseRecords(accounting, month);
         // Cached per month and input version; a large month runs in a worker (close-cache.ts).
         const report = await closeReports.report({
           month,

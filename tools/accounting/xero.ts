@@ -65,6 +65,14 @@ export interface XeroDeps {
   maxPages?: number;
 }
 
+/**
+ * Purchase orders looked up one by one (GET /PurchaseOrders/{PurchaseOrderNumber}) for one close.
+ * Xero allows 60 calls a minute per tenant; more missing numbers than this are first searched in
+ * one listing of the POs dated in the year before (`PO_LOOKBACK_MONTHS`), then by number up to this cap.
+ */
+export const MAX_PO_LOOKUPS = 25;
+export const PO_LOOKBACK_MONTHS = 12;
+
 const defaultTokenUrl = "https://identity.xero.com/connect/token";
 const defaultBaseUrl = "https://api.xero.com/api.xro/2.0";
 
@@ -351,6 +359,61 @@ export function createXeroPort(settings: XeroSettings, deps: XeroDeps): Accounti
         return toCached(relist(raw, raw.map(toPurchaseOrder)));
       });
       return fromCached(cached);
+    },
+
+    async findPurchaseOrders(numbers: readonly string[]): Promise<PurchaseOrder[]> {
+      const wanted = [...new Set(numbers.map((n) => n.trim().toUpperCase()).filter((n) => n !== ""))];
+      const found = new Map<string, PurchaseOrder>();
+      if (wanted.length > MAX_PO_LOOKUPS) {
+        // Too many to ask for one by one within the minute limit: one (paged) listing of the year
+        // before finds the usual case, POs raised a month or a quarter ahead of their bills.
+        const to = new Date(deps.clock.now());
+        const from = new Date(to);
+        from.setUTCMonth(from.getUTCMonth() - PO_LOOKBACK_MONTHS, 1);
+        const day = (d: Date) => d.toISOString().slice(0, 10);
+        const recent = await cache.get(`purchase-orders-since:${day(from)}`, async () => {
+          const raw = await pages("list purchase orders", "purchase orders", async (page, size) => {
+            const res = await api.getPurchaseOrders(
+              tenant,
+              undefined,
+              undefined,
+              day(from),
+              day(to),
+              "Date ASC",
+              page,
+              size,
+            );
+            return { items: res.body.purchaseOrders ?? [], ...xeroPagination(res.body) };
+          });
+          return toCached(relist(raw, raw.map(toPurchaseOrder)));
+        });
+        const set = new Set(wanted);
+        for (const po of recent.items) if (set.has(po.number.toUpperCase())) found.set(po.number.toUpperCase(), po);
+      }
+      const missing = wanted.filter((n) => !found.has(n));
+      if (missing.length > MAX_PO_LOOKUPS) {
+        logger.warn("xero purchase orders not looked up: over the per-close cap", {
+          missing: missing.length,
+          cap: MAX_PO_LOOKUPS,
+        });
+      }
+      const looked = await Promise.all(
+        missing.slice(0, MAX_PO_LOOKUPS).map((number) =>
+          cache.get(`purchase-order:${number}`, async () => {
+            try {
+              const res = await call("read purchase order", () => api.getPurchaseOrderByNumber(tenant, number));
+              const raw = res.body.purchaseOrders?.[0];
+              return raw ? toPurchaseOrder(raw) : null;
+            } catch (error) {
+              // Xero answers an unknown number with 404: the bill's PO does not exist.
+              if (error instanceof DaybookError && error.code === "not_found") return null;
+              throw error;
+            }
+          }),
+        ),
+      );
+      for (const po of looked) if (po) found.set(po.number.toUpperCase(), po);
+      return [...found.values()];
     },
 
     async listBankTransactions(month: Month): Promise<Listing<BankTransaction>> {

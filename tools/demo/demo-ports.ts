@@ -400,6 +400,10 @@ export function createDemoPorts(options: DemoPortsOptions): DemoPorts {
     async listPurchaseOrders(month: Month): Promise<PurchaseOrder[]> {
       return org.accounting.purchaseOrders.filter((po) => po.date.startsWith(month));
     },
+    async findPurchaseOrders(numbers: readonly string[]): Promise<PurchaseOrder[]> {
+      const wanted = new Set(numbers.map((n) => n.trim().toUpperCase()));
+      return org.accounting.purchaseOrders.filter((po) => wanted.has(po.number.toUpperCase()));
+    },
     async listBankTransactions(month: Month): Promise<BankTransaction[]> {
       return org.accounting.bank[month] ?? [];
     },

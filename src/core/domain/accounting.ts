@@ -75,6 +75,12 @@ export interface AccountingPort {
   listInvoices(query: InvoiceQuery): Promise<Listing<Invoice>>;
   getInvoice(idOrNumber: string): Promise<Invoice>;
   listPurchaseOrders(month: Month): Promise<Listing<PurchaseOrder>>;
+  /**
+   * Purchase orders by number, wherever they are dated: a bill's PO is often raised in an earlier
+   * month than the bill. Numbers with no PO are left out of the answer. A port that cannot look
+   * POs up by number leaves this out (then a bill whose PO is dated in another month is unmatched).
+   */
+  findPurchaseOrders?(numbers: readonly string[]): Promise<PurchaseOrder[]>;
   listBankTransactions(month: Month): Promise<Listing<BankTransaction>>;
   getProfitAndLoss(month: Month): Promise<ProfitAndLoss>;
   approveInvoice(id: string, options: WriteOptions): Promise<{ id: string; status: InvoiceStatus }>;

@@ -10,7 +10,7 @@
  * (400). A P&L for a period without transactions is a report without account rows, as Xero
  * answers for months before an organisation's books begin.
  */
-import type { BankTransaction, Invoice } from "../../../src/core/domain/accounting.ts";
+import type { BankTransaction, Invoice, PurchaseOrder } from "../../../src/core/domain/accounting.ts";
 import { monthRange } from "../../../src/core/domain/common.ts";
 import type { DemoOrg } from "../../../tools/demo/generate.ts";
 import type { RecordedRequest } from "../http.ts";
@@ -138,6 +138,16 @@ export async function startXeroFake(options: XeroFakeOptions): Promise<XeroFake>
     AmountDue: i.status === "PAID" ? 0 : i.total,
     CurrencyCode: i.currency,
     UpdatedDateUTC: msDate(i.date),
+  });
+  const purchaseOrderJson = (po: PurchaseOrder) => ({
+    PurchaseOrderID: stableUuid(`po:${po.id}`),
+    PurchaseOrderNumber: po.number,
+    Contact: contact(po.contact),
+    Date: msDate(po.date),
+    DateString: dateString(po.date),
+    Total: po.total,
+    Status: po.status,
+    CurrencyCode: org.profile.currency,
   });
   const bankJson = (t: BankTransaction) => {
     const out = t.amount < 0;
@@ -276,26 +286,25 @@ export async function startXeroFake(options: XeroFakeOptions): Promise<XeroFake>
       return { body: { Invoices: [invoiceJson(found)] } };
     }
     if (path === "/PurchaseOrders") {
+      // DateFrom / DateTo filter on the PO's own date (https://developer.xero.com/documentation/api/accounting/purchaseorders).
       const from = q.get("DateFrom") ?? "0000-00-00";
       const to = q.get("DateTo") ?? "9999-99-99";
       const rows = books.purchaseOrders.filter((po) => po.date >= from && po.date <= to);
       const p = paged(rows, q, meta);
       await hold();
-      return {
-        body: {
-          ...pagination(p),
-          PurchaseOrders: p.rows.map((po) => ({
-            PurchaseOrderID: stableUuid(`po:${po.id}`),
-            PurchaseOrderNumber: po.number,
-            Contact: contact(po.contact),
-            Date: msDate(po.date),
-            DateString: dateString(po.date),
-            Total: po.total,
-            Status: po.status,
-            CurrencyCode: org.profile.currency,
-          })),
-        },
-      };
+      return { body: { ...pagination(p), PurchaseOrders: p.rows.map(purchaseOrderJson) } };
+    }
+    if (m.on(/^\/PurchaseOrders\/([^/]+)$/)) {
+      // GET /PurchaseOrders/{PurchaseOrderID} or /PurchaseOrders/{PurchaseOrderNumber}; an unknown one is a 404.
+      const wanted = decodeURIComponent(m.group(1));
+      const found = books.purchaseOrders.find((po) => po.number === wanted || stableUuid(`po:${po.id}`) === wanted);
+      if (!found)
+        throw new Refusal(404, {
+          Title: "Not Found",
+          Status: 404,
+          Detail: "The resource you're looking for cannot be found",
+        });
+      return { body: { PurchaseOrders: [purchaseOrderJson(found)] } };
     }
     if (path === "/BankTransactions") {
       if (options.throttle && throttled < options.throttle.times) {

@@ -1,0 +1,141 @@
+/**
+ * What a second company's real data exposed (issue 17), each case played on the second
+ * organisation through the real Xero connector over the org fakes and through the demo ports
+ * over the same books, by the close tool and the close digest:
+ * - a bill whose purchase order was raised the month before is matched to it, not reported
+ *   "without PO" (the connector looks the PO up by number; Xero's DateFrom/DateTo filter the
+ *   PO's own date);
+ * - two partial bills against one purchase order, whose Xero Reference holds only the PO
+ *   number, are two invoices, not duplicates.
+ */
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createDigests } from "../chains/digests/registry.ts";
+import { cardToText } from "../src/core/card.ts";
+import { fixedClock } from "../src/core/clock.ts";
+import type { Invoice, PurchaseOrder } from "../src/core/domain/accounting.ts";
+import type { Ports } from "../src/core/domain/ports.ts";
+import { MemoryStore } from "../src/store/memory-store.ts";
+import { createToolCatalog } from "../tools/catalog.ts";
+import { createDemoPorts } from "../tools/demo/demo-ports.ts";
+import { type DemoOrg, generateDemoOrg } from "../tools/demo/generate.ts";
+import { secondOrgProfile } from "./fixtures/second-org/profile.ts";
+import { type OrgFakes, startOrgFakes } from "./support/org-fakes/index.ts";
+
+const at = "2026-11-23T09:00:00Z";
+const clock = fixedClock(at);
+const timeZone = secondOrgProfile.timeZone;
+
+/** The second organisation's books with the cases added: an October PO billed in November, a PO billed in two halves, a PO that does not exist. */
+function withCases(org: DemoOrg): DemoOrg {
+  const { month, previousMonth } = org.accounting;
+  const [, consulting, hosting] = secondOrgProfile.vendors as [
+    (typeof secondOrgProfile.vendors)[number],
+    (typeof secondOrgProfile.vendors)[number],
+    (typeof secondOrgProfile.vendors)[number],
+  ];
+  const po = (number: string, vendor: typeof consulting, date: string, total: number): PurchaseOrder => ({
+    id: `po-case-${number}`,
+    number,
+    contact: { id: vendor.id, name: vendor.name },
+    date,
+    total,
+    status: "AUTHORISED",
+  });
+  const bill = (number: string, vendor: typeof consulting, date: string, total: number, poNumber: string): Invoice => ({
+    id: `inv-${number}`,
+    number,
+    type: "ACCPAY",
+    contact: { id: vendor.id, name: vendor.name },
+    date,
+    dueDate: `${month}-28`,
+    total,
+    currency: secondOrgProfile.currency,
+    status: "AUTHORISED",
+    purchaseOrderNumber: poNumber,
+    lines: [{ description: "case", account: vendor.account, amount: total }],
+  });
+  org.accounting.purchaseOrders.push(
+    po("PO-0340", consulting, `${previousMonth}-20`, 6_400),
+    po("PO-0339", hosting, `${month}-02`, 4_000),
+  );
+  org.accounting.invoices.push(
+    bill("RB-2026-118", consulting, `${month}-10`, 6_400, "PO-0340"),
+    bill("HZ-7001", hosting, `${month}-05`, 2_000, "PO-0339"),
+    bill("HZ-7002", hosting, `${month}-09`, 2_000, "PO-0339"),
+    bill("RB-2026-119", consulting, `${month}-12`, 910, "PO-0999"),
+  );
+  return org;
+}
+
+interface Side {
+  name: string;
+  ports: Ports;
+}
+
+let fakes: OrgFakes;
+let sides: Side[];
+
+beforeAll(async () => {
+  const org = withCases(generateDemoOrg({ now: clock.now(), profile: secondOrgProfile }));
+  fakes = await startOrgFakes(org, clock);
+  sides = [
+    { name: "real Xero connector", ports: fakes.ports },
+    { name: "demo ports", ports: createDemoPorts({ clock, org }) },
+  ];
+});
+afterAll(async () => {
+  await fakes?.close();
+});
+
+async function closeTool(ports: Ports) {
+  const catalog = createToolCatalog(ports, { clock, timeZone, warmLabels: false });
+  const found = catalog.read.find((t) => t.tool.name === "accounting_close_exceptions")?.tool;
+  if (!found) throw new Error("no close tool");
+  return JSON.parse(String(await found.invoke({}))) as {
+    invoicesWithoutPo: { number: string }[];
+    duplicates: { number: string; duplicateOf: string; reason: string }[];
+  };
+}
+
+async function closeDigest(ports: Ports): Promise<string> {
+  const digests = createDigests({ ports, clock, timeZone, store: new MemoryStore() });
+  return cardToText(await digests.close.run());
+}
+
+describe.each([0, 1])("the close on the second organisation (%#: real connector, demo ports)", (side) => {
+  it("matches a bill to its purchase order raised the month before", async () => {
+    const { ports } = sides[side]!;
+    const report = await closeTool(ports);
+    const withoutPo = report.invoicesWithoutPo.map((i) => i.number);
+    expect(withoutPo).not.toContain("RB-2026-118");
+    expect(withoutPo).toEqual(expect.arrayContaining(["4729", "RB-2026-119"]));
+    const digest = await closeDigest(ports);
+    expect(digest).not.toContain("PO-0340 not found");
+    expect(digest).toContain("PO PO-0999 not found");
+  });
+
+  it("does not take two partial bills against one purchase order for duplicates", async () => {
+    const { ports } = sides[side]!;
+    const report = await closeTool(ports);
+    expect(report.duplicates.map((d) => [d.number, d.duplicateOf])).toEqual([["4801", "4756"]]);
+    expect(report.duplicates[0]?.reason).toMatch(/^same vendor invoice reference \S+ as 4756/);
+    expect(report.duplicates[0]?.reason).not.toMatch(/PO-/);
+    const digest = await closeDigest(ports);
+    expect(digest).not.toMatch(/HZ-7002|PO-0339/);
+  });
+});
+
+describe("the Xero connector's purchase-order lookups", () => {
+  it("asks Xero for each referenced PO missing from the month by its number, once, with the tenant header", async () => {
+    const lookups = fakes.xero.requests.filter((r) => /^\/api\.xro\/2\.0\/PurchaseOrders\/[^?]/.test(r.path));
+    const paths = lookups.map((r) => decodeURIComponent(r.path.replace(/^\/api\.xro\/2\.0\/PurchaseOrders\//, "")));
+    // PO-0339 is dated in November and came with the month's listing; PO-0999 does not exist (404).
+    expect(paths.sort()).toEqual(["PO-0340", "PO-0999"]);
+    for (const r of lookups) expect(r.headers["xero-tenant-id"]).toBeDefined();
+  });
+
+  it("states that a referenced PO Xero does not have is missing, and only that one", async () => {
+    const found = await fakes.ports.accounting.findPurchaseOrders?.(["PO-0340", "po-0999", "PO-0340"]);
+    expect(found?.map((p) => p.number)).toEqual(["PO-0340"]);
+  });
+});

@@ -107,7 +107,7 @@ const otherInteractive: Record<string, z.ZodType> = {
   }),
   block_suggestion: z.looseObject({
     ...interactive,
-    name: z.unknown(),
+    name: z.unknown().optional(),
     action_id: z.string().max(255),
     block_id: z.string().max(255),
     value: z.string().max(2_000),

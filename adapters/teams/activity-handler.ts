@@ -24,6 +24,7 @@ import type { Store } from "../../src/core/store.ts";
 import type { ThreadRef } from "../../src/core/thread.ts";
 import type { ConversationReferences } from "./conversation-references.ts";
 import { type AdaptiveCard, adaptiveCardContentType, REFRESH_VERB, withNotice } from "./format/adaptive-card.ts";
+import { normaliseTeamsText } from "./format/inbound.ts";
 import type { RenderedCards } from "./rendered-cards.ts";
 import type { TeamsChatAdapter } from "./teams-chat-adapter.ts";
 import { splitConversationId, teamsThread } from "./thread-ref.ts";
@@ -167,7 +168,11 @@ export class DaybookActivityHandler extends TeamsActivityHandler {
       const key = `teams:activity:${encodeURIComponent(splitConversationId(activity.conversation.id).base)}:${activity.id}`;
       if (!(await this.#dedup.markOnce(key, dedupTtlMs)).first) return;
     }
-    const text = (mentioned ? TurnContext.removeRecipientMention(activity) : activity.text) ?? "";
+    // Mentions as names (the bot's own removed), entities decoded, HTML to text: format/inbound.ts.
+    const text = normaliseTeamsText(typeof activity.text === "string" ? activity.text : "", {
+      mentions: TurnContext.getMentions(activity),
+      botId: activity.recipient?.id,
+    });
     // The reply needs only this activity's reference; storing it (for digests) is best-effort
     // so a question is still answered while the store is down.
     const reference = await this.#saveReference(context).catch((error: unknown) => {
@@ -184,7 +189,7 @@ export class DaybookActivityHandler extends TeamsActivityHandler {
     const message: IncomingMessage = {
       thread,
       user: userOf(context),
-      text: text.replace(/&nbsp;/g, " ").trim(),
+      text,
       ...(activity.id ? { messageId: activity.id } : {}),
       receivedAt: this.#o.clock.now(),
     };

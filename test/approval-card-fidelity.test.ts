@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { renderCard } from "../adapters/slack/format/block-kit.ts";
+import { renderCard, textLength } from "../adapters/slack/format/block-kit.ts";
 import { slackLimits } from "../adapters/slack/format/limits.ts";
 import { maxCardBytes, renderAdaptiveCard } from "../adapters/teams/format/adaptive-card.ts";
 import { approvalCard, decidedCard } from "../src/approvals/approval-card.ts";
@@ -7,7 +7,7 @@ import { Approvals, hashArgs } from "../src/approvals/approvals.ts";
 import { demoOrg } from "../src/config/demo-org.ts";
 import { APPROVE_ACTION_ID, REJECT_ACTION_ID } from "../src/core/action-ids.ts";
 import type { Approval } from "../src/core/approval.ts";
-import { type Card, type CardField, cardToText, fromVisibleText, visibleText } from "../src/core/card.ts";
+import { type Card, type CardField, cardButtons, cardToText, fromVisibleText, visibleText } from "../src/core/card.ts";
 import type { MessageRef } from "../src/core/chat.ts";
 import { fixedClock } from "../src/core/clock.ts";
 import { silentLogger } from "../src/core/logger.ts";
@@ -77,17 +77,52 @@ function pendingApproval(args: Record<string, unknown>): Approval {
 
 const title = `Comment on ENG-145: ${phishLink} <!channel>`;
 
-function expectShownExactly(card: Card, expected: { label: string | undefined; value: string }[]) {
+type Fit = "in full" | "too long";
+
+/**
+ * Renders `card` for Slack and Teams and checks what the approver reads. "in full": the
+ * reassembled values equal `expected` exactly and Approve is offered. "too long": each value
+ * shows only its size, nothing of it in part, and there is no Approve button.
+ */
+function expectShown(
+  card: Card,
+  expected: { label: string | undefined; value: string }[],
+  fit: Record<"slack" | "teams", Fit>,
+) {
   const slack = renderCard(card);
   expect(blockKitViolations(slack)).toEqual([]);
+  expect(textLength(slack.blocks)).toBeLessThanOrEqual(slackLimits.messageText);
   const slackValues = slackShownValues(slack);
-  expect(slackValues.map(({ label, value }) => ({ label, value }))).toEqual(expected);
 
   const teams = renderAdaptiveCard(card, { approverIds: ["29:fiona"] });
   expectValidAdaptiveCard(teams);
   expect(Buffer.byteLength(JSON.stringify(teams), "utf8")).toBeLessThanOrEqual(maxCardBytes);
   const teamsValues = teamsShownValues(teams);
-  expect(teamsValues.map(({ label, value }) => ({ label, value }))).toEqual(expected);
+
+  for (const [platform, values, json] of [
+    ["slack", slackValues, JSON.stringify(slack)],
+    ["teams", teamsValues, JSON.stringify(teams)],
+  ] as const) {
+    if (fit[platform] === "in full") {
+      expect(
+        values.map(({ label, value }) => ({ label, value })),
+        platform,
+      ).toEqual(expected);
+      if (cardButtons(card).some((b) => b.actionId === APPROVE_ACTION_ID)) {
+        expect(json, platform).toContain(APPROVE_ACTION_ID);
+      }
+      expect(json, platform).not.toContain("too long to show");
+    } else {
+      const sizes = values.map((v) => v.shown).join("\n");
+      for (const e of expected) {
+        const size = `⟨${e.value.length} characters: too long to show here⟩`;
+        expect(sizes, platform).toContain(e.label ? `${e.label}: ${size}` : size);
+      }
+      expect(json, platform).not.toContain(APPROVE_ACTION_ID);
+      expect(json, platform).toContain(REJECT_ACTION_ID);
+      expect(json, platform).toContain("cannot be approved here");
+    }
+  }
 
   // Nothing hidden in plain sight: every invisible or direction-changing character is an escape.
   for (const { shown } of [...slackValues, ...teamsValues]) {
@@ -99,41 +134,42 @@ function expectShownExactly(card: Card, expected: { label: string | undefined; v
   expect(rendered).not.toContain("evil.example");
   expect(rendered).not.toContain("channel");
   expect(rendered).not.toContain("Fiona Walsh");
+  // Slack's plain_text never turns :smile: into an emoji.
+  for (const block of slack.blocks) {
+    if (block.type === "section" && "text" in block && block.text.type === "plain_text") {
+      expect(block.text.emoji).toBe(false);
+    }
+  }
   return { slack, teams };
 }
 
-describe("an approval card shows the approver exactly the stored text", () => {
-  it("shows every adversarial argument in full and literally on Slack and on Teams", () => {
-    // Each value on its own card, and all but the 10,000-character one together (all of them
-    // together are over Teams' 28 KB message size: see the too-long case below).
-    const cases = [...adversarial.map((f) => [f]), adversarial.filter((f) => f.label !== "Description")];
-    for (const fields of cases) {
-      const card = approvalCard(pendingApproval({ fields: fields.map((f) => f.value) }), fields, title);
-      expectShownExactly(card, [
-        { label: undefined, value: title },
-        ...fields.map((f) => ({ label: f.label, value: f.value })),
-      ]);
-    }
-    const approval = pendingApproval({ fields: adversarial.map((f) => f.value) });
-    const card = approvalCard(approval, adversarial, title);
-    const slack = renderCard(card);
-    expect(blockKitViolations(slack)).toEqual([]);
-    expect(slackShownValues(slack).map(({ label, value }) => ({ label, value }))).toEqual([
-      { label: undefined, value: title },
-      ...adversarial.map((f) => ({ label: f.label, value: f.value })),
-    ]);
-    const teams = renderAdaptiveCard(
-      approvalCard(
-        approval,
-        adversarial.filter((f) => f.label === "Invisible"),
-        title,
-      ),
-    );
+function cardOf(fields: CardField[]) {
+  const card = approvalCard(pendingApproval({ fields: fields.map((f) => f.value) }), fields, title);
+  return {
+    card,
+    expected: [{ label: undefined, value: title }, ...fields.map((f) => ({ label: f.label, value: f.value }))],
+  };
+}
 
-    // The 4,000- and 10,000-character values are split across sections, never cut.
+const both = { slack: "in full", teams: "in full" } as const;
+const byLabel = (...labels: string[]) => adversarial.filter((f) => labels.includes(f.label));
+const description = byLabel("Description");
+const realistic = adversarial.filter((f) => !["Description", "Surrogates", "Escape-looking"].includes(f.label));
+
+describe("an approval card shows the approver exactly the stored text", () => {
+  it("shows each adversarial argument in full and literally on Slack and on Teams", () => {
+    for (const field of adversarial.filter((f) => f.label !== "Description")) {
+      const { card, expected } = cardOf([field]);
+      expectShown(card, expected, both);
+    }
+    // A card as large as a real one gets (a 4,000-character comment and more) together.
+    const { card, expected } = cardOf(realistic);
+    const { slack, teams } = expectShown(card, expected, both);
+
+    // The 4,000-character comment is split across sections, never cut.
     const values = slackShownValues(slack);
     expect(values.find((v) => v.label === "Comment")?.value).toHaveLength(4_000);
-    expect(values.find((v) => v.label === "Description")?.value.length).toBeGreaterThan(10_000);
+    expect(slack.blocks.filter((b) => b.type === "section").length).toBeGreaterThan(realistic.length + 2);
     expect(JSON.stringify(slack)).not.toContain("…");
     // Link targets are shown as written, with their misleading labels.
     expect(values.find((v) => v.label === "Link")?.shown).toBe(phishLink);
@@ -142,15 +178,19 @@ describe("an approval card shows the approver exactly the stored text", () => {
     expect(shownInvisible).toContain("pay⟨U+200B⟩pal");
     expect(shownInvisible).toContain("invoice ⟨U+202E⟩gpj.exe");
     expect(shownInvisible).toContain("literal ⟨U+27E8⟩U+202E⟩");
-    // Slack's plain_text never turns :smile: into an emoji.
-    for (const block of slack.blocks) {
-      if (block.type === "section" && "text" in block && block.text.type === "plain_text") {
-        expect(block.text.emoji).toBe(false);
-      }
-    }
-    // Both buttons are there for a card that could be shown in full.
-    expect(JSON.stringify(slack)).toContain(APPROVE_ACTION_ID);
-    expect(JSON.stringify(teams)).toContain(APPROVE_ACTION_ID);
+  });
+
+  it("shows a 10,000-character value in full on Teams, and on Slack, which cannot hold it in one message, only its size and no Approve", () => {
+    const { card, expected } = cardOf(description);
+    expectShown(card, expected, { slack: "too long", teams: "in full" });
+    expect(
+      teamsShownValues(renderAdaptiveCard(card)).find((v) => v.label === "Description")?.value.length,
+    ).toBeGreaterThan(10_000);
+  });
+
+  it("offers no Approve button on either platform when all the adversarial arguments together cannot be shown", () => {
+    const { card, expected } = cardOf(adversarial);
+    expectShown(card, expected, { slack: "too long", teams: "too long" });
   });
 
   it("shows the hash of the stored arguments on the card, before and after the decision", () => {
@@ -179,44 +219,21 @@ describe("an approval card shows the approver exactly the stored text", () => {
       decidedBy: { principalId: "sam", name: "Sam Patel" },
       outcome: { ok: true, summary: "Commented on ENG-145" },
     };
-    expectShownExactly(decidedCard(decided, fields, title), [
-      { label: undefined, value: title },
-      { label: "Comment", value: fakeApproval },
-      { label: "Link", value: phishLink },
-    ]);
+    expectShown(
+      decidedCard(decided, fields, title),
+      [
+        { label: undefined, value: title },
+        { label: "Comment", value: fakeApproval },
+        { label: "Link", value: phishLink },
+      ],
+      both,
+    );
   });
 
   it("keeps the console view literal too, escapes included", () => {
     const card = approvalCard(pendingApproval({}), [{ label: "Invisible", value: invisible }], title);
     expect(cardToText(card)).toContain(`Invisible:\n${visibleText(invisible)}`);
     expect(fromVisibleText(visibleText(invisible))).toBe(invisible);
-  });
-
-  it("offers no Approve button when the arguments are too long to show in full, and shows none of them in part", () => {
-    const fields = Array.from({ length: 30 }, (_, i) => ({ label: `Part ${i}`, value: `${i} `.repeat(2_500) }));
-    const card = approvalCard(pendingApproval({}), fields, "Too long");
-
-    const slack = renderCard(card);
-    expect(blockKitViolations(slack)).toEqual([]);
-    expect(slack.blocks.length).toBeLessThanOrEqual(slackLimits.blocksPerMessage);
-    const slackJson = JSON.stringify(slack);
-    expect(slackJson).not.toContain(APPROVE_ACTION_ID);
-    expect(slackJson).toContain(REJECT_ACTION_ID);
-    expect(slackJson).toContain("cannot be approved here");
-    const sizes = slackShownValues(slack)
-      .map((v) => v.shown)
-      .join("\n");
-    for (const f of fields)
-      expect(sizes).toContain(`${f.label}: ⟨${f.value.length} characters: too long to show here⟩`);
-    expect(slackJson).not.toContain("0 0 0 0");
-
-    const teams = renderAdaptiveCard(card);
-    expectValidAdaptiveCard(teams);
-    expect(Buffer.byteLength(JSON.stringify(teams), "utf8")).toBeLessThanOrEqual(maxCardBytes);
-    const teamsJson = JSON.stringify(teams);
-    expect(teamsJson).not.toContain(`"verb":"${APPROVE_ACTION_ID}"`);
-    expect(teamsJson).toContain("cannot be approved here");
-    expect(teamsJson).not.toContain("0 0 0 0");
   });
 });
 

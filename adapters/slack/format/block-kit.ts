@@ -218,10 +218,27 @@ function capBlocks(blocks: SlackBlock[]): SlackBlock[] {
   return kept;
 }
 
+/** The text characters of a message's blocks, as Slack's cumulative limit counts them (roughly). */
+export function textLength(blocks: SlackBlock[]): number {
+  let n = 0;
+  for (const b of blocks) {
+    if (b.type === "header") n += b.text.text.length;
+    if (b.type === "section") n += "text" in b ? b.text.text.length : b.fields.reduce((m, f) => m + f.text.length, 0);
+    if (b.type === "context") n += b.elements.reduce((m, e) => m + e.text.length, 0);
+    if (b.type === "actions") {
+      for (const e of b.elements) {
+        n += e.text.text.length + (e.confirm ? e.confirm.title.text.length + e.confirm.text.text.length : 0);
+      }
+    }
+  }
+  return n;
+}
+
 /** Renders a core Card to a Block Kit message that stays within every Slack limit. */
 export function renderCard(card: Card): SlackMessage {
   let blocks = renderBlocks(card, false);
-  if (blocks.length > L.blocksPerMessage && card.blocks.some((b) => b.type === "verbatim")) {
+  const overflows = blocks.length > L.blocksPerMessage || textLength(blocks) > L.messageText;
+  if (overflows && card.blocks.some((b) => b.type === "verbatim")) {
     // Verbatim values are never cut; one that cannot fit is not shown in part either, and
     // nobody may approve what they could not read (ARCHITECTURE.md, decision 9).
     blocks = renderBlocks(card, true);

@@ -22,6 +22,12 @@ export const slackLimits = {
   confirmButton: 30,
   /** chat.postMessage truncates `text` at 40,000 characters; notifications show far less. */
   fallbackText: 3_000,
+  /**
+   * Text characters across all blocks of one message. Undocumented: chat.postMessage answers
+   * `msg_blocks_too_long` from about 12,000 (https://github.com/slackapi/bolt-js/issues/2509,
+   * https://github.com/slackapi/bolt-js/issues/2867 saw it at 11,341), so stay well below.
+   */
+  messageText: 10_000,
   /** assistant.threads.setSuggestedPrompts accepts at most 4 prompts. */
   suggestedPrompts: 4,
 } as const;

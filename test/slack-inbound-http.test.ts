@@ -63,6 +63,13 @@ describe("inbound Slack text over POST /slack/events of the composed app", () =>
           return { body: { ok: false, error: "user_not_found" } };
         case "/api/conversations.info":
           return { body: { ok: true, channel: { id: args.channel, name: "sales" } } };
+        // Who reads #engineering (the audience policy): Alex and Maria, who may both see Jira.
+        case "/api/conversations.members":
+          return {
+            body: { ok: true, members: [alex, "U0DEMOMARIA", "U0BOT"], response_metadata: { next_cursor: "" } },
+          };
+        case "/api/auth.test":
+          return { body: { ok: true, user_id: "U0BOT" } };
         default:
           return { body: { ok: true } };
       }

@@ -6,18 +6,28 @@
  *   "without PO" (the connector looks the PO up by number; Xero's DateFrom/DateTo filter the
  *   PO's own date);
  * - two partial bills against one purchase order, whose Xero Reference holds only the PO
- *   number, are two invoices, not duplicates.
+ *   number, are two invoices, not duplicates;
+ * - an invoice numbered like an issue key ("KR-2231") is read as an invoice, shown and
+ *   approved as one; a number in the Jira project's own format is asked about.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createAgentAnswerer } from "../chains/agent/agent.ts";
+import { loadKnownEntities } from "../chains/agent/entities.ts";
+import { createChatModel } from "../chains/agent/model-factory.ts";
 import { createDigests } from "../chains/digests/registry.ts";
+import { createPrincipalResolver } from "../src/bot/principals.ts";
+import { loadConfig } from "../src/config/load.ts";
+import type { ApprovalRequest } from "../src/core/approval.ts";
 import { cardToText } from "../src/core/card.ts";
 import { fixedClock } from "../src/core/clock.ts";
 import type { Invoice, PurchaseOrder } from "../src/core/domain/accounting.ts";
 import type { Ports } from "../src/core/domain/ports.ts";
+import { silentLogger } from "../src/core/logger.ts";
 import { MemoryStore } from "../src/store/memory-store.ts";
 import { createToolCatalog } from "../tools/catalog.ts";
 import { createDemoPorts } from "../tools/demo/demo-ports.ts";
 import { type DemoOrg, generateDemoOrg } from "../tools/demo/generate.ts";
+import { askAs } from "./agent-fixtures.ts";
 import { secondOrgProfile } from "./fixtures/second-org/profile.ts";
 import { type OrgFakes, startOrgFakes } from "./support/org-fakes/index.ts";
 
@@ -63,6 +73,9 @@ function withCases(org: DemoOrg): DemoOrg {
     bill("HZ-7001", hosting, `${month}-05`, 2_000, "PO-0339"),
     bill("HZ-7002", hosting, `${month}-09`, 2_000, "PO-0339"),
     bill("RB-2026-119", consulting, `${month}-12`, 910, "PO-0999"),
+    // Numbered like issue keys: one in a format Jira does not use, one in the Jira project's.
+    { ...bill("KR-2231", consulting, `${month}-14`, 1_250, "PO-0340"), status: "SUBMITTED" },
+    bill("OPS-7001", hosting, `${month}-15`, 480, "PO-0339"),
   );
   return org;
 }
@@ -137,5 +150,67 @@ describe("the Xero connector's purchase-order lookups", () => {
   it("states that a referenced PO Xero does not have is missing, and only that one", async () => {
     const found = await fakes.ports.accounting.findPurchaseOrders?.(["PO-0340", "po-0999", "PO-0340"]);
     expect(found?.map((p) => p.number)).toEqual(["PO-0340"]);
+  });
+});
+
+const principals = createPrincipalResolver(loadConfig({ DAYBOOK_CONFIG: "test/fixtures/second-org/org.yaml" }).org);
+
+async function agentOver(ports: Ports) {
+  const requests: ApprovalRequest[] = [];
+  const { model, label } = await createChatModel({
+    clock,
+    entities: await loadKnownEntities(ports, undefined, { now: clock.now() }),
+  });
+  const answerer = createAgentAnswerer({
+    model,
+    modelLabel: label,
+    catalog: createToolCatalog(ports, { clock, timeZone, warmLabels: false }),
+    approvals: {
+      requestApproval: async (request) => {
+        requests.push(request);
+        return Promise.reject(new Error("recorded, not stored"));
+      },
+    },
+    logger: silentLogger,
+    clock,
+    timezone: timeZone,
+  });
+  const ask = async (text: string) => {
+    const { answer } = await askAs(answerer, principals, "clara", text);
+    const data = answer.data as { calls?: { tool: string; args: Record<string, unknown> }[] } | undefined;
+    return { calls: data?.calls ?? [], text: cardToText(answer.card) };
+  };
+  return { ask, requests };
+}
+
+describe.each([0, 1])("references on the second organisation (%#: real connectors, demo ports)", (side) => {
+  it("reads an invoice number shaped like an issue key as an invoice, asked for by name or bare", async () => {
+    const { ask } = await agentOver(sides[side]!.ports);
+    for (const question of ["show me invoice KR-2231", "show KR-2231"]) {
+      const turn = await ask(question);
+      expect({ question, tools: turn.calls.map((c) => c.tool), text: turn.text }).toMatchObject({
+        question,
+        tools: ["accounting_invoices"],
+      });
+      expect(turn.text, question).toContain("KR-2231");
+      expect(turn.text, question).not.toMatch(/Jira has no such item/);
+    }
+  });
+
+  it("requests the approval of the invoice, not a Jira comment", async () => {
+    const { ask, requests } = await agentOver(sides[side]!.ports);
+    await ask("approve invoice KR-2231");
+    expect(requests.map((r) => [r.tool, Object.values(r.args)])).toEqual([
+      ["accounting_approve_invoice", expect.arrayContaining(["KR-2231"])],
+    ]);
+  });
+
+  it("asks which one is meant when the number is in the Jira project's format too, and follows the word when given", async () => {
+    const { ask } = await agentOver(sides[side]!.ports);
+    const bare = await ask("show OPS-7001");
+    expect(bare.calls).toEqual([]);
+    expect(bare.text).toContain('Is OPS-7001 a Jira issue or an invoice? Say "issue OPS-7001" or "invoice OPS-7001".');
+    expect((await ask("show invoice OPS-7001")).calls.map((c) => c.tool)).toEqual(["accounting_invoices"]);
+    expect((await ask("show issue OPS-145")).calls.map((c) => c.tool)).toEqual(["jira_get_issue"]);
   });
 });

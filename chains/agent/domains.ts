@@ -13,7 +13,10 @@ const invoiceRef = /\bINV-\d+\b|#\d{3,}\b|\binvoice\s+\d{3,}\b/i;
 
 export function mentionedDomains(text: string): ToolDomain[] {
   const out = (Object.keys(domainWords) as ToolDomain[]).filter((d) => domainWords[d].test(text));
-  if (issueKey.test(text) && !out.includes("jira")) out.push("jira");
+  // "show KR-2231" alone may be an invoice numbered like an issue key: both systems stay in view
+  // and the model reads the reference with the organisation's formats (offline-model.ts).
+  if (issueKey.test(text) && out.length === 0) out.push("jira", "accounting");
+  else if (issueKey.test(text) && !out.includes("jira")) out.push("jira");
   if (invoiceRef.test(text) && !out.includes("accounting")) out.push("accounting");
   return out;
 }

@@ -21,6 +21,12 @@ export interface KnownEntity {
   name: string;
   kind: RefKind;
   id?: string;
+  /**
+   * `name` is a reference prefix, not a name: "OPS-" for the configured Jira project's issue
+   * keys, "KR-" for the accounting system's invoice numbers (entities.ts reads them). A
+   * reference like "KR-2231" is then an invoice, not a Jira issue; one whose prefix is both asks.
+   */
+  prefix?: boolean;
 }
 
 export interface OfflineModelOptions {
@@ -418,6 +424,7 @@ function findEntity(text: string, entities: KnownEntity[], preferKind?: RefKind[
   let bestLen = 0;
   let bestPref = -1;
   for (const e of entities) {
+    if (e.prefix) continue;
     for (const v of variants(e.name)) {
       // A plain substring test first: hundreds of names, and almost none are in the question.
       if (v.length < 3 || !lower.includes(v)) continue;
@@ -434,8 +441,38 @@ function findEntity(text: string, entities: KnownEntity[], preferKind?: RefKind[
   return best;
 }
 
-function issueKeyIn(text: string): string | undefined {
-  return /\b([A-Z][A-Z0-9]+-\d+)\b/.exec(text)?.[1];
+/** What a "PREFIX-123" reference in the question is: an issue, an invoice, or a question back. */
+type Reference = { kind: "issue" | "invoice"; ref: string } | { kind: "ambiguous"; ref: string };
+
+/**
+ * A reference shaped like an issue key ("NW-2231") read with the organisation's formats: its
+ * prefix is the Jira project's ("OPS-"), the accounting system's invoice numbering ("NW-"), both
+ * or neither. The question's own word ("invoice", "bill" / "issue", "ticket") decides first; a
+ * prefix both systems use with no such word is asked about, not guessed.
+ */
+function referenceIn(text: string, entities: readonly KnownEntity[]): Reference | undefined {
+  const m = /\b([A-Za-z][A-Za-z0-9]*-\d+)\b/.exec(text);
+  if (!m?.[1]) return undefined;
+  const ref = m[1].toUpperCase();
+  const prefix = ref.replace(/\d+$/, "");
+  const known = (kind: RefKind) => entities.some((e) => e.prefix && e.kind === kind && e.name.toUpperCase() === prefix);
+  const jira = known("issue");
+  const invoice = known("invoice") || prefix === "INV-";
+  // "top-5" is no reference; an upper-case key or a prefix one of the systems uses is.
+  if (!jira && !invoice && !/^[A-Z][A-Z0-9]+-\d+$/.test(m[1])) return undefined;
+  const sayInvoice = /\b(invoices?|bills?)\b/i.test(text);
+  const sayIssue = /\b(issues?|tickets?|story|stories|bugs?|tasks?|epics?|jira)\b/i.test(text);
+  if (sayInvoice !== sayIssue) return { kind: sayInvoice ? "invoice" : "issue", ref };
+  if (jira && invoice) return { kind: "ambiguous", ref };
+  if (invoice) return { kind: "invoice", ref };
+  if (jira) return { kind: "issue", ref };
+  // A prefix neither system is known to use (formats not loaded, another Jira project linked
+  // from a blocker): an upper-case key is read as Jira's, as before.
+  return { kind: "issue", ref };
+}
+
+function ambiguousReply(ref: string): string {
+  return `Is ${ref} a Jira issue or an invoice? Say "issue ${ref}" or "invoice ${ref}".`;
 }
 
 function invoiceIn(text: string): string | undefined {
@@ -514,8 +551,9 @@ function preferredKinds(text: string): RefKind[] {
 /** The entity a follow-up refers to, from the question or the thread's earlier turns. */
 function resolveSubject(ctx: Ctx): { subject: EntityRef | undefined; viaFollowUp: boolean } {
   const q = ctx.turn.question;
-  const key = issueKeyIn(q);
-  if (key) return { subject: { kind: "issue", id: key }, viaFollowUp: false };
+  const reference = referenceIn(q, ctx.entities);
+  if (reference?.kind === "issue") return { subject: { kind: "issue", id: reference.ref }, viaFollowUp: false };
+  if (reference?.kind === "invoice") return { subject: { kind: "invoice", name: reference.ref }, viaFollowUp: false };
   const inv = invoiceIn(q);
   if (inv) return { subject: { kind: "invoice", name: inv }, viaFollowUp: false };
   const named = findEntity(q, ctx.entities, preferredKinds(q));
@@ -548,6 +586,8 @@ function resolveSubject(ctx: Ctx): { subject: EntityRef | undefined; viaFollowUp
 function planFirstCall(ctx: Ctx): Plan {
   const q = ctx.turn.question.trim();
   if (q === "") return { kind: "reply", text: helpReply(ctx, "Ask me a question about your work.") };
+  const reference = referenceIn(q, ctx.entities);
+  if (reference?.kind === "ambiguous") return { kind: "reply", text: ambiguousReply(reference.ref) };
   const { subject, viaFollowUp } = resolveSubject(ctx);
   if (/\bdraft\b/i.test(q) && subject) {
     const deal = subject.kind === "deal" ? subject : relatedEntity("deal", subject, ctx.entities);

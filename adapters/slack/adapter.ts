@@ -7,6 +7,7 @@ import type {
   MessageRef,
   ReplyAddress,
   Responder,
+  ThreadAudience,
 } from "../../src/core/chat.ts";
 import type { Clock } from "../../src/core/clock.ts";
 import { systemClock } from "../../src/core/clock.ts";
@@ -36,6 +37,9 @@ export function slackApiError(method: string, error: unknown): DaybookError {
   return new DaybookError("upstream_unavailable", `slack ${method}: request failed`, { cause: error });
 }
 
+/** Message metadata event type on a turn's answer (its payload's `tag` is the turn key). */
+export const replyTagEvent = "daybook_turn_reply";
+
 export interface SlackChatAdapterOptions {
   client: WebClient;
   clock?: Clock;
@@ -55,7 +59,8 @@ export class SlackChatAdapter implements ChatAdapter {
     this.#clock = options.clock ?? systemClock;
   }
 
-  async post(thread: ThreadRef, card: Card): Promise<DeliveryReceipt> {
+  /** `tag` is attached as message metadata, so `findTagged` can find the post later. */
+  async post(thread: ThreadRef, card: Card, tag?: string): Promise<DeliveryReceipt> {
     const message = renderCard(card);
     try {
       const res = await this.client.chat.postMessage({
@@ -66,6 +71,7 @@ export class SlackChatAdapter implements ChatAdapter {
         ...(message.blocks.length > 0 ? { blocks: message.blocks } : {}),
         unfurl_links: false,
         unfurl_media: false,
+        ...(tag ? { metadata: { event_type: replyTagEvent, event_payload: { tag } } } : {}),
       });
       if (!res.ts) throw new DaybookError("upstream_error", "slack chat.postMessage: no ts in the response");
       return { platform: "slack", thread, messageId: res.ts, postedAt: this.#clock.now() };
@@ -108,30 +114,140 @@ export class SlackChatAdapter implements ChatAdapter {
    * answers privately through the command's response_url
    * (https://docs.slack.dev/interactivity/handling-user-interaction#message_responses).
    */
-  responderFor(address: ReplyAddress): Responder {
+  responderFor(address: ReplyAddress, options: { tag?: string } = {}): Responder {
     const { thread } = address;
+    const { tag } = options;
     const responseUrl = typeof address.via?.responseUrl === "string" ? address.via.responseUrl : undefined;
     if (thread.thread === "" && responseUrl) {
+      const reply = async (card: Card) => {
+        await this.respondPrivately(responseUrl, card);
+        return { thread, messageId: "" };
+      };
+      // Every reply here is already ephemeral: only the caller reads it.
       return {
         address,
-        reply: async (card) => {
-          await this.respondPrivately(responseUrl, card);
-          return { thread, messageId: "" };
-        },
+        reply,
+        audience: async () => ({ kind: "direct" }),
+        replyPrivately: (_user, card) => reply(card),
       };
     }
     const responder: Responder = {
       address,
       reply: async (card) => {
-        const receipt = await this.post(thread, card);
+        const receipt = await this.post(thread, card, tag);
         return { thread: receipt.thread, messageId: receipt.messageId };
       },
+      audience: () => this.audience(thread),
+      replyPrivately: (user, card) => this.postPrivately(thread, user, card),
     };
     if (address.via?.thinking === true) {
       // Best effort: outside an assistant thread Slack answers with an error, which is harmless.
       return { ...responder, typing: () => this.setStatus(thread, "is thinking...").catch(() => {}) };
     }
     return responder;
+  }
+
+  /**
+   * Who reads a conversation. Ids starting with "D" are direct messages
+   * (https://docs.slack.dev/reference/objects/conversation-object); anything else is listed with
+   * conversations.members, page by page (https://docs.slack.dev/reference/methods/conversations.members),
+   * without daybook's own bot user. Other apps in the channel stay in the list: they read it too.
+   */
+  async audience(thread: ThreadRef): Promise<ThreadAudience> {
+    if (thread.channel.startsWith("D")) return { kind: "direct" };
+    const self = await this.#botUserId();
+    const members: string[] = [];
+    let cursor: string | undefined;
+    for (let page = 0; page < 100; page++) {
+      let res: Awaited<ReturnType<WebClient["conversations"]["members"]>>;
+      try {
+        res = await this.client.conversations.members({
+          channel: thread.channel,
+          limit: 200,
+          ...(cursor ? { cursor } : {}),
+        });
+      } catch (error) {
+        throw slackApiError("conversations.members", error);
+      }
+      members.push(...(res.members ?? []));
+      cursor = res.response_metadata?.next_cursor || undefined;
+      if (!cursor) {
+        return { kind: "shared", members: members.filter((id) => id !== self).map((id) => ({ ids: [id] })) };
+      }
+    }
+    throw new DaybookError("upstream_error", "slack conversations.members: too many pages");
+  }
+
+  #selfId: Promise<string | undefined> | undefined;
+
+  /** daybook's own bot user (auth.test), asked once; undefined leaves it in member lists. */
+  #botUserId(): Promise<string | undefined> {
+    this.#selfId ??= this.client.auth.test().then(
+      (res) => (typeof res.user_id === "string" ? res.user_id : undefined),
+      (error: unknown) => {
+        this.#selfId = undefined;
+        throw slackApiError("auth.test", error);
+      },
+    );
+    return this.#selfId;
+  }
+
+  /**
+   * The card in a direct message to `user` (conversations.open + chat.postMessage,
+   * https://docs.slack.dev/reference/methods/conversations.open). A DM rather than an ephemeral
+   * message in the thread: an ephemeral one vanishes on reload, cannot be updated with
+   * chat.update (an approval card must be), and cannot be sent from a queued turn's worker
+   * once the event is gone. The ref threads replies (an approval's result) under the card.
+   */
+  async postPrivately(from: ThreadRef, user: ChatUser, card: Card): Promise<MessageRef> {
+    let channel: string | undefined;
+    try {
+      const res = await this.client.conversations.open({ users: user.id });
+      channel = res.channel?.id;
+    } catch (error) {
+      throw slackApiError("conversations.open", error);
+    }
+    if (!channel) throw new DaybookError("upstream_error", "slack conversations.open: no channel in the response");
+    const dm: ThreadRef = { platform: "slack", workspace: from.workspace, channel, thread: "" };
+    const receipt = await this.post(dm, card);
+    return { thread: { ...dm, thread: receipt.messageId }, messageId: receipt.messageId };
+  }
+
+  /**
+   * The bot's post tagged `tag` in the address's thread, found by its message metadata
+   * (https://docs.slack.dev/messaging/message-metadata) in conversations.replies with
+   * include_all_metadata. Undefined when the thread has none; throws when Slack cannot be
+   * asked (the caller then answers again rather than stay silent). Private answers through a
+   * response_url cannot be searched, so nothing is found for them.
+   */
+  async findTagged(address: ReplyAddress, tag: string): Promise<MessageRef | undefined> {
+    const { thread } = address;
+    if (thread.thread === "") return undefined;
+    let cursor: string | undefined;
+    // A daybook thread is a question and a few answers; 5 pages of 200 is far past that.
+    for (let page = 0; page < 5; page++) {
+      let res: Awaited<ReturnType<WebClient["conversations"]["replies"]>>;
+      try {
+        res = await this.client.conversations.replies({
+          channel: thread.channel,
+          ts: thread.thread,
+          include_all_metadata: true,
+          limit: 200,
+          ...(cursor ? { cursor } : {}),
+        });
+      } catch (error) {
+        throw slackApiError("conversations.replies", error);
+      }
+      for (const m of res.messages ?? []) {
+        const meta = m.metadata as { event_type?: string; event_payload?: { tag?: unknown } } | undefined;
+        if (meta?.event_type === replyTagEvent && meta.event_payload?.tag === tag && m.ts) {
+          return { thread, messageId: m.ts };
+        }
+      }
+      cursor = res.response_metadata?.next_cursor || undefined;
+      if (!cursor) return undefined;
+    }
+    return undefined;
   }
 
   /** An ephemeral answer through a slash command's response_url (valid 30 minutes, 5 uses). */

@@ -1,4 +1,10 @@
-import type { Activity, CloudAdapter, ConversationReference } from "botbuilder";
+import {
+  type Activity,
+  type CloudAdapter,
+  type ConversationReference,
+  type TeamsChannelAccount,
+  TeamsInfo,
+} from "botbuilder";
 import type { ThreadRef } from "../../src/core/thread.ts";
 import { conversationIdFor } from "./thread-ref.ts";
 
@@ -50,6 +56,55 @@ export class ProactiveSender {
     await this.#cloud.continueConversationAsync(this.#appId, target, async (context) => {
       await context.updateActivity({ ...activity, id: messageId, conversation: target.conversation });
     });
+  }
+
+  /**
+   * Everyone in a group chat or channel (a standard channel: its team), page by page
+   * (TeamsInfo.getPagedMembers, the connector's /pagedmembers:
+   * https://learn.microsoft.com/microsoftteams/platform/bots/how-to/get-teams-context#fetch-the-roster-or-user-profile).
+   */
+  async members(reference: Partial<ConversationReference>, conversationId: string): Promise<TeamsChannelAccount[]> {
+    const thread = { platform: "teams" as const, workspace: "", channel: conversationId, thread: "" };
+    const out: TeamsChannelAccount[] = [];
+    await this.#cloud.continueConversationAsync(this.#appId, this.#referenceFor(reference, thread), async (context) => {
+      let token: string | undefined;
+      for (let page = 0; page < 100; page++) {
+        const result = await TeamsInfo.getPagedMembers(context, 500, token);
+        out.push(...result.members);
+        token = result.continuationToken || undefined;
+        if (!token) return;
+      }
+      throw new Error("too many member pages");
+    });
+    return out;
+  }
+
+  /**
+   * Opens (or finds: Teams keeps one per bot and user) the 1:1 chat with `userId` and returns
+   * its conversation id
+   * (https://learn.microsoft.com/microsoftteams/platform/bots/how-to/conversations/send-proactive-messages#create-the-conversation).
+   */
+  async openPersonal(reference: Partial<ConversationReference>, userId: string, tenantId: string): Promise<string> {
+    const serviceUrl = reference.serviceUrl ?? "";
+    let id = "";
+    await this.#cloud.createConversationAsync(
+      this.#appId,
+      reference.channelId ?? "msteams",
+      serviceUrl,
+      // undefined: the connector factory's own audience for this cloud (ConnectorFactoryImpl.create).
+      undefined as unknown as string,
+      {
+        isGroup: false,
+        ...(reference.bot ? { bot: reference.bot } : {}),
+        members: [{ id: userId } as ConversationReference["user"]],
+        tenantId,
+        channelData: { tenant: { id: tenantId } },
+      } as Parameters<CloudAdapter["createConversationAsync"]>[4],
+      async (context) => {
+        id = context.activity.conversation?.id ?? "";
+      },
+    );
+    return id;
   }
 
   #referenceFor(reference: Partial<ConversationReference>, thread: ThreadRef): Partial<ConversationReference> {

@@ -7,6 +7,7 @@ import type {
   MessageRef,
   ReplyAddress,
   Responder,
+  ThreadAudience,
 } from "../../src/core/chat.ts";
 import type { Clock } from "../../src/core/clock.ts";
 import { DaybookError } from "../../src/core/errors.ts";
@@ -119,6 +120,8 @@ export class TeamsChatAdapter implements ChatAdapter {
     return {
       address,
       stopTyping,
+      audience: async () => this.audienceWith(await reference(), thread),
+      replyPrivately: async (user, card) => this.postPrivately(await reference(), thread, user, card),
       reply: async (card) => {
         stopTyping();
         const receipt = await this.postWith(await reference(), thread, card);
@@ -134,6 +137,64 @@ export class TeamsChatAdapter implements ChatAdapter {
         }
       },
     };
+  }
+
+  /** Who reads a stored conversation (digests; a turn's responder uses its own reference). */
+  async audience(thread: ThreadRef): Promise<ThreadAudience> {
+    return this.audienceWith(await this.#reference(thread), thread);
+  }
+
+  /**
+   * A personal chat is the asker's alone; a group chat or channel is read by its roster (a
+   * standard channel: the whole team). daybook itself is left out of the list.
+   */
+  async audienceWith(reference: Partial<ConversationReference>, thread: ThreadRef): Promise<ThreadAudience> {
+    const type =
+      reference.conversation?.conversationType ?? (await this.#o.references.get(thread.channel))?.conversationType;
+    if (type === "personal") return { kind: "direct" };
+    const roster = await this.#o.sender.members(reference, thread.channel);
+    const botId = reference.bot?.id;
+    const members = roster
+      .filter((m) => m.id !== botId)
+      .map((m) => ({
+        ids: [m.aadObjectId, m.id].filter((id): id is string => typeof id === "string" && id !== ""),
+        ...(m.name ? { name: m.name } : {}),
+      }));
+    return { kind: "shared", members };
+  }
+
+  /**
+   * The card in the 1:1 chat between daybook and `user`, opened proactively. Its reference is
+   * stored, so an approval card sent there can be updated and answered like any other.
+   */
+  async postPrivately(
+    reference: Partial<ConversationReference>,
+    from: ThreadRef,
+    user: ChatUser,
+    card: Card,
+  ): Promise<MessageRef> {
+    // The 29: id Teams uses for this person in conversations, when the turn's sender is them.
+    const sender = reference.user;
+    const memberId = sender && (sender.aadObjectId === user.id || sender.id === user.id) ? sender.id : user.id;
+    const tenantId = reference.conversation?.tenantId ?? from.workspace;
+    const conversationId = await this.#o.sender.openPersonal(reference, memberId, tenantId);
+    if (!conversationId) throw new DaybookError("upstream_error", "Teams did not return the 1:1 conversation id");
+    const personal: Partial<ConversationReference> = {
+      channelId: reference.channelId ?? "msteams",
+      ...(reference.serviceUrl ? { serviceUrl: reference.serviceUrl } : {}),
+      ...(reference.bot ? { bot: reference.bot } : {}),
+      conversation: {
+        id: conversationId,
+        conversationType: "personal",
+        tenantId,
+      } as ConversationReference["conversation"],
+    };
+    await this.#o.references
+      .save(personal, tenantId)
+      .catch((error: unknown) => this.#o.logger.warn("could not store the 1:1 conversation reference", { error }));
+    const thread: ThreadRef = { platform: "teams", workspace: from.workspace, channel: conversationId, thread: "" };
+    const receipt = await this.postWith(personal, thread, card);
+    return { thread, messageId: receipt.messageId };
   }
 
   async sendTyping(reference: Partial<ConversationReference>, thread: ThreadRef): Promise<void> {

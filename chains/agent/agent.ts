@@ -1,7 +1,6 @@
 import type { BaseChatModel } from "@langchain/core/language_models/chat_models";
 import { AIMessage, type BaseMessage, HumanMessage } from "@langchain/core/messages";
 import { type StructuredToolInterface, tool } from "@langchain/core/tools";
-import { createAgent, ToolCallLimitExceededError, toolCallLimitMiddleware } from "langchain";
 import { agentSystemPrompt, agentTurnContext } from "../../prompts/agent-system.ts";
 import type { AnyWriteAction } from "../../src/core/actions.ts";
 import type { Answer, Answerer, AnswerInput, HistoryEntry } from "../../src/core/answerer.ts";
@@ -13,9 +12,11 @@ import { DaybookError, toDaybookError } from "../../src/core/errors.ts";
 import type { Logger } from "../../src/core/logger.ts";
 import type { ToolDomain } from "../../src/core/principal.ts";
 import { isStoreUnavailable, writesRefusedNotice } from "../../src/core/store-outage.ts";
+import { reportError, withErrorScope } from "../../src/core/user-facing-error.ts";
 import { mentionedDomains } from "./domains.ts";
 import { SHOWN_REFS_KEY, WRITE_TOOL_METADATA_KEY } from "./offline-model.ts";
 import { type EntityRef, extractRefs, isTurnData, parseToolOutput, type TurnData } from "./refs.ts";
+import { toolErrorHandling } from "./tool-errors.ts";
 
 /** The catalog shape tools/catalog.ts provides (structural, so this file compiles on its own). */
 export interface AgentToolCatalog {
@@ -54,6 +55,19 @@ export interface TurnTrace {
 }
 
 const defaultLimits: AgentLimits = { maxToolCalls: 6, maxTurnMs: 60_000 };
+
+type LangChain = typeof import("langchain");
+let langchain: Promise<LangChain> | undefined;
+/**
+ * `langchain` (createAgent and the LangGraph runtime under it) is imported on the first turn,
+ * not at start-up: it is the largest single import (about 60 MB and a few hundred ms; issue 15,
+ * bench/start-up.bench.ts), and a replica that only posts digests or serves health checks
+ * never needs it. The first question pays the import once.
+ */
+function loadLangChain(): Promise<LangChain> {
+  langchain ??= import("langchain");
+  return langchain;
+}
 
 /**
  * The conversational brain: a LangChain v1 `createAgent` over the read tools the requester's
@@ -100,31 +114,42 @@ export function createAgentAnswerer(options: AgentAnswererOptions): Answerer & {
         domains: [...allowed],
       });
 
+    const lc = await loadLangChain();
+    const { createAgent, toolCallLimitMiddleware, ToolCallLimitExceededError } = lc;
     const agent = createAgent({
       model: options.model,
       tools,
       systemPrompt,
-      middleware: [toolCallLimitMiddleware({ runLimit: limits.maxToolCalls, exitBehavior: "error" })],
+      middleware: [
+        toolCallLimitMiddleware({ runLimit: limits.maxToolCalls, exitBehavior: "error" }),
+        ...toolErrorHandling(lc, log, traceId),
+      ],
     });
 
     const messages: BaseMessage[] = [...historyMessages(input.history), new HumanMessage(input.message.text)];
     let result: { messages: BaseMessage[] };
     try {
-      result = (await agent.invoke(
-        { messages },
-        {
-          signal: AbortSignal.timeout(limits.maxTurnMs),
-          // Each tool round is two graph steps; the tool-call limit fires first, this is a backstop.
-          recursionLimit: limits.maxToolCalls * 2 + 5,
-        },
+      result = (await withErrorScope({ log, traceId, component: "agent" }, () =>
+        agent.invoke(
+          { messages },
+          {
+            signal: AbortSignal.timeout(limits.maxTurnMs),
+            // Each tool round is two graph steps; the tool-call limit fires first, this is a backstop.
+            recursionLimit: limits.maxToolCalls * 2 + 5,
+          },
+        ),
       )) as { messages: BaseMessage[] };
     } catch (error) {
-      const err = classify(error, limits);
-      log.error("agent turn failed", { code: err.code, error: err, ms: clock.now() - started });
+      const err = reportError(log, classify(error, limits, ToolCallLimitExceededError), {
+        msg: "agent turn failed",
+        component: "agent",
+        traceId,
+        fields: { ms: clock.now() - started },
+      });
       const approvalsNote = requested.length > 0 ? ` (approval requested: ${requested.join(", ")})` : "";
       const refusedNote = refused.length > 0 ? `\n${writesRefusedNotice}` : "";
       return {
-        card: replyCard(`${err.userMessage}${approvalsNote}${refusedNote}`, `${options.modelLabel} · trace ${traceId}`),
+        card: replyCard(`${err.text}${approvalsNote}${refusedNote}`, `${options.modelLabel} · trace ${traceId}`),
         data: { calls: [], refs: [], ...(requested.length > 0 ? { approvals: requested } : {}) } satisfies TurnData,
         trace: { toolResults: [] },
       };
@@ -177,14 +202,20 @@ export function createAgentAnswerer(options: AgentAnswererOptions): Answerer & {
     ];
     const context = sources.length > 0 ? `${options.modelLabel} · sources: ${sources.join(", ")}` : options.modelLabel;
     log.info("agent turn", { tools: calls.map((c) => c.tool), approvals: requested, ms: clock.now() - started });
-    return { card: replyCard(text, context), data: data as unknown as Record<string, unknown>, trace: { toolResults } };
+    return {
+      card: replyCard(text, context),
+      data: data as unknown as Record<string, unknown>,
+      // The reply may show whatever the tools returned (and the writes it asked for).
+      domains: sources,
+      trace: { toolResults },
+    };
   }
 
   return {
     answerWithTrace,
     async answer(input: AnswerInput): Promise<Answer> {
-      const { card, data } = await answerWithTrace(input);
-      return data ? { card, data } : { card };
+      const { card, data, domains } = await answerWithTrace(input);
+      return { card, ...(data ? { data } : {}), ...(domains && domains.length > 0 ? { domains } : {}) };
     },
   };
 }
@@ -292,7 +323,8 @@ function approvalTool(
             thread: input.message.thread,
             ...(title ? { title } : {}),
           },
-          (card) => input.responder.reply(card),
+          // The card shows the write's arguments, which are this domain's data.
+          (card) => (input.post ? input.post(card, [action.domain]) : input.responder.reply(card)),
         );
         outcome.requested.push(approval.id);
         return `Approval ${approval.id} requested; waiting for a person to approve. Nothing has been changed yet.`;
@@ -303,8 +335,12 @@ function approvalTool(
           log.warn("write refused: store unavailable", { tool: action.name, code: err.code });
           return writesRefusedNotice;
         }
-        log.warn("approval request failed", { tool: action.name, code: err.code, error: err });
-        return `Could not request approval: ${err.userMessage}`;
+        const facing = reportError(log, error, {
+          msg: "approval request failed",
+          component: "agent",
+          fields: { tool: action.name },
+        });
+        return `Could not request approval: ${facing.text}`;
       }
     },
     {
@@ -316,8 +352,12 @@ function approvalTool(
   ) as unknown as StructuredToolInterface;
 }
 
-function classify(error: unknown, limits: AgentLimits): DaybookError {
-  if (error instanceof ToolCallLimitExceededError) {
+function classify(
+  error: unknown,
+  limits: AgentLimits,
+  limitError: LangChain["ToolCallLimitExceededError"],
+): DaybookError {
+  if (error instanceof limitError) {
     return new DaybookError("limit_exceeded", `tool call limit ${limits.maxToolCalls} exceeded`, {
       cause: error,
       userMessage: `That needed more than ${limits.maxToolCalls} lookups, which is more than one answer may use. Try a narrower question.`,

@@ -94,10 +94,19 @@ export function safeTitle(action: AnyWriteAction, args: unknown): string {
   }
 }
 
-/** A top-level post (digest) has no thread yet; its replies thread under the posted card. */
+/**
+ * A top-level post (digest) has no thread yet; its replies thread under the posted card. A card
+ * sent privately (the asked-in channel may not see its domain, src/bot/audience.ts) has its
+ * result where the card went, never in the channel it was asked in.
+ */
 export function resultThread(approval: Approval): ThreadRef {
-  if (approval.thread.thread === "" && approval.message) {
-    return { ...approval.message.thread, thread: approval.message.messageId };
+  const message = approval.message;
+  if (message && message.thread.channel !== approval.thread.channel) {
+    // The adapter's private ref names the thread replies go to (a Slack DM: under the card).
+    return message.thread;
+  }
+  if (approval.thread.thread === "" && message) {
+    return { ...message.thread, thread: message.messageId };
   }
   return approval.thread;
 }

@@ -2,13 +2,13 @@ import { randomUUID } from "node:crypto";
 import type { Answerer } from "../core/answerer.ts";
 import type { ApprovalService } from "../core/approval.ts";
 import { type Card, cardToText, textCard } from "../core/card.ts";
-import type { IncomingMessage, MessageHandler, Responder } from "../core/chat.ts";
+import type { IncomingMessage, MessageHandler, MessageRef, Responder } from "../core/chat.ts";
 import type { Clock } from "../core/clock.ts";
 import { systemClock } from "../core/clock.ts";
-import { toDaybookError } from "../core/errors.ts";
+import { DaybookError, toDaybookError } from "../core/errors.ts";
 import type { ExampleQuestions } from "../core/examples.ts";
 import type { Logger } from "../core/logger.ts";
-import type { PrincipalResolver } from "../core/principal.ts";
+import type { Principal, PrincipalResolver, ToolDomain } from "../core/principal.ts";
 import {
   decisionsRefusedNotice,
   historyNotSavedNote,
@@ -17,6 +17,8 @@ import {
   writesRefusedNotice,
 } from "../core/store-outage.ts";
 import type { Platform } from "../core/thread.ts";
+import { reportError } from "../core/user-facing-error.ts";
+import { type AudiencePolicy, beyond, notDeliveredNote, privateContext, sentPrivatelyNote } from "./audience.ts";
 import { helpText, helpTextFor } from "./help-answerer.ts";
 import type { ThreadHistory } from "./thread-history.ts";
 
@@ -35,6 +37,12 @@ export interface BotOptions {
   clock?: Clock;
   /** Example questions for `help`, from the organisation's own data; generic ones without it. */
   examples?: ExampleQuestions;
+  /**
+   * The channel audience policy (src/bot/audience.ts): answers showing domains the thread's
+   * readers may not see go to the asker privately. Absent: every answer goes in the thread
+   * (unit tests of other behaviour; the server always sets it).
+   */
+  audience?: AudiencePolicy;
 }
 
 const decisionCommand = /^\s*(approve|reject)\s+([A-Za-z0-9_-]{4,64})(?:\s+(.+))?\s*$/i;
@@ -62,11 +70,12 @@ export class Bot {
       const card = await this.#route(message, responder, traceId);
       await responder.reply(card);
     } catch (error) {
-      const err = toDaybookError(error);
-      log.error("turn failed", { code: err.code, error: err });
+      const facing = reportError(log, error, { msg: "turn failed", component: "bot", traceId });
       await responder
-        .reply(textCard(`${err.userMessage}`, `trace ${traceId}`))
-        .catch((e: unknown) => log.error("could not post the error reply", { error: e }));
+        .reply(textCard(facing.text, `trace ${traceId}`))
+        .catch((e: unknown) =>
+          reportError(log, e, { msg: "could not post the error reply", component: "bot", traceId }),
+        );
     }
   };
 
@@ -111,22 +120,91 @@ export class Bot {
       history: history.entries,
       traceId,
       responder,
+      post: (card, domains) => this.#postChecked(message, principal, responder, card, domains, "approval request"),
     });
-    if (!history.available) return withNote(answer.card, historyUnavailableNote);
+    // An answer the thread may not see goes to the asker; the thread (and its memory, which the
+    // next person asking there gets as context) keeps only the note.
+    const hidden = await this.#beyondAudience(message, principal, responder, answer.domains);
+    let card = answer.card;
+    let remembered: { text: string; data?: Record<string, unknown> } = {
+      text: cardToText(answer.card).slice(0, 4_000),
+      ...(answer.data ? { data: answer.data } : {}),
+    };
+    if (hidden.length > 0) {
+      card = textCard(await this.#deliverPrivately(message, responder, answer.card, hidden, "answer", log));
+      remembered = { text: cardToText(card) };
+    }
+    if (!history.available) return withNote(card, historyUnavailableNote);
     const now = this.#clock.now();
     const saved = await this.#o.history.tryAppend(
       message.thread,
       { role: "user", text, at: message.receivedAt, by: principal.id },
-      {
-        role: "assistant",
-        text: cardToText(answer.card).slice(0, 4_000),
-        at: now,
-        ...(answer.data ? { data: answer.data } : {}),
-      },
+      { role: "assistant", at: now, ...remembered },
     );
-    if (saved) return answer.card;
+    if (saved) return card;
     log.warn("thread memory not saved", { code: "store_unavailable" });
-    return withNote(answer.card, historyNotSavedNote);
+    return withNote(card, historyNotSavedNote);
+  }
+
+  /** The domains `shown` that the thread's readers may not see; none without a policy. */
+  async #beyondAudience(
+    message: IncomingMessage,
+    principal: Principal,
+    responder: Responder,
+    shown: ToolDomain[] | undefined,
+  ): Promise<ToolDomain[]> {
+    if (!this.#o.audience || !shown || shown.length === 0) return [];
+    const lookup = typeof responder.audience === "function" ? () => responder.audience!() : undefined;
+    const allowed = await this.#o.audience.allowedIn(message.thread, lookup, principal);
+    return beyond(shown, allowed);
+  }
+
+  /** Sends `card` to the asker alone; returns the note for the thread (sent, or could not be). */
+  async #deliverPrivately(
+    message: IncomingMessage,
+    responder: Responder,
+    card: Card,
+    hidden: ToolDomain[],
+    what: "answer" | "approval request",
+    log: Logger,
+  ): Promise<string> {
+    const ref = await this.#sendPrivately(message, responder, card).catch((error: unknown) => {
+      log.warn("could not deliver privately; the thread gets only a note", { code: toDaybookError(error).code });
+      return undefined;
+    });
+    log.info("delivered privately: beyond the thread's audience", { what, domains: hidden, delivered: !!ref });
+    return ref ? sentPrivatelyNote(what, hidden) : notDeliveredNote(what, hidden);
+  }
+
+  async #sendPrivately(message: IncomingMessage, responder: Responder, card: Card): Promise<MessageRef | undefined> {
+    if (typeof responder.replyPrivately !== "function") return undefined;
+    return responder.replyPrivately(message.user, withNote(card, privateContext));
+  }
+
+  /**
+   * A card posted mid-turn (an approval card shows the write's arguments): into the thread when
+   * its readers may see `domains`, else to the asker with a note in the thread. The approval
+   * then lives where the card went: its buttons, updates and result are in the private chat.
+   */
+  async #postChecked(
+    message: IncomingMessage,
+    principal: Principal,
+    responder: Responder,
+    card: Card,
+    domains: ToolDomain[],
+    what: "approval request",
+  ): Promise<MessageRef> {
+    const hidden = await this.#beyondAudience(message, principal, responder, domains);
+    if (hidden.length === 0) return responder.reply(card);
+    const ref = await this.#sendPrivately(message, responder, withNote(card, privateContext)).catch(() => undefined);
+    if (!ref) {
+      // The agent turns this into its reply; the unposted approval stays pending and unseen.
+      throw new DaybookError("forbidden", "the card could not be delivered privately", {
+        userMessage: notDeliveredNote(what, hidden),
+      });
+    }
+    await responder.reply(textCard(sentPrivatelyNote(what, hidden)));
+    return ref;
   }
 
   /** The `approve <id>` / `reject <id>` fallback; undefined when the text is not a decision. */

@@ -8,6 +8,7 @@ import { createDigestButtonHandlers } from "../../chains/digests/buttons.ts";
 import { createDigests } from "../../chains/digests/registry.ts";
 import { createToolCatalog } from "../../tools/catalog.ts";
 import { Approvals } from "../approvals/approvals.ts";
+import { AudiencePolicy } from "../bot/audience.ts";
 import { Bot } from "../bot/bot.ts";
 import { type ButtonHandler, createClickRouter } from "../bot/clicks.ts";
 import { createPrincipalResolver } from "../bot/principals.ts";
@@ -85,7 +86,7 @@ export async function compose(config: Config, options: ComposeOptions = {}): Pro
     return adapter;
   };
 
-  const ports = options.ports ?? createPorts(env, { store, clock, logger });
+  const ports = options.ports ?? (await createPorts(env, { store, clock, logger }));
   let dispatchApproval = async (_approvalId: string): Promise<void> => {
     throw new DaybookError("internal", "the work queue is not ready");
   };
@@ -111,7 +112,7 @@ export async function compose(config: Config, options: ComposeOptions = {}): Pro
     onError: (error) => logger.warn("could not read example questions", { error }),
   });
   await examples.refresh();
-  const model = createChatModel({
+  const model = await createChatModel({
     ...(env.OPENAI_API_KEY ? { openaiApiKey: env.OPENAI_API_KEY } : {}),
     ...(env.OPENAI_BASE_URL ? { openaiBaseUrl: env.OPENAI_BASE_URL } : {}),
     openaiModel: env.OPENAI_MODEL,
@@ -133,7 +134,10 @@ export async function compose(config: Config, options: ComposeOptions = {}): Pro
 
   const history = new ThreadHistory(store, org.agent.historyTurns * 2);
   const allDemo = Object.values(ports.sources).every((source) => source === "demo");
+  // One policy for answers and digests, so both share the member lists it caches.
+  const audience = new AudiencePolicy({ channels: org.channels, principals, logger });
   const bot = new Bot({
+    audience,
     answerer,
     history,
     principals,
@@ -166,6 +170,7 @@ export async function compose(config: Config, options: ComposeOptions = {}): Pro
       clock,
       // In the server every platform turn is queued; elsewhere (digest --post) it runs inline.
       handle: work ? work.intake(bot.handle) : bot.handle,
+      handOffDeduplicates: work !== undefined,
       onClick,
       approvals,
       examples: examples.current,
@@ -185,6 +190,7 @@ export async function compose(config: Config, options: ComposeOptions = {}): Pro
     store,
     clock,
     logger,
+    audience,
     ...(work ? { dispatch: work.dispatchDigest } : {}),
   });
   work?.start({ adapters, handle: bot.handle, approvals, fireDigest: (name, slot) => scheduler.fire(name, slot) });

@@ -36,12 +36,14 @@ export const demoOrg: OrgConfig = {
     accounting_approve_invoice: { users: [], roles: ["finance"], allowSelfApproval: false, ttlHours: 72 },
     accounting_reject_invoice: { users: [], roles: ["finance"], allowSelfApproval: false, ttlHours: 72 },
   },
+  // What each channel may show (ARCHITECTURE.md, decision 8): its team's own system, and
+  // everything for leadership, which reads the weekly summary.
   channels: {
-    engineering: { console: "engineering" },
-    sales: { console: "sales" },
-    success: { console: "success" },
-    finance: { console: "finance" },
-    leadership: { console: "leadership" },
+    engineering: { console: "engineering", audience: ["jira"] },
+    sales: { console: "sales", audience: ["crm"] },
+    success: { console: "success", audience: ["crm"] },
+    finance: { console: "finance", audience: ["accounting"] },
+    leadership: { console: "leadership", audience: ["jira", "crm", "accounting"] },
   },
   digests: {
     standup: { enabled: true, cron: "0 9 * * 1-5", channels: ["engineering"] },

@@ -1,6 +1,7 @@
 import nodeCron from "node-cron";
 import type { z } from "zod";
 import { didYouMean } from "./did-you-mean.ts";
+import { digestDomains } from "./digest-domains.ts";
 
 /**
  * Checks on the org config that a field's own schema cannot make: names that must refer to
@@ -95,10 +96,20 @@ export function checkReferences(org: unknown, ctx: z.RefinementCtx): void {
   for (const [name, digest] of entriesOf(org.digests)) {
     if (!isRecord(digest)) continue;
     itemsOf(digest.channels).forEach((channel, j) => {
-      if (typeof channel !== "string" || channelNames.includes(channel)) return;
-      report(
+      if (typeof channel !== "string") return;
+      if (!channelNames.includes(channel)) {
+        report(
+          ["digests", name, "channels", j],
+          `"${channel}" is not a channel${didYouMean(channel, channelNames)}; define it under channels: or use one of: ${choices(channelNames)}`,
+        );
+        return;
+      }
+      checkDigestAudience(
         ["digests", name, "channels", j],
-        `"${channel}" is not a channel${didYouMean(channel, channelNames)}; define it under channels: or use one of: ${choices(channelNames)}`,
+        name,
+        channel,
+        (org.channels as Record<string, unknown>)[channel],
+        report,
       );
     });
   }
@@ -106,6 +117,24 @@ export function checkReferences(org: unknown, ctx: z.RefinementCtx): void {
   if (org.consoleUser !== undefined) {
     checkUser(["consoleUser"], org.consoleUser, "leave consoleUser out to use the first admin, or set one of:");
   }
+}
+
+/**
+ * A digest shows its domains' data to everyone in the channel; a channel whose declared
+ * audience leaves one out would have it refused at every firing, so it is refused at start-up.
+ * Channels without a declared audience are checked against their members when the digest fires.
+ */
+function checkDigestAudience(path: Path, digest: string, channel: string, config: unknown, report: Report): void {
+  const shows: readonly string[] | undefined = (digestDomains as Record<string, readonly string[]>)[digest];
+  if (!shows || !isRecord(config) || !Array.isArray(config.audience)) return;
+  const audience = config.audience.filter((d): d is string => typeof d === "string");
+  const missing = shows.filter((d) => !audience.includes(d));
+  if (missing.length === 0) return;
+  const may = audience.length > 0 ? `may show only ${audience.join(", ")}` : "may show no system's data";
+  report(
+    path,
+    `the ${digest} digest shows ${shows.join(" and ")} data, but "${channel}" ${may} (channels.${channel}.audience); post it to a channel whose audience includes ${missing.join(" and ")}, or add ${missing.join(" and ")} to channels.${channel}.audience if everyone there may see it`,
+  );
 }
 
 /** Two people with one id or one Slack/Teams id would make every lookup pick the first silently. */

@@ -52,6 +52,11 @@ const channelSchema = strictObject({
   /** A stored Teams conversation id (the bot must have been added there). */
   teams: z.string().optional(),
   console: z.string().optional(),
+  /**
+   * The tool domains an answer or digest posted here may show (ARCHITECTURE.md, decision 8).
+   * Left out: only the domains every member of the channel may see, asked of the platform.
+   */
+  audience: z.array(toolDomain).optional(),
 });
 
 const digestSchema = strictObject({
@@ -65,6 +70,7 @@ const digestSchema = strictObject({
 
 export const digestNames = ["standup", "sales", "churn", "close", "weekly"] as const;
 export type DigestName = (typeof digestNames)[number];
+export { digestDomains } from "./digest-domains.ts";
 
 /**
  * The org config file (DAYBOOK_CONFIG, YAML or JSON). Unknown keys, names that refer to nothing
@@ -123,3 +129,4 @@ export type OrgConfig = z.infer<typeof orgSchema>;
 export type OrgUser = z.infer<typeof userSchema>;
 export type PolicyConfig = z.infer<typeof policySchema>;
 export type DigestConfig = z.infer<typeof digestSchema>;
+export type ChannelConfig = z.infer<typeof channelSchema>;

@@ -41,9 +41,36 @@ export interface ChatAdapter {
   update(message: MessageRef, card: Card): Promise<void>;
   /** A notice only `user` sees (Slack ephemeral); adapters without one post in the thread. */
   notify(thread: ThreadRef, user: ChatUser, text: string): Promise<void>;
-  /** Rebuilds the Responder an adapter handed out with this address (a queued turn's reply). */
-  responderFor?(address: ReplyAddress): Responder;
+  /**
+   * Rebuilds the Responder an adapter handed out with this address (a queued turn's reply).
+   * `tag` marks what it posts so `findTagged` can find it again (Slack: message metadata).
+   */
+  responderFor?(address: ReplyAddress, options?: { tag?: string }): Responder;
+  /**
+   * A post made by a responder with this `tag`, if it is in the address's thread: a worker
+   * that died between posting a turn's answer and recording it leaves the next worker this
+   * way to tell. Absent when the platform cannot search its threads.
+   */
+  findTagged?(address: ReplyAddress, tag: string): Promise<MessageRef | undefined>;
+  /**
+   * Who can read the conversation (ARCHITECTURE.md, decision 8): a direct conversation, or the
+   * members of a shared one. Throws when the platform cannot say; callers then fail closed.
+   * Absent: the platform has no members to ask (the console).
+   */
+  audience?(thread: ThreadRef): Promise<ThreadAudience>;
 }
+
+/** One member of a conversation: every platform id they go by (any may be the configured one). */
+export interface ChannelMember {
+  ids: string[];
+  name?: string;
+}
+
+/**
+ * Who reads a conversation. `direct`: only the person talking to daybook (a Slack DM, a Teams
+ * personal chat, the console); `shared`: everyone in `members` (daybook itself left out).
+ */
+export type ThreadAudience = { kind: "direct" } | { kind: "shared"; members: ChannelMember[] };
 
 /**
  * Where and how to answer a turn, as data: the work queue stores it with the message, and a
@@ -64,6 +91,13 @@ export interface Responder {
   typing?(): Promise<void>;
   /** Set by adapters whose turns may run in another process (queued); absent: answer inline. */
   readonly address?: ReplyAddress;
+  /** Who can read the thread `reply` posts into (ChatAdapter.audience for this turn's thread). */
+  audience?(): Promise<ThreadAudience>;
+  /**
+   * Delivers the card to `user` alone (a Slack DM, a Teams 1:1 chat): for an answer the
+   * thread's readers may not see. The returned ref is where it went, to update it later.
+   */
+  replyPrivately?(user: ChatUser, card: Card): Promise<MessageRef>;
 }
 
 /** How adapters hand a received message to the bot core. */

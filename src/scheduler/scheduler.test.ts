@@ -151,7 +151,8 @@ describe("scheduler firing", () => {
     const console = new RecordingAdapter("console");
     const org: OrgConfig = {
       ...demoOrg,
-      channels: { ...demoOrg.channels, finance: { console: "finance", slack: "C0FINANCE" } },
+      // Declared, so the close digest may go there without asking Slack who is in the channel.
+      channels: { ...demoOrg.channels, finance: { console: "finance", slack: "C0FINANCE", audience: ["accounting"] } },
     };
     const { s } = scheduler({ org, adapters: { slack: failing, console } });
     const run = await s.fire("close", slot);

@@ -8,6 +8,8 @@
 import { randomUUID } from "node:crypto";
 import { performance } from "node:perf_hooks";
 import nodeCron, { type ScheduledTask } from "node-cron";
+import { AudiencePolicy } from "../bot/audience.ts";
+import { createPrincipalResolver } from "../bot/principals.ts";
 import { type DigestName, digestNames, type OrgConfig } from "../config/org.ts";
 import type { Card } from "../core/card.ts";
 import type { ChatAdapter } from "../core/chat.ts";
@@ -16,6 +18,8 @@ import { DaybookError, toDaybookError } from "../core/errors.ts";
 import type { Logger } from "../core/logger.ts";
 import type { Store } from "../core/store.ts";
 import type { Platform } from "../core/thread.ts";
+import { reportError } from "../core/user-facing-error.ts";
+import { createDigestAdmission } from "./admission.ts";
 import { type DeliveryTarget, resolveTargets } from "./targets.ts";
 import type { Audience, DeliveryRecord, DigestOptions, DigestSet, RunRecord } from "./types.ts";
 
@@ -51,6 +55,11 @@ export interface SchedulerOptions {
    * it runs here too.
    */
   dispatch?: (name: DigestName, slot: number) => Promise<void>;
+  /**
+   * Who may see what where (src/bot/audience.ts): a digest is posted only where every reader
+   * may see its domains. Default: the org's channels and people.
+   */
+  audience?: AudiencePolicy;
 }
 
 export interface RunNowOptions {
@@ -65,6 +74,11 @@ export interface Scheduler {
   stop(): Promise<void>;
   /** One scheduled firing for `slot` (epoch ms): lock, build, post, record. Used by cron and tests. */
   fire(name: DigestName, slot: number): Promise<RunRecord>;
+  /**
+   * Every scheduled digest's targets checked against their audiences now (declared ones are
+   * checked when the config loads; the rest against their members). Logs each refusal.
+   */
+  checkAudiences(): Promise<{ digest: DigestName; channel: string; platform: Platform; reason: string }[]>;
   /**
    * `cards`: one per audience for a per-person digest (sales: per account executive), else one;
    * `card` is the first of them.
@@ -133,8 +147,17 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
         return { value: await fn(), attempts: attempt };
       } catch (error) {
         last = toDaybookError(error);
-        logger.warn(`${what} failed`, { ...fields, attempt, of: retry.attempts, code: last.code, error: last.message });
-        if (attempt < retry.attempts) await sleep(retry.baseDelayMs * 2 ** (attempt - 1));
+        if (attempt < retry.attempts) {
+          logger.warn(`${what} failed; retrying`, { ...fields, attempt, of: retry.attempts, code: last.code });
+          await sleep(retry.baseDelayMs * 2 ** (attempt - 1));
+        } else {
+          // The last attempt's error is the run's: logged once, an unexpected one at error with its stack.
+          reportError(logger, error, {
+            msg: `${what} failed`,
+            component: "scheduler",
+            fields: { ...fields, attempts: attempt },
+          });
+        }
       }
     }
     return { attempts: retry.attempts, ...(last ? { error: last } : {}) };
@@ -176,6 +199,15 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
   function targetsFor(name: DigestName): DeliveryTarget[] {
     return resolveTargets(org, org.digests[name]?.channels ?? [], available, logger);
   }
+
+  const { admit } = createDigestAdmission({
+    org,
+    adapters: options.adapters,
+    logger,
+    audience:
+      options.audience ??
+      new AudiencePolicy({ channels: org.channels, principals: createPrincipalResolver(org), logger: options.logger }),
+  });
 
   async function record(run: RunRecord): Promise<RunRecord> {
     try {
@@ -238,9 +270,9 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
       if (listed.value.length > 0) editions = listed.value;
     }
 
-    const targets = post ? targetsFor(name) : [];
+    const { admitted: targets, refused } = post ? await admit(name, targetsFor(name)) : { admitted: [], refused: [] };
     const cards: Card[] = [];
-    const deliveries: DeliveryRecord[] = [];
+    const deliveries: DeliveryRecord[] = [...refused];
     const audienceErrors: NonNullable<RunRecord["audienceErrors"]> = [];
     let firstError: DaybookError | undefined;
     // Sequential, so the channel reads the cards in audience order; each post is retried on its
@@ -316,11 +348,27 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
     }
   }
 
+  async function checkAudiences(): Promise<Awaited<ReturnType<Scheduler["checkAudiences"]>>> {
+    const problems: Awaited<ReturnType<Scheduler["checkAudiences"]>> = [];
+    for (const name of scheduled) {
+      const { refused } = await admit(name, targetsFor(name));
+      for (const r of refused) {
+        problems.push({ digest: name, channel: r.channel, platform: r.platform, reason: r.error?.message ?? "" });
+      }
+    }
+    return problems;
+  }
+
   return {
     scheduled,
     fire,
+    checkAudiences,
     start() {
       if (tasks.size > 0) return;
+      // Channels whose members cannot see a digest are named at start-up, not first at its firing.
+      void checkAudiences().catch((error: unknown) =>
+        logger.warn("could not check digest audiences at start-up", { code: toDaybookError(error).code }),
+      );
       for (const name of scheduled) {
         const config = org.digests[name];
         if (!config) continue;

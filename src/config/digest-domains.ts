@@ -1,0 +1,14 @@
+import type { ToolDomain } from "../core/principal.ts";
+
+/**
+ * The systems each digest shows data from (chains/digests: standup reads Jira, sales and churn
+ * the CRM, close the books, weekly Jira and the CRM). A channel a digest posts to must allow
+ * all of them (ARCHITECTURE.md, decision 8); org-checks.ts and the scheduler read this.
+ */
+export const digestDomains = {
+  standup: ["jira"],
+  sales: ["crm"],
+  churn: ["crm"],
+  close: ["accounting"],
+  weekly: ["jira", "crm"],
+} as const satisfies Record<string, readonly ToolDomain[]>;

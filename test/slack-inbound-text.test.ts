@@ -6,6 +6,7 @@ import {
   parseSlackText,
   type SlackNameLookup,
 } from "../adapters/slack/format/inbound.ts";
+import { botUserIdOf, inboundText } from "../adapters/slack/listeners/inbound-text.ts";
 import { createWebClient } from "../adapters/slack/web-client.ts";
 import { fixedClock } from "../src/core/clock.ts";
 import type { Logger } from "../src/core/logger.ts";
@@ -112,6 +113,37 @@ describe("Slack inbound text: mentions, channels, groups and links", () => {
     expect(await normaliseSlackText("<mailto:ap@acme.example|Accounts &amp; Payables>", none)).toBe(
       "Accounts & Payables (mailto:ap@acme.example)",
     );
+  });
+});
+
+describe("Slack inbound text in the listeners", () => {
+  it("knows the bot's id from Bolt's context or the Events API authorizations", () => {
+    expect(botUserIdOf({ botUserId: "U0CTX" }, {})).toBe("U0CTX");
+    expect(
+      botUserIdOf(
+        {},
+        {
+          authorizations: [
+            { user_id: "U0HUMAN", is_bot: false },
+            { user_id: "U0BOT", is_bot: true },
+          ],
+        },
+      ),
+    ).toBe("U0BOT");
+    expect(botUserIdOf({}, { authorizations: "nonsense" })).toBeUndefined();
+  });
+
+  it("keeps other people mentioned first when it knows the bot's id", async () => {
+    const { lookup } = namesOf({ U0MARIA: "Maria" });
+    expect(await inboundText(lookup, "<@U0BOT> <@U0MARIA> is out, who covers?", "U0BOT")).toBe(
+      "@Maria is out, who covers?",
+    );
+  });
+
+  it("takes leading mentions to address the bot when it does not know the bot's id", async () => {
+    const { lookup } = namesOf({ U0MARIA: "Maria" });
+    expect(await inboundText(lookup, "<@U0BOT> ask <@U0MARIA> &amp; me", undefined)).toBe("ask @Maria & me");
+    expect(await inboundText(lookup, 42, undefined)).toBe("");
   });
 });
 

@@ -1,6 +1,6 @@
-import { normaliseSlackText } from "../format/inbound.ts";
+import { normaliseSlackText, type SlackNameLookup } from "../format/inbound.ts";
 import { stripLeadingMentions } from "../thread-ref.ts";
-import { type ListenerDeps, type Loose, str } from "./deps.ts";
+import { type Loose, str } from "./deps.ts";
 
 /**
  * The bot's own user id for this delivery: Bolt's context when authorize() knows it, else the
@@ -18,7 +18,7 @@ export function botUserIdOf(context: { botUserId?: string | undefined }, body: L
  * (format/inbound.ts). Without the bot's id, leading mentions are taken to address the bot,
  * as before names were resolved.
  */
-export function inboundText(deps: ListenerDeps, raw: unknown, botUserId: string | undefined): Promise<string> {
+export function inboundText(names: SlackNameLookup, raw: unknown, botUserId: string | undefined): Promise<string> {
   const text = str(raw) ?? "";
-  return normaliseSlackText(botUserId ? text : stripLeadingMentions(text), deps.names, { botUserId });
+  return normaliseSlackText(botUserId ? text : stripLeadingMentions(text), names, { botUserId });
 }

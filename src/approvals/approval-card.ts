@@ -1,6 +1,6 @@
 import { APPROVE_ACTION_ID, REJECT_ACTION_ID } from "../core/action-ids.ts";
 import type { Approval } from "../core/approval.ts";
-import type { Card, CardBlock, CardField } from "../core/card.ts";
+import { type Card, type CardBlock, type CardField, visibleText } from "../core/card.ts";
 
 export { APPROVE_ACTION_ID, REJECT_ACTION_ID };
 
@@ -99,7 +99,8 @@ export function approvalCard(approval: Approval, fields: CardField[], title: str
     type: "context",
     text: `Approval \`${approval.id}\` · or reply \`approve ${approval.id}\` / \`reject ${approval.id} [reason]\``,
   });
-  return { header: "Approval needed", blocks, fallbackText: `Approval needed: ${title}` };
+  // The notification text names invisible characters too.
+  return { header: "Approval needed", blocks, fallbackText: `Approval needed: ${visibleText(title)}` };
 }
 
 /** The one line that says how an approval ended ("Approved by X at T"). */
@@ -139,7 +140,7 @@ export function decidedCard(approval: Approval, fields: CardField[], title?: str
   const header = { approved: "Approved", rejected: "Rejected", expired: "Expired", pending: "Approval needed" }[
     approval.status
   ];
-  return { header, blocks, fallbackText: `${decision}: ${headline}` };
+  return { header, blocks, fallbackText: `${decision}: ${visibleText(headline)}` };
 }
 
 /** Posted in the thread after an approved call ran (or failed). */

@@ -280,6 +280,25 @@ describe("prompt injection through ChatOpenAI", () => {
     expect(world.requested.map((a) => a.tool).sort()).toEqual(["jira_add_comment", "jira_create_issue"]);
     expect(world.requested.find((a) => a.tool === "jira_add_comment")?.args.body).toBe(longComment.trim());
     await expectEveryCardShowsItsArguments(world, turn.posted);
+
+    // An engineer who read the card and approves gets exactly the comment it showed, once.
+    const comment = world.requested.find((a) => a.tool === "jira_add_comment") as Approval;
+    const card = turn.posted.find((c) => JSON.stringify(c).includes(comment.id)) as Card;
+    const shown = slackShownValues(renderCard(card)).find((v) => v.label === "Comment")?.value;
+    const written: string[] = [];
+    const add = world.ports.jira.addComment;
+    world.ports.jira.addComment = (key, body, options) => {
+      written.push(body);
+      return add(key, body, options);
+    };
+    const result = await world.approvals.decide(
+      comment.id,
+      demoPrincipals.resolve({ platform: "console", id: "maria" }).chatUser,
+      "approve",
+    );
+    expect(result.kind).toBe("decided");
+    expect(written).toEqual([shown]);
+    expect(world.writes).toEqual(["jira.addComment"]);
   });
 
   it("turns an obeyed CRM note, deal name or bill reference into pending approvals at most", async () => {

@@ -64,7 +64,7 @@ const adaptiveCardAction = z.looseObject({
   trigger: z.string().max(64).optional(),
 });
 
-/** `field.path:code` of the first problem (schema names and indices, never values), or undefined. */
+/** `field.path:code` of the first problem (schema names, never values), or undefined. */
 export function activityProblem(raw: Record<string, unknown>): string | undefined {
   const checked = activityShape.safeParse(raw);
   if (!checked.success) return reasonOf(checked.error);
@@ -77,5 +77,8 @@ export function activityProblem(raw: Record<string, unknown>): string | undefine
 
 function reasonOf(error: z.ZodError): string {
   const issue = error.issues[0];
-  return issue ? `${issue.path.map(String).join(".") || "activity"}:${issue.code}` : "activity:invalid";
+  if (!issue) return "activity:invalid";
+  // Array indices folded (`entities[].type`): a fixed set of reasons, so of warn lines.
+  const path = issue.path.map((p) => (typeof p === "number" ? "[]" : String(p))).join(".");
+  return `${path.replaceAll(".[]", "[]") || "activity"}:${issue.code}`;
 }

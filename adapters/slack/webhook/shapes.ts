@@ -188,12 +188,16 @@ const rateLimited = z.looseObject({ minute_rate_limited: z.number().int().option
 
 // ---- the check -------------------------------------------------------------------------------
 
-/** `where.field.path:code` from the first issue: names from our schema and indices, never values. */
+/**
+ * `where.field.path:code` from the first issue: names from our schema, never values. Array
+ * indices are folded (`actions[].action_id`), so the reasons, and the warn lines they allow,
+ * are a fixed set.
+ */
 function reasonOf(where: string, error: z.ZodError): string {
   const issue = error.issues[0];
   if (!issue) return `${where}:invalid`;
-  const path = issue.path.map((p) => (typeof p === "number" ? String(p) : String(p))).join(".");
-  return `${where}${path ? `.${path}` : ""}:${issue.code}`;
+  const path = issue.path.map((p) => (typeof p === "number" ? "[]" : String(p))).join(".");
+  return `${where}${path ? `.${path}` : ""}:${issue.code}`.replaceAll(".[]", "[]");
 }
 
 function check(schema: z.ZodType, value: unknown, where: string): ShapeVerdict | undefined {

@@ -222,7 +222,7 @@ async function wireTokens(toolCatalog: AgentToolCatalog, userId: string, focusTo
     };
   });
   try {
-    const { model, label } = createChatModel({
+    const { model, label } = await createChatModel({
       openaiApiKey: "sk-bench",
       openaiBaseUrl: `${server.url}/v1`,
       maxRetries: 0,

@@ -101,7 +101,7 @@ function ungrounded(reply: string, toolOutputs: string[]): string[] {
 async function offlineAgent() {
   const clock = fixedClock(demoNow);
   const { ports, catalog } = demoWorld(clock);
-  const { model, label } = createChatModel({ clock, entities: await loadKnownEntities(ports) });
+  const { model, label } = await createChatModel({ clock, entities: await loadKnownEntities(ports) });
   const answerer = createAgentAnswerer({
     model,
     modelLabel: label,
@@ -395,7 +395,7 @@ describe("the sales digest's draft follow-up through the offline model", () => {
     const clock = fixedClock(demoNow);
     const { ports, catalog } = demoWorld(clock);
     const requested: { tool: string; args: Record<string, unknown> }[] = [];
-    const { model, label } = createChatModel({ clock, entities: await loadKnownEntities(ports) });
+    const { model, label } = await createChatModel({ clock, entities: await loadKnownEntities(ports) });
     const answerer = createAgentAnswerer({
       model,
       modelLabel: label,
@@ -455,7 +455,7 @@ describe("a write through the offline model and the real approvals", () => {
       logger: silentLogger,
       post: async (_thread, card) => responder.reply(card),
     });
-    const { model, label } = createChatModel({ clock, entities: await loadKnownEntities(ports) });
+    const { model, label } = await createChatModel({ clock, entities: await loadKnownEntities(ports) });
     const answerer = createAgentAnswerer({ model, modelLabel: label, catalog, approvals, logger: silentLogger, clock });
     const bot = new Bot({
       answerer,

@@ -79,7 +79,7 @@ describe("the agent on ChatOpenAI against an OpenAI-compatible server", () => {
       completion({ content: "The sprint is 72% done; ENG-145 is blocked." }),
     ]);
     servers.push(server);
-    const { model, label } = createChatModel({
+    const { model, label } = await createChatModel({
       openaiApiKey: "sk-test",
       openaiBaseUrl: `${server.url}/v1`,
       openaiModel: "gpt-test",
@@ -130,7 +130,7 @@ describe("the agent on ChatOpenAI against an OpenAI-compatible server", () => {
   it("offers an engineer only the Jira tools on the wire", async () => {
     const server = await fakeOpenAi([completion({ content: "I can only see Jira for you." })]);
     servers.push(server);
-    const { model, label } = createChatModel({
+    const { model, label } = await createChatModel({
       openaiApiKey: "sk-test",
       openaiBaseUrl: `${server.url}/v1`,
       openaiModel: "gpt-test",
@@ -157,7 +157,7 @@ describe("the agent on ChatOpenAI against an OpenAI-compatible server", () => {
   it("turns a server error into a short readable reply with a trace id", async () => {
     const server = await startFakeServer(() => ({ status: 500, body: { error: { message: "boom secret-ish" } } }));
     servers.push(server);
-    const { model, label } = createChatModel({
+    const { model, label } = await createChatModel({
       openaiApiKey: "sk-test",
       openaiBaseUrl: `${server.url}/v1`,
       openaiModel: "gpt-test",

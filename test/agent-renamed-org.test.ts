@@ -58,7 +58,7 @@ async function agentOver(org: DemoOrg) {
   const clock = fixedClock(demoNow);
   const ports = createDemoPorts({ clock, org });
   const catalog = createToolCatalog(ports, { clock });
-  const { model, label } = createChatModel({ clock, entities: await loadKnownEntities(ports) });
+  const { model, label } = await createChatModel({ clock, entities: await loadKnownEntities(ports) });
   return createAgentAnswerer({
     model,
     modelLabel: label,

@@ -74,7 +74,7 @@ describe("example questions", () => {
   it("answers every example question it suggests without an error, on the demo and on a renamed organisation", async () => {
     for (const rename of [undefined, ["BrightTech", "Harrow Metrics"] as [string, string]]) {
       const ports = demoPorts(rename);
-      const { model, label } = createChatModel({ clock, entities: await loadKnownEntities(ports) });
+      const { model, label } = await createChatModel({ clock, entities: await loadKnownEntities(ports) });
       const answerer = createAgentAnswerer({
         model,
         modelLabel: label,

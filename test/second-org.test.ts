@@ -96,7 +96,7 @@ async function digestTexts(ports: Ports, at: string): Promise<Record<DigestName,
 
 async function agentOver(ports: Ports, at: string): Promise<Answerer> {
   const clock = fixedClock(at);
-  const { model, label } = createChatModel({ clock, entities: await loadKnownEntities(ports) });
+  const { model, label } = await createChatModel({ clock, entities: await loadKnownEntities(ports) });
   return createAgentAnswerer({
     model,
     modelLabel: label,

@@ -119,7 +119,7 @@ describe.each(["2026-11-23T09:00:00Z", "2026-12-01T07:00:00Z"])("books that begi
   });
 
   it("has the offline agent answer the close and a P&L question without an error, and October in Xero's line", async () => {
-    const { model, label } = createChatModel({ clock, entities: await loadKnownEntities(fakes.ports) });
+    const { model, label } = await createChatModel({ clock, entities: await loadKnownEntities(fakes.ports) });
     const answerer = createAgentAnswerer({
       model,
       modelLabel: label,

@@ -1,5 +1,4 @@
 import type { BaseChatModel } from "@langchain/core/language_models/chat_models";
-import { ChatOpenAI } from "@langchain/openai";
 import type { Clock } from "../../src/core/clock.ts";
 import type { ExampleQuestions } from "../../src/core/examples.ts";
 import { type KnownEntity, OFFLINE_MODEL_LABEL, OfflineChatModel } from "./offline-model.ts";
@@ -30,8 +29,13 @@ export interface AgentModel {
   offline: boolean;
 }
 
-export function createChatModel(settings: ModelSettings): AgentModel {
+/**
+ * ChatOpenAI with a key, else the offline model. @langchain/openai (and the openai SDK under
+ * it) is imported only when a key is set: the offline model never loads it (issue 15).
+ */
+export async function createChatModel(settings: ModelSettings): Promise<AgentModel> {
   if (settings.openaiApiKey) {
+    const { ChatOpenAI } = await import("@langchain/openai");
     const modelName = settings.openaiModel ?? "gpt-4.1-mini";
     const model = new ChatOpenAI({
       model: modelName,

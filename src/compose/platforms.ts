@@ -1,7 +1,4 @@
-import { createSlackIntegration } from "../../adapters/slack/app.ts";
-import { suggestedPromptsFrom } from "../../adapters/slack/listeners/assistant.ts";
 import { teamsApproverIds } from "../../adapters/teams/approvers.ts";
-import { createTeamsIntegration } from "../../adapters/teams/teams-integration.ts";
 import type { Approvals } from "../approvals/approvals.ts";
 import type { Config } from "../config/load.ts";
 import type { ChatAdapter, ClickHandler, MessageHandler } from "../core/chat.ts";
@@ -19,6 +16,8 @@ export interface PlatformDeps {
   clock: Clock;
   /** The adapters' entry point: the intake (queued) in the server, the bot itself elsewhere. */
   handle: MessageHandler;
+  /** `handle` is the work-queue intake, which refuses a redelivered message itself. */
+  handOffDeduplicates?: boolean;
   onClick: ClickHandler;
   approvals: Approvals;
   examples: ExampleQuestions;
@@ -32,7 +31,11 @@ export interface Platforms {
   closers: (() => Promise<void>)[];
 }
 
-/** The Slack and Teams integrations env configures, each with its route and adapter. */
+/**
+ * The Slack and Teams integrations env configures, each with its route and adapter. Each
+ * integration's module (Bolt, botbuilder) is imported only when env configures it: an
+ * unconfigured platform costs no start-up time or memory (issue 15, bench/start-up.bench.ts).
+ */
 export async function createPlatforms(deps: PlatformDeps): Promise<Platforms> {
   const { env, org } = deps.config;
   const { store, logger, clock } = deps;
@@ -41,6 +44,8 @@ export async function createPlatforms(deps: PlatformDeps): Promise<Platforms> {
   const closers: (() => Promise<void>)[] = [];
 
   if (env.SLACK_BOT_TOKEN || env.SLACK_SIGNING_SECRET || env.SLACK_SOCKET_MODE) {
+    const { createSlackIntegration } = await import("../../adapters/slack/app.ts");
+    const { suggestedPromptsFrom } = await import("../../adapters/slack/listeners/assistant.ts");
     const slack = createSlackIntegration({
       signingSecret: env.SLACK_SIGNING_SECRET,
       botToken: env.SLACK_BOT_TOKEN,
@@ -53,6 +58,7 @@ export async function createPlatforms(deps: PlatformDeps): Promise<Platforms> {
       logger,
       clock,
       handle: deps.handle,
+      handOffDeduplicates: deps.handOffDeduplicates ?? false,
       onClick: deps.onClick,
       suggestedPrompts: () => suggestedPromptsFrom(deps.examples()),
     });
@@ -69,6 +75,7 @@ export async function createPlatforms(deps: PlatformDeps): Promise<Platforms> {
   // local testing, with the explicit TEAMS_DEV_SKIP_AUTH flag (the adapter refuses it in
   // production). Never unauthenticated by default: anyone could post as any configured user.
   if (env.MICROSOFT_APP_ID || env.TEAMS_DEV_SKIP_AUTH) {
+    const { createTeamsIntegration } = await import("../../adapters/teams/teams-integration.ts");
     const teams = createTeamsIntegration({
       appId: env.MICROSOFT_APP_ID,
       appPassword: env.MICROSOFT_APP_PASSWORD,

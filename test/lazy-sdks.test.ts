@@ -1,0 +1,87 @@
+/**
+ * Issue 15, "fast start": an SDK is imported only when its integration is configured. Each
+ * case composes the app in a fresh Node process whose module hooks record every package that
+ * is loaded, so a stray static import anywhere in the graph shows up here.
+ */
+import { spawn } from "node:child_process";
+import { fileURLToPath } from "node:url";
+import { describe, expect, it } from "vitest";
+
+const repo = fileURLToPath(new URL("../", import.meta.url));
+
+const hooks = `
+import { registerHooks } from "node:module";
+const seen = new Set();
+registerHooks({
+  load(url, context, next) {
+    const m = /node_modules\\/((?:@[^/]+\\/)?[^/]+)\\//.exec(url);
+    if (m) seen.add(m[1]);
+    return next(url, context);
+  },
+});
+process.on("exit", () => process.stderr.write("LOADED " + JSON.stringify([...seen]) + "\\n"));
+`;
+
+const composeOnce = `
+const { loadConfig } = await import("./src/config/load.ts");
+const { compose } = await import("./src/compose/app.ts");
+const app = await compose(loadConfig(process.env), { platforms: true, role: "all" });
+await app.close();
+`;
+
+/** The packages a composition with these settings loads. */
+function packagesLoaded(env: Record<string, string>): Promise<string[]> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(
+      process.execPath,
+      ["--import", `data:text/javascript,${encodeURIComponent(hooks)}`, "--input-type=module", "-e", composeOnce],
+      {
+        cwd: repo,
+        env: { PATH: process.env.PATH ?? "", LOG_LEVEL: "silent", ...env },
+        stdio: ["ignore", "ignore", "pipe"],
+      },
+    );
+    let stderr = "";
+    child.stderr.on("data", (d: Buffer) => {
+      stderr += d.toString();
+    });
+    child.on("error", reject);
+    child.on("close", (code) => {
+      const line = /^LOADED (.*)$/m.exec(stderr)?.[1];
+      if (code !== 0 || !line) reject(new Error(`composition failed (${code}): ${stderr.slice(-1500)}`));
+      else resolve(JSON.parse(line) as string[]);
+    });
+  });
+}
+
+const sdks = [
+  "@slack/bolt",
+  "botbuilder",
+  "@langchain/openai",
+  "openai",
+  "langchain",
+  "jira.js",
+  "xero-node",
+  "@hubspot/api-client",
+];
+
+describe("SDKs load only for the integrations that are configured", () => {
+  it("loads no platform, model or connector SDK in demo mode", async () => {
+    const loaded = await packagesLoaded({});
+    expect(loaded).toContain("@langchain/core");
+    expect(loaded.filter((p) => sdks.includes(p))).toEqual([]);
+  }, 60_000);
+
+  it("loads Bolt, botbuilder and the OpenAI client once Slack, Teams and a key are set, and still no connector SDK", async () => {
+    const loaded = await packagesLoaded({
+      SLACK_SIGNING_SECRET: "test-signing-secret",
+      SLACK_BOT_TOKEN: "xoxb-test",
+      MICROSOFT_APP_ID: "00000000-0000-0000-0000-0000000000c1",
+      MICROSOFT_APP_PASSWORD: "test-password",
+      OPENAI_API_KEY: "sk-test",
+    });
+    expect(loaded).toEqual(expect.arrayContaining(["@slack/bolt", "botbuilder", "@langchain/openai"]));
+    // The agent runtime waits for the first question.
+    expect(loaded.filter((p) => ["langchain", "jira.js", "xero-node", "@hubspot/api-client"].includes(p))).toEqual([]);
+  }, 60_000);
+});

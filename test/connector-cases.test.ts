@@ -87,9 +87,11 @@ interface Side {
 
 let fakes: OrgFakes;
 let sides: Side[];
+let books: DemoOrg["accounting"]["pnl"];
 
 beforeAll(async () => {
   const org = withCases(generateDemoOrg({ now: clock.now(), profile: secondOrgProfile }));
+  books = org.accounting.pnl;
   fakes = await startOrgFakes(org, clock);
   sides = [
     { name: "real Xero connector", ports: fakes.ports },
@@ -212,5 +214,40 @@ describe.each([0, 1])("references on the second organisation (%#: real connector
     expect(bare.text).toContain('Is OPS-7001 a Jira issue or an invoice? Say "issue OPS-7001" or "invoice OPS-7001".');
     expect((await ask("show invoice OPS-7001")).calls.map((c) => c.tool)).toEqual(["accounting_invoices"]);
     expect((await ask("show issue OPS-145")).calls.map((c) => c.tool)).toEqual(["jira_get_issue"]);
+  });
+});
+
+describe.each([0, 1])("a P&L in progress on the second organisation (%#: real connector, demo ports)", (side) => {
+  async function pnlTool(args: Record<string, unknown>) {
+    const catalog = createToolCatalog(sides[side]!.ports, { clock, timeZone, warmLabels: false });
+    const found = catalog.read.find((t) => t.tool.name === "accounting_profit_and_loss")?.tool;
+    if (!found) throw new Error("no P&L tool");
+    return JSON.parse(String(await found.invoke(args))) as {
+      monthToDate?: string;
+      comparedTo?: string;
+      comparedWith?: string;
+      expenses: { account: string; amount: number; previous?: number }[];
+    };
+  }
+  const expense = (month: string, account: string) =>
+    books[month]?.expenses.find((e) => e.account === account)?.amount ?? 0;
+
+  it("compares this month so far with last month to the same day", async () => {
+    const out = await pnlTool({ month: "2026-11" });
+    expect(out).toMatchObject({ monthToDate: "day 23 of 30", comparedWith: "October 2026 pro rata to day 23" });
+    for (const line of out.expenses.filter((e) => e.previous !== undefined))
+      expect(line.previous, line.account).toBeCloseTo(expense("2026-10", line.account) * (23 / 30), 1);
+  });
+
+  it("compares this quarter so far with the quarter before cut to the same point", async () => {
+    const out = await pnlTool({ period: "this quarter" });
+    expect(out).toMatchObject({
+      monthToDate: "November 2026 to day 23 of 30",
+      comparedTo: "Q3 2026 to the same point (August 2026 pro rata to day 23)",
+    });
+    for (const line of out.expenses.filter((e) => e.previous !== undefined)) {
+      const before = expense("2026-07", line.account) + expense("2026-08", line.account) * (23 / 30);
+      expect(line.previous, line.account).toBeCloseTo(before, 0);
+    }
   });
 });

@@ -26,10 +26,18 @@ export interface PeriodPnl {
   missing: Month[];
 }
 
-/** The P&L over `months`, summed account by account; months without figures are listed, not fatal. */
-export async function periodPnl(accounting: AccountingPort, months: Month[]): Promise<PeriodPnl> {
+/**
+ * The P&L over `months`, summed account by account; months without figures are listed, not fatal.
+ * `lastShare` (0-1) scales the last month to that share of it: the months before a period still
+ * in progress, cut to the same point (a quarter 23 days into its second month is compared with
+ * the previous quarter's first month and its second pro rata to day 23, not with all of it).
+ */
+export async function periodPnl(accounting: AccountingPort, months: Month[], lastShare = 1): Promise<PeriodPnl> {
   const found = await Promise.all(months.map((m) => pnlIfAny(accounting, m)));
-  const pnls = found.filter((p): p is ProfitAndLoss => p !== undefined);
+  const last = found.length - 1;
+  const pnls = found
+    .map((p, i) => (p && i === last && lastShare < 1 ? proRataPnl(p, lastShare) : p))
+    .filter((p): p is ProfitAndLoss => p !== undefined);
   return {
     pnl: pnls.length > 0 ? sumPnl(pnls) : undefined,
     covered: months.filter((_, i) => found[i] !== undefined),

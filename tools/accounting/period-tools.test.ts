@@ -9,7 +9,7 @@ import type { AccountingPort, ProfitAndLoss } from "../../src/core/domain/accoun
 import { DaybookError } from "../../src/core/errors.ts";
 import { monthsBetween } from "../../src/core/period.ts";
 import { EntityLabels } from "../shared/compact.ts";
-import { sumPnl } from "./period-pnl.ts";
+import { proRataPnl, sumPnl } from "./period-pnl.ts";
 import { accountingReadTools } from "./tools.ts";
 
 /** A month's P&L whose figures grow with the month index, so every month differs. */
@@ -92,14 +92,37 @@ describe("accounting_profit_and_loss over periods", () => {
     });
   });
 
-  it("sums YTD on 1 December from January and compares with the same months of last year", async () => {
+  it("sums YTD on 1 December from January and compares with last year to the same point, December pro rata to day 1", async () => {
     const call = tools(ledger("2025-01").port, "2026-12-01T09:00:00Z");
 
     const out = await call("accounting_profit_and_loss", { period: "YTD" });
 
     const months = monthsBetween("2026-01", "2026-12");
-    expect(out).toMatchObject({ period: "1 Jan–1 Dec 2026", months, ...expectedTotals(months) });
-    expect(out.netProfitPrevious).toBe(expectedTotals(monthsBetween("2025-01", "2025-12")).netProfit);
+    expect(out).toMatchObject({
+      period: "1 Jan–1 Dec 2026",
+      months,
+      ...expectedTotals(months),
+      monthToDate: "December 2026 to day 1 of 31",
+      comparedTo: "1 Jan–1 Dec 2025 to the same point (December 2025 pro rata to day 1)",
+    });
+    const december = sumPnl([proRataPnl(monthPnl("2025-12"), 1 / 31)]).netProfit;
+    const before = expectedTotals(monthsBetween("2025-01", "2025-11")).netProfit;
+    expect(out.netProfitPrevious).toBeCloseTo(before + december, 1);
+  });
+
+  it("compares a quarter in progress with the quarter before cut to the same point, not with all of it", async () => {
+    const call = tools(ledger("2025-01").port, "2026-11-23T09:00:00Z");
+
+    const out = await call("accounting_profit_and_loss", { period: "this quarter" });
+
+    expect(out).toMatchObject({
+      period: "Q4 2026",
+      months: ["2026-10", "2026-11"],
+      monthToDate: "November 2026 to day 23 of 30",
+    });
+    const payroll = (out.expenses as { account: string; previous: number }[]).find((e) => e.account === "Payroll");
+    // July whole, August to the same share of the month as November has run (23 of 30 days).
+    expect(payroll?.previous).toBeCloseTo(50_000 + 19 * 100 + (50_000 + 20 * 100) * (23 / 30), 1);
   });
 
   it("takes a span of months from/to and compares with as many months before it", async () => {

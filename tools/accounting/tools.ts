@@ -222,9 +222,13 @@ async function profitAndLossOver(accounting: AccountingPort, period: Period, ctx
       ...(before ? {} : { comparison: noComparison(previous.label) }),
     };
   }
+  // A period still in progress (this quarter, YTD, this year) ends in a month in progress: the
+  // previous period's matching month counts to the same day, or every line reads as down.
+  const lastMonth = period.months[period.months.length - 1] as Month;
+  const toDate = monthToDate(lastMonth, localToday(ctx.now, ctx.timeZone));
   const [current, earlier] = await Promise.all([
     periodPnl(accounting, period.months),
-    periodPnl(accounting, previous.months),
+    periodPnl(accounting, previous.months, toDate ? toDate.day / toDate.days : 1),
   ]);
   if (!current.pnl) {
     throw new DaybookError("not_found", `no P&L for ${period.months.join(", ")}`, {
@@ -241,8 +245,14 @@ async function profitAndLossOver(accounting: AccountingPort, period: Period, ctx
     to: period.to,
     months: current.covered,
     ...(current.missing.length > 0 ? { noFiguresFor: monthsLabel(current.missing) } : {}),
+    ...(comparable && toDate ? { monthToDate: `${monthLabel(lastMonth)} to day ${toDate.day} of ${toDate.days}` } : {}),
     ...(comparable
-      ? { comparedTo: previous.label, comparedMonths: earlier.covered }
+      ? {
+          comparedTo: toDate
+            ? `${previous.label} to the same point (${monthLabel(previous.months[previous.months.length - 1] as Month)} pro rata to day ${toDate.day})`
+            : previous.label,
+          comparedMonths: earlier.covered,
+        }
       : {
           comparison:
             earlier.missing.length > 0

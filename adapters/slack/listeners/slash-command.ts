@@ -17,19 +17,27 @@ export const slashCommand = "/daybook";
 export function registerSlashCommand(app: App, deps: ListenerDeps): void {
   app.command(slashCommand, async ({ command, ack }) => {
     await ack();
+    // The receiver checks the shape (webhook/shapes.ts); this guard keeps the listener safe on
+    // its own (Socket Mode has no such check): no channel or user means nobody to answer.
+    const channel = str(command.channel_id);
+    const userId = str(command.user_id);
+    if (!channel || !userId) {
+      deps.logger.warn("ignored a slash command without a channel or user", { reason: "command:missing_ids" });
+      return;
+    }
     // No bot mention to remove here; entities, mentions and links are normalised as in events.
     const text = await normaliseSlackText(str(command.text) ?? "", deps.names);
     const isHelp = text === "" || /^(help|\?)$/i.test(text);
     const channelTop: ThreadRef = {
       platform: "slack",
       workspace: str(command.team_id) ?? "unknown",
-      channel: command.channel_id,
+      channel,
       thread: "",
     };
     let thread = channelTop;
     if (!isHelp) {
       try {
-        const asker = command.user_name ? `**${command.user_name}**` : "Someone";
+        const asker = str(command.user_name) ? `**${command.user_name}**` : "Someone";
         const root = await deps.adapter.post(channelTop, textCard(`${asker} asked: _${text}_`));
         thread = { ...channelTop, thread: root.messageId };
       } catch (error) {
@@ -46,7 +54,7 @@ export function registerSlashCommand(app: App, deps: ListenerDeps): void {
     await deps.handle(
       {
         thread,
-        user: { platform: "slack", id: command.user_id, name: command.user_name },
+        user: { platform: "slack", id: userId, ...(str(command.user_name) ? { name: command.user_name } : {}) },
         text: isHelp ? "help" : text,
         receivedAt: deps.clock.now(),
       },

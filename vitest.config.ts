@@ -14,5 +14,7 @@ export default defineConfig({
     // Integration suites start local servers on ephemeral ports; files run in parallel
     // but share one Redis, so every suite namespaces its keys.
     pool: "forks",
+    // Every reply and log line of the suite is scanned for stack traces, paths and secrets.
+    setupFiles: ["test/support/scan-setup.ts"],
   },
 });

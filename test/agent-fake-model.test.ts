@@ -167,7 +167,7 @@ describe("the agent with a scripted fake model", () => {
       modelLabel: "fake",
       catalog,
       approvals: noApprovals().service,
-      logger: createLogger({ level: "error", write: (l) => lines.push(l) }),
+      logger: createLogger({ level: "warn", write: (l) => lines.push(l) }),
       clock,
       limits: { maxToolCalls: 2 },
     });

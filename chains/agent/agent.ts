@@ -200,7 +200,11 @@ export function createAgentAnswerer(options: AgentAnswererOptions): Answerer & {
     const sources = [
       ...new Set(calls.map((c) => domainOf.get(c.tool)).filter((d): d is ToolDomain => d !== undefined)),
     ];
-    const context = sources.length > 0 ? `${options.modelLabel} · sources: ${sources.join(", ")}` : options.modelLabel;
+    const sourced = sources.length > 0 ? `${options.modelLabel} · sources: ${sources.join(", ")}` : options.modelLabel;
+    // A tool failed and the model relayed its sentence: the trace id lets support find the log line.
+    const context = toolResults.some((r) => r.content.startsWith('{"error":'))
+      ? `${sourced} · trace ${traceId}`
+      : sourced;
     log.info("agent turn", { tools: calls.map((c) => c.tool), approvals: requested, ms: clock.now() - started });
     return {
       card: replyCard(text, context),

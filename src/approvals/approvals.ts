@@ -16,6 +16,7 @@ import type { Logger } from "../core/logger.ts";
 import type { Principal, PrincipalResolver } from "../core/principal.ts";
 import type { Store } from "../core/store.ts";
 import type { ThreadRef } from "../core/thread.ts";
+import { reportError } from "../core/user-facing-error.ts";
 import { approvalCard, decidedCard, formatTime, notFoundNotice, resultCard, withUnshownArgs } from "./approval-card.ts";
 import {
   alreadyDecidedNotice,
@@ -553,16 +554,18 @@ export class Approvals implements ApprovalService {
           summary: `The connected system did not answer within ${Math.round(this.#executeTimeoutMs / 1000)} s; the change may still go through, so check it before asking again.`,
         };
       }
-      const err = toDaybookError(error, "upstream_error");
-      this.#log.error("approved call failed", {
-        approvalId: approval.id,
-        tool: approval.tool,
-        code: err.code,
-        error: err,
+      // Logged once: an unexpected failure at error with its stack, a connector's refusal below.
+      const facing = reportError(this.#log, error, {
+        msg: "approved call failed",
+        component: "approvals",
+        fields: { approvalId: approval.id, tool: approval.tool },
       });
       // Only userMessage is written for people; raw messages may carry upstream payloads.
-      const summary = isDaybookError(error) ? err.userMessage : "A connected system returned an error.";
-      return { ok: false, summary: `${summary} (approval ${approval.id}; details are in the logs)` };
+      const summary = isDaybookError(error) ? facing.text : "A connected system returned an error.";
+      return {
+        ok: false,
+        summary: `${summary} (approval ${approval.id}, trace ${facing.traceId}; details are in the logs)`,
+      };
     } finally {
       clearTimeout(timer);
     }

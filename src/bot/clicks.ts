@@ -1,9 +1,11 @@
 import { APPROVE_ACTION_ID, REJECT_ACTION_ID } from "../core/action-ids.ts";
 import type { ApprovalService } from "../core/approval.ts";
 import type { ButtonClick, ClickHandler, ClickResult, Responder } from "../core/chat.ts";
-import { DaybookError, toDaybookError } from "../core/errors.ts";
+import { DaybookError } from "../core/errors.ts";
+import { fingerprint } from "../core/log-redact.ts";
 import type { Logger } from "../core/logger.ts";
 import { decisionsRefusedNotice, isStoreUnavailable, writesRefusedNotice } from "../core/store-outage.ts";
+import { reportError, withTrace } from "../core/user-facing-error.ts";
 
 export type ButtonHandler = (click: ButtonClick, responder: Responder) => Promise<ClickResult>;
 
@@ -39,15 +41,23 @@ export function createClickRouter(options: ClickRouterOptions): ClickHandler {
       if (!handler) throw new DaybookError("unknown_action", `unknown action id "${click.actionId}"`);
       return await handler(click, responder);
     } catch (error) {
-      const err = toDaybookError(error);
-      if (isStoreUnavailable(err)) {
+      if (isStoreUnavailable(error)) {
         // A decision or a digest button's approval request that cannot be recorded must not
         // half-happen; the clicker is told plainly and may click again once the store is back.
-        options.logger.warn("button click refused: store unavailable", { code: err.code, actionId: click.actionId });
+        options.logger.warn("button click refused: store unavailable", {
+          code: "store_unavailable",
+          actionId: click.actionId,
+        });
         return { kind: "notice", text: decides ? decisionsRefusedNotice : writesRefusedNotice };
       }
-      options.logger.error("button click failed", { code: err.code, actionId: click.actionId, error: err });
-      return { kind: "notice", text: err.userMessage };
+      // The value is whatever the clicked payload carried (forgeable, possibly long): only its
+      // fingerprint is logged, and an expected refusal (not found) is not logged at error.
+      const facing = reportError(options.logger, error, {
+        msg: "button click failed",
+        component: "clicks",
+        fields: { actionId: click.actionId, value: fingerprint(click.value) },
+      });
+      return { kind: "notice", text: withTrace(facing) };
     }
   };
 }

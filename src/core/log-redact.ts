@@ -5,6 +5,16 @@
  * at any depth and values that carry a credential inside ordinary text.
  */
 
+import { createHash } from "node:crypto";
+
+/**
+ * What a log may say about a value it must not contain (a button value, a message): its length
+ * and a short hash, enough to tell two requests apart or match a report, not to read it.
+ */
+export function fingerprint(value: string): { length: number; sha256: string } {
+  return { length: value.length, sha256: createHash("sha256").update(value).digest("hex").slice(0, 12) };
+}
+
 /** Field names whose values are never logged: credentials and anything a person wrote. */
 export const sensitiveKey =
   /(token|secret|password|passwd|pwd|authorization|cookie|signature|api[_-]?key|credential|text|body|content|prompt|message_body)/i;

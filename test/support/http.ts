@@ -36,6 +36,7 @@ export async function startFakeServer(handler: FakeHandler): Promise<{
         body: Buffer.concat(chunks).toString("utf8"),
       };
       requests.push(recorded);
+      tapReply(recorded);
       try {
         const out = await handler(recorded);
         const body = out.body === undefined ? "" : typeof out.body === "string" ? out.body : JSON.stringify(out.body);
@@ -55,4 +56,23 @@ export async function startFakeServer(handler: FakeHandler): Promise<{
     server,
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
+}
+
+/** Chat posts a fake platform receives: Slack chat.* and response_url, Bot Framework activities. */
+const replyPaths =
+  /chat\.(?:postMessage|update|postEphemeral|scheduleMessage)|\/response|\/v3\/conversations\/.+\/activities/;
+
+/** Hands the body of a chat post to the suite's reply scan (test/support/scan-setup.ts). */
+function tapReply(req: RecordedRequest): void {
+  const tap = (globalThis as Record<symbol, unknown>)[Symbol.for("daybook.reply-tap")];
+  if (typeof tap !== "function" || !replyPaths.test(req.path)) return;
+  const parsed = (text: string): unknown => {
+    try {
+      return JSON.parse(text);
+    } catch {
+      return text;
+    }
+  };
+  const form = String(req.headers["content-type"] ?? "").includes("form-urlencoded");
+  tap(form ? [...new URLSearchParams(req.body).values()].map(parsed) : parsed(req.body));
 }

@@ -1,5 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { DaybookError } from "../../src/core/errors.ts";
+import { createLogger } from "../../src/core/logger.ts";
+import { withErrorScope } from "../../src/core/user-facing-error.ts";
 import { compactJson, EntityLabels, RESULT_BUDGET_CHARS, runTool } from "./compact.ts";
 
 const rows = (n: number) =>
@@ -54,12 +56,44 @@ describe("runTool", () => {
     });
   });
 
-  it("hides an unexpected error's message and stack", async () => {
-    const out = await runTool(async () => {
-      throw new TypeError("cannot read properties of undefined (reading 'secret')");
-    });
+  function scoped<T>(fn: () => Promise<T>): Promise<{ out: T; lines: Record<string, unknown>[] }> {
+    const lines: Record<string, unknown>[] = [];
+    const log = createLogger({ level: "debug", write: (l) => lines.push(JSON.parse(l) as Record<string, unknown>) });
+    return withErrorScope({ log, traceId: "trace-1" }, fn).then((out) => ({ out, lines }));
+  }
+
+  it("hides an unexpected error's message and stack from the model", async () => {
+    const { out } = await scoped(() =>
+      runTool(async () => {
+        throw new TypeError("cannot read properties of undefined (reading 'secret')");
+      }),
+    );
     expect(out).not.toMatch(/secret|TypeError|at /);
     expect(JSON.parse(out).code).toBe("internal");
+  });
+
+  it("logs an unexpected error once, at error, with its stack and the turn's trace id", async () => {
+    const { lines } = await scoped(() =>
+      runTool(async () => {
+        const body = null as unknown as { results: unknown[] };
+        return body.results;
+      }),
+    );
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatchObject({ level: "error", msg: "tool failed", traceId: "trace-1", component: "tool" });
+    expect((lines[0]?.error as { stack: string } | undefined)?.stack).toMatch(
+      /TypeError: Cannot read properties of null[\s\S]*\n\s+at /,
+    );
+  });
+
+  it("logs an expected failure below error and without its message", async () => {
+    const { lines } = await scoped(() =>
+      runTool(async () => {
+        throw new DaybookError("not_found", "deal 99999 not found");
+      }),
+    );
+    expect(lines.map((l) => l.level)).toEqual(["info"]);
+    expect(JSON.stringify(lines)).not.toMatch(/99999/);
   });
 });
 

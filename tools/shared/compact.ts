@@ -10,7 +10,7 @@
  * more items exist and a narrower question will show them; over-long strings are
  * shortened with "…".
  */
-import { DaybookError, toDaybookError } from "../../src/core/errors.ts";
+import { reportError, scopeLogger, toolErrorResult } from "../../src/core/user-facing-error.ts";
 
 export const RESULT_BUDGET_CHARS = 4500;
 export const RESULT_BUDGET_TOKENS = 1500;
@@ -143,14 +143,17 @@ export function daysSince(iso: string | undefined, now: number): number | undefi
 
 /**
  * Runs a read tool's body and turns a failure into a compact `{"error": ...}` result the model
- * can relay: only DaybookError.userMessage text, never a stack trace or raw payload.
+ * can relay: only DaybookError.userMessage text, never a stack trace or raw payload. The
+ * failure is logged first (src/core/user-facing-error.ts): an unexpected one (a TypeError in
+ * a connector) at error with its stack and the turn's trace id, an expected one (not found,
+ * rate limited) at info or warn; returned as data, it would otherwise never reach a log.
  */
 export async function runTool(body: () => Promise<unknown>, maxChars = RESULT_BUDGET_CHARS): Promise<string> {
   try {
     return compactJson(await body(), maxChars);
   } catch (error) {
-    const err = error instanceof DaybookError ? error : toDaybookError(error);
-    return JSON.stringify({ error: err.userMessage, code: err.code });
+    const facing = reportError(scopeLogger(), error, { msg: "tool failed", component: "tool" });
+    return toolErrorResult(facing);
   }
 }
 

@@ -48,13 +48,13 @@ export interface Shape {
   fields: Field[];
 }
 
-const req = (path: Field["path"], kind: Kind, extra: Partial<Field> = {}): Field => ({
+export const req = (path: Field["path"], kind: Kind, extra: Partial<Field> = {}): Field => ({
   path,
   kind,
   required: true,
   ...extra,
 });
-const opt = (path: Field["path"], kind: Kind, extra: Partial<Field> = {}): Field => ({
+export const opt = (path: Field["path"], kind: Kind, extra: Partial<Field> = {}): Field => ({
   path,
   kind,
   required: false,

@@ -389,7 +389,8 @@ describe("Teams answers a slow card click within the invoke bound", () => {
     const posted = h.connector.requests.map(decode).filter((r) => r.method === "POST");
     expect(JSON.stringify(posted.map((p) => p.activity))).toContain("The CRM is unavailable.");
     expect(JSON.stringify(posted.map((p) => p.activity))).not.toContain("crm down");
-    expect(h.logs).toContainEqual(expect.objectContaining({ level: "error", msg: "Teams card action failed" }));
+    // An outage of a connected system is expected: logged at warn (an unexpected fault would be error).
+    expect(h.logs).toContainEqual(expect.objectContaining({ level: "warn", msg: "Teams card action failed" }));
   });
 
   it("still answers a fast click with the final card in the invoke itself", async () => {

@@ -22,6 +22,7 @@ import type { RequestContext } from "../../src/core/http.ts";
 import type { Logger } from "../../src/core/logger.ts";
 import type { Store } from "../../src/core/store.ts";
 import type { ThreadRef } from "../../src/core/thread.ts";
+import { reportError, withTrace } from "../../src/core/user-facing-error.ts";
 import type { ConversationReferences } from "./conversation-references.ts";
 import { type AdaptiveCard, adaptiveCardContentType, REFRESH_VERB, withNotice } from "./format/adaptive-card.ts";
 import { normaliseTeamsText } from "./format/inbound.ts";
@@ -263,12 +264,12 @@ export class DaybookActivityHandler extends TeamsActivityHandler {
 
     if (outcome) {
       if (!outcome.ok) {
-        this.#o.logger.error("Teams card action failed", {
-          code: outcome.error.code,
-          actionId: verb,
-          error: outcome.error,
+        const facing = reportError(this.#o.logger, outcome.error, {
+          msg: "Teams card action failed",
+          component: "teams",
+          fields: { actionId: verb },
         });
-        return cardResponse(withNotice(stored, outcome.error.userMessage));
+        return cardResponse(withNotice(stored, withTrace(facing)));
       }
       return this.#answer(outcome.result, click, stored, requestContext);
     }
@@ -343,12 +344,12 @@ export class DaybookActivityHandler extends TeamsActivityHandler {
     // The clicker's view still shows the interim card: put the buttons back for them.
     if (target && stored) await adapter.updateRendered(target, stored);
     if (!outcome.ok) {
-      this.#o.logger.error("Teams card action failed", {
-        code: outcome.error.code,
-        actionId: click.actionId,
-        error: outcome.error,
+      const facing = reportError(this.#o.logger, outcome.error, {
+        msg: "Teams card action failed",
+        component: "teams",
+        fields: { actionId: click.actionId },
       });
-      await adapter.notify(click.thread, click.user, outcome.error.userMessage);
+      await adapter.notify(click.thread, click.user, withTrace(facing));
     } else if (outcome.result.kind === "notice") {
       await adapter.notify(click.thread, click.user, outcome.result.text);
     }

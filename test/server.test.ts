@@ -1,16 +1,18 @@
-import { describe, expect, it } from "vitest";
-import { silentLogger } from "../src/core/logger.ts";
+import { connect } from "node:net";
+import { serve } from "@hono/node-server";
+import { describe, expect, it, vi } from "vitest";
+import { createLogger, type Logger, silentLogger } from "../src/core/logger.ts";
 import { InFlight } from "../src/in-flight.ts";
 import { createServer } from "../src/server.ts";
 import { MemoryStore } from "../src/store/memory-store.ts";
 
-function app(options: { store?: MemoryStore; bodyLimitBytes?: number } = {}) {
+function app(options: { store?: MemoryStore; bodyLimitBytes?: number; logger?: Logger } = {}) {
   const inFlight = new InFlight();
   const store = options.store ?? new MemoryStore();
   let handled = 0;
   const server = createServer({
     store,
-    logger: silentLogger,
+    logger: options.logger ?? silentLogger,
     inFlight,
     bodyLimitBytes: options.bodyLimitBytes ?? 1024,
     routes: [
@@ -90,6 +92,42 @@ describe("HTTP server", () => {
     const res = await app().server.request("/nope");
     expect(res.status).toBe(404);
     expect(await res.json()).toEqual({ error: { code: "not_found", message: "no such route" } });
+  });
+
+  it("answers a known path asked with another method with 405 and the allowed method", async () => {
+    const { server } = app();
+    for (const [method, path, allowed] of [
+      ["POST", "/healthz", "GET"],
+      ["DELETE", "/readyz", "GET"],
+      ["GET", "/echo", "POST"],
+      ["PUT", "/echo", "POST"],
+    ] as const) {
+      const res = await server.request(path, { method });
+      expect(res.status, `${method} ${path}`).toBe(405);
+      expect(res.headers.get("allow")).toBe(allowed);
+      expect(await res.json()).toMatchObject({ error: { code: "method_not_allowed" } });
+    }
+  });
+
+  it("logs a client that hangs up in the middle of its body at debug, not as an unhandled error", async () => {
+    const lines: { level: string; msg: string }[] = [];
+    const logger = createLogger({ level: "debug", write: (line) => lines.push(JSON.parse(line)) });
+    const { server: http } = app({ logger, bodyLimitBytes: 1_000_000 });
+    const server = serve({ fetch: http.fetch, port: 0, hostname: "127.0.0.1" });
+    await new Promise<void>((resolve) => server.once("listening", () => resolve()));
+    const { port } = server.address() as { port: number };
+    await new Promise<void>((resolve) => {
+      const socket = connect(port, "127.0.0.1", () => {
+        socket.write("POST /echo HTTP/1.1\r\nhost: x\r\ncontent-length: 5000\r\n\r\nhalf a bo");
+        setTimeout(() => socket.destroy(), 20);
+      });
+      socket.on("close", () => resolve());
+    });
+    await vi.waitFor(() =>
+      expect(lines.map((l) => l.msg)).toContain("client closed the request before it was answered"),
+    );
+    expect(lines.filter((l) => l.level === "error" || l.level === "warn")).toEqual([]);
+    await new Promise<void>((resolve) => server.close(() => resolve()));
   });
 
   it("acknowledges first and lets work continue, which shutdown can wait for", async () => {

@@ -70,7 +70,7 @@ export class ProactiveSender {
       let token: string | undefined;
       for (let page = 0; page < 100; page++) {
         const result = await TeamsInfo.getPagedMembers(context, 500, token);
-        out.push(...result.members);
+        out.push(...(result.members ?? []));
         token = result.continuationToken || undefined;
         if (!token) return;
       }

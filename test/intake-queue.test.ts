@@ -27,6 +27,8 @@ const secret = "0c1d2e3f4a5b6c7d8e9f0a1b2c3d4e5f";
 const clock = fixedClock("2026-11-23T09:00:00Z");
 const alex = "U0DEMOALEX";
 const skip = redisSkipReason !== undefined;
+/** Slack message timestamps are digits (webhook/shapes.ts refuses anything else). */
+const digits = (n: number) => String(Math.floor(Math.random() * 10 ** n)).padStart(n, "0");
 
 function apiArgs(req: RecordedRequest): Record<string, unknown> {
   if ((req.headers["content-type"] ?? "").includes("json")) return JSON.parse(req.body || "{}");
@@ -51,6 +53,13 @@ describe.skipIf(skip)("the composed app with its work queue on Redis", () => {
           body: { ok: true, channel: apiArgs(req).channel, ts: `1763888400.${String(++seq).padStart(6, "0")}` },
         };
       }
+      // Who reads the test channels (the audience policy): people who may see what is asked.
+      // #sales (C0SALES) is read by Alex and Sam, who may see CRM data; the rest by engineers.
+      if (req.path === "/api/conversations.members") {
+        const readers = apiArgs(req).channel === "C0SALES" ? "U0DEMOSAM" : "U0DEMOMARIA";
+        return { body: { ok: true, members: [alex, readers, "U0BOT"], response_metadata: { next_cursor: "" } } };
+      }
+      if (req.path === "/api/auth.test") return { body: { ok: true, user_id: "U0BOT" } };
       return { body: { ok: true } };
     });
   });
@@ -123,7 +132,7 @@ describe.skipIf(skip)("the composed app with its work queue on Redis", () => {
     const prefix = `test:${randomUUID()}:`;
     const web = await replica(prefix, "web");
     await replica(prefix, "worker");
-    const ts = `1763888000.${randomUUID().slice(0, 6)}`;
+    const ts = `1763888000.${digits(6)}`;
     expect((await mention(web.http, "what's blocking the sprint?", ts)).status).toBe(200);
     await vi.waitFor(() => expect(postsIn(ts)).toHaveLength(1), { timeout: 15_000 });
     expect(text(postsIn(ts)[0])).toMatch(/block/i);
@@ -139,7 +148,7 @@ describe.skipIf(skip)("the composed app with its work queue on Redis", () => {
   it("keeps a turn queued while no worker runs and answers it when a worker starts", async () => {
     const prefix = `test:${randomUUID()}:`;
     const web = await replica(prefix, "web");
-    const ts = `1763888001.${randomUUID().slice(0, 6)}`;
+    const ts = `1763888001.${digits(6)}`;
     expect((await mention(web.http, "which deals need me today?", ts)).status).toBe(200);
     await new Promise((r) => setTimeout(r, 500));
     expect(postsIn(ts)).toHaveLength(0);
@@ -151,8 +160,8 @@ describe.skipIf(skip)("the composed app with its work queue on Redis", () => {
   it("runs an approved write once through the actions queue and updates the card", async () => {
     const prefix = `test:${randomUUID()}:`;
     const one = await replica(prefix, "all");
-    const ts = `1763888002.${randomUUID().slice(0, 6)}`;
-    await mention(one.http, "log a call on BrightTech: discussed onboarding", ts);
+    const ts = `1763888002.${digits(6)}`;
+    await mention(one.http, "log a call on BrightTech: discussed onboarding", ts, alex, "C0SALES");
     await vi.waitFor(() => expect(postsIn(ts).some((p) => text(p).includes(APPROVE_ACTION_ID))).toBe(true), {
       timeout: 15_000,
     });
@@ -178,8 +187,8 @@ describe.skipIf(skip)("the composed app with its work queue on Redis", () => {
   it("finishes an approved call whose hand-off was lost, once, from the sweep", async () => {
     const prefix = `test:${randomUUID()}:`;
     const one = await replica(prefix, "all");
-    const ts = `1763888003.${randomUUID().slice(0, 6)}`;
-    await mention(one.http, "log a call on BrightTech: renewal terms agreed", ts);
+    const ts = `1763888003.${digits(6)}`;
+    await mention(one.http, "log a call on BrightTech: renewal terms agreed", ts, alex, "C0SALES");
     await vi.waitFor(() => expect(postsIn(ts).some((p) => text(p).includes(APPROVE_ACTION_ID))).toBe(true), {
       timeout: 15_000,
     });
@@ -208,7 +217,7 @@ describe.skipIf(skip)("the composed app with its work queue on Redis", () => {
   it("answers a person over their per-minute limit with one short notice and starts no turn", async () => {
     const prefix = `test:${randomUUID()}:`;
     const one = await replica(prefix, "all", { USER_TURNS_PER_MINUTE: "2", CHANNEL_TURNS_PER_MINUTE: "0" });
-    const stamps = [1, 2, 3].map((i) => `1763888004.${randomUUID().slice(0, 5)}${i}`);
+    const stamps = [1, 2, 3].map((i) => `1763888004.${digits(5)}${i}`);
     for (const ts of stamps)
       expect((await mention(one.http, "what's blocking the sprint?", ts, "U0DEMOSAM")).status).toBe(200);
     await vi.waitFor(() => expect(stamps.map((ts) => postsIn(ts).length)).toEqual([1, 1, 1]), { timeout: 15_000 });
@@ -216,18 +225,24 @@ describe.skipIf(skip)("the composed app with its work queue on Redis", () => {
     expect(text(postsIn(stamps[0] ?? "")[0])).not.toMatch(/faster than I can answer/);
   });
 
-  it("tells the asker it is busy when the queue is at its bound, and queues nothing", async () => {
+  it("tells the asker it is busy when the queue is at its bound, from a worker, and queues nothing", async () => {
     const prefix = `test:${randomUUID()}:`;
-    // A web replica with no worker: the first turn fills a queue of one.
+    // A web replica with no worker yet: the first turn fills a queue of one.
     const web = await replica(prefix, "web", { QUEUE_MAX_DEPTH: "1" });
-    const first = `1763888005.${randomUUID().slice(0, 6)}`;
-    const second = `1763888006.${randomUUID().slice(0, 6)}`;
-    await mention(web.http, "what's blocking the sprint?", first);
-    await mention(web.http, "which deals need me today?", second);
-    await vi.waitFor(() => expect(postsIn(second)).toHaveLength(1), { timeout: 10_000 });
-    expect(text(postsIn(second)[0])).toContain(busyNotice.slice(0, 40));
-    expect(postsIn(first)).toHaveLength(0);
+    const first = `1763888005.${digits(6)}`;
+    const second = `1763888006.${digits(6)}`;
+    expect((await mention(web.http, "what's blocking the sprint?", first)).status).toBe(200);
+    expect((await mention(web.http, "which deals need me today?", second)).status).toBe(200);
     expect((await web.app.work?.turns.stats())?.waiting).toBe(1);
+    // The web replica posts nothing itself: the notice is queued for a worker.
+    await new Promise((r) => setTimeout(r, 300));
+    expect([postsIn(first).length, postsIn(second).length]).toEqual([0, 0]);
+    await replica(prefix, "worker");
+    await vi.waitFor(() => expect([postsIn(first).length, postsIn(second).length]).toEqual([1, 1]), {
+      timeout: 15_000,
+    });
+    expect(text(postsIn(second)[0])).toContain(busyNotice.slice(0, 40));
+    expect(text(postsIn(first)[0])).not.toContain(busyNotice.slice(0, 40));
   });
 
   it("answers a Teams message from a worker replica through the stored conversation reference", async () => {

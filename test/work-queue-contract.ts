@@ -158,6 +158,21 @@ export function workQueueContract(name: string, harness: QueueHarness): void {
       await eventually(() => expect(ran.sort()).toEqual([1, 3, 5]));
     });
 
+    it("keeps answering duplicate for a remembered key after its job finished, and only for that key", async () => {
+      const queue = open();
+      const ran: unknown[] = [];
+      queue.startWorkers({ concurrency: 2, handlers: { turn: async (job) => void ran.push(job.payload.n) } });
+      const first = { kind: "turn", payload: { n: 1 }, key: "msg-1", rememberMs: 60_000 };
+      expect((await queue.enqueue(first)).status).toBe("queued");
+      expect((await queue.enqueue({ kind: "turn", payload: { n: 2 }, key: "msg-2" })).status).toBe("queued");
+      await eventually(async () => expect(await queue.stats()).toMatchObject({ waiting: 0, running: 0 }));
+      expect(ran.sort()).toEqual([1, 2]);
+      // A redelivery of the answered message is still a duplicate; a key without rememberMs is free again.
+      expect(await queue.enqueue({ ...first, payload: { n: 3 } })).toEqual({ status: "duplicate" });
+      expect((await queue.enqueue({ kind: "turn", payload: { n: 4 }, key: "msg-2" })).status).toBe("queued");
+      await eventually(() => expect(ran.sort()).toEqual([1, 2, 4]));
+    });
+
     it("retries a failing job and gives up once, with onGiveUp, after maxDeliveries", async () => {
       const queue = open({ maxDeliveries: 3 });
       const attempts: number[] = [];

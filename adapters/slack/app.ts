@@ -32,6 +32,12 @@ export interface SlackIntegrationOptions {
   logger: Logger;
   clock?: Clock;
   handle: MessageHandler;
+  /**
+   * True when `handle` is the work-queue intake, whose enqueue refuses a second copy of a
+   * message atomically: the HTTP receiver then marks no event ids itself (see
+   * HonoReceiverOptions.dedup). Socket Mode keeps its mark at arrival.
+   */
+  handOffDeduplicates?: boolean;
   onClick: ClickHandler;
   /** Assistant-thread prompts; a function is read per thread (built from the organisation's data). */
   suggestedPrompts?: readonly SuggestedPrompt[] | (() => readonly SuggestedPrompt[]);
@@ -102,7 +108,13 @@ export function createSlackIntegration(options: SlackIntegrationOptions): SlackI
 
   const receiver = options.socketMode
     ? undefined
-    : new HonoReceiver({ signingSecret: options.signingSecret, skipVerify, dedup, logger, clock });
+    : new HonoReceiver({
+        signingSecret: options.signingSecret,
+        skipVerify,
+        dedup: options.handOffDeduplicates ? undefined : dedup,
+        logger,
+        clock,
+      });
 
   const app = new App({
     ...(receiver ? { receiver } : { socketMode: true, appToken: options.appToken }),

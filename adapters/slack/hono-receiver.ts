@@ -14,7 +14,14 @@ export interface HonoReceiverOptions {
   /** Undefined only with `skipVerify` (local development; refused in production by app.ts). */
   signingSecret: string | undefined;
   skipVerify: boolean;
-  dedup: EventDedup;
+  /**
+   * Marks each Events API event_id at the hand-off and drops a second delivery. Absent when
+   * the listeners' hand-off deduplicates itself (the work queue's enqueue refuses a second
+   * copy of a message in the same atomic step that queues it): then nothing is marked here,
+   * because a mark written before a hand-off that then died (kill -9 between the two) would
+   * drop Slack's retry of an event nobody will answer.
+   */
+  dedup?: EventDedup | undefined;
   logger: Logger;
   clock?: Clock;
   /**
@@ -160,12 +167,15 @@ export class HonoReceiver implements Receiver {
         answer(ackResponse(response));
         return;
       }
+      const dedup = this.#o.dedup;
+      // The hand-off deduplicates: the 200 still waits for the listeners (the enqueue).
+      if (!dedup) return;
       // Bolt acks an Events API event right before it runs the listeners: the hand-off, where
       // the id is marked. The 200 goes out when the listeners return (processEvent resolves
       // below), which is once the turn is in the work queue: a process that dies before the
       // enqueue sends no 200, and Slack's retry is processed. Bolt awaits ack() outside its
       // listener error handling, so throwing here keeps a duplicate from reaching the listeners.
-      const marked = this.#o.dedup.markHandedOff(eventId);
+      const marked = dedup.markHandedOff(eventId);
       // A store outage does not throw here: EventDedup falls back to this process's memory
       // (and logs it), so Slack's retries during the outage still get no second reply.
       const first = await marked;

@@ -2,7 +2,9 @@
  * A local fake Slack Web API for the burst benches: answers every method with ok, and counts
  * chat.postMessage / chat.postEphemeral per thread_ts, so the bench can tell for every event
  * whether it got no reply, one, or several. Busy / rate-limit notices are told apart from
- * answers by their wording.
+ * answers by their wording. Posts with message metadata are returned by conversations.replies
+ * (with their metadata), as Slack does with include_all_metadata, so a worker restarted after a
+ * kill can find the answer its predecessor posted.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
@@ -47,6 +49,8 @@ export async function startFakeSlack(): Promise<FakeSlack> {
   const methods = new Map<string, number>();
   let lastPost = 0;
   let seq = 0;
+  /** thread_ts -> posts that carried metadata (the rest are never searched). */
+  const tagged = new Map<string, { ts: string; metadata: unknown }[]>();
   const thread = (ts: string): ThreadPosts => {
     let t = threads.get(ts);
     if (!t) {
@@ -79,7 +83,19 @@ export async function startFakeSlack(): Promise<FakeSlack> {
           t.firstAt ||= now;
           t.lastAt = now;
         }
+        if (a.thread_ts && a.metadata) {
+          let metadata: unknown;
+          try {
+            metadata = JSON.parse(a.metadata);
+          } catch {
+            metadata = undefined;
+          }
+          if (metadata) tagged.set(a.thread_ts, [...(tagged.get(a.thread_ts) ?? []), { ts, metadata }]);
+        }
         out = { ok: true, channel: a.channel, ts, message: { ts } };
+      } else if (method === "conversations.replies") {
+        const messages = (tagged.get(a.ts ?? "") ?? []).map((m) => ({ type: "message", bot_id: "B0BENCH", ...m }));
+        out = { ok: true, messages, has_more: false };
       } else if (method === "chat.postEphemeral") {
         if (a.thread_ts) thread(a.thread_ts).ephemeral++;
         out = { ok: true, message_ts: "1799999999.999999" };
@@ -104,6 +120,7 @@ export async function startFakeSlack(): Promise<FakeSlack> {
     reset: () => {
       threads.clear();
       methods.clear();
+      tagged.clear();
       lastPost = 0;
     },
     close: () =>

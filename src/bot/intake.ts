@@ -1,10 +1,11 @@
+import { LRUCache } from "lru-cache";
 import { textCard } from "../core/card.ts";
 import type { IncomingMessage, MessageHandler, ReplyAddress, Responder } from "../core/chat.ts";
 import { toDaybookError } from "../core/errors.ts";
 import type { Logger } from "../core/logger.ts";
 import type { EnqueueResult, JobInput, WorkQueue } from "../core/work-queue.ts";
 
-/** What the intake needs from a rate limiter (src/queue/rate-limit.ts). */
+/** What the turn worker needs from a rate limiter (src/queue/rate-limit.ts). */
 export interface Limiter {
   consume(key: string): Promise<{ allowed: true } | { allowed: false; retryAfterMs: number }>;
 }
@@ -17,9 +18,12 @@ export interface IntakeOptions {
    * process, only not durably. The workers of this process read both.
    */
   fallback?: WorkQueue;
-  /** Per asker and per channel: a burst from one person or one channel must not start a model call each. */
-  perUser?: Limiter;
-  perChannel?: Limiter;
+  /**
+   * Where a busy notice goes when `queue` is full: a worker posts it, so the process taking
+   * HTTP traffic makes no Web API call for it. Without one (or if it refuses), this process
+   * posts the notice itself, after the platform has its answer.
+   */
+  notices?: WorkQueue;
   /** Runs a turn inline: responders without an address (the console) are not queued. */
   handle: MessageHandler;
   logger: Logger;
@@ -28,12 +32,26 @@ export interface IntakeOptions {
 }
 
 export const TURN_JOB = "turn";
+export const NOTICE_JOB = "notice";
 
 /** What a queued turn carries: the message and where to answer it. */
 export interface TurnPayload extends Record<string, unknown> {
   message: IncomingMessage;
   address: ReplyAddress;
 }
+
+/** A one-line notice for a worker to post (the queue was full). */
+export interface NoticePayload extends Record<string, unknown> {
+  address: ReplyAddress;
+  text: string;
+}
+
+/**
+ * How long a queued message's key keeps refusing a second copy after its turn was answered.
+ * Slack retries a delivery up to three times within about 5 minutes
+ * (https://docs.slack.dev/apis/events-api/#retries); an hour covers that with room.
+ */
+export const turnRememberMs = 60 * 60 * 1000;
 
 export const busyNotice =
   "I'm getting more questions than I can answer right now, so I didn't take this one. Please ask again in a minute.";
@@ -46,15 +64,23 @@ export function tooFastNotice(retryAfterMs: number, who: "you" | "this channel")
 }
 
 /**
- * The adapters' MessageHandler in the server: limits, then a durable hand-off to the work
- * queue (ARCHITECTURE.md, decision 7). It returns once the turn is queued, so the platform
- * is answered without waiting for the work; a worker answers the turn. Every message gets a
- * reply or one short notice, never silence.
+ * The adapters' MessageHandler in the server: a durable hand-off to the work queue
+ * (ARCHITECTURE.md, decision 7). It returns once the turn is queued, so the platform is
+ * answered without waiting for the work; a worker answers the turn. The hand-off is one Redis
+ * round trip (the enqueue script): the same script refuses a second copy of the message
+ * (its turn key, kept for `turnRememberMs` after the answer), so a redelivery is dropped
+ * exactly when an earlier copy is durably queued, never on a mark that got ahead of a hand-off
+ * which then died. Rate limits are the worker's (src/bot/turn-worker.ts), so nothing else
+ * waits on Redis or on the platform's Web API before the ack. Every message gets a reply or
+ * one short notice, never silence.
  */
 export function createIntake(options: IntakeOptions): MessageHandler {
   const log = options.logger.child({ component: "intake" });
+  // Keys queued in memory while Redis was unreachable: a redelivery that arrives after Redis
+  // is back is still a duplicate here (the stream never saw the key).
+  const queuedInMemory = new LRUCache<string, true>({ max: 10_000, ttl: turnRememberMs });
 
-  const notice = (responder: Responder, text: string) => {
+  const post = (responder: Responder, text: string) => {
     options.track(
       responder
         .reply(textCard(text))
@@ -62,13 +88,31 @@ export function createIntake(options: IntakeOptions): MessageHandler {
     );
   };
 
+  const busy = (responder: Responder, address: ReplyAddress) => {
+    const notices = options.notices;
+    if (!notices) return post(responder, busyNotice);
+    const payload: NoticePayload = { address, text: busyNotice };
+    // Not awaited: the ack is not held for the notice. Refused or unreachable: post it here.
+    options.track(
+      notices.enqueue({ kind: NOTICE_JOB, payload }).then(
+        (result) => {
+          if (result.status !== "queued") post(responder, busyNotice);
+        },
+        () => post(responder, busyNotice),
+      ),
+    );
+  };
+
   const enqueue = async (job: JobInput): Promise<EnqueueResult> => {
+    if (job.key !== undefined && queuedInMemory.has(job.key)) return { status: "duplicate" };
     try {
       return await options.queue.enqueue(job);
     } catch (error) {
       if (!options.fallback) throw error;
       log.warn("work queue unavailable; this turn is queued in memory", { error: toDaybookError(error) });
-      return options.fallback.enqueue(job);
+      const result = await options.fallback.enqueue(job);
+      if (result.status === "queued" && job.key !== undefined) queuedInMemory.set(job.key, true);
+      return result;
     }
   };
 
@@ -76,25 +120,17 @@ export function createIntake(options: IntakeOptions): MessageHandler {
     const address = responder.address;
     if (!address) return options.handle(message, responder);
 
-    const refused = await limitRefusal(options, message).catch((error: unknown) => {
-      log.warn("rate limiter unavailable; taking the turn", { error: toDaybookError(error) });
-      return undefined;
-    });
-    if (refused) {
-      log.info("turn refused by a rate limit", { platform: message.thread.platform, limit: refused.limit });
-      notice(responder, refused.text);
-      return;
-    }
-
     const payload: TurnPayload = { message, address };
     const result = await enqueue({
       kind: TURN_JOB,
       payload,
-      ...(message.messageId ? { key: turnKey(message) } : {}),
+      ...(message.messageId ? { key: turnKey(message), rememberMs: turnRememberMs } : {}),
     });
-    if (result.status === "full") {
+    if (result.status === "duplicate") {
+      log.debug("message already queued or answered; not queued again", { platform: message.thread.platform });
+    } else if (result.status === "full") {
       log.warn("work queue is full; turn refused", { depth: result.depth });
-      notice(responder, busyNotice);
+      busy(responder, address);
     }
   };
 }
@@ -105,17 +141,18 @@ export function turnKey(message: IncomingMessage): string {
   return [platform, workspace, channel, message.messageId ?? ""].map(encodeURIComponent).join(":");
 }
 
-async function limitRefusal(
-  options: IntakeOptions,
+/** Per asker, then per channel: a burst from one person or one channel must not start a model call each. */
+export async function limitRefusal(
+  limits: { perUser?: Limiter | undefined; perChannel?: Limiter | undefined },
   message: IncomingMessage,
 ): Promise<{ limit: "user" | "channel"; text: string } | undefined> {
   const { platform, workspace, channel } = message.thread;
-  if (options.perUser) {
-    const verdict = await options.perUser.consume(`${platform}:${message.user.id}`);
+  if (limits.perUser) {
+    const verdict = await limits.perUser.consume(`${platform}:${message.user.id}`);
     if (!verdict.allowed) return { limit: "user", text: tooFastNotice(verdict.retryAfterMs, "you") };
   }
-  if (options.perChannel) {
-    const verdict = await options.perChannel.consume(`${platform}:${workspace}:${channel}`);
+  if (limits.perChannel) {
+    const verdict = await limits.perChannel.consume(`${platform}:${workspace}:${channel}`);
     if (!verdict.allowed) return { limit: "channel", text: tooFastNotice(verdict.retryAfterMs, "this channel") };
   }
   return undefined;

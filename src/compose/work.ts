@@ -1,7 +1,7 @@
 import type { Approvals } from "../approvals/approvals.ts";
 import { startApprovalSweep } from "../approvals/sweep.ts";
-import { createIntake } from "../bot/intake.ts";
-import { createTurnWorker } from "../bot/turn-worker.ts";
+import { createIntake, NOTICE_JOB } from "../bot/intake.ts";
+import { createNoticeWorker, createTurnWorker } from "../bot/turn-worker.ts";
 import type { Env } from "../config/env.ts";
 import type { DigestName } from "../config/org.ts";
 import type { ChatAdapter, MessageHandler } from "../core/chat.ts";
@@ -32,15 +32,20 @@ export interface WorkDeps {
 /** Approved calls and digest runs: few, and never stuck behind a burst of questions. */
 const actionConcurrency = 2;
 const actionMaxDepth = 10_000;
+/** Busy notices: one short post each, never behind the turns they were refused by. */
+const noticeConcurrency = 4;
+const noticeMaxDepth = 10_000;
 
 /**
  * The queues of one process (ARCHITECTURE.md, decision 7): `turns` for questions, `actions`
- * for approved calls and digest runs, each a Redis Stream with Redis and a bounded memory
- * queue without it, plus an in-memory fallback for turns while Redis is unreachable.
+ * for approved calls and digest runs, `notices` for busy notices (so the web role makes no
+ * Web API call for them), each a Redis Stream with Redis and a bounded memory queue without
+ * it, plus an in-memory fallback for turns while Redis is unreachable.
  */
 export class Work {
   readonly turns: WorkQueue;
   readonly actions: WorkQueue;
+  readonly notices: WorkQueue;
   readonly #fallback: MemoryQueue;
   readonly #d: WorkDeps;
   #sweep: { stop(): Promise<void> } | undefined;
@@ -57,6 +62,7 @@ export class Work {
     this.#d = deps;
     this.turns = createQueue(store, { name: "turns", maxDepth: env.QUEUE_MAX_DEPTH, logger, clock });
     this.actions = createQueue(store, { name: "actions", maxDepth: actionMaxDepth, logger, clock });
+    this.notices = createQueue(store, { name: "notices", maxDepth: noticeMaxDepth, logger, clock });
     this.#fallback = new MemoryQueue({ name: "turns-fallback", maxDepth: env.QUEUE_MAX_DEPTH });
   }
 
@@ -64,20 +70,14 @@ export class Work {
     return this.#d.role !== "web";
   }
 
-  /** The adapters' message handler: limits, then the turns queue; `handle` answers inline-only turns. */
+  /** The adapters' message handler: the turns queue (one round trip); `handle` answers inline-only turns. */
   intake(handle: MessageHandler): MessageHandler {
-    const { env, store, logger } = this.#d;
-    const limiter = (points: number, keyPrefix: string) =>
-      points > 0 ? createRateLimiter({ store, points, durationSec: 60, keyPrefix }) : undefined;
-    const perUser = limiter(env.USER_TURNS_PER_MINUTE, "limit:user");
-    const perChannel = limiter(env.CHANNEL_TURNS_PER_MINUTE, "limit:channel");
     return createIntake({
       queue: this.turns,
       fallback: this.#fallback,
-      ...(perUser ? { perUser } : {}),
-      ...(perChannel ? { perChannel } : {}),
+      notices: this.notices,
       handle,
-      logger,
+      logger: this.#d.logger,
       track: this.#d.track,
     });
   }
@@ -112,7 +112,17 @@ export class Work {
     if (!this.runsWorkers || this.#started) return;
     this.#started = true;
     const { env, store, logger, clock } = this.#d;
-    const turn = createTurnWorker({ adapters: deps.adapters, handle: deps.handle, store, logger });
+    // Limits are the worker's: checked when a turn is taken, so the ack path never waits on them.
+    const limiter = (points: number, keyPrefix: string) =>
+      points > 0 ? createRateLimiter({ store, points, durationSec: 60, keyPrefix }) : undefined;
+    const turn = createTurnWorker({
+      adapters: deps.adapters,
+      handle: deps.handle,
+      store,
+      logger,
+      perUser: limiter(env.USER_TURNS_PER_MINUTE, "limit:user"),
+      perChannel: limiter(env.CHANNEL_TURNS_PER_MINUTE, "limit:channel"),
+    });
     const onGiveUp = async (job: { id: string; kind: string }, error: unknown) => {
       logger.error("queued job dropped after its last attempt", {
         jobId: job.id,
@@ -131,6 +141,11 @@ export class Work {
       },
     };
     this.actions.startWorkers({ handlers: actions, concurrency: actionConcurrency, onGiveUp });
+    this.notices.startWorkers({
+      handlers: { [NOTICE_JOB]: createNoticeWorker({ adapters: deps.adapters, logger }) },
+      concurrency: noticeConcurrency,
+      onGiveUp,
+    });
     this.#sweep = startApprovalSweep({ sweep: (graceMs) => deps.approvals.sweep(graceMs), store, clock, logger });
   }
 
@@ -143,6 +158,7 @@ export class Work {
     const results = await Promise.all([
       this.turns.stop(timeoutMs),
       this.actions.stop(timeoutMs),
+      this.notices.stop(timeoutMs),
       this.#fallback.stop(timeoutMs),
     ]);
     return results.reduce(

@@ -20,6 +20,14 @@ export interface JobInput {
    * approval id; a Slack retry re-enqueues by event id).
    */
   key?: string;
+  /**
+   * With `key`: after the job is acknowledged (done or given up) the key keeps answering
+   * `duplicate` for this long, ms. A platform's redelivery of a message that was already
+   * answered (Slack retries for up to ~5 minutes) is then not queued again; the check and the
+   * enqueue are one atomic step, so no separate dedup mark can get ahead of the hand-off.
+   * Default: the key is freed at the acknowledgement (the approvals sweep re-enqueues by id).
+   */
+  rememberMs?: number;
 }
 
 export interface Job extends JobInput {

@@ -30,7 +30,7 @@ export function serialiseInput(input: JobInput): string {
   }
   let text: string | undefined;
   try {
-    text = JSON.stringify({ kind: input.kind, payload: input.payload, key: input.key });
+    text = JSON.stringify({ kind: input.kind, payload: input.payload, key: input.key, rememberMs: input.rememberMs });
   } catch (error) {
     throw new DaybookError("bad_request", `job payload is not JSON-serialisable: ${(error as Error).message}`, {
       cause: error,
@@ -49,11 +49,17 @@ export function parseInput(text: string | undefined): JobInput | undefined {
     return undefined;
   }
   if (value === null || typeof value !== "object") return undefined;
-  const { kind, payload, key } = value as Record<string, unknown>;
+  const { kind, payload, key, rememberMs } = value as Record<string, unknown>;
   if (typeof kind !== "string" || kind === "") return undefined;
   if (payload === null || typeof payload !== "object" || Array.isArray(payload)) return undefined;
   if (key !== undefined && typeof key !== "string") return undefined;
-  return { kind, payload: payload as JobPayload, ...(key === undefined ? {} : { key }) };
+  return {
+    kind,
+    payload: payload as JobPayload,
+    ...(key === undefined ? {} : { key }),
+    // A malformed hold time only loses the hold, not the job.
+    ...(typeof rememberMs === "number" && rememberMs > 0 ? { rememberMs: Math.floor(rememberMs) } : {}),
+  };
 }
 
 /** Runs the handler for the job's kind; a missing handler is a failed attempt like any other. */

@@ -64,11 +64,12 @@ export class ConsumerGroup {
     this.#ready = undefined;
   }
 
-  async ack(id: string, key: string | undefined): Promise<void> {
+  /** `rememberMs` > 0 keeps the idempotency key that long instead of freeing it. */
+  async ack(id: string, key: string | undefined, rememberMs = 0): Promise<void> {
     await this.#command(() =>
       this.#client.eval(ackScript, {
         keys: [this.#o.streamKey, key === undefined ? "" : this.#o.keyPrefix + key],
-        arguments: [this.#o.group, id],
+        arguments: [this.#o.group, id, String(rememberMs)],
       }),
     );
   }

@@ -1,3 +1,4 @@
+import { LRUCache } from "lru-cache";
 import { type Clock, systemClock } from "../core/clock.ts";
 import { DaybookError } from "../core/errors.ts";
 import { type Logger, silentLogger } from "../core/logger.ts";
@@ -31,7 +32,7 @@ export interface MemoryQueueOptions extends QueueOptions {
 /**
  * The work queue without Redis: bounded, in this process only (`durable = false`), with the
  * semantics of RedisStreamQueue: concurrency, `full` at maxDepth, idempotency keys held while
- * queued or running, retries up to maxDeliveries, then onGiveUp.
+ * queued or running (and `rememberMs` after, up to 50,000 keys), retries up to maxDeliveries, then onGiveUp.
  */
 export class MemoryQueue implements WorkQueue {
   readonly durable = false;
@@ -50,6 +51,8 @@ export class MemoryQueue implements WorkQueue {
   /** Failed jobs waiting for their retry delay. */
   readonly #retrying = new Map<string, { job: Job; timer: NodeJS.Timeout | undefined }>();
   readonly #keys = new Set<string>();
+  /** Keys of finished jobs enqueued with `rememberMs`, each for that long. */
+  readonly #remembered: LRUCache<string, true>;
   readonly #changed = new Signal();
   #seq = 0;
   #completed = 0;
@@ -64,6 +67,8 @@ export class MemoryQueue implements WorkQueue {
     this.#retryDelayMs = options.retryDelayMs ?? defaultRetryDelayMs;
     this.#clock = options.clock ?? systemClock;
     this.#log = (options.logger ?? silentLogger).child({ queue: options.name });
+    const clock = this.#clock;
+    this.#remembered = new LRUCache<string, true>({ max: 50_000, perf: { now: () => clock.now() } });
   }
 
   get #depth(): number {
@@ -74,7 +79,9 @@ export class MemoryQueue implements WorkQueue {
     // Through JSON like the durable queue, so a handler never shares objects with its caller.
     const copy = parseInput(serialiseInput(input))!;
     if (this.#closed) throw new DaybookError("store_unavailable", `work queue ${this.#name} is stopped`);
-    if (copy.key !== undefined && this.#keys.has(copy.key)) return { status: "duplicate" };
+    if (copy.key !== undefined && (this.#keys.has(copy.key) || this.#remembered.has(copy.key))) {
+      return { status: "duplicate" };
+    }
     const depth = this.#depth;
     if (depth >= this.#maxDepth) return { status: "full", depth };
     this.#seq += 1;
@@ -173,7 +180,10 @@ export class MemoryQueue implements WorkQueue {
   }
 
   #done(job: Job): void {
-    if (job.key !== undefined) this.#keys.delete(job.key);
+    if (job.key !== undefined) {
+      this.#keys.delete(job.key);
+      if (job.rememberMs) this.#remembered.set(job.key, true, { ttl: job.rememberMs });
+    }
     this.#completed++;
   }
 }

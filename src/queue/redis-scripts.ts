@@ -20,12 +20,16 @@ return {'queued', id, depth + 1}
 
 // Acknowledges and deletes the entry (acked entries are never read again, and deleting keeps
 // XLEN equal to the outstanding work), then frees its idempotency key if it is still this
-// entry's (after a TTL expiry the key may belong to a newer job).
-// KEYS[1]=stream, KEYS[2]=idempotency key ("" for none); ARGV[1]=group, ARGV[2]=entry id
+// entry's (after a TTL expiry the key may belong to a newer job), or, for a job enqueued with
+// rememberMs, keeps it that much longer so a redelivered message is still a duplicate.
+// KEYS[1]=stream, KEYS[2]=idempotency key ("" for none); ARGV[1]=group, ARGV[2]=entry id,
+// ARGV[3]=remember ms ("0" = free the key)
 export const ackScript = `
 redis.call('XACK', KEYS[1], ARGV[1], ARGV[2])
 redis.call('XDEL', KEYS[1], ARGV[2])
-if KEYS[2] ~= '' and redis.call('GET', KEYS[2]) == ARGV[2] then redis.call('DEL', KEYS[2]) end
+if KEYS[2] ~= '' and redis.call('GET', KEYS[2]) == ARGV[2] then
+  if tonumber(ARGV[3]) > 0 then redis.call('PEXPIRE', KEYS[2], ARGV[3]) else redis.call('DEL', KEYS[2]) end
+end
 return 1
 `;
 

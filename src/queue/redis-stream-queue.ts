@@ -402,7 +402,7 @@ export class RedisStreamQueue implements WorkQueue {
 
   async #ack(job: Job): Promise<boolean> {
     try {
-      await this.#redis.ack(job.id, job.key);
+      await this.#redis.ack(job.id, job.key, job.rememberMs);
       this.#held.delete(job.id);
       return true;
     } catch {

@@ -1,11 +1,16 @@
 import { describe, expect, it } from "vitest";
-import { AudiencePolicy, beyond, sentPrivatelyNote } from "../src/bot/audience.ts";
+import { resultThread } from "../src/approvals/approval-records.ts";
+import { AudiencePolicy, beyond, notDeliveredNote, sentPrivatelyNote } from "../src/bot/audience.ts";
+import { Bot } from "../src/bot/bot.ts";
 import { createPrincipalResolver } from "../src/bot/principals.ts";
+import { ThreadHistory } from "../src/bot/thread-history.ts";
 import { demoOrg } from "../src/config/demo-org.ts";
 import { loadConfig } from "../src/config/load.ts";
 import { type OrgConfig, orgSchema } from "../src/config/org.ts";
-import { type Card, textCard } from "../src/core/card.ts";
-import type { ChatAdapter, DeliveryReceipt, ThreadAudience } from "../src/core/chat.ts";
+import type { Answerer } from "../src/core/answerer.ts";
+import type { Approval } from "../src/core/approval.ts";
+import { type Card, cardToText, textCard } from "../src/core/card.ts";
+import type { ChatAdapter, DeliveryReceipt, MessageRef, Responder, ThreadAudience } from "../src/core/chat.ts";
 import { fixedClock } from "../src/core/clock.ts";
 import { createLogger, silentLogger } from "../src/core/logger.ts";
 import type { Platform, ThreadRef } from "../src/core/thread.ts";
@@ -198,5 +203,103 @@ describe("digests and channel audiences", () => {
     const problems = await s.checkAudiences();
     expect(problems.map((p) => [p.digest, p.channel])).toEqual([["close", "mixed"]]);
     expect(adapter.posts).toEqual([]);
+  });
+});
+
+describe("the bot under the audience policy", () => {
+  const finance: Card = { blocks: [{ type: "text", text: "3 unmatched bank lines, 2 bills to approve" }] };
+  const approvalCard = textCard("Approve bill BILL-7 for 1,200.00?");
+
+  /** A responder that records where each card went; `privately: false` has no private channel. */
+  function recorder(privately = true) {
+    const thread: MessageRef[] = [];
+    const posted: { where: "thread" | "private"; text: string }[] = [];
+    const responder: Responder = {
+      reply: async (card) => {
+        posted.push({ where: "thread", text: cardToText(card) });
+        thread.push({ thread: slackThread("CENG"), messageId: `t${thread.length}` });
+        return thread.at(-1) as MessageRef;
+      },
+      ...(privately
+        ? {
+            replyPrivately: async (_user, card) => {
+              posted.push({ where: "private", text: cardToText(card) });
+              return { thread: { ...slackThread("DFIONA"), thread: "9.9" }, messageId: "9.9" };
+            },
+          }
+        : {}),
+    };
+    return { responder, posted };
+  }
+
+  function bot(answerer: Answerer) {
+    const store = new MemoryStore();
+    const history = new ThreadHistory(store);
+    const b = new Bot({ answerer, history, principals, logger: silentLogger, audience: policy() });
+    return { b, history };
+  }
+  const message = (channel: string) => ({
+    thread: slackThread(channel),
+    user: { platform: "slack" as const, id: "UFIONA" },
+    text: "what's left for the close?",
+    receivedAt: 0,
+  });
+
+  it("sends a finance answer asked in the engineering channel privately and keeps only the note in thread memory", async () => {
+    const { b, history } = bot({
+      answer: async () => ({ card: finance, domains: ["accounting"], data: { refs: [] } }),
+    });
+    const { responder, posted } = recorder();
+    await b.handle(message("CENG"), responder);
+    expect(posted.map((p) => p.where)).toEqual(["private", "thread"]);
+    expect(posted[0]?.text).toContain("3 unmatched bank lines");
+    expect(posted[1]?.text).toBe(sentPrivatelyNote("answer", ["accounting"]));
+    const remembered = await history.load(slackThread("CENG"));
+    expect(remembered.map((e) => e.text).join("\n")).not.toContain("unmatched");
+  });
+
+  it("posts nothing of the answer where it cannot be sent privately, only a note saying so", async () => {
+    const { b } = bot({ answer: async () => ({ card: finance, domains: ["accounting"] }) });
+    const { responder, posted } = recorder(false);
+    await b.handle(message("CENG"), responder);
+    expect(posted).toEqual([{ where: "thread", text: notDeliveredNote("answer", ["accounting"]) }]);
+  });
+
+  it("sends an approval card the channel may not see to the requester, with a note in the thread", async () => {
+    let where: MessageRef | undefined;
+    const { b } = bot({
+      answer: async (input) => {
+        where = await input.post?.(approvalCard, ["accounting"]);
+        return { card: textCard("Approval requested."), domains: [] };
+      },
+    });
+    const { responder, posted } = recorder();
+    await b.handle(message("CENG"), responder);
+    expect(posted.map((p) => p.where)).toEqual(["private", "thread", "thread"]);
+    expect(posted[1]?.text).toBe(sentPrivatelyNote("approval request", ["accounting"]));
+    expect(where?.thread.channel).toBe("DFIONA");
+  });
+
+  it("posts an approval card in the thread where its domain may be seen", async () => {
+    const { b } = bot({
+      answer: async (input) => {
+        await input.post?.(approvalCard, ["jira"]);
+        return { card: textCard("Approval requested.") };
+      },
+    });
+    const { responder, posted } = recorder();
+    await b.handle(message("CENG"), responder);
+    expect(posted.map((p) => p.where)).toEqual(["thread", "thread"]);
+  });
+
+  it("posts an approval's result where its card was sent privately, not in the channel it was asked in", () => {
+    const approval = {
+      thread: slackThread("CENG"),
+      message: { thread: { ...slackThread("DFIONA"), thread: "9.9" }, messageId: "9.9" },
+    } as Approval;
+    expect(resultThread(approval)).toEqual({ ...slackThread("DFIONA"), thread: "9.9" });
+    expect(resultThread({ ...approval, message: { thread: slackThread("CENG"), messageId: "2.2" } })).toEqual(
+      slackThread("CENG"),
+    );
   });
 });

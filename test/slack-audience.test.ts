@@ -81,9 +81,6 @@ describe("the channel audience policy over Slack's HTTP API", () => {
           return { body: { ok: true } };
       }
     });
-  });
-
-  beforeAll(async () => {
     const env = loadConfig({
       SLACK_SIGNING_SECRET: secret,
       SLACK_BOT_TOKEN: "xoxb-test-token",

@@ -145,3 +145,11 @@ describe("sampled warnings", () => {
     expect(lines).toHaveLength(5);
   });
 });
+
+describe("line layout", () => {
+  it("writes the message before the line's own fields", () => {
+    const lines: string[] = [];
+    createLogger({ write: (l) => lines.push(l) }).info("daybook listening", { port: 3000 });
+    expect(lines[0]).toMatch(/"msg":"daybook listening".*?"port":3000/);
+  });
+});

@@ -79,7 +79,9 @@ export function createLogger(options: LoggerOptions = {}): Logger {
 function wrap(p: PinoLogger): Logger {
   const emit = (level: "debug" | "info" | "warn" | "error", msg: string, fields?: Record<string, unknown>) => {
     if (!p.isLevelEnabled(level)) return;
-    p[level](fields ? (redact(fields) as Record<string, unknown>) : {}, scrub(msg));
+    // msg goes first among the line's own fields (before them, as the hand-written logger did),
+    // so a reader or a regex finds "msg":"…" ahead of the details.
+    p[level]({ msg: scrub(msg), ...(fields ? (redact(fields) as Record<string, unknown>) : {}) });
   };
   return {
     debug: (m, f) => emit("debug", m, f),

@@ -40,6 +40,8 @@ async function demoApp() {
 }
 
 const financeTop: ThreadRef = { platform: "console", workspace: "local", channel: "finance", thread: "" };
+/** The sales digest's channel: its buttons are clicked there (the finance channel may not show CRM data). */
+const salesTop: ThreadRef = { platform: "console", workspace: "local", channel: "sales", thread: "" };
 
 function recorder(thread: ThreadRef): Responder & { cards: Card[] } {
   const cards: Card[] = [];
@@ -52,13 +54,13 @@ function recorder(thread: ThreadRef): Responder & { cards: Card[] } {
   };
 }
 
-function click(actionId: string, value: string, userId: string): ButtonClick {
+function click(actionId: string, value: string, userId: string, top: ThreadRef = financeTop): ButtonClick {
   return {
     actionId,
     value,
     user: { platform: "console", id: userId },
-    thread: financeTop,
-    message: { thread: financeTop, messageId: "m1" },
+    thread: top,
+    message: { thread: top, messageId: "m1" },
   };
 }
 
@@ -122,8 +124,8 @@ describe("digests end to end", () => {
     const draft = cardButtons(card).find((b) => b.actionId === DRAFT_FOLLOWUP_ACTION_ID);
     expect(draft?.value).toBe("1001"); // Acme Corp, the hot $250K deal, ranks first
     const before = (await app.ports.crm.getDeal("1001")).activities.length;
-    const responder = recorder({ ...financeTop, thread: "m1" });
-    const result = await app.onClick(click(DRAFT_FOLLOWUP_ACTION_ID, draft?.value ?? "", "alex"), responder);
+    const responder = recorder({ ...salesTop, thread: "m1" });
+    const result = await app.onClick(click(DRAFT_FOLLOWUP_ACTION_ID, draft?.value ?? "", "alex", salesTop), responder);
     expect(result).toEqual({ kind: "none" });
     const texts = responder.cards.map(cardToText).join("\n---\n");
     expect(texts).toMatch(/Acme Corp/);

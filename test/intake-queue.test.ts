@@ -11,8 +11,9 @@ import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest
 import { signSlackRequest } from "../adapters/slack/webhook/verify.ts";
 import { OPEN_APPROVALS_KEY } from "../src/approvals/approvals.ts";
 import { busyNotice } from "../src/bot/intake.ts";
-import { demoOrg } from "../src/config/demo-org.ts";
+import { demoOrg as demo } from "../src/config/demo-org.ts";
 import { loadConfig } from "../src/config/load.ts";
+import type { OrgConfig } from "../src/config/org.ts";
 import { APPROVE_ACTION_ID } from "../src/core/action-ids.ts";
 import { fixedClock } from "../src/core/clock.ts";
 import { silentLogger } from "../src/core/logger.ts";
@@ -22,6 +23,12 @@ import type { RedisStore } from "../src/store/redis-store.ts";
 import { createDemoPorts } from "../tools/demo/demo-ports.ts";
 import { type RecordedRequest, startFakeServer } from "./support/http.ts";
 import { connectTestRedis, redisSkipReason } from "./support/redis.ts";
+
+/** The demo, with the Slack channel these questions are asked in declared as alex's team's (all domains). */
+const demoOrg: OrgConfig = {
+  ...demo,
+  channels: { ...demo.channels, ops: { slack: "C0ENG", audience: ["jira", "crm", "accounting"] } },
+};
 
 const secret = "0c1d2e3f4a5b6c7d8e9f0a1b2c3d4e5f";
 const clock = fixedClock("2026-11-23T09:00:00Z");

@@ -9,8 +9,9 @@ import type { Hono } from "hono";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { signSlackRequest } from "../adapters/slack/webhook/verify.ts";
 import { ThreadHistory } from "../src/bot/thread-history.ts";
-import { demoOrg } from "../src/config/demo-org.ts";
+import { demoOrg as demo } from "../src/config/demo-org.ts";
 import { loadConfig } from "../src/config/load.ts";
+import type { OrgConfig } from "../src/config/org.ts";
 import { APPROVE_ACTION_ID } from "../src/core/action-ids.ts";
 import { fixedClock } from "../src/core/clock.ts";
 import { silentLogger } from "../src/core/logger.ts";
@@ -21,6 +22,12 @@ import { createServer } from "../src/server.ts";
 import { RedisStore } from "../src/store/redis-store.ts";
 import { createDemoPorts } from "../tools/demo/demo-ports.ts";
 import { type RecordedRequest, startFakeServer } from "./support/http.ts";
+
+/** The demo, with the Slack channel these questions are asked in declared as alex's team's (all domains). */
+const demoOrg: OrgConfig = {
+  ...demo,
+  channels: { ...demo.channels, ops: { slack: "C0ENG", audience: ["jira", "crm", "accounting"] } },
+};
 
 const hasRedisServer = spawnSync("redis-server", ["--version"]).status === 0;
 const secret = "0c1d2e3f4a5b6c7d8e9f0a1b2c3d4e5f";

@@ -7,6 +7,7 @@
  */
 import { once } from "node:events";
 import { existsSync } from "node:fs";
+import { enableCompileCache } from "node:module";
 import { parseArgs } from "node:util";
 import { serve } from "@hono/node-server";
 import { runConsoleChat } from "../adapters/console/repl.ts";
@@ -198,6 +199,11 @@ async function main(argv: string[]): Promise<number | undefined> {
 }
 
 if (import.meta.main) {
+  // Caches compiled code on disk (https://nodejs.org/api/module.html#module-compile-cache) for
+  // what loads from here on: the SDKs of configured integrations, imported at composition.
+  // The modules imported above are covered when NODE_COMPILE_CACHE is set before start, as
+  // the Dockerfile does (issue 15, bench/start-up.bench.ts). NODE_DISABLE_COMPILE_CACHE=1 opts out.
+  enableCompileCache();
   main(process.argv.slice(2)).then(
     (code) => {
       if (code !== undefined) process.exitCode = code;

@@ -56,7 +56,7 @@ function peakRss(pid: number | undefined): number {
 }
 
 /** The bench's own env minus daybook's variables, so a developer's settings do not leak in. */
-function cleanEnv(): Record<string, string> {
+export function cleanEnv(): Record<string, string> {
   const keep: Record<string, string> = {};
   for (const [k, v] of Object.entries(process.env)) {
     if (v === undefined) continue;

@@ -226,3 +226,54 @@ describe("payloads that carry another kind's routing keys", () => {
     expect(result.done).toEqual(none);
   });
 });
+
+describe("the same payloads over Socket Mode", () => {
+  // SocketModeReceiver hands each envelope's payload to app.processEvent, with an ack.
+  it("acks and drops every payload with a required field missing, and still handles a well-formed one", async () => {
+    let socketTurns = 0;
+    let socketClicks = 0;
+    const slack = createSlackIntegration({
+      botToken: "xoxb-shapes",
+      appToken: "xapp-shapes",
+      socketMode: true,
+      apiUrl: `${fake.url}/api`,
+      devSkipVerify: false,
+      nodeEnv: "test",
+      store: new MemoryStore({ clock }),
+      logger: createLogger({ level: "silent" }),
+      clock,
+      handle: async () => {
+        socketTurns++;
+      },
+      onClick: async () => {
+        socketClicks++;
+        return { kind: "none" };
+      },
+    });
+    const apiBefore = fake.requests.length;
+    let cases = 0;
+    for (const shape of shapes) {
+      for (const field of shape.fields.filter((f) => f.required)) {
+        let acks = 0;
+        await slack.app.processEvent({
+          body: mutate(shape.body(), field, "missing"),
+          ack: async () => {
+            acks++;
+          },
+        });
+        expect(acks, `${shape.name}: ${field.path.join(".")}`).toBe(1);
+        cases++;
+      }
+    }
+    expect(cases).toBeGreaterThan(30);
+    expect({ turns: socketTurns, clicks: socketClicks, api: fake.requests.length - apiBefore }).toEqual({
+      turns: 0,
+      clicks: 0,
+      api: 0,
+    });
+
+    const mention = shapes.find((s) => s.name === "app_mention")?.body() ?? {};
+    await slack.app.processEvent({ body: mention, ack: async () => {} });
+    expect(socketTurns).toBe(1);
+  });
+});

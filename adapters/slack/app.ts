@@ -4,6 +4,7 @@ import type { Clock } from "../../src/core/clock.ts";
 import { systemClock } from "../../src/core/clock.ts";
 import { DaybookError, toDaybookError } from "../../src/core/errors.ts";
 import type { HttpRoute } from "../../src/core/http.ts";
+import { LogGate } from "../../src/core/log-gate.ts";
 import type { Logger } from "../../src/core/logger.ts";
 import type { Store } from "../../src/core/store.ts";
 import { SlackChatAdapter } from "./adapter.ts";
@@ -17,6 +18,7 @@ import { registerConversationListeners } from "./listeners/conversations.ts";
 import type { ListenerDeps, SuggestedPrompt } from "./listeners/deps.ts";
 import { registerSlashCommand } from "./listeners/slash-command.ts";
 import { createWebClient, normalizeApiUrl, slackRetryConfig } from "./web-client.ts";
+import { checkSocketModeShape } from "./webhook/shapes.ts";
 
 export interface SlackIntegrationOptions {
   signingSecret?: string | undefined;
@@ -133,6 +135,19 @@ export function createSlackIntegration(options: SlackIntegrationOptions): SlackI
   });
 
   if (options.socketMode) {
+    // Socket Mode payloads skip the HTTP receiver's shape check (webhook/shapes.ts), so it runs
+    // here, where SocketModeReceiver hands them to Bolt: a malformed one is acked and dropped
+    // instead of throwing inside processEvent.
+    const processEvent = app.processEvent.bind(app);
+    const rejections = new LogGate({ clock });
+    app.processEvent = async (event) => {
+      const verdict = checkSocketModeShape(event.body);
+      if (verdict.kind === "dispatch") return processEvent(event);
+      if (verdict.kind === "reject")
+        rejections.write(logger, "warn", "ignored a malformed Slack payload", verdict.reason);
+      else logger.debug("ignored a Slack payload no listener handles", { reason: verdict.reason });
+      await event.ack();
+    };
     // Socket Mode redelivers unacked envelopes too; with no HTTP response to hold back, the
     // event is marked when it arrives.
     app.use(async ({ body, next }) => {

@@ -169,7 +169,10 @@ const common = {
   subtype: name.optional(),
 };
 const handledEvents: Record<string, z.ZodType> = {
-  app_mention: z.looseObject({ ...common, user: id, channel: id, text }),
+  // A bot's mention may name only its bot_id; the listener ignores bots either way.
+  app_mention: z
+    .looseObject({ ...common, user: id.optional(), channel: id, text })
+    .refine((e) => e.user !== undefined || e.bot_id !== undefined, { path: ["user"], message: "no author" }),
   // Message subtypes (edits, joins) have no user; the listener ignores them.
   message: z.looseObject({
     ...common,
@@ -229,6 +232,23 @@ function eventVerdict(body: SlackBody): ShapeVerdict {
   const schema = handledEvents[String(event.type)];
   if (!schema) return { kind: "ignore", reason: "unhandled:event" };
   return check(schema, event, `event.${String(event.type)}`) ?? { kind: "dispatch" };
+}
+
+/**
+ * The same check for a Socket Mode envelope's payload, which arrives already parsed: an
+ * Events API callback, a slash command's fields, or an interactivity payload
+ * (https://docs.slack.dev/apis/events-api/using-socket-mode#events).
+ */
+export function checkSocketModeShape(body: unknown): ShapeVerdict {
+  if (typeof body !== "object" || body === null || Array.isArray(body))
+    return { kind: "reject", reason: "socket:body" };
+  const b = body as SlackBody;
+  if (b.type === "event_callback" || b.type === "app_rate_limited") {
+    return checkSlackShape({ kind: "event", body: b, eventId: undefined });
+  }
+  if (b.command !== undefined) return checkSlackShape({ kind: "command", body: b });
+  if (typeof b.type !== "string") return { kind: "reject", reason: "socket:type" };
+  return checkSlackShape({ kind: "interactive", body: b });
 }
 
 /** What to do with a parsed, signature-checked request that is headed for Bolt. */

@@ -29,6 +29,7 @@ import { createDemoPorts } from "../tools/demo/demo-ports.ts";
 import { type DemoOrg, generateDemoOrg } from "../tools/demo/generate.ts";
 import { askAs } from "./agent-fixtures.ts";
 import { secondOrgProfile } from "./fixtures/second-org/profile.ts";
+import { HUBSPOT_FAKE_TOKEN, renewalStageIdOf, stageIdOf } from "./support/org-fakes/hubspot.ts";
 import { type OrgFakes, startOrgFakes } from "./support/org-fakes/index.ts";
 
 const at = "2026-11-23T09:00:00Z";
@@ -250,4 +251,66 @@ describe.each([0, 1])("a P&L in progress on the second organisation (%#: real co
       expect(line.previous, line.account).toBeCloseTo(before, 0);
     }
   });
+});
+
+describe("a deal stage change on the second organisation", () => {
+  const stageAction = (ports: Ports) => {
+    const action = createToolCatalog(ports, { clock, timeZone, warmLabels: false }).actions.find(
+      (a) => a.name === "crm_update_deal_stage",
+    );
+    if (!action) throw new Error("no stage action");
+    return action;
+  };
+  const patches = () =>
+    fakes.hubspot.requests
+      .filter((r) => r.method === "PATCH")
+      .map((r) => [r.path.replace(/^\/crm\/v3\/objects\/deals\//, ""), JSON.parse(r.body).properties?.dealstage]);
+
+  it.each([0, 1])("shows the label on the card and moves the deal (%#: real connector, demo ports)", async (side) => {
+    const { ports } = sides[side]!;
+    const action = stageAction(ports);
+    const args = action.schema.parse({ dealId: "1002", stage: "negotiation" }) as Record<string, unknown>;
+    expect(action.describe(args)).toContainEqual({ label: "New stage", value: "negotiation" });
+    const outcome = await action.execute(args, { idempotencyKey: `stage-${side}` });
+    expect(outcome).toMatchObject({ ok: true });
+    expect((await ports.crm.getDeal("1002")).stage).toBe("Negotiation");
+  });
+
+  it("sends HubSpot the id of the stage in the deal's own pipeline when another pipeline has the same label", async () => {
+    const before = patches().length;
+    await stageAction(fakes.ports).execute({ dealId: "1002", stage: "Negotiation" }, { idempotencyKey: "s-default" });
+    // A deal in the Renewals pipeline, where "Closed Won" has another id.
+    await fetch(`${fakes.hubspot.url}/crm/v3/objects/deals/1003`, {
+      method: "PATCH",
+      headers: { authorization: `Bearer ${HUBSPOT_FAKE_TOKEN}`, "content-type": "application/json" },
+      body: JSON.stringify({ properties: { pipeline: "renewals", dealstage: renewalStageIdOf("Renewal Due") } }),
+    });
+    const renewal = await stageAction(fakes.ports).execute(
+      { dealId: "1003", stage: "Closed Won" },
+      { idempotencyKey: "s-renewal" },
+    );
+    expect(renewal).toMatchObject({ ok: true });
+    expect(patches().slice(before)).toEqual([
+      ["1002", stageIdOf("Negotiation")],
+      ["1003", renewalStageIdOf("Renewal Due")],
+      ["1003", renewalStageIdOf("Closed Won")],
+    ]);
+  });
+
+  it.each([0, 1])(
+    "refuses a stage the pipeline does not have, naming its stages, and changes nothing (%#)",
+    async (side) => {
+      const { ports } = sides[side]!;
+      const before = patches().length;
+      const outcome = await stageAction(ports).execute(
+        { dealId: "1004", stage: "Closed Wonn" },
+        { idempotencyKey: `typo-${side}` },
+      );
+      expect(outcome).toMatchObject({ ok: false });
+      expect((outcome as { summary: string }).summary).toMatch(
+        /^The pipeline "Sales Pipeline" has no stage "Closed Wonn"; its stages are Qualification, Discovery, .*Closed Won, Closed Lost\.$/,
+      );
+      expect(patches().length).toBe(before);
+    },
+  );
 });

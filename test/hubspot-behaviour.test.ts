@@ -265,6 +265,9 @@ describe("HubSpot connector against a scripted HubSpot", () => {
     const { port, searches } = await setup((req) => {
       if (req.path === "/crm/v3/objects/deals/search") return { body: { total: 1, results: [deal("1", "Acme Corp")] } };
       if (req.method === "PATCH" && req.path === "/crm/v3/objects/deals/1") return { body: deal("1", "Acme Corp") };
+      // A stage change reads the deal's pipeline first (its stages are the pipeline's own).
+      if (req.method === "GET" && req.path.startsWith("/crm/v3/objects/deals/1?"))
+        return { body: obj("1", { pipeline: "default" }) };
       return supporting(req) ?? { status: 404, body: {} };
     });
 

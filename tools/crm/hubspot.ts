@@ -30,6 +30,7 @@ import {
 } from "../shared/rate-limit.ts";
 import { ReadCache } from "../shared/read-cache.ts";
 import { type RetryPolicy, resilientCall } from "../shared/resilience.ts";
+import { type PipelineStage, resolveDealStage } from "./deal-stages.ts";
 import { hubspotSearch, searchMaxResults } from "./hubspot-search.ts";
 import {
   activityProperties,
@@ -244,17 +245,22 @@ export function createHubSpotPort(settings: HubSpotSettings, deps: HubSpotDeps):
    * internal id ("presentationscheduled", or a number in a custom pipeline); people know the
    * label. Without the pipelines (a missing scope) stages stay ids, everything else works.
    */
-  async function stageLabels(): Promise<Map<string, string>> {
-    const entries = await cache.get("pipelines:deals", async () => {
+  async function pipelineStages(): Promise<PipelineStage[]> {
+    return cache.get("pipelines:deals:stages", async () => {
       try {
         const res = await call("list deal pipelines", () => client.crm.pipelines.pipelinesApi.getAll("deals"));
-        return res.results.flatMap((p) => p.stages.map((st) => [st.id, st.label] as [string, string]));
+        return res.results.flatMap((p) =>
+          p.stages.map((st) => ({ pipelineId: p.id, pipeline: p.label, id: st.id, label: st.label })),
+        );
       } catch (error) {
         logger.warn("hubspot deal pipelines unavailable; showing stage ids", { code: (error as DaybookError).code });
         return [];
       }
     });
-    return new Map(entries);
+  }
+
+  async function stageLabels(): Promise<Map<string, string>> {
+    return new Map((await pipelineStages()).map((st) => [st.id, st.label]));
   }
 
   const labelled = <T extends Deal>(deal: T, labels: ReadonlyMap<string, string>): T => {
@@ -562,9 +568,13 @@ export function createHubSpotPort(settings: HubSpotSettings, deps: HubSpotDeps):
     },
 
     async updateDealStage(dealId, stage, _options) {
-      // Reads show labels, so a stage arrives as a label; HubSpot takes the stage id.
-      const wanted = stage.trim().toLowerCase();
-      const id = [...(await stageLabels())].find(([, label]) => label.toLowerCase() === wanted)?.[0] ?? stage;
+      // Reads show labels, so a stage arrives as a label; HubSpot takes the id of that stage in
+      // the deal's own pipeline (deal-stages.ts). Unknown or ambiguous labels fail before the PATCH.
+      const [stages, current] = await Promise.all([
+        pipelineStages(),
+        call("read deal pipeline", () => client.crm.deals.basicApi.getById(dealId, ["pipeline"])),
+      ]);
+      const { id } = resolveDealStage(stages, current.properties.pipeline ?? undefined, stage);
       // Setting a property to a value is idempotent, so a retried PATCH is harmless.
       const res = await call("update deal stage", () =>
         client.crm.deals.basicApi.update(dealId, { properties: { dealstage: id } }),

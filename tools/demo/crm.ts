@@ -18,6 +18,18 @@ export interface DemoCrm {
 
 const stages = ["Qualification", "Discovery", "Demo Scheduled", "Proposal Sent", "Negotiation"];
 
+/** The demo's one sales pipeline, in order: every stage a demo deal can be moved to. */
+export const DEMO_DEAL_STAGES = [
+  "Qualification",
+  "Discovery",
+  "Demo Scheduled",
+  "Demo Completed",
+  "Proposal Sent",
+  "Negotiation",
+  "Closed Won",
+  "Closed Lost",
+] as const;
+
 export function generateCrm(now: number, seed: number, customerCount: number, profile: DemoProfile): DemoCrm {
   const P = profile.deals;
   const dealUrl = (id: string) => `${profile.urls.crm}/deal/${id}`;

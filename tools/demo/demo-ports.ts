@@ -39,6 +39,7 @@ import type {
 } from "../../src/core/domain/jira.ts";
 import type { Ports } from "../../src/core/domain/ports.ts";
 import { DaybookError } from "../../src/core/errors.ts";
+import { DEMO_DEAL_STAGES } from "./crm.ts";
 import { type DemoOrg, type DemoProfile, type DemoVolumes, generateDemoOrg } from "./generate.ts";
 
 export interface DemoPortsOptions {
@@ -327,7 +328,14 @@ export function createDemoPorts(options: DemoPortsOptions): DemoPorts {
         return { id: activity.id };
       });
     },
-    async updateDealStage(dealId: string, stage: string, opts: WriteOptions) {
+    async updateDealStage(dealId: string, wanted: string, opts: WriteOptions) {
+      // As HubSpot: a stage of the pipeline, named by its label in any case; anything else is refused.
+      const stage = DEMO_DEAL_STAGES.find((s) => s.toLowerCase() === wanted.trim().toLowerCase());
+      if (!stage) {
+        throw new DaybookError("bad_request", "deal stage not in the pipeline", {
+          userMessage: `The pipeline "Sales Pipeline" has no stage "${wanted.trim().slice(0, 60)}"; its stages are ${DEMO_DEAL_STAGES.join(", ")}.`,
+        });
+      }
       return idem.once("crm.stage", opts, () => {
         const deal = getDealDetail(dealId);
         const at = new Date(clock.now()).toISOString();

@@ -41,6 +41,14 @@ const stageLabels = [
 ];
 export const stageIdOf = (label: string): string => String(1_180_000 + Math.max(0, stageLabels.indexOf(label)));
 
+/** A second pipeline whose labels repeat the sales pipeline's under other ids, as portals' renewal pipelines do. */
+const renewalLabels = ["Renewal Due", "Negotiation", "Closed Won", "Closed Lost"];
+export const renewalStageIdOf = (label: string): string => `renewal-${renewalLabels.indexOf(label)}`;
+const pipelineStageIds: Record<string, Set<string>> = {
+  default: new Set(stageLabels.map(stageIdOf)),
+  renewals: new Set(renewalLabels.map(renewalStageIdOf)),
+};
+
 function escapeHtml(text: string): string {
   return text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
 }
@@ -196,6 +204,7 @@ function toObjects(org: DemoOrg): { objects: Map<string, Map<string, HubObject>>
       id: d.id,
       properties: {
         dealname: d.name,
+        pipeline: "default",
         dealstage: stageIdOf(d.stage),
         amount: String(d.amount),
         deal_currency_code: d.currency,
@@ -390,7 +399,8 @@ export async function startHubSpotFake(options: HubSpotFakeOptions): Promise<Org
       const deal = typeOf("deals").get(m.group(1));
       if (!deal) throw new Refusal(404, { status: "error", message: "Object not found", category: "OBJECT_NOT_FOUND" });
       const update = jsonBody<{ properties?: Props }>(req).properties ?? {};
-      const stages = new Set(stageLabels.map(stageIdOf));
+      // HubSpot takes only a stage of the deal's own pipeline.
+      const stages = pipelineStageIds[update.pipeline ?? deal.properties.pipeline ?? "default"] ?? new Set<string>();
       if (update.dealstage !== undefined && !stages.has(update.dealstage ?? "")) {
         throw validation(`${update.dealstage} is not a valid pipeline stage id`);
       }
@@ -434,6 +444,19 @@ export async function startHubSpotFake(options: HubSpotFakeOptions): Promise<Org
                   isClosed: String(/^closed/i.test(label)),
                   probability: label === "Closed Won" ? "1.0" : "0.5",
                 },
+                ...stamp,
+              })),
+              ...stamp,
+            },
+            {
+              id: "renewals",
+              label: "Renewals",
+              displayOrder: 1,
+              stages: renewalLabels.map((label, n) => ({
+                id: renewalStageIdOf(label),
+                label,
+                displayOrder: n,
+                metadata: { isClosed: String(/^closed/i.test(label)), probability: "0.5" },
                 ...stamp,
               })),
               ...stamp,

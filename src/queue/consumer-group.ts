@@ -1,6 +1,16 @@
+import { createHash } from "node:crypto";
 import type { RedisClientType } from "redis";
 import type { EnqueueResult } from "../core/work-queue.ts";
 import { ackScript, enqueueScript, touchOwnScript } from "./redis-scripts.ts";
+
+/** A script and its SHA1, for EVALSHA. */
+interface Script {
+  source: string;
+  sha: string;
+}
+
+const script = (source: string): Script => ({ source, sha: createHash("sha1").update(source).digest("hex") });
+const scripts = { enqueue: script(enqueueScript), ack: script(ackScript), touchOwn: script(touchOwnScript) };
 
 export interface StreamMessage {
   id: string;
@@ -33,7 +43,7 @@ export class ConsumerGroup {
   /** Atomic: depth check, idempotency key and XADD (see redis-scripts.ts). */
   async enqueue(json: string, key: string | undefined, maxDepth: number, keyTtlMs: number): Promise<EnqueueResult> {
     const reply = await this.#command(() =>
-      this.#client.eval(enqueueScript, {
+      this.#eval(scripts.enqueue, {
         keys: [this.#o.streamKey, key === undefined ? "" : this.#o.keyPrefix + key],
         arguments: [String(maxDepth), json, String(keyTtlMs)],
       }),
@@ -67,7 +77,7 @@ export class ConsumerGroup {
   /** `rememberMs` > 0 keeps the idempotency key that long instead of freeing it. */
   async ack(id: string, key: string | undefined, rememberMs = 0): Promise<void> {
     await this.#command(() =>
-      this.#client.eval(ackScript, {
+      this.#eval(scripts.ack, {
         keys: [this.#o.streamKey, key === undefined ? "" : this.#o.keyPrefix + key],
         arguments: [this.#o.group, id, String(rememberMs)],
       }),
@@ -77,7 +87,7 @@ export class ConsumerGroup {
   /** Resets idle time of entries still ours (optionally setting their delivery count); returns the ids lost. */
   async touch(ids: string[], retryCount?: number): Promise<string[]> {
     const reply = await this.#command(() =>
-      this.#client.eval(touchOwnScript, {
+      this.#eval(scripts.touchOwn, {
         keys: [this.#o.streamKey],
         arguments: [this.#o.group, this.#o.consumer, retryCount === undefined ? "" : String(retryCount), ...ids],
       }),
@@ -128,6 +138,20 @@ export class ConsumerGroup {
   /** Ends another connection's blocking command with an empty reply (CLIENT UNBLOCK). */
   async unblock(clientId: number): Promise<void> {
     await this.#command(() => this.#client.clientUnblock(clientId));
+  }
+
+  /**
+   * EVALSHA: the script is sent by its hash, not its text, on every enqueue and ack; the first
+   * call on a server that has not seen it (or after a restart or SCRIPT FLUSH) gets NOSCRIPT
+   * and sends the text once (https://redis.io/docs/latest/commands/evalsha/).
+   */
+  async #eval(s: Script, options: { keys: string[]; arguments: string[] }): Promise<unknown> {
+    try {
+      return await this.#client.evalSha(s.sha, options);
+    } catch (error) {
+      if (!/NOSCRIPT/.test((error as Error).message)) throw error;
+      return this.#client.eval(s.source, options);
+    }
   }
 
   /**

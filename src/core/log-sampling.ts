@@ -7,6 +7,8 @@ export interface SampleOptions {
   windowMs?: number;
   /** Clock, for tests. */
   now?: () => number;
+  /** Distinct message+code pairs counted at once; past this the oldest is written out and forgotten. */
+  maxKeys?: number;
 }
 
 interface Bucket {
@@ -29,6 +31,7 @@ export function sampleWarnings(logger: Logger, options: SampleOptions = {}): Log
     max: options.max ?? 5,
     windowMs: options.windowMs ?? 60_000,
     now: options.now ?? Date.now,
+    maxKeys: options.maxKeys ?? 256,
   });
 }
 
@@ -53,6 +56,10 @@ function sampled(logger: Logger, buckets: Map<string, Bucket>, o: Required<Sampl
         b = undefined;
       }
       if (!b) {
+        if (buckets.size >= o.maxKeys) {
+          const oldest = buckets.keys().next().value;
+          if (oldest !== undefined) flush(oldest, oldest.slice(0, oldest.indexOf("\u0000")));
+        }
         b = { start: now, seen: 0, suppressed: 0, last: undefined, timer: undefined };
         buckets.set(key, b);
       }

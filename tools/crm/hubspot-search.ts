@@ -1,6 +1,7 @@
 import type { Client } from "@hubspot/api-client";
 import type { PublicObjectSearchRequest } from "@hubspot/api-client/lib/codegen/crm/objects/index.js";
 import { type Listing, truncatedListing } from "../../src/core/domain/common.ts";
+import { DaybookError } from "../../src/core/errors.ts";
 import type { Logger } from "../../src/core/logger.ts";
 import type { HubSpotObject } from "./normalize-hubspot.ts";
 
@@ -51,6 +52,13 @@ export function hubspotSearch(deps: SearchDeps) {
             ? client.crm.companies.searchApi.doSearch(body)
             : client.crm.objects.searchApi.doSearch(objectType, body),
       );
+      // A 2xx without a search body (a proxy's empty 200, an SDK change) is the upstream's fault,
+      // said as such; reading .results off it was a TypeError the person saw as "something went wrong".
+      if (!res || !Array.isArray(res.results)) {
+        throw new DaybookError("upstream_error", `HubSpot ${operation}: the answer had no results list`, {
+          userMessage: "HubSpot answered a search without its results; please try again in a minute.",
+        });
+      }
       out.push(...res.results.map((r) => ({ id: r.id, properties: r.properties ?? {} })));
       after = res.paging?.next?.after;
       if (!after) return out;

@@ -79,7 +79,16 @@ function orgFile(): string {
   // The demo organisation, its channels on Slack and every digest due this minute.
   const org = {
     ...demoOrg,
-    channels: Object.fromEntries(Object.entries(channels).map(([name, id]) => [name, { slack: id }])),
+    // Each keeps the demo's audience; questions are asked in C0ASK, declared as alex's (all domains).
+    channels: {
+      ...Object.fromEntries(
+        Object.entries(channels).map(([name, id]) => [
+          name,
+          { slack: id, audience: demoOrg.channels[name]?.audience ?? [] },
+        ]),
+      ),
+      ask: { slack: "C0ASK", audience: ["jira", "crm", "accounting"] },
+    },
     digests: Object.fromEntries(
       Object.entries(demoOrg.digests).map(([name, d]) => [name, { ...d, cron: "* * * * *", enabled: true }]),
     ),

@@ -121,6 +121,11 @@ export function createTeamsIntegration(options: TeamsIntegrationOptions): TeamsI
       try {
         inbound = await readActivity(request);
       } catch (error) {
+        // A client that hung up mid-body is not a malformed activity (and not worth a warning).
+        if (request.signal.aborted) {
+          logger.debug("client closed the request before it was answered", { reason: "client_abort" });
+          throw error;
+        }
         const reason = String(toDaybookError(error).details?.reason ?? "unparseable");
         rejections.write(logger, "warn", "rejected a malformed Teams activity", reason);
         throw error;

@@ -314,3 +314,22 @@ describe("a deal stage change on the second organisation", () => {
     },
   );
 });
+
+describe.each([0, 1])("money on the second organisation (%#: real connectors, demo ports)", (side) => {
+  it.each([
+    "show the bank transactions this month",
+    "bills awaiting approval",
+    "show the P&L for last month",
+    "show the P&L for this quarter",
+    "what's left for the close?",
+    "which deals need me today?",
+    "which customers might churn?",
+    "show invoice 4729",
+  ])("states every amount in euros: %s", async (question) => {
+    const { ask } = await agentOver(sides[side]!.ports);
+    const turn = await ask(question);
+    expect(turn.calls.length, turn.text).toBeGreaterThan(0);
+    expect(turn.text).toMatch(/€\d/);
+    expect(turn.text).not.toMatch(/\$\s?\d|USD/);
+  });
+});

@@ -78,6 +78,20 @@ describe("Xero normalization", () => {
     expect(purchaseOrderNumberFrom("POSTAGE 12")).toBeUndefined();
   });
 
+  it("reads the PO of a bill copied from it whose own number is the PO number, and no PO from a vendor's number", () => {
+    expect(toInvoice({ invoiceID: "b-1", type: "ACCPAY", invoiceNumber: "PO-0339" }).purchaseOrderNumber).toBe(
+      "PO-0339",
+    );
+    expect(
+      toInvoice({ invoiceID: "b-2", type: "ACCPAY", invoiceNumber: "HZ-7001", reference: "PO-0339" })
+        .purchaseOrderNumber,
+    ).toBe("PO-0339");
+    expect(
+      toInvoice({ invoiceID: "b-3", type: "ACCPAY", invoiceNumber: "APO-12" }).purchaseOrderNumber,
+    ).toBeUndefined();
+    expect(toInvoice({ invoiceID: "s-2", type: "ACCREC", invoiceNumber: "PO-12" }).purchaseOrderNumber).toBeUndefined();
+  });
+
   it("maps purchase orders and falls back to DRAFT for an unknown status", () => {
     expect(
       toPurchaseOrder({

@@ -102,8 +102,8 @@ function oneOf<T extends string>(value: unknown, allowed: readonly T[], fallback
 }
 
 /**
- * Xero bills have no purchase-order field; the convention (and what "Copy to bill" from a PO
- * produces) is the PO number in the bill's Reference, e.g. "PO-0042".
+ * Xero bills have no purchase-order field; the convention is the PO number in the bill's
+ * Reference, e.g. "PO-0042" (alone, or beside other text); docs/connectors.md.
  */
 export function purchaseOrderNumberFrom(reference: string | undefined): string | undefined {
   const m = reference ? /\bPO[-\s]?\d+\b/i.exec(reference) : null;
@@ -146,7 +146,12 @@ export function toInvoice(raw: XeroInvoiceLike, accountNames: ReadonlyMap<string
   const due = xeroDate(raw.dueDate);
   if (due) invoice.dueDate = due;
   if (raw.reference) invoice.reference = raw.reference;
-  const po = purchaseOrderNumberFrom(raw.reference);
+  // A bill copied from a PO may instead carry the PO number as its own number (the bill's
+  // "Reference" in Xero's screens is the API's InvoiceNumber); the close checks then take that
+  // number for the order's, not for the vendor's invoice number (close-checks.ts).
+  const ownNumberIsPo = type === "ACCPAY" && /^\s*PO[-\s]?\d+\s*$/i.test(raw.invoiceNumber ?? "");
+  const po =
+    purchaseOrderNumberFrom(raw.reference) ?? (ownNumberIsPo ? purchaseOrderNumberFrom(raw.invoiceNumber) : undefined);
   if (po) invoice.purchaseOrderNumber = po;
   return invoice;
 }

@@ -399,8 +399,11 @@ export function accountingReadTools(accounting: AccountingPort, ctx: AccountingT
         // Largest movements first: they are the ones a person asks about.
         matches.sort((a, b) => Math.abs(b.amount) - Math.abs(a.amount) || a.id.localeCompare(b.id));
         const shown = matches.slice(0, args.limit ?? 15);
+        // Bank lines carry no currency of their own here: they are in the organisation's.
+        const currency = await accounting.baseCurrency?.();
         return {
           month,
+          ...(currency ? { currency } : {}),
           totals: {
             lines: all.length,
             reconciled: reconciledCount,

@@ -451,6 +451,8 @@ export function createXeroPort(settings: XeroSettings, deps: XeroDeps): Accounti
       });
     },
 
+    baseCurrency: reportCurrency,
+
     async approveInvoice(id, writeOptions) {
       const invoice = await readInvoice(id);
       const current = toInvoice(invoice);

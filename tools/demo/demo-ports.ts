@@ -412,6 +412,9 @@ export function createDemoPorts(options: DemoPortsOptions): DemoPorts {
       const wanted = new Set(numbers.map((n) => n.trim().toUpperCase()));
       return org.accounting.purchaseOrders.filter((po) => wanted.has(po.number.toUpperCase()));
     },
+    async baseCurrency(): Promise<string> {
+      return org.profile.currency;
+    },
     async listBankTransactions(month: Month): Promise<BankTransaction[]> {
       return org.accounting.bank[month] ?? [];
     },

@@ -83,6 +83,8 @@ export interface AccountingPort {
   findPurchaseOrders?(numbers: readonly string[]): Promise<PurchaseOrder[]>;
   listBankTransactions(month: Month): Promise<Listing<BankTransaction>>;
   getProfitAndLoss(month: Month): Promise<ProfitAndLoss>;
+  /** The organisation's base currency (ISO 4217): what bank lines and the books are kept in. */
+  baseCurrency?(): Promise<string>;
   approveInvoice(id: string, options: WriteOptions): Promise<{ id: string; status: InvoiceStatus }>;
   rejectInvoice(id: string, reason: string, options: WriteOptions): Promise<{ id: string; status: InvoiceStatus }>;
 }

@@ -12,6 +12,7 @@ import { signSlackRequest } from "../adapters/slack/webhook/verify.ts";
 import { demoOrg } from "../src/config/demo-org.ts";
 import { loadConfig } from "../src/config/load.ts";
 import type { OrgConfig } from "../src/config/org.ts";
+import { APPROVE_ACTION_ID } from "../src/core/action-ids.ts";
 import { fixedClock } from "../src/core/clock.ts";
 import { silentLogger } from "../src/core/logger.ts";
 import { type App, compose } from "../src/main.ts";
@@ -202,6 +203,38 @@ describe("the channel audience policy over Slack's HTTP API", () => {
     await vi.waitFor(() => expect(postsTo("C0UNLISTED")).toHaveLength(1), { timeout: 15_000 });
     expect(String(postsTo("C0UNLISTED")[0]?.text)).toBe(note);
     await vi.waitFor(() => expect(postsTo("D0DEMOFIONA")).toHaveLength(1));
+  });
+
+  it("sends an approval card for a finance write asked for in the engineering channel to the requester's DM", async () => {
+    const ts = nextTs();
+    await event({
+      type: "app_mention",
+      user: fiona,
+      text: "<@U0BOT> approve invoice 4729",
+      ts,
+      channel: "C0ENG",
+      event_ts: ts,
+    });
+    await vi.waitFor(
+      () => expect(postsTo("D0DEMOFIONA").some((p) => shown(p).includes(APPROVE_ACTION_ID))).toBe(true),
+      {
+        timeout: 15_000,
+      },
+    );
+    // The turn's reply ("approval requested", from accounting tools) follows the card privately.
+    await vi.waitFor(() => expect(postsTo("C0ENG")).toHaveLength(2));
+    await vi.waitFor(() => expect(postsTo("D0DEMOFIONA")).toHaveLength(2));
+    const inChannel = postsTo("C0ENG");
+    expect(inChannel.map((p) => String(p.text))).toContain(
+      "I sent you the approval request privately: it contains finance data this channel may not see.",
+    );
+    expect(inChannel.some((p) => shown(p).includes(APPROVE_ACTION_ID) || /4729/.test(shown(p)))).toBe(false);
+    const card = shown(postsTo("D0DEMOFIONA").find((p) => shown(p).includes(APPROVE_ACTION_ID)));
+    // Marked once as sent privately, so the requester knows why it came to the DM.
+    expect(card.match(/Sent to you alone/g)).toHaveLength(1);
+    const id = /"value":"([a-z0-9]{10})"/.exec(card)?.[1] ?? "";
+    // Its updates and its result go where the card went.
+    expect((await app.approvals.get(id))?.message?.thread.channel).toBe("D0DEMOFIONA");
   });
 
   it("answers /daybook in the engineering channel privately too: the channel sees the question and the note", async () => {

@@ -196,7 +196,7 @@ export class Bot {
   ): Promise<MessageRef> {
     const hidden = await this.#beyondAudience(message, principal, responder, domains);
     if (hidden.length === 0) return responder.reply(card);
-    const ref = await this.#sendPrivately(message, responder, withNote(card, privateContext)).catch(() => undefined);
+    const ref = await this.#sendPrivately(message, responder, card).catch(() => undefined);
     if (!ref) {
       // The agent turns this into its reply; the unposted approval stays pending and unseen.
       throw new DaybookError("forbidden", "the card could not be delivered privately", {

@@ -2,7 +2,7 @@ import type { ToolDomain } from "../core/principal.ts";
 
 /**
  * The systems each digest shows data from (chains/digests: standup reads Jira, sales and churn
- * the CRM, close the books, weekly Jira and the CRM). A channel a digest posts to must allow
+ * the CRM, close the books, weekly all three: its close section reads the books). A channel a digest posts to must allow
  * all of them (ARCHITECTURE.md, decision 8); org-checks.ts and the scheduler read this.
  */
 export const digestDomains = {
@@ -10,5 +10,5 @@ export const digestDomains = {
   sales: ["crm"],
   churn: ["crm"],
   close: ["accounting"],
-  weekly: ["jira", "crm"],
+  weekly: ["jira", "crm", "accounting"],
 } as const satisfies Record<string, readonly ToolDomain[]>;

@@ -54,7 +54,10 @@ function packagesLoaded(env: Record<string, string>): Promise<string[]> {
   });
 }
 
+// redis: a process without REDIS_URL never connects, so it need not load the client either.
 const sdks = [
+  "redis",
+  "@redis/client",
   "@slack/bolt",
   "botbuilder",
   "@langchain/openai",
@@ -82,6 +85,8 @@ describe("SDKs load only for the integrations that are configured", () => {
     });
     expect(loaded).toEqual(expect.arrayContaining(["@slack/bolt", "botbuilder", "@langchain/openai"]));
     // The agent runtime waits for the first question.
-    expect(loaded.filter((p) => ["langchain", "jira.js", "xero-node", "@hubspot/api-client"].includes(p))).toEqual([]);
+    expect(
+      loaded.filter((p) => ["redis", "langchain", "jira.js", "xero-node", "@hubspot/api-client"].includes(p)),
+    ).toEqual([]);
   }, 60_000);
 });

@@ -1,5 +1,5 @@
 import CircuitBreaker from "opossum";
-import { createClient, type RedisClientType } from "redis";
+import type { RedisClientType } from "redis";
 import { DaybookError, isDaybookError } from "../core/errors.ts";
 import type { Logger } from "../core/logger.ts";
 import type { AppendOptions, SetOptions, Store } from "../core/store.ts";
@@ -79,6 +79,9 @@ export class RedisStore implements Store {
   }
 
   static async connect(options: RedisStoreOptions): Promise<RedisStore> {
+    // Imported on connect, not with this module: the queue refers to RedisStore in every
+    // process, and a process without REDIS_URL need not load the client (issue 15, fast start).
+    const { createClient } = await import("redis");
     let connectedOnce = false;
     const client: RedisClientType = createClient({
       url: options.url,

@@ -15,7 +15,7 @@ import { signSlackRequest } from "../adapters/slack/webhook/verify.ts";
 import { createIntake, TURN_JOB, turnKey, turnRememberMs } from "../src/bot/intake.ts";
 import { type CrashPoints, createTurnWorker } from "../src/bot/turn-worker.ts";
 import { textCard } from "../src/core/card.ts";
-import type { IncomingMessage, MessageHandler, ReplyAddress } from "../src/core/chat.ts";
+import type { ChatAdapter, IncomingMessage, MessageHandler, ReplyAddress } from "../src/core/chat.ts";
 import { silentLogger } from "../src/core/logger.ts";
 import type { JobHandler, JobInput, WorkQueue } from "../src/core/work-queue.ts";
 import { InFlight } from "../src/in-flight.ts";
@@ -95,11 +95,16 @@ describe.skipIf(redisSkipReason)("a worker killed mid-turn (real Redis)", () => 
       return q;
     };
     const slack = adapter();
+    // As Bot.handle: a failed reply is followed by a short error reply.
     const answer: MessageHandler = async (message, responder) => {
-      await responder.reply(textCard(`answer to ${message.text}`));
+      try {
+        await responder.reply(textCard(`answer to ${message.text}`));
+      } catch {
+        await responder.reply(textCard("Something went wrong (trace 1234)"));
+      }
     };
     /** Starts a worker; with `crash`, it dies at that point of its first turn. */
-    const worker = (consumer: string, crash?: keyof CrashPoints | "beforeAck") => {
+    const worker = (consumer: string, crash?: keyof CrashPoints | "beforeAck", chat: ChatAdapter = slack) => {
       const q = queue(consumer);
       const died = Promise.withResolvers<void>();
       const die = () => {
@@ -108,7 +113,13 @@ describe.skipIf(redisSkipReason)("a worker killed mid-turn (real Redis)", () => 
       };
       const crashPoints: CrashPoints =
         crash === "afterClaim" ? { afterClaim: die } : crash === "afterPost" ? { afterPost: die } : {};
-      const turn = createTurnWorker({ adapters: { slack }, handle: answer, store, logger: silentLogger, crashPoints });
+      const turn = createTurnWorker({
+        adapters: { slack: chat },
+        handle: answer,
+        store,
+        logger: silentLogger,
+        crashPoints,
+      });
       const handler: JobHandler =
         crash === "beforeAck"
           ? async (job) => {
@@ -119,7 +130,7 @@ describe.skipIf(redisSkipReason)("a worker killed mid-turn (real Redis)", () => 
       q.startWorkers({ handlers: { [TURN_JOB]: handler }, concurrency: 2 });
       return { queue: q, died: died.promise };
     };
-    return { store, queue, worker };
+    return { store, queue, worker, slack };
   }
 
   const turn = (thread: string): JobInput => {
@@ -177,6 +188,38 @@ describe.skipIf(redisSkipReason)("a worker killed mid-turn (real Redis)", () => 
     await eventually(() => expect(posts(thread)).toHaveLength(1), 15_000);
     await eventually(async () => expect(await second.queue.stats()).toMatchObject({ waiting: 0, running: 0 }));
     expect(fake.requests.some((r) => r.path === "/api/conversations.replies" && apiArgs(r).ts === thread)).toBe(true);
+  });
+
+  it("posts no error reply when a post that failed on the way back had reached Slack", async () => {
+    const d = await deployment();
+    const thread = `1763888500.${String(++seq).padStart(6, "0")}`;
+    let dropped = false;
+    // The answer reaches Slack, then the connection drops before its response arrives.
+    const flaky: ChatAdapter = {
+      platform: "slack",
+      post: (t, c) => d.slack.post(t, c),
+      update: (m, c) => d.slack.update(m, c),
+      notify: (t, u, x) => d.slack.notify(t, u, x),
+      findTagged: (a, t) => d.slack.findTagged(a, t),
+      responderFor: (a, o) => {
+        const r = d.slack.responderFor(a, o);
+        return {
+          ...r,
+          reply: async (card) => {
+            const ref = await r.reply(card);
+            if (dropped) return ref;
+            dropped = true;
+            throw new Error("socket hang up");
+          },
+        };
+      },
+    };
+    const q = d.worker("only", undefined, flaky).queue;
+    await q.enqueue(turn(thread));
+    await eventually(async () => expect(await q.stats()).toMatchObject({ waiting: 0, running: 0 }));
+    expect(dropped).toBe(true);
+    expect(posts(thread)).toHaveLength(1);
+    expect(String(apiArgs(posts(thread)[0] as RecordedRequest).text)).toContain("answer to");
   });
 
   it("queues a redelivered message once: not while its turn runs, not after it was answered", async () => {

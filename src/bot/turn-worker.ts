@@ -30,6 +30,8 @@ export interface TurnWorkerOptions {
 
 /** How long a turn's post state is remembered, so a redelivered turn is not answered twice. */
 const answeredTtlMs = 60 * 60 * 1000;
+/** Tries at a thread search (ChatAdapter.findTagged) before a turn is answered again anyway. */
+const searchAttempts = 3;
 
 export function answeredKey(job: Job): string {
   return `turn:answered:${job.key ?? job.id}`;
@@ -96,26 +98,50 @@ export function createTurnWorker(options: TurnWorkerOptions): JobHandler {
     }
 
     const inner = adapter.responderFor(address, { tag });
-    let first = true;
+    const markPosted = (messageId: string) =>
+      store
+        .set(marker, `posted:${messageId}`, { ttlMs: answeredTtlMs })
+        .catch((error: unknown) => log.warn("could not mark a turn answered", { jobId: job.id, error }));
+    // "first": nothing posted yet; "unsure": a post failed after it may have reached the
+    // platform (a timeout, a dropped connection); "posted": the turn's answer is in the thread.
+    // "other": another live delivery claimed the turn, so this one posts nothing.
+    let slot: "first" | "unsure" | "posted" | "other" = "first";
     const responder: Responder = {
       ...inner,
       reply: async (card) => {
-        if (!first) return inner.reply(card);
-        first = false;
-        const claim = `posting:${job.id}:${job.deliveries}`;
-        const claimed = await store.setIfAbsent(marker, claim, { ttlMs: answeredTtlMs }).catch(() => true);
-        if (!claimed) {
-          // Another live delivery of this turn (its worker was presumed dead) claimed it first.
-          const other = readState(await store.get(marker).catch(() => undefined));
-          log.warn("another worker is answering this turn; not posting", { jobId: job.id });
-          return { thread: address.thread, messageId: other.kind === "posted" ? other.messageId : "" };
+        if (slot === "posted") return inner.reply(card);
+        if (slot === "other") return { thread: address.thread, messageId: "" };
+        if (slot === "unsure") {
+          // The bot's error reply after a failed post: if the post got through after all, the
+          // turn is answered and the error reply would be a second one.
+          const found = await findEarlierPost(adapter, address, tag, log, job.id);
+          if (found) {
+            slot = "posted";
+            await markPosted(found.messageId);
+            return found;
+          }
+        } else {
+          const claim = `posting:${job.id}:${job.deliveries}`;
+          const claimed = await store.setIfAbsent(marker, claim, { ttlMs: answeredTtlMs }).catch(() => true);
+          if (!claimed) {
+            // Another live delivery of this turn (its worker was presumed dead) claimed it first.
+            const other = readState(await store.get(marker).catch(() => undefined));
+            log.warn("another worker is answering this turn; not posting", { jobId: job.id });
+            slot = "other";
+            return { thread: address.thread, messageId: other.kind === "posted" ? other.messageId : "" };
+          }
+          await crash.afterClaim?.();
         }
-        await crash.afterClaim?.();
-        const ref: MessageRef = await inner.reply(card);
+        let ref: MessageRef;
+        try {
+          ref = await inner.reply(card);
+        } catch (error) {
+          slot = "unsure";
+          throw error;
+        }
+        slot = "posted";
         await crash.afterPost?.();
-        await store
-          .set(marker, `posted:${ref.messageId}`, { ttlMs: answeredTtlMs })
-          .catch((error: unknown) => log.warn("could not mark a turn answered", { jobId: job.id, error }));
+        await markPosted(ref.messageId);
         return ref;
       },
     };
@@ -146,14 +172,21 @@ async function findEarlierPost(
     log.warn("cannot tell whether a turn was answered before its worker died; answering it", { jobId });
     return undefined;
   }
-  try {
-    return await adapter.findTagged(address, tag);
-  } catch (error) {
-    log.warn("could not search the thread for an earlier answer; answering the turn", {
-      jobId,
-      error: toDaybookError(error),
-    });
-    return undefined;
+  // A slow or briefly failing platform is asked again before the turn is answered a second time.
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await adapter.findTagged(address, tag);
+    } catch (error) {
+      if (attempt < searchAttempts) {
+        await new Promise((resolve) => setTimeout(resolve, 500 * attempt));
+        continue;
+      }
+      log.warn("could not search the thread for an earlier answer; answering the turn", {
+        jobId,
+        error: toDaybookError(error),
+      });
+      return undefined;
+    }
   }
 }
 

@@ -177,6 +177,6 @@ let fallback: Logger | undefined;
 export function scopeLogger(): Logger {
   const scope = currentErrorScope();
   if (scope) return scope.log;
-  fallback ??= createLogger({ base: { component: "unscoped" } });
+  fallback ??= createLogger({ level: "warn", base: { component: "unscoped" } });
   return fallback;
 }

@@ -42,7 +42,7 @@ export async function loadKnownEntities(
   return out;
 }
 
-/** "OPS-" of "OPS-145", "KR-" of "KR-2231"; undefined for "4729" or "RB-2026-118". */
+/** "OPS-" of "OPS-145", "KR-" of "KR-2231"; undefined for "1234" or "RB-2026-118". */
 export function referencePrefix(value: string): string | undefined {
   return /^([A-Za-z][A-Za-z0-9]*-)\d+$/.exec(value.trim())?.[1]?.toUpperCase();
 }

@@ -5,9 +5,11 @@
  * SIGKILL in the middle of the burst; deliveries it can no longer take go to the other, as the
  * proxy does on a refused connection. Every acknowledged event is answered exactly once (the
  * survivor takes over what the dead one had acked, after the stream's reclaim time), and each
- * two-second digest slot, fired by both replicas' cron, is posted once.
+ * two-second digest slot, fired by both replicas' cron, is posted once. An Approve button clicked
+ * on both replicas at once runs the write once (the audit log in Redis shows one execution).
  * The processes and fakes are the burst benches' own (bench/support/).
  */
+import { createHmac } from "node:crypto";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -16,9 +18,10 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { stringify } from "yaml";
 import { type FakeSlack, startFakeSlack } from "../bench/support/fake-slack.ts";
 import { awaitAnswers } from "../bench/support/replies.ts";
-import { type BenchEvent, benchEvents, signDelivery } from "../bench/support/slack-events.ts";
+import { type BenchEvent, benchEvents, benchSigningSecret, signDelivery } from "../bench/support/slack-events.ts";
 import { benchLimits, flushBenchRedis, startDaybook, type Target } from "../bench/support/targets.ts";
 import { demoOrg } from "../src/config/demo-org.ts";
+import { APPROVE_ACTION_ID } from "../src/core/action-ids.ts";
 import { redisSkipReason, redisUrl } from "./support/redis.ts";
 
 const database = 14;
@@ -52,15 +55,65 @@ interface RunRecord {
 }
 
 /** The standup digest's run log (RedisStore.append: a list under the store's "daybook:" prefix). */
-async function digestRuns(): Promise<RunRecord[]> {
-  const client = createClient({ url });
+const digestRuns = () =>
+  withRedis(async (c) =>
+    (await c.lRange("daybook:scheduler:runs:standup", 0, -1)).map((r) => JSON.parse(r) as RunRecord),
+  );
+
+const redisClient = () => createClient({ url });
+
+async function withRedis<T>(use: (client: ReturnType<typeof redisClient>) => Promise<T>): Promise<T> {
+  const client = redisClient();
   await client.connect();
   try {
-    const raw = await client.lRange("daybook:scheduler:runs:standup", 0, -1);
-    return raw.map((r) => JSON.parse(r) as RunRecord);
+    return await use(client);
   } finally {
     await client.quit();
   }
+}
+
+/** Ids of the approval records in the store (`approval:<id>`, not its markers). */
+const approvalIds = () =>
+  withRedis(async (c) =>
+    (await c.keys("daybook:approval:*")).map((k) => k.split(":")[2] as string).filter((id) => /^[a-z0-9]+$/.test(id)),
+  );
+
+const auditEvents = (approvalId: string) =>
+  withRedis(async (c) =>
+    (await c.lRange("daybook:audit:log", 0, -1))
+      .map((raw) => JSON.parse(raw) as { approvalId: string; event: string })
+      .filter((e) => e.approvalId === approvalId)
+      .map((e) => e.event),
+  );
+
+/** A signed Slack button click (block_actions), as Slack sends it to the Request URL. */
+async function click(target: string, userId: string, approvalId: string): Promise<number> {
+  const payload = {
+    type: "block_actions",
+    user: { id: userId, username: userId.toLowerCase(), team_id: "T0BENCH" },
+    api_app_id: "A0BENCH",
+    token: "legacy",
+    container: { type: "message", message_ts: "1799999999.000001", channel_id: "C0SALES", is_ephemeral: false },
+    trigger_id: "1.2.3",
+    team: { id: "T0BENCH", domain: "bench" },
+    channel: { id: "C0SALES", name: "sales" },
+    message: { type: "message", ts: "1799999999.000001", text: "approval" },
+    actions: [{ type: "button", action_id: APPROVE_ACTION_ID, block_id: "b1", value: approvalId, action_ts: "1" }],
+  };
+  const body = new URLSearchParams({ payload: JSON.stringify(payload) }).toString();
+  const timestamp = Math.floor(Date.now() / 1000);
+  const signature = `v0=${createHmac("sha256", benchSigningSecret).update(`v0:${timestamp}:${body}`).digest("hex")}`;
+  const res = await fetch(target, {
+    method: "POST",
+    body,
+    headers: {
+      "content-type": "application/x-www-form-urlencoded",
+      "x-slack-request-timestamp": String(timestamp),
+      "x-slack-signature": signature,
+    },
+  });
+  await res.arrayBuffer();
+  return res.status;
 }
 
 /** POSTs one signed delivery; "refused" when nothing listens there any more. */
@@ -103,6 +156,41 @@ describe.skipIf(redisSkipReason !== undefined)("two replicas on one Redis, one k
     await fake?.close();
     if (dir) rmSync(dir, { recursive: true, force: true });
   });
+
+  it("runs an approved write once when its Approve button is clicked on both replicas at once", async () => {
+    const ask: BenchEvent = {
+      eventId: `EvApproval${process.pid}`,
+      ts: "1741000000.000001",
+      user: "U0DEMOALEX",
+      channel: "C0SALES",
+      question: "log a call on BrightTech: discussed onboarding",
+    };
+    expect(await deliver(a.url as string, ask)).toBe("ok");
+    let ids: string[] = [];
+    for (let i = 0; i < 100 && ids.length === 0; i++) {
+      ids = await approvalIds();
+      if (ids.length === 0) await new Promise((r) => setTimeout(r, 200));
+    }
+    expect(ids).toHaveLength(1);
+    const id = ids[0] as string;
+    // Sam (sales) may approve CRM writes; a double click lands on both replicas, then once more.
+    const statuses = await Promise.all([
+      click(a.url as string, "U0DEMOSAM", id),
+      click(b.url as string, "U0DEMOSAM", id),
+    ]);
+    expect(statuses).toEqual([200, 200]);
+    expect(await click(b.url as string, "U0DEMOSAM", id)).toBe(200);
+    let events: string[] = [];
+    for (let i = 0; i < 100 && !events.includes("executed"); i++) {
+      events = await auditEvents(id);
+      if (!events.includes("executed")) await new Promise((r) => setTimeout(r, 200));
+    }
+    // Time for a second execution to show up, were there one.
+    await new Promise((r) => setTimeout(r, 2_000));
+    events = await auditEvents(id);
+    expect(events.filter((e) => e === "approved")).toHaveLength(1);
+    expect(events.filter((e) => e === "executed")).toHaveLength(1);
+  }, 60_000);
 
   it("answers every acknowledged event once and posts each digest slot once", async () => {
     const events = benchEvents(`r${process.pid}`, 40, 1740000000);

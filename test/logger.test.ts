@@ -153,3 +153,14 @@ describe("line layout", () => {
     expect(lines[0]).toMatch(/"msg":"daybook listening".*?"port":3000/);
   });
 });
+
+describe("child fields", () => {
+  it("writes a field once when a line repeats a child's field, the line's value winning", () => {
+    const lines: string[] = [];
+    createLogger({ write: (l) => lines.push(l) })
+      .child({ component: "agent", traceId: "t1" })
+      .info("tool failed", { component: "tool" });
+    expect(lines[0]?.match(/"component"/g)).toHaveLength(1);
+    expect(JSON.parse(lines[0] ?? "{}")).toMatchObject({ component: "tool", traceId: "t1" });
+  });
+});

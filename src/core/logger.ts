@@ -73,22 +73,27 @@ export function createLogger(options: LoggerOptions = {}): Logger {
     },
     destination,
   );
-  return wrap(options.base ? root.child(redact(options.base) as Record<string, unknown>) : root);
+  return wrap(root, options.base ? (redact(options.base) as Record<string, unknown>) : {});
 }
 
-function wrap(p: PinoLogger): Logger {
+/**
+ * Child fields are kept here rather than as pino bindings: a child's field and a line's field of
+ * the same name (a turn's `component` and a tool's) then make one key, the line's winning, as
+ * the hand-written logger had it, instead of the same key twice in one JSON object.
+ */
+function wrap(p: PinoLogger, bindings: Record<string, unknown>): Logger {
   const emit = (level: "debug" | "info" | "warn" | "error", msg: string, fields?: Record<string, unknown>) => {
     if (!p.isLevelEnabled(level)) return;
-    // msg goes first among the line's own fields (before them, as the hand-written logger did),
-    // so a reader or a regex finds "msg":"…" ahead of the details.
-    p[level]({ msg: scrub(msg), ...(fields ? (redact(fields) as Record<string, unknown>) : {}) });
+    // msg goes first among the line's own fields (as the hand-written logger wrote it), so a
+    // reader or a regex finds "msg":"…" ahead of the details.
+    p[level]({ msg: scrub(msg), ...bindings, ...(fields ? (redact(fields) as Record<string, unknown>) : {}) });
   };
   return {
     debug: (m, f) => emit("debug", m, f),
     info: (m, f) => emit("info", m, f),
     warn: (m, f) => emit("warn", m, f),
     error: (m, f) => emit("error", m, f),
-    child: (fields) => wrap(p.child(redact(fields) as Record<string, unknown>)),
+    child: (fields) => wrap(p, { ...bindings, ...(redact(fields) as Record<string, unknown>) }),
   };
 }
 

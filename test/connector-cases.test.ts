@@ -89,10 +89,12 @@ interface Side {
 let fakes: OrgFakes;
 let sides: Side[];
 let books: DemoOrg["accounting"]["pnl"];
+let sidesOrg: DemoOrg;
 
 beforeAll(async () => {
   const org = withCases(generateDemoOrg({ now: clock.now(), profile: secondOrgProfile }));
   books = org.accounting.pnl;
+  sidesOrg = org;
   fakes = await startOrgFakes(org, clock);
   sides = [
     { name: "real Xero connector", ports: fakes.ports },
@@ -143,11 +145,34 @@ describe.each([0, 1])("the close on the second organisation (%#: real connector,
 
 describe("the Xero connector's purchase-order lookups", () => {
   it("asks Xero for each referenced PO missing from the month by its number, once, with the tenant header", async () => {
+    await closeTool(fakes.ports);
+    await closeTool(fakes.ports);
     const lookups = fakes.xero.requests.filter((r) => /^\/api\.xro\/2\.0\/PurchaseOrders\/[^?]/.test(r.path));
     const paths = lookups.map((r) => decodeURIComponent(r.path.replace(/^\/api\.xro\/2\.0\/PurchaseOrders\//, "")));
     // PO-0339 is dated in November and came with the month's listing; PO-0999 does not exist (404).
     expect(paths.sort()).toEqual(["PO-0340", "PO-0999"]);
     for (const r of lookups) expect(r.headers["xero-tenant-id"]).toBeDefined();
+  });
+
+  it("past 25 missing numbers, lists the year's POs once and asks for the rest by number, at most 25", async () => {
+    const before = fakes.xero.requests.length;
+    const older = sidesOrg.accounting.purchaseOrders
+      .filter((po) => po.date < "2026-10-01" && po.date >= "2025-12-01")
+      .slice(0, 20)
+      .map((po) => po.number);
+    const unknown = Array.from({ length: 30 }, (_, i) => `PO-9${String(i).padStart(3, "0")}`);
+    const found = await fakes.ports.accounting.findPurchaseOrders?.([...older, ...unknown]);
+    expect(found?.map((p) => p.number).sort()).toEqual([...older].sort());
+    const asked = fakes.xero.requests.slice(before).map((r) => new URL(r.path, "http://x"));
+    // One listing (in Xero's pages) of the POs dated from a year before today.
+    const listings = asked.filter((u) => u.pathname.endsWith("/PurchaseOrders"));
+    expect(new Set(listings.map((u) => `${u.searchParams.get("DateFrom")}..${u.searchParams.get("DateTo")}`))).toEqual(
+      new Set(["2025-11-01..2026-11-23"]),
+    );
+    expect(listings.map((u) => Number(u.searchParams.get("page"))).sort((a, b) => a - b)).toEqual(
+      listings.map((_, i) => i + 1),
+    );
+    expect(asked.filter((u) => /\/PurchaseOrders\/./.test(u.pathname))).toHaveLength(25);
   });
 
   it("states that a referenced PO Xero does not have is missing, and only that one", async () => {

@@ -58,7 +58,10 @@ async function poisonedWorld() {
 describe("prompt injection in tool data", () => {
   it("is reported as data by the offline model and never becomes an approval or an execution", async () => {
     const world = await poisonedWorld();
-    const { model, label } = await createChatModel({ clock: world.clock, entities: await loadKnownEntities(world.ports) });
+    const { model, label } = await createChatModel({
+      clock: world.clock,
+      entities: await loadKnownEntities(world.ports),
+    });
     const answerer = createAgentAnswerer({
       model,
       modelLabel: label,

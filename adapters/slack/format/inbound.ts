@@ -4,7 +4,7 @@
  * mentions, channel links, user groups, special mentions, dates and links as `<...>` tokens
  * (https://api.slack.com/reference/surfaces/formatting#retrieving-messages). Everything the
  * model reads and every write it proposes gets human text: "fix login & signup for <admins>",
- * "@Maria", "#sales", "label (https://...)".
+ * "@Dana Lee", "#sales", "label (https://...)".
  */
 
 export type SlackToken =

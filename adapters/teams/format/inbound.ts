@@ -6,12 +6,12 @@ import { Parser } from "htmlparser2";
  * (https://learn.microsoft.com/microsoftteams/platform/bots/how-to/conversations/channel-and-group-conversations#receive-mentions),
  * escapes text as HTML (`&amp;`, `&lt;`, `&nbsp;`) and may send formatted messages as HTML
  * (`<p>`, `<div>`, `<br>`, `<a href>`, emoji as `<img alt>`). The model and every write get text:
- * "@Maria Garcia", "fix login & signup for <admins>", "label (url)".
+ * "@Dana Lee", "fix login & signup for <admins>", "label (url)".
  */
 
 /** A `mention` entity of the activity (botbuilder's Mention, reduced to what is read). */
 export interface TeamsMention {
-  /** The tag as it appears in the text, e.g. `<at>Maria Garcia</at>`. */
+  /** The tag as it appears in the text, e.g. `<at>Dana Lee</at>`. */
   text?: string | undefined;
   mentioned?: { id?: string | undefined; name?: string | undefined } | undefined;
 }

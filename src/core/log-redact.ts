@@ -61,8 +61,16 @@ function isBasicCredential(value: string): boolean {
   }
 }
 
+/**
+ * Something every rule above needs to find: one pass of this over a string (a stack, a URL)
+ * that has none of them skips the thirteen rules, most of a line's cost.
+ */
+const maybeSecret =
+  /bearer|basic|passw|pwd|secret|token|key|sig|auth|@|xox|xapp|gh[pousr]_|github_pat|A[KSGIR][IPDO]A|sk-|k_live|k_test|eyJ|hooks\.slack/i;
+
 /** Scrubs token shapes out of any text. */
 export function scrub(text: string): string {
+  if (!maybeSecret.test(text)) return text;
   let out = text;
   for (const [pattern, replacement] of rules) {
     out = out.replace(pattern, replacement as (substring: string, ...args: string[]) => string);

@@ -6,6 +6,7 @@ import { isDaybookError } from "./core/errors.ts";
 import type { HttpRoute } from "./core/http.ts";
 import type { Logger } from "./core/logger.ts";
 import type { Store } from "./core/store.ts";
+import { reportError } from "./core/user-facing-error.ts";
 import type { InFlight } from "./in-flight.ts";
 
 export interface ServerOptions {
@@ -89,7 +90,7 @@ export function createServer(options: ServerOptions): Hono {
       return c.json({ error: { code, message: error.message } }, error.status);
     }
     if (isDaybookError(error)) {
-      if (error.status >= 500) options.logger.error("request failed", { code: error.code, error });
+      if (error.status >= 500) reportError(options.logger, error, { msg: "request failed", component: "http" });
       return c.json({ error: { code: error.code, message: error.userMessage } }, error.status as ContentfulStatusCode);
     }
     // The client went away while its body was read: nothing to answer and nothing wrong here.
@@ -97,7 +98,7 @@ export function createServer(options: ServerOptions): Hono {
       options.logger.debug("client closed the request before it was answered", { reason: "client_abort" });
       return c.body(null, 499 as ContentfulStatusCode);
     }
-    options.logger.error("unhandled request error", { error });
+    reportError(options.logger, error, { msg: "unhandled request error", component: "http" });
     return c.json({ error: { code: "internal", message: "internal error" } }, 500);
   });
 

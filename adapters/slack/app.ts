@@ -2,11 +2,12 @@ import { App } from "@slack/bolt";
 import type { ChatAdapter, ClickHandler, MessageHandler } from "../../src/core/chat.ts";
 import type { Clock } from "../../src/core/clock.ts";
 import { systemClock } from "../../src/core/clock.ts";
-import { DaybookError, toDaybookError } from "../../src/core/errors.ts";
+import { DaybookError } from "../../src/core/errors.ts";
 import type { HttpRoute } from "../../src/core/http.ts";
 import { LogGate } from "../../src/core/log-gate.ts";
 import type { Logger } from "../../src/core/logger.ts";
 import type { Store } from "../../src/core/store.ts";
+import { reportError } from "../../src/core/user-facing-error.ts";
 import { SlackChatAdapter } from "./adapter.ts";
 import { boltLogger } from "./bolt-logger.ts";
 import { SlackDirectory } from "./directory.ts";
@@ -131,7 +132,7 @@ export function createSlackIntegration(options: SlackIntegrationOptions): SlackI
   });
 
   app.error(async (error) => {
-    logger.error("slack listener failed", { error: toDaybookError(error) });
+    reportError(logger, error, { msg: "slack listener failed", component: "slack" });
   });
 
   if (options.socketMode) {

@@ -23,6 +23,7 @@ import type { Logger } from "../../src/core/logger.ts";
 import type { Store } from "../../src/core/store.ts";
 import type { ThreadRef } from "../../src/core/thread.ts";
 import { reportError, withTrace } from "../../src/core/user-facing-error.ts";
+
 import type { ConversationReferences } from "./conversation-references.ts";
 import { type AdaptiveCard, adaptiveCardContentType, REFRESH_VERB, withNotice } from "./format/adaptive-card.ts";
 import { normaliseTeamsText } from "./format/inbound.ts";
@@ -198,9 +199,7 @@ export class DaybookActivityHandler extends TeamsActivityHandler {
     const log = this.#o.logger;
     const work = this.#o
       .handle(message, responder)
-      .catch((error: unknown) =>
-        log.error("Teams message handling failed", { code: toDaybookError(error).code, error }),
-      )
+      .catch((error: unknown) => reportError(log, error, { msg: "Teams message handling failed", component: "teams" }))
       .finally(stop);
     // Ack first: the reply goes out proactively after the HTTP turn is answered.
     const requestContext = context.turnState.get(requestContextKey) as RequestContext | undefined;

@@ -6,6 +6,7 @@ import type { HttpRoute } from "../../src/core/http.ts";
 import { LogGate } from "../../src/core/log-gate.ts";
 import type { Logger } from "../../src/core/logger.ts";
 import type { Store } from "../../src/core/store.ts";
+import { reportError } from "../../src/core/user-facing-error.ts";
 import { admissionRefusal, DaybookActivityHandler, requestContextKey } from "./activity-handler.ts";
 import { createTeamsAuth, type TeamsAppType } from "./bot-auth.ts";
 import { ConversationReferences } from "./conversation-references.ts";
@@ -81,8 +82,11 @@ export function createTeamsIntegration(options: TeamsIntegrationOptions): TeamsI
   const cloud = new DirectCloudAdapter(auth.authentication);
   cloud.onTurnError = async (context, error) => {
     // Without this botbuilder rethrows and the HTTP answer would carry the error message.
-    const err = toDaybookError(error);
-    logger.error("Teams turn failed", { code: err.code, activityType: context.activity.type, error: err });
+    reportError(logger, error, {
+      msg: "Teams turn failed",
+      component: "teams",
+      fields: { activityType: context.activity.type },
+    });
   };
   const references = new ConversationReferences(options.store, clock);
   const cards = new RenderedCards(options.store);
@@ -157,8 +161,11 @@ export function createTeamsIntegration(options: TeamsIntegrationOptions): TeamsI
           rejections.write(logger, "warn", "rejected a Teams request", "token_not_accepted", { status });
           throw unauthorized("the token was not accepted");
         }
-        const err = toDaybookError(error);
-        logger.error("Teams request failed", { code: err.code, activityType: activity.type, error: err });
+        reportError(logger, error, {
+          msg: "Teams request failed",
+          component: "teams",
+          fields: { activityType: activity.type },
+        });
         return Response.json({ error: { code: "internal", message: "internal error" } }, { status: 500 });
       }
       if (refusal) {

@@ -60,9 +60,10 @@ describe("errors at the edge", () => {
 
     expect(replyViolations(cardToText(turn.answer.card))).toEqual([]);
     expect(turn.text).not.toMatch(/Error invoking tool|Please fix|kwargs|node_modules/);
+    // The offline model asked for a deal with no id: the reply is the tool's coded sentence.
+    expect(turn.text).toBe("That lookup (crm_deal_detail) needs different arguments: give dealId or name.");
     // Arguments the model got wrong are its mistake, not a fault: info, once, with the tool's name.
-    const rejected = lines.filter((l) => l.msg === "tool arguments rejected");
-    expect(rejected).toEqual([
+    expect(lines.filter((l) => l.msg === "tool arguments rejected")).toEqual([
       expect.objectContaining({ level: "info", tool: "crm_deal_detail", code: "bad_request" }),
     ]);
     expect(lines.filter((l) => l.level === "error")).toEqual([]);
@@ -73,7 +74,7 @@ describe("errors at the edge", () => {
     const model = fakeModel()
       .respondWithTools([{ name: "crm_deal_detail", args: { limit: "many" }, id: "c1" }])
       .respond(new AIMessage("I could not look that deal up."));
-    const { logger } = capture();
+    const { lines, logger } = capture();
     const answerer = createAgentAnswerer({
       model,
       modelLabel: "fake",
@@ -92,6 +93,10 @@ describe("errors at the edge", () => {
     });
 
     const result = trace.toolResults.find((r) => r.tool === "crm_deal_detail")?.content ?? "";
+    // Arguments the model got wrong are its mistake, not a fault: info, once, with the tool's name.
+    expect(lines.filter((l) => l.msg === "tool arguments rejected")).toEqual([
+      expect.objectContaining({ level: "info", tool: "crm_deal_detail", code: "bad_request", traceId: "trace-args" }),
+    ]);
     expect(JSON.parse(result)).toEqual({
       error: expect.stringMatching(/^That lookup \(crm_deal_detail\)/),
       code: "bad_request",

@@ -20,6 +20,7 @@ import { systemClock } from "../core/clock.ts";
 import type { Ports } from "../core/domain/ports.ts";
 import { DaybookError } from "../core/errors.ts";
 import type { HttpRoute } from "../core/http.ts";
+import { sampleWarnings } from "../core/log-sampling.ts";
 import { createLogger, type Logger } from "../core/logger.ts";
 import type { Store } from "../core/store.ts";
 import type { Platform } from "../core/thread.ts";
@@ -74,7 +75,9 @@ export interface ComposeOptions {
 
 export async function compose(config: Config, options: ComposeOptions = {}): Promise<App> {
   const clock = options.clock ?? systemClock;
-  const logger = options.logger ?? createLogger({ level: config.env.LOG_LEVEL });
+  // The server's own logger folds a warning repeated past 10 a minute (a Redis outage warns on
+  // every turn) into one line with the count; a logger handed in (tests, CLI) is used as it is.
+  const logger = options.logger ?? sampleWarnings(createLogger({ level: config.env.LOG_LEVEL }), { max: 10 });
   const store = options.store ?? (await createStore(config.env.REDIS_URL, logger));
   const { env, org } = config;
   const inFlight = new InFlight();

@@ -12,8 +12,8 @@ import { SlackChatAdapter } from "../adapters/slack/adapter.ts";
 import { createSlackIntegration } from "../adapters/slack/app.ts";
 import { createWebClient } from "../adapters/slack/web-client.ts";
 import { signSlackRequest } from "../adapters/slack/webhook/verify.ts";
-import { createIntake, TURN_JOB, turnKey, turnRememberMs } from "../src/bot/intake.ts";
-import { type CrashPoints, createTurnWorker } from "../src/bot/turn-worker.ts";
+import { busyNotice, createIntake, NOTICE_JOB, TURN_JOB, turnKey, turnRememberMs } from "../src/bot/intake.ts";
+import { type CrashPoints, createNoticeWorker, createTurnWorker } from "../src/bot/turn-worker.ts";
 import { textCard } from "../src/core/card.ts";
 import type { ChatAdapter, IncomingMessage, MessageHandler, ReplyAddress } from "../src/core/chat.ts";
 import { silentLogger } from "../src/core/logger.ts";
@@ -220,6 +220,35 @@ describe.skipIf(redisSkipReason)("a worker killed mid-turn (real Redis)", () => 
     expect(dropped).toBe(true);
     expect(posts(thread)).toHaveLength(1);
     expect(String(apiArgs(posts(thread)[0] as RecordedRequest).text)).toContain("answer to");
+  });
+
+  it("posts a queued busy notice once when its worker died before acknowledging it", async () => {
+    const d = await deployment();
+    const thread = `1763888600.${String(++seq).padStart(6, "0")}`;
+    const address: ReplyAddress = {
+      platform: "slack",
+      thread: { platform: "slack", workspace: "T0DEMO", channel: "C0ENG", thread },
+    };
+    const notice = createNoticeWorker({ adapters: { slack: d.slack }, store: d.store, logger: silentLogger });
+    const died = Promise.withResolvers<void>();
+    const first = d.queue("first");
+    first.startWorkers({
+      concurrency: 1,
+      handlers: {
+        [NOTICE_JOB]: async (job) => {
+          await notice(job);
+          died.resolve();
+          await never();
+        },
+      },
+    });
+    await first.enqueue({ kind: NOTICE_JOB, payload: { address, text: busyNotice }, key: `${thread}:busy` });
+    await died.promise;
+    await first.stop(0);
+    const second = d.queue("second");
+    second.startWorkers({ concurrency: 1, handlers: { [NOTICE_JOB]: notice } });
+    await eventually(async () => expect(await second.stats()).toMatchObject({ waiting: 0, running: 0 }), 15_000);
+    expect(posts(thread)).toHaveLength(1);
   });
 
   it("queues a redelivered message once: not while its turn runs, not after it was answered", async () => {

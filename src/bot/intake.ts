@@ -88,15 +88,16 @@ export function createIntake(options: IntakeOptions): MessageHandler {
     );
   };
 
-  const busy = (responder: Responder, address: ReplyAddress) => {
+  const busy = (responder: Responder, address: ReplyAddress, key: string | undefined) => {
     const notices = options.notices;
     if (!notices) return post(responder, busyNotice);
     const payload: NoticePayload = { address, text: busyNotice };
     // Not awaited: the ack is not held for the notice. Refused or unreachable: post it here.
+    // Keyed by the message, so a worker that dies mid-post does not post it twice.
     options.track(
-      notices.enqueue({ kind: NOTICE_JOB, payload }).then(
+      notices.enqueue({ kind: NOTICE_JOB, payload, ...(key ? { key: `${key}:busy` } : {}) }).then(
         (result) => {
-          if (result.status !== "queued") post(responder, busyNotice);
+          if (result.status === "full") post(responder, busyNotice);
         },
         () => post(responder, busyNotice),
       ),
@@ -121,16 +122,13 @@ export function createIntake(options: IntakeOptions): MessageHandler {
     if (!address) return options.handle(message, responder);
 
     const payload: TurnPayload = { message, address };
-    const result = await enqueue({
-      kind: TURN_JOB,
-      payload,
-      ...(message.messageId ? { key: turnKey(message), rememberMs: turnRememberMs } : {}),
-    });
+    const key = message.messageId ? turnKey(message) : undefined;
+    const result = await enqueue({ kind: TURN_JOB, payload, ...(key ? { key, rememberMs: turnRememberMs } : {}) });
     if (result.status === "duplicate") {
       log.debug("message already queued or answered; not queued again", { platform: message.thread.platform });
     } else if (result.status === "full") {
       log.warn("work queue is full; turn refused", { depth: result.depth });
-      busy(responder, address);
+      busy(responder, address, key);
     }
   };
 }

@@ -1,5 +1,5 @@
 import { textCard } from "../core/card.ts";
-import type { ChatAdapter, MessageHandler, MessageRef, Responder } from "../core/chat.ts";
+import type { ChatAdapter, MessageHandler, MessageRef, ReplyAddress, Responder } from "../core/chat.ts";
 import { toDaybookError } from "../core/errors.ts";
 import type { Logger } from "../core/logger.ts";
 import type { Store } from "../core/store.ts";
@@ -67,7 +67,6 @@ function readState(raw: string | undefined): PostState {
  */
 export function createTurnWorker(options: TurnWorkerOptions): JobHandler {
   const log = options.logger.child({ component: "turn-worker" });
-  const { store } = options;
   const crash = options.crashPoints ?? {};
 
   return async (job) => {
@@ -78,74 +77,8 @@ export function createTurnWorker(options: TurnWorkerOptions): JobHandler {
       log.error("no adapter can answer a queued turn; dropping it", { platform: address.platform, jobId: job.id });
       return;
     }
-    const marker = answeredKey(job);
-    const tag = job.key ?? job.id;
-    // A store outage reads as "not answered yet": answering again beats staying silent.
-    const state = readState(await store.get(marker).catch(() => undefined));
-    if (state.kind === "posted") {
-      log.info("queued turn was already answered; not answering again", { jobId: job.id });
-      return;
-    }
-    if (state.kind === "posting") {
-      const found = await findEarlierPost(adapter, address, tag, log, job.id);
-      if (found) {
-        await store.set(marker, `posted:${found.messageId}`, { ttlMs: answeredTtlMs }).catch(() => {});
-        log.info("queued turn was answered before its worker died; not answering again", { jobId: job.id });
-        return;
-      }
-      // Not posted: free the dead worker's claim so this delivery can claim the post.
-      await store.deleteIfEquals(marker, state.raw).catch(() => false);
-    }
-
-    const inner = adapter.responderFor(address, { tag });
-    const markPosted = (messageId: string) =>
-      store
-        .set(marker, `posted:${messageId}`, { ttlMs: answeredTtlMs })
-        .catch((error: unknown) => log.warn("could not mark a turn answered", { jobId: job.id, error }));
-    // "first": nothing posted yet; "unsure": a post failed after it may have reached the
-    // platform (a timeout, a dropped connection); "posted": the turn's answer is in the thread.
-    // "other": another live delivery claimed the turn, so this one posts nothing.
-    let slot: "first" | "unsure" | "posted" | "other" = "first";
-    const responder: Responder = {
-      ...inner,
-      reply: async (card) => {
-        if (slot === "posted") return inner.reply(card);
-        if (slot === "other") return { thread: address.thread, messageId: "" };
-        if (slot === "unsure") {
-          // The bot's error reply after a failed post: if the post got through after all, the
-          // turn is answered and the error reply would be a second one.
-          const found = await findEarlierPost(adapter, address, tag, log, job.id);
-          if (found) {
-            slot = "posted";
-            await markPosted(found.messageId);
-            return found;
-          }
-        } else {
-          const claim = `posting:${job.id}:${job.deliveries}`;
-          const claimed = await store.setIfAbsent(marker, claim, { ttlMs: answeredTtlMs }).catch(() => true);
-          if (!claimed) {
-            // Another live delivery of this turn (its worker was presumed dead) claimed it first.
-            const other = readState(await store.get(marker).catch(() => undefined));
-            log.warn("another worker is answering this turn; not posting", { jobId: job.id });
-            slot = "other";
-            return { thread: address.thread, messageId: other.kind === "posted" ? other.messageId : "" };
-          }
-          await crash.afterClaim?.();
-        }
-        let ref: MessageRef;
-        try {
-          ref = await inner.reply(card);
-        } catch (error) {
-          slot = "unsure";
-          throw error;
-        }
-        slot = "posted";
-        await crash.afterPost?.();
-        await markPosted(ref.messageId);
-        return ref;
-      },
-    };
-
+    const responder = await onceResponder({ job, adapter, address, store: options.store, log, crash });
+    if (!responder) return;
     if (job.deliveries === 1) {
       const refused = await limitRefusal(options, message).catch((error: unknown) => {
         log.warn("rate limiter unavailable; taking the turn", { error: toDaybookError(error) });
@@ -158,6 +91,93 @@ export function createTurnWorker(options: TurnWorkerOptions): JobHandler {
       }
     }
     await options.handle(message, responder);
+  };
+}
+
+/**
+ * The job's responder whose first reply is posted at most once across the job's deliveries
+ * (see createTurnWorker); undefined when an earlier delivery already posted it.
+ */
+async function onceResponder(o: {
+  job: Job;
+  adapter: ChatAdapter;
+  address: ReplyAddress;
+  store: Store;
+  log: Logger;
+  crash: CrashPoints;
+}): Promise<Responder | undefined> {
+  const { job, adapter, address, store, log, crash } = o;
+  const marker = answeredKey(job);
+  const tag = job.key ?? job.id;
+  // A store outage reads as "not answered yet": answering again beats staying silent.
+  const state = readState(await store.get(marker).catch(() => undefined));
+  if (state.kind === "posted") {
+    log.info("queued job was already answered; not answering again", { jobId: job.id, kind: job.kind });
+    return undefined;
+  }
+  if (state.kind === "posting") {
+    const found = await findEarlierPost(adapter, address, tag, log, job.id);
+    if (found) {
+      await store.set(marker, `posted:${found.messageId}`, { ttlMs: answeredTtlMs }).catch(() => {});
+      log.info("queued job was answered before its worker died; not answering again", {
+        jobId: job.id,
+        kind: job.kind,
+      });
+      return undefined;
+    }
+    // Not posted: free the dead worker's claim so this delivery can claim the post.
+    await store.deleteIfEquals(marker, state.raw).catch(() => false);
+  }
+
+  // Callers have checked that the adapter can rebuild a responder.
+  const inner = adapter.responderFor?.(address, { tag });
+  if (!inner) return undefined;
+  const markPosted = (messageId: string) =>
+    store
+      .set(marker, `posted:${messageId}`, { ttlMs: answeredTtlMs })
+      .catch((error: unknown) => log.warn("could not mark a turn answered", { jobId: job.id, error }));
+  // "first": nothing posted yet; "unsure": a post failed after it may have reached the
+  // platform (a timeout, a dropped connection); "posted": the answer is in the thread;
+  // "other": another live delivery claimed it, so this one posts nothing.
+  let slot: "first" | "unsure" | "posted" | "other" = "first";
+  return {
+    ...inner,
+    reply: async (card) => {
+      if (slot === "posted") return inner.reply(card);
+      if (slot === "other") return { thread: address.thread, messageId: "" };
+      if (slot === "unsure") {
+        // The bot's error reply after a failed post: if the post got through after all, the
+        // job is answered and the error reply would be a second one.
+        const found = await findEarlierPost(adapter, address, tag, log, job.id);
+        if (found) {
+          slot = "posted";
+          await markPosted(found.messageId);
+          return found;
+        }
+      } else {
+        const claim = `posting:${job.id}:${job.deliveries}`;
+        const claimed = await store.setIfAbsent(marker, claim, { ttlMs: answeredTtlMs }).catch(() => true);
+        if (!claimed) {
+          // Another live delivery of this job (its worker was presumed dead) claimed it first.
+          const other = readState(await store.get(marker).catch(() => undefined));
+          log.warn("another worker is answering this job; not posting", { jobId: job.id, kind: job.kind });
+          slot = "other";
+          return { thread: address.thread, messageId: other.kind === "posted" ? other.messageId : "" };
+        }
+        await crash.afterClaim?.();
+      }
+      let ref: MessageRef;
+      try {
+        ref = await inner.reply(card);
+      } catch (error) {
+        slot = "unsure";
+        throw error;
+      }
+      slot = "posted";
+      await crash.afterPost?.();
+      await markPosted(ref.messageId);
+      return ref;
+    },
   };
 }
 
@@ -190,9 +210,10 @@ async function findEarlierPost(
   }
 }
 
-/** Posts a queued notice (the turns queue was full when the message came in). */
+/** Posts a queued notice (the turns queue was full when the message came in), once, as a turn's reply. */
 export function createNoticeWorker(options: {
   adapters: Partial<Record<Platform, ChatAdapter>>;
+  store: Store;
   logger: Logger;
 }): JobHandler {
   const log = options.logger.child({ component: "notice-worker" });
@@ -203,6 +224,7 @@ export function createNoticeWorker(options: {
       log.error("no adapter can post a queued notice; dropping it", { platform: address.platform, jobId: job.id });
       return;
     }
-    await adapter.responderFor(address).reply(textCard(text));
+    const responder = await onceResponder({ job, adapter, address, store: options.store, log, crash: {} });
+    await responder?.reply(textCard(text));
   };
 }

@@ -142,7 +142,7 @@ export class Work {
     };
     this.actions.startWorkers({ handlers: actions, concurrency: actionConcurrency, onGiveUp });
     this.notices.startWorkers({
-      handlers: { [NOTICE_JOB]: createNoticeWorker({ adapters: deps.adapters, logger }) },
+      handlers: { [NOTICE_JOB]: createNoticeWorker({ adapters: deps.adapters, store, logger }) },
       concurrency: noticeConcurrency,
       onGiveUp,
     });

@@ -88,20 +88,18 @@ export function createIntake(options: IntakeOptions): MessageHandler {
     );
   };
 
-  const busy = (responder: Responder, address: ReplyAddress, key: string | undefined) => {
+  // Awaited, so the platform's 200 means the notice is durable too (a process killed right
+  // after the ack would otherwise lose it); this second round trip happens only when full.
+  const busy = async (responder: Responder, address: ReplyAddress, key: string | undefined) => {
     const notices = options.notices;
     if (!notices) return post(responder, busyNotice);
     const payload: NoticePayload = { address, text: busyNotice };
-    // Not awaited: the ack is not held for the notice. Refused or unreachable: post it here.
-    // Keyed by the message, so a worker that dies mid-post does not post it twice.
-    options.track(
-      notices.enqueue({ kind: NOTICE_JOB, payload, ...(key ? { key: `${key}:busy` } : {}) }).then(
-        (result) => {
-          if (result.status === "full") post(responder, busyNotice);
-        },
-        () => post(responder, busyNotice),
-      ),
-    );
+    // Keyed by the message, so a worker that dies mid-post does not post it twice, and a
+    // redelivery of the message is not told twice. Refused or unreachable: post it here.
+    const result = await notices
+      .enqueue({ kind: NOTICE_JOB, payload, ...(key ? { key: `${key}:busy`, rememberMs: turnRememberMs } : {}) })
+      .catch(() => ({ status: "full" as const }));
+    if (result.status === "full") post(responder, busyNotice);
   };
 
   const enqueue = async (job: JobInput): Promise<EnqueueResult> => {
@@ -128,7 +126,7 @@ export function createIntake(options: IntakeOptions): MessageHandler {
       log.debug("message already queued or answered; not queued again", { platform: message.thread.platform });
     } else if (result.status === "full") {
       log.warn("work queue is full; turn refused", { depth: result.depth });
-      busy(responder, address, key);
+      await busy(responder, address, key);
     }
   };
 }

@@ -14,6 +14,7 @@ import type { ToolDomain } from "../../src/core/principal.ts";
 import { isStoreUnavailable, writesRefusedNotice } from "../../src/core/store-outage.ts";
 import { reportError, withErrorScope } from "../../src/core/user-facing-error.ts";
 import { mentionedDomains } from "./domains.ts";
+import { continuesPreviousTopic } from "./follow-up.ts";
 import { SHOWN_REFS_KEY, WRITE_TOOL_METADATA_KEY } from "./offline-model.ts";
 import { type EntityRef, extractRefs, isTurnData, parseToolOutput, type TurnData } from "./refs.ts";
 import { toolErrorHandling } from "./tool-errors.ts";
@@ -226,7 +227,10 @@ export function createAgentAnswerer(options: AgentAnswererOptions): Answerer & {
 
 function focusDomains(input: AnswerInput, allowed: Set<ToolDomain>, catalog: AgentToolCatalog): Set<ToolDomain> {
   const wanted = new Set<ToolDomain>(mentionedDomains(input.message.text));
-  const previous = [...input.history].reverse().find((h) => isTurnData(h.data))?.data as TurnData | undefined;
+  // Only a follow-up keeps the previous answer's systems in view; a new topic binds by its own words.
+  const previous = continuesPreviousTopic(input.message.text)
+    ? ([...input.history].reverse().find((h) => isTurnData(h.data))?.data as TurnData | undefined)
+    : undefined;
   for (const call of previous?.calls ?? []) {
     const domain =
       catalog.read.find((r) => r.tool.name === call.tool)?.domain ??

@@ -11,6 +11,8 @@ import type { ExampleQuestions } from "../../src/core/examples.ts";
 import { resolvePeriod } from "../../src/core/period.ts";
 import type { ToolDomain } from "../../src/core/principal.ts";
 import { domainWords, mentionedDomains } from "./domains.ts";
+import { continuesPreviousTopic } from "./follow-up.ts";
+import { focusResult, intentOf } from "./offline/intents.ts";
 import { type EntityRef, extractRefs, isTurnData, parseToolOutput, type RefKind, type TurnData } from "./refs.ts";
 import { renderReply, renderToolOutput } from "./render.ts";
 
@@ -506,10 +508,6 @@ function ordinalIn(text: string): number | undefined {
   return undefined;
 }
 
-function mentionsPronoun(text: string): boolean {
-  return /\b(it|its|it's|they|them|this one|that one|that|this|their|the same|he|she)\b/i.test(text);
-}
-
 /** Free text for a write: what follows a colon, or "saying"/"that". */
 function writeBody(text: string, paramName: string): string | undefined {
   const colon = text.indexOf(":");
@@ -572,7 +570,8 @@ function resolveSubject(ctx: Ctx): { subject: EntityRef | undefined; viaFollowUp
     const ref = n < 0 ? last.refs.at(-1) : last.refs[n];
     if (ref) return { subject: ref, viaFollowUp: true };
   }
-  if (mentionsPronoun(q) || q.trim().split(/\s+/).length <= 6) {
+  // A question with its own subject or intent starts clean (follow-up.ts), however short.
+  if (continuesPreviousTopic(q)) {
     const carried = last.subject ?? (last.refs.length === 1 ? last.refs[0] : undefined);
     // "how is the sprint going?" after a customer question starts a new topic.
     const named = mentionedDomains(q);
@@ -611,6 +610,18 @@ function planFirstCall(ctx: Ctx): Plan {
   // an explanation, even if some bound tool matches a word or two.
   if (allowed && asked.length > 0 && !asked.some((d) => allowed.includes(d))) {
     return { kind: "reply", text: refusal(asked, allowed, ctx) };
+  }
+  // A question that names one answer precisely (offline/intents.ts) goes to its tool.
+  const intent = wantsWrite
+    ? undefined
+    : intentOf(
+        q,
+        ctx.tools.map((t) => t.name),
+      );
+  const intentTool = intent ? ctx.tools.find((t) => t.name === intent.tool) : undefined;
+  if (intent && intentTool) {
+    const filled = fillArgs(intentTool, ctx, subject);
+    if (filled.ok) return { kind: "call", tool: intentTool.name, args: { ...filled.value, ...intent.args?.(q) } };
   }
   const top = scored[0];
   if (!top) {
@@ -893,10 +904,23 @@ function composeReply(ctx: Ctx): Plan {
   // The last result answers the question; earlier ones were look-ups on the way.
   const last = results.at(-1) as (typeof results)[number];
   const tool = ctx.tools.find((t) => t.name === last.tool);
-  const reply = renderReply(last.tool, tool?.description ?? "", last.content, last.value, {
-    now: ctx.turn.now,
-    timeZone: ctx.turn.timeZone,
-  });
+  const intent = intentOf(
+    ctx.turn.question,
+    ctx.tools.map((t) => t.name),
+  );
+  const focused = intent?.tool === last.tool ? focusResult(intent, last.value) : undefined;
+  const value = focused ?? last.value;
+  const rendered = renderReply(
+    last.tool,
+    tool?.description ?? "",
+    focused ? JSON.stringify(focused) : last.content,
+    value,
+    {
+      now: ctx.turn.now,
+      timeZone: ctx.turn.timeZone,
+    },
+  );
+  const reply = focused && intent?.finish ? { ...rendered, text: intent.finish(rendered.text, focused) } : rendered;
   // The agent numbers follow-ups ("the second one") by what the reply showed, in its order.
   return { kind: "reply", text: reply.text, ...(reply.refs ? { data: { [SHOWN_REFS_KEY]: reply.refs } } : {}) };
 }

@@ -1,0 +1,60 @@
+/**
+ * Follow-up or new topic (issue 13, item 3). A follow-up ("and the second one?", "why?",
+ * "who owns it?", "what's its status?") resolves its references against what the previous
+ * reply showed; any question with a subject or an intent of its own ("what's our total
+ * pipeline?", "any duplicate bills?", "what's <person> working on?") starts clean, however
+ * short it is. The offline model and the agent's tool selection both decide here, so the
+ * previous answer never narrows the tools or fills the arguments of an unrelated question.
+ */
+
+const ordinalWords =
+  /\b(first|1st|second|2nd|third|3rd|fourth|4th|fifth|5th|sixth|6th|seventh|7th|eighth|8th|ninth|9th|tenth|10th|top one|last one|the last)\b/i;
+
+/** Words that point back at something already shown. "that"/"this" alone are determiners ("that $2,100 wire"). */
+const pronouns =
+  /\b(it|its|it's|they|them|their|theirs|this one|that one|those ones|these ones|the same|he|she|him|her|his|hers)\b/i;
+
+/**
+ * Words a follow-up is made of, beyond stopwords: "why?", "how come?", "and the owner?",
+ * "more details", "what's the next step?", "who's the contact?". A question with any other
+ * content word carries its own subject.
+ */
+const followUpFiller = new Set(
+  (
+    "a an the and or but so is are was were be been what whats what's which who whos who's whom why how when where " +
+    "come about more detail details else also then next step steps status owner owns own owned contact contacts " +
+    "link url one ones again please ok okay thanks thank you tell me show give do does did can could would " +
+    "any there that this those these of on in at to for with from"
+  ).split(" "),
+);
+
+export type TopicDecision =
+  /** Points back at the previous reply by position ("the second one"). */
+  | { kind: "ordinal" }
+  /** A pronoun or a question with no subject of its own ("why?", "who owns it?"). */
+  | { kind: "follow-up"; reason: "pronoun" | "elliptical" }
+  /** Has its own subject or intent: the previous answer must not shape it. */
+  | { kind: "new-topic" };
+
+function contentWords(question: string): string[] {
+  return question
+    .toLowerCase()
+    .replace(/['’]s\b/g, "")
+    .split(/[^a-z0-9&$]+/)
+    .filter((w) => w.length > 0 && !followUpFiller.has(w));
+}
+
+/** Decides whether `question` continues the previous reply or starts a new topic. */
+export function topicOf(question: string): TopicDecision {
+  const q = question.trim();
+  if (q === "") return { kind: "new-topic" };
+  if (ordinalWords.test(q)) return { kind: "ordinal" };
+  if (pronouns.test(q)) return { kind: "follow-up", reason: "pronoun" };
+  if (contentWords(q).length === 0) return { kind: "follow-up", reason: "elliptical" };
+  return { kind: "new-topic" };
+}
+
+/** True when the previous reply's entities and tools may shape this question. */
+export function continuesPreviousTopic(question: string): boolean {
+  return topicOf(question).kind !== "new-topic";
+}

@@ -1,0 +1,101 @@
+/**
+ * Questions whose words name one answer more precisely than tool scoring can (issue 13):
+ * "who's been blocked the longest?" is the blockers list narrowed to its oldest entry, "how far
+ * along is the sprint?" is the sprint's completion, "any duplicate bills?" is the close's
+ * duplicates only. Each intent names the bound tool that answers it (by its catalog name, the
+ * same for every organisation), the arguments the words imply, and how the result is narrowed
+ * before it is rendered, so the reply shows what was asked and nothing the previous topic left.
+ * Narrowing only drops or reorders what the tool returned: every figure stays a tool value.
+ */
+
+type Obj = Record<string, unknown>;
+
+export interface Intent {
+  name: string;
+  test: (question: string) => boolean;
+  /** The catalog tool that answers it. */
+  tool: string;
+  /** Arguments the words imply (merged over the ones filled from the question). */
+  args?: (question: string) => Record<string, unknown>;
+  /** The result narrowed to what was asked; same shape as the tool's, so the renderers apply. */
+  focus?: (value: Obj) => Obj;
+  /** The rendered reply adjusted (a lead line for the narrowed answer). */
+  finish?: (text: string, value: Obj) => string;
+}
+
+function objs(v: unknown): Obj[] {
+  return Array.isArray(v) ? v.filter((x): x is Obj => typeof x === "object" && x !== null) : [];
+}
+
+const longestBlocked =
+  /\b(blocked|stuck|waiting)\b.*\b(longest|oldest|most days|the most)\b|\b(longest|oldest)[- ](blocked|blocker|stuck)\b/i;
+const sprintProgress =
+  /\b(how far (along)?|progress|percent(age)?|% done|how much (of the sprint )?is done|completion|complete[d]?)\b/i;
+const duplicates = /\b(duplicat\w*|twice|double[- ]?(billed|charged|paid|bills?|invoices?)|billed two times)\b/i;
+
+export const intents: Intent[] = [
+  {
+    name: "longest-blocked",
+    test: (q) => longestBlocked.test(q),
+    tool: "jira_blockers",
+    focus: (v) => {
+      const blockers = objs(v.blockers);
+      const days = (b: Obj) => (typeof b.blockedDays === "number" ? b.blockedDays : -1);
+      const top = Math.max(...blockers.map(days));
+      // Ties at the longest age are all named; the at-risk list answers another question.
+      return { ...v, blockers: blockers.filter((b) => days(b) === top), atRisk: [] };
+    },
+    finish: (text, v) => {
+      const longest = objs(v.blockers);
+      if (longest.length === 0) return text;
+      const who = longest.map((b) => (typeof b.owner === "string" ? `**${b.owner}**` : "unassigned")).join(" and ");
+      const lines = text.split("\n");
+      lines[0] = `${who} ${longest.length === 1 ? "has" : "have"} been blocked the longest:`;
+      return lines.join("\n");
+    },
+  },
+  {
+    name: "sprint-progress",
+    test: (q) => /\bsprint\b/i.test(q) && sprintProgress.test(q) && !/\bblock/i.test(q),
+    tool: "jira_sprint_status",
+    // The completion line (and the goal) only: the blocked and at-risk lists answer other questions.
+    finish: (text) => text.split("\n\n")[0] ?? text,
+  },
+  {
+    name: "duplicate-bills",
+    test: (q) => duplicates.test(q),
+    tool: "accounting_close_exceptions",
+    focus: (v) => {
+      const dups = objs(v.duplicates);
+      const counts = typeof v.counts === "object" && v.counts !== null ? (v.counts as Obj) : {};
+      return {
+        ...v,
+        invoicesWithoutPo: [],
+        unmatchedBank: [],
+        variances: [],
+        counts: { ...counts, exceptions: dups.length },
+      };
+    },
+    finish: (text, v) => {
+      const n = objs(v.duplicates).length;
+      const lines = text.split("\n");
+      const month = /for the (.+) close/.exec(lines[0] ?? "")?.[1] ?? "this";
+      lines[0] =
+        n === 0
+          ? `No bill looks like a duplicate in the ${month} close.`
+          : `${n === 1 ? "1 bill looks" : `${n} bills look`} like a duplicate in the ${month} close:`;
+      return lines.filter((l) => !/^(These exceptions|Nothing is left)/.test(l)).join("\n");
+    },
+  },
+];
+
+/** The intent a question asks, among those whose tool is bound this turn. */
+export function intentOf(question: string, boundTools: readonly string[]): Intent | undefined {
+  return intents.find((i) => boundTools.includes(i.tool) && i.test(question));
+}
+
+/** A successful object result narrowed by the intent; undefined for an error or another shape. */
+export function focusResult(intent: Intent, value: unknown): Obj | undefined {
+  if (typeof value !== "object" || value === null || Array.isArray(value) || "error" in value) return undefined;
+  return intent.focus ? intent.focus(value as Obj) : (value as Obj);
+}

@@ -1,0 +1,155 @@
+/**
+ * Follow-up or new topic (issue 13, item 3) and the questions that name one answer precisely,
+ * on the demo and on the second organisation. Every expectation is read from the
+ * organisation's own data (the generated org and the tools' own results), never from a reply.
+ */
+import { describe, expect, it } from "vitest";
+import { createAgentAnswerer } from "../chains/agent/agent.ts";
+import { loadKnownEntities } from "../chains/agent/entities.ts";
+import { topicOf } from "../chains/agent/follow-up.ts";
+import { createChatModel } from "../chains/agent/model-factory.ts";
+import { fixedClock } from "../src/core/clock.ts";
+import { silentLogger } from "../src/core/logger.ts";
+import { createToolCatalog } from "../tools/catalog.ts";
+import { createDemoPorts } from "../tools/demo/demo-ports.ts";
+import { type DemoOrg, generateDemoOrg, scenario } from "../tools/demo/generate.ts";
+import { Conversation, demoNow } from "./agent-fixtures.ts";
+import { secondOrgProfile } from "./fixtures/second-org/profile.ts";
+
+const clock = fixedClock(demoNow);
+
+async function world(org: DemoOrg) {
+  const ports = createDemoPorts({ clock, org });
+  const catalog = createToolCatalog(ports, { clock });
+  const { model, label } = await createChatModel({ clock, entities: await loadKnownEntities(ports) });
+  const answerer = createAgentAnswerer({
+    model,
+    modelLabel: label,
+    catalog,
+    approvals: { requestApproval: async () => Promise.reject(new Error("no writes expected")) },
+    logger: silentLogger,
+    clock,
+  });
+  /** A read tool's own result, as the data the expectations are written from. */
+  const read = async (name: string, args: Record<string, unknown> = {}) => {
+    const tool = catalog.read.find((r) => r.tool.name === name)?.tool;
+    if (!tool) throw new Error(`no tool ${name}`);
+    return JSON.parse(String(await tool.invoke(args))) as Record<string, unknown>;
+  };
+  return { answerer, read };
+}
+
+function toolsOf(turn: { answer: { data?: Record<string, unknown> } }): string[] {
+  return ((turn.answer.data as { calls?: { tool: string }[] } | undefined)?.calls ?? []).map((c) => c.tool);
+}
+
+const orgs: [string, () => DemoOrg][] = [
+  ["the demo", () => generateDemoOrg({ now: Date.parse(demoNow) })],
+  ["the second organisation", () => generateDemoOrg({ now: Date.parse(demoNow), profile: secondOrgProfile })],
+];
+
+describe("deciding follow-up or new topic", () => {
+  it("reads ordinals, pronouns and bare 'why?' as follow-ups", () => {
+    expect(topicOf("and the second one?").kind).toBe("ordinal");
+    expect(topicOf("who owns it?").kind).toBe("follow-up");
+    expect(topicOf("why?").kind).toBe("follow-up");
+    expect(topicOf("how come?").kind).toBe("follow-up");
+  });
+
+  it("reads a short question with its own subject or intent as a new topic", () => {
+    for (const q of [
+      "what's our total pipeline?",
+      "any duplicate bills?",
+      "what's Maria working on?",
+      "what's that $2,100 wire?",
+    ])
+      expect(topicOf(q).kind, q).toBe("new-topic");
+  });
+});
+
+for (const [name, make] of orgs) {
+  describe(`topics and precise questions on ${name}`, () => {
+    const org = make();
+
+    it("answers 'any duplicate bills?' after an invoice with the duplicates, not that invoice again", async () => {
+      const { answerer } = await world(org);
+      const chat = new Conversation(answerer, "alex");
+      const { duplicate, noPo } = scenario.invoices;
+
+      await chat.ask(`show invoice ${noPo}`);
+      const turn = await chat.ask("any duplicate bills?");
+
+      expect(toolsOf(turn)).toEqual(["accounting_close_exceptions"]);
+      expect(turn.text).toContain(duplicate);
+      expect(turn.text).not.toContain(noPo);
+    });
+
+    it("answers 'did we get billed twice by anyone?' with the duplicates, not a request for a key", async () => {
+      const { answerer, read } = await world(org);
+      const close = await read("accounting_close_exceptions");
+      const dups = (close.duplicates as { number: string }[]).map((d) => d.number);
+
+      const turn = await new Conversation(answerer, "alex").ask("Did we get billed twice by anyone?");
+
+      expect(dups.length).toBeGreaterThan(0);
+      for (const n of dups) expect(turn.text).toContain(n);
+      expect(turn.text).not.toMatch(/I need the/);
+    });
+
+    it("names the story blocked the longest, not a shorter blocker", async () => {
+      const { answerer, read } = await world(org);
+      const blockers = (await read("jira_blockers")).blockers as { key: string; owner: string; blockedDays: number }[];
+      const longest = Math.max(...blockers.map((b) => b.blockedDays));
+      const chat = new Conversation(answerer, "alex");
+
+      await chat.ask("what's blocking the sprint?");
+      const turn = await chat.ask("who's been blocked the longest?");
+
+      for (const b of blockers) {
+        if (b.blockedDays === longest) expect(turn.text).toContain(b.key);
+        else expect(turn.text).not.toContain(b.key);
+      }
+      expect(turn.text.split("\n")[0]).toContain("blocked the longest");
+    });
+
+    it("answers 'how far along is the sprint' with its completion, without the blocked and at-risk lists", async () => {
+      const { answerer, read } = await world(org);
+      const status = await read("jira_sprint_status");
+      const progress = status.progress as { donePct: number };
+      const chat = new Conversation(answerer, "alex");
+
+      await chat.ask("which stories are at risk?");
+      const turn = await chat.ask("how far along is the sprint");
+
+      expect(turn.text).toContain(`${progress.donePct}% done`);
+      expect(turn.text).not.toMatch(/At risk|Blocked \(/);
+    });
+
+    it("starts clean on a new question after a deal: the deal's name is not carried into it", async () => {
+      const { answerer } = await world(org);
+      const deal = org.crm.deals.find((d) => d.id === scenario.deals.betaCo);
+      const company = deal?.company.name.replace(/\s+(Inc|Corp|LLC|Co|Ltd|GmbH)\.?$/i, "") ?? "?";
+      const chat = new Conversation(answerer, "alex");
+
+      await chat.ask(`tell me about the ${company} deal`);
+      const turn = await chat.ask("how far along is the sprint");
+
+      expect(toolsOf(turn)).toEqual(["jira_sprint_status"]);
+      expect(turn.text).not.toContain(company);
+    });
+
+    it("still resolves 'who owns it?' against the customer the previous reply showed", async () => {
+      const { answerer, read } = await world(org);
+      const risk = await read("crm_account_health");
+      const second = (risk.atRisk as { name: string }[])[1]?.name ?? "?";
+      const chat = new Conversation(answerer, "alex");
+
+      await chat.ask("which customers might churn?");
+      await chat.ask("why is the second one at risk?");
+      const turn = await chat.ask("who owns it?");
+
+      expect(toolsOf(turn)).toEqual(["crm_account_health"]);
+      expect(turn.text).toContain(second);
+    });
+  });
+}

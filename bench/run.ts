@@ -15,8 +15,9 @@ import { fileURLToPath } from "node:url";
 const here = dirname(fileURLToPath(import.meta.url));
 // npm run bench -- burst kill-worker: the benchmarks whose file names contain any of the words.
 const filters = process.argv.slice(2);
-const files = readdirSync(here)
-  .filter((f) => f.endsWith(".bench.ts"))
+// Runs that live elsewhere but report like a benchmark: the conversation eval (npm run eval).
+const registered: Record<string, string> = { "eval.bench.ts": join(here, "..", "test", "eval", "run.ts") };
+const files = [...readdirSync(here).filter((f) => f.endsWith(".bench.ts")), ...Object.keys(registered)]
   .filter((f) => filters.length === 0 || filters.some((w) => f.includes(w)))
   .sort();
 
@@ -30,7 +31,7 @@ const sections: string[] = [];
 let failed = 0;
 for (const file of files) {
   process.stdout.write(`\n== ${file}\n`);
-  const result = spawnSync(process.execPath, ["--expose-gc", join(here, file)], {
+  const result = spawnSync(process.execPath, ["--expose-gc", registered[file] ?? join(here, file)], {
     stdio: ["ignore", "pipe", "inherit"],
     encoding: "utf8",
     env: { ...process.env, LOG_LEVEL: "silent" },

@@ -1,0 +1,165 @@
+/**
+ * The organisation's facts as the eval's expectations need them, read from its ports (the
+ * same systems the bot reads) and computed here, independently of the tools' own analysis:
+ * blocked sprint issues longest-blocked first, deals closing this month that are still open,
+ * unreconciled bank lines, bills awaiting approval, revenue over a quarter.
+ */
+import type { BankTransaction, Invoice } from "../../src/core/domain/accounting.ts";
+import type { ClosedDeal, Customer, Deal } from "../../src/core/domain/crm.ts";
+import type { JiraIssue, Sprint } from "../../src/core/domain/jira.ts";
+import type { World } from "./world.ts";
+
+export interface Blocked {
+  issue: JiraIssue;
+  reason: string;
+  days: number;
+}
+
+export interface OrgData {
+  org: World["org"];
+  now: number;
+  currency: string;
+  projectKey: string;
+  /** Months as YYYY-MM in the organisation's timezone. */
+  thisMonth: string;
+  lastMonth: string;
+  /** The month the close is about (the month that ended during the first ten days). */
+  closeMonth: string;
+  sprint: Sprint;
+  sprintIssues: JiraIssue[];
+  donePct: number;
+  blocked: Blocked[];
+  open: Deal[];
+  /** Open deals of each owner, biggest first. */
+  byOwner: Map<string, Deal[]>;
+  closingThisMonth: Deal[];
+  closed: ClosedDeal[];
+  customers: Customer[];
+  /** Customers whose usage fell by 30 % or more, or whose payment failed, worst first. */
+  atRisk: Customer[];
+  bills: Invoice[];
+  awaitingApproval: Invoice[];
+  /** Bills awaiting approval that claim no purchase order. */
+  withoutPo: Invoice[];
+  unreconciled: BankTransaction[];
+  /** Bills sharing a vendor and vendor reference: [duplicate, original]. */
+  duplicates: [Invoice, Invoice][];
+  /** Income per month of the current quarter so far, and their sum. */
+  quarterMonths: string[];
+  quarterRevenue: number;
+  thisMonthRevenue: number;
+  lastMonthIncome: number;
+  lastMonthExpenses: number;
+  lastMonthNet: number;
+  /** People by role, as configured: the names a reply may use. */
+  people: { id: string; name: string; roles: string[] }[];
+}
+
+function monthIn(ms: number, timeZone: string): string {
+  const parts = new Intl.DateTimeFormat("en-CA", { timeZone, year: "numeric", month: "2-digit", day: "2-digit" })
+    .formatToParts(new Date(ms))
+    .reduce<Record<string, string>>((acc, p) => Object.assign(acc, { [p.type]: p.value }), {});
+  return `${parts.year}-${parts.month}`;
+}
+
+function dayIn(ms: number, timeZone: string): number {
+  return Number(new Intl.DateTimeFormat("en-CA", { timeZone, day: "2-digit" }).format(new Date(ms)));
+}
+
+function shift(month: string, by: number): string {
+  const [y, m] = month.split("-").map(Number) as [number, number];
+  const d = new Date(Date.UTC(y, m - 1 + by, 1));
+  return `${d.getUTCFullYear()}-${String(d.getUTCMonth() + 1).padStart(2, "0")}`;
+}
+
+const DAY = 86_400_000;
+
+export async function loadOrgData(world: World): Promise<OrgData> {
+  const { ports, config } = world;
+  const now = Date.parse(world.at);
+  const tz = config.timezone;
+  const thisMonth = monthIn(now, tz);
+  const lastMonth = shift(thisMonth, -1);
+  const closeMonth = dayIn(now, tz) <= 10 ? lastMonth : thisMonth;
+
+  const sprint = await ports.jira.getActiveSprint();
+  if (!sprint) throw new Error(`${world.org} has no active sprint`);
+  const sprintIssues = [...(await ports.jira.getSprintIssues(sprint.id))];
+  const points = (issues: JiraIssue[]) => issues.reduce((sum, i) => sum + (i.storyPoints ?? 0), 0);
+  const donePct = (100 * points(sprintIssues.filter((i) => i.statusCategory === "done"))) / points(sprintIssues);
+  const blocked = sprintIssues
+    .filter((i) => i.statusCategory !== "done" && (i.blockedBy.length > 0 || i.flagged || /blocked/i.test(i.status)))
+    .map((issue) => ({
+      issue,
+      reason: issue.blockedBy[0] ?? issue.status,
+      days: Math.floor((now - Date.parse(issue.statusChangedAt ?? issue.updated)) / DAY),
+    }))
+    .sort((a, b) => b.days - a.days);
+
+  const open = [...(await ports.crm.listOpenDeals())];
+  const byOwner = new Map<string, Deal[]>();
+  for (const deal of [...open].sort((a, b) => b.amount - a.amount)) {
+    const owner = deal.ownerName ?? deal.ownerId;
+    byOwner.set(owner, [...(byOwner.get(owner) ?? []), deal]);
+  }
+  const closingThisMonth = open.filter((d) => d.closeDate?.slice(0, 7) === thisMonth);
+  const closed = [...(await ports.crm.listClosedDeals(`${shift(thisMonth, -3)}-01`))];
+  const customers = [...(await ports.crm.listCustomers())];
+  const atRisk = customers
+    .filter((c) => c.usageChange <= -0.3 || c.lastFailedPaymentAt !== undefined)
+    .sort((a, b) => a.usageChange - b.usageChange);
+
+  const bills = [
+    ...(await ports.accounting.listInvoices({ month: closeMonth, type: "ACCPAY" })),
+    ...(closeMonth === thisMonth ? [] : await ports.accounting.listInvoices({ month: thisMonth, type: "ACCPAY" })),
+  ];
+  const awaitingApproval = bills.filter((b) => b.status === "SUBMITTED" || b.status === "DRAFT");
+  const unreconciled = [...(await ports.accounting.listBankTransactions(closeMonth))].filter((t) => !t.reconciled);
+  const duplicates: [Invoice, Invoice][] = [];
+  const seen = new Map<string, Invoice>();
+  for (const bill of [...bills].sort((a, b) => a.date.localeCompare(b.date) || a.number.localeCompare(b.number))) {
+    if (!bill.reference || bill.status === "VOIDED" || bill.status === "DELETED") continue;
+    const ref = `${bill.contact.name}|${bill.reference.split(" ")[0]}`;
+    const first = seen.get(ref);
+    if (first) duplicates.push([bill, first]);
+    else seen.set(ref, bill);
+  }
+
+  const quarterStart = shift(thisMonth, -((Number(thisMonth.slice(5)) - 1) % 3));
+  const quarterMonths = [0, 1, 2].map((i) => shift(quarterStart, i)).filter((m) => m <= thisMonth);
+  const income = async (month: string) => (await ports.accounting.getProfitAndLoss(month)).totalIncome;
+  const incomes = await Promise.all(quarterMonths.map(income));
+  const last = await ports.accounting.getProfitAndLoss(lastMonth);
+
+  return {
+    org: world.org,
+    now,
+    currency: world.data.profile.currency,
+    projectKey: world.data.profile.projectKey,
+    thisMonth,
+    lastMonth,
+    closeMonth,
+    sprint,
+    sprintIssues,
+    donePct,
+    blocked,
+    open,
+    byOwner,
+    closingThisMonth,
+    closed,
+    customers,
+    atRisk,
+    bills,
+    awaitingApproval,
+    withoutPo: awaitingApproval.filter((b) => !b.purchaseOrderNumber),
+    unreconciled,
+    duplicates,
+    quarterMonths,
+    quarterRevenue: incomes.reduce((a, b) => a + b, 0),
+    thisMonthRevenue: await income(thisMonth),
+    lastMonthIncome: last.totalIncome,
+    lastMonthExpenses: last.totalExpenses,
+    lastMonthNet: last.netProfit,
+    people: config.users.map((u) => ({ id: u.id, name: u.name, roles: u.roles })),
+  };
+}

@@ -138,6 +138,49 @@ for (const [name, make] of orgs) {
       expect(turn.text).not.toContain(company);
     });
 
+    it("answers 'what's our total pipeline?' after won deals with the open pipeline, not the won deals again", async () => {
+      const { answerer, read } = await world(org);
+      const open = await read("crm_deals_by_priority");
+      const chat = new Conversation(answerer, "alex");
+
+      await chat.ask("show won deals");
+      const turn = await chat.ask("what's our total pipeline?");
+
+      expect(toolsOf(turn)).toEqual(["crm_deals_by_priority"]);
+      expect(turn.text.split("\n")[0]).toMatch(/^Pipeline: /);
+      expect(turn.text.split("\n")[0]).toContain(`${open.openDeals} open deals`);
+      expect(turn.text).not.toMatch(/Closed deals|won/i);
+    });
+
+    it("reads 'how much pipeline does <owner> have?' as that owner's open deals", async () => {
+      const { answerer } = await world(org);
+      const owner = org.crm.deals.find((d) => d.ownerName && d.ownerId !== "owner-alex");
+      const first = owner?.ownerName?.split(/\s+/)[0] ?? "?";
+
+      const turn = await new Conversation(answerer, "alex").ask(`how much pipeline does ${first} have?`);
+
+      expect((turn.answer.data as { calls: { tool: string; args: unknown }[] }).calls).toEqual([
+        { tool: "crm_deals_by_priority", args: { ownerId: owner?.ownerId } },
+      ]);
+      expect(turn.text).toMatch(/^Pipeline: /);
+      expect(turn.text).not.toMatch(/I need the/);
+    });
+
+    it("answers 'what's <person> working on?' after a deal with that person's open issues", async () => {
+      const { answerer } = await world(org);
+      const person = org.jira.issues.find((i) => i.assignee && i.statusCategory === "in_progress")?.assignee ?? "?";
+      const mine = org.jira.issues.filter((i) => i.assignee === person && i.statusCategory === "in_progress");
+      const company = org.crm.deals.find((d) => d.id === scenario.deals.acme)?.company.name ?? "?";
+      const chat = new Conversation(answerer, "alex");
+
+      await chat.ask(`tell me about the ${company} deal`);
+      const turn = await chat.ask(`what's ${person.split(/\s+/)[0]} working on?`);
+
+      expect(toolsOf(turn)).toEqual(["jira_search_issues"]);
+      for (const issue of mine.slice(0, 5)) expect(turn.text).toContain(issue.key);
+      expect(turn.text).not.toContain(company);
+    });
+
     it("still resolves 'who owns it?' against the customer the previous reply showed", async () => {
       const { answerer, read } = await world(org);
       const risk = await read("crm_account_health");

@@ -315,7 +315,18 @@ function approvalTool(
   log: Logger,
 ): StructuredToolInterface {
   return tool(
-    async (args: Record<string, unknown>) => {
+    async (modelArgs: Record<string, unknown>) => {
+      // Who the write is for comes from the requester, never from the model's arguments.
+      const { onBehalfOf: _ignored, ...rest } = modelArgs;
+      const args: Record<string, unknown> = action.actsForRequester
+        ? {
+            ...rest,
+            onBehalfOf: {
+              name: input.principal.name,
+              ...(input.principal.crmOwnerId ? { crmOwnerId: input.principal.crmOwnerId } : {}),
+            },
+          }
+        : modelArgs;
       try {
         let title: string | undefined;
         try {

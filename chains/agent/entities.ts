@@ -1,5 +1,6 @@
 import { previousMonth } from "../../src/core/domain/common.ts";
 import type { Ports } from "../../src/core/domain/ports.ts";
+import { loadPeople } from "./offline/people.ts";
 import type { KnownEntity } from "./offline-model.ts";
 
 /**
@@ -39,6 +40,7 @@ export async function loadKnownEntities(
     add({ name: d.name, kind: "deal", id: d.id });
     add({ name: d.company.name, kind: "company", id: d.company.id });
   }
+  for (const p of await loadPeople(ports, deals, onError)) add(p);
   return out;
 }
 

@@ -12,24 +12,16 @@ import { resolvePeriod } from "../../src/core/period.ts";
 import type { ToolDomain } from "../../src/core/principal.ts";
 import { domainWords, mentionedDomains } from "./domains.ts";
 import { continuesPreviousTopic } from "./follow-up.ts";
+import type { KnownEntity } from "./known-entity.ts";
+import { dueDateIn } from "./offline/due-date.ts";
 import { focusResult, intentOf } from "./offline/intents.ts";
+import { assigneeIn, personIn, withoutAssignment } from "./offline/people.ts";
 import { type EntityRef, extractRefs, isTurnData, parseToolOutput, type RefKind, type TurnData } from "./refs.ts";
 import { renderReply, renderToolOutput } from "./render.ts";
 
 export const OFFLINE_MODEL_LABEL = "offline model";
 
-/** A name the offline model can recognise in a question (a customer, a deal, a company). */
-export interface KnownEntity {
-  name: string;
-  kind: RefKind;
-  id?: string;
-  /**
-   * `name` is a reference prefix, not a name: "OPS-" for the configured Jira project's issue
-   * keys, "KR-" for the accounting system's invoice numbers (entities.ts reads them). A
-   * reference like "KR-2231" is then an invoice, not a Jira issue; one whose prefix is both asks.
-   */
-  prefix?: boolean;
-}
+export type { KnownEntity } from "./known-entity.ts";
 
 export interface OfflineModelOptions {
   clock?: Clock;
@@ -426,7 +418,7 @@ function findEntity(text: string, entities: KnownEntity[], preferKind?: RefKind[
   let bestLen = 0;
   let bestPref = -1;
   for (const e of entities) {
-    if (e.prefix) continue;
+    if (e.prefix || e.person) continue;
     for (const v of variants(e.name)) {
       // A plain substring test first: hundreds of names, and almost none are in the question.
       if (v.length < 3 || !lower.includes(v)) continue;
@@ -779,6 +771,8 @@ function fillArgs(tool: ToolInfo, ctx: Ctx, subject: EntityRef | undefined): Fil
   for (const p of tool.params) {
     const n = p.name.toLowerCase();
     const required = tool.required.has(p.name);
+    // The agent fills who a write is for from the requester (agent.ts), never the question.
+    if (p.name === "onBehalfOf") continue;
     let v: unknown;
     if (p.enum) {
       v = p.enum.find((e) => new RegExp(`\\b${escapeRe(e.toLowerCase())}\\b`).test(lower));
@@ -794,8 +788,16 @@ function fillArgs(tool: ToolInfo, ctx: Ctx, subject: EntityRef | undefined): Fil
       v = monthIn(q, ctx.turn) ?? (required ? ctx.turn.today.slice(0, 7) : undefined);
     } else if (/owner/.test(n)) {
       if (/\b(my|me|mine|i)\b/i.test(q) && ctx.turn.crmOwnerId) v = ctx.turn.crmOwnerId;
+      else v = personIn(q, ctx.entities)?.id;
+    } else if (tool.write && /due/.test(n)) {
+      v = dueDateIn(q, ctx.turn.today);
+    } else if (/assignee/.test(n)) {
+      v = (tool.write ? assigneeIn(q, ctx.entities) : personIn(q, ctx.entities))?.name;
     } else if (tool.write && /(body|text|note|comment|summary|description|message|reason)/.test(n)) {
-      v = writeBody(q, n);
+      v = writeBody(
+        tool.write && /summary|title|description/.test(n) ? withoutAssignment(q, assigneeIn(q, ctx.entities)) : q,
+        n,
+      );
     } else if (/(^|_)(issue)?key$|issuekey/.test(n)) {
       v = subject?.kind === "issue" ? subject.id : undefined;
     } else if (/invoice|number/.test(n)) {
@@ -818,6 +820,8 @@ function fillArgs(tool: ToolInfo, ctx: Ctx, subject: EntityRef | undefined): Fil
     }
     value[p.name] = v;
   }
+  // A description that only repeats the summary says nothing more.
+  if (tool.write && value.description !== undefined && value.description === value.summary) delete value.description;
   return missing.length > 0 ? { ok: false, missing } : { ok: true, value };
 }
 

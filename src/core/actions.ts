@@ -13,6 +13,12 @@ export interface WriteAction<S extends z.ZodType = z.ZodType> {
   description: string;
   schema: S;
   requiresApproval: true;
+  /**
+   * The write is made on behalf of the person who asked: the agent sets the
+   * `onBehalfOf` argument from the requester itself (never from the model), so the approval
+   * card shows it and the stored arguments credit that person (a CRM note's author).
+   */
+  actsForRequester?: boolean;
   /** One line: what will happen ("Log a call on Example Corp (company 5001)"). */
   title(args: z.infer<S>): string;
   /** The exact arguments as a person should read them on the approval card. */

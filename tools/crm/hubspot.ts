@@ -531,7 +531,7 @@ export function createHubSpotPort(settings: HubSpotSettings, deps: HubSpotDeps):
       const marker = approvalMarker(options.idempotencyKey);
       const done = await deps.store.get(`hubspot:write:${marker}`);
       if (done !== undefined) return { id: done };
-      const body = `<p>${escapeHtml(input.body).replace(/\n/g, "<br>")}</p><p>Logged by daybook (ref ${marker})</p>`;
+      const body = `<p>${escapeHtml(input.body).replace(/\n/g, "<br>")}</p><p>Logged by daybook${input.author ? ` for ${escapeHtml(input.author.name)}` : ""} (ref ${marker})</p>`;
       const typeId = associationTypeIds[input.type][input.target.kind];
       const properties: Record<string, string> =
         input.type === "call"
@@ -542,6 +542,8 @@ export function createHubSpotPort(settings: HubSpotSettings, deps: HubSpotDeps):
               hs_call_status: "COMPLETED",
             }
           : { hs_timestamp: new Date(deps.clock.now()).toISOString(), hs_note_body: body };
+      // The requester is the activity's owner in HubSpot, so the note is credited to them.
+      if (input.author?.crmOwnerId) properties.hubspot_owner_id = input.author.crmOwnerId;
       const id = await call(`log ${input.type}`, async () => {
         // A retry after a lost response must not log twice: look for this approval's marker first.
         const existing = await findMarked(kind, marker);

@@ -85,6 +85,10 @@ export const logActivitySchema = z.object({
     .describe("Company (customer) or deal the call/note is logged on, by id"),
   type: z.enum(["call", "note"]).default("note"),
   body: z.string().trim().min(1).max(4000).describe("Note text exactly as it will be logged"),
+  onBehalfOf: z
+    .object({ name: z.string().trim().min(1).max(120), crmOwnerId: z.string().trim().min(1).max(80).optional() })
+    .optional()
+    .describe("Set by daybook to the person who asked; leave it out"),
 });
 export const updateDealStageSchema = z.object({
   dealId: z.string().trim().min(1).max(40),
@@ -436,15 +440,32 @@ export function crmWriteActions(crm: CrmPort, ctx: CrmToolContext) {
       'Examples: "log a call with <customer>: walked through setup", "note on the <company> deal that pricing was sent", "record that I called <customer>".',
     schema: logActivitySchema,
     requiresApproval: true,
+    actsForRequester: true,
     title: (args) => `Log a ${args.type} on ${targetLabel(args.target)}`,
     describe: (args) => [
       { label: args.target.kind === "deal" ? "Deal" : "Company", value: targetLabel(args.target) },
       { label: "Type", value: args.type },
       { label: "Text", value: args.body },
+      ...(args.onBehalfOf ? [{ label: "Author", value: args.onBehalfOf.name }] : []),
     ],
     async execute(args, options) {
       try {
-        const logged = await crm.logActivity({ target: args.target, type: args.type, body: args.body }, options);
+        const logged = await crm.logActivity(
+          {
+            target: args.target,
+            type: args.type,
+            body: args.body,
+            ...(args.onBehalfOf
+              ? {
+                  author: {
+                    name: args.onBehalfOf.name,
+                    ...(args.onBehalfOf.crmOwnerId ? { crmOwnerId: args.onBehalfOf.crmOwnerId } : {}),
+                  },
+                }
+              : {}),
+          },
+          options,
+        );
         return { ok: true, summary: `Logged ${args.type} on ${targetLabel(args.target)}`, ref: { id: logged.id } };
       } catch (error) {
         return outcomeError(error);

@@ -220,6 +220,7 @@ export function createDemoPorts(options: DemoPortsOptions): DemoPorts {
           statusChangedAt: at,
           url: `${org.profile.urls.jira}/browse/${key}`,
           ...(input.description ? { description: input.description } : {}),
+          ...(input.dueDate ? { dueDate: input.dueDate } : {}),
           comments: [],
         };
         issueIndex.set(key, org.jira.issues.length);
@@ -299,7 +300,7 @@ export function createDemoPorts(options: DemoPortsOptions): DemoPorts {
           type: input.type,
           at,
           summary: input.body,
-          author: "daybook",
+          author: input.author?.name ?? "daybook",
           ...(input.type === "call" ? { direction: "outbound" as const } : {}),
         };
         if (input.target.kind === "deal") {

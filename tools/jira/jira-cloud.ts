@@ -455,6 +455,7 @@ export function createJiraCloudPort(settings: JiraCloudSettings, deps: JiraCloud
               ...(input.description ? { description: textToAdf(input.description.slice(0, 30_000)) } : {}),
               ...(input.priority ? { priority: { name: input.priority } } : {}),
               ...(assignee ? { assignee } : {}),
+              ...(input.dueDate ? { duedate: input.dueDate } : {}),
             },
             properties: [{ key: "daybook", value: { approvalId: options.idempotencyKey } }],
           });

@@ -64,6 +64,11 @@ export const createIssueSchema = z.object({
   assignee: z.string().trim().min(1).max(80).optional().describe("Person's name as in Jira"),
   labels: z.array(z.string().trim().min(1).max(40)).max(10).optional(),
   priority: z.enum(["Highest", "High", "Medium", "Low", "Lowest"]).optional(),
+  dueDate: z
+    .string()
+    .regex(/^\d{4}-\d{2}-\d{2}$/)
+    .optional()
+    .describe("Due date as YYYY-MM-DD"),
 });
 export const addCommentSchema = z.object({
   issueKey: issueKeySchema,
@@ -274,6 +279,7 @@ export function jiraWriteActions(jira: JiraPort, ctx: JiraToolContext) {
       ];
       if (args.priority) fields.push({ label: "Priority", value: args.priority });
       if (args.assignee) fields.push({ label: "Assignee", value: args.assignee });
+      if (args.dueDate) fields.push({ label: "Due", value: args.dueDate });
       if (args.labels?.length) fields.push({ label: "Labels", value: args.labels.join(", ") });
       if (args.description) fields.push({ label: "Description", value: args.description });
       return fields;
@@ -288,6 +294,7 @@ export function jiraWriteActions(jira: JiraPort, ctx: JiraToolContext) {
             ...(args.assignee ? { assignee: args.assignee } : {}),
             ...(args.labels ? { labels: args.labels } : {}),
             ...(args.priority ? { priority: args.priority } : {}),
+            ...(args.dueDate ? { dueDate: args.dueDate } : {}),
           },
           options,
         );

@@ -87,6 +87,28 @@ export const intents: Intent[] = [
       return lines.filter((l) => !/^(These exceptions|Nothing is left)/.test(l)).join("\n");
     },
   },
+  {
+    name: "pipeline-total",
+    test: (q) => /\bpipeline\b/i.test(q) && !/\b(won|lost|closed|win|lose)\b/i.test(q),
+    tool: "crm_deals_by_priority",
+    // "how much pipeline", "total pipeline": the tool's totals lead; the ranked deals follow.
+    finish: (text, v) => {
+      const lines = text.split("\n");
+      const totals = lines.filter((l) => l.startsWith("Pipeline: "));
+      if (totals.length === 0) return text;
+      const open =
+        typeof v.openDeals === "number" ? ` across ${v.openDeals} open deal${v.openDeals === 1 ? "" : "s"}` : "";
+      const lead = totals.map((l, i) => (i === 0 ? `${l.replace(/\.$/, "")}${open}.` : l));
+      return [...lead, ...lines.filter((l) => !l.startsWith("Pipeline: "))].join("\n");
+    },
+  },
+  {
+    name: "person-working-on",
+    test: (q) => /\b(working on|busy with|doing right now|on (his|her|their) plate)\b/i.test(q),
+    tool: "jira_search_issues",
+    // What someone is working on is their open work, not everything they ever closed.
+    args: () => ({ statusCategory: "in_progress" }),
+  },
 ];
 
 /** The intent a question asks, among those whose tool is bound this turn. */

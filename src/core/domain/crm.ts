@@ -89,6 +89,8 @@ export interface NewCrmActivity {
   target: { kind: "company" | "deal"; id: string };
   type: "call" | "note";
   body: string;
+  /** The person who asked for it (and the CRM owner they are), credited as its author. */
+  author?: { name: string; crmOwnerId?: string };
 }
 
 /** Listings are complete, or marked `truncated` when the vendor's result cap cut them (say so). */

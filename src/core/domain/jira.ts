@@ -70,6 +70,8 @@ export interface NewJiraIssue {
   assignee?: string;
   labels?: string[];
   priority?: "Highest" | "High" | "Medium" | "Low" | "Lowest";
+  /** Due date, YYYY-MM-DD. */
+  dueDate?: string;
 }
 
 export interface JiraPort {

@@ -5,15 +5,15 @@
  * was written (issue 13 sets the 90 % target; the floor only catches regressions).
  */
 import { beforeAll, describe, expect, it } from "vitest";
-import { runEval, sessions, type TurnResult, tally } from "./eval.ts";
+import { evalDates, runEval, sessions, type TurnResult, tally } from "./eval.ts";
 import { isRefusal, key, money, name } from "./facts.ts";
 import { score } from "./score.ts";
 import { answer, refuse, write } from "./spec.ts";
 
 /** Right answers per organisation over both dates when the eval was written (2026-12-02). */
-const floor = { demo: 194, second: 189 };
+const floor = { demo: 276, second: 271 };
 /** At most this many confident wrong answers per organisation over both dates. */
-const ceiling = { demo: 78, second: 83 };
+const ceiling = { demo: 106, second: 111 };
 
 describe("the conversation eval", () => {
   let results: TurnResult[];
@@ -23,10 +23,12 @@ describe("the conversation eval", () => {
 
   it("runs at least 200 turns in multi-turn sessions, on both organisations, for every role", () => {
     for (const org of ["demo", "second"] as const) {
-      expect(results.filter((r) => r.org === org).length).toBeGreaterThanOrEqual(200);
+      for (const at of evalDates) {
+        expect(results.filter((r) => r.org === org && r.at === at).length).toBeGreaterThanOrEqual(200);
+      }
     }
     expect(new Set(results.map((r) => r.role)).size).toBe(6);
-    expect(sessions.every((s) => s.turns.length >= 8)).toBe(true);
+    expect(sessions.filter((s) => s.turns.length < 5).map((s) => s.title)).toEqual([]);
   });
 
   it("builds every turn from the organisation's data, each checking at least one fact", () => {

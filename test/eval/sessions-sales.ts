@@ -115,11 +115,7 @@ export const salesSessions: Session[] = [
       t(
         "period",
         () => "what did we win in the last 30 days?",
-        (d) =>
-          answer(
-            recent(d, "won").map((x) => name(short(x.company.name))),
-            recent(d, "lost").map((x) => name(short(x.company.name))),
-          ),
+        (d) => answer(recent(d, "won").map((x) => name(short(x.company.name)))),
       ),
       t(
         "follow-up",

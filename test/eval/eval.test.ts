@@ -11,9 +11,9 @@ import { score } from "./score.ts";
 import { answer, refuse, write } from "./spec.ts";
 
 /** Right answers per organisation over both dates when the eval was written (2026-12-02). */
-const floor = { demo: 276, second: 271 };
+const floor = { demo: 290, second: 284 };
 /** At most this many confident wrong answers per organisation over both dates. */
-const ceiling = { demo: 106, second: 111 };
+const ceiling = { demo: 92, second: 98 };
 
 describe("the conversation eval", () => {
   let results: TurnResult[];

@@ -75,11 +75,7 @@ export const engineeringSessions: Session[] = [
       t(
         "topic switch",
         () => "how far along is the sprint",
-        (d) =>
-          answer(
-            [percent(d.donePct)],
-            atRisk(d).map((i) => key(i.key)),
-          ),
+        (d) => answer([percent(d.donePct)]),
       ),
       t(
         "typo",

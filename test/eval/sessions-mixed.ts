@@ -244,14 +244,7 @@ export const mixedSessions: Session[] = [
           const lost = d.closed.filter(
             (c) => c.outcome === "lost" && d.now - Date.parse(c.closeDate) <= 30 * 86_400_000,
           );
-          return lost.length > 0
-            ? answer(
-                lost.map((c) => name(short(c.company.name))),
-                won(d)
-                  .slice(0, 1)
-                  .map((c) => name(short(c.company.name))),
-              )
-            : answer([saysNone]);
+          return lost.length > 0 ? answer(lost.map((c) => name(short(c.company.name)))) : answer([saysNone]);
         },
       ),
       t(

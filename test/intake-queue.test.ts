@@ -289,4 +289,53 @@ describe.skipIf(skip)("the composed app with its work queue on Redis", () => {
       await connector.close();
     }
   });
+
+  it("answers a Teams activity only once it is queued, and a redelivered activity once", async () => {
+    const prefix = `test:${randomUUID()}:`;
+    let n = 0;
+    const connector = await startFakeServer(() => ({ body: { id: `msg-${++n}` } }));
+    try {
+      const teamsEnv = { TEAMS_DEV_SKIP_AUTH: "true" };
+      const web = await replica(prefix, "web", teamsEnv);
+      const activity = {
+        type: "message",
+        id: `m-${randomUUID().slice(0, 8)}`,
+        channelId: "msteams",
+        serviceUrl: connector.url,
+        timestamp: "2026-11-23T09:00:00.000Z",
+        from: { id: "29:demo-maria", aadObjectId: "demo-maria", name: "Maria Garcia" },
+        recipient: { id: "28:daybook-bot", name: "daybook" },
+        conversation: { id: "a:1personal-chat", conversationType: "personal", tenantId: "tenant-1" },
+        channelData: { tenant: { id: "tenant-1" } },
+        text: "what's blocking the sprint?",
+      };
+      const deliver = () =>
+        web.http.request("/api/messages", {
+          method: "POST",
+          headers: { "content-type": "application/json" },
+          body: JSON.stringify(activity),
+        });
+      expect((await deliver()).status).toBe(200);
+      // No worker yet: the 200 came after the enqueue, so the turn is already in the stream.
+      expect((await web.app.work?.turns.stats())?.waiting).toBe(1);
+      // And no dedup mark was written ahead of the enqueue: with one, a process killed between
+      // the two would drop the redelivery as a duplicate and the message would be lost.
+      expect(await web.store.client.keys(`${prefix}*teams:activity*`)).toEqual([]);
+      // The Bot Framework's redelivery of the same activity is refused by the queue's key, not
+      // by a mark written before the enqueue (which would lose the message on a crash between).
+      expect((await deliver()).status).toBe(200);
+      expect((await web.app.work?.turns.stats())?.waiting).toBe(1);
+      await replica(prefix, "worker", teamsEnv);
+      const replies = () =>
+        connector.requests.filter(
+          (r) =>
+            r.method === "POST" && /\/v3\/conversations\/.+\/activities/.test(r.path) && r.body.includes('"message"'),
+        );
+      await vi.waitFor(() => expect(replies()).toHaveLength(1), { timeout: 15_000 });
+      await new Promise((r) => setTimeout(r, 500));
+      expect(replies()).toHaveLength(1);
+    } finally {
+      await connector.close();
+    }
+  });
 });

@@ -43,6 +43,13 @@ export interface ActivityHandlerOptions {
   cards: RenderedCards;
   adapter: TeamsChatAdapter;
   handle: MessageHandler;
+  /**
+   * `handle` queues the turn durably and refuses a redelivered message by its key (src/bot/intake.ts
+   * turnKey). Then the HTTP answer waits for that enqueue and no dedup mark is written before it:
+   * a mark written first and a process killed before the enqueue would drop the redelivery as a
+   * duplicate and lose the message (issue 11).
+   */
+  handOffDeduplicates: boolean;
   onClick: ClickHandler;
   clock: Clock;
   logger: Logger;
@@ -165,7 +172,7 @@ export class DaybookActivityHandler extends TeamsActivityHandler {
     if (conversationType !== "personal" && !mentioned) return;
     // A legacy card's Action.Submit arrives as a message with a value and no text; ours use Action.Execute.
     if (!activity.text?.trim() && activity.value !== undefined) return;
-    if (activity.id) {
+    if (activity.id && !this.#o.handOffDeduplicates) {
       // Channel message ids are timestamps, unique only within a conversation.
       const key = `teams:activity:${encodeURIComponent(splitConversationId(activity.conversation.id).base)}:${activity.id}`;
       if (!(await this.#dedup.markOnce(key, dedupTtlMs)).first) return;
@@ -201,9 +208,11 @@ export class DaybookActivityHandler extends TeamsActivityHandler {
       .handle(message, responder)
       .catch((error: unknown) => reportError(log, error, { msg: "Teams message handling failed", component: "teams" }))
       .finally(stop);
-    // Ack first: the reply goes out proactively after the HTTP turn is answered.
+    // Queued: the enqueue is one Redis round trip and the answer goes out from a worker, so the
+    // HTTP answer waits for it (nothing acked is lost). Inline: ack first, the reply goes out
+    // proactively after the HTTP turn is answered.
     const requestContext = context.turnState.get(requestContextKey) as RequestContext | undefined;
-    if (requestContext) requestContext.waitUntil(work);
+    if (requestContext && !this.#o.handOffDeduplicates) requestContext.waitUntil(work);
     else await work;
   }
 

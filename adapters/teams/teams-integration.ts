@@ -35,6 +35,11 @@ export interface TeamsIntegrationOptions {
   logger: Logger;
   clock?: Clock;
   handle: MessageHandler;
+  /**
+   * `handle` is the work queue's intake, which refuses a second copy of a message itself: the
+   * activity is then answered only once it is queued, and no dedup mark is written first.
+   */
+  handOffDeduplicates?: boolean | undefined;
   onClick: ClickHandler;
   /** Teams user ids (AAD object ids) allowed to decide an approval: they get live card refreshes. */
   approverIdsFor?: ApproverIdsFor;
@@ -104,6 +109,7 @@ export function createTeamsIntegration(options: TeamsIntegrationOptions): TeamsI
     cards,
     adapter,
     handle: options.handle,
+    handOffDeduplicates: options.handOffDeduplicates ?? false,
     onClick: options.onClick,
     clock,
     logger,

@@ -89,6 +89,7 @@ export async function createPlatforms(deps: PlatformDeps): Promise<Platforms> {
       logger,
       clock,
       handle: deps.handle,
+      handOffDeduplicates: deps.handOffDeduplicates ?? false,
       onClick: deps.onClick,
       // Only people who may decide see live buttons (refresh.userIds); clicks are re-checked anyway.
       approverIdsFor: async (approvalId) => {

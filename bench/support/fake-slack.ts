@@ -99,6 +99,10 @@ export async function startFakeSlack(): Promise<FakeSlack> {
       } else if (method === "chat.postEphemeral") {
         if (a.thread_ts) thread(a.thread_ts).ephemeral++;
         out = { ok: true, message_ts: "1799999999.999999" };
+      } else if (method === "conversations.members") {
+        // The audience policy reads each channel's members once (cached): an admin-only channel
+        // lets every answer stay in its thread, as in a channel that may see all three domains.
+        out = { ok: true, members: ["U0DEMOALEX", "U0BENCHBOT"], response_metadata: { next_cursor: "" } };
       } else if (method === "auth.test") {
         out = { ok: true, user_id: "U0BENCHBOT", bot_id: "B0BENCH", team_id: "T0BENCH", team: "bench" };
       } else if (method === "chat.update") {

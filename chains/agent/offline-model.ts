@@ -14,6 +14,8 @@ import { domainWords, mentionedDomains } from "./domains.ts";
 import { continuesPreviousTopic } from "./follow-up.ts";
 import type { KnownEntity } from "./known-entity.ts";
 import { dueDateIn } from "./offline/due-date.ts";
+import { cannotDo } from "./offline/cannot.ts";
+import { readFilter } from "./offline/filters.ts";
 import { focusResult, intentOf } from "./offline/intents.ts";
 import { assigneeIn, personIn, withoutAssignment } from "./offline/people.ts";
 import { type EntityRef, extractRefs, isTurnData, parseToolOutput, type RefKind, type TurnData } from "./refs.ts";
@@ -577,6 +579,9 @@ function resolveSubject(ctx: Ctx): { subject: EntityRef | undefined; viaFollowUp
 function planFirstCall(ctx: Ctx): Plan {
   const q = ctx.turn.question.trim();
   if (q === "") return { kind: "reply", text: helpReply(ctx, "Ask me a question about your work.") };
+  // A request daybook has no tool for gets an honest answer, not a neighbouring one.
+  const unable = cannotDo(q);
+  if (unable) return { kind: "reply", text: unable };
   const reference = referenceIn(q, ctx.entities);
   if (reference?.kind === "ambiguous") return { kind: "reply", text: ambiguousReply(reference.ref) };
   const { subject, viaFollowUp } = resolveSubject(ctx);
@@ -774,6 +779,12 @@ function fillArgs(tool: ToolInfo, ctx: Ctx, subject: EntityRef | undefined): Fil
     // The agent fills who a write is for from the requester (agent.ts), never the question.
     if (p.name === "onBehalfOf") continue;
     let v: unknown;
+    // Filters a person says ("unreconciled", "awaiting approval", "from <vendor>"): offline/filters.ts.
+    const filter = tool.write ? undefined : readFilter(p, q);
+    if (filter !== undefined) {
+      value[p.name] = filter;
+      continue;
+    }
     if (p.enum) {
       v = p.enum.find((e) => new RegExp(`\\b${escapeRe(e.toLowerCase())}\\b`).test(lower));
       if (v === undefined && required && subject && /kind|type/.test(n)) v = enumForSubject(p.enum, subject);
@@ -924,7 +935,10 @@ function composeReply(ctx: Ctx): Plan {
       timeZone: ctx.turn.timeZone,
     },
   );
-  const reply = focused && intent?.finish ? { ...rendered, text: intent.finish(rendered.text, focused) } : rendered;
+  const reply =
+    focused && intent?.finish
+      ? { ...rendered, text: intent.finish(rendered.text, focused, ctx.turn.question) }
+      : rendered;
   // The agent numbers follow-ups ("the second one") by what the reply showed, in its order.
   return { kind: "reply", text: reply.text, ...(reply.refs ? { data: { [SHOWN_REFS_KEY]: reply.refs } } : {}) };
 }

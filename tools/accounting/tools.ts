@@ -57,6 +57,8 @@ export const invoicesSchema = z.object({
     .optional()
     .describe("SUBMITTED = awaiting approval"),
   contact: z.string().trim().min(2).max(100).optional().describe("Vendor or customer name, or part of it"),
+  unpaid: z.boolean().optional().describe("true = only bills not yet paid (submitted or authorised)"),
+  overdue: z.boolean().optional().describe("true = only unpaid bills past their due date"),
   limit: z.number().int().min(1).max(50).optional().describe("How many invoices (default 15)"),
 });
 export const closeExceptionsSchema = z.object({
@@ -69,6 +71,7 @@ export const bankTransactionsSchema = z.object({
   reconciled: z.boolean().optional().describe("false = only lines not yet reconciled"),
   contact: z.string().trim().min(2).max(100).optional().describe("Payee/payer or description words"),
   minAmount: z.number().min(0).optional().describe("Only lines at least this large (absolute)"),
+  amount: z.number().min(0).optional().describe('Only lines of this size (absolute, to the dollar): "the $2,100 wire"'),
   limit: z.number().int().min(1).max(50).optional().describe("How many lines (default 15)"),
 });
 export const profitAndLossSchema = z.object({
@@ -289,12 +292,21 @@ export function accountingReadTools(accounting: AccountingPort, ctx: AccountingT
           };
         }
         const month = args.month ?? currentMonth();
-        const list = await accounting.listInvoices({
+        const listed = await accounting.listInvoices({
           month,
           type: args.type ?? "ACCPAY",
           ...(args.status ? { status: args.status } : {}),
           ...(args.contact ? { contact: args.contact } : {}),
         });
+        const today = localToday(ctx.clock.now(), ctx.timeZone ?? "UTC");
+        const open = (i: (typeof listed)[number]) => i.status === "SUBMITTED" || i.status === "AUTHORISED";
+        const list =
+          args.unpaid || args.overdue
+            ? Object.assign(
+                listed.filter((i) => open(i) && (!args.overdue || (i.dueDate !== undefined && i.dueDate < today))),
+                { ...(listed.truncated ? { truncated: listed.truncated } : {}) },
+              )
+            : listed;
         const sorted = [...list].sort((a, b) => b.date.localeCompare(a.date) || b.number.localeCompare(a.number));
         const shown = sorted.slice(0, args.limit ?? 15);
         remember(shown);
@@ -389,6 +401,8 @@ export function accountingReadTools(accounting: AccountingPort, ctx: AccountingT
           else moneyOut -= tx.amount;
           if (args.reconciled !== undefined && tx.reconciled !== args.reconciled) continue;
           if (args.minAmount !== undefined && Math.abs(tx.amount) < args.minAmount) continue;
+          // "the $2,100 wire" names a line by its rounded size.
+          if (args.amount !== undefined && Math.abs(Math.abs(tx.amount) - args.amount) >= 1) continue;
           if (
             words !== undefined &&
             !`${tx.contact ?? ""} ${tx.description} ${tx.reference ?? ""}`.toLowerCase().includes(words)

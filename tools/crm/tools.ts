@@ -35,6 +35,12 @@ export const dealsByPrioritySchema = z.object({
     .max(80)
     .optional()
     .describe('CRM owner id of the account executive (the requester\'s own id for "my deals"); omit for all'),
+  closing: z
+    .enum(["this_month", "next_month"])
+    .optional()
+    .describe(
+      'Only open deals whose expected close date falls in this month or next ("which deals close this month?")',
+    ),
   limit: z.number().int().min(1).max(25).optional().describe("How many deals (default 10)"),
 });
 export const dealDetailSchema = z
@@ -122,6 +128,14 @@ function activityRow(a: CrmActivity) {
   return { type: a.type, direction: a.direction, at: shortTime(a.at), summary: a.summary, by: a.author };
 }
 
+/** The UTC month (YYYY-MM) of now, or the one after, holds the deal's expected close date. */
+function closesIn(closeDate: string | undefined, now: number, which: "this_month" | "next_month" | undefined): boolean {
+  if (!closeDate) return false;
+  const d = new Date(now);
+  const month = new Date(Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + (which === "next_month" ? 1 : 0), 1));
+  return closeDate.slice(0, 7) === month.toISOString().slice(0, 7);
+}
+
 function rankedRow(r: RankedDeal) {
   const d = r.deal;
   return {
@@ -132,6 +146,7 @@ function rankedRow(r: RankedDeal) {
     amount: d.amount,
     currency: d.currency,
     probability: d.probability,
+    closeDate: d.closeDate,
     weighted: money(r.weighted),
     urgency: r.urgency.length > 0 ? r.urgency : undefined,
     silentDays: r.silentDays,
@@ -210,8 +225,9 @@ export function crmReadTools(crm: CrmPort, ctx: CrmToolContext): StructuredToolI
   const dealsByPriority = tool(
     (args: z.infer<typeof dealsByPrioritySchema>) =>
       runTool(async () => {
-        const deals = await crm.listOpenDeals(args.ownerId ? { ownerId: args.ownerId } : undefined);
+        const open = await crm.listOpenDeals(args.ownerId ? { ownerId: args.ownerId } : undefined);
         const now = ctx.clock.now();
+        const deals = args.closing ? open.filter((d) => closesIn(d.closeDate, now, args.closing)) : open;
         const ranked = rankDeals(deals, now, { silentDays });
         const shown = ranked.slice(0, args.limit ?? 10);
         rememberDeals(shown.map((r) => r.deal));

@@ -20,7 +20,7 @@ export interface Intent {
   /** The result narrowed to what was asked; same shape as the tool's, so the renderers apply. */
   focus?: (value: Obj) => Obj;
   /** The rendered reply adjusted (a lead line for the narrowed answer). */
-  finish?: (text: string, value: Obj) => string;
+  finish?: (text: string, value: Obj, question: string) => string;
 }
 
 function objs(v: unknown): Obj[] {
@@ -101,6 +101,34 @@ export const intents: Intent[] = [
       const lead = totals.map((l, i) => (i === 0 ? `${l.replace(/\.$/, "")}${open}.` : l));
       return [...lead, ...lines.filter((l) => !l.startsWith("Pipeline: "))].join("\n");
     },
+  },
+  {
+    name: "deals-closing",
+    test: (q) => /\bdeals?\b/i.test(q) && /\b(clos\w*|land\w*)\s+(this|next) month\b/i.test(q),
+    tool: "crm_deals_by_priority",
+    args: (q) => ({ closing: /\bnext month\b/i.test(q) ? "next_month" : "this_month", limit: 25 }),
+    // The deals and their close dates; the ranking's "needs you today" wording answers another question.
+    finish: (text, v, q) => {
+      const deals = objs(v.deals);
+      const when = /\bnext month\b/i.test(q) ? "next month" : "this month";
+      if (deals.length === 0) return `No open deal is expected to close ${when}.`;
+      const lines = [
+        `${deals.length === 1 ? "1 open deal is" : `${deals.length} open deals are`} expected to close ${when}:`,
+      ];
+      for (const d of deals)
+        lines.push(
+          `- ${typeof d.url === "string" ? `[${String(d.name)}](${d.url})` : String(d.name)}, closing ${String(d.closeDate ?? "?")} (${String(d.stage ?? "")}, owner ${String(d.owner ?? "?")})`,
+        );
+      const pipeline = text.split("\n").filter((l) => l.startsWith("Pipeline: "));
+      return [...lines, ...pipeline].join("\n");
+    },
+  },
+  {
+    name: "bills-by-status",
+    test: (q) =>
+      /\b(bills?|invoices?)\b/i.test(q) &&
+      /\b(overdue|past due|unpaid|not paid|outstanding|awaiting|pending|waiting for approval)\b/i.test(q),
+    tool: "accounting_invoices",
   },
   {
     name: "person-working-on",

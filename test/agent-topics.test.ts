@@ -56,6 +56,11 @@ describe("deciding follow-up or new topic", () => {
     expect(topicOf("how come?").kind).toBe("follow-up");
   });
 
+  it("reads 'and November?' as the previous question with one thing changed", () => {
+    expect(topicOf("and November?")).toEqual({ kind: "follow-up", reason: "refine" });
+    expect(topicOf("and what's blocking the sprint?").kind).toBe("new-topic");
+  });
+
   it("reads a short question with its own subject or intent as a new topic", () => {
     for (const q of [
       "what's our total pipeline?",
@@ -179,6 +184,18 @@ for (const [name, make] of orgs) {
       expect(toolsOf(turn)).toEqual(["jira_search_issues"]);
       for (const issue of mine.slice(0, 5)) expect(turn.text).toContain(issue.key);
       expect(turn.text).not.toContain(company);
+    });
+
+    it("asks the previous question again for 'and November?' with only the month changed", async () => {
+      const { answerer } = await world(org);
+      const chat = new Conversation(answerer, "alex");
+
+      await chat.ask("P&L for October");
+      const turn = await chat.ask("and November?");
+
+      expect((turn.answer.data as { calls: unknown[] }).calls).toEqual([
+        { tool: "accounting_profit_and_loss", args: { month: "2026-11" } },
+      ]);
     });
 
     it("still resolves 'who owns it?' against the customer the previous reply showed", async () => {

@@ -32,7 +32,7 @@ export type TopicDecision =
   /** Points back at the previous reply by position ("the second one"). */
   | { kind: "ordinal" }
   /** A pronoun or a question with no subject of its own ("why?", "who owns it?"). */
-  | { kind: "follow-up"; reason: "pronoun" | "elliptical" }
+  | { kind: "follow-up"; reason: "pronoun" | "elliptical" | "refine" }
   /** Has its own subject or intent: the previous answer must not shape it. */
   | { kind: "new-topic" };
 
@@ -50,7 +50,13 @@ export function topicOf(question: string): TopicDecision {
   if (q === "") return { kind: "new-topic" };
   if (ordinalWords.test(q)) return { kind: "ordinal" };
   if (pronouns.test(q)) return { kind: "follow-up", reason: "pronoun" };
-  if (contentWords(q).length === 0) return { kind: "follow-up", reason: "elliptical" };
+  const content = contentWords(q);
+  if (content.length === 0) return { kind: "follow-up", reason: "elliptical" };
+  // "and November?", "what about last quarter?": the previous question again with one thing changed.
+  // "and what's blocking the sprint?" is a question of its own.
+  const refine =
+    /^\s*(and|what about|how about|same for)\s+(?!(what|which|who|whom|why|how|when|where|is|are|do|does|did|can|could|show|list|tell)\b)/i;
+  if (refine.test(q) && content.length <= 3) return { kind: "follow-up", reason: "refine" };
   return { kind: "new-topic" };
 }
 

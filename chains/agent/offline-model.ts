@@ -13,8 +13,8 @@ import type { ToolDomain } from "../../src/core/principal.ts";
 import { domainWords, mentionedDomains } from "./domains.ts";
 import { continuesPreviousTopic } from "./follow-up.ts";
 import type { KnownEntity } from "./known-entity.ts";
-import { dueDateIn } from "./offline/due-date.ts";
 import { cannotDo } from "./offline/cannot.ts";
+import { dueDateIn } from "./offline/due-date.ts";
 import { readFilter } from "./offline/filters.ts";
 import { focusResult, intentOf } from "./offline/intents.ts";
 import { assigneeIn, personIn, withoutAssignment } from "./offline/people.ts";
@@ -621,6 +621,17 @@ function planFirstCall(ctx: Ctx): Plan {
     if (filled.ok) return { kind: "call", tool: intentTool.name, args: { ...filled.value, ...intent.args?.(q) } };
   }
   const top = scored[0];
+  // "and November?": nothing in the words picks a tool, so the previous question is asked
+  // again with what this one changed (follow-up.ts decided it continues the topic).
+  const previousCall = ctx.turn.previous.at(-1)?.calls.at(-1);
+  const again =
+    previousCall && !top && continuesPreviousTopic(q)
+      ? ctx.tools.find((t) => t.name === previousCall.tool && !t.write)
+      : undefined;
+  if (again && previousCall) {
+    const filled = fillArgs(again, ctx, subject);
+    if (filled.ok) return { kind: "call", tool: again.name, args: { ...previousCall.args, ...filled.value } };
+  }
   if (!top) {
     const missing = asked.filter((d) => !ctx.tools.some((t) => t.domain === d));
     if (missing.length > 0 && allowed && !missing.some((d) => allowed.includes(d))) {

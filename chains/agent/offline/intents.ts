@@ -92,8 +92,14 @@ export const intents: Intent[] = [
     test: (q) => /\bpipeline\b/i.test(q) && !/\b(won|lost|closed|win|lose)\b/i.test(q),
     tool: "crm_deals_by_priority",
     // "how much pipeline", "total pipeline": the tool's totals lead; the ranked deals follow.
-    finish: (text, v) => {
-      const lines = text.split("\n");
+    finish: (text, v, q) => {
+      // Someone else's or the whole team's pipeline is not "your" deals.
+      const mine = /\b(my|me|mine|i)\b/i.test(q);
+      const lines = (
+        mine
+          ? text
+          : text.replace(/\bNone of your\b/, "None of the").replace(/ need you today/, " need attention today")
+      ).split("\n");
       const totals = lines.filter((l) => l.startsWith("Pipeline: "));
       if (totals.length === 0) return text;
       const open =

@@ -113,6 +113,15 @@ for (const [name, make] of orgs) {
       for (const l of items) expect(l).toContain(vendor);
     });
 
+    it("answers 'what was revenue this quarter?' for the quarter so far, not one month", async () => {
+      const { ask } = await world(org);
+
+      const turn = await ask("what was revenue this quarter?");
+
+      expect(callsOf(turn)).toEqual([{ tool: "accounting_profit_and_loss", args: { period: "Q4 2026" } }]);
+      expect(turn.text.split("\n")[0]).toMatch(/^Q4 2026/);
+    });
+
     it("lists the open deals expected to close next month, and no closed deal", async () => {
       const { ask } = await world(org);
       const next = "2026-12";

@@ -54,7 +54,7 @@ export function overdueIn(text: string): boolean | undefined {
   return /\b(overdue|past due|late)\b/i.test(text) ? true : undefined;
 }
 
-/** "invoices from Acme Consulting", "what did we pay Office Depot": the capitalised name after the verb. */
+/** "invoices from <Vendor Name>", "what did we pay <Vendor Name>": the capitalised name after the verb. */
 export function counterpartyIn(text: string): string | undefined {
   const m = /\b(?:from|to|pay|paid|by|with|for)\s+((?:[A-Z0-9][\w&'.-]*)(?:\s+(?:&\s+)?[A-Z0-9][\w&'.-]*)*)/.exec(text);
   const name = m?.[1]?.replace(/[.,;:!?]+$/, "").trim();
@@ -72,7 +72,7 @@ export function readFilter(param: { name: string; type?: string; enum?: string[]
   if (n === "unpaid" && param.type === "boolean") return overdueIn(text) ? undefined : unpaidIn(text);
   if (n === "overdue" && param.type === "boolean") return overdueIn(text);
   if (n === "status" && param.enum?.includes("SUBMITTED")) return invoiceStatusIn(text, param.enum);
-  // A vendor written out ("from Acme Consulting") wins over a CRM company sharing its first word.
+  // A vendor written out ("from <Vendor Name>") wins over a CRM company sharing its first word.
   if (n === "contact" && param.type === "string") return counterpartyIn(text);
   return undefined;
 }

@@ -146,6 +146,27 @@ for (const [name, make] of orgs) {
     });
   });
 
+  describe(`deal questions from someone without the CRM, on ${name}`, () => {
+    it("refuses 'which deals close this month?' for a finance-only person instead of showing the month-end close", async () => {
+      const ports = createDemoPorts({ clock, org: make() });
+      const catalog = createToolCatalog(ports, { clock });
+      const { model, label } = await createChatModel({ clock, entities: await loadKnownEntities(ports) });
+      const answerer = createAgentAnswerer({
+        model,
+        modelLabel: label,
+        catalog,
+        approvals: { requestApproval: async () => Promise.reject(new Error("no writes expected")) },
+        logger: silentLogger,
+        clock,
+      });
+
+      const turn = await new Conversation(answerer, "fiona").ask("which deals close this month?");
+
+      expect(callsOf(turn)).toEqual([]);
+      expect(turn.text).toContain("can't look at the CRM");
+    });
+  });
+
   describe(`requests daybook cannot do, on ${name}`, () => {
     const org = make();
     const customer = org.crm.customers.find((c) => c.id === scenario.customers.brightTech)?.name as string;
@@ -153,6 +174,10 @@ for (const [name, make] of orgs) {
     for (const [question, says] of [
       ["which accounts renew next month?", /can't list renewals/],
       ["export the P&L to CSV", /can't export/],
+      ["forecast next quarter's bookings", /can't forecast/],
+      [`schedule a QBR with ${customer} next week`, /can't book meetings/],
+      ["email the board the weekly summary", /can't send emails/],
+      ["close the sprint", /can't change an issue's status or the sprint/],
       [`remind me about ${customer} tomorrow`, /can't set reminders/],
     ] as const) {
       it(`says honestly it can't: "${question.replace(customer, "<customer>")}"`, async () => {
@@ -163,6 +188,7 @@ for (const [name, make] of orgs) {
         expect(callsOf(turn)).toEqual([]);
         expect(turn.text).toMatch(says);
         expect(turn.text).toMatch(/I can (show|draft)/);
+        expect(turn.text).not.toMatch(/could not match/);
       });
     }
   });

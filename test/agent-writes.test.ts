@@ -76,6 +76,17 @@ for (const [name, make] of orgs) {
       ]);
     });
 
+    it("reads 'assign it to me' as the requester, and keeps it out of the summary", async () => {
+      const { answerer, requested } = await requesting(org);
+
+      await new Conversation(answerer, "alex").ask("create a ticket: flaky test in checkout, assign it to me");
+
+      expect(requested[0]?.args).toMatchObject({
+        summary: "flaky test in checkout",
+        assignee: demoPrincipals.resolve({ platform: "console", id: "alex" }).name,
+      });
+    });
+
     it("reads priority and due date into their own arguments", async () => {
       const person = assigneeOf(org);
       const { answerer, requested } = await requesting(org);

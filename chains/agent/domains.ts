@@ -5,7 +5,8 @@ export const domainWords: Record<ToolDomain, RegExp> = {
   jira: /\b(sprint|jira|issues?|stor(y|ies)|bugs?|blocker\w*|blocking|blocked|standup|stand-up|epic|backlog|review|tickets?)\b/i,
   crm: /\b(deals?|pipeline|customers?|churn\w*|crm|accounts?|renewals?|prospects?|at risk|health\w*|companies|company)\b/i,
   accounting:
-    /\b(invoices?|bills?|close|month[- ]end|p&l|profit|bank|ledger|books|expenses?|spend\w*|vendors?|purchase orders?|payments?|revenue|wire|refund)\b/i,
+    // "which deals close this month?" is about deals, not the month-end close.
+    /\b(invoices?|bills?|(?<!\bdeals?\s)close|month[- ]end|p&l|profit|bank|ledger|books|expenses?|spend\w*|vendors?|purchase orders?|payments?|revenue|wire|refund)\b/i,
 };
 
 const issueKey = /\b(?!INV-)[A-Z][A-Z0-9]+-\d+\b/;

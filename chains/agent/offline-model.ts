@@ -814,7 +814,7 @@ function fillArgs(tool: ToolInfo, ctx: Ctx, subject: EntityRef | undefined): Fil
     } else if (tool.write && /due/.test(n)) {
       v = dueDateIn(q, ctx.turn.today);
     } else if (/assignee/.test(n)) {
-      v = (tool.write ? assigneeIn(q, ctx.entities) : personIn(q, ctx.entities))?.name;
+      v = (tool.write ? assigneeIn(q, ctx.entities, ctx.turn.requesterName) : personIn(q, ctx.entities))?.name;
     } else if (tool.write && /(body|text|note|comment|summary|description|message|reason)/.test(n)) {
       v = writeBody(
         tool.write && /summary|title|description/.test(n) ? withoutAssignment(q, assigneeIn(q, ctx.entities)) : q,

@@ -30,6 +30,41 @@ const cannot: Cannot[] = [
     reply:
       'I can\'t send emails or messages for you. I can draft a follow-up for a deal ("draft a follow-up for the <company> deal") and log it as a note once you approve.',
   },
+  {
+    test: /\b(forecast\w*|predict\w*|projection|will (revenue|bookings|sales|profit|the pipeline) be)\b/i,
+    reply:
+      "I can't forecast or predict figures. I can show actuals (_P&L for last month_, _revenue this quarter_) and the open pipeline with its weighted value.",
+  },
+  {
+    test: /\b(schedule|book|set up|arrange|organi[sz]e)\b[^.?!]*\b(meeting|call|qbr|demo|review|sync)\b/i,
+    reply:
+      "I can't book meetings or change calendars. I can show what is coming up on a deal, or log a note that a meeting is wanted once you approve it.",
+  },
+  {
+    test: /^\s*(please\s+)?(send|email|e-mail|mail)\b|\bsend\b[^.?!]*\b(e-?mail|message)\b/i,
+    reply:
+      "I can't send emails or messages. I can draft a follow-up for a deal and log it as a note once you approve, or show the figures for you to share.",
+  },
+  {
+    test: /\b(deploy|release|roll ?out|ship)\b[^.?!]*\b(to production|to prod|to staging|release \d|version \d)\b|^\s*deploy\b/i,
+    reply:
+      "I can't deploy or run releases. I can show the release issue's status and blockers, or request a ticket or a comment once you approve.",
+  },
+  {
+    test: /\b(move|transition|set|mark)\s+[A-Z][A-Z0-9]+-\d+\b[^.?!]*\b(to|as)\b|\b(close|start|end|complete|finish) the sprint\b/i,
+    reply:
+      "I can't change an issue's status or the sprint in Jira. I can show the sprint and its issues, or request a comment or a new ticket once you approve.",
+  },
+  {
+    test: /^\s*(please\s+)?(pay|wire|transfer)\b/i,
+    reply:
+      "I can't make payments. I can show unpaid bills and bank lines, and request approval of a bill in the books once you approve.",
+  },
+  {
+    test: /\b(stock|share) price\b|\bmarket cap\b|\bweather\b|\bnews\b/i,
+    reply:
+      "I can't look that up: I read only your Jira, CRM and books. I can show a company's deals or health instead.",
+  },
 ];
 
 export function cannotDo(question: string): string | undefined {

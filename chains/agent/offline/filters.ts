@@ -10,7 +10,7 @@ const months =
   /^(jan(uary)?|feb(ruary)?|mar(ch)?|apr(il)?|may|june?|july?|aug(ust)?|sep(tember)?|oct(ober)?|nov(ember)?|dec(ember)?|q[1-4]|last|this|next|today|yesterday)$/i;
 
 export function reconciledIn(text: string): boolean | undefined {
-  if (/\b(unreconciled|not (yet )?reconciled|unmatched|unexplained|not matched)\b/i.test(text)) return false;
+  if (/\b(un-?reconc?il+ed|not (yet )?reconc?il+ed|unmatched|unexplained|not matched)\b/i.test(text)) return false;
   if (/\breconciled\b/i.test(text)) return true;
   return undefined;
 }

@@ -49,7 +49,13 @@ export function personIn(text: string, entities: readonly KnownEntity[]): KnownE
 }
 
 /** "assign it to <person>", "for <person>": the person a write is for, else any person named. */
-export function assigneeIn(text: string, entities: readonly KnownEntity[]): KnownEntity | undefined {
+export function assigneeIn(
+  text: string,
+  entities: readonly KnownEntity[],
+  requester?: string,
+): KnownEntity | undefined {
+  if (requester && /\b(assign(ed)?( it)? to|for) (me|myself)\b/i.test(text))
+    return { name: requester, kind: "other", person: true };
   const after = /\b(?:assign(?:ed)?(?: it)? to|for|owned by|give it to)\s+(.+)$/i.exec(text)?.[1];
   return (after ? personIn(after, entities) : undefined) ?? personIn(text, entities);
 }
@@ -65,7 +71,7 @@ export function withoutAssignment(text: string, person?: KnownEntity): string {
   );
   return forPerson
     .replace(/\bfor\s+[A-Z][\w'-]*(\s+[A-Z][\w'-]*)?\s+(?=to\b)/g, "")
-    .replace(/[,;]?\s*\b(and\s+)?(assign(ed)?( it)? to|give it to)\s+[A-Z][\w'-]*(\s+[A-Z][\w'-]*)?/g, "")
+    .replace(/[,;]?\s*\b(and\s+)?(assign(ed)?( it)? to|give it to)\s+(me|myself|[A-Z][\w'-]*(\s+[A-Z][\w'-]*)?)\b/g, "")
     .replace(new RegExp(`[,;]?\\s*\\b(and\\s+)?((make it|with|at)\\s+)?(a\\s+)?${level}[- ]priority\\b`, "gi"), "")
     .replace(new RegExp(`[,;]?\\s*\\b(and\\s+)?priority\\s*:?\\s*${level}\\b`, "gi"), "")
     .replace(

@@ -198,6 +198,30 @@ for (const [name, make] of orgs) {
       ]);
     });
 
+    it("answers 'who's the vendor?' from the invoice just shown", async () => {
+      const { answerer } = await world(org);
+      const invoice = org.accounting.invoices.find((i) => i.number === scenario.invoices.noPo);
+      const chat = new Conversation(answerer, "alex");
+
+      await chat.ask(`show invoice ${scenario.invoices.noPo}`);
+      const turn = await chat.ask("who's the vendor?");
+
+      expect(turn.text.split("\n")[0]).toContain(invoice?.contact.name as string);
+      expect(turn.text.split("\n")[0]).toContain(scenario.invoices.noPo);
+    });
+
+    it("keeps the month of the P&L just shown for 'what was net profit?'", async () => {
+      const { answerer } = await world(org);
+      const chat = new Conversation(answerer, "alex");
+
+      await chat.ask("P&L for October");
+      const turn = await chat.ask("what was net profit?");
+
+      expect((turn.answer.data as { calls: unknown[] }).calls).toEqual([
+        { tool: "accounting_profit_and_loss", args: { month: "2026-10" } },
+      ]);
+    });
+
     it("still resolves 'who owns it?' against the customer the previous reply showed", async () => {
       const { answerer, read } = await world(org);
       const risk = await read("crm_account_health");

@@ -24,7 +24,9 @@ const followUpFiller = new Set(
     "a an the and or but so is are was were be been what whats what's which who whos who's whom why how when where " +
     "come about more detail details else also then next step steps status owner owns own owned contact contacts " +
     "link url one ones again please ok okay thanks thank you tell me show give do does did can could would " +
-    "any there that this those these of on in at to for with from"
+    "any there that this those these of on in at to for with from " +
+    // An attribute of what was just shown: "who's the vendor?", "what was net profit?", "and the net?".
+    "vendor assignee amount total stage probability reason due date deadline net profit value arr plan score priority reporter"
   ).split(" "),
 );
 

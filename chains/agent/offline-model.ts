@@ -647,7 +647,13 @@ function planFirstCall(ctx: Ctx): Plan {
       ),
     };
   }
-  const args = fillArgs(top.tool, ctx, subject);
+  const filledArgs = fillArgs(top.tool, ctx, subject);
+  // A follow-up answered by the same tool keeps what the previous question asked ("P&L for
+  // October" then "what was net profit?" is October's), with what this one says on top.
+  const args =
+    filledArgs.ok && previousCall?.tool === top.tool.name && continuesPreviousTopic(q)
+      ? { ok: true as const, value: { ...previousCall.args, ...filledArgs.value } }
+      : filledArgs;
   if (!args.ok) {
     return {
       kind: "reply",

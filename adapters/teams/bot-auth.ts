@@ -4,6 +4,21 @@ import type { Logger } from "../../src/core/logger.ts";
 
 export type TeamsAppType = "MultiTenant" | "SingleTenant" | "UserAssignedMSI";
 
+/**
+ * Where inbound tokens are validated and outbound tokens come from. Absent: botbuilder's public
+ * Azure endpoints. Setting any of ToBotFromChannelOpenIdMetadataUrl, ToBotFromChannelTokenIssuer,
+ * ToChannelFromBotLoginUrl, ... makes botframework-connector use exactly these
+ * (BotFrameworkAuthenticationFactory.create); the tests point them at a local identity provider.
+ */
+export interface BotFrameworkEndpoints {
+  settings?: Omit<
+    NonNullable<ConstructorParameters<typeof ConfigurationBotFrameworkAuthentication>[0]>,
+    "MicrosoftAppId"
+  >;
+  /** Replaces the MICROSOFT_APP_* credential factory (how outbound tokens are fetched). */
+  credentialsFactory?: ConstructorParameters<typeof ConfigurationBotFrameworkAuthentication>[1];
+}
+
 export interface TeamsAuthOptions {
   appId?: string | undefined;
   appPassword?: string | undefined;
@@ -12,6 +27,7 @@ export interface TeamsAuthOptions {
   nodeEnv: string;
   /** TEAMS_DEV_SKIP_AUTH: accept unsigned activities (local Emulator testing). Refused in production. */
   devSkipAuth: boolean;
+  endpoints?: BotFrameworkEndpoints | undefined;
   logger: Logger;
 }
 
@@ -77,13 +93,17 @@ export function createTeamsAuth(options: TeamsAuthOptions): TeamsAuth {
   }
   let authentication: ConfigurationBotFrameworkAuthentication;
   try {
-    authentication = new ConfigurationBotFrameworkAuthentication({
-      MicrosoftAppId: appId,
-      MicrosoftAppType: options.appType,
-      // A managed identity has no secret; botbuilder refuses one being set.
-      ...(needsPassword ? { MicrosoftAppPassword: password } : {}),
-      ...(options.tenantId ? { MicrosoftAppTenantId: options.tenantId } : {}),
-    });
+    authentication = new ConfigurationBotFrameworkAuthentication(
+      {
+        ...options.endpoints?.settings,
+        MicrosoftAppId: appId,
+        MicrosoftAppType: options.appType,
+        // A managed identity has no secret; botbuilder refuses one being set.
+        ...(needsPassword ? { MicrosoftAppPassword: password } : {}),
+        ...(options.tenantId ? { MicrosoftAppTenantId: options.tenantId } : {}),
+      },
+      options.endpoints?.credentialsFactory,
+    );
   } catch (error) {
     throw new DaybookError("config_invalid", "the MICROSOFT_APP_* settings were rejected by botbuilder", {
       cause: error,

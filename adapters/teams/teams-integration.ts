@@ -8,7 +8,7 @@ import type { Logger } from "../../src/core/logger.ts";
 import type { Store } from "../../src/core/store.ts";
 import { reportError } from "../../src/core/user-facing-error.ts";
 import { admissionRefusal, DaybookActivityHandler, requestContextKey } from "./activity-handler.ts";
-import { createTeamsAuth, type TeamsAppType } from "./bot-auth.ts";
+import { type BotFrameworkEndpoints, createTeamsAuth, type TeamsAppType } from "./bot-auth.ts";
 import { ConversationReferences } from "./conversation-references.ts";
 import { readActivity, rejectWithoutBearerToken, toFetchResponse, unauthorized } from "./http-bridge.ts";
 import { ProactiveSender } from "./proactive-sender.ts";
@@ -27,6 +27,8 @@ export interface TeamsIntegrationOptions {
    * the factory throws; with it in production too.
    */
   devSkipAuth: boolean;
+  /** Token validation and token fetch endpoints (default: public Azure); the tests use a local identity provider. */
+  botFrameworkEndpoints?: BotFrameworkEndpoints | undefined;
   /** Entra tenant ids whose activities are handled (e.g. [MICROSOFT_APP_TENANT_ID]); empty or absent: any. */
   allowedTenants?: readonly string[] | undefined;
   /** Bound on answering a card click's invoke (default 3 s); slower clicks finish in the background. */
@@ -57,6 +59,18 @@ export interface TeamsIntegration {
 const defaultInvokeAnswerMs = 3_000;
 
 /**
+ * botframework-connector's JwtTokenExtractor.validateToken rethrows jsonwebtoken's own errors
+ * (a bad signature, `alg: none`, a token not valid yet) without a statusCode; only an expired
+ * token becomes a 401 AuthenticationError. They are refused tokens, not server faults.
+ */
+const tokenVerificationErrors = new Set(["JsonWebTokenError", "NotBeforeError", "TokenExpiredError"]);
+
+function isTokenVerificationError(error: unknown): boolean {
+  const name = (error as { name?: unknown } | null)?.name;
+  return typeof name === "string" && tokenVerificationErrors.has(name);
+}
+
+/**
  * CloudAdapter.process (the Express-style entry) validates outside its try block and
  * `console.error`s every rejected request; processActivity is the same pipeline without that
  * wrapper (botbuilder-core/lib/cloudAdapterBase.js), so errors reach our logger instead.
@@ -82,6 +96,7 @@ export function createTeamsIntegration(options: TeamsIntegrationOptions): TeamsI
     tenantId: options.tenantId,
     nodeEnv: options.nodeEnv,
     devSkipAuth: options.devSkipAuth,
+    endpoints: options.botFrameworkEndpoints,
     logger,
   });
   const cloud = new DirectCloudAdapter(auth.authentication);
@@ -162,7 +177,7 @@ export function createTeamsIntegration(options: TeamsIntegrationOptions): TeamsI
         });
       } catch (error) {
         const status = (error as { statusCode?: unknown } | null)?.statusCode;
-        if (status === 401 || status === 403) {
+        if (status === 401 || status === 403 || isTokenVerificationError(error)) {
           // botbuilder's message can quote the token's claims (issuer, audience): not logged.
           rejections.write(logger, "warn", "rejected a Teams request", "token_not_accepted", { status });
           throw unauthorized("the token was not accepted");

@@ -45,6 +45,8 @@ async function start(config: Config, args: string[]): Promise<void> {
     // A worker serves only the health routes, so an orchestrator can still probe it.
     routes: role === "worker" ? [] : app.routes,
     bodyLimitBytes: config.env.BODY_LIMIT_BYTES,
+    // Every role, the worker's health-only server included, is scraped for its own numbers.
+    metrics: app.metrics,
   });
   const server = serve({ fetch: http.fetch, port: config.env.PORT });
   try {

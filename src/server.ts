@@ -1,10 +1,12 @@
 import { Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { HTTPException } from "hono/http-exception";
+import { matchedRoutes } from "hono/route";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 import { isDaybookError } from "./core/errors.ts";
 import type { HttpRoute } from "./core/http.ts";
 import type { Logger } from "./core/logger.ts";
+import { METRICS_CONTENT_TYPE, type Metrics } from "./core/metrics.ts";
 import type { Store } from "./core/store.ts";
 import { reportError } from "./core/user-facing-error.ts";
 import type { InFlight } from "./in-flight.ts";
@@ -18,6 +20,8 @@ export interface ServerOptions {
   bodyLimitBytes?: number;
   /** /readyz answers 503 when the store does not answer within this time. */
   readyTimeoutMs?: number;
+  /** Counts requests and serves GET /metrics (docs/metrics.md). */
+  metrics?: Metrics;
 }
 
 /** The Hono app: routes only. Composition happens in main.ts. */
@@ -36,6 +40,24 @@ export function createServer(options: ServerOptions): Hono {
   // Hono's bodyLimit reads c.req.raw.body, which makes @hono/node-server build a web stream for
   // every request (measured: 0.68x Bolt's ack throughput). A declared Content-Length is enforced
   // by Node's HTTP parser, so checking the header is enough; chunked bodies still stream-count.
+  const metrics = options.metrics;
+  if (metrics) {
+    const platformPaths = new Set((options.routes ?? []).map((r) => r.path));
+    // Registered first, so it sees the final status of every request, errors and 404s included.
+    app.use("*", async (c, next) => {
+      const started = performance.now();
+      await next();
+      // The matched pattern, never the raw path: a label per URL would be unbounded.
+      const matched = matchedRoutes(c).filter((r) => r.path !== "/*" && r.path !== "*");
+      const route = matched.at(-1)?.path ?? "unmatched";
+      const status = String(c.res.status);
+      metrics.httpRequests.inc({ method: c.req.method, route, status });
+      if (platformPaths.has(route)) {
+        metrics.ackSeconds.observe({ route, status }, (performance.now() - started) / 1000);
+      }
+    });
+  }
+
   app.use("*", async (c, next) => {
     const declared = c.req.header("content-length");
     if (declared !== undefined && c.req.header("transfer-encoding") === undefined) {
@@ -61,6 +83,10 @@ export function createServer(options: ServerOptions): Hono {
     }
   });
 
+  if (metrics) {
+    app.get("/metrics", async (c) => c.body(await metrics.scrape(), 200, { "content-type": METRICS_CONTENT_TYPE }));
+  }
+
   for (const route of options.routes ?? []) {
     const handler = (c: { req: { raw: Request } }) =>
       route.handle(c.req.raw, { waitUntil: (work) => options.inFlight.track(work) });
@@ -72,6 +98,7 @@ export function createServer(options: ServerOptions): Hono {
   const methods = new Map<string, string[]>([
     ["/healthz", ["GET"]],
     ["/readyz", ["GET"]],
+    ...(metrics ? [["/metrics", ["GET"]] as [string, string[]]] : []),
   ]);
   for (const route of options.routes ?? []) methods.set(route.path, [...(methods.get(route.path) ?? []), route.method]);
   for (const [path, allowed] of methods) {

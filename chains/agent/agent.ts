@@ -10,6 +10,7 @@ import type { Clock } from "../../src/core/clock.ts";
 import { systemClock } from "../../src/core/clock.ts";
 import { DaybookError, toDaybookError } from "../../src/core/errors.ts";
 import type { Logger } from "../../src/core/logger.ts";
+import type { Metrics } from "../../src/core/metrics.ts";
 import type { ToolDomain } from "../../src/core/principal.ts";
 import { isStoreUnavailable, writesRefusedNotice } from "../../src/core/store-outage.ts";
 import { reportError, withErrorScope } from "../../src/core/user-facing-error.ts";
@@ -48,6 +49,8 @@ export interface AgentAnswererOptions {
    * default true. Never widens beyond the requester's domains.
    */
   focusTools?: boolean;
+  /** Counts tool calls by tool and outcome, and model tokens (docs/metrics.md). */
+  metrics?: Pick<Metrics, "countToolCall" | "modelTokens">;
 }
 
 export interface TurnTrace {
@@ -171,6 +174,7 @@ export function createAgentAnswerer(options: AgentAnswererOptions): Answerer & {
         toolResults.push({ tool: nameById.get(id) ?? "", content: messageText(m) });
       }
     }
+    countTurn(options.metrics, options.modelLabel, turn, nameById, domainOf);
     const final = [...turn]
       .reverse()
       .find((m) => m.getType() === "ai" && ((m as AIMessage).tool_calls ?? []).length === 0);
@@ -394,4 +398,32 @@ function classify(
   }
   const err = toDaybookError(error, "model_error");
   return err;
+}
+
+/**
+ * Tool results of one turn by outcome (a failed call comes back as `{"error", "code"}`, the
+ * shape runTool and tool-errors.ts give the model) and the tokens the model reported.
+ */
+function countTurn(
+  metrics: AgentAnswererOptions["metrics"],
+  model: string,
+  turn: BaseMessage[],
+  nameById: Map<string, string>,
+  known: Map<string, unknown>,
+): void {
+  if (!metrics) return;
+  for (const m of turn) {
+    if (m.getType() === "ai") {
+      const usage = (m as AIMessage).usage_metadata;
+      if (usage?.input_tokens) metrics.modelTokens.inc({ model, kind: "input" }, usage.input_tokens);
+      if (usage?.output_tokens) metrics.modelTokens.inc({ model, kind: "output" }, usage.output_tokens);
+    } else if (m.getType() === "tool") {
+      const id = (m as unknown as { tool_call_id?: string }).tool_call_id ?? "";
+      const parsed = parseToolOutput(messageText(m));
+      const failed = typeof parsed === "object" && parsed !== null && "error" in parsed;
+      // Only the catalog's names: a name the model made up must not become a new series.
+      const name = nameById.get(id) ?? "";
+      metrics.countToolCall(known.has(name) ? name : "unknown", failed ? "error" : "ok");
+    }
+  }
 }

@@ -13,6 +13,7 @@ import type { ChatUser, MessageRef } from "../core/chat.ts";
 import type { Clock } from "../core/clock.ts";
 import { DaybookError, isDaybookError, toDaybookError } from "../core/errors.ts";
 import type { Logger } from "../core/logger.ts";
+import type { Metrics } from "../core/metrics.ts";
 import type { Principal, PrincipalResolver } from "../core/principal.ts";
 import type { Store } from "../core/store.ts";
 import type { ThreadRef } from "../core/thread.ts";
@@ -30,7 +31,7 @@ import {
   type StoredApproval,
   safeTitle,
 } from "./approval-records.ts";
-import { AuditLog } from "./audit.ts";
+import { type AuditEntry, AuditLog } from "./audit.ts";
 import { checkDecider, checkPolicyKeys, refusalNotice, resolvePolicy } from "./policy.ts";
 
 /** Decided records stay readable (audit links, late clicks) this long after they expire. */
@@ -40,6 +41,8 @@ export const APPROVAL_RETENTION_MS = 30 * 24 * 3_600_000;
 const MAX_CAS_ATTEMPTS = 10;
 
 export interface ApprovalsOptions {
+  /** Counts approvals by audit event (docs/metrics.md). */
+  metrics?: Metrics;
   store: Store;
   /** Every write action daybook knows; approvals name them by `name`. */
   actions: AnyWriteAction[];
@@ -130,7 +133,11 @@ export class Approvals implements ApprovalService {
     this.#recoverAfterMs = options.recoverAfterMs ?? 2 * this.#executeTimeoutMs;
     this.#checkRequesterDomain = options.checkRequesterDomain ?? true;
     this.#dispatch = options.dispatch;
-    this.audit = new AuditLog(options.store, { clock: options.clock });
+    const metrics = options.metrics;
+    this.audit = new AuditLog(options.store, {
+      clock: options.clock,
+      ...(metrics ? { onAppend: (entry: AuditEntry) => metrics.approvals.inc({ event: entry.event }) } : {}),
+    });
   }
 
   async requestApproval(request: ApprovalRequest, post: (card: Card) => Promise<MessageRef>): Promise<Approval> {

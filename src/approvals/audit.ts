@@ -29,14 +29,19 @@ export class AuditLog {
   readonly #store: Store;
   readonly #clock: Clock;
 
-  constructor(store: Store, options: { clock?: Clock } = {}) {
+  readonly #onAppend: ((entry: AuditEntry) => void) | undefined;
+
+  /** `onAppend` sees each entry once it is stored (metrics count approvals by event). */
+  constructor(store: Store, options: { clock?: Clock; onAppend?: (entry: AuditEntry) => void } = {}) {
     this.#store = store;
     this.#clock = options.clock ?? systemClock;
+    this.#onAppend = options.onAppend;
   }
 
   async append(entry: AuditEntryInput): Promise<AuditEntry> {
     const full: AuditEntry = { ...entry, at: entry.at ?? this.#clock.now() };
     await this.#store.append(AUDIT_KEY, JSON.stringify(full), { maxLength: AUDIT_MAX_ENTRIES });
+    this.#onAppend?.(full);
     return full;
   }
 

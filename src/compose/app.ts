@@ -14,7 +14,7 @@ import { type ButtonHandler, createClickRouter } from "../bot/clicks.ts";
 import { createPrincipalResolver } from "../bot/principals.ts";
 import { ThreadHistory } from "../bot/thread-history.ts";
 import type { Config } from "../config/load.ts";
-import type { ChatAdapter, ClickHandler } from "../core/chat.ts";
+import type { ChatAdapter, ClickHandler, MessageHandler } from "../core/chat.ts";
 import type { Clock } from "../core/clock.ts";
 import { systemClock } from "../core/clock.ts";
 import type { Ports } from "../core/domain/ports.ts";
@@ -22,6 +22,7 @@ import { DaybookError } from "../core/errors.ts";
 import type { HttpRoute } from "../core/http.ts";
 import { sampleWarnings } from "../core/log-sampling.ts";
 import { createLogger, type Logger } from "../core/logger.ts";
+import { Metrics } from "../core/metrics.ts";
 import type { Store } from "../core/store.ts";
 import type { Platform } from "../core/thread.ts";
 import { InFlight } from "../in-flight.ts";
@@ -48,6 +49,8 @@ export interface App {
   modelLabel: string;
   /** The queues and workers of a server process (undefined for CLI commands and tests without a role). */
   work: Work | undefined;
+  /** This app's own Prometheus registry and metrics (GET /metrics; docs/metrics.md). */
+  metrics: Metrics;
   /** Stops taking new work: cron firings (waiting for those in progress) and Socket Mode. */
   stopIntake(): Promise<void>;
   /** Stops intake if not done yet, then closes the store. */
@@ -71,6 +74,8 @@ export interface ComposeOptions {
    * the work queue, and (unless "web") this process runs workers for them.
    */
   role?: Role;
+  /** Use this registry instead of a new one (one per app by default). */
+  metrics?: Metrics;
 }
 
 export async function compose(config: Config, options: ComposeOptions = {}): Promise<App> {
@@ -81,6 +86,7 @@ export async function compose(config: Config, options: ComposeOptions = {}): Pro
   const store = options.store ?? (await createStore(config.env.REDIS_URL, logger));
   const { env, org } = config;
   const inFlight = new InFlight();
+  const metrics = options.metrics ?? new Metrics();
   const consoleAdapter = new ConsoleAdapter({ output: options.output ?? process.stdout, clock });
   const adapters: Partial<Record<Platform, ChatAdapter>> = { console: consoleAdapter };
   const adapterFor = (platform: Platform): ChatAdapter => {
@@ -89,7 +95,7 @@ export async function compose(config: Config, options: ComposeOptions = {}): Pro
     return adapter;
   };
 
-  const ports = options.ports ?? (await createPorts(env, { store, clock, logger }));
+  const ports = options.ports ?? (await createPorts(env, { store, clock, logger, upstream: metrics.upstream }));
   let dispatchApproval = async (_approvalId: string): Promise<void> => {
     throw new DaybookError("internal", "the work queue is not ready");
   };
@@ -102,6 +108,7 @@ export async function compose(config: Config, options: ComposeOptions = {}): Pro
     principals,
     clock,
     logger,
+    metrics,
     post: (thread, card) => adapterFor(thread.platform).post(thread, card),
     update: (message, card) => adapterFor(message.thread.platform).update(message, card),
     // Approved calls go through the actions queue in the server (bound once `work` exists).
@@ -133,6 +140,7 @@ export async function compose(config: Config, options: ComposeOptions = {}): Pro
     clock,
     timezone: org.timezone,
     limits: { maxToolCalls: org.agent.maxToolCalls, maxTurnMs: org.agent.maxTurnMs },
+    metrics,
   });
 
   const history = new ThreadHistory(store, org.agent.historyTurns * 2);
@@ -150,11 +158,12 @@ export async function compose(config: Config, options: ComposeOptions = {}): Pro
     textDecisions: (platform) => platform !== "console" || allDemo,
     examples: examples.current,
   });
+  const handle = timedTurns(bot.handle, metrics);
   const handlers: Record<string, ButtonHandler> = createDigestButtonHandlers({
     approvals,
     principals,
     ports,
-    handle: bot.handle,
+    handle,
     clock,
   });
   const onClick = createClickRouter({ approvals, logger, handlers });
@@ -164,7 +173,14 @@ export async function compose(config: Config, options: ComposeOptions = {}): Pro
   const work = options.role
     ? new Work({ env, role: options.role, store, clock, logger, track: (w) => inFlight.track(w) })
     : undefined;
-  if (work) dispatchApproval = work.dispatchApproval;
+  if (work) {
+    dispatchApproval = work.dispatchApproval;
+    const queues = [work.turns, work.actions, work.notices] as const;
+    const names = ["turns", "actions", "notices"] as const;
+    metrics.observeQueues(() =>
+      Promise.all(queues.map(async (q, i) => ({ queue: names[i] ?? "unknown", ...(await q.stats()) }))),
+    );
+  }
   if (options.platforms) {
     const platforms = await createPlatforms({
       config,
@@ -172,7 +188,7 @@ export async function compose(config: Config, options: ComposeOptions = {}): Pro
       logger,
       clock,
       // In the server every platform turn is queued; elsewhere (digest --post) it runs inline.
-      handle: work ? work.intake(bot.handle) : bot.handle,
+      handle: work ? work.intake(handle) : handle,
       handOffDeduplicates: work !== undefined,
       onClick,
       approvals,
@@ -194,9 +210,10 @@ export async function compose(config: Config, options: ComposeOptions = {}): Pro
     clock,
     logger,
     audience,
+    metrics,
     ...(work ? { dispatch: work.dispatchDigest } : {}),
   });
-  work?.start({ adapters, handle: bot.handle, approvals, fireDigest: (name, slot) => scheduler.fire(name, slot) });
+  work?.start({ adapters, handle, approvals, fireDigest: (name, slot) => scheduler.fire(name, slot) });
 
   let intakeStopped: Promise<void> | undefined;
   const stopIntake = () => {
@@ -230,10 +247,28 @@ export async function compose(config: Config, options: ComposeOptions = {}): Pro
     modelLabel: model.label,
     stopIntake,
     work,
+    metrics,
     close: async () => {
       await stopIntake();
       await work?.stop(0);
       await store.close();
     },
+  };
+}
+
+/** Counts and times each answered question; the bot replies to its own errors, so a throw is rare. */
+function timedTurns(handle: MessageHandler, metrics: Metrics): MessageHandler {
+  return async (message, responder) => {
+    const platform = message.thread.platform;
+    const end = metrics.turnSeconds.startTimer({ platform });
+    try {
+      await handle(message, responder);
+      metrics.turns.inc({ platform, outcome: "ok" });
+    } catch (error) {
+      metrics.turns.inc({ platform, outcome: "error" });
+      throw error;
+    } finally {
+      end();
+    }
   };
 }

@@ -5,6 +5,7 @@ import type { Clock } from "../core/clock.ts";
 import type { Ports } from "../core/domain/ports.ts";
 import { DaybookError } from "../core/errors.ts";
 import type { Logger } from "../core/logger.ts";
+import type { UpstreamObserver } from "../core/metrics.ts";
 import type { Store } from "../core/store.ts";
 
 /**
@@ -13,7 +14,10 @@ import type { Store } from "../core/store.ts";
  * only when that system is configured; together they cost about a second and 100 MB at start-up
  * (issue 15, bench/start-up.bench.ts).
  */
-export async function createPorts(env: Env, deps: { store: Store; clock: Clock; logger: Logger }): Promise<Ports> {
+export async function createPorts(
+  env: Env,
+  deps: { store: Store; clock: Clock; logger: Logger; upstream?: UpstreamObserver },
+): Promise<Ports> {
   const demo = createDemoPorts({ clock: deps.clock });
   // Refuses a partial Jira set-up (naming the missing variables) rather than silently using the demo.
   const jiraSettings = jiraSettingsFromEnv(env);

@@ -16,6 +16,7 @@ import type { ChatAdapter } from "../core/chat.ts";
 import type { Clock } from "../core/clock.ts";
 import { DaybookError, toDaybookError } from "../core/errors.ts";
 import type { Logger } from "../core/logger.ts";
+import type { Metrics } from "../core/metrics.ts";
 import type { Store } from "../core/store.ts";
 import type { Platform } from "../core/thread.ts";
 import { reportError } from "../core/user-facing-error.ts";
@@ -60,6 +61,8 @@ export interface SchedulerOptions {
    * may see its domains. Default: the org's channels and people.
    */
   audience?: AudiencePolicy;
+  /** Counts recorded runs by digest and status (docs/metrics.md). */
+  metrics?: Metrics;
 }
 
 export interface RunNowOptions {
@@ -210,6 +213,7 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
   });
 
   async function record(run: RunRecord): Promise<RunRecord> {
+    options.metrics?.digestRuns.inc({ digest: run.digest, status: run.status });
     try {
       await store.append(`${prefix}runs:${run.digest}`, JSON.stringify(run), { maxLength: runLogLength });
     } catch (error) {

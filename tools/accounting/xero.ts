@@ -11,6 +11,7 @@ import type {
 import { type Listing, type Month, monthRange } from "../../src/core/domain/common.ts";
 import { DaybookError } from "../../src/core/errors.ts";
 import type { Logger } from "../../src/core/logger.ts";
+import type { UpstreamObserver } from "../../src/core/metrics.ts";
 import { monthLabel } from "../../src/core/period.ts";
 import type { Store } from "../../src/core/store.ts";
 import { fromCached, relist, toCached } from "../shared/listing.ts";
@@ -55,6 +56,8 @@ export interface XeroDeps {
   store: Store;
   clock: Clock;
   logger: Logger;
+  /** Counts calls, retries and 429s by system (docs/metrics.md). */
+  upstream?: UpstreamObserver;
   policy?: Partial<RetryPolicy>;
   cacheTtlMs?: number;
   /** Injected in tests to record backoff delays instead of waiting. */
@@ -148,6 +151,7 @@ export function createXeroPort(settings: XeroSettings, deps: XeroDeps): Accounti
     ...(deps.policy ? { policy: deps.policy } : {}),
     ...(deps.sleep ? { sleep: deps.sleep } : {}),
     limiter,
+    ...(deps.upstream ? { upstream: deps.upstream } : {}),
   };
 
   let token: { value: string; expiresAt: number } | undefined = settings.accessToken

@@ -19,6 +19,7 @@ import type {
 } from "../../src/core/domain/crm.ts";
 import { DaybookError } from "../../src/core/errors.ts";
 import type { Logger } from "../../src/core/logger.ts";
+import type { UpstreamObserver } from "../../src/core/metrics.ts";
 import type { Store } from "../../src/core/store.ts";
 import { fromCached, relist, toCached } from "../shared/listing.ts";
 import {
@@ -84,6 +85,8 @@ export interface HubSpotDeps {
   store: Store;
   clock: Clock;
   logger: Logger;
+  /** Counts calls, retries and 429s by system (docs/metrics.md). */
+  upstream?: UpstreamObserver;
   policy?: Partial<RetryPolicy>;
   cacheTtlMs?: number;
   /** Injected in tests to record backoff delays instead of waiting. */
@@ -176,6 +179,7 @@ export function createHubSpotPort(settings: HubSpotSettings, deps: HubSpotDeps):
       logger,
       now: deps.clock.now,
       limiter,
+      ...(deps.upstream ? { upstream: deps.upstream } : {}),
       ...(deps.policy ? { policy: deps.policy } : {}),
       ...(deps.sleep ? { sleep: deps.sleep } : {}),
     });

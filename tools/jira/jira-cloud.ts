@@ -14,6 +14,7 @@ import type {
 } from "../../src/core/domain/jira.ts";
 import { DaybookError } from "../../src/core/errors.ts";
 import type { Logger } from "../../src/core/logger.ts";
+import type { UpstreamObserver } from "../../src/core/metrics.ts";
 import type { Store } from "../../src/core/store.ts";
 import { fromCached, toCached } from "../shared/listing.ts";
 import { type CallLimiter, jiraLimits, sharedLimiter } from "../shared/rate-limit.ts";
@@ -36,6 +37,8 @@ export interface JiraCloudDeps {
   store: Store;
   clock: Clock;
   logger: Logger;
+  /** Counts calls, retries and 429s by system (docs/metrics.md). */
+  upstream?: UpstreamObserver;
   policy?: Partial<RetryPolicy>;
   cacheTtlMs?: number;
   /** Injected by tests to observe backoff and Retry-After waits. */
@@ -287,6 +290,7 @@ export function createJiraCloudPort(settings: JiraCloudSettings, deps: JiraCloud
         ...(deps.sleep ? { sleep: deps.sleep } : {}),
         now: () => deps.clock.now(),
         limiter,
+        ...(deps.upstream ? { upstream: deps.upstream } : {}),
       },
       classifyJiraError,
     );

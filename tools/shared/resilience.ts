@@ -1,5 +1,6 @@
 import { DaybookError } from "../../src/core/errors.ts";
 import type { Logger } from "../../src/core/logger.ts";
+import type { UpstreamObserver } from "../../src/core/metrics.ts";
 import type { CallLimiter } from "./rate-limit.ts";
 
 /** How hard a connector tries before telling the user a system is unavailable. */
@@ -43,6 +44,7 @@ export interface ResilienceOptions {
    * starts when it runs, and a Retry-After pauses the whole account, not only this call.
    */
   limiter?: CallLimiter;
+  upstream?: UpstreamObserver;
 }
 
 const sleepReal = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
@@ -192,14 +194,21 @@ export async function resilientCall<T>(
   for (;;) {
     attempt++;
     try {
-      return await (limiter ? limiter.run(attemptOnce, { sleep }) : attemptOnce());
+      const result = await (limiter ? limiter.run(attemptOnce, { sleep }) : attemptOnce());
+      options.upstream?.call(options.system, "ok");
+      return result;
     } catch (error) {
-      if (error instanceof DaybookError) throw error;
+      if (error instanceof DaybookError) {
+        options.upstream?.call(options.system, "error");
+        throw error;
+      }
       const failure = classify(error);
+      if (failure.status === 429) options.upstream?.rateLimited(options.system);
       const canRetry = retryable(failure) && attempt <= policy.maxRetries;
       const tooLong = failure.retryAfterMs !== undefined && failure.retryAfterMs > policy.maxRetryAfterMs;
       if (!canRetry || tooLong) {
         const err = toUserError(options.system, operation, failure, attempt, options.credentialHint, error);
+        options.upstream?.call(options.system, "error");
         options.logger?.warn("upstream call failed", {
           system: options.system,
           operation,
@@ -218,6 +227,7 @@ export async function resilientCall<T>(
         attempt,
         delay,
       });
+      options.upstream?.retry(options.system);
       // With a limiter the Retry-After wait happens in its gate, shared by the account's calls.
       if (limiter && failure.retryAfterMs !== undefined) limiter.backOff(failure.retryAfterMs);
       else await sleep(delay);

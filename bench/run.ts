@@ -16,7 +16,9 @@ const here = dirname(fileURLToPath(import.meta.url));
 // npm run bench -- burst kill-worker: the benchmarks whose file names contain any of the words.
 const filters = process.argv.slice(2);
 // Runs that live elsewhere but report like a benchmark: the conversation eval (npm run eval).
-const registered: Record<string, string> = { "eval.bench.ts": join(here, "..", "test", "eval", "run.ts") };
+const registered: Record<string, string> = {
+  "eval.bench.ts": fileURLToPath(new URL("../test/eval/run.ts", import.meta.url)),
+};
 const files = [...readdirSync(here).filter((f) => f.endsWith(".bench.ts")), ...Object.keys(registered)]
   .filter((f) => filters.length === 0 || filters.some((w) => f.includes(w)))
   .sort();

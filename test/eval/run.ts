@@ -5,7 +5,7 @@
  * HEADLINE line goes into the bench summary).
  */
 import { mkdirSync, writeFileSync } from "node:fs";
-import { dirname, join } from "node:path";
+import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { evalDates, failures, orgs, runEval, table, tally } from "./eval.ts";
@@ -28,8 +28,7 @@ process.stdout.write(
   `HEADLINE: eval ${t.turns} turns: ${pct(t.right)} % right, ${pct(t.wrong)} % wrong, ${pct(t.refusal)} % honest refusal\n`,
 );
 
-const here = dirname(fileURLToPath(import.meta.url));
-const dir = join(here, "..", "..", "bench", "results");
+const dir = fileURLToPath(new URL("../../bench/results/", import.meta.url));
 mkdirSync(dir, { recursive: true });
 const file = join(dir, `eval-${new Date().toISOString().slice(0, 10)}.md`);
 writeFileSync(

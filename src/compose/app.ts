@@ -1,5 +1,6 @@
 import type { Writable } from "node:stream";
 import { ConsoleAdapter } from "../../adapters/console/console-adapter.ts";
+import type { BotFrameworkEndpoints } from "../../adapters/teams/bot-auth.ts";
 import { createAgentAnswerer } from "../../chains/agent/agent.ts";
 import { loadKnownEntities } from "../../chains/agent/entities.ts";
 import { ExampleSource } from "../../chains/agent/examples.ts";
@@ -76,6 +77,12 @@ export interface ComposeOptions {
   role?: Role;
   /** Use this registry instead of a new one (one per app by default). */
   metrics?: Metrics;
+  /**
+   * Where Teams validates inbound tokens and fetches outbound ones (default: botbuilder's public
+   * Azure endpoints). Code-only, never read from env: the whole-app tests point it at a local
+   * identity provider (test/support/bot-identity-provider.ts) so tokens are validated for real.
+   */
+  teamsEndpoints?: BotFrameworkEndpoints;
 }
 
 export async function compose(config: Config, options: ComposeOptions = {}): Promise<App> {
@@ -194,6 +201,7 @@ export async function compose(config: Config, options: ComposeOptions = {}): Pro
       approvals,
       examples: examples.current,
       listen: Boolean(options.listen),
+      ...(options.teamsEndpoints ? { teamsEndpoints: options.teamsEndpoints } : {}),
     });
     Object.assign(adapters, platforms.adapters);
     routes.push(...platforms.routes);

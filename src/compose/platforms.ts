@@ -1,4 +1,5 @@
 import { teamsApproverIds } from "../../adapters/teams/approvers.ts";
+import type { BotFrameworkEndpoints } from "../../adapters/teams/bot-auth.ts";
 import type { Approvals } from "../approvals/approvals.ts";
 import type { Config } from "../config/load.ts";
 import type { ChatAdapter, ClickHandler, MessageHandler } from "../core/chat.ts";
@@ -23,6 +24,8 @@ export interface PlatformDeps {
   examples: ExampleQuestions;
   /** Also start transports that need it (Slack Socket Mode); only the server does. */
   listen: boolean;
+  /** Teams token endpoints other than public Azure (ComposeOptions.teamsEndpoints). */
+  teamsEndpoints?: BotFrameworkEndpoints;
 }
 
 export interface Platforms {
@@ -82,6 +85,7 @@ export async function createPlatforms(deps: PlatformDeps): Promise<Platforms> {
       appType: env.MICROSOFT_APP_TYPE,
       tenantId: env.MICROSOFT_APP_TENANT_ID,
       devSkipAuth: env.TEAMS_DEV_SKIP_AUTH,
+      botFrameworkEndpoints: deps.teamsEndpoints,
       // A single-tenant bot serves its own tenant only.
       allowedTenants: env.MICROSOFT_APP_TENANT_ID ? [env.MICROSOFT_APP_TENANT_ID] : [],
       nodeEnv: env.NODE_ENV,

@@ -1,0 +1,89 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { demoOrg } from "../../src/config/demo-org.ts";
+import { redisSkipReason } from "../support/redis.ts";
+import { slackTeam, startWholeApp, type WholeApp } from "../support/whole-app.ts";
+
+async function until<T>(read: () => T | undefined, ms = 15_000): Promise<T> {
+  const end = Date.now() + ms;
+  for (;;) {
+    const value = read();
+    if (value !== undefined) return value;
+    if (Date.now() > end) throw new Error("timed out waiting for the app");
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}
+
+describe.skipIf(redisSkipReason !== undefined)("the composed app over real sockets, Slack and Teams configured", () => {
+  let w: WholeApp;
+  beforeAll(async () => {
+    w = await startWholeApp({ org: demoOrg });
+  });
+  afterAll(async () => {
+    await w?.close();
+  });
+
+  it("answers a Slack channel mention in its thread from the agent, not an echo", async () => {
+    const res = await w.slackEvent({
+      type: "app_mention",
+      user: "U0DEMOALEX",
+      text: "<@U0WHOLEBOT> what's blocking the sprint?",
+      channel: "C0ENGINEERING",
+      ts: "1764493100.000100",
+      team: slackTeam,
+    });
+    expect(res.status).toBe(200);
+    const reply = await until(() =>
+      w.slack
+        .calls("chat.postMessage")
+        .find((c) => c.thread_ts === "1764493100.000100" && !/thinking|working/i.test(String(c.text))),
+    );
+    expect(reply.channel).toBe("C0ENGINEERING");
+    expect(String(reply.text)).not.toMatch(/you asked/i);
+    expect(JSON.stringify(reply)).toMatch(/block/i);
+  });
+
+  it("answers a Teams personal chat with a token fetched from the identity provider", async () => {
+    const serviceUrl = `${w.connector.url}/`;
+    const res = await w.teamsActivity({
+      type: "message",
+      id: "teams-in-1",
+      channelId: "msteams",
+      serviceUrl,
+      text: "which deals need me today?",
+      from: { id: "29:demo-alex", name: "Alex Rivera", aadObjectId: "aad-alex" },
+      recipient: { id: `28:${w.teamsAuth.appId}`, name: "daybook" },
+      conversation: { id: "a:personal-alex", conversationType: "personal", tenantId: w.teamsAuth.tenantId },
+      channelData: { tenant: { id: w.teamsAuth.tenantId } },
+      timestamp: new Date().toISOString(),
+    });
+    expect(res.status).toBeLessThan(300);
+    const reply = await until(() =>
+      w.connector.calls().find((c) => c.conversationId === "a:personal-alex" && c.activity.type === "message"),
+    );
+    expect(reply.authorization).toMatch(/^Bearer [\w-]+\.[\w-]+\.[\w-]+$/);
+    expect(JSON.stringify(reply.activity)).toMatch(/deal/i);
+    expect(JSON.stringify(reply.activity)).not.toMatch(/you asked/i);
+  });
+
+  it("refuses a Teams activity whose token was minted for another bot, and posts nothing", async () => {
+    const before = w.connector.calls().length;
+    const activity = {
+      type: "message",
+      id: "teams-in-2",
+      channelId: "msteams",
+      serviceUrl: `${w.connector.url}/`,
+      text: "which deals need me today?",
+      from: { id: "29:demo-alex", name: "Alex Rivera" },
+      recipient: { id: `28:${w.teamsAuth.appId}`, name: "daybook" },
+      conversation: { id: "a:personal-alex-2", conversationType: "personal", tenantId: w.teamsAuth.tenantId },
+    };
+    const res = await fetch(`${w.url}/api/messages`, {
+      method: "POST",
+      headers: { "content-type": "application/json", ...w.teamsAuth.headers(activity, { aud: "some-other-bot" }) },
+      body: JSON.stringify(activity),
+    });
+    expect(res.status).toBe(401);
+    await new Promise((r) => setTimeout(r, 300));
+    expect(w.connector.calls().length).toBe(before);
+  });
+});

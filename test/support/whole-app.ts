@@ -42,6 +42,8 @@ export interface FakeSlackApi {
   calls(method: string): Record<string, unknown>[];
   /** What response_url received. */
   responses(): Record<string, unknown>[];
+  /** Every chat.postMessage with the ts this fake answered, oldest first. */
+  posted(): { ts: string; args: Record<string, unknown> }[];
 }
 
 export interface ConnectorCall {
@@ -50,6 +52,8 @@ export interface ConnectorCall {
   activityId: string | undefined;
   activity: Record<string, unknown>;
   authorization: string;
+  /** The activity id this fake answered (what a POST created). */
+  responseId: string;
 }
 
 export interface FakeConnector {
@@ -72,11 +76,15 @@ export function slackArgs(req: RecordedRequest): Record<string, unknown> {
 
 async function startFakeSlackApi(): Promise<FakeSlackApi> {
   let seq = 0;
+  const posted: { ts: string; args: Record<string, unknown> }[] = [];
   const server = await startFakeServer((req) => {
     const args = slackArgs(req);
     switch (req.path) {
-      case "/api/chat.postMessage":
-        return { body: { ok: true, channel: args.channel, ts: `1764493200.${String(++seq).padStart(6, "0")}` } };
+      case "/api/chat.postMessage": {
+        const ts = `1764493200.${String(++seq).padStart(6, "0")}`;
+        posted.push({ ts, args });
+        return { body: { ok: true, channel: args.channel, ts } };
+      }
       case "/api/chat.update":
         return { body: { ok: true, channel: args.channel, ts: args.ts } };
       case "/api/chat.postEphemeral":
@@ -94,13 +102,19 @@ async function startFakeSlackApi(): Promise<FakeSlackApi> {
     requests: server.requests,
     calls: (method) => server.requests.filter((r) => r.path === `/api/${method}`).map(slackArgs),
     responses: () => server.requests.filter((r) => r.path === "/respond").map(slackArgs),
+    posted: () => [...posted],
     close: server.close,
   } as FakeSlackApi & { close(): Promise<void> };
 }
 
 async function startFakeConnector(): Promise<FakeConnector & { close(): Promise<void> }> {
   let n = 0;
-  const server = await startFakeServer(() => ({ body: { id: `teams-msg-${++n}` } }));
+  const ids = new Map<RecordedRequest, string>();
+  const server = await startFakeServer((req) => {
+    const id = `teams-msg-${++n}`;
+    ids.set(req, id);
+    return { body: { id } };
+  });
   return {
     url: server.url,
     requests: server.requests,
@@ -115,6 +129,7 @@ async function startFakeConnector(): Promise<FakeConnector & { close(): Promise<
             activityId: match[2] === undefined ? undefined : decodeURIComponent(match[2]),
             activity: JSON.parse(r.body || "{}") as Record<string, unknown>,
             authorization: String(r.headers.authorization ?? ""),
+            responseId: ids.get(r) ?? "",
           },
         ];
       }),
@@ -122,11 +137,19 @@ async function startFakeConnector(): Promise<FakeConnector & { close(): Promise<
   };
 }
 
-export async function startWholeApp(options: { org: OrgConfig; ports?: Ports }): Promise<WholeApp> {
+export async function startWholeApp(options: {
+  org: OrgConfig;
+  ports?: Ports;
+  /**
+   * botframework-connector caches outbound tokens per app id, process-wide: a file that
+   * starts a second app (with its own identity provider) passes another app id.
+   */
+  teamsAppId?: string;
+}): Promise<WholeApp> {
   if (!redisUrl) throw new Error("the whole-app suite needs REDIS_URL");
   const slack = (await startFakeSlackApi()) as FakeSlackApi & { close(): Promise<void> };
   const connector = await startFakeConnector();
-  const teamsAuth = await startTeamsAuth();
+  const teamsAuth = await startTeamsAuth(options.teamsAppId ? { appId: options.teamsAppId } : {});
   const store = await connectTestRedis(`test:whole-app:${randomUUID()}:`);
   const { env } = loadConfig({
     NODE_ENV: "test",

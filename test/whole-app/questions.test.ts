@@ -2,16 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { demoOrg } from "../../src/config/demo-org.ts";
 import { redisSkipReason } from "../support/redis.ts";
 import { slackTeam, startWholeApp, type WholeApp } from "../support/whole-app.ts";
-
-async function until<T>(read: () => T | undefined, ms = 15_000): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const value = read();
-    if (value !== undefined) return value;
-    if (Date.now() > end) throw new Error("timed out waiting for the app");
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
+import { until } from "./drive.ts";
 
 describe.skipIf(redisSkipReason !== undefined)("the composed app over real sockets, Slack and Teams configured", () => {
   let w: WholeApp;

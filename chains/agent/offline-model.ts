@@ -16,8 +16,10 @@ import type { KnownEntity } from "./known-entity.ts";
 import { cannotDo } from "./offline/cannot.ts";
 import { dueDateIn } from "./offline/due-date.ts";
 import { readFilter } from "./offline/filters.ts";
+import { planDayFlow } from "./offline/day-flows.ts";
 import { focusResult, intentOf } from "./offline/intents.ts";
 import { assigneeIn, personIn, withoutAssignment } from "./offline/people.ts";
+import { correctTypos, vocabularyOf } from "./offline/typos.ts";
 import { type EntityRef, extractRefs, isTurnData, parseToolOutput, type RefKind, type TurnData } from "./refs.ts";
 import { renderReply, renderToolOutput } from "./render.ts";
 
@@ -198,6 +200,9 @@ export class OfflineChatModel extends BaseChatModel {
   plan(messages: BaseMessage[]): Plan {
     const turn = readTurn(messages, this.#clock);
     const entities = [...this.#entities, ...turn.learned];
+    // A write's text is posted as written; a question is read with its typos corrected.
+    if (!writeVerb.test(turn.question))
+      turn.question = correctTypos(turn.question, vocabularyFor(this.#tools, entities));
     const ctx: Ctx = {
       turn,
       entities,
@@ -211,6 +216,18 @@ export class OfflineChatModel extends BaseChatModel {
     if (!done && turn.calls.length < 3) return wanted;
     return composeReply(ctx);
   }
+}
+
+/** The words the tools and the organisation's records use, for reading a question's typos. */
+function vocabularyFor(tools: readonly ToolInfo[], entities: readonly KnownEntity[]): Set<string> {
+  return vocabularyOf([
+    ...tools.map(
+      (t) =>
+        `${t.name.replace(/_/g, " ")} ${t.description} ${t.params.map((p) => `${p.name} ${p.description} ${p.enum?.join(" ") ?? ""}`).join(" ")}`,
+    ),
+    ...entities.map((e) => e.name),
+    ...synonyms.map(([re]) => re.source.replace(/\\[a-z]|[^a-z|]/gi, " ").replace(/\|/g, " ")),
+  ]);
 }
 
 function callId(messages: BaseMessage[], tool: string): string {
@@ -294,7 +311,9 @@ function domainOfTool(name: string, description: string): ToolDomain | undefined
 // ---------------------------------------------------------------------------------------
 
 interface Turn {
+  /** The question with its typos corrected (offline/typos.ts); `said` is as written. */
   question: string;
+  said: string;
   requesterName: string | undefined;
   today: string;
   /** The clock's now and the turn's timezone, for "this morning" and "tomorrow 2:00 PM". */
@@ -384,6 +403,7 @@ function readTurn(messages: BaseMessage[], clock: Clock): Turn {
   }
   return {
     question: lastHuman >= 0 ? textOf(messages[lastHuman] as BaseMessage) : "",
+    said: lastHuman >= 0 ? textOf(messages[lastHuman] as BaseMessage) : "",
     requesterName: line(turnContextMarkers.requester),
     today,
     now: clock.now(),
@@ -580,11 +600,20 @@ function planFirstCall(ctx: Ctx): Plan {
   const q = ctx.turn.question.trim();
   if (q === "") return { kind: "reply", text: helpReply(ctx, "Ask me a question about your work.") };
   // A request daybook has no tool for gets an honest answer, not a neighbouring one.
-  const unable = cannotDo(q);
+  const unable = cannotDo(ctx.turn.said) ?? cannotDo(q);
   if (unable) return { kind: "reply", text: unable };
   const reference = referenceIn(q, ctx.entities);
   if (reference?.kind === "ambiguous") return { kind: "reply", text: ambiguousReply(reference.ref) };
   const { subject, viaFollowUp } = resolveSubject(ctx);
+  // Renewal drafts and logging them (offline/day-flows.ts) before the deal follow-up draft.
+  const flow = planDayFlow({
+    question: q,
+    subject,
+    boundTools: ctx.tools.map((t) => t.name),
+    results: ctx.turn.results,
+    previousCalls: ctx.turn.previous.at(-1)?.calls,
+  });
+  if (flow) return flow;
   if (/\bdraft\b/i.test(q) && subject) {
     const deal = subject.kind === "deal" ? subject : relatedEntity("deal", subject, ctx.entities);
     const draft = deal ? planDraft(ctx, deal) : undefined;

@@ -26,7 +26,9 @@ export const envSchema = z.object({
   REDIS_URL: optionalString.pipe(
     z
       .string()
-      .regex(/^rediss?:\/\//, { message: "must start with redis:// or rediss://" })
+      .regex(/^rediss?(\+cluster)?:\/\//, {
+        message: "must start with redis:// or rediss:// (one server) or redis+cluster:// (Redis Cluster)",
+      })
       .optional(),
   ),
   DAYBOOK_CONFIG: optionalString,
@@ -128,7 +130,8 @@ export const envHints: Partial<Record<keyof Env, string>> = {
     "set HUBSPOT_REQUESTS_PER_10S to your plan's burst limit (100, or 190 on Professional/Enterprise; https://developers.hubspot.com/docs/guides/apps/api-usage/usage-details)",
   HUBSPOT_CURRENCY: "set HUBSPOT_CURRENCY to your portal's ISO 4217 currency code, e.g. EUR, or unset it for USD",
   XERO_BASE_URL: "unset XERO_BASE_URL to use Xero's API, or give a full URL",
-  REDIS_URL: "set REDIS_URL like redis://127.0.0.1:6379, or unset it to use the in-memory store",
+  REDIS_URL:
+    "set REDIS_URL like redis://127.0.0.1:6379 (or redis+cluster://10.0.0.1:7001,10.0.0.2:7002 for Redis Cluster), or unset it to use the in-memory store",
   SLACK_BOT_TOKEN: "copy the Bot User OAuth Token (xoxb-...) from your Slack app's OAuth & Permissions page",
   SLACK_APP_TOKEN: "create an app-level token with connections:write (xapp-...) under Basic Information",
   JIRA_BOARD_ID: "set JIRA_BOARD_ID to the number in your board URL (.../boards/42)",

@@ -44,7 +44,7 @@ export class ConsumerGroup {
   async enqueue(json: string, key: string | undefined, maxDepth: number, keyTtlMs: number): Promise<EnqueueResult> {
     const reply = await this.#command(() =>
       this.#eval(scripts.enqueue, {
-        keys: [this.#o.streamKey, key === undefined ? "" : this.#o.keyPrefix + key],
+        keys: this.#keys(key),
         arguments: [String(maxDepth), json, String(keyTtlMs)],
       }),
     );
@@ -78,7 +78,7 @@ export class ConsumerGroup {
   async ack(id: string, key: string | undefined, rememberMs = 0): Promise<void> {
     await this.#command(() =>
       this.#eval(scripts.ack, {
-        keys: [this.#o.streamKey, key === undefined ? "" : this.#o.keyPrefix + key],
+        keys: this.#keys(key),
         arguments: [this.#o.group, id, String(rememberMs)],
       }),
     );
@@ -135,9 +135,21 @@ export class ConsumerGroup {
     }
   }
 
-  /** Ends another connection's blocking command with an empty reply (CLIENT UNBLOCK). */
-  async unblock(clientId: number): Promise<void> {
-    await this.#command(() => this.#client.clientUnblock(clientId));
+  /**
+   * Ends another connection's blocking command with an empty reply (CLIENT UNBLOCK), sent on
+   * `via`, a connection to the same server as the blocked one.
+   */
+  async unblock(clientId: number, via: RedisClientType = this.#client): Promise<void> {
+    await this.#command(() => via.clientUnblock(clientId));
+  }
+
+  /**
+   * The stream, and the job's idempotency key when it has one. Without one the script gets the
+   * stream alone: an empty key name would hash to slot 0, not the stream's, and a cluster
+   * refuses a script whose keys span slots (CROSSSLOT).
+   */
+  #keys(key: string | undefined): string[] {
+    return key === undefined ? [this.#o.streamKey] : [this.#o.streamKey, this.#o.keyPrefix + key];
   }
 
   /**

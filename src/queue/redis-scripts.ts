@@ -6,15 +6,15 @@
  * XADD '*' inside a script is allowed since Redis 5 (effects replication).
  */
 
-// KEYS[1]=stream, KEYS[2]=idempotency key ("" for none)
+// KEYS[1]=stream, KEYS[2]=idempotency key (absent for none)
 // ARGV[1]=max depth, ARGV[2]=job JSON, ARGV[3]=key TTL ms
 // Returns {'queued', id, depth} | {'duplicate'} | {'full', depth}
 export const enqueueScript = `
-if KEYS[2] ~= '' and redis.call('EXISTS', KEYS[2]) == 1 then return {'duplicate'} end
+if KEYS[2] and redis.call('EXISTS', KEYS[2]) == 1 then return {'duplicate'} end
 local depth = redis.call('XLEN', KEYS[1])
 if depth >= tonumber(ARGV[1]) then return {'full', depth} end
 local id = redis.call('XADD', KEYS[1], '*', 'job', ARGV[2])
-if KEYS[2] ~= '' then redis.call('SET', KEYS[2], id, 'PX', ARGV[3]) end
+if KEYS[2] then redis.call('SET', KEYS[2], id, 'PX', ARGV[3]) end
 return {'queued', id, depth + 1}
 `;
 
@@ -22,12 +22,12 @@ return {'queued', id, depth + 1}
 // XLEN equal to the outstanding work), then frees its idempotency key if it is still this
 // entry's (after a TTL expiry the key may belong to a newer job), or, for a job enqueued with
 // rememberMs, keeps it that much longer so a redelivered message is still a duplicate.
-// KEYS[1]=stream, KEYS[2]=idempotency key ("" for none); ARGV[1]=group, ARGV[2]=entry id,
+// KEYS[1]=stream, KEYS[2]=idempotency key (absent for none); ARGV[1]=group, ARGV[2]=entry id,
 // ARGV[3]=remember ms ("0" = free the key)
 export const ackScript = `
 redis.call('XACK', KEYS[1], ARGV[1], ARGV[2])
 redis.call('XDEL', KEYS[1], ARGV[2])
-if KEYS[2] ~= '' and redis.call('GET', KEYS[2]) == ARGV[2] then
+if KEYS[2] and redis.call('GET', KEYS[2]) == ARGV[2] then
   if tonumber(ARGV[3]) > 0 then redis.call('PEXPIRE', KEYS[2], ARGV[3]) else redis.call('DEL', KEYS[2]) end
 end
 return 1

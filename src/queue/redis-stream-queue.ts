@@ -78,7 +78,6 @@ export class RedisStreamQueue implements WorkQueue {
   readonly consumer: string;
 
   readonly #store: RedisStore;
-  readonly #client: RedisClientType;
   readonly #redis: ConsumerGroup;
   readonly #name: string;
   readonly #maxDepth: number;
@@ -95,6 +94,7 @@ export class RedisStreamQueue implements WorkQueue {
 
   #worker: WorkerOptions | undefined;
   #reader: RedisClientType | undefined;
+  #readerNode: RedisClientType | undefined;
   #readerId: number | undefined;
   readonly #held = new Map<string, Held>();
   #running = 0;
@@ -114,9 +114,11 @@ export class RedisStreamQueue implements WorkQueue {
 
   constructor(store: RedisStore, options: RedisStreamQueueOptions) {
     this.#store = store;
-    this.#client = store.client;
     this.#name = options.name;
-    this.streamKey = `${store.prefix}queue:${options.name}`;
+    // The braces are a Redis Cluster hash tag: the stream and its idempotency keys
+    // (`<stream>:key:<key>`) hash to one slot, so the enqueue and ack scripts, which touch both,
+    // run on one node (https://redis.io/docs/latest/operate/oss_and_stack/reference/cluster-spec/#hash-tags).
+    this.streamKey = `${store.prefix}{queue:${options.name}}`;
     this.group = options.group ?? "daybook";
     this.consumer = options.consumer ?? `${hostname()}-${process.pid}-${randomBytes(4).toString("hex")}`;
     this.#maxDepth = options.maxDepth;
@@ -160,16 +162,6 @@ export class RedisStreamQueue implements WorkQueue {
     if (this.#worker) throw new DaybookError("internal", `workers of ${this.#name} already started`);
     if (!(options.concurrency >= 1)) throw new DaybookError("config_invalid", "work queue concurrency must be >= 1");
     this.#worker = options;
-    // The name shows the reader in CLIENT LIST; node-redis sends it again on every reconnect.
-    const reader = this.#client.duplicate({ name: `daybook-queue-reader:${this.consumer}` });
-    // node-redis emits "error" on connection loss; without a listener Node would crash. The
-    // read loop reports the outage itself, once.
-    reader.on("error", () => {});
-    // A reconnected socket is a new Redis client with a new id (CLIENT UNBLOCK needs it).
-    reader.on("ready", () => {
-      this.#readerId = undefined;
-    });
-    this.#reader = reader as RedisClientType;
     this.#heartbeat = setInterval(() => void this.#beat(), this.#heartbeatMs);
     this.#heartbeat.unref();
     this.#loopDone = this.#loop();
@@ -253,6 +245,7 @@ export class RedisStreamQueue implements WorkQueue {
         backoffMs = 0;
       } catch (error) {
         if (this.#stopping) break;
+        if (/^(MOVED|ASK|CLUSTERDOWN)\b/.test((error as Error).message)) this.#dropReader();
         if (/NOGROUP/.test((error as Error).message)) {
           // The stream is gone (deleted, or Redis restarted empty): recreate the group, no outage.
           this.#redis.forgetGroup();
@@ -269,8 +262,8 @@ export class RedisStreamQueue implements WorkQueue {
 
   async #read(concurrency: number): Promise<void> {
     const free = concurrency - this.#running;
-    const reader = this.#reader!;
     if (free <= 0 || this.#stopping) return;
+    const reader = await this.#openReader();
     if (!reader.isOpen) await reader.connect();
     this.#readerId ??= await reader.clientId();
     if (this.#stopping) return;
@@ -447,9 +440,42 @@ export class RedisStreamQueue implements WorkQueue {
     }
   }
 
+  /**
+   * The blocking XREADGROUP gets a connection of its own, to the server that holds the stream
+   * (on a cluster, the master of its slot; a read sent elsewhere is answered MOVED).
+   */
+  async #openReader(): Promise<RedisClientType> {
+    if (this.#reader) return this.#reader;
+    const node = await this.#store.nodeClientFor(this.streamKey);
+    // The name shows the reader in CLIENT LIST; node-redis sends it again on every reconnect.
+    const reader = node.duplicate({ name: `daybook-queue-reader:${this.consumer}` }) as RedisClientType;
+    // node-redis emits "error" on connection loss; without a listener Node would crash. The
+    // read loop reports the outage itself, once.
+    reader.on("error", () => {});
+    // A reconnected socket is a new Redis client with a new id (CLIENT UNBLOCK needs it).
+    reader.on("ready", () => {
+      this.#readerId = undefined;
+    });
+    this.#reader = reader;
+    this.#readerNode = node;
+    return reader;
+  }
+
+  /** After a failover or resharding the stream's slot lives elsewhere: read from the new owner. */
+  #dropReader(): void {
+    const reader = this.#reader;
+    this.#reader = undefined;
+    this.#readerNode = undefined;
+    this.#readerId = undefined;
+    if (reader?.isOpen) reader.destroy();
+  }
+
   async #unblockReader(): Promise<void> {
-    if (this.#readerId === undefined) return;
-    await this.#redis.unblock(this.#readerId).catch(() => {});
+    const id = this.#readerId;
+    const node = this.#readerNode;
+    if (id === undefined || node === undefined) return;
+    // CLIENT UNBLOCK names a connection of one server: it must go to the reader's server.
+    await this.#redis.unblock(id, node).catch(() => {});
   }
 }
 

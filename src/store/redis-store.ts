@@ -1,8 +1,9 @@
 import CircuitBreaker from "opossum";
-import type { RedisClientType } from "redis";
+import type { RedisClientType, RedisClusterType } from "redis";
 import { DaybookError, isDaybookError } from "../core/errors.ts";
 import type { Logger } from "../core/logger.ts";
 import type { AppendOptions, SetOptions, Store } from "../core/store.ts";
+import { describeRedisTarget, parseRedisTarget } from "./redis-target.ts";
 
 // Compare-and-set must read and write in one step; a Lua script runs atomically in Redis
 // (https://redis.io/docs/latest/develop/interact/programmability/eval-intro/).
@@ -61,8 +62,11 @@ export class RedisStore implements Store {
   readonly #commandTimeoutMs: number;
   readonly #breaker: CircuitBreaker<[() => Promise<unknown>], unknown>;
 
-  private constructor(client: RedisClientType, prefix: string, commandTimeoutMs: number) {
+  readonly #kind: "single" | "cluster";
+
+  private constructor(client: RedisClientType, prefix: string, commandTimeoutMs: number, kind: "single" | "cluster") {
     this.#client = client;
+    this.#kind = kind;
     this.#prefix = prefix;
     this.#commandTimeoutMs = commandTimeoutMs;
     this.#breaker = new CircuitBreaker((op: () => Promise<unknown>) => this.#withDeadline(op), {
@@ -79,33 +83,54 @@ export class RedisStore implements Store {
   }
 
   static async connect(options: RedisStoreOptions): Promise<RedisStore> {
+    const target = parseRedisTarget(options.url);
     // Imported on connect, not with this module: the queue refers to RedisStore in every
     // process, and a process without REDIS_URL need not load the client (issue 15, fast start).
-    const { createClient } = await import("redis");
+    const { createClient, createCluster } = await import("redis");
     let connectedOnce = false;
-    const client: RedisClientType = createClient({
-      url: options.url,
-      socket: {
-        connectTimeout: options.connectTimeoutMs ?? 5_000,
-        // A connection silent for this long is torn down and rebuilt, rejecting what it held.
-        socketTimeout: 30_000,
-        // At start-up a wrong REDIS_URL must fail fast (node-redis would otherwise retry the
-        // first connect forever). After that, reconnect with bounded backoff; a Redis outage
-        // shows up in /readyz, not as a crash loop.
-        reconnectStrategy: (retries, cause) =>
-          connectedOnce ? Math.min(50 * 2 ** retries, 2_000) : new Error(`initial connect failed: ${cause.message}`),
-      },
-      // Fail at once while disconnected instead of queueing; a periodic PING notices a dead
-      // connection that TCP alone would not report for minutes.
-      disableOfflineQueue: true,
-      pingInterval: 10_000,
-    });
+    const socket = {
+      connectTimeout: options.connectTimeoutMs ?? 5_000,
+      // A connection silent for this long is torn down and rebuilt, rejecting what it held.
+      socketTimeout: 30_000,
+      // At start-up a wrong REDIS_URL must fail fast (node-redis would otherwise retry the
+      // first connect forever). After that, reconnect with bounded backoff; a Redis outage
+      // shows up in /readyz, not as a crash loop.
+      reconnectStrategy: (retries: number, cause: Error) =>
+        connectedOnce ? Math.min(50 * 2 ** retries, 2_000) : new Error(`initial connect failed: ${cause.message}`),
+    };
+    // Fail at once while disconnected instead of queueing; a periodic PING notices a dead
+    // connection that TCP alone would not report for minutes.
+    const behaviour = { disableOfflineQueue: true, pingInterval: 10_000 } as const;
+    let client: RedisClientType;
+    if (target.kind === "cluster") {
+      // Every connection the cluster client opens (one per discovered node) is made from
+      // `defaults`, not from the seed nodes' options (node-redis RedisClusterOptions.defaults).
+      const cluster = createCluster({
+        rootNodes: target.rootNodes.map((url) => ({ url })),
+        defaults: {
+          ...behaviour,
+          socket: { ...socket, ...(target.tls ? { tls: true as const } : {}) },
+          ...(target.username ? { username: target.username } : {}),
+          ...(target.password ? { password: target.password } : {}),
+        },
+      });
+      // The cluster client has the same command methods, with the same arguments, as a
+      // single-node client, and routes each to the node that owns its first key. The members
+      // that differ (a connection's own id, blocking reads, CLIENT UNBLOCK) are reached only
+      // through nodeClientFor(), so the Store and the queue use one type for both.
+      client = cluster as unknown as RedisClientType;
+      cluster.on("node-error", () => {});
+    } else {
+      client = createClient({ url: target.url, socket, ...behaviour });
+    }
     let outage = false;
-    client.on("ready", () => {
+    const restored = () => {
       connectedOnce = true;
       if (outage) options.logger?.info("redis connection restored");
       outage = false;
-    });
+    };
+    client.on("ready", restored);
+    (client as unknown as { on(event: string, fn: () => void): void }).on("node-ready", restored);
     // node-redis emits "error" on connection loss; without a listener Node would crash the process.
     // Logged once per outage, not once per reconnect attempt.
     client.on("error", (error: Error) => {
@@ -115,15 +140,16 @@ export class RedisStore implements Store {
     });
     try {
       await client.connect();
+      connectedOnce = true;
     } catch (error) {
-      await client.destroy();
+      await Promise.resolve(client.destroy()).catch(() => {});
       throw new DaybookError(
         "store_unavailable",
-        `cannot connect to Redis at REDIS_URL (${(error as Error).message}). Fix: start Redis or correct REDIS_URL.`,
+        `cannot connect to ${describeRedisTarget(target)} (REDIS_URL: ${(error as Error).message}). Fix: start Redis or correct REDIS_URL.`,
         { cause: error },
       );
     }
-    return new RedisStore(client, options.prefix ?? "daybook:", options.commandTimeoutMs ?? 5_000);
+    return new RedisStore(client, options.prefix ?? "daybook:", options.commandTimeoutMs ?? 5_000, target.kind);
   }
 
   /**
@@ -133,6 +159,23 @@ export class RedisStore implements Store {
    */
   get client(): RedisClientType {
     return this.#client;
+  }
+
+  /** Whether REDIS_URL names a Redis Cluster (keys that a script touches together need one hash tag). */
+  get isCluster(): boolean {
+    return this.#kind === "cluster";
+  }
+
+  /**
+   * The connection to the server that holds `key`: the client itself on a single node, the
+   * slot master's connection on a cluster. For what must run on that very node: a blocking
+   * read's own connection (duplicate() it), and CLIENT UNBLOCK of that connection's id.
+   */
+  async nodeClientFor(key: string): Promise<RedisClientType> {
+    if (this.#kind === "single") return this.#client;
+    const cluster = this.#client as unknown as RedisClusterType;
+    // Typed for the cluster's generic modules; the node connection is a plain client.
+    return (await cluster.getNodeClientForKey(key)) as unknown as RedisClientType;
   }
 
   /** The key prefix of this store; prepend it to every key used through `client`. */

@@ -1,11 +1,12 @@
 import { randomUUID } from "node:crypto";
 import type { AddressInfo } from "node:net";
+import { Writable } from "node:stream";
 import { serve } from "@hono/node-server";
 import { signSlackRequest } from "../../adapters/slack/webhook/verify.ts";
 import { loadConfig } from "../../src/config/load.ts";
 import type { OrgConfig } from "../../src/config/org.ts";
 import type { Ports } from "../../src/core/domain/ports.ts";
-import { silentLogger } from "../../src/core/logger.ts";
+import { type Logger, silentLogger } from "../../src/core/logger.ts";
 import { type App, compose } from "../../src/main.ts";
 import { createServer } from "../../src/server.ts";
 import { type RecordedRequest, startFakeServer } from "./http.ts";
@@ -28,6 +29,8 @@ export interface WholeApp {
   teamsAuth: TeamsTestAuth;
   /** POST /slack/events with an Events API envelope, signed with the app's signing secret. */
   slackEvent(event: Record<string, unknown>): Promise<Response>;
+  /** POST /slack/events with this Events API envelope as it is (any team), signed. */
+  slackEnvelope(envelope: Record<string, unknown>): Promise<Response>;
   /** POST /slack/events with an interactivity payload (form-encoded `payload=`), signed. */
   slackInteraction(payload: Record<string, unknown>): Promise<Response>;
   /** POST /api/messages with a channel token for this activity. */
@@ -74,10 +77,12 @@ export function slackArgs(req: RecordedRequest): Record<string, unknown> {
   return out;
 }
 
-async function startFakeSlackApi(): Promise<FakeSlackApi> {
+async function startFakeSlackApi(answer?: SlackApiAnswer): Promise<FakeSlackApi> {
   let seq = 0;
   const posted: { ts: string; args: Record<string, unknown> }[] = [];
   const server = await startFakeServer((req) => {
+    const answered = answer?.(req);
+    if (answered) return answered;
     const args = slackArgs(req);
     switch (req.path) {
       case "/api/chat.postMessage": {
@@ -137,17 +142,25 @@ async function startFakeConnector(): Promise<FakeConnector & { close(): Promise<
   };
 }
 
+/** A test's own answer to a Web API call (oauth.v2.access, auth.test per token); undefined = the default fake. */
+export type SlackApiAnswer = (req: RecordedRequest) => { status?: number; body?: unknown } | undefined;
+
 export async function startWholeApp(options: {
   org: OrgConfig;
   ports?: Ports;
+  /** Variables over the defaults below; `undefined` unsets one (SLACK_BOT_TOKEN for OAuth installs). */
+  env?: Record<string, string | undefined>;
+  slackApi?: SlackApiAnswer;
   /**
    * botframework-connector caches outbound tokens per app id, process-wide: a file that
    * starts a second app (with its own identity provider) passes another app id.
    */
   teamsAppId?: string;
+  /** Where the app logs (silent by default). */
+  logger?: Logger;
 }): Promise<WholeApp> {
   if (!redisUrl) throw new Error("the whole-app suite needs REDIS_URL");
-  const slack = (await startFakeSlackApi()) as FakeSlackApi & { close(): Promise<void> };
+  const slack = (await startFakeSlackApi(options.slackApi)) as FakeSlackApi & { close(): Promise<void> };
   const connector = await startFakeConnector();
   const teamsAuth = await startTeamsAuth(options.teamsAppId ? { appId: options.teamsAppId } : {});
   const store = await connectTestRedis(`test:whole-app:${randomUUID()}:`);
@@ -160,12 +173,15 @@ export async function startWholeApp(options: {
     MICROSOFT_APP_ID: teamsAuth.appId,
     MICROSOFT_APP_PASSWORD: teamsAuth.appPassword,
     MICROSOFT_APP_TYPE: "MultiTenant",
+    ...options.env,
   });
   const app = await compose(
     { env, org: options.org, orgSource: "whole-app test" },
     {
       store,
-      logger: silentLogger,
+      logger: options.logger ?? silentLogger,
+      // Console digest targets print here instead of into the test run's output.
+      output: new Writable({ write: (_chunk, _encoding, done) => done() }),
       platforms: true,
       listen: true,
       role: "all",
@@ -218,6 +234,7 @@ export async function startWholeApp(options: {
         }),
         "application/json",
       ),
+    slackEnvelope: (envelope) => signedPost(JSON.stringify(envelope), "application/json"),
     slackInteraction: (payload) =>
       signedPost(
         new URLSearchParams({ payload: JSON.stringify(payload) }).toString(),

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { demoOrg } from "../../src/config/demo-org.ts";
 import { redisSkipReason } from "../support/redis.ts";
 import { slackTeam, startWholeApp, type WholeApp } from "../support/whole-app.ts";
-import { until } from "./drive.ts";
+import { orgSpecs, person, slackChannelOf, slackMention, teamsChannelOf, teamsMention, until } from "./drive.ts";
 
 describe.skipIf(redisSkipReason !== undefined)("the composed app over real sockets, Slack and Teams configured", () => {
   let w: WholeApp;
@@ -76,5 +76,42 @@ describe.skipIf(redisSkipReason !== undefined)("the composed app over real socke
     expect(res.status).toBe(401);
     await new Promise((r) => setTimeout(r, 300));
     expect(w.connector.calls().length).toBe(before);
+  });
+});
+
+describe.skipIf(redisSkipReason !== undefined).each(orgSpecs)("questions answered in thread on $label", (spec) => {
+  let w: WholeApp;
+  const asker = person(spec.org, spec.asker);
+  beforeAll(async () => {
+    w = await startWholeApp({ org: spec.org, ports: spec.ports(), teamsAppId: spec.teamsAppId });
+  });
+  afterAll(async () => {
+    await w?.close();
+  });
+  // Read from the org's own data, so the check holds for whichever organisation this is.
+  const ownIssueKey = async () => (await spec.ports().jira.searchIssues({})).items[0]?.key.replace(/-\d+$/, "-") ?? "";
+
+  it("answers a Slack channel mention in its thread with the org's own issues", async () => {
+    const thread = await slackMention(w, asker, slackChannelOf(spec.jiraChannel), "what's blocking the sprint?");
+    const reply = await until(() => w.slack.posted().find((p) => p.args.thread_ts === thread));
+    expect(reply.args.channel).toBe(slackChannelOf(spec.jiraChannel));
+    expect(JSON.stringify(reply.args)).toContain(await ownIssueKey());
+    expect(JSON.stringify(reply.args)).not.toMatch(/you asked/i);
+  });
+
+  it("answers a Teams channel mention in its reply chain with the org's own issues", async () => {
+    const conversationId = await teamsMention(
+      w,
+      asker,
+      teamsChannelOf(spec.jiraChannel),
+      "what's blocking the sprint?",
+    );
+    const reply = await until(() =>
+      w.connector
+        .calls()
+        .find((c) => c.method === "POST" && c.conversationId === conversationId && c.activity.type === "message"),
+    );
+    expect(reply.authorization).toMatch(/^Bearer /);
+    expect(JSON.stringify(reply.activity)).toContain(await ownIssueKey());
   });
 });

@@ -7,7 +7,19 @@
  * digest and queue names, outcomes. No user, channel, thread or approval id is ever a label
  * (https://prometheus.io/docs/practices/naming/#labels).
  */
-import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from "prom-client";
+import {
+  AggregatorRegistry,
+  Counter,
+  collectDefaultMetrics,
+  Gauge,
+  Histogram,
+  type MetricObjectWithValues,
+  type MetricValue,
+  Registry,
+} from "prom-client";
+
+/** What another thread's registry reports (Registry#getMetricsAsJSON), to add into this one's scrape. */
+export type MetricsSnapshot = MetricObjectWithValues<MetricValue<string>>[];
 
 /** The exposition format prom-client writes (https://prometheus.io/docs/instrumenting/exposition_formats/). */
 export const METRICS_CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8";
@@ -179,7 +191,21 @@ export class Metrics {
     this.toolCalls.inc({ tool, outcome });
   }
 
+  readonly #sources: (() => Promise<MetricsSnapshot>)[] = [];
+
+  /**
+   * Adds another registry's numbers to every scrape (the worker thread of `DAYBOOK_ROLE=all`):
+   * one scrape shows the whole process. Counters and histograms of the same name and labels
+   * are summed (prom-client's AggregatorRegistry.aggregate).
+   */
+  addSource(read: () => Promise<MetricsSnapshot>): void {
+    this.#sources.push(read);
+  }
+
   async scrape(): Promise<string> {
-    return this.registry.metrics();
+    if (this.#sources.length === 0) return this.registry.metrics();
+    const own = await this.registry.getMetricsAsJSON();
+    const others = await Promise.all(this.#sources.map((read) => read().catch((): MetricsSnapshot => [])));
+    return AggregatorRegistry.aggregate([own, ...others]).metrics();
   }
 }

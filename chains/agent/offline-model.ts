@@ -11,12 +11,13 @@ import type { ExampleQuestions } from "../../src/core/examples.ts";
 import { resolvePeriod } from "../../src/core/period.ts";
 import type { ToolDomain } from "../../src/core/principal.ts";
 import { domainWords, mentionedDomains } from "./domains.ts";
-import { continuesPreviousTopic } from "./follow-up.ts";
+import { continuesPreviousTopic, topicOf } from "./follow-up.ts";
 import type { KnownEntity } from "./known-entity.ts";
 import { cannotDo } from "./offline/cannot.ts";
-import { dueDateIn } from "./offline/due-date.ts";
-import { readFilter } from "./offline/filters.ts";
 import { planDayFlow } from "./offline/day-flows.ts";
+import { dueDateIn } from "./offline/due-date.ts";
+import { exportCall } from "./offline/exports.ts";
+import { readFilter } from "./offline/filters.ts";
 import { focusResult, intentOf } from "./offline/intents.ts";
 import { assigneeIn, personIn, withoutAssignment } from "./offline/people.ts";
 import { correctTypos, vocabularyOf } from "./offline/typos.ts";
@@ -547,8 +548,8 @@ function domainOfKind(kind: RefKind): ToolDomain | undefined {
 }
 
 function questionDomains(text: string, subject: EntityRef | undefined): ToolDomain[] {
-  const out = mentionedDomains(text);
   const d = subject ? domainOfKind(subject.kind) : undefined;
+  const out = mentionedDomains(text, d);
   if (d && !out.includes(d)) out.push(d);
   return out;
 }
@@ -573,8 +574,14 @@ function resolveSubject(ctx: Ctx): { subject: EntityRef | undefined; viaFollowUp
     const subject: EntityRef = { kind: named.kind, name: named.name, ...(named.id ? { id: named.id } : {}) };
     // "the <company> deal" names a company but asks about its deal; the word, not the tool's
     // wording, decides which record the question is about.
+    // A company that is no customer ("what's the latest on <prospect>?") is known through its deal.
+    const prospect =
+      named.kind === "company" &&
+      !ctx.entities.some((e) => e.kind === "customer" && e.name.toLowerCase() === named.name.toLowerCase());
     const deal =
-      named.kind !== "deal" && /\bdeal\b/i.test(q) ? relatedEntity("deal", subject, ctx.entities) : undefined;
+      named.kind !== "deal" && (prospect || /\bdeal\b/i.test(q))
+        ? relatedEntity("deal", subject, ctx.entities)
+        : undefined;
     return { subject: deal ?? subject, viaFollowUp: false };
   }
   const last = ctx.turn.previous.at(-1);
@@ -588,7 +595,7 @@ function resolveSubject(ctx: Ctx): { subject: EntityRef | undefined; viaFollowUp
   if (continuesPreviousTopic(q)) {
     const carried = last.subject ?? (last.refs.length === 1 ? last.refs[0] : undefined);
     // "how is the sprint going?" after a customer question starts a new topic.
-    const named = mentionedDomains(q);
+    const named = carried ? mentionedDomains(q, domainOfKind(carried.kind)) : mentionedDomains(q);
     if (carried && (named.length === 0 || named.includes(domainOfKind(carried.kind) as ToolDomain))) {
       return { subject: carried, viaFollowUp: true };
     }
@@ -599,6 +606,13 @@ function resolveSubject(ctx: Ctx): { subject: EntityRef | undefined; viaFollowUp
 function planFirstCall(ctx: Ctx): Plan {
   const q = ctx.turn.question.trim();
   if (q === "") return { kind: "reply", text: helpReply(ctx, "Ask me a question about your work.") };
+  // "export the P&L to CSV": the export tool of those records (offline/exports.ts).
+  const exported = exportCall(
+    q,
+    ctx.tools.map((t) => t.name),
+    { now: ctx.turn.now, timeZone: ctx.turn.timeZone },
+  );
+  if (exported) return { kind: "call", tool: exported.tool, args: exported.args };
   // A request daybook has no tool for gets an honest answer, not a neighbouring one.
   const unable = cannotDo(ctx.turn.said) ?? cannotDo(q);
   if (unable) return { kind: "reply", text: unable };
@@ -649,6 +663,20 @@ function planFirstCall(ctx: Ctx): Plan {
     const filled = fillArgs(intentTool, ctx, subject);
     if (filled.ok) return { kind: "call", tool: intentTool.name, args: { ...filled.value, ...intent.args?.(q) } };
   }
+  // "when does it close?", "what should I do?" about the record just shown: the same look-up
+  // again, whose reply carries the attribute, rather than another tool sharing a word.
+  const shown = ctx.turn.previous.at(-1)?.calls.at(-1);
+  const shownTool = shown ? ctx.tools.find((t) => t.name === shown.tool && !t.write) : undefined;
+  if (
+    shown &&
+    shownTool &&
+    viaFollowUp &&
+    subject &&
+    topicOf(q).kind === "follow-up" &&
+    callIsAbout(shown.args, subject) &&
+    (scored[0]?.tool.domain ?? shownTool.domain) === shownTool.domain
+  )
+    return { kind: "call", tool: shownTool.name, args: shown.args };
   const top = scored[0];
   // "and November?": nothing in the words picks a tool, so the previous question is asked
   // again with what this one changed (follow-up.ts decided it continues the topic).
@@ -690,6 +718,12 @@ function planFirstCall(ctx: Ctx): Plan {
     };
   }
   return { kind: "call", tool: top.tool.name, args: args.value };
+}
+
+/** True when a call's arguments name the subject (its id or its name). */
+function callIsAbout(args: Record<string, unknown>, subject: EntityRef): boolean {
+  const values = JSON.stringify(args).toLowerCase();
+  return [subject.id, subject.name].some((v) => v !== undefined && values.includes(JSON.stringify(v.toLowerCase())));
 }
 
 /**
@@ -807,7 +841,10 @@ function scoreTool(tool: ToolInfo, q: string, subject: EntityRef | undefined, vi
   if (subject === undefined && [...tool.required].some((r) => /(id|key|name|customer|deal|company)$/i.test(r)))
     score -= 1;
   // "last month's close" names accounting; a CRM tool about closed deals shares words, not the topic.
-  const named = mentionedDomains(q);
+  const about = subject ? domainOfKind(subject.kind) : undefined;
+  const said = mentionedDomains(q, about);
+  // A question about a record with no system word ("what's the latest on <company>?") is about that record's system.
+  const named = said.length === 0 && about ? [about] : said;
   if (named.length > 0 && tool.domain && !named.includes(tool.domain)) score -= 2;
   return score;
 }

@@ -8,6 +8,8 @@
  * Narrowing only drops or reorders what the tool returned: every figure stays a tool value.
  */
 
+import { callPrepReply, renewalsReply } from "./day-replies.ts";
+
 type Obj = Record<string, unknown>;
 
 export interface Intent {
@@ -27,13 +29,45 @@ function objs(v: unknown): Obj[] {
   return Array.isArray(v) ? v.filter((x): x is Obj => typeof x === "object" && x !== null) : [];
 }
 
+function paymentFailed(customer: Obj): boolean {
+  return (
+    Array.isArray(customer.signals) &&
+    customer.signals.some((s) => /\bpayment\b.*\bfail|\bfail\w*\b.*\bpayment/i.test(String(s)))
+  );
+}
+
 const longestBlocked =
   /\b(blocked|stuck|waiting)\b.*\b(longest|oldest|most days|the most)\b|\b(longest|oldest)[- ](blocked|blocker|stuck)\b/i;
 const sprintProgress =
   /\b(how far (along)?|progress|percent(age)?|% done|how much (of the sprint )?is done|completion|complete[d]?)\b/i;
 const duplicates = /\b(duplicat\w*|twice|double[- ]?(billed|charged|paid|bills?|invoices?)|billed two times)\b/i;
 
+const renewalWords = /\brenew\w*\b|\bup for renewal\b|\bcontracts? (end|expir)\w*/i;
+const callPrep =
+  /\b(prep|prepare|brief)\b[^.?!]*\b(call|meeting|chat|conversation|check-?in|qbr)\b|\bcall prep\b|\bbefore (my|the|our) call with\b/i;
+
 export const intents: Intent[] = [
+  {
+    name: "renewals",
+    test: (q) => renewalWords.test(q) && !/\b(draft|write|compose|e-?mail|letter|log|prep)\b/i.test(q),
+    tool: "crm_renewals",
+    args: (q) => {
+      if (/\bnext month\b/i.test(q)) return { month: "next_month" };
+      if (/\bthis month\b/i.test(q)) return { month: "this_month" };
+      const days = /\b(\d{1,3})\s*days?\b/i.exec(q);
+      if (days) return { withinDays: Number(days[1]) };
+      if (/\b(this|next) quarter\b|\b3 months\b|\bthree months\b/i.test(q)) return { withinDays: 90 };
+      if (/\bnext (few )?weeks?\b|\bsoon\b/i.test(q)) return { withinDays: 30 };
+      return {};
+    },
+    finish: (_text, v) => renewalsReply(v),
+  },
+  {
+    name: "call-prep",
+    test: (q) => callPrep.test(q),
+    tool: "crm_call_prep",
+    finish: (_text, v) => callPrepReply(v),
+  },
   {
     name: "longest-blocked",
     test: (q) => longestBlocked.test(q),
@@ -127,6 +161,22 @@ export const intents: Intent[] = [
         );
       const pipeline = text.split("\n").filter((l) => l.startsWith("Pipeline: "));
       return [...lines, ...pipeline].join("\n");
+    },
+  },
+  {
+    name: "failed-payments",
+    // A customer's failed card payment is a churn signal in the CRM, not a bill in the books.
+    test: (q) => /\bfailed (card )?payments?\b|\bpayments? (that )?failed\b/i.test(q),
+    tool: "crm_account_health",
+    focus: (v) => ({ ...v, atRisk: objs(v.atRisk).filter((c) => paymentFailed(c)), more: undefined }),
+    finish: (text, v) => {
+      const failed = objs(v.atRisk);
+      const lines = text.split("\n");
+      lines[0] =
+        failed.length === 0
+          ? "No customer at risk has a failed payment."
+          : `${failed.length === 1 ? "1 customer at risk has" : `${failed.length} customers at risk have`} a failed payment:`;
+      return (failed.length === 0 ? lines.slice(0, 1) : lines).join("\n");
     },
   },
   {

@@ -14,11 +14,12 @@ import type { Metrics } from "../../src/core/metrics.ts";
 import type { ToolDomain } from "../../src/core/principal.ts";
 import { isStoreUnavailable, writesRefusedNotice } from "../../src/core/store-outage.ts";
 import { reportError, withErrorScope } from "../../src/core/user-facing-error.ts";
-import { mentionedDomains } from "./domains.ts";
-import { continuesPreviousTopic } from "./follow-up.ts";
-import { SHOWN_REFS_KEY, WRITE_TOOL_METADATA_KEY } from "./offline-model.ts";
+import { guardFigures } from "./figure-guard.ts";
+import { OfflineChatModel, SHOWN_REFS_KEY, WRITE_TOOL_METADATA_KEY } from "./offline-model.ts";
 import { type EntityRef, extractRefs, isTurnData, parseToolOutput, type TurnData } from "./refs.ts";
 import { toolErrorHandling } from "./tool-errors.ts";
+import { focusDomains, ROUTER_TOOL, selectTools, type ToolSelection } from "./tool-selection.ts";
+import { wireMiddleware } from "./wire-middleware.ts";
 
 /** The catalog shape tools/catalog.ts provides (structural, so this file compiles on its own). */
 export interface AgentToolCatalog {
@@ -97,7 +98,10 @@ export function createAgentAnswerer(options: AgentAnswererOptions): Answerer & {
     // Least privilege: the model is never shown a tool the requester may not use. Within
     // that, a question that names its system gets only that system's tools (fewer prompt
     // tokens, fewer wrong picks); anything else gets every allowed tool.
-    const shown = options.focusTools === false ? allowed : focusDomains(input, allowed, options.catalog);
+    // A model billed by the token (ChatOpenAI) is registered every allowed tool and offered, per
+    // request, the ones tool-selection.ts picks; the offline model reads every tool it is bound.
+    const onWire = !(options.model instanceof OfflineChatModel);
+    const shown = options.focusTools === false || onWire ? allowed : focusDomains(input, allowed, options.catalog);
     const readTools = options.catalog.read.filter((r) => shown.has(r.domain));
     const writeActions = options.catalog.actions.filter((a) => shown.has(a.domain));
     const domainOf = new Map<string, ToolDomain>();
@@ -107,6 +111,21 @@ export function createAgentAnswerer(options: AgentAnswererOptions): Answerer & {
       ...readTools.map((r) => r.tool),
       ...writeActions.map((a) => approvalTool(a, input, options.approvals, { requested, refused }, log)),
     ];
+    let selection: ToolSelection | undefined;
+    if (onWire) {
+      const names = new Set(tools.map((t) => t.name));
+      selection =
+        options.focusTools === false
+          ? { bound: () => names, router: undefined }
+          : selectTools({
+              input,
+              allowed,
+              catalog: options.catalog,
+              domainOf,
+              writes: new Set(writeActions.map((a) => a.name)),
+            });
+      if (selection.router) tools.push(selection.router);
+    }
 
     const systemPrompt =
       agentSystemPrompt +
@@ -126,6 +145,9 @@ export function createAgentAnswerer(options: AgentAnswererOptions): Answerer & {
       systemPrompt,
       middleware: [
         toolCallLimitMiddleware({ runLimit: limits.maxToolCalls, exitBehavior: "error" }),
+        ...(selection
+          ? [wireMiddleware(lc, { selection, domainOf, registered: new Set(tools.map((t) => t.name)) })]
+          : []),
         ...toolErrorHandling(lc, log, traceId),
       ],
     });
@@ -166,7 +188,8 @@ export function createAgentAnswerer(options: AgentAnswererOptions): Answerer & {
     for (const m of turn) {
       if (m.getType() === "ai") {
         for (const c of (m as AIMessage).tool_calls ?? []) {
-          calls.push({ tool: c.name, args: c.args as Record<string, unknown> });
+          // Opening a system's tools is plumbing, not a lookup the next turn should repeat.
+          if (c.name !== ROUTER_TOOL) calls.push({ tool: c.name, args: c.args as Record<string, unknown> });
           if (c.id) nameById.set(c.id, c.name);
         }
       } else if (m.getType() === "tool") {
@@ -179,6 +202,7 @@ export function createAgentAnswerer(options: AgentAnswererOptions): Answerer & {
       .reverse()
       .find((m) => m.getType() === "ai" && ((m as AIMessage).tool_calls ?? []).length === 0);
     let text = (final ? messageText(final) : "").trim() || "I have no answer for that.";
+    if (onWire) text = groundedText(text, input, toolResults, localDate(clock.now(), timezone), log);
     // A model may word a requested write as done; the reply always says what is pending.
     const unmentioned = requested.filter((id) => !text.includes(id));
     if (unmentioned.length > 0) {
@@ -229,20 +253,22 @@ export function createAgentAnswerer(options: AgentAnswererOptions): Answerer & {
   };
 }
 
-function focusDomains(input: AnswerInput, allowed: Set<ToolDomain>, catalog: AgentToolCatalog): Set<ToolDomain> {
-  const wanted = new Set<ToolDomain>(mentionedDomains(input.message.text));
-  // Only a follow-up keeps the previous answer's systems in view; a new topic binds by its own words.
-  const previous = continuesPreviousTopic(input.message.text)
-    ? ([...input.history].reverse().find((h) => isTurnData(h.data))?.data as TurnData | undefined)
-    : undefined;
-  for (const call of previous?.calls ?? []) {
-    const domain =
-      catalog.read.find((r) => r.tool.name === call.tool)?.domain ??
-      catalog.actions.find((a) => a.name === call.tool)?.domain;
-    if (domain) wanted.add(domain);
-  }
-  const focused = new Set([...wanted].filter((d) => allowed.has(d)));
-  return focused.size > 0 ? focused : allowed;
+/** The model's reply without the statements whose figures no tool returned (figure-guard.ts). */
+function groundedText(
+  text: string,
+  input: AnswerInput,
+  toolResults: TurnTrace["toolResults"],
+  today: string,
+  log: Logger,
+): string {
+  const guarded = guardFigures(text, {
+    toolResults: toolResults.map((r) => r.content),
+    userText: [input.message.text, ...input.history.filter((h) => h.role === "user").map((h) => h.text)],
+    context: [today],
+  });
+  // The count only: the figures are message content (house rule: bodies never reach logs).
+  if (guarded.ungrounded.length > 0) log.warn("reply figures not from any tool", { count: guarded.ungrounded.length });
+  return guarded.text;
 }
 
 function shownRefs(final: BaseMessage | undefined): EntityRef[] {

@@ -1,0 +1,109 @@
+/**
+ * createAgent middleware for a model reached over the wire (ChatOpenAI): what each request
+ * offers and carries (tool-selection.ts, prompt-budget.ts), and the tool calls such a model
+ * gets wrong. The offline model reads full results and every tool, so it runs without this.
+ *
+ * - Arguments that are not JSON: @langchain/openai puts such a call in `invalid_tool_calls`,
+ *   which the agent loop ignores, so the turn would end with an empty reply and the model never
+ *   learn why. The call is kept as a tool call marked malformed and answered with a sentence.
+ * - A tool name that was never registered, or of a system the request did not offer (a model
+ *   obeying text inside a tool result): answered with daybook's `{"error", "code"}` shape
+ *   instead of running, counted and relayed like any other failed lookup. A write of an offered
+ *   system that was itself not offered still only becomes an approval request.
+ */
+import { AIMessage, type BaseMessage, ToolMessage } from "@langchain/core/messages";
+import { convertToOpenAITool } from "@langchain/core/utils/function_calling";
+import { toolErrorResult } from "../../src/core/user-facing-error.ts";
+import { estimateTokens, fitResults, PROMPT_BUDGET_TOKENS, trimHistory } from "./prompt-budget.ts";
+import type { ToolSelection } from "./tool-selection.ts";
+
+type LangChain = typeof import("langchain");
+
+const MALFORMED = "__daybook_malformed_arguments";
+
+/** Schema tokens by tool name and description: approval tools are rebuilt every turn. */
+const schemaTokens = new Map<string, number>();
+
+function toolTokens(t: unknown): number {
+  const named = t as { name?: string; description?: string };
+  const key = `${named.name}\u0000${named.description}`;
+  let n = schemaTokens.get(key);
+  if (n === undefined) {
+    // JSON schemas run at about 4 characters a token in o200k (measured over the catalog).
+    n = estimateTokens(JSON.stringify(convertToOpenAITool(t as Parameters<typeof convertToOpenAITool>[0])), 3.6);
+    if (schemaTokens.size > 500) schemaTokens.clear();
+    schemaTokens.set(key, n);
+  }
+  return n;
+}
+
+function malformedAsCalls(message: AIMessage): AIMessage {
+  const invalid = message.invalid_tool_calls ?? [];
+  if (invalid.length === 0) return message;
+  return new AIMessage({
+    content: message.content,
+    id: message.id,
+    response_metadata: message.response_metadata,
+    ...(message.usage_metadata ? { usage_metadata: message.usage_metadata } : {}),
+    tool_calls: [
+      ...(message.tool_calls ?? []),
+      ...invalid.map((c, i) => ({
+        id: c.id ?? `malformed_${i}`,
+        name: c.name ?? "unnamed",
+        args: { [MALFORMED]: true },
+        type: "tool_call" as const,
+      })),
+    ],
+  });
+}
+
+export function wireMiddleware(
+  lc: LangChain,
+  options: { selection: ToolSelection; domainOf: Map<string, string>; registered: Set<string>; budget?: number },
+) {
+  const budget = options.budget ?? PROMPT_BUDGET_TOKENS;
+  /** The systems (and the router) the latest request offered: a call outside them does not run. */
+  let offered = new Set<string>();
+  return lc.createMiddleware({
+    name: "DaybookWire",
+    wrapModelCall: async (request, handler) => {
+      const bound = options.selection.bound();
+      const tools = request.tools.filter((t) => bound.has((t as { name?: string }).name ?? ""));
+      offered = new Set([...bound].map((n) => options.domainOf.get(n) ?? n));
+      const trimmed = trimHistory(request.messages as BaseMessage[]);
+      const systemMessage = trimmed.summary
+        ? request.systemMessage.concat(`\n${trimmed.summary}`)
+        : request.systemMessage;
+      const fixed =
+        estimateTokens(systemMessage.text) + tools.reduce((n, t) => n + toolTokens(t), 0) + 12 * (1 + tools.length);
+      const messages = fitResults(trimmed.messages, fixed, budget);
+      const reply = await handler({ ...request, tools, messages, systemMessage });
+      return malformedAsCalls(reply);
+    },
+    wrapToolCall: async (request, handler) => {
+      const { toolCall } = request;
+      const args = toolCall.args as Record<string, unknown> | undefined;
+      const refuse = (text: string) =>
+        new ToolMessage({
+          content: toolErrorResult({ code: "bad_request", text }),
+          tool_call_id: toolCall.id ?? "",
+          name: toolCall.name,
+          status: "error",
+        });
+      if (args?.[MALFORMED] === true) {
+        return refuse(
+          `That lookup (${toolCall.name}) was sent arguments that are not valid JSON; send them again as one JSON object.`,
+        );
+      }
+      if (!options.registered.has(toolCall.name)) {
+        return refuse(`${toolCall.name} is not a valid tool; use one of the tools offered.`);
+      }
+      if (!offered.has(options.domainOf.get(toolCall.name) ?? toolCall.name)) {
+        return refuse(
+          `${toolCall.name} is not a valid tool for this question (it was not offered); use one of the tools offered.`,
+        );
+      }
+      return handler(request);
+    },
+  });
+}

@@ -8,6 +8,10 @@ export const digestTitles = {
   churn: "Churn risk",
   close: "Month-end close",
   weekly: "Weekly summary",
+  renewals: "Renewals",
+  retro: "Sprint retro",
+  kickoff: "Monday kickoff",
+  checkin: "Mid-week check-in",
 } as const;
 
 export const digestTemplates = {
@@ -42,6 +46,11 @@ export const digestTemplates = {
     /** When the CRM could not be read: say nothing about deals rather than "0 won". */
     summaryNoDeals:
       "This week: {shipped} issue{shippedS} shipped; deals could not be read from the CRM; {atRisk} customer{atRiskS} at high churn risk; {close}.",
+  },
+  renewals: {
+    summary:
+      "**{count} contract{countS} renew in the next 90 days** ({arr} ARR), {within30} within 30 days; {atRisk} at churn risk ({atRiskArr} ARR).",
+    none: "No contract renews in the next 90 days.",
   },
 } as const;
 

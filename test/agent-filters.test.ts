@@ -172,7 +172,6 @@ for (const [name, make] of orgs) {
     const customer = org.crm.customers.find((c) => c.id === scenario.customers.brightTech)?.name as string;
 
     for (const [question, says] of [
-      ["which accounts renew next month?", /can't list renewals/],
       ["export the P&L to CSV", /can't export/],
       ["forecast next quarter's bookings", /can't forecast/],
       [`schedule a QBR with ${customer} next week`, /can't book meetings/],

@@ -11,6 +11,7 @@ import type { Ports } from "../src/core/domain/ports.ts";
 import { closeMonth, localToday } from "../src/core/period.ts";
 import type { ToolDomain } from "../src/core/principal.ts";
 import { accountingReadTools, accountingWriteActions } from "./accounting/tools.ts";
+import { crmRenewalTools } from "./crm/renewal-tools.ts";
 import { crmReadTools, crmWriteActions } from "./crm/tools.ts";
 import { jiraReadTools, jiraWriteActions } from "./jira/tools.ts";
 import { EntityLabels, formatMoney } from "./shared/compact.ts";
@@ -56,6 +57,10 @@ export function createToolCatalog(ports: Ports, deps: ToolCatalogDeps): ToolCata
   const read: ToolCatalog["read"] = [
     ...jiraReadTools(ports.jira, jiraCtx).map((tool) => ({ domain: "jira" as const, tool })),
     ...crmReadTools(ports.crm, crmCtx).map((tool) => ({ domain: "crm" as const, tool })),
+    ...crmRenewalTools(ports.crm, { clock: deps.clock, labels, timeZone }).map((tool) => ({
+      domain: "crm" as const,
+      tool,
+    })),
     ...accountingReadTools(ports.accounting, accountingCtx).map((tool) => ({ domain: "accounting" as const, tool })),
   ];
   const actions: AnyWriteAction[] = [

@@ -1,5 +1,6 @@
 import { createChurnDigest } from "./churn.ts";
 import { createCloseDigest } from "./close.ts";
+import { createRenewalsDigest } from "./renewals.ts";
 import { createSalesDigest } from "./sales.ts";
 import { createStandupDigest } from "./standup.ts";
 import type { Digest, DigestDeps, DigestName } from "./types.ts";
@@ -15,5 +16,6 @@ export function createDigests(deps: DigestDeps): Record<DigestName, Digest> {
     churn: createChurnDigest(deps),
     close: createCloseDigest(deps),
     weekly: createWeeklyDigest(deps),
+    renewals: createRenewalsDigest(deps),
   };
 }

@@ -51,6 +51,8 @@ export const demoOrg: OrgConfig = {
     churn: { enabled: true, cron: "0 10 * * *", channels: ["success"] },
     close: { enabled: true, cron: "0 18 1-3,25-31 * *", channels: ["finance"] },
     weekly: { enabled: true, cron: "0 16 * * 5", channels: ["leadership"] },
+    // Monday morning: the week's renewal calls get planned before the week fills up.
+    renewals: { enabled: true, cron: "0 9 * * 1", channels: ["success"] },
   },
   agent: { maxToolCalls: 6, maxTurnMs: 60_000, historyTurns: 20 },
 };

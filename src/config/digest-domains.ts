@@ -11,4 +11,5 @@ export const digestDomains = {
   churn: ["crm"],
   close: ["accounting"],
   weekly: ["jira", "crm", "accounting"],
+  renewals: ["crm"],
 } as const satisfies Record<string, readonly ToolDomain[]>;

@@ -49,6 +49,7 @@ const allDigests: DigestSet = {
   churn: digest("churn"),
   close: digest("close"),
   weekly: digest("weekly"),
+  renewals: digest("renewals"),
 };
 
 const slot = Date.parse("2026-11-23T09:00:00Z");
@@ -358,7 +359,7 @@ describe("runNow and npm run digest", () => {
   it("rejects an unknown digest name with the usage line", async () => {
     const { s } = scheduler();
     await expect(runDigestCommand({ argv: ["payroll"], scheduler: s, output: { write: () => 0 } })).rejects.toThrow(
-      /usage: npm run digest -- <standup\|sales\|churn\|close\|weekly>/,
+      /usage: npm run digest -- <standup\|sales\|churn\|close\|weekly\|renewals>/,
     );
   });
 });

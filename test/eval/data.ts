@@ -53,6 +53,23 @@ export interface OrgData {
   lastMonthNet: number;
   /** People by role, as configured: the names a reply may use. */
   people: { id: string; name: string; roles: string[] }[];
+  timeZone: string;
+  /** Customers whose contract renews next month (renewal date, else start plus term), soonest first. */
+  renewingNextMonth: { customer: Customer; date: string }[];
+}
+
+/** YYYY-MM-DD plus whole months, on the month's last day when the day does not exist. */
+function plusMonths(date: string, months: number): string {
+  const [y, m, d] = date.split("-").map(Number) as [number, number, number];
+  const last = new Date(Date.UTC(y, m - 1 + months + 1, 0));
+  return new Date(Date.UTC(last.getUTCFullYear(), last.getUTCMonth(), Math.min(d, last.getUTCDate())))
+    .toISOString()
+    .slice(0, 10);
+}
+
+function renewsOn(c: Customer): string | undefined {
+  if (c.renewalDate) return c.renewalDate;
+  return c.contractStartDate && c.termMonths ? plusMonths(c.contractStartDate, c.termMonths) : undefined;
 }
 
 function monthIn(ms: number, timeZone: string): string {
@@ -161,5 +178,10 @@ export async function loadOrgData(world: World): Promise<OrgData> {
     lastMonthExpenses: last.totalExpenses,
     lastMonthNet: last.netProfit,
     people: config.users.map((u) => ({ id: u.id, name: u.name, roles: u.roles })),
+    timeZone: tz,
+    renewingNextMonth: customers
+      .map((customer) => ({ customer, date: renewsOn(customer) ?? "" }))
+      .filter((r) => r.date.slice(0, 7) === shift(thisMonth, 1))
+      .sort((a, b) => a.date.localeCompare(b.date) || b.customer.arr - a.customer.arr),
   };
 }

@@ -1,7 +1,7 @@
 /** Sessions of an account executive and a customer success manager: deals, pipeline, churn. */
 import type { Customer, Deal } from "../../src/core/domain/crm.ts";
 import type { OrgData } from "./data.ts";
-import { date, key, money, name, pattern, percent, saysNone, words } from "./facts.ts";
+import { count, date, key, money, name, pattern, percent, saysNone, words } from "./facts.ts";
 import { answer, at, first, refuse, type Session, short, t, write } from "./spec.ts";
 
 const ae = { demo: "sam", second: "emre" };
@@ -285,10 +285,10 @@ export const salesSessions: Session[] = [
         "period",
         () => "which accounts renew next month?",
         (d) =>
-          refuse(
-            "capability",
-            d.atRisk.map((c) => name(short(c.name))),
-          ),
+          answer([
+            count(d.renewingNextMonth.length),
+            ...d.renewingNextMonth.slice(0, 3).map((r) => name(r.customer.name)),
+          ]),
       ),
       t(
         "write",

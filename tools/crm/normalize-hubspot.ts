@@ -30,6 +30,10 @@ export interface CompanyHealthProperties {
   lastFailedPayment: string;
   /** Multiple checkboxes (values separated by ";") or free text separated by "," or ";". */
   unusedPaidFeatures: string;
+  /** Contract renewal date; without it, contract start plus term (tools/crm/renewals.ts). */
+  renewalDate: string;
+  contractStart: string;
+  termMonths: string;
 }
 
 export const defaultCompanyHealthProperties: CompanyHealthProperties = {
@@ -40,6 +44,9 @@ export const defaultCompanyHealthProperties: CompanyHealthProperties = {
   adminLastLogin: "daybook_admin_last_login",
   lastFailedPayment: "daybook_last_failed_payment",
   unusedPaidFeatures: "daybook_unused_paid_features",
+  renewalDate: "daybook_renewal_date",
+  contractStart: "daybook_contract_start",
+  termMonths: "daybook_term_months",
 };
 
 /** Deal properties read for every listed deal; custom ones are optional (null when absent). */
@@ -339,6 +346,12 @@ export function toCustomer(
   if (login) customer.adminLastLoginAt = login;
   const failed = hubspotDate(p[h.lastFailedPayment]);
   if (failed) customer.lastFailedPaymentAt = failed;
+  const renewal = hubspotDate(p[h.renewalDate]);
+  if (renewal) customer.renewalDate = renewal.slice(0, 10);
+  const start = hubspotDate(p[h.contractStart]);
+  if (start) customer.contractStartDate = start.slice(0, 10);
+  const term = num(p[h.termMonths]);
+  if (term !== undefined && term > 0) customer.termMonths = term;
   return customer;
 }
 

@@ -4,6 +4,7 @@
  * healthy, for the churn digest and "why is <customer> at risk?".
  */
 import type { CustomerDetail } from "../../src/core/domain/crm.ts";
+import { addMonths } from "../crm/renewals.ts";
 import { type DemoProfile, generatedCompanyName } from "./profile.ts";
 import { between, DAY, HOUR, iso } from "./random.ts";
 
@@ -21,6 +22,14 @@ export function generateCustomers(
   const companyUrl = (id: string) => `${profile.urls.crm}/company/${id}`;
   const companyName = (i: number) => generatedCompanyName(profile, i);
   const customers: CustomerDetail[] = [];
+  const today = iso(Math.floor(now / DAY) * DAY).slice(0, 10);
+  // Renewal terms on a rolling window from today, from the index (not `rand`, which would move
+  // every other figure): a renewal date as the CRM keeps it, or an annual contract's start.
+  const renewsIn = (days: number) => ({ renewalDate: shiftDays(today, days) });
+  const annualFrom = (renewsInDays: number) => ({
+    contractStartDate: addMonths(shiftDays(today, renewsInDays), -12),
+    termMonths: 12,
+  });
   customers.push({
     id: "5001",
     name: C.declining.name,
@@ -33,6 +42,8 @@ export function generateCustomers(
     adminLastLoginAt: iso(now - 7 * DAY - 3 * HOUR),
     tickets: [{ id: "T-9812", subject: "Too complicated", status: "open", createdAt: iso(now - 3 * DAY) }],
     unusedPaidFeatures: [],
+    // Declining and renewing within 60 days: the renewal at risk that call prep exists for.
+    ...renewsIn(45),
     url: companyUrl("5001"),
     activities: [
       {
@@ -65,6 +76,7 @@ export function generateCustomers(
     // 25 hours ago: "yesterday", and a whole day for anything counting elapsed days.
     lastFailedPaymentAt: iso(now - 25 * HOUR),
     unusedPaidFeatures: [],
+    ...annualFrom(20),
     url: companyUrl("5002"),
     activities: [
       {
@@ -90,6 +102,7 @@ export function generateCustomers(
     adminLastLoginAt: iso(now - DAY),
     tickets: [],
     unusedPaidFeatures: ["SSO", "Advanced analytics", "API access"],
+    ...renewsIn(75),
     url: companyUrl("5003"),
     activities: [],
     contacts: [
@@ -125,12 +138,29 @@ export function generateCustomers(
           ]
         : [],
       unusedPaidFeatures: [],
+      ...generatedRenewal(i),
       url: companyUrl(id),
       activities: checkIns(id, now, i, csms[i % csms.length]!),
       contacts: [{ id: `c-${id}1`, name: `${first} ${last}`, title: "Admin" }],
     });
   }
   return customers;
+
+  /**
+   * Generated customers renew across the coming year (a few days apart, every 30/60/90-day
+   * window holds some); every fourth keeps only an annual contract's start, every tenth no
+   * renewal terms at all, as a CRM with gaps would.
+   */
+  function generatedRenewal(i: number): Partial<CustomerDetail> {
+    if (i % 10 === 9) return {};
+    const days = 2 + ((i * 53) % 360);
+    return i % 4 === 1 ? annualFrom(days) : renewsIn(days);
+  }
+}
+
+/** YYYY-MM-DD plus whole days. */
+function shiftDays(date: string, days: number): string {
+  return iso(Date.parse(`${date}T00:00:00Z`) + days * DAY).slice(0, 10);
 }
 
 /**

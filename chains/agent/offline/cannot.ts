@@ -1,7 +1,7 @@
 /**
  * Requests daybook has no tool for (issue 13): an honest "I can't" with what it can do instead,
  * never another answer that shares a word with the question ("export the P&L to CSV" is not
- * the P&L; "which accounts renew next month?" is not the churn list). Checked before any tool
+ * the P&L). Checked before any tool
  * is chosen. Wording names no organisation's data.
  */
 interface Cannot {
@@ -19,11 +19,6 @@ const cannot: Cannot[] = [
     test: /\b(remind|reminder|ping me|nudge me|notify me|alert me|set an? (alarm|reminder)|schedule a (reminder|message))\b/i,
     reply:
       "I can't set reminders. I can show what you need now (ask about the customer or deal by name), or log a note on it in the CRM for later.",
-  },
-  {
-    test: /\b(renewals?|up for renewal|contract end\w*)\b|\b(accounts?|customers?|contracts?|subscriptions?|clients?)\b[^.?!]*\brenew/i,
-    reply:
-      "I can't list renewals: the CRM fields I read have no renewal or contract-end dates. I can show which customers might churn, a customer's health, or the deals expected to close this month or next.",
   },
   {
     test: /\b(send|write|post)\b.*\b(email|e-mail|slack message|dm)\b.*\bto\b/i,
@@ -70,5 +65,7 @@ const cannot: Cannot[] = [
 export function cannotDo(question: string): string | undefined {
   // "create a ticket to renew the certificate" asks for a write daybook can request.
   if (/^\s*(please\s+)?(create|file|open|raise|log|add|note|record|comment)\b/i.test(question)) return undefined;
+  // "write the renewal email to <customer>" asks for a draft in the thread, which daybook writes.
+  if (/\b(draft|write|compose)\b[^.?!]*\brenewal\b/i.test(question) && !/\bsend\b/i.test(question)) return undefined;
   return cannot.find((c) => c.test.test(question))?.reply;
 }

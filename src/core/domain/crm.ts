@@ -76,6 +76,15 @@ export interface Customer {
   tickets: SupportTicket[];
   lastFailedPaymentAt?: string;
   unusedPaidFeatures: string[];
+  /**
+   * When the contract renews, YYYY-MM-DD, as the CRM keeps it (HubSpot: a `renewal_date` company
+   * property). When absent, the renewal is the contract start plus its term (tools/crm/renewals.ts).
+   */
+  renewalDate?: string;
+  /** When the current contract started (the deal's close date), YYYY-MM-DD. */
+  contractStartDate?: string;
+  /** Contract term in months (12 for an annual plan). */
+  termMonths?: number;
   url: string;
 }
 

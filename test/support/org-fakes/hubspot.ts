@@ -187,6 +187,9 @@ function toObjects(org: DemoOrg): { objects: Map<string, Map<string, HubObject>>
         daybook_admin_last_login: iso(c.adminLastLoginAt),
         daybook_last_failed_payment: iso(c.lastFailedPaymentAt),
         daybook_unused_paid_features: c.unusedPaidFeatures.length > 0 ? c.unusedPaidFeatures.join(";") : null,
+        daybook_renewal_date: c.renewalDate ?? null,
+        daybook_contract_start: c.contractStartDate ?? null,
+        daybook_term_months: c.termMonths === undefined ? null : String(c.termMonths),
       },
       associations: { tickets, contacts, ...activitiesOf(c.activities) },
     });

@@ -1,0 +1,151 @@
+/**
+ * The offline model's wording for renewals, call prep and the renewal draft (issue 16). Like
+ * render.ts, every figure is a tool value shown in another form ($12,000, "in 45 days"); the
+ * approach and talking points are the tool's own sentences (tools/crm/call-prep.ts).
+ */
+
+type Obj = Record<string, unknown>;
+
+function objs(v: unknown): Obj[] {
+  return Array.isArray(v) ? v.filter((x): x is Obj => typeof x === "object" && x !== null) : [];
+}
+
+function str(v: unknown): string | undefined {
+  return typeof v === "string" && v !== "" ? v : undefined;
+}
+
+export function money(amount: unknown, currency: unknown): string {
+  if (typeof amount !== "number") return "?";
+  const code = typeof currency === "string" ? currency : "USD";
+  try {
+    return new Intl.NumberFormat("en-US", {
+      style: "currency",
+      currency: code,
+      maximumFractionDigits: Number.isInteger(amount) ? 0 : 2,
+    }).format(amount);
+  } catch {
+    return `${amount} ${code}`;
+  }
+}
+
+function linked(o: Obj): string {
+  const name = str(o.name) ?? "?";
+  return str(o.url) ? `[${name}](${o.url})` : name;
+}
+
+function daysLeft(n: unknown): string {
+  if (typeof n !== "number") return "";
+  if (n === 0) return "today";
+  if (n === 1) return "tomorrow";
+  return `in ${n} days`;
+}
+
+function monthWords(month: string): string {
+  return new Date(`${month}-01T00:00:00Z`).toLocaleDateString("en-US", {
+    month: "long",
+    year: "numeric",
+    timeZone: "UTC",
+  });
+}
+
+/** "3 accounts renew in December 2026 ($41,000 ARR):" then one line per account. */
+export function renewalsReply(v: Obj): string {
+  const rows = objs(v.renewals);
+  const n = typeof v.renewing === "number" ? v.renewing : rows.length;
+  const when = str(v.month)
+    ? `in ${monthWords(v.month as string)}`
+    : `in the next ${typeof v.withinDays === "number" ? v.withinDays : 90} days`;
+  if (n === 0) return `No account renews ${when}.`;
+  const arr =
+    typeof v.arrRenewing === "number"
+      ? ` (${money(v.arrRenewing, v.currency)} ARR)`
+      : objs(v.arrRenewingByCurrency).length > 0
+        ? ` (${objs(v.arrRenewingByCurrency)
+            .map((t) => money(t.arr, t.currency))
+            .join(" and ")} ARR)`
+        : "";
+  const lines = [`**${n === 1 ? "1 account renews" : `${n} accounts renew`} ${when}**${arr}:`];
+  const w = typeof v.windows === "object" && v.windows !== null ? (v.windows as Obj) : undefined;
+  if (w)
+    lines.push(
+      `${String(w.within30)} within 30 days, ${String(w.within60)} in 31-60 days, ${String(w.within90)} in 61-90 days.`,
+    );
+  for (const r of rows)
+    lines.push(
+      `- ${linked(r)} renews ${String(r.renewalDate)} (${daysLeft(r.daysLeft)}): ${money(r.arr, r.currency)} ARR, health ${String(r.healthScore)}/100 (${String(r.healthLevel)}, ${String(r.trend)}), owner ${str(r.owner) ?? "unassigned"}`,
+    );
+  if (typeof v.more === "number" && v.more > 0) lines.push(`- and ${v.more} more`);
+  if (typeof v.atRisk === "number" && v.atRisk > 0)
+    lines.push(`${v.atRisk} of them show churn signals: ask "prep me for my call with <account>" for a plan.`);
+  return lines.join("\n");
+}
+
+/** Call prep as a briefing: facts first, then the approach and the talking points. */
+export function callPrepReply(v: Obj): string {
+  const lines = [`**Call prep: ${linked(v)}**`];
+  const renewal =
+    typeof v.daysLeft === "number"
+      ? `renews ${String(v.renewalDate)} (${daysLeft(v.daysLeft)})`
+      : (str(v.renewal) ?? "no renewal date");
+  lines.push(
+    `Owner ${str(v.owner) ?? "unassigned"} · ${str(v.plan) ? `${v.plan} plan, ` : ""}${money(v.arr, v.currency)} ARR · ${renewal}`,
+  );
+  const usage =
+    typeof v.usageChangePct === "number"
+      ? `, usage ${v.usageChangePct > 0 ? "+" : ""}${v.usageChangePct}% over ${String(v.usageWindowDays)} days`
+      : "";
+  lines.push(`Health ${String(v.healthScore)}/100 (${String(v.healthLevel)}), trend ${String(v.trend)}${usage}`);
+  const signals = Array.isArray(v.healthSignals) ? v.healthSignals.filter((s) => typeof s === "string") : [];
+  lines.push(signals.length > 0 ? `Signals: ${signals.join("; ")}` : "Signals: none");
+  lines.push("", `**Approach:** ${String(v.approach)}`);
+  const points = Array.isArray(v.talkingPoints) ? v.talkingPoints.filter((s) => typeof s === "string") : [];
+  if (points.length > 0) lines.push("**Talking points**", ...points.map((p) => `- ${p}`));
+  const tickets = objs(v.openTickets);
+  lines.push(
+    "",
+    tickets.length > 0
+      ? `**Open tickets:** ${tickets.map((t) => `${String(t.id)} "${String(t.subject)}"`).join(", ")}`
+      : "**Open tickets:** none",
+  );
+  const deals = objs(v.openDeals);
+  if (deals.length > 0)
+    lines.push(
+      `**Open deals:** ${deals.map((d) => `${String(d.name)} (${String(d.stage)}, ${money(d.amount, d.currency)})`).join("; ")}`,
+    );
+  const contacts = objs(v.contacts);
+  lines.push(
+    contacts.length > 0
+      ? `**Contacts:** ${contacts.map((c) => [c.name, c.title, c.email].filter((x) => typeof x === "string").join(", ")).join("; ")}`
+      : "**Contacts:** none on record",
+  );
+  const timeline = objs(v.timeline);
+  if (timeline.length > 0) {
+    lines.push("**Recent activity**");
+    for (const a of timeline.slice(0, 6))
+      lines.push(
+        `- ${String(a.at).slice(0, 10)} ${String(a.type)}: ${String(a.summary)}${str(a.by) ? ` (${a.by})` : ""}`,
+      );
+  } else lines.push("**Recent activity:** none on record");
+  return lines.join("\n");
+}
+
+/** The draft as a quote in the thread, never sent. */
+export function renewalDraftReply(v: Obj): string {
+  const draft = typeof v.draft === "object" && v.draft !== null ? (v.draft as Obj) : {};
+  const lines = [
+    `Here is a draft renewal email for ${linked(v)} (renews ${String(v.renewalDate)}, ${daysLeft(v.daysLeft)}; ${money(v.arr, v.currency)} ARR). I have not sent it.`,
+    "",
+  ];
+  if (str(draft.to)) lines.push(`> To: ${draft.to}`);
+  lines.push(`> Subject: ${String(draft.subject)}`, ">");
+  for (const l of String(draft.body ?? "").split("\n")) lines.push(l === "" ? ">" : `> ${l}`);
+  return lines.join("\n");
+}
+
+/** The note logged on the record when a draft is approved: the email as drafted. */
+export function renewalDraftNote(v: Obj): string {
+  const draft = typeof v.draft === "object" && v.draft !== null ? (v.draft as Obj) : {};
+  return [`Renewal email drafted (not sent). Subject: ${String(draft.subject)}`, "", String(draft.body ?? "")].join(
+    "\n",
+  );
+}

@@ -8,6 +8,7 @@ import type { HttpRoute } from "./core/http.ts";
 import type { Logger } from "./core/logger.ts";
 import { METRICS_CONTENT_TYPE, type Metrics } from "./core/metrics.ts";
 import type { Store } from "./core/store.ts";
+import { inSpan, markError, SpanKind } from "./core/tracing.ts";
 import { reportError } from "./core/user-facing-error.ts";
 import type { InFlight } from "./in-flight.ts";
 
@@ -88,8 +89,19 @@ export function createServer(options: ServerOptions): Hono {
   }
 
   for (const route of options.routes ?? []) {
+    // A platform request starts its trace (docs/tracing.md). An inbound `traceparent` is not
+    // continued: anyone can send one, and the trace id is what a person quotes to support.
     const handler = (c: { req: { raw: Request } }) =>
-      route.handle(c.req.raw, { waitUntil: (work) => options.inFlight.track(work) });
+      inSpan(
+        `${route.method} ${route.path}`,
+        { kind: SpanKind.SERVER, attributes: { "http.request.method": route.method, "http.route": route.path } },
+        async (span) => {
+          const res = await route.handle(c.req.raw, { waitUntil: (work) => options.inFlight.track(work) });
+          span.setAttribute("http.response.status_code", res.status);
+          if (res.status >= 500) markError(span, String(res.status));
+          return res;
+        },
+      );
     if (route.method === "GET") app.get(route.path, handler);
     else app.post(route.path, handler);
   }

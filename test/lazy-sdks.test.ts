@@ -6,6 +6,7 @@
 import { spawn } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
+import { startFakeServer } from "./support/http.ts";
 
 const repo = fileURLToPath(new URL("../", import.meta.url));
 
@@ -66,6 +67,11 @@ const sdks = [
   "jira.js",
   "xero-node",
   "@hubspot/api-client",
+  // Tracing: only @opentelemetry/api is imported unconditionally (docs/tracing.md).
+  "@opentelemetry/sdk-trace-node",
+  "@opentelemetry/sdk-trace-base",
+  "@opentelemetry/exporter-trace-otlp-http",
+  "@opentelemetry/resources",
 ];
 
 describe("SDKs load only for the integrations that are configured", () => {
@@ -88,5 +94,24 @@ describe("SDKs load only for the integrations that are configured", () => {
     expect(
       loaded.filter((p) => ["redis", "langchain", "jira.js", "xero-node", "@hubspot/api-client"].includes(p)),
     ).toEqual([]);
+  }, 60_000);
+
+  it("loads the OpenTelemetry SDK and OTLP exporter only once OTEL_EXPORTER_OTLP_ENDPOINT is set", async () => {
+    const collector = await startFakeServer(() => ({ body: {} }));
+    try {
+      const loaded = await packagesLoaded({ OTEL_EXPORTER_OTLP_ENDPOINT: collector.url });
+      expect(loaded).toEqual(
+        expect.arrayContaining([
+          "@opentelemetry/api",
+          "@opentelemetry/sdk-trace-node",
+          "@opentelemetry/exporter-trace-otlp-http",
+        ]),
+      );
+      expect(loaded.filter((p) => sdks.includes(p) && !p.startsWith("@opentelemetry/"))).toEqual([]);
+      // Composition's own connector reads (example questions) were exported when it closed.
+      expect(collector.requests.map((r) => `${r.method} ${r.path}`)).toContain("POST /v1/traces");
+    } finally {
+      await collector.close();
+    }
   }, 60_000);
 });

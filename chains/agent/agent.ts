@@ -13,6 +13,7 @@ import type { Logger } from "../../src/core/logger.ts";
 import type { Metrics } from "../../src/core/metrics.ts";
 import type { ToolDomain } from "../../src/core/principal.ts";
 import { isStoreUnavailable, writesRefusedNotice } from "../../src/core/store-outage.ts";
+import { inSpan } from "../../src/core/tracing.ts";
 import { reportError, withErrorScope } from "../../src/core/user-facing-error.ts";
 import { guardFigures } from "./figure-guard.ts";
 import { OfflineChatModel, SHOWN_REFS_KEY, WRITE_TOOL_METADATA_KEY } from "./offline-model.ts";
@@ -244,10 +245,13 @@ export function createAgentAnswerer(options: AgentAnswererOptions): Answerer & {
     };
   }
 
+  // One span per agent run (docs/tracing.md); tool calls are its children.
+  const tracedAnswer = (input: AnswerInput) =>
+    inSpan("agent", { attributes: { "gen_ai.request.model": options.modelLabel } }, () => answerWithTrace(input));
   return {
-    answerWithTrace,
+    answerWithTrace: tracedAnswer,
     async answer(input: AnswerInput): Promise<Answer> {
-      const { card, data, domains } = await answerWithTrace(input);
+      const { card, data, domains } = await tracedAnswer(input);
       return { card, ...(data ? { data } : {}), ...(domains && domains.length > 0 ? { domains } : {}) };
     },
   };

@@ -7,6 +7,7 @@
  * shape runTool returns) and is logged once through src/core/user-facing-error.ts.
  */
 import type { Logger } from "../../src/core/logger.ts";
+import { inSpan, markError } from "../../src/core/tracing.ts";
 import { reportError, toolErrorResult, withErrorScope } from "../../src/core/user-facing-error.ts";
 
 const maxIssues = 4;
@@ -42,15 +43,33 @@ export function toolErrorHandling(lc: LangChain, log: Logger, traceId: string) {
         return toolErrorResult(facing);
       },
     }),
-    // Tool bodies that catch their own errors (runTool) log through this scope, with the tool's name.
+    // Tool bodies that catch their own errors (runTool) log through this scope, with the tool's
+    // name; each call is a span (docs/tracing.md), failed when its result is an error.
     createMiddleware({
       name: "DaybookToolScope",
       wrapToolCall: (request, handler) =>
-        withErrorScope({ log: log.child({ tool: request.toolCall.name }), traceId, component: "tool" }, () =>
-          handler(request),
+        inSpan(`tool ${request.toolCall.name}`, { attributes: { "daybook.tool": request.toolCall.name } }, (span) =>
+          withErrorScope({ log: log.child({ tool: request.toolCall.name }), traceId, component: "tool" }, async () => {
+            const result = await handler(request);
+            const code = errorCodeOf(result);
+            if (code) markError(span, code);
+            return result;
+          }),
         ),
     }),
   ];
+}
+
+/** The `code` of a tool result shaped `{"error", "code"}` (toolErrorResult, runTool); else undefined. */
+function errorCodeOf(result: unknown): string | undefined {
+  const content = (result as { content?: unknown } | undefined)?.content;
+  if (typeof content !== "string" || !content.startsWith('{"error":')) return undefined;
+  try {
+    const code = (JSON.parse(content) as { code?: unknown }).code;
+    return typeof code === "string" ? code : "error";
+  } catch {
+    return "error";
+  }
 }
 
 /**

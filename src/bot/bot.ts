@@ -1,4 +1,3 @@
-import { randomUUID } from "node:crypto";
 import type { Answerer } from "../core/answerer.ts";
 import type { ApprovalService } from "../core/approval.ts";
 import { type Card, cardToText, textCard } from "../core/card.ts";
@@ -17,7 +16,8 @@ import {
   writesRefusedNotice,
 } from "../core/store-outage.ts";
 import type { Platform } from "../core/thread.ts";
-import { reportError } from "../core/user-facing-error.ts";
+import { inSpan, markError } from "../core/tracing.ts";
+import { newTraceId, reportError } from "../core/user-facing-error.ts";
 import { type AudiencePolicy, beyond, notDeliveredNote, privateContext, sentPrivatelyNote } from "./audience.ts";
 import { helpText, helpTextFor } from "./help-answerer.ts";
 import type { ThreadHistory } from "./thread-history.ts";
@@ -63,21 +63,24 @@ export class Bot {
     this.#clock = options.clock ?? systemClock;
   }
 
-  readonly handle: MessageHandler = async (message, responder) => {
-    const traceId = randomUUID().slice(0, 8);
-    const log = this.#o.logger.child({ traceId, platform: message.thread.platform });
-    try {
-      const card = await this.#route(message, responder, traceId);
-      await responder.reply(card);
-    } catch (error) {
-      const facing = reportError(log, error, { msg: "turn failed", component: "bot", traceId });
-      await responder
-        .reply(textCard(facing.text, `trace ${traceId}`))
-        .catch((e: unknown) =>
-          reportError(log, e, { msg: "could not post the error reply", component: "bot", traceId }),
-        );
-    }
-  };
+  // One span per turn (docs/tracing.md); its trace id is the one the person and the logs see.
+  readonly handle: MessageHandler = (message, responder) =>
+    inSpan("turn", { attributes: { "daybook.platform": message.thread.platform } }, async (span) => {
+      const traceId = newTraceId();
+      const log = this.#o.logger.child({ traceId, platform: message.thread.platform });
+      try {
+        const card = await this.#route(message, responder, traceId);
+        await responder.reply(card);
+      } catch (error) {
+        const facing = reportError(log, error, { msg: "turn failed", component: "bot", traceId });
+        markError(span, facing.code);
+        await responder
+          .reply(textCard(facing.text, `trace ${traceId}`))
+          .catch((e: unknown) =>
+            reportError(log, e, { msg: "could not post the error reply", component: "bot", traceId }),
+          );
+      }
+    });
 
   /**
    * "approve invoice 1234" is a request for the agent, not the `approve <id>` fallback: only a

@@ -30,7 +30,8 @@ import { InFlight } from "../in-flight.ts";
 import { createScheduler, type Scheduler } from "../scheduler/scheduler.ts";
 import { createStore } from "../store/create-store.ts";
 import { createPlatforms } from "./platforms.ts";
-import { createPorts } from "./ports.ts";
+import { createPorts, tracePorts } from "./ports.ts";
+import { startTracing } from "./tracing.ts";
 import { type Role, Work } from "./work.ts";
 
 export interface App {
@@ -90,6 +91,8 @@ export async function compose(config: Config, options: ComposeOptions = {}): Pro
   // The server's own logger folds a warning repeated past 10 a minute (a Redis outage warns on
   // every turn) into one line with the count; a logger handed in (tests, CLI) is used as it is.
   const logger = options.logger ?? sampleWarnings(createLogger({ level: config.env.LOG_LEVEL }), { max: 10 });
+  // Before anything makes a span, so the first request is traced too (docs/tracing.md).
+  const tracing = await startTracing(config.env, logger);
   const store = options.store ?? (await createStore(config.env.REDIS_URL, logger));
   const { env, org } = config;
   const inFlight = new InFlight();
@@ -102,7 +105,9 @@ export async function compose(config: Config, options: ComposeOptions = {}): Pro
     return adapter;
   };
 
-  const ports = options.ports ?? (await createPorts(env, { store, clock, logger, upstream: metrics.upstream }));
+  const ports = tracePorts(
+    options.ports ?? (await createPorts(env, { store, clock, logger, upstream: metrics.upstream })),
+  );
   let dispatchApproval = async (_approvalId: string): Promise<void> => {
     throw new DaybookError("internal", "the work queue is not ready");
   };
@@ -260,6 +265,7 @@ export async function compose(config: Config, options: ComposeOptions = {}): Pro
       await stopIntake();
       await work?.stop(0);
       await store.close();
+      await tracing?.flush().catch(() => {});
     },
   };
 }

@@ -7,6 +7,7 @@ import { DaybookError } from "../core/errors.ts";
 import type { Logger } from "../core/logger.ts";
 import type { UpstreamObserver } from "../core/metrics.ts";
 import type { Store } from "../core/store.ts";
+import { inSpan, SpanKind } from "../core/tracing.ts";
 
 /**
  * Each outside system is real when its credentials are set, else the demo organisation.
@@ -74,4 +75,44 @@ export async function createPorts(
       accounting: accounting === demo.accounting ? "demo" : "real",
     },
   };
+}
+
+/**
+ * Every port call is a client span named `<system>.<method>` (docs/tracing.md): the same spans
+ * for a real connector and the demo organisation, at the boundary the tools call. Arguments
+ * are never attributes (they may quote the request).
+ */
+export function tracePorts(ports: Ports): Ports {
+  return {
+    jira: traceMethods(ports.jira, "jira", ports.sources.jira),
+    crm: traceMethods(ports.crm, "crm", ports.sources.crm),
+    accounting: traceMethods(ports.accounting, "accounting", ports.sources.accounting),
+    sources: ports.sources,
+  };
+}
+
+function traceMethods<T extends object>(port: T, system: string, source: "demo" | "real"): T {
+  return new Proxy(port, {
+    get(target, property) {
+      const value: unknown = Reflect.get(target, property, target);
+      if (typeof value !== "function" || typeof property !== "string") return value;
+      return (...args: unknown[]) => {
+        // A helper that answers synchronously stays synchronous (its span ends at once).
+        let sync: { value: unknown } | undefined;
+        const traced = inSpan(
+          `${system}.${property}`,
+          { kind: SpanKind.CLIENT, attributes: { "daybook.system": system, "daybook.source": source } },
+          async () => {
+            // Called on the port itself, so class ports keep their private fields.
+            const result: unknown = (value as (...a: unknown[]) => unknown).apply(target, args);
+            if (!(result instanceof Promise)) sync = { value: result };
+            return result;
+          },
+        );
+        if (!sync) return traced;
+        traced.catch(() => {});
+        return sync.value;
+      };
+    },
+  });
 }

@@ -14,6 +14,7 @@ import type { JobHandler, StopResult, WorkQueue } from "../core/work-queue.ts";
 import { createQueue } from "../queue/create-queue.ts";
 import { MemoryQueue } from "../queue/memory-queue.ts";
 import { createRateLimiter } from "../queue/rate-limit.ts";
+import { tracedQueue } from "../queue/traced-queue.ts";
 
 export type Role = "all" | "web" | "worker";
 
@@ -46,7 +47,7 @@ export class Work {
   readonly turns: WorkQueue;
   readonly actions: WorkQueue;
   readonly notices: WorkQueue;
-  readonly #fallback: MemoryQueue;
+  readonly #fallback: WorkQueue;
   readonly #d: WorkDeps;
   #sweep: { stop(): Promise<void> } | undefined;
   #started = false;
@@ -60,10 +61,20 @@ export class Work {
       );
     }
     this.#d = deps;
-    this.turns = createQueue(store, { name: "turns", maxDepth: env.QUEUE_MAX_DEPTH, logger, clock });
-    this.actions = createQueue(store, { name: "actions", maxDepth: actionMaxDepth, logger, clock });
-    this.notices = createQueue(store, { name: "notices", maxDepth: noticeMaxDepth, logger, clock });
-    this.#fallback = new MemoryQueue({ name: "turns-fallback", maxDepth: env.QUEUE_MAX_DEPTH });
+    // Each job continues the trace of what queued it (docs/tracing.md).
+    this.turns = tracedQueue(
+      createQueue(store, { name: "turns", maxDepth: env.QUEUE_MAX_DEPTH, logger, clock }),
+      "turns",
+    );
+    this.actions = tracedQueue(
+      createQueue(store, { name: "actions", maxDepth: actionMaxDepth, logger, clock }),
+      "actions",
+    );
+    this.notices = tracedQueue(
+      createQueue(store, { name: "notices", maxDepth: noticeMaxDepth, logger, clock }),
+      "notices",
+    );
+    this.#fallback = tracedQueue(new MemoryQueue({ name: "turns-fallback", maxDepth: env.QUEUE_MAX_DEPTH }), "turns");
   }
 
   get runsWorkers(): boolean {

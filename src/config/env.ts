@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { telemetryEnvHints, telemetryEnvShape } from "./telemetry.ts";
 
 const bool = z
   .enum(["true", "false", "1", "0", "yes", "no", ""])
@@ -106,12 +107,15 @@ export const envSchema = z.object({
   XERO_BASE_URL: optionalUrl,
   /** A pre-issued access token (tests, or tokens refreshed outside daybook). */
   XERO_ACCESS_TOKEN: optionalString,
+
+  ...telemetryEnvShape,
 });
 
 export type Env = z.infer<typeof envSchema>;
 
 /** What each variable is for, used in start-up errors ("how to fix"). */
 export const envHints: Partial<Record<keyof Env, string>> = {
+  ...telemetryEnvHints,
   NODE_ENV: "use development, production or test",
   PORT: "set PORT to a TCP port number such as 3000",
   DAYBOOK_ROLE: "use all (default), web (HTTP intake only) or worker (queued work only)",

@@ -7,6 +7,7 @@
  */
 import pino, { type DestinationStream, type Logger as PinoLogger } from "pino";
 import { redact, scrub } from "./log-redact.ts";
+import { traceLogFields } from "./tracing.ts";
 
 export { redact, scrub } from "./log-redact.ts";
 
@@ -73,6 +74,8 @@ export function createLogger(options: LoggerOptions = {}): Logger {
       timestamp: pino.stdTimeFunctions.isoTime,
       formatters: { level: (label) => ({ level: label }) },
       redact: { paths: redactPaths, censor: "[redacted]" },
+      // trace_id/span_id of the active span (tracing on), so a line and its trace find each other.
+      mixin: traceLogFields,
     },
     destination,
   );

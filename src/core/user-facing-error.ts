@@ -13,9 +13,14 @@ import { AsyncLocalStorage } from "node:async_hooks";
 import { randomUUID } from "node:crypto";
 import { type DaybookError, type ErrorCode, isDaybookError, toDaybookError } from "./errors.ts";
 import { createLogger, type Logger } from "./logger.ts";
+import { currentTraceId } from "./tracing.ts";
 
+/**
+ * The id a person is shown with an error and that every log line of the turn carries: the
+ * OpenTelemetry trace id when tracing is on (so it finds the trace too), else a short random one.
+ */
 export function newTraceId(): string {
-  return randomUUID().slice(0, 8);
+  return currentTraceId() ?? randomUUID().slice(0, 8);
 }
 
 export type ErrorSeverity = "error" | "warn" | "info";

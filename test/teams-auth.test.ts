@@ -237,7 +237,7 @@ describe("Teams refreshes the bot's outbound token before it expires", () => {
 });
 
 describe("Teams admits only the allowed tenants, after validating the token", () => {
-  it("ignores a validly signed activity from a tenant outside the allow-list: 200, nothing handled or sent", async () => {
+  it("refuses a validly signed activity from a tenant outside the allow-list: 403, nothing handled or sent", async () => {
     const other = await start({ allowedTenants: ["tenant-allowed"] });
     try {
       const activity = message(other.connector.url);
@@ -250,7 +250,7 @@ describe("Teams admits only the allowed tenants, after validating the token", ()
         body: JSON.stringify(activity),
       });
       await other.inFlight.drain(5_000);
-      expect(response.status).toBe(200);
+      expect(response.status).toBe(403);
       expect(other.handled).toHaveLength(0);
       expect(other.writes).toHaveLength(0);
       expect(other.connector.requests).toHaveLength(0);

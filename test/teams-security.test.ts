@@ -183,23 +183,23 @@ describe("Teams only trusts the msteams channel and the allowed tenants", () => 
     expect(h.handled[0]?.user.id).toBe("aad-sam");
   });
 
-  it("ignores activities from a tenant outside allowedTenants", async () => {
+  it("refuses activities from a tenant outside allowedTenants with a 403", async () => {
     const h = await harness({ allowedTenants: [tenantId] });
     const foreign = message(h.connector.url, {
       conversation: { id: chatId, conversationType: "personal", tenantId: "tenant-evil" },
       channelData: { tenant: { id: "tenant-evil" } },
     });
-    expect((await h.post(foreign)).status).toBe(200);
+    expect((await h.post(foreign)).status).toBe(403);
     expect(
       (
         await h.post(
           click(h.connector.url, "msg-1", { conversation: foreign.conversation, channelData: foreign.channelData }),
         )
       ).status,
-    ).toBe(200);
+    ).toBe(403);
     // A tenant claimed in one place and contradicted in the other is not allowed either.
     expect((await h.post(message(h.connector.url, { channelData: { tenant: { id: "tenant-evil" } } }))).status).toBe(
-      200,
+      403,
     );
     expect(h.handled).toHaveLength(0);
     expect(h.clicks).toHaveLength(0);

@@ -41,7 +41,13 @@ export function slackApiError(method: string, error: unknown): DaybookError {
 export const replyTagEvent = "daybook_turn_reply";
 
 export interface SlackChatAdapterOptions {
-  client: WebClient;
+  /** One workspace: every call uses this client (SLACK_BOT_TOKEN). */
+  client?: WebClient;
+  /**
+   * Many workspaces: the client for a conversation's workspace (ThreadRef.workspace, the team id),
+   * from that workspace's installation. Throws when daybook is not installed there.
+   */
+  clientFor?: (workspace: string) => Promise<WebClient>;
   clock?: Clock;
 }
 
@@ -51,19 +57,28 @@ export interface SlackChatAdapterOptions {
  */
 export class SlackChatAdapter implements ChatAdapter {
   readonly platform = "slack" as const;
-  readonly client: WebClient;
+  readonly #clientFor: (workspace: string) => Promise<WebClient>;
   readonly #clock: Clock;
 
   constructor(options: SlackChatAdapterOptions) {
-    this.client = options.client;
+    const { client, clientFor } = options;
+    if (clientFor) this.#clientFor = clientFor;
+    else if (client) this.#clientFor = async () => client;
+    else throw new DaybookError("internal", "SlackChatAdapter needs a client or clientFor");
     this.#clock = options.clock ?? systemClock;
+  }
+
+  /** The Web API client that may act in this workspace. */
+  clientFor(workspace: string): Promise<WebClient> {
+    return this.#clientFor(workspace);
   }
 
   /** `tag` is attached as message metadata, so `findTagged` can find the post later. */
   async post(thread: ThreadRef, card: Card, tag?: string): Promise<DeliveryReceipt> {
     const message = renderCard(card);
     try {
-      const res = await this.client.chat.postMessage({
+      const client = await this.#clientFor(thread.workspace);
+      const res = await client.chat.postMessage({
         channel: thread.channel,
         ...(thread.thread ? { thread_ts: thread.thread } : {}),
         text: message.text,
@@ -83,27 +98,29 @@ export class SlackChatAdapter implements ChatAdapter {
   async update(message: MessageRef, card: Card): Promise<void> {
     const rendered = renderCard(card);
     try {
-      await this.client.chat.update({
+      const client = await this.#clientFor(message.thread.workspace);
+      await client.chat.update({
         channel: message.thread.channel,
         ts: message.messageId,
         text: rendered.text,
         blocks: rendered.blocks,
       });
     } catch (error) {
-      throw slackApiError("chat.update", error);
+      throw error instanceof DaybookError ? error : slackApiError("chat.update", error);
     }
   }
 
   async notify(thread: ThreadRef, user: ChatUser, text: string): Promise<void> {
     try {
-      await this.client.chat.postEphemeral({
+      const client = await this.#clientFor(thread.workspace);
+      await client.chat.postEphemeral({
         channel: thread.channel,
         user: user.id,
         ...(thread.thread ? { thread_ts: thread.thread } : {}),
         text: truncate(toMrkdwn(text), slackLimits.sectionText),
       });
     } catch (error) {
-      throw slackApiError("chat.postEphemeral", error);
+      throw error instanceof DaybookError ? error : slackApiError("chat.postEphemeral", error);
     }
   }
 
@@ -155,13 +172,14 @@ export class SlackChatAdapter implements ChatAdapter {
    */
   async audience(thread: ThreadRef): Promise<ThreadAudience> {
     if (thread.channel.startsWith("D")) return { kind: "direct" };
-    const self = await this.#botUserId();
+    const client = await this.#clientFor(thread.workspace);
+    const self = await this.#botUserId(thread.workspace, client);
     const members: string[] = [];
     let cursor: string | undefined;
     for (let page = 0; page < 100; page++) {
       let res: Awaited<ReturnType<WebClient["conversations"]["members"]>>;
       try {
-        res = await this.client.conversations.members({
+        res = await client.conversations.members({
           channel: thread.channel,
           limit: 200,
           ...(cursor ? { cursor } : {}),
@@ -178,18 +196,25 @@ export class SlackChatAdapter implements ChatAdapter {
     throw new DaybookError("upstream_error", "slack conversations.members: too many pages");
   }
 
-  #selfId: Promise<string | undefined> | undefined;
+  /** Per workspace: each installation has its own bot user. */
+  readonly #selfIds = new Map<string, Promise<string | undefined>>();
 
-  /** daybook's own bot user (auth.test), asked once; undefined leaves it in member lists. */
-  #botUserId(): Promise<string | undefined> {
-    this.#selfId ??= this.client.auth.test().then(
-      (res) => (typeof res.user_id === "string" ? res.user_id : undefined),
-      (error: unknown) => {
-        this.#selfId = undefined;
-        throw slackApiError("auth.test", error);
-      },
-    );
-    return this.#selfId;
+  /** daybook's own bot user in a workspace (auth.test), asked once; undefined leaves it in member lists. */
+  #botUserId(workspace: string, client: WebClient): Promise<string | undefined> {
+    let selfId = this.#selfIds.get(workspace);
+    if (!selfId) {
+      selfId = client.auth.test().then(
+        (res) => (typeof res.user_id === "string" ? res.user_id : undefined),
+        (error: unknown) => {
+          this.#selfIds.delete(workspace);
+          throw slackApiError("auth.test", error);
+        },
+      );
+      // Bounded: a process serving more workspaces than this asks auth.test again now and then.
+      if (this.#selfIds.size >= 1_000) this.#selfIds.clear();
+      this.#selfIds.set(workspace, selfId);
+    }
+    return selfId;
   }
 
   /**
@@ -201,8 +226,9 @@ export class SlackChatAdapter implements ChatAdapter {
    */
   async postPrivately(from: ThreadRef, user: ChatUser, card: Card): Promise<MessageRef> {
     let channel: string | undefined;
+    const client = await this.#clientFor(from.workspace);
     try {
-      const res = await this.client.conversations.open({ users: user.id });
+      const res = await client.conversations.open({ users: user.id });
       channel = res.channel?.id;
     } catch (error) {
       throw slackApiError("conversations.open", error);
@@ -223,12 +249,13 @@ export class SlackChatAdapter implements ChatAdapter {
   async findTagged(address: ReplyAddress, tag: string): Promise<MessageRef | undefined> {
     const { thread } = address;
     if (thread.thread === "") return undefined;
+    const client = await this.#clientFor(thread.workspace);
     let cursor: string | undefined;
     // A daybook thread is a question and a few answers; 5 pages of 200 is far past that.
     for (let page = 0; page < 5; page++) {
       let res: Awaited<ReturnType<WebClient["conversations"]["replies"]>>;
       try {
-        res = await this.client.conversations.replies({
+        res = await client.conversations.replies({
           channel: thread.channel,
           ts: thread.thread,
           include_all_metadata: true,
@@ -269,23 +296,25 @@ export class SlackChatAdapter implements ChatAdapter {
 
   /** Assistant-thread status line ("is thinking..."); Slack clears it when the reply posts. */
   async setStatus(thread: ThreadRef, status: string): Promise<void> {
+    const client = await this.#clientFor(thread.workspace);
     try {
-      await this.client.assistant.threads.setStatus({ channel_id: thread.channel, thread_ts: thread.thread, status });
+      await client.assistant.threads.setStatus({ channel_id: thread.channel, thread_ts: thread.thread, status });
     } catch (error) {
       throw slackApiError("assistant.threads.setStatus", error);
     }
   }
 
+  /** `thread` is the assistant thread: its channel and thread_ts. */
   async setSuggestedPrompts(
-    channelId: string,
-    threadTs: string,
+    thread: ThreadRef,
     prompts: { title: string; message: string }[],
     title?: string,
   ): Promise<void> {
+    const client = await this.#clientFor(thread.workspace);
     try {
-      await this.client.assistant.threads.setSuggestedPrompts({
-        channel_id: channelId,
-        thread_ts: threadTs,
+      await client.assistant.threads.setSuggestedPrompts({
+        channel_id: thread.channel,
+        thread_ts: thread.thread,
         prompts: prompts.slice(0, slackLimits.suggestedPrompts),
         ...(title ? { title } : {}),
       });

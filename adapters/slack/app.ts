@@ -1,4 +1,5 @@
-import { App } from "@slack/bolt";
+import { App, type Authorize } from "@slack/bolt";
+import type { WebClient } from "@slack/web-api";
 import type { ChatAdapter, ClickHandler, MessageHandler } from "../../src/core/chat.ts";
 import type { Clock } from "../../src/core/clock.ts";
 import { systemClock } from "../../src/core/clock.ts";
@@ -17,13 +18,26 @@ import { registerActionListeners } from "./listeners/actions.ts";
 import { defaultSuggestedPrompts, registerAssistantListeners } from "./listeners/assistant.ts";
 import { registerConversationListeners } from "./listeners/conversations.ts";
 import type { ListenerDeps, SuggestedPrompt } from "./listeners/deps.ts";
+import { registerInstallListeners } from "./listeners/installs.ts";
 import { registerSlashCommand } from "./listeners/slash-command.ts";
+import { createInstallFlow, type InstallFlow } from "./oauth/install-flow.ts";
 import { createWebClient, normalizeApiUrl, slackRetryConfig } from "./web-client.ts";
 import { checkSocketModeShape } from "./webhook/shapes.ts";
+import { WorkspaceClients, WorkspaceNames } from "./workspace-clients.ts";
+
+/** SLACK_CLIENT_ID, SLACK_CLIENT_SECRET, SLACK_STATE_SECRET: installs in many workspaces. */
+export interface SlackOAuthOptions {
+  clientId: string;
+  clientSecret: string;
+  stateSecret: string;
+}
 
 export interface SlackIntegrationOptions {
   signingSecret?: string | undefined;
+  /** One workspace (SLACK_BOT_TOKEN); absent with `oauth`. */
   botToken?: string | undefined;
+  /** Many workspaces: each installs through GET /slack/install and is answered with its own token. */
+  oauth?: SlackOAuthOptions | undefined;
   appToken?: string | undefined;
   socketMode: boolean;
   /** Web API base URL (SLACK_API_URL); tests point it at a local fake. */
@@ -49,6 +63,8 @@ export interface SlackIntegrationOptions {
 export interface SlackIntegration {
   /** POST /slack/events for createServer({ routes }). */
   route: HttpRoute;
+  /** GET /slack/install and GET /slack/oauth_redirect with `oauth`; none for one workspace. */
+  installRoutes: HttpRoute[];
   adapter: ChatAdapter;
   app: App;
   /** Connects Socket Mode when enabled; a no-op over HTTP (the Hono server is the transport). */
@@ -60,26 +76,41 @@ function configError(message: string): DaybookError {
   return new DaybookError("config_invalid", message);
 }
 
-function checkOptions(o: SlackIntegrationOptions, logger: Logger): { skipVerify: boolean; botToken: string } {
-  if (!o.botToken) {
+type Tokens = { botToken: string; oauth?: undefined } | { botToken?: undefined; oauth: SlackOAuthOptions };
+
+function checkOptions(o: SlackIntegrationOptions, logger: Logger): { skipVerify: boolean } & Tokens {
+  const tokens = checkTokens(o);
+  return { skipVerify: checkVerification(o, logger), ...tokens };
+}
+
+function checkTokens(o: SlackIntegrationOptions): Tokens {
+  if (o.oauth && o.botToken) {
     throw configError(
-      "Slack is enabled but SLACK_BOT_TOKEN is not set. Fix: copy the Bot User OAuth Token (xoxb-...) from your Slack app's OAuth & Permissions page.",
+      "SLACK_BOT_TOKEN is set together with SLACK_CLIENT_ID, SLACK_CLIENT_SECRET and SLACK_STATE_SECRET. Fix: unset SLACK_BOT_TOKEN to serve every workspace that installs daybook, or unset the three OAuth variables to serve the one workspace of SLACK_BOT_TOKEN.",
     );
   }
+  if (o.oauth) return { oauth: o.oauth };
+  if (o.botToken) return { botToken: o.botToken };
+  throw configError(
+    "Slack is enabled but SLACK_BOT_TOKEN is not set. Fix: copy the Bot User OAuth Token (xoxb-...) from your Slack app's OAuth & Permissions page, or set SLACK_CLIENT_ID, SLACK_CLIENT_SECRET and SLACK_STATE_SECRET to install daybook in many workspaces (docs/slack-install.md).",
+  );
+}
+
+function checkVerification(o: SlackIntegrationOptions, logger: Logger): boolean {
   if (o.socketMode) {
     if (!o.appToken) {
       throw configError(
         "SLACK_SOCKET_MODE is on but SLACK_APP_TOKEN is not set. Fix: create an app-level token with connections:write (xapp-...) under Basic Information, or turn Socket Mode off.",
       );
     }
-    return { skipVerify: true, botToken: o.botToken };
+    return true;
   }
-  if (o.signingSecret) return { skipVerify: false, botToken: o.botToken };
+  if (o.signingSecret) return false;
   if (o.devSkipVerify && o.nodeEnv !== "production") {
     logger.warn(
       "SLACK_DEV_SKIP_VERIFY is on: Slack request signatures are NOT checked. Never use this outside local development.",
     );
-    return { skipVerify: true, botToken: o.botToken };
+    return true;
   }
   if (o.devSkipVerify) {
     throw configError(
@@ -103,10 +134,35 @@ function promptsOf(option: SlackIntegrationOptions["suggestedPrompts"]): () => r
 
 export function createSlackIntegration(options: SlackIntegrationOptions): SlackIntegration {
   const logger = options.logger.child({ platform: "slack" });
-  const { skipVerify, botToken } = checkOptions(options, logger);
+  const checked = checkOptions(options, logger);
+  const { skipVerify } = checked;
   const clock = options.clock ?? systemClock;
-  const client = createWebClient({ token: botToken, apiUrl: options.apiUrl, logger });
-  const adapter = new SlackChatAdapter({ client, clock });
+  const directory = (client: WebClient) => new SlackDirectory({ client, logger, clock });
+  let adapter: SlackChatAdapter;
+  let authorize: Authorize<boolean>;
+  let namesIn: ListenerDeps["namesIn"];
+  let installFlow: InstallFlow | undefined;
+  if (checked.oauth) {
+    installFlow = createInstallFlow({ ...checked.oauth, store: options.store, apiUrl: options.apiUrl, logger, clock });
+    const clients = new WorkspaceClients({
+      installations: installFlow.installations,
+      apiUrl: options.apiUrl,
+      logger,
+    });
+    adapter = new SlackChatAdapter({ clientFor: (workspace) => clients.clientFor(workspace), clock });
+    // The team's (or its org's) installation; none = Bolt runs no listener and answers 200.
+    authorize = installFlow.installer.authorize;
+    const names = new WorkspaceNames(clients, directory);
+    namesIn = (workspace) => names.namesIn(workspace);
+  } else {
+    const { botToken } = checked;
+    const client = createWebClient({ token: botToken, apiUrl: options.apiUrl, logger });
+    adapter = new SlackChatAdapter({ client, clock });
+    // A single-workspace bot: the token is known, so no auth.test round trip per process.
+    authorize = async () => ({ botToken });
+    const names = directory(client);
+    namesIn = () => names;
+  }
   const dedup = new EventDedup({ store: options.store, logger, clock });
 
   const receiver = options.socketMode
@@ -121,8 +177,7 @@ export function createSlackIntegration(options: SlackIntegrationOptions): SlackI
 
   const app = new App({
     ...(receiver ? { receiver } : { socketMode: true, appToken: options.appToken }),
-    // A single-workspace bot: the token is known, so no auth.test round trip per process.
-    authorize: async () => ({ botToken }),
+    authorize,
     // Own messages and other bots' are filtered in the listeners (isFromBot), which does not
     // need the bot id that ignoreSelf gets from auth.test.
     ignoreSelf: false,
@@ -165,12 +220,13 @@ export function createSlackIntegration(options: SlackIntegrationOptions): SlackI
     logger,
     clock,
     suggestedPrompts: promptsOf(options.suggestedPrompts),
-    names: new SlackDirectory({ client, logger, clock }),
+    namesIn,
   };
   registerConversationListeners(app, deps);
   registerAssistantListeners(app, deps);
   registerSlashCommand(app, deps);
   registerActionListeners(app, deps);
+  if (installFlow) registerInstallListeners(app, installFlow.installations, logger);
 
   const route: HttpRoute = receiver
     ? receiver.route
@@ -186,6 +242,7 @@ export function createSlackIntegration(options: SlackIntegrationOptions): SlackI
 
   return {
     route,
+    installRoutes: installFlow?.routes ?? [],
     adapter,
     app,
     start: async () => {

@@ -15,6 +15,9 @@ import { ProactiveSender } from "./proactive-sender.ts";
 import { RenderedCards } from "./rendered-cards.ts";
 import { type ApproverIdsFor, TeamsChatAdapter } from "./teams-chat-adapter.ts";
 
+/** admissionRefusal's reasons that are about the tenant: answered 403, not 200. */
+const tenantRefusals = new Set(["tenant not allowed", "no tenant id"]);
+
 export interface TeamsIntegrationOptions {
   appId?: string | undefined;
   appPassword?: string | undefined;
@@ -188,6 +191,15 @@ export function createTeamsIntegration(options: TeamsIntegrationOptions): TeamsI
           fields: { activityType: activity.type },
         });
         return Response.json({ error: { code: "internal", message: "internal error" } }, { status: 500 });
+      }
+      if (refusal && tenantRefusals.has(refusal)) {
+        // A validly signed activity from a tenant daybook does not serve (MICROSOFT_ALLOWED_TENANTS,
+        // or a single-tenant bot's own tenant): refused as such, nothing processed or stored.
+        rejections.write(logger, "warn", "refused a Teams activity from a tenant not allowed", "tenant_not_allowed");
+        return Response.json(
+          { error: { code: "forbidden", message: "this Microsoft Entra tenant is not served by this bot" } },
+          { status: 403 },
+        );
       }
       if (refusal) {
         // 200 so the sender does not retry; nothing was processed or stored.

@@ -2,6 +2,7 @@ import { teamsApproverIds } from "../../adapters/teams/approvers.ts";
 import type { BotFrameworkEndpoints } from "../../adapters/teams/bot-auth.ts";
 import type { Approvals } from "../approvals/approvals.ts";
 import type { Config } from "../config/load.ts";
+import { slackMultiWorkspace } from "../config/platform-modes.ts";
 import type { ChatAdapter, ClickHandler, MessageHandler } from "../core/chat.ts";
 import type { Clock } from "../core/clock.ts";
 import type { ExampleQuestions } from "../core/examples.ts";
@@ -46,12 +47,21 @@ export async function createPlatforms(deps: PlatformDeps): Promise<Platforms> {
   const routes: HttpRoute[] = [];
   const closers: (() => Promise<void>)[] = [];
 
-  if (env.SLACK_BOT_TOKEN || env.SLACK_SIGNING_SECRET || env.SLACK_SOCKET_MODE) {
+  const multiWorkspace = slackMultiWorkspace(env);
+  if (env.SLACK_BOT_TOKEN || env.SLACK_SIGNING_SECRET || env.SLACK_SOCKET_MODE || multiWorkspace) {
     const { createSlackIntegration } = await import("../../adapters/slack/app.ts");
     const { suggestedPromptsFrom } = await import("../../adapters/slack/listeners/assistant.ts");
     const slack = createSlackIntegration({
       signingSecret: env.SLACK_SIGNING_SECRET,
       botToken: env.SLACK_BOT_TOKEN,
+      oauth:
+        multiWorkspace && env.SLACK_CLIENT_ID && env.SLACK_CLIENT_SECRET && env.SLACK_STATE_SECRET
+          ? {
+              clientId: env.SLACK_CLIENT_ID,
+              clientSecret: env.SLACK_CLIENT_SECRET,
+              stateSecret: env.SLACK_STATE_SECRET,
+            }
+          : undefined,
       appToken: env.SLACK_APP_TOKEN,
       socketMode: env.SLACK_SOCKET_MODE,
       apiUrl: env.SLACK_API_URL,
@@ -66,7 +76,7 @@ export async function createPlatforms(deps: PlatformDeps): Promise<Platforms> {
       suggestedPrompts: () => suggestedPromptsFrom(deps.examples()),
     });
     adapters.slack = slack.adapter;
-    routes.push(slack.route);
+    routes.push(slack.route, ...slack.installRoutes);
     if (deps.listen) {
       await slack.start();
       closers.push(() => slack.stop());
@@ -86,8 +96,7 @@ export async function createPlatforms(deps: PlatformDeps): Promise<Platforms> {
       tenantId: env.MICROSOFT_APP_TENANT_ID,
       devSkipAuth: env.TEAMS_DEV_SKIP_AUTH,
       botFrameworkEndpoints: deps.teamsEndpoints,
-      // A single-tenant bot serves its own tenant only.
-      allowedTenants: env.MICROSOFT_APP_TENANT_ID ? [env.MICROSOFT_APP_TENANT_ID] : [],
+      allowedTenants: allowedTenants(env),
       nodeEnv: env.NODE_ENV,
       store,
       logger,
@@ -113,6 +122,15 @@ export async function createPlatforms(deps: PlatformDeps): Promise<Platforms> {
     );
   }
   return { adapters, routes, closers };
+}
+
+/**
+ * Whose activities Teams may hand daybook: a single-tenant bot its own tenant only; a
+ * multi-tenant bot the MICROSOFT_ALLOWED_TENANTS list, or every tenant when unset.
+ */
+function allowedTenants(env: Config["env"]): readonly string[] {
+  if (env.MICROSOFT_APP_TYPE === "MultiTenant" && env.MICROSOFT_ALLOWED_TENANTS) return env.MICROSOFT_ALLOWED_TENANTS;
+  return env.MICROSOFT_APP_TENANT_ID ? [env.MICROSOFT_APP_TENANT_ID] : [];
 }
 
 /** A platform route that explains how to enable it instead of a bare 404. */

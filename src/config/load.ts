@@ -6,6 +6,7 @@ import { demoOrg } from "./demo-org.ts";
 import { didYouMean } from "./did-you-mean.ts";
 import { type Env, envHints, envSchema } from "./env.ts";
 import { type OrgConfig, orgSchema } from "./org.ts";
+import { checkPlatformModes } from "./platform-modes.ts";
 
 export interface Config {
   env: Env;
@@ -27,6 +28,7 @@ export function loadConfig(
   const parsed = envSchema.safeParse(source);
   if (!parsed.success) throw configError("environment", parsed.error, (key) => envHints[key as keyof Env]);
   const env = parsed.data;
+  checkPlatformModes(env);
 
   if (!env.DAYBOOK_CONFIG) return { env, org: demoOrg, orgSource: "embedded demo" };
 

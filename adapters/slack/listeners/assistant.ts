@@ -1,7 +1,8 @@
 import type { App } from "@slack/bolt";
 import type { ExampleQuestion } from "../../../src/core/examples.ts";
 import { slackLimits } from "../format/limits.ts";
-import { type ListenerDeps, type Loose, type SuggestedPrompt, str } from "./deps.ts";
+import { slackThread } from "../thread-ref.ts";
+import { type ListenerDeps, type Loose, type SuggestedPrompt, str, teamOf } from "./deps.ts";
 
 /** Prompts that fit any organisation; the same four as manifest/slack/manifest.yaml. */
 export const defaultSuggestedPrompts: readonly SuggestedPrompt[] = [
@@ -27,13 +28,14 @@ export function suggestedPromptsFrom(examples: readonly ExampleQuestion[]): Sugg
  * writes message metadata we do not need.
  */
 export function registerAssistantListeners(app: App, deps: ListenerDeps): void {
-  app.event("assistant_thread_started", async ({ event }) => {
+  app.event("assistant_thread_started", async ({ event, body, context }) => {
     const thread = (event as unknown as Loose).assistant_thread as Loose | undefined;
     const channel = str(thread?.channel_id);
     const threadTs = str(thread?.thread_ts);
     if (!channel || !threadTs) return;
+    const where = slackThread(teamOf(context, body as unknown as Loose), channel, threadTs, undefined);
     await deps.adapter
-      .setSuggestedPrompts(channel, threadTs, [...deps.suggestedPrompts()], "Ask daybook")
+      .setSuggestedPrompts(where, [...deps.suggestedPrompts()], "Ask daybook")
       .catch((error: unknown) => deps.logger.warn("could not set suggested prompts", { error }));
   });
 

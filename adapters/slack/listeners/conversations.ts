@@ -25,7 +25,7 @@ export function registerConversationListeners(app: App, deps: ListenerDeps): voi
       {
         thread,
         user: { platform: "slack", id: user },
-        text: await inboundText(deps.names, e.text, botUserIdOf(context, body as unknown as Loose)),
+        text: await inboundText(deps.namesIn(thread.workspace), e.text, botUserIdOf(context, body as unknown as Loose)),
         ...(str(e.ts) ? { messageId: str(e.ts) } : {}),
         receivedAt: deps.clock.now(),
       },
@@ -47,7 +47,7 @@ export function registerConversationListeners(app: App, deps: ListenerDeps): voi
       {
         thread,
         user: { platform: "slack", id: user },
-        text: await inboundText(deps.names, m.text, botUserIdOf(context, body as unknown as Loose)),
+        text: await inboundText(deps.namesIn(thread.workspace), m.text, botUserIdOf(context, body as unknown as Loose)),
         ...(str(m.ts) ? { messageId: str(m.ts) } : {}),
         receivedAt: deps.clock.now(),
       },

@@ -18,8 +18,8 @@ export interface ListenerDeps {
   clock: Clock;
   /** Read when an assistant thread opens, so they follow the organisation's current data. */
   suggestedPrompts: () => readonly SuggestedPrompt[];
-  /** Names for mentions and channel links in inbound text (adapters/slack/directory.ts). */
-  names: SlackNameLookup;
+  /** Names for mentions and channel links in a workspace's inbound text (adapters/slack/directory.ts). */
+  namesIn: (workspace: string) => SlackNameLookup;
 }
 
 export type Loose = Record<string, unknown>;

@@ -26,7 +26,7 @@ export function registerSlashCommand(app: App, deps: ListenerDeps): void {
       return;
     }
     // No bot mention to remove here; entities, mentions and links are normalised as in events.
-    const text = await normaliseSlackText(str(command.text) ?? "", deps.names);
+    const text = await normaliseSlackText(str(command.text) ?? "", deps.namesIn(str(command.team_id) ?? "unknown"));
     const isHelp = text === "" || /^(help|\?)$/i.test(text);
     const channelTop: ThreadRef = {
       platform: "slack",

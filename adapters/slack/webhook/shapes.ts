@@ -185,6 +185,12 @@ const handledEvents: Record<string, z.ZodType> = {
     assistant_thread: z.looseObject({ channel_id: id, thread_ts: ts, user_id: id.optional() }),
   }),
   assistant_thread_context_changed: z.looseObject({ assistant_thread: z.looseObject({}) }),
+  // Installs served through OAuth (listeners/installs.ts); https://docs.slack.dev/reference/events/app_uninstalled
+  app_uninstalled: z.looseObject({}),
+  // https://docs.slack.dev/reference/events/tokens_revoked
+  tokens_revoked: z.looseObject({
+    tokens: z.looseObject({ oauth: z.array(id).max(1_000).optional(), bot: z.array(id).max(1_000).optional() }),
+  }),
 };
 
 const rateLimited = z.looseObject({ minute_rate_limited: z.number().int().optional() });

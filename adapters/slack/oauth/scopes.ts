@@ -1,0 +1,19 @@
+/**
+ * The bot scopes an install asks for: those of manifest/slack/manifest.yaml (the image ships
+ * without the manifest, so they are listed here; test/slack-oauth-scopes.test.ts keeps the two equal).
+ */
+export const installScopes: readonly string[] = [
+  "app_mentions:read",
+  "assistant:write",
+  "channels:history",
+  "channels:read",
+  "chat:write",
+  "chat:write.public",
+  "commands",
+  "groups:history",
+  "groups:read",
+  "im:history",
+  "im:read",
+  "im:write",
+  "users:read",
+];

@@ -4,9 +4,10 @@
  * the next message) asks for the existing crm_log_activity write with the draft as the note,
  * which waits for an approval card like every write. Returns undefined for anything else.
  */
-import { renewalDraftNote, renewalDraftReply } from "./day-replies.ts";
+import { callPrepReply, renewalDraftNote, renewalDraftReply } from "./day-replies.ts";
 
 const DRAFT_TOOL = "crm_renewal_email_draft";
+const PREP_TOOL = "crm_call_prep";
 const LOG_TOOL = "crm_log_activity";
 
 export interface DayFlowInput {
@@ -28,9 +29,25 @@ const logAsked = /\b(log|record|save)\b/i;
 /** "log it", "log that on the record", "save the draft to the CRM": the previous draft. */
 const logPrevious = /^\s*(please\s+)?(log|record|save)\s+(it|that|this|the (draft|e-?mail|renewal e-?mail))\b/i;
 
+const prepAsked =
+  /\b(prep|prepare|brief)\b[^.?!]*\b(call|meeting|chat|conversation|check-?in|qbr)\b|\bcall prep\b|\bbefore (my|the|our) call with\b/i;
+
 export function planDayFlow(input: DayFlowInput): DayFlowPlan | undefined {
-  if (!input.boundTools.includes(DRAFT_TOOL)) return undefined;
   const q = input.question;
+  // Call prep for a name the model does not know whole ("Zephyr" for "Zephyr Bikes"): the tool
+  // looks it up (intents.ts routes the known names).
+  if (prepAsked.test(q) && !input.subject && input.boundTools.includes(PREP_TOOL)) {
+    const read = input.results.find((r) => r.tool === PREP_TOOL);
+    if (read) {
+      const v = typeof read.value === "object" && read.value !== null ? (read.value as Record<string, unknown>) : {};
+      return { kind: "reply", text: typeof v.error === "string" ? v.error : callPrepReply(v) };
+    }
+    const customer = nameAfterFor(q);
+    return customer
+      ? { kind: "call", tool: PREP_TOOL, args: { customer } }
+      : { kind: "reply", text: "Which customer is the call with?" };
+  }
+  if (!input.boundTools.includes(DRAFT_TOOL)) return undefined;
   let draftArgs: Record<string, unknown> | undefined;
   if (draftAsked.test(q) && !logPrevious.test(q)) {
     const customer = input.subject?.name ?? input.subject?.id ?? nameAfterFor(q);
@@ -60,8 +77,13 @@ export function planDayFlow(input: DayFlowInput): DayFlowPlan | undefined {
   return { kind: "reply", text: `${text}${hint}` };
 }
 
-/** "draft the renewal email for Foo Ltd" when Foo Ltd is not a name the model knows yet. */
+/** "draft the renewal email for Foo Ltd", "prep me for my call with Foo": the name said, when the model knows no such record. */
 function nameAfterFor(q: string): string | undefined {
-  const m = /\b(?:for|to|with)\s+([A-Z0-9][\w&.' -]{1,80}?)\s*(?:\band log\b|[.?!]|$)/.exec(q);
-  return m?.[1]?.trim();
+  const end = String.raw`\s*(?:\band log\b|\b(?:call|meeting)\b|[.?!]|$)`;
+  for (const word of ["with", "for", "to"]) {
+    const m = new RegExp(String.raw`\b${word}\s+(?:the\s+)?([A-Za-z0-9][\w&.' -]{1,80}?)${end}`, "i").exec(q);
+    const name = m?.[1]?.trim();
+    if (name && !/^(my|our|me|us|the)$/i.test(name)) return name;
+  }
+  return undefined;
 }

@@ -66,7 +66,7 @@ export function renewalsReply(v: Obj): string {
         : "";
   const lines = [`**${n === 1 ? "1 account renews" : `${n} accounts renew`} ${when}**${arr}:`];
   const w = typeof v.windows === "object" && v.windows !== null ? (v.windows as Obj) : undefined;
-  if (w)
+  if (w && (typeof v.withinDays !== "number" || v.withinDays > 30))
     lines.push(
       `${String(w.within30)} within 30 days, ${String(w.within60)} in 31-60 days, ${String(w.within90)} in 61-90 days.`,
     );
@@ -76,7 +76,9 @@ export function renewalsReply(v: Obj): string {
     );
   if (typeof v.more === "number" && v.more > 0) lines.push(`- and ${v.more} more`);
   if (typeof v.atRisk === "number" && v.atRisk > 0)
-    lines.push(`${v.atRisk} of them show churn signals: ask "prep me for my call with <account>" for a plan.`);
+    lines.push(
+      `${v.atRisk === 1 ? "1 of them shows" : `${v.atRisk} of them show`} churn signals: ask "prep me for my call with <account>" for a plan.`,
+    );
   return lines.join("\n");
 }
 

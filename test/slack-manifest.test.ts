@@ -23,7 +23,14 @@ const manifest = parse(readFileSync(new URL("../manifest/slack/manifest.yaml", i
 describe("manifest/slack/manifest.yaml", () => {
   it("subscribes to exactly the events the Bolt listeners handle", () => {
     expect([...manifest.settings.event_subscriptions.bot_events].sort()).toEqual(
-      ["app_mention", "assistant_thread_context_changed", "assistant_thread_started", "message.im"].sort(),
+      [
+        "app_mention",
+        "app_uninstalled",
+        "assistant_thread_context_changed",
+        "assistant_thread_started",
+        "message.im",
+        "tokens_revoked",
+      ].sort(),
     );
   });
 

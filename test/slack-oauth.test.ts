@@ -1,5 +1,7 @@
 import { randomUUID } from "node:crypto";
+import { readFileSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { parse } from "yaml";
 import { StoreInstallationStore } from "../adapters/slack/oauth/installation-store.ts";
 import { installScopes } from "../adapters/slack/oauth/scopes.ts";
 import { StoreStateStore, stateTtlSeconds } from "../adapters/slack/oauth/state-store.ts";
@@ -18,6 +20,16 @@ const oauthEnv = {
   SLACK_CLIENT_SECRET: "oauth-test-client-secret",
   SLACK_STATE_SECRET: "oauth-test-state-secret-0123456789abcdef",
 };
+
+describe("the install's scopes", () => {
+  it("are exactly the bot scopes of manifest/slack/manifest.yaml", () => {
+    const manifest = parse(readFileSync(new URL("../manifest/slack/manifest.yaml", import.meta.url), "utf8")) as {
+      oauth_config: { scopes: { bot: string[] }; redirect_urls: string[] };
+    };
+    expect([...installScopes].sort()).toEqual([...manifest.oauth_config.scopes.bot].sort());
+    expect(manifest.oauth_config.redirect_urls.map((u) => new URL(u).pathname)).toEqual(["/slack/oauth_redirect"]);
+  });
+});
 
 describe("Slack mode configuration", () => {
   it("refuses SLACK_BOT_TOKEN together with the OAuth variables, naming them and the fix", () => {

@@ -1,6 +1,6 @@
 /**
  * The bot scopes an install asks for: those of manifest/slack/manifest.yaml (the image ships
- * without the manifest, so they are listed here; test/slack-oauth-scopes.test.ts keeps the two equal).
+ * without the manifest, so they are listed here; test/slack-oauth.test.ts keeps the two equal).
  */
 export const installScopes: readonly string[] = [
   "app_mentions:read",
@@ -13,7 +13,6 @@ export const installScopes: readonly string[] = [
   "groups:history",
   "groups:read",
   "im:history",
-  "im:read",
   "im:write",
   "users:read",
 ];

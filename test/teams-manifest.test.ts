@@ -3,9 +3,11 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { unzipSync } from "fflate";
 import { afterEach, describe, expect, it } from "vitest";
-import { buildTeamsPackage } from "../manifest/teams/package.ts";
+import { buildTeamsPackage, configuredManifest } from "../manifest/teams/package.ts";
 import { decodePng, pngSize } from "../manifest/teams/png.ts";
 import { botIdPlaceholder, validateTeamsApp } from "../manifest/teams/validate.ts";
+import { loadTeamsPackageConfig } from "../src/config/teams-package.ts";
+import { DaybookError } from "../src/core/errors.ts";
 
 const dir = new URL("../manifest/teams/", import.meta.url);
 const read = (name: string) => readFileSync(new URL(name, dir));
@@ -64,24 +66,77 @@ describe("Teams app manifest", () => {
     expect(errors).toContain("outline icon is 192x192, Teams needs 32x32");
   });
 
-  it("packages a zip with the bot id filled in from MICROSOFT_APP_ID", async () => {
+  const appId = "12345678-aaaa-bbbb-cccc-1234567890ab";
+  const configured = (env: Record<string, string> = {}) =>
+    loadTeamsPackageConfig({ MICROSOFT_APP_ID: appId, DAYBOOK_PUBLIC_URL: "https://bot.acme.test/", ...env });
+
+  it("packages a zip whose bot id, links, domains and webApplicationInfo come from configuration", async () => {
     const out = mkdtempSync(join(tmpdir(), "daybook-teams-"));
     temp.push(out);
-    const appId = "12345678-aaaa-bbbb-cccc-1234567890ab";
-    const { outFile } = await buildTeamsPackage({ appId, outFile: join(out, "app.zip") });
+    const { outFile } = await buildTeamsPackage(configured(), { outFile: join(out, "app.zip") });
     const files = unzipSync(readFileSync(outFile));
     expect(Object.keys(files).sort()).toEqual(["color.png", "manifest.json", "outline.png"]);
-    const packaged = JSON.parse(new TextDecoder().decode(files["manifest.json"])) as { bots: { botId: string }[] };
+    const packaged = JSON.parse(new TextDecoder().decode(files["manifest.json"])) as Record<string, unknown> & {
+      bots: { botId: string }[];
+    };
     expect(packaged.bots[0]?.botId).toBe(appId);
-    expect(
-      await validateTeamsApp(packaged as unknown as Record<string, unknown>, {
-        color: files["color.png"]!,
-        outline: files["outline.png"]!,
-      }),
-    ).toEqual([]);
+    expect(packaged.developer).toMatchObject({
+      websiteUrl: "https://bot.acme.test",
+      privacyUrl: "https://bot.acme.test/privacy",
+      termsOfUseUrl: "https://bot.acme.test/terms",
+    });
+    expect(packaged.validDomains).toEqual(["bot.acme.test"]);
+    expect(packaged.webApplicationInfo).toEqual({ id: appId, resource: `api://bot.acme.test/${appId}` });
+    expect(JSON.stringify(packaged)).not.toMatch(/example\.com|00000000-0000/);
+    expect(await validateTeamsApp(packaged, { color: files["color.png"]!, outline: files["outline.png"]! })).toEqual(
+      [],
+    );
   });
 
-  it("refuses to package without a real app id", async () => {
-    await expect(buildTeamsPackage({ appId: "" })).rejects.toThrow(/MICROSOFT_APP_ID/);
+  it.each([
+    ["https://daybook.other-org.test", "daybook.other-org.test"],
+    ["https://bots.example.org:8443/daybook", "bots.example.org:8443"],
+  ])("builds the links and the resource from DAYBOOK_PUBLIC_URL=%s", (url, domain) => {
+    const manifest = configuredManifest(
+      configured({
+        DAYBOOK_PUBLIC_URL: url,
+        TEAMS_PRIVACY_URL: "https://legal.other.test/p",
+        TEAMS_APP_VERSION: "1.2.3",
+      }),
+    );
+    expect(manifest.validDomains).toEqual([domain]);
+    expect(manifest.webApplicationInfo).toEqual({ id: appId, resource: `api://${domain}/${appId}` });
+    expect(manifest.developer).toMatchObject({
+      websiteUrl: url,
+      privacyUrl: "https://legal.other.test/p",
+      termsOfUseUrl: `${url}/terms`,
+    });
+    expect(manifest.version).toBe("1.2.3");
+  });
+
+  it("refuses to package without a real app id, naming MICROSOFT_APP_ID and the fix", () => {
+    expect(() => configured({ MICROSOFT_APP_ID: "" })).toThrow(
+      /MICROSOFT_APP_ID: is required\. Fix: copy the Microsoft App ID/,
+    );
+    expect(() => configured({ MICROSOFT_APP_ID: "daybook" })).toThrow(
+      /MICROSOFT_APP_ID: must be the Azure Bot's app id/,
+    );
+  });
+
+  it.each([
+    ["", /DAYBOOK_PUBLIC_URL: is required\. Fix: set DAYBOOK_PUBLIC_URL to the https address/],
+    ["http://bot.acme.test", /DAYBOOK_PUBLIC_URL: must be an absolute https URL\. Fix: set DAYBOOK_PUBLIC_URL/],
+    ["bot.acme.test", /DAYBOOK_PUBLIC_URL: must be an absolute https URL/],
+    ["https://bot.acme.test/?x=1", /DAYBOOK_PUBLIC_URL: must be a plain address/],
+  ])("refuses DAYBOOK_PUBLIC_URL=%j with an error naming the variable and the fix", (url, message) => {
+    let error: unknown;
+    try {
+      configured({ DAYBOOK_PUBLIC_URL: url });
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(DaybookError);
+    expect((error as DaybookError).code).toBe("config_invalid");
+    expect((error as DaybookError).message).toMatch(message);
   });
 });

@@ -1,35 +1,45 @@
 /**
- * Builds the Teams app package: `npm run package:teams` (MICROSOFT_APP_ID must be set).
- * Writes manifest/teams/daybook-teams.zip with manifest.json (bot id filled in) and the icons,
- * after validating against the schema bundled in @microsoft/app-manifest (no network).
+ * Builds the Teams app package: `npm run package:teams` with MICROSOFT_APP_ID and
+ * DAYBOOK_PUBLIC_URL set (src/config/teams-package.ts validates them). Writes
+ * manifest/teams/daybook-teams.zip with manifest.json (bot id, developer links, validDomains and
+ * webApplicationInfo filled in from that configuration) and the icons, after validating against
+ * the schema bundled in @microsoft/app-manifest (no network).
  */
 import { readFileSync, writeFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { zipSync } from "fflate";
+import { loadTeamsPackageConfig, type TeamsPackageConfig } from "../../src/config/teams-package.ts";
 import { botIdPlaceholder, validateTeamsApp } from "./validate.ts";
 
-const guid = /^[0-9a-fA-F]{8}-([0-9a-fA-F]{4}-){3}[0-9a-fA-F]{12}$/;
+const dir = new URL("./", import.meta.url);
 
-export interface PackageOptions {
-  /** The Azure Bot's Microsoft App ID (MICROSOFT_APP_ID). */
-  appId: string;
-  outFile?: string;
-  /** Overrides manifest.json "version" (Teams needs a higher version to update an upload). */
-  version?: string;
-}
-
-export async function buildTeamsPackage(options: PackageOptions): Promise<{ outFile: string; bytes: number }> {
-  if (!guid.test(options.appId)) {
-    throw new Error(
-      "MICROSOFT_APP_ID must be the Azure Bot's app id, a GUID like 12345678-aaaa-bbbb-cccc-1234567890ab",
-    );
-  }
-  const dir = new URL("./", import.meta.url);
+/** manifest.json with this deployment's values in place of the template's placeholders. */
+export function configuredManifest(config: TeamsPackageConfig): Record<string, unknown> {
   const manifest = JSON.parse(readFileSync(new URL("manifest.json", dir), "utf8")) as Record<string, unknown>;
   const bots = manifest.bots as { botId: string }[];
-  for (const bot of bots) if (bot.botId === botIdPlaceholder) bot.botId = options.appId;
-  if (options.version) manifest.version = options.version;
+  for (const bot of bots) if (bot.botId === botIdPlaceholder) bot.botId = config.appId;
+  manifest.developer = {
+    ...(manifest.developer as Record<string, unknown>),
+    websiteUrl: config.websiteUrl,
+    privacyUrl: config.privacyUrl,
+    termsOfUseUrl: config.termsOfUseUrl,
+  };
+  // Domains Teams may open inside the client; daybook's own host serves its links.
+  // https://learn.microsoft.com/microsoftteams/platform/resources/schema/manifest-schema#validdomains
+  manifest.validDomains = [config.domain];
+  // The Entra app behind the bot, for Teams single sign-on: the resource is the app ID URI
+  // "api://<fully qualified domain>/<app id>".
+  // https://learn.microsoft.com/microsoftteams/platform/resources/schema/manifest-schema#webapplicationinfo
+  manifest.webApplicationInfo = { id: config.appId, resource: `api://${config.domain}/${config.appId}` };
+  if (config.version) manifest.version = config.version;
+  return manifest;
+}
 
+export async function buildTeamsPackage(
+  config: TeamsPackageConfig,
+  options: { outFile?: string } = {},
+): Promise<{ outFile: string; bytes: number; manifest: Record<string, unknown> }> {
+  const manifest = configuredManifest(config);
   const color = readFileSync(new URL("color.png", dir));
   const outline = readFileSync(new URL("outline.png", dir));
   const errors = await validateTeamsApp(manifest, { color, outline });
@@ -42,12 +52,12 @@ export async function buildTeamsPackage(options: PackageOptions): Promise<{ outF
   });
   const outFile = options.outFile ?? fileURLToPath(new URL("daybook-teams.zip", dir));
   writeFileSync(outFile, zip);
-  return { outFile, bytes: zip.length };
+  return { outFile, bytes: zip.length, manifest };
 }
 
 if (import.meta.main) {
-  const appId = process.env.MICROSOFT_APP_ID?.trim() ?? "";
-  buildTeamsPackage({ appId, ...(process.env.TEAMS_APP_VERSION ? { version: process.env.TEAMS_APP_VERSION } : {}) })
+  Promise.resolve()
+    .then(() => buildTeamsPackage(loadTeamsPackageConfig(process.env)))
     .then(({ outFile, bytes }) => {
       process.stdout.write(
         `wrote ${outFile} (${bytes} bytes); upload it in Teams: Apps > Manage your apps > Upload an app\n`,

@@ -171,6 +171,12 @@ function fakeOAuth(grants: Record<string, Grant>) {
         },
       };
     }
+    if (req.path === "/api/conversations.members") {
+      // Each workspace's channel has its own members: North's only people who may see Jira.
+      const grant = byToken.get(bearer(req).slice("Bearer ".length));
+      const members = grant?.team?.id === "T0SOUTH" ? ["U0DEMOALEX", "U0DEMOSAM"] : ["U0DEMOALEX", "U0DEMOMARIA"];
+      return { body: { ok: true, members: [...members, grant?.botUser ?? "U0NOBODY"] } };
+    }
     if (req.path === "/api/auth.test") {
       const grant = byToken.get(bearer(req).slice("Bearer ".length));
       if (!grant) return { body: { ok: false, error: "invalid_auth" } };
@@ -251,7 +257,7 @@ describe.skipIf(redisSkipReason !== undefined)("Slack installs in many workspace
     };
   }
 
-  function mention(team: string, ts: string, org?: string): Promise<Response> {
+  function mention(team: string, ts: string, org?: string, channel = "C0ENGINEERING"): Promise<Response> {
     return w.slackEnvelope(
       envelope(
         team,
@@ -259,7 +265,7 @@ describe.skipIf(redisSkipReason !== undefined)("Slack installs in many workspace
           type: "app_mention",
           user: "U0DEMOALEX",
           text: "what's blocking the sprint?",
-          channel: "C0ENGINEERING",
+          channel,
           ts,
           team,
         },
@@ -317,6 +323,24 @@ describe.skipIf(redisSkipReason !== undefined)("Slack installs in many workspace
       .filter((r) => r.path === "/api/chat.postMessage" && slackArgs(r).thread_ts === ts)
       .map(bearer);
     expect(tokens.sort()).toEqual(["Bearer xoxb-north-token", "Bearer xoxb-south-token"]);
+  });
+
+  it("asks each workspace who is in its channel: one workspace's members never decide what another's may see", async () => {
+    // The same channel id in both workspaces (as a Slack Connect channel has): North's members
+    // may all see Jira, South's include Sam (sales only), so South's answer goes to the asker.
+    await mention("T0NORTH", "1764500000.000910", undefined, "C0SHARED");
+    const north = await until(() => answerTo("1764500000.000910"), 15_000, "North's answer");
+    expect(String(slackArgs(north).text)).not.toMatch(/privately|direct message/i);
+    const opensBefore = w.slack.requests.filter((r) => r.path === "/api/conversations.open").length;
+    await mention("T0SOUTH", "1764500000.000920", undefined, "C0SHARED");
+    const opened = await until(
+      () => w.slack.requests.filter((r) => r.path === "/api/conversations.open").slice(opensBefore)[0],
+      15_000,
+      "South's private answer",
+    );
+    expect(bearer(opened)).toBe("Bearer xoxb-south-token");
+    const members = w.slack.requests.filter((r) => r.path === "/api/conversations.members").map(bearer);
+    expect(members).toEqual(expect.arrayContaining(["Bearer xoxb-north-token", "Bearer xoxb-south-token"]));
   });
 
   it("refuses a callback whose state was never issued, with a page saying so, and stores nothing", async () => {

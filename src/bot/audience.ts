@@ -82,8 +82,9 @@ export class AudiencePolicy {
   }
 
   async #audience(thread: ThreadRef, lookup: () => Promise<ThreadAudience>): Promise<ThreadAudience | undefined> {
-    // Channel ids are unique per platform install; digests address them with a placeholder workspace.
-    const key = `${thread.platform}:${thread.channel}`;
+    // Per workspace: with many Slack workspaces installed, one workspace's member list never
+    // decides what is shown in another's (digests use a placeholder workspace, so their own entry).
+    const key = `${thread.platform}:${thread.workspace}:${thread.channel}`;
     const cached = this.#members.get(key);
     if (cached) return cached;
     try {

@@ -67,6 +67,10 @@ const sdks = [
   "jira.js",
   "xero-node",
   "@hubspot/api-client",
+  // Charts: drawn on the first digest that posts one (chains/charts/render.ts).
+  "vega",
+  "vega-lite",
+  "@resvg/resvg-js",
   // Tracing: only @opentelemetry/api is imported unconditionally (docs/tracing.md).
   "@opentelemetry/sdk-trace-node",
   "@opentelemetry/sdk-trace-base",

@@ -10,11 +10,15 @@ import type { Clock } from "../src/core/clock.ts";
 import type { Ports } from "../src/core/domain/ports.ts";
 import { closeMonth, localToday } from "../src/core/period.ts";
 import type { ToolDomain } from "../src/core/principal.ts";
+import { accountingExportTools } from "./accounting/export-tools.ts";
 import { accountingReadTools, accountingWriteActions } from "./accounting/tools.ts";
+import { crmExportTools } from "./crm/export-tools.ts";
 import { crmRenewalTools } from "./crm/renewal-tools.ts";
 import { crmReadTools, crmWriteActions } from "./crm/tools.ts";
+import { jiraRhythmTools } from "./jira/rhythm-tools.ts";
 import { jiraReadTools, jiraWriteActions } from "./jira/tools.ts";
 import { EntityLabels, formatMoney } from "./shared/compact.ts";
+import type { FileDrop } from "./shared/file-drop.ts";
 
 export interface ToolCatalog {
   read: { domain: ToolDomain; tool: StructuredToolInterface }[];
@@ -31,6 +35,8 @@ export interface ToolCatalogDeps {
   silentDays?: number;
   /** Learn demo record names up front for approval cards. Default true. */
   warmLabels?: boolean;
+  /** Where export tools leave their CSV files for the reply; without it there are no export tools. */
+  files?: FileDrop;
 }
 
 /** Names of the write actions, as keyed in the approval policies (src/config/demo-org.ts). */
@@ -56,6 +62,10 @@ export function createToolCatalog(ports: Ports, deps: ToolCatalogDeps): ToolCata
   const accountingCtx = { clock: deps.clock, labels, timeZone };
   const read: ToolCatalog["read"] = [
     ...jiraReadTools(ports.jira, jiraCtx).map((tool) => ({ domain: "jira" as const, tool })),
+    ...jiraRhythmTools(ports.jira, { ...jiraCtx, timeZone: deps.timeZone ?? "UTC" }).map((tool) => ({
+      domain: "jira" as const,
+      tool,
+    })),
     ...crmReadTools(ports.crm, crmCtx).map((tool) => ({ domain: "crm" as const, tool })),
     ...crmRenewalTools(ports.crm, { clock: deps.clock, labels, timeZone }).map((tool) => ({
       domain: "crm" as const,
@@ -63,6 +73,16 @@ export function createToolCatalog(ports: Ports, deps: ToolCatalogDeps): ToolCata
     })),
     ...accountingReadTools(ports.accounting, accountingCtx).map((tool) => ({ domain: "accounting" as const, tool })),
   ];
+  if (deps.files) {
+    const files = deps.files;
+    read.push(
+      ...crmExportTools(ports.crm, { ...crmCtx, files, timeZone }).map((tool) => ({ domain: "crm" as const, tool })),
+      ...accountingExportTools(ports.accounting, { ...accountingCtx, files }).map((tool) => ({
+        domain: "accounting" as const,
+        tool,
+      })),
+    );
+  }
   const actions: AnyWriteAction[] = [
     ...jiraWriteActions(ports.jira, jiraCtx),
     ...crmWriteActions(ports.crm, crmCtx),

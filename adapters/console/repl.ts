@@ -43,6 +43,7 @@ export async function runConsoleChat(options: ConsoleChatOptions): Promise<void>
       { thread, user: options.user, text, receivedAt: clock.now() },
       {
         reply: async (card) => options.adapter.post(thread, card),
+        replyFile: async (file) => options.adapter.postFile(thread, file),
       },
     );
     prompt();

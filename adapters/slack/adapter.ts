@@ -12,6 +12,7 @@ import type {
 import type { Clock } from "../../src/core/clock.ts";
 import { systemClock } from "../../src/core/clock.ts";
 import { DaybookError } from "../../src/core/errors.ts";
+import type { ChatFile } from "../../src/core/files.ts";
 import type { ThreadRef } from "../../src/core/thread.ts";
 import { renderCard } from "./format/block-kit.ts";
 import { slackLimits, truncate } from "./format/limits.ts";
@@ -95,6 +96,36 @@ export class SlackChatAdapter implements ChatAdapter {
     }
   }
 
+  /**
+   * Slack's upload v2 (https://docs.slack.dev/messaging/working-with-files#uploading_files):
+   * files.getUploadURLExternal, the bytes POSTed to the URL it returns, then
+   * files.completeUploadExternal with channel_id and thread_ts, which shares the file into the
+   * thread. The SDK's filesUploadV2 makes those three calls.
+   */
+  async postFile(thread: ThreadRef, file: ChatFile): Promise<MessageRef> {
+    const upload = {
+      file: Buffer.from(file.bytes),
+      filename: file.name,
+      title: file.title,
+      ...(file.altText ? { alt_text: file.altText } : {}),
+      // The text fallback rides along as the message's comment: readable where the file is not.
+      initial_comment: file.fallbackText.slice(0, slackLimits.sectionText),
+    };
+    try {
+      const client = await this.#clientFor(thread.workspace);
+      const res = (await client.filesUploadV2(
+        thread.thread
+          ? { ...upload, channel_id: thread.channel, thread_ts: thread.thread }
+          : { ...upload, channel_id: thread.channel },
+      )) as { files?: { files?: { id?: string }[] }[] };
+      const id = res.files?.[0]?.files?.[0]?.id;
+      if (!id) throw new DaybookError("upstream_error", "slack files.completeUploadExternal: no file in the response");
+      return { thread, messageId: id };
+    } catch (error) {
+      throw error instanceof DaybookError ? error : slackApiError("files.uploadV2", error);
+    }
+  }
+
   async update(message: MessageRef, card: Card): Promise<void> {
     const rendered = renderCard(card);
     try {
@@ -154,6 +185,7 @@ export class SlackChatAdapter implements ChatAdapter {
         const receipt = await this.post(thread, card, tag);
         return { thread: receipt.thread, messageId: receipt.messageId };
       },
+      replyFile: (file) => this.postFile(thread, file),
       audience: () => this.audience(thread),
       replyPrivately: (user, card) => this.postPrivately(thread, user, card),
     };

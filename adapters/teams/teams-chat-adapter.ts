@@ -11,6 +11,7 @@ import type {
 } from "../../src/core/chat.ts";
 import type { Clock } from "../../src/core/clock.ts";
 import { DaybookError } from "../../src/core/errors.ts";
+import type { ChatFile, FileLinks, FileShelf } from "../../src/core/files.ts";
 import type { Logger } from "../../src/core/logger.ts";
 import type { ThreadRef } from "../../src/core/thread.ts";
 import type { ConversationReferences } from "./conversation-references.ts";
@@ -37,6 +38,12 @@ export interface TeamsChatAdapterOptions {
   clock: Clock;
   logger: Logger;
   approverIdsFor?: ApproverIdsFor | undefined;
+  /**
+   * Where posted files are kept and how they are linked: Teams fetches a card's image from a
+   * URL, so a file is served by daybook under a signed, expiring link (src/core/files.ts).
+   * Absent: files are posted as their text fallback.
+   */
+  files?: { shelf: FileShelf; links: FileLinks } | undefined;
 }
 
 /** The message activity carrying one Adaptive Card; `summary` is the notification text. */
@@ -72,6 +79,48 @@ export class TeamsChatAdapter implements ChatAdapter {
   async update(message: MessageRef, card: Card): Promise<void> {
     const rendered = await this.render(card);
     await this.updateRendered(message, rendered);
+  }
+
+  async postFile(thread: ThreadRef, file: ChatFile): Promise<MessageRef> {
+    return this.postFileWith(await this.#reference(thread), thread, file);
+  }
+
+  /**
+   * A chart is an Image element whose URL is daybook's signed link (Adaptive Card images are
+   * fetched by the client: https://adaptivecards.io/explorer/Image.html), with alt text and the
+   * text fallback under it; an export is a card with the fallback and an Action.OpenUrl to
+   * download it. The link expires with the stored file.
+   */
+  async postFileWith(
+    reference: Partial<ConversationReference>,
+    thread: ThreadRef,
+    file: ChatFile,
+  ): Promise<MessageRef> {
+    const files = this.#o.files;
+    const body: Record<string, unknown>[] = [{ type: "TextBlock", text: file.title, weight: "Bolder", wrap: true }];
+    if (files) {
+      const id = await files.shelf.put(file);
+      const url = files.links.url(id, this.#o.clock.now() + files.shelf.ttlMs);
+      if (file.mimeType === "image/png") {
+        body.push({ type: "Image", url, altText: file.altText ?? file.title, size: "Stretch" });
+      }
+      body.push({ type: "TextBlock", text: file.fallbackText, wrap: true, isSubtle: true, size: "Small" });
+      body.push({
+        type: "ActionSet",
+        actions: [{ type: "Action.OpenUrl", title: `Download ${file.name}`, url }],
+      });
+    } else {
+      body.push({ type: "TextBlock", text: file.fallbackText, wrap: true });
+    }
+    const rendered: AdaptiveCard = {
+      type: "AdaptiveCard",
+      $schema: "http://adaptivecards.io/schemas/adaptive-card.json",
+      version: "1.5",
+      body,
+      fallbackText: `${file.title}\n${file.fallbackText}`.slice(0, 300),
+    };
+    const messageId = await this.#o.sender.send(reference, thread, cardActivity(rendered));
+    return { thread, messageId };
   }
 
   /** Edits the message for everyone and remembers the card for later refreshes. */
@@ -127,6 +176,7 @@ export class TeamsChatAdapter implements ChatAdapter {
         const receipt = await this.postWith(await reference(), thread, card);
         return { thread: receipt.thread, messageId: receipt.messageId };
       },
+      replyFile: async (file) => this.postFileWith(await reference(), thread, file),
       typing: async () => {
         await sendTyping();
         if (!timer) {

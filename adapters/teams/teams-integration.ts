@@ -13,7 +13,7 @@ import { ConversationReferences } from "./conversation-references.ts";
 import { readActivity, rejectWithoutBearerToken, toFetchResponse, unauthorized } from "./http-bridge.ts";
 import { ProactiveSender } from "./proactive-sender.ts";
 import { RenderedCards } from "./rendered-cards.ts";
-import { type ApproverIdsFor, TeamsChatAdapter } from "./teams-chat-adapter.ts";
+import { type ApproverIdsFor, TeamsChatAdapter, type TeamsChatAdapterOptions } from "./teams-chat-adapter.ts";
 
 /** admissionRefusal's reasons that are about the tenant: answered 403, not 200. */
 const tenantRefusals = new Set(["tenant not allowed", "no tenant id"]);
@@ -48,6 +48,8 @@ export interface TeamsIntegrationOptions {
   onClick: ClickHandler;
   /** Teams user ids (AAD object ids) allowed to decide an approval: they get live card refreshes. */
   approverIdsFor?: ApproverIdsFor;
+  /** Posted files: kept in the store and linked by signed URL (TeamsChatAdapterOptions.files). */
+  files?: TeamsChatAdapterOptions["files"];
 }
 
 export interface TeamsIntegration {
@@ -120,6 +122,7 @@ export function createTeamsIntegration(options: TeamsIntegrationOptions): TeamsI
     clock,
     logger,
     approverIdsFor: options.approverIdsFor,
+    files: options.files,
   });
   const handler = new DaybookActivityHandler({
     store: options.store,

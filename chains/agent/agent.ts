@@ -9,6 +9,7 @@ import type { Card } from "../../src/core/card.ts";
 import type { Clock } from "../../src/core/clock.ts";
 import { systemClock } from "../../src/core/clock.ts";
 import { DaybookError, toDaybookError } from "../../src/core/errors.ts";
+import { type ChatFile, type FileShelf, TOOL_FILES_KEY } from "../../src/core/files.ts";
 import type { Logger } from "../../src/core/logger.ts";
 import type { Metrics } from "../../src/core/metrics.ts";
 import type { ToolDomain } from "../../src/core/principal.ts";
@@ -52,7 +53,9 @@ export interface AgentAnswererOptions {
    */
   focusTools?: boolean;
   /** Counts tool calls by tool and outcome, and model tokens (docs/metrics.md). */
-  metrics?: Pick<Metrics, "countToolCall" | "modelTokens">;
+  metrics?: Pick<Metrics, "countToolCall" | "countModelTokens">;
+  /** Where tools leave the files they make (exports); the answer carries them to the thread. */
+  files?: Pick<FileShelf, "get">;
 }
 
 export interface TurnTrace {
@@ -236,7 +239,9 @@ export function createAgentAnswerer(options: AgentAnswererOptions): Answerer & {
       ? `${sourced} · trace ${traceId}`
       : sourced;
     log.info("agent turn", { tools: calls.map((c) => c.tool), approvals: requested, ms: clock.now() - started });
+    const files = await filesOf(toolResults, options.files);
     return {
+      ...(files.length > 0 ? { files } : {}),
       card: replyCard(text, context),
       data: data as unknown as Record<string, unknown>,
       // The reply may show whatever the tools returned (and the writes it asked for).
@@ -251,10 +256,36 @@ export function createAgentAnswerer(options: AgentAnswererOptions): Answerer & {
   return {
     answerWithTrace: tracedAnswer,
     async answer(input: AnswerInput): Promise<Answer> {
-      const { card, data, domains } = await tracedAnswer(input);
-      return { card, ...(data ? { data } : {}), ...(domains && domains.length > 0 ? { domains } : {}) };
+      const { card, data, domains, files } = await tracedAnswer(input);
+      return {
+        card,
+        ...(data ? { data } : {}),
+        ...(domains && domains.length > 0 ? { domains } : {}),
+        ...(files ? { files } : {}),
+      };
     },
   };
+}
+
+/** The files tools put on the shelf this turn (`{"files": [{"id"}]}` in their results), in order. */
+async function filesOf(
+  results: TurnTrace["toolResults"],
+  shelf: Pick<FileShelf, "get"> | undefined,
+): Promise<ChatFile[]> {
+  if (!shelf) return [];
+  const out: ChatFile[] = [];
+  for (const r of results) {
+    const parsed = parseToolOutput(r.content);
+    if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) continue;
+    const listed = (parsed as Record<string, unknown>)[TOOL_FILES_KEY];
+    if (!Array.isArray(listed)) continue;
+    for (const entry of listed) {
+      const id = typeof entry === "object" && entry !== null ? (entry as { id?: unknown }).id : undefined;
+      const file = typeof id === "string" ? await shelf.get(id) : undefined;
+      if (file) out.push(file);
+    }
+  }
+  return out;
 }
 
 /** The model's reply without the statements whose figures no tool returned (figure-guard.ts). */

@@ -77,6 +77,8 @@ export function renderToolOutput(
 
 function renderKnownShape(v: Obj, ctx: RenderContext): RenderedReply | undefined {
   const f = new Fields(ctx, currencyIn(v));
+  // An export (tools/*/export-tools.ts): its sentence; the file itself follows in the thread.
+  if (typeof v.exported === "string" && Array.isArray(v.files)) return { text: v.exported };
   if (Array.isArray(v.deals) && typeof v.openDeals === "number") return dealsReply(v, f);
   if (isObj(v.counts) && Array.isArray(v.invoicesWithoutPo)) return { text: closeReply(v, f) };
   if (isObj(v.progress) && isObj(v.sprint)) return { text: sprintReply(v, f) };

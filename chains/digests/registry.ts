@@ -1,3 +1,4 @@
+import { withCharts } from "./charts.ts";
 import { createChurnDigest } from "./churn.ts";
 import { createCloseDigest } from "./close.ts";
 import { createRenewalsDigest } from "./renewals.ts";
@@ -10,12 +11,15 @@ export type { Digest, DigestDeps, DigestName, DigestRunOptions, NarrativeRequest
 
 /** Every digest by name; src/scheduler and `npm run digest` receive this object from main.ts. */
 export function createDigests(deps: DigestDeps): Record<DigestName, Digest> {
-  return {
-    standup: createStandupDigest(deps),
-    sales: createSalesDigest(deps),
-    churn: createChurnDigest(deps),
-    close: createCloseDigest(deps),
-    weekly: createWeeklyDigest(deps),
-    renewals: createRenewalsDigest(deps),
-  };
+  return withCharts(
+    {
+      standup: createStandupDigest(deps),
+      sales: createSalesDigest(deps),
+      churn: createChurnDigest(deps),
+      close: createCloseDigest(deps),
+      weekly: createWeeklyDigest(deps),
+      renewals: createRenewalsDigest(deps),
+    },
+    deps,
+  );
 }

@@ -1,6 +1,7 @@
 import type { Card } from "../../src/core/card.ts";
 import type { Clock } from "../../src/core/clock.ts";
 import type { Ports } from "../../src/core/domain/ports.ts";
+import type { ChatFile } from "../../src/core/files.ts";
 import type { Logger } from "../../src/core/logger.ts";
 import type { Store } from "../../src/core/store.ts";
 
@@ -35,6 +36,8 @@ export interface NarrativeRequest {
   /** The template sentence filled with those facts: what is used when there is no model. */
   draft: string;
 }
+  /** Charts posted in the card's thread (PNG files, chains/digests/charts.ts); absent: none. */
+  charts?(options?: DigestRunOptions): Promise<ChatFile[]>;
 
 /** Optional model hook: returns a rephrased opening, or undefined to keep the draft. */
 export type Narrator = (request: NarrativeRequest) => Promise<string | undefined>;

@@ -6,6 +6,7 @@ import type { Clock } from "../core/clock.ts";
 import { systemClock } from "../core/clock.ts";
 import { DaybookError, toDaybookError } from "../core/errors.ts";
 import type { ExampleQuestions } from "../core/examples.ts";
+import type { ChatFile } from "../core/files.ts";
 import type { Logger } from "../core/logger.ts";
 import type { Principal, PrincipalResolver, ToolDomain } from "../core/principal.ts";
 import {
@@ -68,9 +69,11 @@ export class Bot {
     inSpan("turn", { attributes: { "daybook.platform": message.thread.platform } }, async (span) => {
       const traceId = newTraceId();
       const log = this.#o.logger.child({ traceId, platform: message.thread.platform });
+      const files: ChatFile[] = [];
       try {
-        const card = await this.#route(message, responder, traceId);
+        const card = await this.#route(message, responder, traceId, files);
         await responder.reply(card);
+        for (const file of files) await this.#postFile(responder, file);
       } catch (error) {
         const facing = reportError(log, error, { msg: "turn failed", component: "bot", traceId });
         markError(span, facing.code);
@@ -92,7 +95,13 @@ export class Bot {
     return rest === undefined && approvalIdShape.test(id);
   }
 
-  async #route(message: IncomingMessage, responder: Responder, traceId: string): Promise<Card> {
+  /** A file in the thread, or its text where the platform carries no files. */
+  async #postFile(responder: Responder, file: ChatFile): Promise<void> {
+    if (typeof responder.replyFile === "function") await responder.replyFile(file);
+    else await responder.reply(textCard(`**${file.title}**\n${file.fallbackText}`));
+  }
+
+  async #route(message: IncomingMessage, responder: Responder, traceId: string, files: ChatFile[]): Promise<Card> {
     const text = message.text.trim();
     if (text === "" || /^(help|\?)$/i.test(text))
       return textCard(this.#o.examples ? helpTextFor(this.#o.examples()) : helpText);
@@ -136,6 +145,9 @@ export class Bot {
     if (hidden.length > 0) {
       card = textCard(await this.#deliverPrivately(message, responder, answer.card, hidden, "answer", log));
       remembered = { text: cardToText(card) };
+    } else {
+      // Files show the same data as the answer, so they go only where the answer may.
+      files.push(...(answer.files ?? []));
     }
     if (!history.available) return withNote(card, historyUnavailableNote);
     const now = this.#clock.now();

@@ -29,6 +29,8 @@ import type { Platform } from "../core/thread.ts";
 import { InFlight } from "../in-flight.ts";
 import { createScheduler, type Scheduler } from "../scheduler/scheduler.ts";
 import { createStore } from "../store/create-store.ts";
+import { RedisStore } from "../store/redis-store.ts";
+import { createFiles } from "./files.ts";
 import { createPlatforms } from "./platforms.ts";
 import { createPorts, tracePorts } from "./ports.ts";
 import { startTracing } from "./tracing.ts";
@@ -111,7 +113,9 @@ export async function compose(config: Config, options: ComposeOptions = {}): Pro
   let dispatchApproval = async (_approvalId: string): Promise<void> => {
     throw new DaybookError("internal", "the work queue is not ready");
   };
-  const catalog = createToolCatalog(ports, { clock, timeZone: org.timezone });
+  // Charts and exports: kept in the store, served to Teams under signed links (src/compose/files.ts).
+  const files = createFiles(env, { store, clock, logger });
+  const catalog = createToolCatalog(ports, { clock, timeZone: org.timezone, files: files.shelf });
   const principals = createPrincipalResolver(org);
   const approvals = new Approvals({
     store,
@@ -155,6 +159,7 @@ export async function compose(config: Config, options: ComposeOptions = {}): Pro
     metrics,
   });
 
+    files: files.shelf,
   const history = new ThreadHistory(store, org.agent.historyTurns * 2);
   const allDemo = Object.values(ports.sources).every((source) => source === "demo");
   // One policy for answers and digests, so both share the member lists it caches.
@@ -179,7 +184,7 @@ export async function compose(config: Config, options: ComposeOptions = {}): Pro
     clock,
   });
   const onClick = createClickRouter({ approvals, logger, handlers });
-  const routes: HttpRoute[] = [];
+  const routes: HttpRoute[] = [files.route];
   const closers: (() => Promise<void>)[] = [];
 
   const work = options.role
@@ -208,6 +213,7 @@ export async function compose(config: Config, options: ComposeOptions = {}): Pro
       listen: Boolean(options.listen),
       ...(options.teamsEndpoints ? { teamsEndpoints: options.teamsEndpoints } : {}),
     });
+      files: { shelf: files.shelf, links: files.links },
     Object.assign(adapters, platforms.adapters);
     routes.push(...platforms.routes);
     closers.push(...platforms.closers);

@@ -6,6 +6,7 @@ import { slackMultiWorkspace } from "../config/platform-modes.ts";
 import type { ChatAdapter, ClickHandler, MessageHandler } from "../core/chat.ts";
 import type { Clock } from "../core/clock.ts";
 import type { ExampleQuestions } from "../core/examples.ts";
+import type { FileLinks, FileShelf } from "../core/files.ts";
 import type { HttpRoute } from "../core/http.ts";
 import type { Logger } from "../core/logger.ts";
 import type { Store } from "../core/store.ts";
@@ -25,6 +26,8 @@ export interface PlatformDeps {
   examples: ExampleQuestions;
   /** Also start transports that need it (Slack Socket Mode); only the server does. */
   listen: boolean;
+  /** Posted files and their signed links (Teams fetches images and exports by URL). */
+  files?: { shelf: FileShelf; links: FileLinks };
   /** Teams token endpoints other than public Azure (ComposeOptions.teamsEndpoints). */
   teamsEndpoints?: BotFrameworkEndpoints;
 }
@@ -109,6 +112,7 @@ export async function createPlatforms(deps: PlatformDeps): Promise<Platforms> {
         const approval = await deps.approvals.get(approvalId);
         return approval ? teamsApproverIds(approval, org.users) : [];
       },
+      files: deps.files,
     });
     adapters.teams = teams.adapter;
     routes.push(teams.route);

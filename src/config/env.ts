@@ -91,6 +91,16 @@ export const envSchema = z.object({
       .optional(),
   ),
 
+  /**
+   * daybook's own public https address (the one Slack and Teams reach): Teams fetches chart
+   * images and exports from signed links under it (GET /files/:id). Default http://localhost:PORT.
+   */
+  DAYBOOK_PUBLIC_URL: optionalUrl,
+  /** Signs those links; the same on every replica. Default: derived from MICROSOFT_APP_PASSWORD. */
+  FILES_SIGNING_SECRET: optionalString.pipe(
+    z.string().min(32, { message: "must be at least 32 characters" }).optional(),
+  ),
+
   OPENAI_API_KEY: optionalString,
   OPENAI_BASE_URL: optionalUrl,
   OPENAI_MODEL: z.string().default("gpt-4.1-mini"),

@@ -1,5 +1,6 @@
 import type { Card } from "./card.ts";
 import type { IncomingMessage, MessageRef, Responder } from "./chat.ts";
+import type { ChatFile } from "./files.ts";
 import type { Principal, ToolDomain } from "./principal.ts";
 
 /** One remembered turn of a thread (ARCHITECTURE.md: thread memory lives in the Store). */
@@ -38,6 +39,8 @@ export interface Answer {
    * (ARCHITECTURE.md, decision 8). Absent or empty: no system's data (help, notices).
    */
   domains?: ToolDomain[];
+  /** Files the tools made (an export): posted into the thread after the card. */
+  files?: ChatFile[];
 }
 
 /** Turns a question into a reply card: the agent (chains/agent) or the built-in help responder. */

@@ -1,4 +1,5 @@
 import type { Card } from "./card.ts";
+import type { ChatFile } from "./files.ts";
 import type { Platform, ThreadRef } from "./thread.ts";
 
 /** A person as the chat platform identifies them. */
@@ -39,6 +40,12 @@ export interface ChatAdapter {
   readonly platform: Platform;
   post(thread: ThreadRef, card: Card): Promise<DeliveryReceipt>;
   update(message: MessageRef, card: Card): Promise<void>;
+  /**
+   * Posts a file (a chart, an export) into the thread, or at the channel's top level when
+   * `thread.thread === ""`. Absent: the platform cannot carry files; callers post
+   * `file.fallbackText` instead.
+   */
+  postFile?(thread: ThreadRef, file: ChatFile): Promise<MessageRef>;
   /** A notice only `user` sees (Slack ephemeral); adapters without one post in the thread. */
   notify(thread: ThreadRef, user: ChatUser, text: string): Promise<void>;
   /**
@@ -87,6 +94,8 @@ export interface ReplyAddress {
 /** How the bot answers within one conversation turn, bound to the incoming thread. */
 export interface Responder {
   reply(card: Card): Promise<MessageRef>;
+  /** Posts a file into the turn's thread (ChatAdapter.postFile); absent where files cannot go. */
+  replyFile?(file: ChatFile): Promise<MessageRef>;
   /** "thinking..." / typing indicator; best effort. */
   typing?(): Promise<void>;
   /** Set by adapters whose turns may run in another process (queued); absent: answer inline. */

@@ -12,9 +12,10 @@ import { AudiencePolicy } from "../bot/audience.ts";
 import { createPrincipalResolver } from "../bot/principals.ts";
 import { type DigestName, digestNames, type OrgConfig } from "../config/org.ts";
 import type { Card } from "../core/card.ts";
-import type { ChatAdapter } from "../core/chat.ts";
+import type { ChatAdapter, DeliveryReceipt } from "../core/chat.ts";
 import type { Clock } from "../core/clock.ts";
 import { DaybookError, toDaybookError } from "../core/errors.ts";
+import type { ChatFile } from "../core/files.ts";
 import type { Logger } from "../core/logger.ts";
 import type { Metrics } from "../core/metrics.ts";
 import type { Store } from "../core/store.ts";
@@ -22,7 +23,7 @@ import type { Platform } from "../core/thread.ts";
 import { reportError } from "../core/user-facing-error.ts";
 import { createDigestAdmission } from "./admission.ts";
 import { type DeliveryTarget, resolveTargets } from "./targets.ts";
-import type { Audience, DeliveryRecord, DigestOptions, DigestSet, RunRecord } from "./types.ts";
+import type { Audience, DeliveryRecord, DigestOptions, DigestSet, RunRecord, SchedulableDigest } from "./types.ts";
 
 const errorOf = (error: DaybookError) => ({ code: error.code, message: error.message });
 
@@ -166,11 +167,31 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
     return { attempts: retry.attempts, ...(last ? { error: last } : {}) };
   }
 
+  /**
+   * A digest's charts, in the thread its card started: a failed chart is logged and left out,
+   * never a failed delivery (the card and its text carry the same figures).
+   */
+  async function postCharts(name: DigestName, adapter: ChatAdapter, receipt: DeliveryReceipt, charts: ChatFile[]) {
+    if (!adapter.postFile || charts.length === 0) return 0;
+    const thread = receipt.thread.thread === "" ? { ...receipt.thread, thread: receipt.messageId } : receipt.thread;
+    let posted = 0;
+    for (const chart of charts) {
+      try {
+        await adapter.postFile(thread, chart);
+        posted++;
+      } catch (error) {
+        logger.warn("digest chart not posted", { digest: name, chart: chart.name, code: toDaybookError(error).code });
+      }
+    }
+    return posted;
+  }
+
   async function deliver(
     name: DigestName,
     card: Card,
     targets: DeliveryTarget[],
     audience?: Audience,
+    charts: ChatFile[] = [],
   ): Promise<DeliveryRecord[]> {
     return Promise.all(
       targets.map(async (target) => {
@@ -192,11 +213,25 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
           target: target.thread.channel,
           attempts: result.attempts,
         };
-        if (result.value) record.receipt = result.value;
-        else if (result.error) record.error = { code: result.error.code, message: result.error.message };
+        if (result.value) {
+          record.receipt = result.value;
+          const posted = await postCharts(name, adapter, result.value, charts);
+          if (posted > 0) record.charts = posted;
+        } else if (result.error) record.error = { code: result.error.code, message: result.error.message };
         return record;
       }),
     );
+  }
+
+  /** The digest's charts for this edition; none when they cannot be drawn (logged). */
+  async function chartsOf(name: DigestName, digest: SchedulableDigest, options: DigestOptions): Promise<ChatFile[]> {
+    if (!digest.charts) return [];
+    try {
+      return await digest.charts(options);
+    } catch (error) {
+      logger.warn("digest charts not drawn", { digest: name, code: toDaybookError(error).code });
+      return [];
+    }
   }
 
   function targetsFor(name: DigestName): DeliveryTarget[] {
@@ -295,7 +330,10 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
         continue;
       }
       cards.push(built.value);
-      if (post) deliveries.push(...(await deliver(name, built.value, targets, audience)));
+      if (post) {
+        const charts = await chartsOf(name, digest, options);
+        deliveries.push(...(await deliver(name, built.value, targets, audience, charts)));
+      }
     }
     const extra = audienceErrors.length > 0 ? { audienceErrors } : {};
     if (cards.length === 0) {

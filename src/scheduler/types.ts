@@ -1,6 +1,7 @@
 import type { DigestName } from "../config/org.ts";
 import type { Card } from "../core/card.ts";
 import type { DeliveryReceipt } from "../core/chat.ts";
+import type { ChatFile } from "../core/files.ts";
 import type { Platform } from "../core/thread.ts";
 
 export interface DigestOptions {
@@ -34,6 +35,8 @@ export interface SchedulableDigest {
    * list to it; an empty list falls back to one ordinary run (the digest's "nothing to do" card).
    */
   audiences?(options?: DigestOptions): Promise<Audience[]>;
+  /** Charts posted in the thread of each delivered card (PNG files); absent: none. */
+  charts?(options?: DigestOptions): Promise<ChatFile[]>;
 }
 
 export type DigestSet = Partial<Record<DigestName, SchedulableDigest>>;
@@ -50,6 +53,8 @@ export interface DeliveryRecord {
   attempts: number;
   /** Present only when the platform confirmed the post: the only proof of delivery. */
   receipt?: DeliveryReceipt;
+  /** Charts posted in the card's thread (Digest.charts). */
+  charts?: number;
   /** Error code and log-safe message of the last failed attempt; never posted anywhere. */
   error?: { code: string; message: string };
 }

@@ -80,7 +80,11 @@ export function slackArgs(req: RecordedRequest): Record<string, unknown> {
 async function startFakeSlackApi(answer?: SlackApiAnswer): Promise<FakeSlackApi> {
   let seq = 0;
   const posted: { ts: string; args: Record<string, unknown> }[] = [];
+  // Upload v2 (https://docs.slack.dev/messaging/working-with-files#uploading_files): the upload
+  // URL is this server's own, so the bytes arrive here too.
+  let base = "";
   const server = await startFakeServer((req) => {
+    if (req.path.startsWith("/upload/")) return { status: 200, body: "OK" };
     const answered = answer?.(req);
     if (answered) return answered;
     const args = slackArgs(req);
@@ -98,10 +102,19 @@ async function startFakeSlackApi(answer?: SlackApiAnswer): Promise<FakeSlackApi>
         return { body: { ok: true, channel: { id: `D${String(args.users).slice(1)}` } } };
       case "/api/auth.test":
         return { body: { ok: true, user_id: slackBotUser, team_id: slackTeam } };
+      case "/api/files.getUploadURLExternal": {
+        const fileId = `F${String(++seq).padStart(8, "0")}`;
+        return { body: { ok: true, file_id: fileId, upload_url: `${base}/upload/${fileId}` } };
+      }
+      case "/api/files.completeUploadExternal": {
+        const files = (Array.isArray(args.files) ? args.files : []) as { id: string; title?: string }[];
+        return { body: { ok: true, files: files.map((f) => ({ id: f.id, title: f.title })) } };
+      }
       default:
         return { body: { ok: true } };
     }
   });
+  base = server.url;
   return {
     url: server.url,
     requests: server.requests,

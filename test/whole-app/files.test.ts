@@ -1,0 +1,136 @@
+/**
+ * Issue 16, items 8 and 9 at the platforms' fakes: an export asked in chat arrives as a CSV in
+ * the thread (Slack: upload v2, files.getUploadURLExternal -> the bytes to the returned URL ->
+ * files.completeUploadExternal with channel_id and thread_ts; Teams: a card linking to a signed,
+ * expiring URL daybook serves), and a digest's chart arrives in the digest's thread the same
+ * ways (Teams: an Image element from the signed URL, with alt text and the text fallback).
+ */
+import { PNG } from "pngjs";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { slotOf } from "../../src/scheduler/scheduler.ts";
+import { redisSkipReason } from "../support/redis.ts";
+import { startWholeApp, type WholeApp } from "../support/whole-app.ts";
+import {
+  orgSpecs,
+  person,
+  slackChannelOf,
+  slackMention,
+  teamsBase,
+  teamsChannelOf,
+  teamsInstall,
+  until,
+} from "./drive.ts";
+
+/** Every Image and Action.OpenUrl URL in a Teams activity's cards. */
+function cardUrls(activity: Record<string, unknown>): { images: { url: string; altText?: string }[]; links: string[] } {
+  const images: { url: string; altText?: string }[] = [];
+  const links: string[] = [];
+  const walk = (node: unknown) => {
+    if (Array.isArray(node)) node.forEach(walk);
+    else if (node && typeof node === "object") {
+      const o = node as Record<string, unknown>;
+      if (o.type === "Image" && typeof o.url === "string")
+        images.push({ url: o.url, ...(typeof o.altText === "string" ? { altText: o.altText } : {}) });
+      if (o.type === "Action.OpenUrl" && typeof o.url === "string") links.push(o.url);
+      Object.values(o).forEach(walk);
+    }
+  };
+  walk(activity);
+  return { images, links };
+}
+
+/** The signed link's path and query, asked of this app (the link names DAYBOOK_PUBLIC_URL's host). */
+async function download(w: WholeApp, link: string): Promise<Response> {
+  const u = new URL(link);
+  return fetch(`${w.url}${u.pathname}${u.search}`);
+}
+
+describe.skipIf(redisSkipReason !== undefined).each(orgSpecs)("files and charts on $label", (spec) => {
+  let w: WholeApp;
+  const asker = () => person(spec.org, spec.asker);
+  beforeAll(async () => {
+    w = await startWholeApp({ org: spec.org, ports: spec.ports(), teamsAppId: spec.teamsAppId });
+    for (const name of Object.keys(spec.org.channels)) await teamsInstall(w, asker(), teamsChannelOf(name));
+  });
+  afterAll(async () => {
+    await w?.close();
+  });
+
+  it("uploads 'export the P&L to CSV' into the Slack thread with upload v2", async () => {
+    // A direct message: only the asker reads it, so the books may be shown.
+    const dm = `D0WAFILES${spec.asker.toUpperCase()}`;
+    const ts = await slackMention(w, asker(), dm, "export the P&L to CSV");
+    const complete = await until(() => w.slack.calls("files.completeUploadExternal").find((c) => c.thread_ts === ts));
+    expect(complete.channel_id).toBe(dm);
+    const [file] = complete.files as { id: string; title: string }[];
+    const asked = w.slack.calls("files.getUploadURLExternal").find((c) => String(c.filename).startsWith("pnl-"));
+    expect(asked?.filename).toMatch(/^pnl-\d{4}-\d{2}\.csv$/);
+    expect(Number(asked?.length)).toBeGreaterThan(100);
+    const upload = w.slack.requests.find((r) => r.path === `/upload/${file?.id}`);
+    expect(upload?.method).toBe("POST");
+    expect(upload?.body).toContain("Net profit");
+    // The reply says what the file holds, in the same thread.
+    const reply = w.slack.posted().find((p) => p.args.thread_ts === ts && /Exported/.test(String(p.args.text)));
+    expect(String(reply?.args.text)).toMatch(/net profit/i);
+  });
+
+  it("links 'export the deals to CSV' in Teams from a signed URL that refuses a changed or expired signature", async () => {
+    const conversation = `a:personal-files-${spec.asker}`;
+    const res = await w.teamsActivity({
+      ...teamsBase(w, asker(), conversation, "personal"),
+      type: "message",
+      id: `files-${spec.asker}-1`,
+      text: "export the deals to CSV",
+    });
+    expect(res.status).toBeLessThan(300);
+    const card = await until(() =>
+      w.connector
+        .calls()
+        .find(
+          (c) => c.conversationId === conversation && cardUrls(c.activity).links.some((l) => l.includes("/files/")),
+        ),
+    );
+    const link = cardUrls(card.activity).links.find((l) => l.includes("/files/")) as string;
+    const ok = await download(w, link);
+    expect(ok.status).toBe(200);
+    expect(ok.headers.get("content-type")).toMatch(/^text\/csv/);
+    const csv = await ok.text();
+    expect(csv.split("\r\n")[0]).toMatch(/^\uFEFF?Deal,Company,Stage,Amount/);
+    const tampered = link.replace(/sig=([0-9a-f])/, (_, c: string) => `sig=${c === "0" ? "1" : "0"}`);
+    expect((await download(w, tampered)).status).toBe(403);
+    const expired = new URL(link);
+    expired.searchParams.set("exp", String(Math.floor(Date.now() / 1000) - 60));
+    expect((await download(w, expired.toString())).status).toBe(403);
+  });
+
+  it("posts the standup's burndown chart in the digest's Slack thread and as a Teams card image", async () => {
+    const slot = slotOf(Date.UTC(2026, 11, 2, 9, 0));
+    await w.app.work?.dispatchDigest("standup", slot);
+    const channel = spec.org.digests.standup?.channels[0] as string;
+    const digestPost = await until(() =>
+      w.slack.posted().find((p) => p.args.channel === slackChannelOf(channel) && !p.args.thread_ts),
+    );
+    const complete = await until(() =>
+      w.slack.calls("files.completeUploadExternal").find((c) => c.thread_ts === digestPost.ts),
+    );
+    expect(complete.channel_id).toBe(slackChannelOf(channel));
+    const asked = w.slack.calls("files.getUploadURLExternal").find((c) => String(c.filename).startsWith("burndown-"));
+    expect(String(asked?.alt_text)).toMatch(/story points left/i);
+
+    const teamsCard = await until(() =>
+      w.connector
+        .calls()
+        .find((c) => c.conversationId.startsWith(teamsChannelOf(channel)) && cardUrls(c.activity).images.length > 0),
+    );
+    const [image] = cardUrls(teamsCard.activity).images;
+    expect(image?.altText).toMatch(/story points left/i);
+    // The chart replies under the digest's own post.
+    expect(JSON.stringify(teamsCard.activity)).toMatch(/points left/);
+    const png = await download(w, image?.url as string);
+    expect(png.status).toBe(200);
+    expect(png.headers.get("content-type")).toBe("image/png");
+    const decoded = PNG.sync.read(Buffer.from(await png.arrayBuffer()));
+    expect(decoded.width).toBeGreaterThanOrEqual(1_200);
+    expect(decoded.height).toBeGreaterThanOrEqual(600);
+  });
+});

@@ -14,6 +14,7 @@ import { runConsoleChat } from "../adapters/console/repl.ts";
 import { runAuditCommand } from "./approvals/audit-command.ts";
 import { compose } from "./compose/app.ts";
 import type { Role } from "./compose/work.ts";
+import { startWorkerThread, type WorkerThread } from "./compose/worker-thread.ts";
 import { type Config, loadConfig } from "./config/load.ts";
 import { DaybookError, isDaybookError } from "./core/errors.ts";
 import { createLogger, type Logger } from "./core/logger.ts";
@@ -36,14 +37,32 @@ function roleOf(config: Config, args: string[]): Role {
 
 async function start(config: Config, args: string[]): Promise<void> {
   const role = roleOf(config, args);
+  // `all` with Redis: this thread is the web role and a worker thread the worker role
+  // (compose/worker-thread.ts), so turns never hold up an ack. Without Redis, one thread.
+  const threaded = role === "all" && config.env.REDIS_URL !== undefined;
+  const local: Role = threaded ? "web" : role;
   // A worker takes no platform traffic (Socket Mode included): it only needs the adapters to answer.
-  const app = await compose(config, { platforms: true, listen: role !== "worker", role });
+  const app = await compose(config, { platforms: true, listen: local !== "worker", role: local });
+  let worker: WorkerThread | undefined;
+  try {
+    worker = threaded ? await startWorkerThread(app.logger) : undefined;
+  } catch (error) {
+    await app.close();
+    throw error;
+  }
+  if (worker) {
+    const thread = worker;
+    app.metrics.addSource(() => thread.metrics());
+    // A process whose worker died would ack and never answer: exit, and let the supervisor
+    // (systemd, Docker, Kubernetes) start a whole one. Unanswered entries stay in the stream.
+    thread.onCrash(() => process.exit(1));
+  }
   const http = createServer({
     store: app.store,
     logger: app.logger,
     inFlight: app.inFlight,
     // A worker serves only the health routes, so an orchestrator can still probe it.
-    routes: role === "worker" ? [] : app.routes,
+    routes: local === "worker" ? [] : app.routes,
     bodyLimitBytes: config.env.BODY_LIMIT_BYTES,
     // Every role, the worker's health-only server included, is scraped for its own numbers.
     metrics: app.metrics,
@@ -53,17 +72,18 @@ async function start(config: Config, args: string[]): Promise<void> {
     // Rejects with the server's "error" event: a busy port must not leave a half-started process.
     await once(server, "listening");
   } catch (error) {
+    await worker?.stop(0);
     await app.close();
     throw listenError(error, config.env.PORT);
   }
   // Digest firings are queued by whichever replica's cron fires first (one per slot); web
   // replicas take no cron so a web-only scale-out adds no scheduler load.
-  if (role !== "web") app.scheduler.start();
+  if (local !== "web") app.scheduler.start();
   const address = server.address();
   app.logger.info("daybook listening", {
     port: typeof address === "object" && address ? address.port : config.env.PORT,
     org: config.orgSource,
-    role,
+    role: threaded ? "all (web, and worker in a worker thread)" : role,
   });
 
   let stopping = false;
@@ -76,7 +96,7 @@ async function start(config: Config, args: string[]): Promise<void> {
     // (or this one after a restart) takes it over. Then close the store under nobody.
     server.close();
     await app.stopIntake();
-    const stopped = await app.work?.stop(20_000);
+    const stopped = worker ? await worker.stop(20_000) : await app.work?.stop(20_000);
     if (stopped && stopped.handedBack > 0) {
       app.logger.warn("jobs still running at shutdown were handed back to the queue", { ...stopped });
     }

@@ -40,7 +40,7 @@ describe("Slack mode configuration", () => {
 
   it("names the OAuth variables still missing when only some are set", () => {
     expect(() => loadConfig({ SLACK_CLIENT_ID: oauthEnv.SLACK_CLIENT_ID })).toThrow(
-      /SLACK_CLIENT_SECRET, SLACK_STATE_SECRET: not set, while SLACK_CLIENT_ID is\. Fix: set all of/,
+      /SLACK_CLIENT_ID: set without SLACK_CLIENT_SECRET and SLACK_STATE_SECRET\. Fix: set all of/,
     );
   });
 

@@ -17,7 +17,7 @@ describe("MICROSOFT_ALLOWED_TENANTS", () => {
 
   it("refuses an entry that is not a tenant id, naming the variable and the fix", () => {
     expect(() => loadConfig({ MICROSOFT_ALLOWED_TENANTS: `${tenantNorth},contoso.com/x` })).toThrow(
-      /MICROSOFT_ALLOWED_TENANTS\[1\]: each entry must be a tenant id\. Fix: set MICROSOFT_ALLOWED_TENANTS to tenant ids separated by commas/,
+      /MICROSOFT_ALLOWED_TENANTS: must be tenant ids \(letters, digits and dashes\) separated by commas\. Fix: set MICROSOFT_ALLOWED_TENANTS/,
     );
     expect(() => loadConfig({ MICROSOFT_ALLOWED_TENANTS: " , " })).toThrow(/MICROSOFT_ALLOWED_TENANTS/);
   });

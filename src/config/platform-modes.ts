@@ -19,7 +19,7 @@ export function checkPlatformModes(env: Env): void {
   if (oauthSet.length > 0 && oauthSet.length < oauthVariables.length) {
     const missing = oauthVariables.filter((name) => env[name] === undefined);
     problems.push(
-      `  ${missing.join(", ")}: not set, while ${oauthSet.join(", ")} ${oauthSet.length === 1 ? "is" : "are"}. Fix: set all of ${oauthVariables.join(", ")} to install daybook in many workspaces, or unset them all to use SLACK_BOT_TOKEN for one workspace`,
+      `  ${oauthSet.join(", ")}: set without ${missing.join(" and ")}. Fix: set all of ${oauthVariables.join(", ")} to install daybook in many workspaces, or unset ${oauthSet.join(" and ")} to use SLACK_BOT_TOKEN for one workspace`,
     );
   }
   if (oauthSet.length === oauthVariables.length && env.SLACK_BOT_TOKEN !== undefined) {

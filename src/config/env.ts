@@ -75,18 +75,6 @@ export const envSchema = z.object({
   ),
   SLACK_CLIENT_SECRET: optionalString,
   SLACK_STATE_SECRET: optionalString.pipe(z.string().min(32, { message: "must be at least 32 characters" }).optional()),
-  /**
-   * The app's OAuth credentials (Basic Information > App Credentials): all three set = many
-   * workspaces, installed through GET /slack/install; each event is answered with its team's token.
-   */
-  SLACK_CLIENT_ID: optionalString.pipe(
-    z
-      .string()
-      .regex(/^\d+\.\d+$/, { message: "must look like 1234567890.1234567890" })
-      .optional(),
-  ),
-  SLACK_CLIENT_SECRET: optionalString,
-  SLACK_STATE_SECRET: optionalString.pipe(z.string().min(32, { message: "must be at least 32 characters" }).optional()),
 
   MICROSOFT_APP_ID: optionalString,
   /** Local development only: serve /api/messages without Bot Framework authentication. Refused when NODE_ENV=production. */
@@ -102,14 +90,6 @@ export const envSchema = z.object({
       .refine((ids) => ids.length > 0 && ids.every((id) => /^[A-Za-z0-9-]+$/.test(id)), {
         message: "must be tenant ids (letters, digits and dashes) separated by commas",
       })
-      .optional(),
-  ),
-  /** A MultiTenant bot's allow-list: comma-separated Entra tenant ids; unset = every tenant. */
-  MICROSOFT_ALLOWED_TENANTS: optionalString.pipe(
-    z
-      .string()
-      .transform((v) => [...new Set(v.split(",").map((t) => t.trim()))].filter((t) => t !== ""))
-      .pipe(z.array(z.string().regex(/^[A-Za-z0-9-]+$/, { message: "each entry must be a tenant id" })).min(1))
       .optional(),
   ),
 
@@ -189,10 +169,6 @@ export const envHints: Partial<Record<keyof Env, string>> = {
   REDIS_URL:
     "set REDIS_URL like redis://127.0.0.1:6379 (or redis+cluster://10.0.0.1:7001,10.0.0.2:7002 for Redis Cluster), or unset it to use the in-memory store",
   SLACK_BOT_TOKEN: "copy the Bot User OAuth Token (xoxb-...) from your Slack app's OAuth & Permissions page",
-  SLACK_CLIENT_ID: "copy the Client ID from your Slack app's Basic Information > App Credentials",
-  SLACK_STATE_SECRET: "set SLACK_STATE_SECRET to a random string, e.g. the output of: openssl rand -hex 32",
-  MICROSOFT_ALLOWED_TENANTS:
-    "set MICROSOFT_ALLOWED_TENANTS to tenant ids separated by commas (Entra admin center > Overview > Tenant ID), or unset it to serve every tenant",
   SLACK_CLIENT_ID: "copy the Client ID from your Slack app's Basic Information > App Credentials",
   SLACK_STATE_SECRET: "set SLACK_STATE_SECRET to a random string, e.g. the output of: openssl rand -hex 32",
   MICROSOFT_ALLOWED_TENANTS:

@@ -21,7 +21,12 @@ export function neutralise(cell: CsvCell): string | number {
  * UTF-8 byte order mark so Excel reads non-ASCII names correctly.
  */
 export function toCsv(header: string[], rows: CsvCell[][]): string {
-  return `\uFEFF${stringify([header, ...rows.map((r) => r.map(neutralise))], { record_delimiter: "\r\n" })}`;
+  return `\uFEFF${stringify([header, ...rows.map((r) => r.map(neutralise))], {
+    record_delimiter: "\r\n",
+    // csv-stringify quotes a field holding the record delimiter (CRLF) but not a bare LF or CR,
+    // which RFC 4180 (section 2.6) says must be quoted too.
+    quoted_match: /[\r\n]/,
+  })}`;
 }
 
 /** The export as a chat file: the CSV, and its first rows as text for where the file is not shown. */

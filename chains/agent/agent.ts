@@ -223,7 +223,7 @@ export function createAgentAnswerer(options: AgentAnswererOptions): Answerer & {
       extractRefs(parseToolOutput(r.content), refs);
     }
     const previous = [...input.history].reverse().find((h) => isTurnData(h.data))?.data as TurnData | undefined;
-    const subject = subjectOf(calls, refs, previous?.refs ?? []);
+    const subject = subjectOf(calls, refs, previous?.refs ?? [], shownRefs(final));
     const data: TurnData = {
       calls,
       refs,
@@ -352,7 +352,12 @@ function historyMessages(history: HistoryEntry[]): BaseMessage[] {
 }
 
 /** What the turn was about: an entity named in a call's arguments (this turn's or the last turn's refs). */
-function subjectOf(calls: TurnData["calls"], refs: EntityRef[], previousRefs: EntityRef[]): EntityRef | undefined {
+function subjectOf(
+  calls: TurnData["calls"],
+  refs: EntityRef[],
+  previousRefs: EntityRef[],
+  shown: EntityRef[] = [],
+): EntityRef | undefined {
   const known = [...refs, ...previousRefs];
   for (const c of calls) {
     for (const v of Object.values(c.args)) {
@@ -365,6 +370,8 @@ function subjectOf(calls: TurnData["calls"], refs: EntityRef[], previousRefs: En
       if (/^[A-Z][A-Z0-9]+-\d+$/.test(v)) return { kind: "issue", id: v };
     }
   }
+  // A reply that showed one record ("what's ready for review?" narrowed to one issue) is about it.
+  if (shown.length === 1) return shown[0];
   return refs.length === 1 ? refs[0] : undefined;
 }
 

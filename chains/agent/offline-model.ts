@@ -661,7 +661,12 @@ function planFirstCall(ctx: Ctx): Plan {
   const intentTool = intent ? ctx.tools.find((t) => t.name === intent.tool) : undefined;
   if (intent && intentTool) {
     const filled = fillArgs(intentTool, ctx, subject);
-    if (filled.ok) return { kind: "call", tool: intentTool.name, args: { ...filled.value, ...intent.args?.(q) } };
+    if (filled.ok)
+      return {
+        kind: "call",
+        tool: intentTool.name,
+        args: { ...filled.value, ...intent.args?.(q, { requester: ctx.turn.requesterName }) },
+      };
   }
   // "when does it close?", "what should I do?" about the record just shown: the same look-up
   // again, whose reply carries the attribute, rather than another tool sharing a word.
@@ -1006,7 +1011,8 @@ function composeReply(ctx: Ctx): Plan {
     ctx.turn.question,
     ctx.tools.map((t) => t.name),
   );
-  const focused = intent?.tool === last.tool ? focusResult(intent, last.value) : undefined;
+  const focused =
+    intent?.tool === last.tool ? focusResult(intent, last.value, { requester: ctx.turn.requesterName }) : undefined;
   const value = focused ?? last.value;
   const rendered = renderReply(
     last.tool,
@@ -1023,5 +1029,7 @@ function composeReply(ctx: Ctx): Plan {
       ? { ...rendered, text: intent.finish(rendered.text, focused, ctx.turn.question) }
       : rendered;
   // The agent numbers follow-ups ("the second one") by what the reply showed, in its order.
-  return { kind: "reply", text: reply.text, ...(reply.refs ? { data: { [SHOWN_REFS_KEY]: reply.refs } } : {}) };
+  // A narrowed answer showed only what it kept: "who owns it?" refers to those.
+  const refs = reply.refs ?? (focused && intent?.refersToNarrowed ? extractRefs(focused) : undefined);
+  return { kind: "reply", text: reply.text, ...(refs ? { data: { [SHOWN_REFS_KEY]: refs } } : {}) };
 }

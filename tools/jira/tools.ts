@@ -51,6 +51,7 @@ export const searchIssuesSchema = z.object({
   labels: z.array(z.string().trim().min(1).max(40)).max(5).optional(),
   flagged: z.boolean().optional().describe("Only issues flagged as impediments"),
   inActiveSprint: z.boolean().optional().describe("Only issues in the current sprint"),
+  open: z.boolean().optional().describe("Only issues not done yet (to do or in progress)"),
   updatedWithinDays: z.number().int().min(1).max(365).optional(),
   limit: z.number().int().min(1).max(25).optional().describe("How many issues (default 10)"),
   cursor: z.string().max(200).optional().describe("`next` from a previous result, for the next page"),
@@ -192,6 +193,8 @@ export function jiraReadTools(jira: JiraPort, ctx: JiraToolContext): StructuredT
           sprintId = sprint.id;
         }
         const limit = args.limit ?? 10;
+        // Jira's search takes one status category; "not done" is read from the widest page it allows.
+        const wide = args.open && !args.statusCategory;
         const page = await jira.searchIssues({
           ...(args.text ? { text: args.text } : {}),
           ...(args.statusCategory ? { statusCategory: args.statusCategory } : {}),
@@ -203,12 +206,13 @@ export function jiraReadTools(jira: JiraPort, ctx: JiraToolContext): StructuredT
           ...(sprintId !== undefined ? { sprintId } : {}),
           ...(args.updatedWithinDays ? { updatedWithinDays: args.updatedWithinDays } : {}),
           ...(args.cursor ? { cursor: args.cursor } : {}),
-          limit,
+          limit: wide ? 50 : limit,
         });
-        remember(page.items);
+        const items = wide ? page.items.filter((i) => i.statusCategory !== "done") : page.items;
+        remember(items);
         const now = ctx.clock.now();
         return {
-          issues: page.items.slice(0, limit).map((i) => issueRow(i, now)),
+          issues: items.slice(0, limit).map((i) => issueRow(i, now)),
           ...(page.next ? { next: page.next } : {}),
         };
       }),

@@ -10,20 +10,10 @@
 
 import { callPrepReply, renewalsReply } from "./day-replies.ts";
 
-type Obj = Record<string, unknown>;
+import type { Intent, IntentTurn, Obj } from "./intent.ts";
+import { jiraIntents } from "./jira-intents.ts";
 
-export interface Intent {
-  name: string;
-  test: (question: string) => boolean;
-  /** The catalog tool that answers it. */
-  tool: string;
-  /** Arguments the words imply (merged over the ones filled from the question). */
-  args?: (question: string) => Record<string, unknown>;
-  /** The result narrowed to what was asked; same shape as the tool's, so the renderers apply. */
-  focus?: (value: Obj) => Obj;
-  /** The rendered reply adjusted (a lead line for the narrowed answer). */
-  finish?: (text: string, value: Obj, question: string) => string;
-}
+export type { Intent, IntentTurn } from "./intent.ts";
 
 function objs(v: unknown): Obj[] {
   return Array.isArray(v) ? v.filter((x): x is Obj => typeof x === "object" && x !== null) : [];
@@ -47,6 +37,7 @@ const callPrep =
   /\b(prep|prepare|brief)\b[^.?!]*\b(call|meeting|chat|conversation|check-?in|qbr)\b|\bcall prep\b|\bbefore (my|the|our) call with\b/i;
 
 export const intents: Intent[] = [
+  ...jiraIntents,
   {
     name: "renewals",
     test: (q) => renewalWords.test(q) && !/\b(draft|write|compose|e-?mail|letter|log|prep)\b/i.test(q),
@@ -201,7 +192,7 @@ export function intentOf(question: string, boundTools: readonly string[]): Inten
 }
 
 /** A successful object result narrowed by the intent; undefined for an error or another shape. */
-export function focusResult(intent: Intent, value: unknown): Obj | undefined {
+export function focusResult(intent: Intent, value: unknown, turn?: IntentTurn): Obj | undefined {
   if (typeof value !== "object" || value === null || Array.isArray(value) || "error" in value) return undefined;
-  return intent.focus ? intent.focus(value as Obj) : (value as Obj);
+  return intent.focus ? intent.focus(value as Obj, turn) : (value as Obj);
 }

@@ -52,6 +52,22 @@ export const digestTemplates = {
       "**{count} contract{countS} renew in the next 90 days** ({arr} ARR), {within30} within 30 days; {atRisk} at churn risk ({atRiskArr} ARR).",
     none: "No contract renews in the next 90 days.",
   },
+  retro: {
+    summary:
+      "**{sprint}: {done} of {total} points done.** Velocity averaged {average} points over the last {sprints} sprint{sprintsS}; {blockedDays} blocked day{blockedDaysS} across {causes} cause{causesS}; {carry} issue{carryS} ({carryPoints} points) would carry over.",
+    summaryNoHistory:
+      "**{sprint}: {done} of {total} points done.** No closed sprint to compare with yet; {blockedDays} blocked day{blockedDaysS} across {causes} cause{causesS}; {carry} issue{carryS} ({carryPoints} points) would carry over.",
+  },
+  kickoff: {
+    summary:
+      "**Last week ({lastWeek}): {done} issue{doneS} done, {points} points.** This week: {open} open in the sprint, {blockers} blocker{blockersS} first, {due} due by Sunday.",
+  },
+  checkin: {
+    onTrack:
+      "**{sprint} is on track:** {donePct}% of points done with {timePct}% of the sprint gone. This week {done} issue{doneS} done ({points} points); {blockers} blocker{blockersS}, {atRisk} at risk.",
+    behind:
+      "**{sprint} is behind:** {donePct}% of points done with {timePct}% of the sprint gone ({behind} points short of an even pace). This week {done} issue{doneS} done ({points} points); {blockers} blocker{blockersS}, {atRisk} at risk.",
+  },
 } as const;
 
 /** System prompt for the optional model narrative. The figures it may use are given as data. */

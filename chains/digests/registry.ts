@@ -2,6 +2,7 @@ import { withCharts } from "./charts.ts";
 import { createChurnDigest } from "./churn.ts";
 import { createCloseDigest } from "./close.ts";
 import { createRenewalsDigest } from "./renewals.ts";
+import { createCheckinDigest, createKickoffDigest, createRetroDigest } from "./rhythm.ts";
 import { createSalesDigest } from "./sales.ts";
 import { createStandupDigest } from "./standup.ts";
 import type { Digest, DigestDeps, DigestName } from "./types.ts";
@@ -19,6 +20,9 @@ export function createDigests(deps: DigestDeps): Record<DigestName, Digest> {
       close: createCloseDigest(deps),
       weekly: createWeeklyDigest(deps),
       renewals: createRenewalsDigest(deps),
+      retro: createRetroDigest(deps),
+      kickoff: createKickoffDigest(deps),
+      checkin: createCheckinDigest(deps),
     },
     deps,
   );

@@ -9,7 +9,16 @@ import type { Store } from "../../src/core/store.ts";
  * Same literal union as DigestName in src/config/org.ts; chains/ may not import src/config
  * (layer rule), and the two are checked against each other structurally where main.ts wires them.
  */
-export type DigestName = "standup" | "sales" | "churn" | "close" | "weekly" | "renewals";
+export type DigestName =
+  | "standup"
+  | "sales"
+  | "churn"
+  | "close"
+  | "weekly"
+  | "renewals"
+  | "retro"
+  | "kickoff"
+  | "checkin";
 
 export interface DigestRunOptions {
   /** Sales: one account executive's deals (CRM owner id). */

@@ -53,6 +53,10 @@ export const demoOrg: OrgConfig = {
     weekly: { enabled: true, cron: "0 16 * * 5", channels: ["leadership"] },
     // Monday morning: the week's renewal calls get planned before the week fills up.
     renewals: { enabled: true, cron: "0 9 * * 1", channels: ["success"] },
+    // Engineering rhythm: Friday afternoon retro, Monday kickoff after the standup, Wednesday check-in.
+    retro: { enabled: true, cron: "0 15 * * 5", channels: ["engineering"] },
+    kickoff: { enabled: true, cron: "30 9 * * 1", channels: ["engineering"] },
+    checkin: { enabled: true, cron: "30 9 * * 3", channels: ["engineering"] },
   },
   agent: { maxToolCalls: 6, maxTurnMs: 60_000, historyTurns: 20 },
 };

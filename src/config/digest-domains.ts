@@ -12,4 +12,7 @@ export const digestDomains = {
   close: ["accounting"],
   weekly: ["jira", "crm", "accounting"],
   renewals: ["crm"],
+  retro: ["jira"],
+  kickoff: ["jira"],
+  checkin: ["jira"],
 } as const satisfies Record<string, readonly ToolDomain[]>;

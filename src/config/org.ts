@@ -68,7 +68,7 @@ const digestSchema = strictObject({
   channels: z.array(z.string()).default([]),
 });
 
-export const digestNames = ["standup", "sales", "churn", "close", "weekly", "renewals"] as const;
+export const digestNames = ["standup", "sales", "churn", "close", "weekly", "renewals", "retro", "kickoff", "checkin"] as const;
 export type DigestName = (typeof digestNames)[number];
 export { digestDomains } from "./digest-domains.ts";
 

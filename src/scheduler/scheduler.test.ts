@@ -50,6 +50,9 @@ const allDigests: DigestSet = {
   close: digest("close"),
   weekly: digest("weekly"),
   renewals: digest("renewals"),
+  retro: digest("retro"),
+  kickoff: digest("kickoff"),
+  checkin: digest("checkin"),
 };
 
 const slot = Date.parse("2026-11-23T09:00:00Z");
@@ -359,7 +362,7 @@ describe("runNow and npm run digest", () => {
   it("rejects an unknown digest name with the usage line", async () => {
     const { s } = scheduler();
     await expect(runDigestCommand({ argv: ["payroll"], scheduler: s, output: { write: () => 0 } })).rejects.toThrow(
-      /usage: npm run digest -- <standup\|sales\|churn\|close\|weekly\|renewals>/,
+      /usage: npm run digest -- <standup\|sales\|churn\|close\|weekly\|renewals\|retro\|kickoff\|checkin>/,
     );
   });
 });

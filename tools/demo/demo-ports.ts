@@ -165,8 +165,20 @@ export function createDemoPorts(options: DemoPortsOptions): DemoPorts {
       return org.jira.sprint;
     },
     async getSprintIssues(sprintId: number): Promise<JiraIssue[]> {
-      if (sprintId !== org.jira.sprint.id) return [];
+      if (sprintId !== org.jira.sprint.id) {
+        // A closed sprint held the done history resolved inside its two weeks.
+        const closed = org.jira.closedSprints.find((s) => s.id === sprintId);
+        if (!closed?.startDate || !closed.endDate) return [];
+        const [from, to] = [Date.parse(closed.startDate), Date.parse(closed.endDate)];
+        return org.jira.issues
+          .filter((i) => !sprintKeys.has(i.key) && i.resolvedAt !== undefined)
+          .filter((i) => Date.parse(i.resolvedAt!) >= from && Date.parse(i.resolvedAt!) < to)
+          .map(stripDetail);
+      }
       return org.jira.issues.filter((i) => sprintKeys.has(i.key)).map(stripDetail);
+    },
+    async listClosedSprints(limit: number): Promise<Sprint[]> {
+      return org.jira.closedSprints.slice(-Math.max(0, limit));
     },
     async searchIssues(query: IssueQuery): Promise<Page<JiraIssue>> {
       const text = query.text?.toLowerCase();

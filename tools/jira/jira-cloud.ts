@@ -359,6 +359,27 @@ export function createJiraCloudPort(settings: JiraCloudSettings, deps: JiraCloud
       return cached.sprint ?? undefined;
     },
 
+    async listClosedSprints(limit: number): Promise<Sprint[]> {
+      const boardId = await resolveBoardId();
+      if (boardId === undefined) return [];
+      const cached = await cache.get(`sprint:closed:${boardId}`, async () => {
+        // Jira lists a board's sprints oldest first and pages by startAt; the newest are last.
+        const all: Sprint[] = [];
+        for (let startAt = 0, page = 0; page < 20; page++) {
+          const res = await call("closed sprints", () =>
+            agile.board.getAllSprints({ boardId, state: "closed", startAt, maxResults: 50 }),
+          );
+          const values = (res.values ?? []).map(normalizeSprint);
+          all.push(...values);
+          if (res.isLast !== false || values.length === 0) break;
+          startAt += values.length;
+        }
+        all.sort((a, b) => (a.endDate ?? "").localeCompare(b.endDate ?? ""));
+        return { sprints: all };
+      });
+      return cached.sprints.slice(-Math.max(0, limit));
+    },
+
     async getSprintIssues(sprintId: number): Promise<Listing<JiraIssue>> {
       if (!Number.isSafeInteger(sprintId) || sprintId <= 0) throw badRequest("invalid sprint id");
       // The enhanced JQL search pages with nextPageToken and returns the same fields as any

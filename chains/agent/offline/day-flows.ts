@@ -4,7 +4,7 @@
  * the next message) asks for the existing crm_log_activity write with the draft as the note,
  * which waits for an approval card like every write. Returns undefined for anything else.
  */
-import { callPrepReply, renewalDraftNote, renewalDraftReply } from "./day-replies.ts";
+import { callPrepReply, renewalDraftNote, renewalDraftReply, retroReply, weekReply } from "./day-replies.ts";
 
 const DRAFT_TOOL = "crm_renewal_email_draft";
 const PREP_TOOL = "crm_call_prep";
@@ -32,8 +32,36 @@ const logPrevious = /^\s*(please\s+)?(log|record|save)\s+(it|that|this|the (draf
 const prepAsked =
   /\b(prep|prepare|brief)\b[^.?!]*\b(call|meeting|chat|conversation|check-?in|qbr)\b|\bcall prep\b|\bbefore (my|the|our) call with\b/i;
 
+const RETRO_TOOL = "jira_sprint_retro";
+const WEEK_TOOL = "jira_week_plan";
+const retroAsked =
+  /\b(retro|retrospective|velocity|carry[- ]?overs?|carried over|blocked days|days (were we )?blocked)\b/i;
+const kickoffAsked =
+  /\b(monday )?kick-?off\b|\bthis week'?s priorities\b|\bwhat'?s on (for )?this week\b|\bpriorities (for )?this week\b|\b(finish|done|complete|ship)\w* last week\b/i;
+const checkinAsked = /\bmid-?week\b|\bcheck-?in\b|\bon track this week\b/i;
+
+/** A Jira rhythm question: its tool once, then the reply from what it returned. */
+function rhythm(
+  input: DayFlowInput,
+  tool: string,
+  args: Record<string, unknown>,
+  reply: (v: Record<string, unknown>) => string,
+) {
+  if (!input.boundTools.includes(tool)) return undefined;
+  const read = input.results.find((r) => r.tool === tool);
+  if (!read) return { kind: "call" as const, tool, args };
+  const v = typeof read.value === "object" && read.value !== null ? (read.value as Record<string, unknown>) : {};
+  return { kind: "reply" as const, text: typeof v.error === "string" ? v.error : reply(v) };
+}
+
 export function planDayFlow(input: DayFlowInput): DayFlowPlan | undefined {
   const q = input.question;
+  const wantsJiraWrite = /^\s*(please\s+)?(create|file|open|raise|add|comment)\b/i.test(q);
+  if (!wantsJiraWrite && !prepAsked.test(q)) {
+    if (checkinAsked.test(q)) return rhythm(input, WEEK_TOOL, { view: "checkin" }, weekReply);
+    if (kickoffAsked.test(q)) return rhythm(input, WEEK_TOOL, { view: "kickoff" }, weekReply);
+    if (retroAsked.test(q)) return rhythm(input, RETRO_TOOL, {}, retroReply);
+  }
   // Call prep for a name the model does not know whole ("Zephyr" for "Zephyr Bikes"): the tool
   // looks it up (intents.ts routes the known names).
   if (prepAsked.test(q) && !input.subject && input.boundTools.includes(PREP_TOOL)) {

@@ -151,3 +151,70 @@ export function renewalDraftNote(v: Obj): string {
     "\n",
   );
 }
+
+function issueLine(i: Obj): string {
+  const key = str(i.key) ?? "?";
+  const head = str(i.url) ? `[${key}](${i.url})` : key;
+  const extra = [
+    str(i.blocked) ? `blocked: ${i.blocked}` : str(i.reason) ? String(i.reason) : str(i.status),
+    str(i.assignee),
+    typeof i.points === "number" ? `${i.points} pts` : undefined,
+    str(i.due) ? `due ${i.due}` : undefined,
+  ].filter(Boolean);
+  return `- ${head} ${String(i.summary ?? "")}${extra.length > 0 ? ` (${extra.join(", ")})` : ""}`;
+}
+
+/** The retro: velocity per sprint, blocked days by cause, carry-over. */
+export function retroReply(v: Obj): string {
+  const done = typeof v.done === "object" && v.done !== null ? (v.done as Obj) : {};
+  const lines = [
+    `**Retro for ${String(v.sprint)}**: ${String(done.points)} of ${String(done.of)} points done (${String(done.pct)}%)${typeof v.daysLeft === "number" ? `, ${v.daysLeft} day${v.daysLeft === 1 ? "" : "s"} left` : ""}.`,
+  ];
+  const velocity = objs(v.velocity);
+  if (velocity.length > 0) {
+    lines.push(
+      `Velocity: ${velocity.map((s) => `${String(s.sprint)} ${String(s.points)} points`).join(", ")}${typeof v.averageVelocity === "number" ? ` (average ${v.averageVelocity})` : ""}.`,
+    );
+  } else lines.push("Velocity: no closed sprint on the board yet.");
+  const causes = objs(v.blockedByCause);
+  if (causes.length > 0) {
+    lines.push("**Blocked days by cause**");
+    for (const c of causes)
+      lines.push(
+        `- ${String(c.cause)}: ${String(c.days)} day${c.days === 1 ? "" : "s"} (${(Array.isArray(c.issues) ? c.issues : []).join(", ")})`,
+      );
+  } else lines.push("Blocked days: none, no open blocker.");
+  const carry = typeof v.carryOver === "object" && v.carryOver !== null ? (v.carryOver as Obj) : {};
+  lines.push(
+    `**Carry-over**: ${String(carry.issues)} open issue${carry.issues === 1 ? "" : "s"}, ${String(carry.points)} points.`,
+  );
+  for (const i of objs(v.carryOverIssues)) lines.push(issueLine(i));
+  return lines.join("\n");
+}
+
+/** The Monday kickoff or the mid-week check-in. */
+export function weekReply(v: Obj): string {
+  if (v.view === "checkin") {
+    const lines = [
+      `**Mid-week check-in, ${String(v.sprint)}**: ${v.onTrack === true ? "on track" : "behind"}, ${String(v.donePct)}% of points done (${String(v.donePoints)} of ${String(v.totalPoints)}) with ${String(v.timeGonePct)}% of the sprint gone${v.onTrack === true ? "" : `, ${String(v.behindPoints)} points short of an even pace`}.`,
+    ];
+    const week = typeof v.doneThisWeek === "object" && v.doneThisWeek !== null ? (v.doneThisWeek as Obj) : {};
+    lines.push(`Done this week (${String(v.week)}): ${String(week.issues)} issues, ${String(week.points)} points.`);
+    const blockers = objs(v.blockers);
+    lines.push(blockers.length > 0 ? "**Blockers**" : "Blockers: none.");
+    for (const b of blockers) lines.push(issueLine(b));
+    const risk = objs(v.atRisk);
+    if (risk.length > 0) lines.push("**At risk**", ...risk.map(issueLine));
+    return lines.join("\n");
+  }
+  const done = typeof v.doneLastWeek === "object" && v.doneLastWeek !== null ? (v.doneLastWeek as Obj) : {};
+  const lines = [
+    `**Monday kickoff, ${String(v.sprint)}**: last week (${String(v.lastWeek)}) ${String(done.issues)} issue${done.issues === 1 ? "" : "s"} done, ${String(done.points)} points.`,
+  ];
+  for (const i of objs(v.doneIssues)) lines.push(issueLine(i));
+  lines.push(`**This week's priorities (${String(v.thisWeek)})**`);
+  const priorities = objs(v.priorities);
+  if (priorities.length === 0) lines.push("Nothing open in the sprint.");
+  for (const i of priorities) lines.push(issueLine(i));
+  return lines.join("\n");
+}

@@ -79,6 +79,8 @@ export interface JiraPort {
   getActiveSprint(): Promise<Sprint | undefined>;
   /** Complete, or marked `truncated` at the connector's safety cap (say so). */
   getSprintIssues(sprintId: number): Promise<Listing<JiraIssue>>;
+  /** The board's last `limit` closed sprints, oldest first (velocity and retros). */
+  listClosedSprints(limit: number): Promise<Sprint[]>;
   searchIssues(query: IssueQuery): Promise<Page<JiraIssue>>;
   getIssue(key: string): Promise<JiraIssueDetail>;
   createIssue(input: NewJiraIssue, options: WriteOptions): Promise<{ key: string; url: string }>;

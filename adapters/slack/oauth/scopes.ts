@@ -10,6 +10,7 @@ export const installScopes: readonly string[] = [
   "chat:write",
   "chat:write.public",
   "commands",
+  "files:write",
   "groups:history",
   "groups:read",
   "im:history",

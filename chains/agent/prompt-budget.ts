@@ -4,7 +4,8 @@
  * agent's state: the turn's refs, the figure guard and the offline model see full results.
  *
  * - History: the last exchanges are kept (long replies shortened); earlier user questions are
- *   summarised as one line of the system message, earlier replies dropped.
+ *   summarised as one line of the system message, earlier replies dropped. A request still over
+ *   the budget keeps fewer exchanges, shorter replies and smaller results (`levels`).
  * - Tool results: when the request would exceed the budget, each result of the turn is
  *   re-compacted (tools/shared/compact.ts: longest lists cut with a {"more": n} marker) to an
  *   equal share of what is left.
@@ -16,12 +17,19 @@ import { AIMessage, type BaseMessage, ToolMessage } from "@langchain/core/messag
 import { compactJson } from "../../tools/shared/compact.ts";
 
 export const PROMPT_BUDGET_TOKENS = 3_000;
-/** Exchanges (question + reply) of earlier turns sent in full. */
-const KEEP_EXCHANGES = 2;
-const MAX_HISTORY_REPLY_CHARS = 600;
 const MAX_SUMMARY_CHARS = 400;
-/** A result is never cut below this (about 600 tokens): enough rows and text to answer from. */
-const MIN_RESULT_CHARS = 2_000;
+
+/**
+ * How hard a request is fitted, gentlest first: the earlier exchanges sent (question and
+ * reply), how long each reply may be, and the floor under each tool result (2,000 characters
+ * is about 600 tokens: enough rows and text to answer from). The first level that fits is used.
+ */
+const levels = [
+  { exchanges: 2, replyChars: 600, minResultChars: 2_000 },
+  { exchanges: 1, replyChars: 300, minResultChars: 1_400 },
+  { exchanges: 0, replyChars: 0, minResultChars: 900 },
+] as const;
+type Level = (typeof levels)[number];
 /** Role framing, ids and the JSON envelope of each message on the wire. */
 const PER_MESSAGE_OVERHEAD = 12;
 
@@ -44,19 +52,18 @@ export interface FittedRequest {
 }
 
 /** Earlier turns: the last exchanges kept (replies shortened), the rest summarised. */
-export function trimHistory(messages: BaseMessage[]): FittedRequest {
+export function trimHistory(messages: BaseMessage[], level: Level = levels[0]): FittedRequest {
   const current = messages.findLastIndex((m) => m.getType() === "human");
   if (current <= 0) return { messages };
   const history = messages.slice(0, current);
   const starts = history.flatMap((m, i) => (m.getType() === "human" ? [i] : []));
-  const keepFrom = starts.length > KEEP_EXCHANGES ? (starts.at(-KEEP_EXCHANGES) ?? 0) : 0;
+  const keepFrom =
+    level.exchanges === 0 ? history.length : starts.length > level.exchanges ? (starts.at(-level.exchanges) ?? 0) : 0;
   const older = history.slice(0, keepFrom).filter((m) => m.getType() === "human");
   const kept = history.slice(keepFrom).map((m) => {
     if (m.getType() !== "ai" || ((m as AIMessage).tool_calls ?? []).length > 0) return m;
     const text = textOf(m);
-    return text.length > MAX_HISTORY_REPLY_CHARS
-      ? new AIMessage({ content: shorten(text, MAX_HISTORY_REPLY_CHARS) })
-      : m;
+    return text.length > level.replyChars ? new AIMessage({ content: shorten(text, level.replyChars) }) : m;
   });
   const summary =
     older.length > 0
@@ -72,14 +79,17 @@ export function trimHistory(messages: BaseMessage[]): FittedRequest {
  * The messages with this turn's tool results re-compacted so that `fixedTokens` (system
  * message and tool schemas) plus the messages stay within the budget.
  */
-export function fitResults(messages: BaseMessage[], fixedTokens: number, budget = PROMPT_BUDGET_TOKENS): BaseMessage[] {
-  const cost = (list: BaseMessage[]) =>
-    list.reduce((n, m) => n + estimateTokens(textOf(m)) + estimateTokens(toolCallsText(m)) + PER_MESSAGE_OVERHEAD, 0);
+export function fitResults(
+  messages: BaseMessage[],
+  fixedTokens: number,
+  budget = PROMPT_BUDGET_TOKENS,
+  level: Level = levels[0],
+): BaseMessage[] {
   if (fixedTokens + cost(messages) <= budget) return messages;
   const results = messages.filter((m) => m.getType() === "tool");
   if (results.length === 0) return messages;
   const others = cost(messages.filter((m) => m.getType() !== "tool")) + results.length * PER_MESSAGE_OVERHEAD;
-  const share = Math.max(MIN_RESULT_CHARS, Math.floor(((budget - fixedTokens - others) * 3) / results.length));
+  const share = Math.max(level.minResultChars, Math.floor(((budget - fixedTokens - others) * 3) / results.length));
   return messages.map((m) => {
     if (m.getType() !== "tool") return m;
     const text = textOf(m);
@@ -92,6 +102,29 @@ export function fitResults(messages: BaseMessage[], fixedTokens: number, budget 
       ...(t.status ? { status: t.status } : {}),
     });
   });
+}
+
+/** Estimated tokens of messages on the wire. */
+export function cost(list: BaseMessage[]): number {
+  return list.reduce(
+    (n, m) => n + estimateTokens(textOf(m)) + estimateTokens(toolCallsText(m)) + PER_MESSAGE_OVERHEAD,
+    0,
+  );
+}
+
+/**
+ * History and results fitted at the gentlest level whose estimate is within the budget (the
+ * hardest level when none is). `fixedTokens` are the system message's and tool schemas'.
+ */
+export function fitRequest(messages: BaseMessage[], fixedTokens: number, budget = PROMPT_BUDGET_TOKENS): FittedRequest {
+  let fitted: FittedRequest = { messages };
+  for (const level of levels) {
+    const trimmed = trimHistory(messages, level);
+    const summaryTokens = trimmed.summary ? estimateTokens(trimmed.summary) : 0;
+    fitted = { ...trimmed, messages: fitResults(trimmed.messages, fixedTokens + summaryTokens, budget, level) };
+    if (fixedTokens + summaryTokens + cost(fitted.messages) <= budget) return fitted;
+  }
+  return fitted;
 }
 
 function toolCallsText(m: BaseMessage): string {

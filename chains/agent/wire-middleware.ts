@@ -14,7 +14,7 @@
 import { AIMessage, type BaseMessage, ToolMessage } from "@langchain/core/messages";
 import { convertToOpenAITool } from "@langchain/core/utils/function_calling";
 import { toolErrorResult } from "../../src/core/user-facing-error.ts";
-import { estimateTokens, fitResults, PROMPT_BUDGET_TOKENS, trimHistory } from "./prompt-budget.ts";
+import { estimateTokens, fitRequest, PROMPT_BUDGET_TOKENS } from "./prompt-budget.ts";
 import type { ToolSelection } from "./tool-selection.ts";
 
 type LangChain = typeof import("langchain");
@@ -70,14 +70,15 @@ export function wireMiddleware(
       const bound = options.selection.bound();
       const tools = request.tools.filter((t) => bound.has((t as { name?: string }).name ?? ""));
       offered = new Set([...bound].map((n) => options.domainOf.get(n) ?? n));
-      const trimmed = trimHistory(request.messages as BaseMessage[]);
-      const systemMessage = trimmed.summary
-        ? request.systemMessage.concat(`\n${trimmed.summary}`)
-        : request.systemMessage;
       const fixed =
-        estimateTokens(systemMessage.text) + tools.reduce((n, t) => n + toolTokens(t), 0) + 12 * (1 + tools.length);
-      const messages = fitResults(trimmed.messages, fixed, budget);
-      const reply = await handler({ ...request, tools, messages, systemMessage });
+        estimateTokens(request.systemMessage.text) +
+        tools.reduce((sum, t) => sum + toolTokens(t), 0) +
+        12 * (1 + tools.length);
+      const fitted = fitRequest(request.messages as BaseMessage[], fixed, budget);
+      const systemMessage = fitted.summary
+        ? request.systemMessage.concat(`\n${fitted.summary}`)
+        : request.systemMessage;
+      const reply = await handler({ ...request, tools, messages: fitted.messages, systemMessage });
       return malformedAsCalls(reply);
     },
     wrapToolCall: async (request, handler) => {

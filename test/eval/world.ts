@@ -6,7 +6,7 @@
  */
 import { createAgentAnswerer } from "../../chains/agent/agent.ts";
 import { loadKnownEntities } from "../../chains/agent/entities.ts";
-import { createChatModel } from "../../chains/agent/model-factory.ts";
+import { createChatModel, type ModelSettings } from "../../chains/agent/model-factory.ts";
 import { Approvals } from "../../src/approvals/approvals.ts";
 import { Bot } from "../../src/bot/bot.ts";
 import { createPrincipalResolver } from "../../src/bot/principals.ts";
@@ -62,7 +62,8 @@ function countWrites(ports: DemoPorts, executed: string[]): void {
   wrap(ports.accounting, ["approveInvoice", "rejectInvoice"]);
 }
 
-export async function createWorld(org: OrgName, at: string): Promise<World> {
+/** `model`: settings for another model than the offline one (the token budget test points ChatOpenAI at a local server). */
+export async function createWorld(org: OrgName, at: string, options: { model?: ModelSettings } = {}): Promise<World> {
   const clock = fixedClock(at);
   const config = orgConfig(org);
   const data = generateDemoOrg({ now: clock.now(), ...(org === "second" ? { profile: secondOrgProfile } : {}) });
@@ -97,7 +98,7 @@ export async function createWorld(org: OrgName, at: string): Promise<World> {
     decide: (...args) => real.decide(...args),
     get: (id) => real.get(id),
   };
-  const { model, label } = await createChatModel({ clock, entities: await loadKnownEntities(ports) });
+  const { model, label } = await createChatModel({ clock, entities: await loadKnownEntities(ports), ...options.model });
   const answerer = createAgentAnswerer({
     model,
     modelLabel: label,

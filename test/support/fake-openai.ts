@@ -31,7 +31,7 @@ export interface ChatRequest {
 }
 
 export type PlayerReply = { content: string } | { calls: { name: string; arguments: string; id?: string }[] };
-export type Player = (request: ChatRequest, n: number) => PlayerReply;
+export type Player = (request: ChatRequest, n: number) => PlayerReply | Promise<PlayerReply>;
 
 /** Message content is a string or an array of { type: "text", text } parts on the wire. */
 export function contentText(content: unknown): string {
@@ -61,12 +61,12 @@ let completions = 0;
 export async function startFakeOpenAi(player: Player) {
   let n = 0;
   let calls = 0;
-  const server = await startFakeServer((req: RecordedRequest) => {
+  const server = await startFakeServer(async (req: RecordedRequest) => {
     if (req.method !== "POST" || !req.path.endsWith("/chat/completions")) {
       return { status: 404, body: { error: { message: `unexpected ${req.method} ${req.path}` } } };
     }
     const request = JSON.parse(req.body) as ChatRequest;
-    const reply = player(request, n++);
+    const reply = await player(request, n++);
     const message =
       "content" in reply
         ? { role: "assistant", content: reply.content }

@@ -1,8 +1,10 @@
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createSlackIntegration, type SlackIntegration } from "../adapters/slack/app.ts";
 import { demoOrg } from "../src/config/demo-org.ts";
 import { loadConfig } from "../src/config/load.ts";
 import { APPROVE_ACTION_ID } from "../src/core/action-ids.ts";
+import { DaybookError } from "../src/core/errors.ts";
 import { silentLogger } from "../src/core/logger.ts";
 import { type App, compose } from "../src/main.ts";
 import { connectTestRedis, redisSkipReason, redisUrl } from "./support/redis.ts";
@@ -215,3 +217,82 @@ describe.skipIf(redisSkipReason !== undefined)("Slack in Socket Mode, over a rea
     expect(answersIn(slack, ts)).toHaveLength(1);
   });
 });
+
+/**
+ * The Slack integration as src/compose/platforms.ts builds it for the server: Socket Mode with
+ * the work-queue intake as its handler (handOffDeduplicates), which here records what was
+ * handed off and can be made slow or failing, as a Redis enqueue can be.
+ */
+describe.skipIf(redisSkipReason !== undefined)(
+  "Socket Mode hands an event off before acking it (ARCHITECTURE.md, decision 7)",
+  () => {
+    let fake: SocketModeSlack;
+    let slack: SlackIntegration;
+    const handedOff: string[] = [];
+    let handOff: (ts: string) => Promise<void> = async () => {};
+
+    beforeAll(async () => {
+      fake = await startSocketModeSlack({ botUserId: bot, teamId: team });
+      const store = await connectTestRedis(`test:socket-mode-handoff:${randomUUID()}:`);
+      slack = createSlackIntegration({
+        botToken: "xoxb-socket-mode-token",
+        appToken: fake.appToken,
+        socketMode: true,
+        apiUrl: fake.apiUrl,
+        devSkipVerify: false,
+        nodeEnv: "test",
+        store,
+        logger: silentLogger,
+        handOffDeduplicates: true,
+        handle: async (message) => {
+          await handOff(message.messageId ?? "");
+          handedOff.push(message.messageId ?? "");
+        },
+        onClick: async () => ({ kind: "none" }),
+      });
+      await slack.start();
+      await fake.connected(1);
+    });
+
+    afterAll(async () => {
+      await slack?.stop();
+      await fake?.close();
+    });
+
+    it("acks a mention only after its hand-off has finished", async () => {
+      handOff = () => new Promise((r) => setTimeout(r, 600));
+      const ts = nextTs();
+      const ack = await fake.deliver("events_api", mentionCallback("what's blocking the sprint?", ts));
+      expect(handedOff).toContain(ts);
+      expect(ack.afterMs).toBeGreaterThanOrEqual(550);
+      expect(ack.afterMs).toBeLessThan(ackDeadlineMs);
+    });
+
+    it("acks a mention whose hand-off is still running before Slack's 3 s deadline", async () => {
+      handOff = () => new Promise((r) => setTimeout(r, 3_500));
+      const ack = await fake.deliver("events_api", mentionCallback("which customers might churn?", nextTs()));
+      expect(ack.afterMs).toBeGreaterThanOrEqual(2_000);
+      expect(ack.afterMs).toBeLessThan(ackDeadlineMs);
+    });
+
+    it("leaves a mention whose hand-off failed unacked, so Slack's redelivery is taken", async () => {
+      let attempts = 0;
+      handOff = async () => {
+        attempts++;
+        if (attempts === 1) throw new DaybookError("store_unavailable", "the work queue did not answer");
+      };
+      const ts = nextTs();
+      const envelopeId = randomUUID();
+      const first = fake.deliver("events_api", mentionCallback("which deals need me today?", ts), {
+        envelopeId,
+        ackWaitMs: 2_000,
+      });
+      await expect(first).rejects.toThrow(/not acked/);
+      expect(handedOff).not.toContain(ts);
+      const retry = await fake.redeliver(envelopeId);
+      expect(retry.afterMs).toBeLessThan(ackDeadlineMs);
+      expect(attempts).toBe(2);
+      expect(handedOff.filter((t) => t === ts)).toHaveLength(1);
+    });
+  },
+);

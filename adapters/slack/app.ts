@@ -5,7 +5,6 @@ import type { Clock } from "../../src/core/clock.ts";
 import { systemClock } from "../../src/core/clock.ts";
 import { DaybookError } from "../../src/core/errors.ts";
 import type { HttpRoute } from "../../src/core/http.ts";
-import { LogGate } from "../../src/core/log-gate.ts";
 import type { Logger } from "../../src/core/logger.ts";
 import type { Store } from "../../src/core/store.ts";
 import { reportError } from "../../src/core/user-facing-error.ts";
@@ -21,8 +20,8 @@ import type { ListenerDeps, SuggestedPrompt } from "./listeners/deps.ts";
 import { registerInstallListeners } from "./listeners/installs.ts";
 import { registerSlashCommand } from "./listeners/slash-command.ts";
 import { createInstallFlow, type InstallFlow } from "./oauth/install-flow.ts";
+import { routeSocketModeEnvelopes } from "./socket-mode.ts";
 import { createWebClient, normalizeApiUrl, slackRetryConfig } from "./web-client.ts";
-import { checkSocketModeShape } from "./webhook/shapes.ts";
 import { WorkspaceClients, WorkspaceNames } from "./workspace-clients.ts";
 
 /** SLACK_CLIENT_ID, SLACK_CLIENT_SECRET, SLACK_STATE_SECRET: installs in many workspaces. */
@@ -51,8 +50,9 @@ export interface SlackIntegrationOptions {
   handle: MessageHandler;
   /**
    * True when `handle` is the work-queue intake, whose enqueue refuses a second copy of a
-   * message atomically: the HTTP receiver then marks no event ids itself (see
-   * HonoReceiverOptions.dedup). Socket Mode keeps its mark at arrival.
+   * message atomically: neither transport then marks event ids itself (see
+   * HonoReceiverOptions.dedup), and Socket Mode acks an event once it is handed off
+   * (socket-mode.ts), as the HTTP receiver answers 200.
    */
   handOffDeduplicates?: boolean;
   onClick: ClickHandler;
@@ -186,32 +186,19 @@ export function createSlackIntegration(options: SlackIntegrationOptions): SlackI
     clientOptions: { slackApiUrl: normalizeApiUrl(options.apiUrl), retryConfig: slackRetryConfig() },
   });
 
+  const socketMode = options.socketMode
+    ? routeSocketModeEnvelopes(app, {
+        dedup,
+        handOffDeduplicates: options.handOffDeduplicates ?? false,
+        logger,
+        clock,
+      })
+    : undefined;
+
   app.error(async (error) => {
+    socketMode?.listenerFailed(error);
     reportError(logger, error, { msg: "slack listener failed", component: "slack" });
   });
-
-  if (options.socketMode) {
-    // Socket Mode payloads skip the HTTP receiver's shape check (webhook/shapes.ts), so it runs
-    // here, where SocketModeReceiver hands them to Bolt: a malformed one is acked and dropped
-    // instead of throwing inside processEvent.
-    const processEvent = app.processEvent.bind(app);
-    const rejections = new LogGate({ clock });
-    app.processEvent = async (event) => {
-      const verdict = checkSocketModeShape(event.body);
-      if (verdict.kind === "dispatch") return processEvent(event);
-      if (verdict.kind === "reject")
-        rejections.write(logger, "warn", "ignored a malformed Slack payload", verdict.reason);
-      else logger.debug("ignored a Slack payload no listener handles", { reason: verdict.reason });
-      await event.ack();
-    };
-    // Socket Mode redelivers unacked envelopes too; with no HTTP response to hold back, the
-    // event is marked when it arrives.
-    app.use(async ({ body, next }) => {
-      const eventId = (body as { event_id?: unknown }).event_id;
-      if (typeof eventId === "string" && !(await dedup.markHandedOff(eventId))) return;
-      await next();
-    });
-  }
 
   const deps: ListenerDeps = {
     adapter,

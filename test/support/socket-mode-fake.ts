@@ -61,7 +61,11 @@ export interface SocketModeSlack {
    * Sends an envelope on the open connection, or queues it until the next one (as Slack holds
    * events while no connection is open). Resolves with its first ack.
    */
-  deliver(type: EnvelopeType, payload: Record<string, unknown>, options?: { envelopeId?: string }): Promise<Ack>;
+  deliver(
+    type: EnvelopeType,
+    payload: Record<string, unknown>,
+    options?: { envelopeId?: string; ackWaitMs?: number },
+  ): Promise<Ack>;
   /** Sends the same envelope (same envelope_id) again on the open connection, as a retry. */
   redeliver(envelopeId: string, reason?: string): Promise<Ack>;
   /** Acks for one envelope id, in arrival order. */
@@ -210,14 +214,11 @@ export async function startSocketModeSlack(
   }
 
   /** The first ack of an envelope; rejects when none comes in `ackWaitMs` (the app never acked). */
-  function firstAck(id: string): Promise<Ack> {
+  function firstAck(id: string, waitMs = ackWaitMs): Promise<Ack> {
     const done = ackLog.find((a) => a.envelopeId === id);
     if (done) return Promise.resolve(done);
     return new Promise((resolve, reject) => {
-      const timer = setTimeout(
-        () => reject(new Error(`envelope ${id} was not acked within ${ackWaitMs} ms`)),
-        ackWaitMs,
-      );
+      const timer = setTimeout(() => reject(new Error(`envelope ${id} was not acked within ${waitMs} ms`)), waitMs);
       waiters.set(id, [
         ...(waiters.get(id) ?? []),
         (ack) => {
@@ -254,7 +255,7 @@ export async function startSocketModeSlack(
         retry_reason: "",
       };
       envelopes.set(envelope.envelope_id, envelope);
-      const ack = firstAck(envelope.envelope_id);
+      const ack = firstAck(envelope.envelope_id, deliverOptions.ackWaitMs);
       send(envelope);
       return ack;
     },

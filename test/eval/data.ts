@@ -56,6 +56,14 @@ export interface OrgData {
   timeZone: string;
   /** Customers whose contract renews next month (renewal date, else start plus term), soonest first. */
   renewingNextMonth: { customer: Customer; date: string }[];
+  /** Contracts renewing in the next 90 days, soonest first, with whole days left from the local today. */
+  renewals: { customer: Customer; date: string; daysLeft: number }[];
+  /** Points resolved inside each of the last three closed sprints, oldest first. */
+  velocity: { sprint: string; points: number }[];
+  /** Open issues of the active sprint and their points. */
+  carryOver: { issues: number; points: number };
+  /** Issues resolved in the previous calendar week (Monday to Sunday, local), and their points. */
+  lastWeekDone: { issues: number; points: number; from: string; to: string };
 }
 
 /** YYYY-MM-DD plus whole months, on the month's last day when the day does not exist. */
@@ -65,6 +73,21 @@ function plusMonths(date: string, months: number): string {
   return new Date(Date.UTC(last.getUTCFullYear(), last.getUTCMonth(), Math.min(d, last.getUTCDate())))
     .toISOString()
     .slice(0, 10);
+}
+
+/** The Monday-to-Sunday week before the one holding `now`, in `tz`, and what was resolved in it. */
+function lastWeekDone(issues: readonly JiraIssue[], now: number, tz: string) {
+  const local = new Intl.DateTimeFormat("en-CA", { timeZone: tz }).format(new Date(now));
+  const weekday = (new Date(`${local}T00:00:00Z`).getUTCDay() + 6) % 7;
+  const monday = Date.parse(`${local}T00:00:00Z`) - (weekday + 7) * DAY;
+  const day = (ms: number) => new Date(ms).toISOString().slice(0, 10);
+  const from = day(monday);
+  const to = day(monday + 6 * DAY);
+  const resolvedDay = (iso: string) => new Intl.DateTimeFormat("en-CA", { timeZone: tz }).format(new Date(iso));
+  const done = issues.filter(
+    (i) => i.resolvedAt && resolvedDay(i.resolvedAt) >= from && resolvedDay(i.resolvedAt) <= to,
+  );
+  return { issues: done.length, points: done.reduce((s, i) => s + (i.storyPoints ?? 0), 0), from, to };
 }
 
 function renewsOn(c: Customer): string | undefined {
@@ -179,6 +202,28 @@ export async function loadOrgData(world: World): Promise<OrgData> {
     lastMonthNet: last.netProfit,
     people: config.users.map((u) => ({ id: u.id, name: u.name, roles: u.roles })),
     timeZone: tz,
+    renewals: customers
+      .map((customer) => {
+        const date = renewsOn(customer) ?? "";
+        const today = new Intl.DateTimeFormat("en-CA", { timeZone: tz }).format(new Date(now));
+        return { customer, date, daysLeft: Math.round((Date.parse(date) - Date.parse(today)) / DAY) };
+      })
+      .filter((r) => r.date !== "" && r.daysLeft >= 0 && r.daysLeft <= 90)
+      .sort((a, b) => a.daysLeft - b.daysLeft || b.customer.arr - a.customer.arr),
+    velocity: await Promise.all(
+      (await ports.jira.listClosedSprints(3)).map(async (s) => {
+        const [from, to] = [Date.parse(s.startDate ?? ""), Date.parse(s.endDate ?? "")];
+        const done = [...(await ports.jira.getSprintIssues(s.id))].filter(
+          (i) => i.resolvedAt !== undefined && Date.parse(i.resolvedAt) >= from && Date.parse(i.resolvedAt) <= to,
+        );
+        return { sprint: s.name, points: points(done) };
+      }),
+    ),
+    carryOver: {
+      issues: sprintIssues.filter((i) => i.statusCategory !== "done").length,
+      points: points(sprintIssues.filter((i) => i.statusCategory !== "done")),
+    },
+    lastWeekDone: lastWeekDone(world.data.jira.issues, now, tz),
     renewingNextMonth: customers
       .map((customer) => ({ customer, date: renewsOn(customer) ?? "" }))
       .filter((r) => r.date.slice(0, 7) === shift(thisMonth, 1))

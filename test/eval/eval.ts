@@ -8,6 +8,7 @@ import { secondOrgProfile } from "../fixtures/second-org/profile.ts";
 import { loadOrgData } from "./data.ts";
 import { type Fact, name } from "./facts.ts";
 import { type Outcome, score } from "./score.ts";
+import { daySessions } from "./sessions-day.ts";
 import { engineeringSessions } from "./sessions-engineering.ts";
 import { financeSessions } from "./sessions-finance.ts";
 import { mixedSessions } from "./sessions-mixed.ts";
@@ -15,7 +16,13 @@ import { salesSessions } from "./sessions-sales.ts";
 import { type Category, categories, type Role, roles, type Session, type Turn } from "./spec.ts";
 import { createWorld, type OrgName } from "./world.ts";
 
-export const sessions: Session[] = [...engineeringSessions, ...salesSessions, ...financeSessions, ...mixedSessions];
+export const sessions: Session[] = [
+  ...engineeringSessions,
+  ...salesSessions,
+  ...financeSessions,
+  ...mixedSessions,
+  ...daySessions,
+];
 
 /** A Monday mid-month (the demo's pinned date) and the 1st of a month, when "this month" and the close differ. */
 export const evalDates = ["2026-11-23T09:00:00Z", "2026-12-01T07:00:00Z"] as const;

@@ -35,7 +35,7 @@ const prepAsked =
 const RETRO_TOOL = "jira_sprint_retro";
 const WEEK_TOOL = "jira_week_plan";
 const retroAsked =
-  /\b(retro|retrospective|velocity|carry[- ]?overs?|carried over|blocked days|days (were we )?blocked)\b/i;
+  /\b(retro|retrospective|velocity|carr(?:y|ies|ied)[- ]?overs?|blocked days|days (were we )?blocked)\b/i;
 const kickoffAsked =
   /\b(monday )?kick-?off\b|\bthis week'?s priorities\b|\bwhat'?s on (for )?this week\b|\bpriorities (for )?this week\b|\b(finish|done|complete|ship)\w* last week\b/i;
 const checkinAsked = /\bmid-?week\b|\bcheck-?in\b|\bon track this week\b/i;

@@ -280,6 +280,8 @@ describe("the shipped dashboard and alert rules", () => {
         "DaybookDigestsFailing",
         "DaybookApprovalsStuck",
         "DaybookUpstreamDown",
+        "DaybookRedisSlow",
+        "DaybookRedisErrors",
       ]),
     );
     for (const rule of all) {
@@ -297,5 +299,15 @@ describe("the shipped dashboard and alert rules", () => {
     for (const { title, expr } of exprs) {
       for (const name of namesIn(expr)) expect(known, `${title}: ${name}`).toContain(name);
     }
+    // And the other way round: every metric of daybook's own is charted somewhere (prom-client's
+    // process defaults are charted only in part).
+    const charted = new Set(
+      exprs.flatMap(({ expr }) => namesIn(expr).map((n) => n.replace(/_(bucket|sum|count)$/, ""))),
+    );
+    const own = [...known].filter((n) => !/^daybook_(process|nodejs)_|_(bucket|sum|count)$/.test(n));
+    expect(own).toEqual(
+      expect.arrayContaining(["daybook_redis_command_duration_seconds", "daybook_model_cost_usd_total"]),
+    );
+    for (const name of own) expect(charted, name).toContain(name);
   });
 });

@@ -483,8 +483,8 @@ function countTurn(
   for (const m of turn) {
     if (m.getType() === "ai") {
       const usage = (m as AIMessage).usage_metadata;
-      if (usage?.input_tokens) metrics.modelTokens.inc({ model, kind: "input" }, usage.input_tokens);
-      if (usage?.output_tokens) metrics.modelTokens.inc({ model, kind: "output" }, usage.output_tokens);
+      metrics.countModelTokens(model, "input", usage?.input_tokens ?? 0);
+      metrics.countModelTokens(model, "output", usage?.output_tokens ?? 0);
     } else if (m.getType() === "tool") {
       const id = (m as unknown as { tool_call_id?: string }).tool_call_id ?? "";
       const parsed = parseToolOutput(messageText(m));

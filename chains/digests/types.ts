@@ -36,6 +36,8 @@ export interface Digest {
   name: DigestName;
   title: string;
   run(options?: DigestRunOptions): Promise<Card>;
+  /** Charts posted in the card's thread (PNG files, chains/digests/charts.ts); absent: none. */
+  charts?(options?: DigestRunOptions): Promise<ChatFile[]>;
 }
 
 export interface NarrativeRequest {
@@ -45,8 +47,6 @@ export interface NarrativeRequest {
   /** The template sentence filled with those facts: what is used when there is no model. */
   draft: string;
 }
-  /** Charts posted in the card's thread (PNG files, chains/digests/charts.ts); absent: none. */
-  charts?(options?: DigestRunOptions): Promise<ChatFile[]>;
 
 /** Optional model hook: returns a rephrased opening, or undefined to keep the draft. */
 export type Narrator = (request: NarrativeRequest) => Promise<string | undefined>;

@@ -99,6 +99,8 @@ export async function compose(config: Config, options: ComposeOptions = {}): Pro
   const { env, org } = config;
   const inFlight = new InFlight();
   const metrics = options.metrics ?? new Metrics();
+  metrics.priceModels(env.MODEL_PRICES);
+  if (store instanceof RedisStore) store.observeCommands(metrics.redisCommands);
   const consoleAdapter = new ConsoleAdapter({ output: options.output ?? process.stdout, clock });
   const adapters: Partial<Record<Platform, ChatAdapter>> = { console: consoleAdapter };
   const adapterFor = (platform: Platform): ChatAdapter => {
@@ -157,9 +159,9 @@ export async function compose(config: Config, options: ComposeOptions = {}): Pro
     timezone: org.timezone,
     limits: { maxToolCalls: org.agent.maxToolCalls, maxTurnMs: org.agent.maxTurnMs },
     metrics,
+    files: files.shelf,
   });
 
-    files: files.shelf,
   const history = new ThreadHistory(store, org.agent.historyTurns * 2);
   const allDemo = Object.values(ports.sources).every((source) => source === "demo");
   // One policy for answers and digests, so both share the member lists it caches.
@@ -211,9 +213,9 @@ export async function compose(config: Config, options: ComposeOptions = {}): Pro
       approvals,
       examples: examples.current,
       listen: Boolean(options.listen),
+      files: { shelf: files.shelf, links: files.links },
       ...(options.teamsEndpoints ? { teamsEndpoints: options.teamsEndpoints } : {}),
     });
-      files: { shelf: files.shelf, links: files.links },
     Object.assign(adapters, platforms.adapters);
     routes.push(...platforms.routes);
     closers.push(...platforms.closers);

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import type { ModelPrice } from "../core/metrics.ts";
 
 /**
  * Traces and model cost settings (docs/tracing.md, docs/metrics.md), merged into envSchema.
@@ -7,14 +8,8 @@ import { z } from "zod";
  * collector settings work unchanged.
  */
 
-/** USD per million tokens, by kind: what `daybook_model_cost_usd_total` multiplies tokens by. */
-export interface ModelPrice {
-  input: number;
-  output: number;
-}
-
 /**
- * OpenAI's list prices per million tokens (https://openai.com/api/pricing, standard tier, as
+ * USD per million tokens (what `daybook_model_cost_usd_total` multiplies tokens by): OpenAI's list prices (https://openai.com/api/pricing, standard tier, as
  * of 2025-04). A model missing here and in MODEL_PRICES has its tokens counted but no cost.
  */
 export const defaultModelPrices: Readonly<Record<string, ModelPrice>> = {

@@ -26,6 +26,8 @@ export const METRICS_CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8";
 
 /** Platform acks must land within 3 s (Slack); buckets resolve the range that matters. */
 const ackBuckets = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2, 3, 5];
+/** Redis answers in well under a millisecond on a LAN; the store's deadline is 5 s. */
+const redisBuckets = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5];
 /** Agent turns run up to org.agent.maxTurnMs (60 s by default). */
 const turnBuckets = [0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10, 20, 30, 60];
 
@@ -37,6 +39,24 @@ export interface QueueSample {
 }
 
 export type ToolOutcome = "ok" | "error";
+
+/** USD per million tokens (src/config/telemetry.ts holds the table and its default). */
+export interface ModelPrice {
+  input: number;
+  output: number;
+}
+
+/**
+ * What RedisStore reports per command (src/store/redis-store.ts, and the stream queue's own
+ * commands through it). `command` is the Redis command name, or `EVAL:<script>` /
+ * `EVALSHA:<script>` for daybook's Lua scripts: a fixed set, never a key.
+ */
+export interface RedisCommandObserver {
+  /** The command answered or failed after this long. */
+  observe(command: string, seconds: number): void;
+  /** The command failed: an error reply, a lost connection, our deadline, or the open circuit. */
+  failed(command: string): void;
+}
 
 /** What tools/shared/resilience.ts reports per upstream call; `system` is "Jira", "HubSpot", "Xero". */
 export interface UpstreamObserver {
@@ -94,6 +114,35 @@ export class Metrics {
     labelNames: ["model", "kind"] as const,
     registers: [this.registry],
   });
+
+  readonly modelCost = new Counter({
+    name: "daybook_model_cost_usd_total",
+    help: "Estimated model spend in US dollars: reported tokens times the price table (MODEL_PRICES), by model label.",
+    labelNames: ["model"] as const,
+    registers: [this.registry],
+  });
+
+  readonly redisCommandSeconds = new Histogram({
+    name: "daybook_redis_command_duration_seconds",
+    help: "Time a Redis command took to answer or fail (not those refused by the open circuit), by command.",
+    labelNames: ["command"] as const,
+    buckets: redisBuckets,
+    registers: [this.registry],
+  });
+
+  readonly redisCommandErrors = new Counter({
+    name: "daybook_redis_command_errors_total",
+    help: "Redis commands that failed, timed out or were refused by the open circuit, by command.",
+    labelNames: ["command"] as const,
+    registers: [this.registry],
+  });
+
+  readonly redisCommands: RedisCommandObserver = {
+    observe: (command, seconds) => this.redisCommandSeconds.observe({ command }, seconds),
+    failed: (command) => this.redisCommandErrors.inc({ command }),
+  };
+
+  #prices: Readonly<Record<string, ModelPrice>> = {};
 
   readonly approvals = new Counter({
     name: "daybook_approvals_total",
@@ -184,6 +233,19 @@ export class Metrics {
   /** Where the queue gauges read from at each scrape (the composed Work's queues). */
   observeQueues(read: () => Promise<QueueSample[]>): void {
     this.#queues = read;
+  }
+
+  /** Prices for `daybook_model_cost_usd_total` (USD per million tokens, by model label). */
+  priceModels(prices: Readonly<Record<string, ModelPrice>>): void {
+    this.#prices = prices;
+  }
+
+  /** Tokens one model call reported, and what they cost when the model has a price. */
+  countModelTokens(model: string, kind: "input" | "output", tokens: number): void {
+    if (!(tokens > 0)) return;
+    this.modelTokens.inc({ model, kind }, tokens);
+    const price = this.#prices[model];
+    if (price) this.modelCost.inc({ model }, (tokens * price[kind]) / 1_000_000);
   }
 
   /** Counts the tool results of one agent turn. */

@@ -24,6 +24,8 @@ export interface ConsumerGroupOptions {
   group: string;
   consumer: string;
   commandTimeoutMs: number;
+  /** Records each command's latency and failure by name (RedisStore.timed: the Redis metrics). */
+  timed?: <T>(command: string, op: () => Promise<T>) => Promise<T>;
 }
 
 /**
@@ -42,7 +44,7 @@ export class ConsumerGroup {
 
   /** Atomic: depth check, idempotency key and XADD (see redis-scripts.ts). */
   async enqueue(json: string, key: string | undefined, maxDepth: number, keyTtlMs: number): Promise<EnqueueResult> {
-    const reply = await this.#command(() =>
+    const reply = await this.#command(undefined, () =>
       this.#eval(scripts.enqueue, {
         keys: this.#keys(key),
         arguments: [String(maxDepth), json, String(keyTtlMs)],
@@ -56,7 +58,7 @@ export class ConsumerGroup {
 
   /** Group from the stream's start ("0"), so entries added before any worker existed are read. */
   ensureGroup(): Promise<void> {
-    this.#ready ??= this.#command(() =>
+    this.#ready ??= this.#command("XGROUP CREATE", () =>
       this.#client.xGroupCreate(this.#o.streamKey, this.#o.group, "0", { MKSTREAM: true }),
     ).then(
       () => undefined,
@@ -76,7 +78,7 @@ export class ConsumerGroup {
 
   /** `rememberMs` > 0 keeps the idempotency key that long instead of freeing it. */
   async ack(id: string, key: string | undefined, rememberMs = 0): Promise<void> {
-    await this.#command(() =>
+    await this.#command("EVALSHA:ack", () =>
       this.#eval(scripts.ack, {
         keys: this.#keys(key),
         arguments: [this.#o.group, id, String(rememberMs)],
@@ -86,7 +88,7 @@ export class ConsumerGroup {
 
   /** Resets idle time of entries still ours (optionally setting their delivery count); returns the ids lost. */
   async touch(ids: string[], retryCount?: number): Promise<string[]> {
-    const reply = await this.#command(() =>
+    const reply = await this.#command("EVALSHA:touch_own", () =>
       this.#eval(scripts.touchOwn, {
         keys: [this.#o.streamKey],
         arguments: [this.#o.group, this.#o.consumer, retryCount === undefined ? "" : String(retryCount), ...ids],
@@ -100,7 +102,7 @@ export class ConsumerGroup {
     cursor: string,
     count: number,
   ): Promise<{ nextId: string; messages: StreamMessage[] }> {
-    const reply = await this.#command(() =>
+    const reply = await this.#command("XAUTOCLAIM", () =>
       this.#client.xAutoClaim(this.#o.streamKey, this.#o.group, this.#o.consumer, minIdleMs, cursor, { COUNT: count }),
     );
     const messages = reply.messages.filter((m): m is NonNullable<typeof m> => m !== null) as StreamMessage[];
@@ -109,13 +111,15 @@ export class ConsumerGroup {
 
   /** Deliveries so far of a pending entry (XAUTOCLAIM counts itself). */
   async deliveries(id: string): Promise<number> {
-    const pending = await this.#command(() => this.#client.xPendingRange(this.#o.streamKey, this.#o.group, id, id, 1));
+    const pending = await this.#command("XPENDING", () =>
+      this.#client.xPendingRange(this.#o.streamKey, this.#o.group, id, id, 1),
+    );
     return Number(pending[0]?.deliveriesCounter ?? 1);
   }
 
   async counts(): Promise<{ length: number; pending: number; oldestId: string | undefined }> {
     await this.ensureGroup();
-    const [length, pending, first] = await this.#command(() =>
+    const [length, pending, first] = await this.#command("XLEN+XPENDING+XRANGE", () =>
       Promise.all([
         this.#client.xLen(this.#o.streamKey),
         this.#client.xPending(this.#o.streamKey, this.#o.group),
@@ -127,11 +131,15 @@ export class ConsumerGroup {
 
   /** Removes consumers of stopped processes that hold nothing (they would otherwise pile up). */
   async dropIdleConsumers(idleMs: number): Promise<void> {
-    const consumers = await this.#command(() => this.#client.xInfoConsumers(this.#o.streamKey, this.#o.group));
+    const consumers = await this.#command("XINFO CONSUMERS", () =>
+      this.#client.xInfoConsumers(this.#o.streamKey, this.#o.group),
+    );
     for (const c of consumers) {
       const name = String(c.name);
       if (name === this.#o.consumer || Number(c.pending) > 0 || Number(c.idle) < idleMs) continue;
-      await this.#command(() => this.#client.xGroupDelConsumer(this.#o.streamKey, this.#o.group, name));
+      await this.#command("XGROUP DELCONSUMER", () =>
+        this.#client.xGroupDelConsumer(this.#o.streamKey, this.#o.group, name),
+      );
     }
   }
 
@@ -140,7 +148,7 @@ export class ConsumerGroup {
    * `via`, a connection to the same server as the blocked one.
    */
   async unblock(clientId: number, via: RedisClientType = this.#client): Promise<void> {
-    await this.#command(() => via.clientUnblock(clientId));
+    await this.#command("CLIENT UNBLOCK", () => via.clientUnblock(clientId));
   }
 
   /**
@@ -170,16 +178,20 @@ export class ConsumerGroup {
    * A deadline per command: node-redis stops counting its own timeout once a command is
    * written, so against a frozen server a command would wait forever (see RedisStore#run).
    */
-  async #command<T>(op: () => Promise<T>): Promise<T> {
-    let timer: NodeJS.Timeout | undefined;
-    const ms = this.#o.commandTimeoutMs;
-    const deadline = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms);
-    });
-    try {
-      return await Promise.race([op(), deadline]);
-    } finally {
-      clearTimeout(timer);
-    }
+  async #command<T>(command: string | undefined, op: () => Promise<T>): Promise<T> {
+    const raced = async () => {
+      let timer: NodeJS.Timeout | undefined;
+      const ms = this.#o.commandTimeoutMs;
+      const deadline = new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms);
+      });
+      try {
+        return await Promise.race([op(), deadline]);
+      } finally {
+        clearTimeout(timer);
+      }
+    };
+    // Undefined: timed by the caller (the enqueue goes through RedisStore.guard).
+    return command && this.#o.timed ? this.#o.timed(command, raced) : raced();
   }
 }

@@ -138,6 +138,7 @@ export class RedisStreamQueue implements WorkQueue {
       group: this.group,
       consumer: this.consumer,
       commandTimeoutMs: options.commandTimeoutMs ?? 5_000,
+      timed: (command, op) => store.timed(command, op),
     });
     if (this.#heartbeatMs >= this.#reclaimIdleMs) {
       throw new DaybookError("config_invalid", "work queue heartbeatMs must be shorter than reclaimIdleMs");
@@ -150,7 +151,10 @@ export class RedisStreamQueue implements WorkQueue {
       // Through the store's circuit breaker: while Redis is not answering, an enqueue fails at
       // once and the intake falls back to memory within Slack's 3 s, instead of each request
       // waiting out its own deadline.
-      return await this.#store.guard(() => this.#redis.enqueue(json, input.key, this.#maxDepth, this.#keyTtlMs));
+      return await this.#store.guard(
+        () => this.#redis.enqueue(json, input.key, this.#maxDepth, this.#keyTtlMs),
+        "EVALSHA:enqueue",
+      );
     } catch (error) {
       throw new DaybookError("store_unavailable", `cannot enqueue on ${this.#name}: ${(error as Error).message}`, {
         cause: error,

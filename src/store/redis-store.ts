@@ -2,6 +2,7 @@ import CircuitBreaker from "opossum";
 import type { RedisClientType, RedisClusterType } from "redis";
 import { DaybookError, isDaybookError } from "../core/errors.ts";
 import type { Logger } from "../core/logger.ts";
+import type { RedisCommandObserver } from "../core/metrics.ts";
 import type { AppendOptions, SetOptions, Store } from "../core/store.ts";
 import { describeRedisTarget, parseRedisTarget } from "./redis-target.ts";
 
@@ -63,6 +64,7 @@ export class RedisStore implements Store {
   readonly #breaker: CircuitBreaker<[() => Promise<unknown>], unknown>;
 
   readonly #kind: "single" | "cluster";
+  #observer: RedisCommandObserver | undefined;
 
   private constructor(client: RedisClientType, prefix: string, commandTimeoutMs: number, kind: "single" | "cluster") {
     this.#client = client;
@@ -192,12 +194,18 @@ export class RedisStore implements Store {
    * the command is written to the socket, so against a partitioned (frozen) server a written
    * command would wait forever and hang the request that issued it.
    */
-  async #run<T>(op: () => Promise<T>): Promise<T> {
+  async #run<T>(command: string, op: () => Promise<T>): Promise<T> {
+    const started = performance.now();
     try {
-      return (await this.#breaker.fire(op)) as T;
+      const reply = (await this.#breaker.fire(op)) as T;
+      this.#observer?.observe(command, (performance.now() - started) / 1000);
+      return reply;
     } catch (error) {
-      if (isDaybookError(error)) throw error;
       const open = (error as { code?: unknown } | null)?.code === "EOPENBREAKER";
+      // A command the open circuit refused never reached Redis: an error, but not a latency.
+      if (!open) this.#observer?.observe(command, (performance.now() - started) / 1000);
+      this.#observer?.failed(command);
+      if (isDaybookError(error)) throw error;
       throw new DaybookError(
         "store_unavailable",
         open
@@ -230,18 +238,42 @@ export class RedisStore implements Store {
     }
   };
 
-  /** The same deadline and circuit for callers that use `client` directly (the work queue). */
-  guard<T>(op: () => Promise<T>): Promise<T> {
-    return this.#run(op);
+  /**
+   * The same deadline and circuit for callers that use `client` directly (the work queue);
+   * `command` names it in the Redis metrics.
+   */
+  guard<T>(op: () => Promise<T>, command = "guarded"): Promise<T> {
+    return this.#run(command, op);
+  }
+
+  /**
+   * Times a command sent on `client` without the circuit (the queue's own commands, which have
+   * their own deadline) into the Redis metrics.
+   */
+  async timed<T>(command: string, op: () => Promise<T>): Promise<T> {
+    const started = performance.now();
+    try {
+      return await op();
+    } catch (error) {
+      this.#observer?.failed(command);
+      throw error;
+    } finally {
+      this.#observer?.observe(command, (performance.now() - started) / 1000);
+    }
+  }
+
+  /** Where each command's latency and failure go (the app's metrics; docs/metrics.md). */
+  observeCommands(observer: RedisCommandObserver): void {
+    this.#observer = observer;
   }
 
   async get(key: string): Promise<string | undefined> {
-    const v = await this.#run(() => this.#client.get(this.#k(key)));
+    const v = await this.#run("GET", () => this.#client.get(this.#k(key)));
     return v ?? undefined;
   }
 
   async set(key: string, value: string, options?: SetOptions): Promise<void> {
-    await this.#run(() =>
+    await this.#run("SET", () =>
       this.#client.set(
         this.#k(key),
         value,
@@ -251,7 +283,7 @@ export class RedisStore implements Store {
   }
 
   async setIfAbsent(key: string, value: string, options?: SetOptions): Promise<boolean> {
-    const reply = await this.#run(() =>
+    const reply = await this.#run("SET", () =>
       this.#client.set(this.#k(key), value, {
         condition: "NX",
         ...(options?.ttlMs !== undefined ? { expiration: { type: "PX" as const, value: options.ttlMs } } : {}),
@@ -261,7 +293,7 @@ export class RedisStore implements Store {
   }
 
   async compareAndSet(key: string, expected: string | undefined, next: string, options?: SetOptions): Promise<boolean> {
-    const reply = await this.#run(() =>
+    const reply = await this.#run("EVAL:compare_and_set", () =>
       this.#client.eval(compareAndSetScript, {
         keys: [this.#k(key)],
         arguments: [
@@ -276,18 +308,18 @@ export class RedisStore implements Store {
   }
 
   async delete(key: string): Promise<void> {
-    await this.#run(() => this.#client.del(this.#k(key)));
+    await this.#run("DEL", () => this.#client.del(this.#k(key)));
   }
 
   async deleteIfEquals(key: string, expected: string): Promise<boolean> {
-    const reply = await this.#run(() =>
+    const reply = await this.#run("EVAL:delete_if_equals", () =>
       this.#client.eval(deleteIfEqualsScript, { keys: [this.#k(key)], arguments: [expected] }),
     );
     return reply === 1;
   }
 
   async append(key: string, value: string, options?: AppendOptions): Promise<number> {
-    const reply = await this.#run(() =>
+    const reply = await this.#run("EVAL:append", () =>
       this.#client.eval(appendScript, {
         keys: [this.#k(key)],
         arguments: [
@@ -301,11 +333,11 @@ export class RedisStore implements Store {
   }
 
   async range(key: string, start: number, stop: number): Promise<string[]> {
-    return this.#run(() => this.#client.lRange(this.#k(key), start, stop));
+    return this.#run("LRANGE", () => this.#client.lRange(this.#k(key), start, stop));
   }
 
   async increment(key: string, options?: SetOptions): Promise<number> {
-    const reply = await this.#run(() =>
+    const reply = await this.#run("EVAL:increment", () =>
       this.#client.eval(incrementScript, {
         keys: [this.#k(key)],
         arguments: [options?.ttlMs === undefined ? "" : String(options.ttlMs)],
@@ -315,25 +347,25 @@ export class RedisStore implements Store {
   }
 
   async mapSet(key: string, field: string, value: string): Promise<void> {
-    await this.#run(() => this.#client.hSet(this.#k(key), field, value));
+    await this.#run("HSET", () => this.#client.hSet(this.#k(key), field, value));
   }
 
   async mapGet(key: string, field: string): Promise<string | undefined> {
-    const v = await this.#run(() => this.#client.hGet(this.#k(key), field));
+    const v = await this.#run("HGET", () => this.#client.hGet(this.#k(key), field));
     return v ?? undefined;
   }
 
   async mapGetAll(key: string): Promise<Record<string, string>> {
-    return this.#run(() => this.#client.hGetAll(this.#k(key)));
+    return this.#run("HGETALL", () => this.#client.hGetAll(this.#k(key)));
   }
 
   async mapDelete(key: string, field: string): Promise<void> {
-    await this.#run(() => this.#client.hDel(this.#k(key), field));
+    await this.#run("HDEL", () => this.#client.hDel(this.#k(key), field));
   }
 
   async ping(): Promise<void> {
     if (!this.#client.isReady) throw new DaybookError("store_unavailable", "redis is not connected");
-    await this.#run(() => this.#client.ping());
+    await this.#run("PING", () => this.#client.ping());
   }
 
   async close(): Promise<void> {

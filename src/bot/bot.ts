@@ -21,6 +21,7 @@ import { inSpan, markError } from "../core/tracing.ts";
 import { newTraceId, reportError } from "../core/user-facing-error.ts";
 import { type AudiencePolicy, beyond, notDeliveredNote, privateContext, sentPrivatelyNote } from "./audience.ts";
 import { helpText, helpTextFor } from "./help-answerer.ts";
+import type { Reminders } from "./reminders.ts";
 import type { ThreadHistory } from "./thread-history.ts";
 
 export interface BotOptions {
@@ -44,6 +45,8 @@ export interface BotOptions {
    * (unit tests of other behaviour; the server always sets it).
    */
   audience?: AudiencePolicy;
+  /** "remind me about ... tomorrow at 9", "my reminders", "cancel reminder 2" (src/bot/reminders.ts). */
+  reminders?: Pick<Reminders, "handle">;
 }
 
 const decisionCommand = /^\s*(approve|reject)\s+([A-Za-z0-9_-]{4,64})(?:\s+(.+))?\s*$/i;
@@ -123,6 +126,9 @@ export class Bot {
 
     const log = this.#o.logger.child({ traceId, platform: message.thread.platform });
     const principal = this.#o.principals.resolve(message.user);
+    // Reminders are daybook's own records, answered the same with any model.
+    const reminded = await this.#o.reminders?.handle(text, principal, message.thread);
+    if (reminded) return reminded;
     const history = await this.#o.history.tryLoad(message.thread);
     if (!history.available) log.warn("thread memory unavailable; answering without it", { code: "store_unavailable" });
     if (typeof responder.typing === "function") await responder.typing().catch(() => {});

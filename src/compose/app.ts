@@ -13,6 +13,7 @@ import { AudiencePolicy } from "../bot/audience.ts";
 import { Bot } from "../bot/bot.ts";
 import { type ButtonHandler, createClickRouter } from "../bot/clicks.ts";
 import { createPrincipalResolver } from "../bot/principals.ts";
+import { Reminders } from "../bot/reminders.ts";
 import { ThreadHistory } from "../bot/thread-history.ts";
 import type { Config } from "../config/load.ts";
 import type { ChatAdapter, ClickHandler, MessageHandler } from "../core/chat.ts";
@@ -48,6 +49,8 @@ export interface App {
   routes: HttpRoute[];
   inFlight: InFlight;
   scheduler: Scheduler;
+  /** Stored reminders; `deliverDue` posts the due ones (a sweep runs in worker processes). */
+  reminders: Reminders;
   /** Every button click from every adapter goes through this router. */
   onClick: ClickHandler;
   modelLabel: string;
@@ -166,7 +169,14 @@ export async function compose(config: Config, options: ComposeOptions = {}): Pro
   const allDemo = Object.values(ports.sources).every((source) => source === "demo");
   // One policy for answers and digests, so both share the member lists it caches.
   const audience = new AudiencePolicy({ channels: org.channels, principals, logger });
+  const reminders = new Reminders({
+    store,
+    clock,
+    logger,
+    timeZoneOf: (principal) => org.users.find((u) => u.id === principal.id)?.timezone ?? org.timezone,
+  });
   const bot = new Bot({
+    reminders,
     audience,
     answerer,
     history,
@@ -235,11 +245,14 @@ export async function compose(config: Config, options: ComposeOptions = {}): Pro
     ...(work ? { dispatch: work.dispatchDigest } : {}),
   });
   work?.start({ adapters, handle, approvals, fireDigest: (name, slot) => scheduler.fire(name, slot) });
+  // Due reminders are posted by the processes that run work (each one once: reminders.ts).
+  const stopReminders = work && options.role !== "web" ? reminders.start(adapters) : () => {};
 
   let intakeStopped: Promise<void> | undefined;
   const stopIntake = () => {
     intakeStopped ??= (async () => {
       await scheduler.stop();
+      stopReminders();
       for (const close of closers) await close().catch(() => {});
     })();
     return intakeStopped;
@@ -264,6 +277,7 @@ export async function compose(config: Config, options: ComposeOptions = {}): Pro
     routes,
     inFlight,
     scheduler,
+    reminders,
     onClick,
     modelLabel: model.label,
     stopIntake,

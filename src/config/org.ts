@@ -37,6 +37,8 @@ const userSchema = strictObject({
   email: z.string().optional(),
   /** This person's owner id in the CRM ("my deals"). */
   crmOwnerId: z.string().optional(),
+  /** IANA timezone their reminders are read in ("tomorrow at 9"); default: the organisation's. */
+  timezone: timeZone.optional(),
 });
 
 const policySchema = strictObject({

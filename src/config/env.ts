@@ -176,6 +176,10 @@ export const envHints: Partial<Record<keyof Env, string>> = {
   SLACK_APP_TOKEN: "create an app-level token with connections:write (xapp-...) under Basic Information",
   JIRA_BOARD_ID: "set JIRA_BOARD_ID to the number in your board URL (.../boards/42)",
   OPENAI_BASE_URL: "set OPENAI_BASE_URL to the server's /v1 URL, e.g. http://localhost:8080/v1",
+  DAYBOOK_PUBLIC_URL:
+    "set DAYBOOK_PUBLIC_URL to the https address Slack and Teams reach daybook at, e.g. https://daybook.yourcompany.com",
+  FILES_SIGNING_SECRET:
+    "set FILES_SIGNING_SECRET to a random string of 32 characters or more, the same on every replica (e.g. the output of: openssl rand -hex 32), or unset it",
   LOG_LEVEL: "use one of debug, info, warn, error, silent",
   MICROSOFT_APP_TYPE: "use MultiTenant, SingleTenant or UserAssignedMSI",
 };

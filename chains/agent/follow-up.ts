@@ -8,7 +8,7 @@
  */
 
 const ordinalWords =
-  /\b(first|1st|second|2nd|third|3rd|fourth|4th|fifth|5th|sixth|6th|seventh|7th|eighth|8th|ninth|9th|tenth|10th|top one|last one|the last)\b/i;
+  /\b(first|1st|second|2nd|third|3rd|fourth|4th|fifth|5th|sixth|6th|seventh|7th|eighth|8th|ninth|9th|tenth|10th|top one|last one|the last(?!\s+(\d|few|couple|several|week|month|quarter|year|days?|hours?|sprint|close)))\b/i;
 
 /** Words that point back at something already shown. "that"/"this" alone are determiners ("that $2,100 wire"). */
 const pronouns =
@@ -24,6 +24,8 @@ const followUpFiller = new Set(
     "a an the and or but so is are was were be been what whats what's which who whos who's whom why how when where " +
     "come about more detail details else also then next step steps status owner owns own owned contact contacts " +
     "link url one ones again please ok okay thanks thank you tell me show give do does did can could would " +
+    // "what should I do?", "what do we do?": the next step for what was just shown.
+    "should i we " +
     "any there that this those these of on in at to for with from " +
     // An attribute of what was just shown: "who's the vendor?", "what was net profit?", "and the net?".
     "vendor assignee amount total stage probability reason due date deadline net profit value arr plan score priority reporter"

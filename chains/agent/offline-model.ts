@@ -18,7 +18,7 @@ import { planDayFlow } from "./offline/day-flows.ts";
 import { dueDateIn } from "./offline/due-date.ts";
 import { exportCall } from "./offline/exports.ts";
 import { readFilter } from "./offline/filters.ts";
-import { focusResult, intentOf } from "./offline/intents.ts";
+import { focusResult, type IntentTurn, intentOf } from "./offline/intents.ts";
 import { assigneeIn, personIn, withoutAssignment } from "./offline/people.ts";
 import { correctTypos, vocabularyOf } from "./offline/typos.ts";
 import { type EntityRef, extractRefs, isTurnData, parseToolOutput, type RefKind, type TurnData } from "./refs.ts";
@@ -78,7 +78,10 @@ const synonyms: [RegExp, string[]][] = [
   [/\b(sprint|standup|stand-up|iteration)\b/, ["sprint"]],
   [/\b(deals?|pipeline|opportunit\w*)\b/, ["deal"]],
   [/\b(need me|needs me|today|priorit\w*|focus|follow[ -]?up|hot)\b/, ["priority", "today", "urgent"]],
-  [/\b(risk\w*|churn\w*|health\w*|unhappy|at risk)\b/, ["churn", "risk", "health"]],
+  [
+    /\b(risk\w*|churn\w*|health\w*|unhappy|at risk|about to (walk|leave|cancel)|walk away|likely to (leave|cancel))\b/,
+    ["churn", "risk", "health"],
+  ],
   [/\b(close|month[- ]end|closing)\b/, ["close", "exception"]],
   [/\b(exception\w*|left|outstanding|missing)\b/, ["exception"]],
   [/\b(invoices?|bills?)\b/, ["invoice"]],
@@ -144,7 +147,8 @@ const ordinals: [RegExp, number][] = [
   [/\b(eighth|8th)\b/, 7],
   [/\b(ninth|9th)\b/, 8],
   [/\b(tenth|10th)\b/, 9],
-  [/\b(last one|the last)\b/, -1],
+  // "the last one", not "in the last 30 days" (a period).
+  [/\b(last one|the last(?!\s+(\d|few|couple|several|week|month|quarter|year|days?|hours?|sprint|close)))\b/, -1],
 ];
 
 const legalSuffix = /\s+(inc\.?|llc|ltd\.?|corp\.?|corporation|gmbh|co\.?|plc|ag|sa)$/i;
@@ -665,7 +669,7 @@ function planFirstCall(ctx: Ctx): Plan {
       return {
         kind: "call",
         tool: intentTool.name,
-        args: { ...filled.value, ...intent.args?.(q, { requester: ctx.turn.requesterName }) },
+        args: { ...filled.value, ...intent.args?.(q, intentTurn(ctx)) },
       };
   }
   // "when does it close?", "what should I do?" about the record just shown: the same look-up
@@ -681,6 +685,11 @@ function planFirstCall(ctx: Ctx): Plan {
     callIsAbout(shown.args, subject) &&
     (scored[0]?.tool.domain ?? shownTool.domain) === shownTool.domain
   )
+    return { kind: "call", tool: shownTool.name, args: shown.args };
+  // "why?", "how come?" with nothing in the thread to point at: the previous answer's own
+  // reasons, asked again, not another tool that explains something else.
+  const elliptical = topicOf(q);
+  if (!subject && shown && shownTool && elliptical.kind === "follow-up" && elliptical.reason === "elliptical")
     return { kind: "call", tool: shownTool.name, args: shown.args };
   const top = scored[0];
   // "and November?": nothing in the words picks a tool, so the previous question is asked
@@ -723,6 +732,14 @@ function planFirstCall(ctx: Ctx): Plan {
     };
   }
   return { kind: "call", tool: top.tool.name, args: args.value };
+}
+
+function intentTurn(ctx: Ctx): IntentTurn {
+  return {
+    requester: ctx.turn.requesterName,
+    question: ctx.turn.question,
+    previous: ctx.turn.previous.at(-1)?.calls.at(-1),
+  };
 }
 
 /** True when a call's arguments name the subject (its id or its name). */
@@ -1011,8 +1028,7 @@ function composeReply(ctx: Ctx): Plan {
     ctx.turn.question,
     ctx.tools.map((t) => t.name),
   );
-  const focused =
-    intent?.tool === last.tool ? focusResult(intent, last.value, { requester: ctx.turn.requesterName }) : undefined;
+  const focused = intent?.tool === last.tool ? focusResult(intent, last.value, intentTurn(ctx)) : undefined;
   const value = focused ?? last.value;
   const rendered = renderReply(
     last.tool,

@@ -41,6 +41,15 @@ export const dealsByPrioritySchema = z.object({
     .describe(
       'Only open deals whose expected close date falls in this month or next ("which deals close this month?")',
     ),
+  minAmount: z
+    .number()
+    .min(0)
+    .optional()
+    .describe('Only deals of at least this amount, in the deal\'s currency ("deals over 200,000")'),
+  sort: z
+    .enum(["priority", "amount"])
+    .optional()
+    .describe('"amount" lists the biggest deals first ("my biggest deal"); default: what needs attention today'),
   limit: z.number().int().min(1).max(25).optional().describe("How many deals (default 10)"),
 });
 export const dealDetailSchema = z
@@ -227,8 +236,14 @@ export function crmReadTools(crm: CrmPort, ctx: CrmToolContext): StructuredToolI
       runTool(async () => {
         const open = await crm.listOpenDeals(args.ownerId ? { ownerId: args.ownerId } : undefined);
         const now = ctx.clock.now();
-        const deals = args.closing ? open.filter((d) => closesIn(d.closeDate, now, args.closing)) : open;
-        const ranked = rankDeals(deals, now, { silentDays });
+        const deals = open.filter(
+          (d) =>
+            (!args.closing || closesIn(d.closeDate, now, args.closing)) &&
+            (args.minAmount === undefined || d.amount >= args.minAmount),
+        );
+        const byPriority = rankDeals(deals, now, { silentDays });
+        const ranked =
+          args.sort === "amount" ? [...byPriority].sort((a, b) => b.deal.amount - a.deal.amount) : byPriority;
         const shown = ranked.slice(0, args.limit ?? 10);
         rememberDeals(shown.map((r) => r.deal));
         return {

@@ -9,6 +9,10 @@ export type Obj = Record<string, unknown>;
 export interface IntentTurn {
   /** The asker's display name (the turn context's requester line). */
   requester?: string | undefined;
+  /** The question as read (typos corrected). */
+  question?: string;
+  /** The previous turn's last call, for a follow-up that keeps its filters. */
+  previous?: { tool: string; args: Record<string, unknown> } | undefined;
 }
 
 export interface Intent {

@@ -8,8 +8,8 @@
  * Narrowing only drops or reorders what the tool returned: every figure stays a tool value.
  */
 
+import { crmIntents } from "./crm-intents.ts";
 import { callPrepReply, renewalsReply } from "./day-replies.ts";
-
 import type { Intent, IntentTurn, Obj } from "./intent.ts";
 import { jiraIntents } from "./jira-intents.ts";
 
@@ -38,6 +38,7 @@ const callPrep =
 
 export const intents: Intent[] = [
   ...jiraIntents,
+  ...crmIntents,
   {
     name: "renewals",
     test: (q) => renewalWords.test(q) && !/\b(draft|write|compose|e-?mail|letter|log|prep)\b/i.test(q),

@@ -7,6 +7,7 @@ import { installScopes } from "../adapters/slack/oauth/scopes.ts";
 import { StoreStateStore, stateTtlSeconds } from "../adapters/slack/oauth/state-store.ts";
 import { demoOrg } from "../src/config/demo-org.ts";
 import { loadConfig } from "../src/config/load.ts";
+import { createLogger } from "../src/core/logger.ts";
 import type { Store } from "../src/core/store.ts";
 import type { RedisStore } from "../src/store/redis-store.ts";
 import type { RecordedRequest } from "./support/http.ts";
@@ -204,8 +205,14 @@ const grants: Record<string, Grant> = {
 
 describe.skipIf(redisSkipReason !== undefined)("Slack installs in many workspaces, over real sockets", () => {
   let w: WholeApp;
+  const logs: { level: string; msg: string }[] = [];
   beforeAll(async () => {
-    w = await startWholeApp({ org: demoOrg, env: oauthEnv, slackApi: fakeOAuth(grants) });
+    w = await startWholeApp({
+      org: demoOrg,
+      env: oauthEnv,
+      slackApi: fakeOAuth(grants),
+      logger: createLogger({ level: "info", write: (line) => logs.push(JSON.parse(line)) }),
+    });
   });
   afterAll(async () => {
     await w?.close();
@@ -404,10 +411,21 @@ describe.skipIf(redisSkipReason !== undefined)("Slack installs in many workspace
     expect(bearer(answer)).toBe("Bearer xoxb-grid-token");
   });
 
-  it("does not answer a workspace that never installed daybook", async () => {
+  it("does not answer a workspace that never installed daybook, and logs it as expected, not as a fault", async () => {
     expect((await mention("T0STRANGER", "1764500000.000500")).status).toBe(200);
     await settle(800);
     expect(answerTo("1764500000.000500")).toBeUndefined();
+    expect(logs.map((l) => l.msg)).toContain("ignored an event from a Slack workspace daybook is not installed in");
+    expect(logs.filter((l) => l.level === "error")).toEqual([]);
+  });
+
+  it("never writes a bot token, the client secret or a state into the logs", () => {
+    const text = JSON.stringify(logs);
+    expect(logs.length).toBeGreaterThan(0);
+    for (const secret of [...Object.values(grants).map((g) => g.token), oauthEnv.SLACK_CLIENT_SECRET]) {
+      expect(text).not.toContain(secret);
+    }
+    expect(text).not.toMatch(/slack-app-oauth-state=/);
   });
 
   it("removes the installation on app_uninstalled, and a later event from that team is not answered", async () => {

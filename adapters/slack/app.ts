@@ -197,6 +197,12 @@ export function createSlackIntegration(options: SlackIntegrationOptions): SlackI
 
   app.error(async (error) => {
     socketMode?.listenerFailed(error);
+    // Many workspaces: an event from a workspace without an installation (never installed, or
+    // uninstalled while Slack still had events queued) is expected, not a fault.
+    if (installFlow && error.code === "slack_bolt_authorization_error") {
+      logger.info("ignored an event from a Slack workspace daybook is not installed in", { reason: "not_installed" });
+      return;
+    }
     reportError(logger, error, { msg: "slack listener failed", component: "slack" });
   });
 

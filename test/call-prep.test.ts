@@ -10,6 +10,7 @@ import { renderCard } from "../adapters/slack/format/block-kit.ts";
 import { renderAdaptiveCard } from "../adapters/teams/format/adaptive-card.ts";
 import { type Card, cardToText } from "../src/core/card.ts";
 import type { CustomerDetail } from "../src/core/domain/crm.ts";
+import { localToday } from "../src/core/period.ts";
 import { prepareCall } from "../tools/crm/call-prep.ts";
 import { scoreCustomer } from "../tools/crm/churn-score.ts";
 import { renewalOf } from "../tools/crm/renewals.ts";
@@ -117,6 +118,33 @@ for (const o of orgs) {
         }
       });
     }
+
+    it("briefs a call with a prospect from its open deal when it has no customer record", async () => {
+      const now = Date.parse(dates[0]!);
+      const world = await threadWorld(o, now);
+      try {
+        const company = o.profile.deals.hot.company;
+        const [deal] = (await world.ports.crm.findDeals(company)).filter((d) => !/^closed/i.test(d.stage));
+        expect(await world.ports.crm.findCustomers(company)).toEqual([]);
+        const [card] = await world.say(`prep me for my call with ${company}`);
+        const text = cardToText(card!);
+        expect(replyFailure(text)).toBeUndefined();
+        expect(text).toContain(`Call prep: ${company} (prospect, no customer record)`);
+        expect(text).toContain(`Owner ${deal!.ownerName}`);
+        expect(text).toContain(
+          `${money(deal!.amount, deal!.currency)} at ${Math.round(deal!.probability * 100)}%, ${deal!.stage}`,
+        );
+        const days = Math.round(
+          (Date.parse(`${deal!.closeDate}T00:00:00Z`) - Date.parse(`${localToday(now, o.org.timezone)}T00:00:00Z`)) /
+            86_400_000,
+        );
+        expect(text).toContain(`expected to close ${deal!.closeDate} (in ${days} days)`);
+        expect(text).toContain("not a customer yet: no support tickets");
+        expectRendersOnBothPlatforms(card!);
+      } finally {
+        await world.close();
+      }
+    });
 
     it("finds the account from part of its name, and says so when none matches", async () => {
       const now = Date.parse(dates[0]!);

@@ -11,6 +11,7 @@ import { renderAdaptiveCard } from "../adapters/teams/format/adaptive-card.ts";
 import { APPROVE_ACTION_ID } from "../src/core/action-ids.ts";
 import { type Card, cardButtons, cardToText } from "../src/core/card.ts";
 import { localToday, monthLabel, shiftMonth } from "../src/core/period.ts";
+import { defaultCompanyHealthProperties, toCustomer } from "../tools/crm/normalize-hubspot.ts";
 import { addMonths, daysBetween, renewalDateOf, renewalOf, upcomingRenewals, windowOf } from "../tools/crm/renewals.ts";
 import { expectValidAdaptiveCard } from "./support/adaptive-cards.ts";
 import { blockKitViolations } from "./support/block-kit.ts";
@@ -26,6 +27,38 @@ function expectRendersOnBothPlatforms(card: Card): void {
   expect(blockKitViolations(renderCard(card))).toEqual([]);
   expectValidAdaptiveCard(renderAdaptiveCard(card));
 }
+
+describe("renewal terms from HubSpot", () => {
+  const context: Parameters<typeof toCustomer>[1] = {
+    health: defaultCompanyHealthProperties,
+    tickets: [],
+    links: { companyUrl: (id: string) => `https://crm/${id}`, dealUrl: (id: string) => `https://crm/d/${id}` },
+    currency: "EUR",
+  };
+
+  it("reads the renewal date, contract start and term from the company's daybook_ properties", () => {
+    const c = toCustomer(
+      {
+        id: "77",
+        properties: {
+          name: "Example GmbH",
+          daybook_renewal_date: "2027-03-01",
+          daybook_contract_start: "1767225600000",
+          daybook_term_months: "24",
+        },
+      },
+      context,
+    );
+    expect(c).toMatchObject({ renewalDate: "2027-03-01", contractStartDate: "2026-01-01", termMonths: 24 });
+  });
+
+  it("leaves them out when the portal has no such properties", () => {
+    const c = toCustomer({ id: "78", properties: { name: "Bare Ltd" } }, context);
+    expect(c.renewalDate).toBeUndefined();
+    expect(c.termMonths).toBeUndefined();
+    expect(renewalDateOf(c)).toBeUndefined();
+  });
+});
 
 describe("renewal dates", () => {
   const base = {

@@ -7,6 +7,7 @@
  */
 import type { CrmActivity, CustomerDetail, DealDetail } from "../../src/core/domain/crm.ts";
 import { type ChurnSignal, scoreCustomer } from "./churn-score.ts";
+import { rankDeals } from "./deal-priority.ts";
 import { healthTrend, type Renewal, renewalOf } from "./renewals.ts";
 
 export interface CallPrep {
@@ -99,4 +100,54 @@ function signalPoint(s: ChurnSignal, c: CustomerDetail, admin: string | undefine
     case "unused_features":
       return `They pay for ${c.unusedPaidFeatures.join(", ")} without using ${c.unusedPaidFeatures.length === 1 ? "it" : "them"}: offer onboarding`;
   }
+}
+
+export interface ProspectPrep {
+  deal: DealDetail;
+  /** Whole days to the expected close date (negative once it has passed). */
+  daysToClose: number | undefined;
+  weighted: number;
+  urgency: string[];
+  timeline: CrmActivity[];
+  approach: string;
+  talkingPoints: string[];
+}
+
+const urgencyWords: Record<string, string> = {
+  replied: "they wrote in the last day",
+  meeting_today: "a meeting is today",
+  meeting_soon: "a meeting is coming up",
+  silent: "the deal has gone quiet",
+  ghosted: "no reply since the demo",
+};
+
+/**
+ * A call with a prospect (a company with an open deal but no customer record): the deal's
+ * stage, value and close date, its urgency signals (deal-priority.ts) and its next step.
+ */
+export function prepareProspectCall(deal: DealDetail, now: number, todayUtcMs: number): ProspectPrep {
+  const [ranked] = rankDeals([deal], now);
+  const close = deal.closeDate ? Date.parse(`${deal.closeDate.slice(0, 10)}T00:00:00Z`) : Number.NaN;
+  const daysToClose = Number.isNaN(close) ? undefined : Math.round((close - todayUtcMs) / 86_400_000);
+  const urgency = ranked?.urgency ?? [];
+  const points = urgency.map(
+    (u) =>
+      `${urgencyWords[u] ?? u}: ${u === "replied" ? "answer what they asked first" : u === "ghosted" || u === "silent" ? "ask what changed and whether the timeline still holds" : "confirm the agenda and who attends"}`,
+  );
+  if (daysToClose !== undefined && daysToClose >= 0)
+    points.push(`Expected to close ${deal.closeDate} (in ${daysToClose} days): agree what has to happen before then`);
+  if (ranked?.nextStep) points.push(`Next step: ${ranked.nextStep}`);
+  const stage = deal.stage;
+  return {
+    deal,
+    daysToClose,
+    weighted: ranked?.weighted ?? 0,
+    urgency,
+    timeline: [...deal.activities]
+      .filter((a) => Date.parse(a.at) <= now)
+      .sort((a, b) => Date.parse(b.at) - Date.parse(a.at))
+      .slice(0, 8),
+    approach: `Prospect call at ${stage}: move "${deal.name}" to its next stage; ${urgency.length > 0 ? `lead with what changed (${urgency.map((u) => urgencyWords[u] ?? u).join(", ")})` : "confirm the decision process and timeline"}.`,
+    talkingPoints: points.length > 0 ? points : ["Confirm the decision makers, the timeline and the budget"],
+  };
 }

@@ -11,7 +11,7 @@ import type { CrmPort, CustomerDetail, DealDetail } from "../../src/core/domain/
 import { localToday, shiftMonth } from "../../src/core/period.ts";
 import { type EntityLabels, runTool, shortTime } from "../shared/compact.ts";
 import { totalsByCurrency } from "../shared/currency.ts";
-import { prepareCall } from "./call-prep.ts";
+import { prepareCall, prepareProspectCall } from "./call-prep.ts";
 import { type Renewal, renewalOf, upcomingRenewals, windowCounts } from "./renewals.ts";
 
 export interface RenewalToolContext {
@@ -174,11 +174,52 @@ export function crmRenewalTools(crm: CrmPort, ctx: RenewalToolContext): Structur
     },
   );
 
+  /** No customer record but an open deal: the call is with a prospect. */
+  const prospect = async (q: string) => {
+    const open = (await crm.findDeals(q)).filter((d) => !/^closed/i.test(d.stage));
+    const companies = [...new Set(open.map((d) => d.company.id))];
+    if (companies.length !== 1) return undefined;
+    const biggest = [...open].sort((a, b) => b.amount - a.amount)[0]!;
+    const deal = await crm.getDeal(biggest.id);
+    ctx.labels.remember("deal", deal.id, deal.name);
+    ctx.labels.remember("company", deal.company.id, deal.company.name);
+    const now = ctx.clock.now();
+    const prep = prepareProspectCall(deal, now, Date.parse(`${localToday(now, ctx.timeZone)}T00:00:00Z`));
+    return {
+      kind: "prospect",
+      name: deal.company.name,
+      owner: deal.ownerName ?? deal.ownerId,
+      deal: {
+        id: deal.id,
+        name: deal.name,
+        stage: deal.stage,
+        amount: deal.amount,
+        currency: deal.currency,
+        probability: deal.probability,
+        closeDate: deal.closeDate,
+        url: deal.url,
+      },
+      ...(prep.daysToClose !== undefined ? { daysToClose: prep.daysToClose } : {}),
+      urgency: prep.urgency,
+      ...(open.length > 1 ? { otherOpenDeals: open.length - 1 } : {}),
+      timeline: prep.timeline.map((a) => ({
+        type: a.type,
+        at: shortTime(a.at),
+        summary: a.summary,
+        ...(a.author ? { by: a.author } : {}),
+      })),
+      openTickets: "not a customer yet: no support tickets",
+      approach: prep.approach,
+      talkingPoints: prep.talkingPoints,
+      url: deal.url,
+    };
+  };
+
   const callPrep = tool(
     (args: z.infer<typeof customerSchema>) =>
       runTool(async () => {
         const found = await findOne(args.customer);
-        if ("error" in found) return found;
+        if ("error" in found) return (await prospect(args.customer)) ?? found;
         const now = ctx.clock.now();
         const deals = (await crm.findDeals(found.name)).filter(
           (d) => !/^closed/i.test(d.stage) && d.company.name.toLowerCase() === found.name.toLowerCase(),

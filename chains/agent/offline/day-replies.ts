@@ -82,8 +82,35 @@ export function renewalsReply(v: Obj): string {
   return lines.join("\n");
 }
 
+function prospectReply(v: Obj): string {
+  const d = typeof v.deal === "object" && v.deal !== null ? (v.deal as Obj) : {};
+  const lines = [`**Call prep: ${str(v.name) ?? "?"}** (prospect, no customer record)`];
+  const close =
+    typeof v.daysToClose === "number"
+      ? `, expected to close ${String(d.closeDate)} (${v.daysToClose >= 0 ? daysLeft(v.daysToClose) : `${-v.daysToClose} days ago`})`
+      : "";
+  lines.push(
+    `Owner ${str(v.owner) ?? "unassigned"} · deal ${linked(d)}: ${money(d.amount, d.currency)} at ${typeof d.probability === "number" ? Math.round(d.probability * 100) : "?"}%, ${String(d.stage)}${close}`,
+  );
+  if (typeof v.otherOpenDeals === "number") lines.push(`${v.otherOpenDeals} more open deal(s) with them.`);
+  lines.push("", `**Approach:** ${String(v.approach)}`);
+  const points = Array.isArray(v.talkingPoints) ? v.talkingPoints.filter((s) => typeof s === "string") : [];
+  if (points.length > 0) lines.push("**Talking points**", ...points.map((p) => `- ${p}`));
+  lines.push("", `**Open tickets:** none (${String(v.openTickets)})`);
+  const timeline = objs(v.timeline);
+  if (timeline.length > 0) {
+    lines.push("**Recent activity**");
+    for (const a of timeline.slice(0, 6))
+      lines.push(
+        `- ${String(a.at).slice(0, 10)} ${String(a.type)}: ${String(a.summary)}${str(a.by) ? ` (${a.by})` : ""}`,
+      );
+  } else lines.push("**Recent activity:** none on record");
+  return lines.join("\n");
+}
+
 /** Call prep as a briefing: facts first, then the approach and the talking points. */
 export function callPrepReply(v: Obj): string {
+  if (v.kind === "prospect") return prospectReply(v);
   const lines = [`**Call prep: ${linked(v)}**`];
   const renewal =
     typeof v.daysLeft === "number"

@@ -114,6 +114,24 @@ describe.skipIf(redisSkipReason !== undefined)("the OAuth state and installation
     expect(results.filter((r) => r.status === "fulfilled")).toHaveLength(1);
   });
 
+  it("forgets a revoked user token and keeps the bot token", async () => {
+    const installations = new StoreInstallationStore(store);
+    const query = { teamId: "T0STOREUSER", enterpriseId: undefined, isEnterpriseInstall: false } as const;
+    await installations.storeInstallation({
+      team: { id: "T0STOREUSER" },
+      enterprise: undefined,
+      bot: { token: "xoxb-store-user-team", scopes: [], id: "B3", userId: "U3" },
+      user: { token: "xoxp-installer", scopes: ["identify"], id: "U0INSTALLER" },
+      isEnterpriseInstall: false,
+    });
+    await installations.dropUserToken(query, ["U0SOMEONEELSE"]);
+    expect(await store.get("slack:installation:team:T0STOREUSER")).toContain("xoxp-installer");
+    await installations.dropUserToken(query, ["U0INSTALLER"]);
+    const kept = await installations.fetchInstallation(query);
+    expect(kept.user).toEqual({ scopes: ["identify"], id: "U0INSTALLER" });
+    expect(kept.bot?.token).toBe("xoxb-store-user-team");
+  });
+
   it("keys a workspace install by team id and an org-wide install by enterprise id", async () => {
     const installations = new StoreInstallationStore(store);
     await installations.storeInstallation({

@@ -154,6 +154,44 @@ describe.skipIf(redisSkipReason !== undefined)("Slack in Socket Mode, over a rea
     expect(done()).toHaveLength(1);
   });
 
+  it("acks a /daybook command within 3 s, posts the question and answers in its thread", async () => {
+    const before = slack.posted().length;
+    const ack = await slack.deliver("slash_commands", {
+      token: "legacy",
+      team_id: team,
+      team_domain: "sock",
+      channel_id: "C0SALES",
+      channel_name: "sales",
+      user_id: "U0DEMOALEX",
+      user_name: "alex",
+      command: "/daybook",
+      text: "which deals need me today?",
+      api_app_id: "A0SOCKETMODE",
+      response_url: `${slack.apiUrl.replace(/\/api\/$/, "")}/respond/command`,
+      trigger_id: "1.2.3",
+    });
+    expect(ack.afterMs).toBeLessThan(ackDeadlineMs);
+    const root = await until(() =>
+      slack
+        .posted()
+        .slice(before)
+        .find((p) => p.args.thread_ts === undefined && /asked/.test(String(p.args.text))),
+    );
+    expect(String(root.args.text)).toMatch(/which deals need me today\?/);
+    const [answer] = await until(() => (answersIn(slack, root.ts).length > 0 ? answersIn(slack, root.ts) : undefined));
+    expect(answer?.args.channel).toBe("C0SALES");
+  });
+
+  it("acks and drops a malformed envelope, and keeps answering on the same connection", async () => {
+    const connections = slack.connections();
+    const bad = await slack.deliver("events_api", { type: "event_callback", team_id: team, event: "not an object" });
+    expect(bad.afterMs).toBeLessThan(ackDeadlineMs);
+    const ts = nextTs();
+    await slack.deliver("events_api", mentionCallback("what's left for the close?", ts));
+    await until(() => (answersIn(slack, ts).length > 0 ? true : undefined));
+    expect(slack.connections()).toBe(connections);
+  });
+
   it("reconnects on a refresh_requested disconnect and loses or repeats no event", async () => {
     const opens = slack.opened();
     const connections = slack.connections();

@@ -111,7 +111,18 @@ function parseJql(jql: string, org: DemoOrg, now: number): Parsed {
       where.push((i) => i.flagged === wantFlagged);
     } else if (m.on(/^sprint = (\d+)$/)) {
       const id = Number(m.group(1));
-      where.push((i) => id === org.jira.sprint.id && sprintKeys.has(i.key));
+      // A closed sprint held the done history resolved inside its dates, as in the demo's port.
+      const closed = org.jira.closedSprints.find((c) => c.id === id);
+      const [from, to] = [Date.parse(closed?.startDate ?? ""), Date.parse(closed?.endDate ?? "")];
+      where.push((i) =>
+        id === org.jira.sprint.id
+          ? sprintKeys.has(i.key)
+          : closed !== undefined &&
+            !sprintKeys.has(i.key) &&
+            i.resolvedAt !== undefined &&
+            Date.parse(i.resolvedAt) >= from &&
+            Date.parse(i.resolvedAt) < to,
+      );
     } else if (m.on(/^updated >= -(\d+)d$/)) {
       const since = now - Number(m.group(1)) * 86_400_000;
       where.push((i) => Date.parse(i.updated) >= since);

@@ -1,5 +1,5 @@
 import type { Hono } from "hono";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { z } from "zod";
 import { teamsApproverIds } from "../adapters/teams/approvers.ts";
 import { conversationsKey } from "../adapters/teams/conversation-references.ts";
@@ -24,6 +24,7 @@ import { createServer } from "../src/server.ts";
 import { expectValidAdaptiveCard as expectValidCard } from "./support/adaptive-cards.ts";
 import { type RecordedRequest, startFakeServer } from "./support/http.ts";
 import { connectTestRedis, redisSkipReason } from "./support/redis.ts";
+import { startTeamsAuth, type TeamsTestAuth } from "./support/teams-tokens.ts";
 
 // --- the org: alex approves everything, sam may log CRM activity, maria may not ---
 const org = orgSchema.parse({
@@ -159,6 +160,14 @@ describe.skipIf(redisSkipReason)("Teams adapter over HTTP with a fake Bot Framew
   let executions: string[];
   const clock = fixedClock("2026-11-23T09:00:00Z");
 
+  let auth: TeamsTestAuth;
+  beforeAll(async () => {
+    auth = await startTeamsAuth();
+  });
+  afterAll(async () => {
+    await auth?.close();
+  });
+
   const sent = () => connector.requests.map(decode).filter((s): s is Sent => s !== undefined);
   const messages = () => sent().filter((s) => s.method === "POST" && s.activity.type === "message");
 
@@ -168,7 +177,8 @@ describe.skipIf(redisSkipReason)("Teams adapter over HTTP with a fake Bot Framew
     const integration: TeamsIntegration = createTeamsIntegration({
       appType: "MultiTenant",
       nodeEnv: "test",
-      devSkipAuth: true,
+      // Inbound tokens validated and outbound ones fetched for real, against a local identity provider.
+      ...auth.credentials,
       store,
       logger: silentLogger,
       clock,
@@ -185,7 +195,7 @@ describe.skipIf(redisSkipReason)("Teams adapter over HTTP with a fake Bot Framew
   async function send(activity: Activity, headers: Record<string, string> = {}): Promise<Response> {
     const response = await app.request("/api/messages", {
       method: "POST",
-      headers: { "content-type": "application/json", ...headers },
+      headers: { "content-type": "application/json", ...auth.headers(activity), ...headers },
       body: JSON.stringify(activity),
     });
     await inFlight.drain(10_000);
@@ -535,22 +545,6 @@ describe("Teams authentication", () => {
       });
     expect(start).toThrow(DaybookError);
     expect(start).toThrow(/MICROSOFT_APP_ID and MICROSOFT_APP_PASSWORD/);
-  });
-
-  it("runs unauthenticated outside production when TEAMS_DEV_SKIP_AUTH asks for it, with a warning", () => {
-    const warnings: string[] = [];
-    const logger = { ...silentLogger, warn: (msg: string) => void warnings.push(msg), child: () => logger };
-    const teams = createTeamsIntegration({
-      appType: "MultiTenant",
-      nodeEnv: "development",
-      devSkipAuth: true,
-      store: {} as Store,
-      logger,
-      handle: async () => {},
-      onClick: async () => ({ kind: "none" }),
-    });
-    expect(teams.authenticated).toBe(false);
-    expect(warnings.join(" ")).toMatch(/NOT authenticated/);
   });
 
   it("authenticates single-tenant and managed-identity apps configured with their tenant", () => {

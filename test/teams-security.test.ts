@@ -1,5 +1,5 @@
 import type { Hono } from "hono";
-import { afterEach, describe, expect, it, vi } from "vitest";
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { admissionRefusal } from "../adapters/teams/activity-handler.ts";
 import { conversationsKey } from "../adapters/teams/conversation-references.ts";
 import { createTeamsIntegration, type TeamsIntegration } from "../adapters/teams/teams-integration.ts";
@@ -14,6 +14,7 @@ import { InFlight } from "../src/in-flight.ts";
 import { createServer } from "../src/server.ts";
 import { MemoryStore } from "../src/store/memory-store.ts";
 import { type RecordedRequest, startFakeServer } from "./support/http.ts";
+import { startTeamsAuth, type TeamsTestAuth } from "./support/teams-tokens.ts";
 
 const clock = fixedClock("2026-11-23T09:00:00Z");
 const tenantId = "tenant-1";
@@ -88,15 +89,29 @@ interface Harness {
   handled: IncomingMessage[];
   clicks: ButtonClick[];
   logs: Record<string, unknown>[];
+  /** Posts with a channel token for the activity, or with exactly `headers` when given. */
   post(activity: Activity, headers?: Record<string, string>): Promise<Response>;
   postRaw(body: string, headers?: Record<string, string>): Promise<Response>;
+  /** A valid channel token's headers for this activity. */
+  signed(activity: Activity): Record<string, string>;
 }
 
 let open: Harness[] = [];
+// One identity provider for the file: botframework-connector caches outbound tokens per app id.
+let auth: TeamsTestAuth;
+beforeAll(async () => {
+  // Endorsed for other channels too, as Microsoft's keys are: their activities pass the token
+  // check, and what refuses them is daybook's own channel check.
+  auth = await startTeamsAuth({ endorsements: ["msteams", "webchat", "directline", "emulator"] });
+});
+afterAll(async () => {
+  await auth?.close();
+});
 
 async function harness(
   options: {
-    credentials?: boolean;
+    /** TEAMS_DEV_SKIP_AUTH instead of the app's credentials (only the test of that switch). */
+    skipAuth?: boolean;
     allowedTenants?: string[];
     invokeAnswerMs?: number;
     onClick?: (click: ButtonClick) => Promise<ClickResult>;
@@ -114,10 +129,9 @@ async function harness(
     write: (line) => logs.push(JSON.parse(line) as Record<string, unknown>),
   });
   const teams = createTeamsIntegration({
-    ...(options.credentials ? { appId: "00000000-0000-0000-0000-000000000001", appPassword: "not-a-real-secret" } : {}),
+    ...(options.skipAuth ? { devSkipAuth: true } : auth.credentials),
     appType: "MultiTenant",
     nodeEnv: "test",
-    devSkipAuth: !options.credentials,
     allowedTenants: options.allowedTenants,
     invokeAnswerMs: options.invokeAnswerMs,
     store,
@@ -144,8 +158,10 @@ async function harness(
     clicks,
     logs,
     postRaw,
+    signed: (activity) => auth.headers(activity as { serviceUrl?: string }),
     post: async (activity, headers) => {
-      const response = await postRaw(JSON.stringify(activity), headers);
+      const sent = headers ?? (options.skipAuth ? {} : auth.headers(activity as { serviceUrl?: string }));
+      const response = await postRaw(JSON.stringify(activity), sent);
       await inFlight.drain(5_000);
       return response;
     },
@@ -208,7 +224,7 @@ describe("Teams only trusts the msteams channel and the allowed tenants", () => 
     expect(h.handled).toHaveLength(1);
   });
 
-  it("accepts the Bot Framework Emulator only when running with TEAMS_DEV_SKIP_AUTH", async () => {
+  it("accepts the Bot Framework Emulator only when running with TEAMS_DEV_SKIP_AUTH, which takes unsigned activities and warns", async () => {
     const emulator = { channelId: "emulator", conversation: { id: "c-1" } } as never;
     expect(admissionRefusal(emulator, { allowEmulator: true, allowedTenants: [] })).toBeUndefined();
     expect(admissionRefusal(emulator, { allowEmulator: false, allowedTenants: [] })).toMatch(/not the Microsoft Teams/);
@@ -219,16 +235,30 @@ describe("Teams only trusts the msteams channel and the allowed tenants", () => 
       }),
     ).toMatch(/no tenant/);
 
-    const h = await harness();
+    // With the app's credentials an Emulator activity, even with a valid token, is not handled.
+    const authenticated = await harness();
+    expect(authenticated.teams.authenticated).toBe(true);
+    expect((await authenticated.post(message(authenticated.connector.url, { channelId: "emulator" }))).status).toBe(
+      200,
+    );
+    expect(authenticated.handled).toHaveLength(0);
+
+    // The switch itself: no token needed, the Emulator accepted, and a warning at start-up.
+    const h = await harness({ skipAuth: true });
+    expect(h.teams.authenticated).toBe(false);
+    expect(h.logs).toContainEqual(
+      expect.objectContaining({ level: "warn", msg: expect.stringMatching(/NOT authenticated/) }),
+    );
     await h.post(message(h.connector.url, { channelId: "emulator" }));
-    expect(h.handled).toHaveLength(1);
+    await h.post(message(h.connector.url));
+    expect(h.handled).toHaveLength(2);
   });
 });
 
 describe("Teams answers junk and unauthenticated requests itself", () => {
   it("answers malformed activities with a 400 JSON error instead of botbuilder's 500", async () => {
-    for (const credentials of [false, true]) {
-      const h = await harness({ credentials });
+    {
+      const h = await harness();
       for (const body of [
         "{}",
         '{"type":5}',
@@ -240,7 +270,7 @@ describe("Teams answers junk and unauthenticated requests itself", () => {
         "null",
       ]) {
         const response = await h.postRaw(body);
-        expect(response.status, `${body} (credentials: ${credentials})`).toBe(400);
+        expect(response.status, body).toBe(400);
         const json = (await response.json()) as { error: { code: string; message: string } };
         expect(json.error.code).toBe("bad_request");
         expect(json.error.message).not.toMatch(/at |Error:/);
@@ -249,7 +279,7 @@ describe("Teams answers junk and unauthenticated requests itself", () => {
   });
 
   it("refuses requests without a usable bearer token with a 401, before botbuilder and without any network call", async () => {
-    const h = await harness({ credentials: true });
+    const h = await harness();
     const now = clock.now() / 1000;
     for (const authorization of [
       undefined,
@@ -269,12 +299,12 @@ describe("Teams answers junk and unauthenticated requests itself", () => {
   it("logs rejected requests through the JSON logger and writes nothing with console.error", async () => {
     const consoleError = vi.spyOn(console, "error").mockImplementation(() => {});
     const consoleWarn = vi.spyOn(console, "warn").mockImplementation(() => {});
-    const h = await harness({ credentials: true });
+    const h = await harness();
     const now = clock.now() / 1000;
     // Well-formed but from an issuer botbuilder does not trust: rejected inside botbuilder.
     const untrusted = `Bearer ${jwt({ iss: "https://issuer.example", aud: "x", exp: now + 3600 })}`;
     expect((await h.post(message(h.connector.url), { authorization: untrusted })).status).toBe(401);
-    expect((await h.post(message(h.connector.url))).status).toBe(401);
+    expect((await h.post(message(h.connector.url), {})).status).toBe(401);
     expect(consoleError).not.toHaveBeenCalled();
     expect((await h.postRaw("{}")).status).toBe(400);
     expect(consoleError).not.toHaveBeenCalled();
@@ -325,7 +355,7 @@ describe("Teams answers a slow card click within the invoke bound", () => {
 
     const started = Date.now();
     const answered = await Promise.race([
-      h.postRaw(JSON.stringify(click(h.connector.url, messageId))),
+      h.postRaw(JSON.stringify(click(h.connector.url, messageId)), h.signed(click(h.connector.url, messageId))),
       new Promise<"timed out">((resolve) => setTimeout(() => resolve("timed out"), 2_000)),
     ]);
     expect(answered).not.toBe("timed out");
@@ -361,7 +391,10 @@ describe("Teams answers a slow card click within the invoke bound", () => {
     const h = await harness({ invokeAnswerMs: 20, onClick: () => slow.promise });
     const messageId = await postedApprovalCard(h);
 
-    const response = await h.postRaw(JSON.stringify(click(h.connector.url, messageId)));
+    const response = await h.postRaw(
+      JSON.stringify(click(h.connector.url, messageId)),
+      h.signed(click(h.connector.url, messageId)),
+    );
     expect(JSON.stringify(await response.json())).toContain("Working on it");
     slow.release({ kind: "notice", text: "Only Alex Rivera can approve this." });
     await h.inFlight.drain(5_000);
@@ -383,7 +416,7 @@ describe("Teams answers a slow card click within the invoke bound", () => {
       },
     });
     const messageId = await postedApprovalCard(h);
-    await h.postRaw(JSON.stringify(click(h.connector.url, messageId)));
+    await h.postRaw(JSON.stringify(click(h.connector.url, messageId)), h.signed(click(h.connector.url, messageId)));
     slow.release();
     await h.inFlight.drain(5_000);
     const posted = h.connector.requests.map(decode).filter((r) => r.method === "POST");

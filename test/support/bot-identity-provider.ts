@@ -29,6 +29,12 @@ export interface BotIdentityProvider {
 export interface BotIdentityProviderOptions {
   /** Lifetime of issued access tokens in seconds (default 3600). */
   accessTokenSeconds?: number;
+  /**
+   * Channel ids the published key is endorsed for (default ["msteams"]). Microsoft's keys are
+   * endorsed for many channels (webchat, directline, ...), so such a token passes validation
+   * and only daybook's own channel check refuses it.
+   */
+  endorsements?: string[];
 }
 
 const kid = "local-idp-key-1";
@@ -69,7 +75,9 @@ export async function startBotIdentityProvider(options: BotIdentityProviderOptio
       };
     }
     if (req.method === "GET" && req.path === "/keys") {
-      return { body: { keys: [{ ...jwk, kid, use: "sig", alg: "RS256", endorsements: ["msteams"] }] } };
+      return {
+        body: { keys: [{ ...jwk, kid, use: "sig", alg: "RS256", endorsements: options.endorsements ?? ["msteams"] }] },
+      };
     }
     if (req.method === "POST" && req.path === "/token") {
       const form = new URLSearchParams(req.body);

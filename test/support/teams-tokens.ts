@@ -25,16 +25,24 @@ export interface TeamsTestAuth {
 export const testChannelScope = "https://api.botframework.com";
 
 export async function startTeamsAuth(
-  options: { appId?: string; appPassword?: string; tenantId?: string; accessTokenSeconds?: number } = {},
+  options: {
+    appId?: string;
+    appPassword?: string;
+    tenantId?: string;
+    accessTokenSeconds?: number;
+    /** Channel ids the identity provider's key is endorsed for (default ["msteams"]). */
+    endorsements?: string[];
+  } = {},
 ): Promise<TeamsTestAuth> {
   // botframework-connector caches outbound tokens per app id and scope, process-wide: a file
   // that needs a fresh cache passes its own app id.
   const appId = options.appId ?? "00000000-0000-0000-0000-0000000000c1";
   const appPassword = options.appPassword ?? "local-test-secret";
   const tenantId = options.tenantId ?? "tenant-1";
-  const idp = await startBotIdentityProvider(
-    options.accessTokenSeconds === undefined ? {} : { accessTokenSeconds: options.accessTokenSeconds },
-  );
+  const idp = await startBotIdentityProvider({
+    ...(options.accessTokenSeconds === undefined ? {} : { accessTokenSeconds: options.accessTokenSeconds }),
+    ...(options.endorsements ? { endorsements: options.endorsements } : {}),
+  });
   const endpoints: BotFrameworkEndpoints = {
     settings: {
       ToBotFromChannelOpenIdMetadataUrl: idp.metadataUrl,

@@ -16,7 +16,7 @@ import type { KnownEntity } from "./known-entity.ts";
 import { cannotDo } from "./offline/cannot.ts";
 import { planDayFlow } from "./offline/day-flows.ts";
 import { dueDateIn } from "./offline/due-date.ts";
-import { exportCall } from "./offline/exports.ts";
+import { exportCall, isExportTool } from "./offline/exports.ts";
 import { readFilter } from "./offline/filters.ts";
 import { focusResult, type IntentTurn, intentOf } from "./offline/intents.ts";
 import { assigneeIn, personIn, withoutAssignment } from "./offline/people.ts";
@@ -379,7 +379,8 @@ function readTurn(messages: BaseMessage[], clock: Clock): Turn {
     const m = messages[i] as BaseMessage;
     if (m.getType() !== "ai") continue;
     const data = (m.response_metadata as Record<string, unknown> | undefined)?.daybook;
-    if (isTurnData(data)) {
+    // An export does not change the topic: "why is it flagged?" after one is about what came before.
+    if (isTurnData(data) && !(data.calls.length > 0 && data.calls.every((c) => isExportTool(c.tool)))) {
       previous.push(data);
       for (const r of data.refs)
         if (r.name) learned.push({ name: r.name, kind: r.kind, ...(r.id ? { id: r.id } : {}) });
@@ -640,7 +641,8 @@ function planFirstCall(ctx: Ctx): Plan {
   const wantsWrite = writeVerb.test(q) && !/^\s*(what|which|why|how|who|when|is|are|show|list)\b/i.test(q);
   const asked = questionDomains(q, subject);
   const allowed = ctx.turn.allowedDomains;
-  const candidates = ctx.tools.filter((t) => t.write === wantsWrite);
+  // Export tools answer only "export ... to CSV" (exportCall above), never a question sharing their words.
+  const candidates = ctx.tools.filter((t) => t.write === wantsWrite && !isExportTool(t.name));
 
   const scored = candidates
     .map((t) => ({ tool: t, score: scoreTool(t, q, subject, viaFollowUp, ctx) }))

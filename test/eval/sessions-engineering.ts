@@ -106,9 +106,10 @@ export const engineeringSessions: Session[] = [
         (d) => refuse("role", [name(short(topDeal(d).company.name))]),
       ),
       t(
-        "cannot do",
+        "plain",
         (d) => `remind me about ${longest(d).issue.key} tomorrow`,
-        () => refuse("capability"),
+        (d) =>
+          answer([key(longest(d).issue.key), pattern("a reminder at 09:00 tomorrow", /remind you about .+ at 09:00/)]),
       ),
       t(
         "plain",

@@ -134,9 +134,9 @@ export const financeSessions: Session[] = [
         (d) => refuse("role", [percent(d.donePct)]),
       ),
       t(
-        "cannot do",
+        "plain",
         () => "export the P&L to CSV",
-        (d) => refuse("capability", [money(d.lastMonthIncome)]),
+        () => answer([pattern("the P&L as a CSV file", /the P&L for \w+ \d{4}/), pattern("net profit", /net profit/i)]),
       ),
     ],
   },
@@ -217,9 +217,19 @@ export const financeSessions: Session[] = [
         () => refuse("capability"),
       ),
       t(
-        "cannot do",
+        "plain",
         () => "remind me about the close tomorrow",
-        () => refuse("capability"),
+        () => answer([pattern("a reminder at 09:00 tomorrow", /remind you about .+ at 09:00/)]),
+      ),
+      t(
+        "follow-up",
+        () => "my reminders",
+        () => answer([pattern("the close reminder listed", /\d+\. the close/)]),
+      ),
+      t(
+        "period",
+        () => "download last month's bills as a spreadsheet",
+        () => answer([pattern("last month's bills as a CSV file", /the bills of \w+ \d{4}/)]),
       ),
     ],
   },
@@ -299,14 +309,18 @@ export const financeSessions: Session[] = [
           ]),
       ),
       t(
-        "cannot do",
+        "plain",
         () => "export the P&L to CSV",
-        (d) => refuse("capability", [money(d.lastMonthIncome)]),
+        () => answer([pattern("the P&L as a CSV file", /the P&L for \w+ \d{4}/), pattern("net profit", /net profit/i)]),
       ),
       t(
-        "cannot do",
+        "plain",
         (d) => `remind me about ${short(at(d.open, 3, "open deal").company.name)} tomorrow`,
-        () => refuse("capability"),
+        (d) =>
+          answer([
+            name(short(at(d.open, 3, "open deal").company.name)),
+            pattern("a reminder at 09:00 tomorrow", /remind you about .+ at 09:00/),
+          ]),
       ),
       t(
         "cannot do",

@@ -271,9 +271,9 @@ export const mixedSessions: Session[] = [
         () => refuse("capability"),
       ),
       t(
-        "cannot do",
+        "plain",
         () => "export my pipeline to a spreadsheet",
-        () => refuse("capability"),
+        () => answer([pattern("the open deals as a CSV file", /open deals/)]),
       ),
     ],
   },

@@ -142,9 +142,13 @@ export const salesSessions: Session[] = [
           ),
       ),
       t(
-        "cannot do",
+        "plain",
         (d) => `remind me about ${short(dealNamed(d, 3).company.name)} tomorrow`,
-        () => refuse("capability"),
+        (d) =>
+          answer([
+            name(short(dealNamed(d, 3).company.name)),
+            pattern("a reminder at 09:00 tomorrow", /remind you about .+ at 09:00/),
+          ]),
       ),
     ],
   },
@@ -367,9 +371,13 @@ export const salesSessions: Session[] = [
         () => refuse("capability"),
       ),
       t(
-        "cannot do",
+        "plain",
         (d) => `remind me about ${short(risk(d, 1).name)} tomorrow`,
-        () => refuse("capability"),
+        (d) =>
+          answer([
+            name(short(risk(d, 1).name)),
+            pattern("a reminder at 09:00 tomorrow", /remind you about .+ at 09:00/),
+          ]),
       ),
       t(
         "filter",

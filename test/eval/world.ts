@@ -10,6 +10,7 @@ import { createChatModel, type ModelSettings } from "../../chains/agent/model-fa
 import { Approvals } from "../../src/approvals/approvals.ts";
 import { Bot } from "../../src/bot/bot.ts";
 import { createPrincipalResolver } from "../../src/bot/principals.ts";
+import { Reminders } from "../../src/bot/reminders.ts";
 import { ThreadHistory } from "../../src/bot/thread-history.ts";
 import { demoOrg } from "../../src/config/demo-org.ts";
 import { loadConfig } from "../../src/config/load.ts";
@@ -18,6 +19,7 @@ import type { ApprovalRequest, ApprovalService } from "../../src/core/approval.t
 import { type Card, cardToText } from "../../src/core/card.ts";
 import type { Responder } from "../../src/core/chat.ts";
 import { fixedClock } from "../../src/core/clock.ts";
+import { FileShelf } from "../../src/core/files.ts";
 import { silentLogger } from "../../src/core/logger.ts";
 import type { ThreadRef } from "../../src/core/thread.ts";
 import { MemoryStore } from "../../src/store/memory-store.ts";
@@ -70,7 +72,9 @@ export async function createWorld(org: OrgName, at: string, options: { model?: M
   const ports = createDemoPorts({ clock, org: data });
   const executed: string[] = [];
   countWrites(ports, executed);
-  const catalog = createToolCatalog(ports, { clock, timeZone: config.timezone, warmLabels: false });
+  // Exports leave their CSV on a shelf, as in the app (src/compose/files.ts).
+  const files = new FileShelf(new MemoryStore({ clock }));
+  const catalog = createToolCatalog(ports, { clock, timeZone: config.timezone, warmLabels: false, files });
   const principals = createPrincipalResolver(config);
   const store = new MemoryStore({ clock });
   let posted: Card[] = [];
@@ -107,8 +111,15 @@ export async function createWorld(org: OrgName, at: string, options: { model?: M
     logger: silentLogger,
     clock,
     timezone: config.timezone,
+    files,
   });
   const bot = new Bot({
+    reminders: new Reminders({
+      store,
+      clock,
+      logger: silentLogger,
+      timeZoneOf: (p) => config.users.find((u) => u.id === p.id)?.timezone ?? config.timezone,
+    }),
     answerer,
     history: new ThreadHistory(store),
     principals,

@@ -9,6 +9,11 @@ import { type PeriodContext, resolvePeriod } from "../../../src/core/period.ts";
 const wantsFile =
   /\b(export|download|save)\b[^.?!]*\b(csv|excel|spreadsheet|sheet|file)\b|\b(as|to|in|into) (a )?(csv|spreadsheet|excel)\b|\bcsv (export|file|of)\b/i;
 
+/** The export tools (export-tools.ts under tools/crm and tools/accounting): chosen by `exportCall` only. */
+export function isExportTool(name: string): boolean {
+  return name.endsWith("_export_csv");
+}
+
 export interface ExportCall {
   tool: "accounting_export_csv" | "crm_export_csv";
   args: Record<string, unknown>;

@@ -172,12 +172,14 @@ for (const [name, make] of orgs) {
     const customer = org.crm.customers.find((c) => c.id === scenario.customers.brightTech)?.name as string;
 
     for (const [question, says] of [
-      ["export the P&L to CSV", /can't export/],
+      // The P&L, bills, exceptions and deals export to CSV (export-tools.ts); a sprint report does not.
+      ["export the sprint report to CSV", /can't export that/],
       ["forecast next quarter's bookings", /can't forecast/],
       [`schedule a QBR with ${customer} next week`, /can't book meetings/],
       ["email the board the weekly summary", /can't send emails/],
       ["close the sprint", /can't change an issue's status or the sprint/],
-      [`remind me about ${customer} tomorrow`, /can't set reminders/],
+      // "remind me about <x> tomorrow" is a reminder (src/bot/reminders.ts); a repeating one is not.
+      [`ping me about ${customer} every morning`, /can't set repeating reminders/],
     ] as const) {
       it(`says honestly it can't: "${question.replace(customer, "<customer>")}"`, async () => {
         const { ask } = await world(org);
@@ -186,7 +188,7 @@ for (const [name, make] of orgs) {
 
         expect(callsOf(turn)).toEqual([]);
         expect(turn.text).toMatch(says);
-        expect(turn.text).toMatch(/I can (show|draft)/);
+        expect(turn.text).toMatch(/I can (show|draft|post|remind)/);
         expect(turn.text).not.toMatch(/could not match/);
       });
     }

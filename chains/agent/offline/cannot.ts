@@ -13,12 +13,12 @@ const cannot: Cannot[] = [
   {
     test: /\b(export|download|save|send)\b.*\b(csv|excel|xlsx|spreadsheet|pdf|file)\b|\b(csv|xlsx|pdf) (export|file)\b/i,
     reply:
-      "I can't export files or send spreadsheets. I can show the figures here in the thread instead, for example _P&L for last month_ or _unpaid bills_, and you can copy them from there.",
+      "I can't export that. I can post a CSV of the P&L, the bills or the close exceptions of a month (_export the P&L to CSV_), or of the open deals (_export the deals to CSV_), for the systems your role covers.",
   },
   {
     test: /\b(remind|reminder|ping me|nudge me|notify me|alert me|set an? (alarm|reminder)|schedule a (reminder|message))\b/i,
     reply:
-      "I can't set reminders. I can show what you need now (ask about the customer or deal by name), or log a note on it in the CRM for later.",
+      "I can't set repeating reminders or remind other people. I can remind you once: _remind me about <something> tomorrow at 9_; _my reminders_ lists yours.",
   },
   {
     test: /\b(send|write|post)\b.*\b(email|e-mail|slack message|dm)\b.*\bto\b/i,

@@ -7,7 +7,7 @@
  */
 import { InMemorySpanExporter, type ReadableSpan, SimpleSpanProcessor } from "@opentelemetry/sdk-trace-base";
 import { NodeTracerProvider } from "@opentelemetry/sdk-trace-node";
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import { demoOrg } from "../src/config/demo-org.ts";
 import { systemClock } from "../src/core/clock.ts";
 import type { Ports } from "../src/core/domain/ports.ts";
@@ -21,15 +21,16 @@ const exporter = new InMemorySpanExporter();
 const provider = new NodeTracerProvider({ spanProcessors: [new SimpleSpanProcessor(exporter)] });
 provider.register();
 
-async function until<T>(read: () => T | undefined, ms = 15_000): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const value = read();
-    if (value !== undefined) return value;
-    if (Date.now() > end) throw new Error("timed out waiting for the app");
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
+/** What `read` returns once it returns something (the app answers and exports asynchronously). */
+const until = <T>(read: () => T | undefined): Promise<T> =>
+  vi.waitFor(
+    () => {
+      const value = read();
+      if (value === undefined) throw new Error("timed out waiting for the app");
+      return value;
+    },
+    { timeout: 15_000, interval: 25 },
+  );
 
 const spans = () => exporter.getFinishedSpans();
 const parentOf = (span: ReadableSpan) => span.parentSpanContext?.spanId;

@@ -10,12 +10,13 @@ import { MemoryStore } from "../src/store/memory-store.ts";
 import { startFakeServer } from "./support/http.ts";
 import { countingStore, type LogLine } from "./support/side-effects.ts";
 import { expectation, type Field, type Mutation, mutate, opt, req } from "./support/slack-shapes.ts";
+import { startTeamsAuth, type TeamsTestAuth } from "./support/teams-tokens.ts";
 
 /**
  * Every Bot Framework activity daybook handles (messages with and without mentions, card
  * clicks, installs, conversation updates), with every field botbuilder or the handler reads
- * mutated (missing, null, wrong type, empty, huge). Run with TEAMS_DEV_SKIP_AUTH so the
- * activity reaches botbuilder: a broken field must be a 400 with one warn line naming the field
+ * mutated (missing, null, wrong type, empty, huge). Each carries a real channel token for its
+ * serviceUrl (a local identity provider), so the activity reaches botbuilder: a broken field must be a 400 with one warn line naming the field
  * and no turn, click, connector call or store write; any other mutation may be handled, never
  * with a 5xx or an error log. Free text carries the marker "zq7", which no log line may show.
  */
@@ -145,8 +146,10 @@ let writes: string[];
 const logs: LogLine[] = [];
 let turns = 0;
 let clicks = 0;
+let auth: TeamsTestAuth;
 
 beforeAll(async () => {
+  auth = await startTeamsAuth();
   connector = await startFakeServer(() => ({ body: { id: "msg-2" } }));
   const counted = countingStore(new MemoryStore({ clock }));
   writes = counted.writes;
@@ -154,7 +157,7 @@ beforeAll(async () => {
   const teams = createTeamsIntegration({
     appType: "MultiTenant",
     nodeEnv: "test",
-    devSkipAuth: true,
+    ...auth.credentials,
     store: counted.store,
     logger,
     clock,
@@ -171,6 +174,7 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await connector.close();
+  await auth?.close();
 });
 
 async function post(body: unknown) {
@@ -179,7 +183,7 @@ async function post(body: unknown) {
   const from = logs.length;
   const response = await http.request("/api/messages", {
     method: "POST",
-    headers: { "content-type": "application/json" },
+    headers: { "content-type": "application/json", ...auth.headers({ serviceUrl: serviceUrlOf(body) }) },
     body: JSON.stringify(body),
   });
   const text = await response.text();
@@ -198,6 +202,12 @@ async function post(body: unknown) {
       clicks -
       before.clicks,
   };
+}
+
+/** The token's serviceurl claim is what the activity says, as the Bot Framework mints it. */
+function serviceUrlOf(body: unknown): string | undefined {
+  const url = (body as { serviceUrl?: unknown } | null)?.serviceUrl;
+  return typeof url === "string" ? url : undefined;
 }
 
 describe.each(shapes)("$name", (shape) => {

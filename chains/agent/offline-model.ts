@@ -688,6 +688,13 @@ function planFirstCall(ctx: Ctx): Plan {
     (scored[0]?.tool.domain ?? shownTool.domain) === shownTool.domain
   )
     return { kind: "call", tool: shownTool.name, args: shown.args };
+  // "why is it flagged?", "who's the vendor?" about a bill just listed: that bill's own record.
+  const bill = ctx.tools.find((t) => !t.write && t.params.some((p) => p.name === "invoiceNumber"));
+  if (bill && viaFollowUp && subject?.kind === "invoice" && topicOf(q).kind === "follow-up") {
+    const filled = fillArgs(bill, ctx, subject);
+    if (filled.ok && filled.value.invoiceNumber !== undefined)
+      return { kind: "call", tool: bill.name, args: { invoiceNumber: filled.value.invoiceNumber } };
+  }
   // "why?", "how come?" with nothing in the thread to point at: the previous answer's own
   // reasons, asked again, not another tool that explains something else.
   const elliptical = topicOf(q);
@@ -740,6 +747,8 @@ function intentTurn(ctx: Ctx): IntentTurn {
   return {
     requester: ctx.turn.requesterName,
     question: ctx.turn.question,
+    now: ctx.turn.now,
+    timeZone: ctx.turn.timeZone,
     previous: ctx.turn.previous.at(-1)?.calls.at(-1),
   };
 }

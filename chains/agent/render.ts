@@ -499,14 +499,21 @@ function invoiceReply(i: Obj, f: Fields): string {
 function invoicesReply(v: Obj, f: Fields): string {
   const invoices = objs(v.invoices);
   const what = v.type === "ACCREC" ? "sales invoices" : "bills";
-  const lead = `${v.count} ${what}${str(v.month) ? ` in ${f.month(v.month)}` : ""}${typeof v.total === "number" ? `, ${f.money(v.total, v)} in all` : ""}${invoices.length > 0 ? ":" : "."}`;
+  const when = str(v.fromMonth)
+    ? ` from ${f.month(v.fromMonth)} to ${f.month(v.month)}`
+    : str(v.month)
+      ? ` in ${f.month(v.month)}`
+      : "";
+  const lead = `${v.count} ${what}${when}${typeof v.total === "number" ? `, ${f.money(v.total, v)} in all` : ""}${invoices.length > 0 ? ":" : "."}`;
   const lines = [lead];
-  for (const i of invoices.slice(0, 7))
+  // A filtered list of ten or fewer is shown whole; a longer one is sampled.
+  const cap = invoices.length <= 10 ? 10 : 7;
+  for (const i of invoices.slice(0, cap))
     lines.push(
       `- ${upperFirst(invoiceTitle(i))} from **${str(i.contact) ?? "?"}**, ${f.money(i.total, i)}, ${words(String(i.status ?? "").toLowerCase())}${str(i.date) ? ` (${f.when(i.date)})` : ""}`,
     );
   const more = typeof v.more === "number" ? v.more : 0;
-  const hidden = invoices.length > 7 ? invoices.length - 7 : 0;
+  const hidden = invoices.length > cap ? invoices.length - cap : 0;
   if (hidden > 0) lines.push(`- and ${hidden} more here${more > 0 ? `, ${more} beyond` : ""}`);
   else if (more > 0) lines.push(`- and ${more} more`);
   return lines.join("\n");

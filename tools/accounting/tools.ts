@@ -57,6 +57,10 @@ export const invoicesSchema = z.object({
     .optional()
     .describe("SUBMITTED = awaiting approval"),
   contact: z.string().trim().min(2).max(100).optional().describe("Vendor or customer name, or part of it"),
+  fromMonth: monthSchema
+    .optional()
+    .describe("First month of a span through `month`, YYYY-MM (bills of the month being closed and after)"),
+  noPurchaseOrder: z.boolean().optional().describe("true = only bills that name no purchase order"),
   unpaid: z.boolean().optional().describe("true = only bills not yet paid (submitted or authorised)"),
   overdue: z.boolean().optional().describe("true = only unpaid bills past their due date"),
   limit: z.number().int().min(1).max(50).optional().describe("How many invoices (default 15)"),
@@ -292,12 +296,25 @@ export function accountingReadTools(accounting: AccountingPort, ctx: AccountingT
           };
         }
         const month = args.month ?? currentMonth();
-        const listed = await accounting.listInvoices({
-          month,
-          type: args.type ?? "ACCPAY",
-          ...(args.status ? { status: args.status } : {}),
-          ...(args.contact ? { contact: args.contact } : {}),
-        });
+        // A span is at most a year of months, read one month at a time (the port lists by month).
+        const months = [month];
+        while (args.fromMonth && months.length < 12 && (months[0] as Month) > args.fromMonth)
+          months.unshift(previousMonth(months[0] as Month));
+        const pages = await Promise.all(
+          months.map((m) =>
+            accounting.listInvoices({
+              month: m,
+              type: args.type ?? "ACCPAY",
+              ...(args.status ? { status: args.status } : {}),
+              ...(args.contact ? { contact: args.contact } : {}),
+            }),
+          ),
+        );
+        const truncated = pages.find((p) => p.truncated)?.truncated;
+        const listed = Object.assign(
+          pages.flat().filter((i) => !args.noPurchaseOrder || !i.purchaseOrderNumber),
+          truncated ? { truncated } : {},
+        );
         const today = localToday(ctx.clock.now(), ctx.timeZone ?? "UTC");
         const open = (i: (typeof listed)[number]) => i.status === "SUBMITTED" || i.status === "AUTHORISED";
         const list =
@@ -312,6 +329,7 @@ export function accountingReadTools(accounting: AccountingPort, ctx: AccountingT
         remember(shown);
         return {
           month,
+          ...(months.length > 1 ? { fromMonth: months[0] } : {}),
           type: args.type ?? "ACCPAY",
           count: list.length,
           total: money(list.reduce((s, i) => s + i.total, 0)),

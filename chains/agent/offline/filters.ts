@@ -54,9 +54,18 @@ export function overdueIn(text: string): boolean | undefined {
   return /\b(overdue|past due|late)\b/i.test(text) ? true : undefined;
 }
 
+/** "bills without a PO", "invoices with no purchase order". */
+export function noPurchaseOrderIn(text: string): boolean | undefined {
+  return /\b(without|no|missing|lacking|lack)\s+(an?\s+)?(po|purchase orders?)\b/i.test(text) ? true : undefined;
+}
+
 /** "invoices from <Vendor Name>", "what did we pay <Vendor Name>": the capitalised name after the verb. */
 export function counterpartyIn(text: string): string | undefined {
-  const m = /\b(?:from|to|pay|paid|by|with|for)\s+((?:[A-Z0-9][\w&'.-]*)(?:\s+(?:&\s+)?[A-Z0-9][\w&'.-]*)*)/.exec(text);
+  // Letters of any script: "Bürokraft GmbH" is one name, not "B".
+  const m =
+    /(?<![\p{L}\p{N}])(?:from|to|pay|paid|by|with|for)\s+((?:[\p{Lu}\p{N}][\p{L}\p{N}_&'.-]*)(?:\s+(?:&\s+)?[\p{Lu}\p{N}][\p{L}\p{N}_&'.-]*)*)/u.exec(
+      text,
+    );
   const name = m?.[1]?.replace(/[.,;:!?]+$/, "").trim();
   if (!name || name.length < 2) return undefined;
   const first = name.split(/\s+/)[0] ?? "";
@@ -71,6 +80,7 @@ export function readFilter(param: { name: string; type?: string; enum?: string[]
   if (n === "amount" && param.type === "number") return amountIn(text);
   if (n === "unpaid" && param.type === "boolean") return overdueIn(text) ? undefined : unpaidIn(text);
   if (n === "overdue" && param.type === "boolean") return overdueIn(text);
+  if (n === "noPurchaseOrder" && param.type === "boolean") return noPurchaseOrderIn(text);
   if (n === "status" && param.enum?.includes("SUBMITTED")) return invoiceStatusIn(text, param.enum);
   // A vendor written out ("from <Vendor Name>") wins over a CRM company sharing its first word.
   if (n === "contact" && param.type === "string") return counterpartyIn(text);

@@ -11,6 +11,9 @@ export interface IntentTurn {
   requester?: string | undefined;
   /** The question as read (typos corrected). */
   question?: string;
+  /** The clock's now and the turn's timezone ("the month being closed"). */
+  now?: number;
+  timeZone?: string;
   /** The previous turn's last call, for a follow-up that keeps its filters. */
   previous?: { tool: string; args: Record<string, unknown> } | undefined;
 }

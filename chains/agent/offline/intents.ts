@@ -8,6 +8,7 @@
  * Narrowing only drops or reorders what the tool returned: every figure stays a tool value.
  */
 
+import { accountingIntents } from "./accounting-intents.ts";
 import { crmIntents } from "./crm-intents.ts";
 import { callPrepReply, renewalsReply } from "./day-replies.ts";
 import type { Intent, IntentTurn, Obj } from "./intent.ts";
@@ -39,6 +40,7 @@ const callPrep =
 export const intents: Intent[] = [
   ...jiraIntents,
   ...crmIntents,
+  ...accountingIntents,
   {
     name: "renewals",
     test: (q) => renewalWords.test(q) && !/\b(draft|write|compose|e-?mail|letter|log|prep)\b/i.test(q),

@@ -7,8 +7,10 @@ import { installScopes } from "../adapters/slack/oauth/scopes.ts";
 import { StoreStateStore, stateTtlSeconds } from "../adapters/slack/oauth/state-store.ts";
 import { demoOrg } from "../src/config/demo-org.ts";
 import { loadConfig } from "../src/config/load.ts";
+import type { OrgConfig } from "../src/config/org.ts";
 import { createLogger } from "../src/core/logger.ts";
 import type { Store } from "../src/core/store.ts";
+import { slotOf } from "../src/scheduler/scheduler.ts";
 import type { RedisStore } from "../src/store/redis-store.ts";
 import type { RecordedRequest } from "./support/http.ts";
 import { connectTestRedis, redisSkipReason } from "./support/redis.ts";
@@ -221,12 +223,23 @@ const grants: Record<string, Grant> = {
   "code-grid": { token: "xoxb-grid-token", botUser: "U0GRIDBOT", enterprise: { id: "E0GRID", name: "Grid Org" } },
 };
 
+/** The demo org's digest channels, each in the workspace it names (one names none). */
+const multiOrg: OrgConfig = {
+  ...demoOrg,
+  channels: {
+    ...demoOrg.channels,
+    engineering: { ...demoOrg.channels.engineering, slack: "C0NORTHENG", slackTeam: "T0NORTH" },
+    sales: { ...demoOrg.channels.sales, slack: "C0SOUTHSALES", slackTeam: "T0SOUTH" },
+    leadership: { ...demoOrg.channels.leadership, slack: "C0NOTEAM" },
+  },
+};
+
 describe.skipIf(redisSkipReason !== undefined)("Slack installs in many workspaces, over real sockets", () => {
   let w: WholeApp;
   const logs: { level: string; msg: string }[] = [];
   beforeAll(async () => {
     w = await startWholeApp({
-      org: demoOrg,
+      org: multiOrg,
       env: oauthEnv,
       slackApi: fakeOAuth(grants),
       logger: createLogger({ level: "info", write: (line) => logs.push(JSON.parse(line)) }),
@@ -446,6 +459,25 @@ describe.skipIf(redisSkipReason !== undefined)("Slack installs in many workspace
     expect(text).not.toMatch(/slack-app-oauth-state=/);
   });
 
+  it("posts each channel's digest with the token of the workspace the org config names for it", async () => {
+    const slot = slotOf(Date.UTC(2026, 11, 1, 9, 0));
+    const postIn = (channel: string) =>
+      w.slack.requests.find((r) => r.path === "/api/chat.postMessage" && slackArgs(r).channel === channel);
+    await w.app.work?.dispatchDigest("standup", slot);
+    await w.app.work?.dispatchDigest("sales", slot);
+    await w.app.work?.dispatchDigest("weekly", slot);
+    expect(bearer(await until(() => postIn("C0NORTHENG"), 20_000, "the standup"))).toBe("Bearer xoxb-north-token");
+    expect(bearer(await until(() => postIn("C0SOUTHSALES"), 20_000, "the sales digest"))).toBe(
+      "Bearer xoxb-south-token",
+    );
+    // A channel that names no workspace gets nothing, and its delivery says what to set.
+    const weekly = await latestRun("weekly");
+    const slackDelivery = weekly.deliveries.find((d) => d.platform === "slack");
+    expect(slackDelivery?.receipt).toBeUndefined();
+    expect(slackDelivery?.error?.message).toMatch(/set channels\.<name>\.slackTeam/);
+    expect(postIn("C0NOTEAM")).toBeUndefined();
+  });
+
   it("removes the installation on app_uninstalled, and a later event from that team is not answered", async () => {
     expect(await store().get("slack:installation:team:T0SOUTH")).toBeDefined();
     expect((await w.slackEnvelope(envelope("T0SOUTH", { type: "app_uninstalled" }))).status).toBe(200);
@@ -472,6 +504,16 @@ describe.skipIf(redisSkipReason !== undefined)("Slack installs in many workspace
     await settle(800);
     expect(answerTo("1764500000.000800")).toBeUndefined();
   });
+
+  async function latestRun(digest: "weekly") {
+    const end = Date.now() + 20_000;
+    for (;;) {
+      const [run] = await w.app.scheduler.runLog(digest, 1);
+      if (run) return run;
+      if (Date.now() > end) throw new Error(`no ${digest} run recorded`);
+      await settle(50);
+    }
+  }
 
   async function eventuallyGone(key: string): Promise<void> {
     const end = Date.now() + 5_000;

@@ -27,9 +27,12 @@ export class WorkspaceClients {
     const installation = await this.#installations.forWorkspace(workspace);
     const token = installation?.bot?.token;
     if (!token) {
-      throw new DaybookError("not_found", "daybook is not installed in this Slack workspace", {
-        details: { workspace },
-      });
+      // Digests address channels by name; without channels.<name>.slackTeam there is no workspace.
+      const message =
+        workspace === "default"
+          ? "a Slack channel without a workspace: with many workspaces installed, set channels.<name>.slackTeam (its team id) in the org config"
+          : "daybook is not installed in this Slack workspace";
+      throw new DaybookError("not_found", message, { details: { workspace } });
     }
     let client = this.#clients.get(token);
     if (!client) {

@@ -51,6 +51,14 @@ const policySchema = strictObject({
 
 const channelSchema = strictObject({
   slack: z.string().optional(),
+  /**
+   * Many Slack workspaces (docs/slack-install.md): the team id (T…) of the workspace the `slack`
+   * channel is in, or the enterprise id (E…) of an org-wide install; digests post with its token.
+   */
+  slackTeam: z
+    .string()
+    .regex(/^[TE][A-Z0-9]{2,}$/, { message: "must be a Slack team id (T…) or enterprise id (E…)" })
+    .optional(),
   /** A stored Teams conversation id (the bot must have been added there). */
   teams: z.string().optional(),
   console: z.string().optional(),

@@ -10,7 +10,8 @@ export interface DeliveryTarget {
 
 /**
  * Slack channel ids are unique within the installed workspace and Teams conversation ids are
- * globally unique; the adapters post by channel id, so scheduled posts use a fixed workspace label.
+ * globally unique; the adapters post by channel id, so scheduled posts use a fixed workspace
+ * label, except a Slack channel that names its workspace (`slackTeam`, many workspaces installed).
  */
 const workspaceFor: Record<Platform, string> = { slack: "default", teams: "default", console: "local" };
 
@@ -38,7 +39,12 @@ export function resolveTargets(
       out.push({
         channel: name,
         platform,
-        thread: { platform, workspace: workspaceFor[platform], channel: id, thread: "" },
+        thread: {
+          platform,
+          workspace: platform === "slack" && channel.slackTeam ? channel.slackTeam : workspaceFor[platform],
+          channel: id,
+          thread: "",
+        },
       });
     }
   }

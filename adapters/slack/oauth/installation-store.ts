@@ -72,9 +72,12 @@ export class StoreInstallationStore implements InstallationStore {
 
   /**
    * The installation that answers in a workspace: its own, else its organisation's org-wide
-   * install (once an event from that workspace has been authorized). Undefined when neither.
+   * install (once an event from that workspace has been authorized, or named by its enterprise
+   * id). Undefined when neither.
    */
   async forWorkspace(teamId: string): Promise<AnyInstallation | undefined> {
+    // An enterprise id: a digest channel whose slackTeam names the org of an org-wide install.
+    if (/^E[A-Z0-9]+$/.test(teamId)) return getJson<AnyInstallation>(this.#store, enterpriseKey(teamId));
     const own = await getJson<AnyInstallation>(this.#store, teamKey(teamId));
     if (own) return own;
     const enterpriseId = await this.#store.get(orgOfTeamKey(teamId));

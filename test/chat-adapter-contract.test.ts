@@ -21,6 +21,7 @@ import { MemoryStore } from "../src/store/memory-store.ts";
 import { createDemoPorts } from "../tools/demo/demo-ports.ts";
 import { expectValidAdaptiveCard } from "./support/adaptive-cards.ts";
 import { type RecordedRequest, startFakeServer } from "./support/http.ts";
+import { startTeamsAuth } from "./support/teams-tokens.ts";
 
 const clock = fixedClock("2026-11-23T09:00:00Z");
 
@@ -178,10 +179,11 @@ async function teamsHarness(): Promise<Harness> {
     return { status: 404, body: {} };
   });
   const store = new MemoryStore({ clock });
+  // The bot's credentials, with outbound tokens fetched from a local identity provider.
+  const auth = await startTeamsAuth();
   const teams = createTeamsIntegration({
     appType: "MultiTenant",
-    // No Bot Framework credentials in tests: the fake connector stands in for Teams.
-    devSkipAuth: true,
+    ...auth.credentials,
     nodeEnv: "test",
     store,
     logger: silentLogger,
@@ -230,7 +232,12 @@ async function teamsHarness(): Promise<Harness> {
         expectValidAdaptiveCard(a.content);
       }
     },
-    close: () => connector.close(),
+    close: async () => {
+      // Every call to the connector carried a token from the identity provider.
+      expect(connector.requests.every((r) => auth.idp.verifies(String(r.headers.authorization).slice(7)))).toBe(true);
+      await connector.close();
+      await auth.close();
+    },
   };
 }
 

@@ -10,10 +10,14 @@ import { isRefusal, key, money, name } from "./facts.ts";
 import { score } from "./score.ts";
 import { answer, refuse, write } from "./spec.ts";
 
-/** Right answers per organisation over both dates when the eval was written (2026-12-02). */
-const floor = { demo: 290, second: 284 };
-/** At most this many confident wrong answers per organisation over both dates. */
-const ceiling = { demo: 92, second: 98 };
+/**
+ * Share of right answers per organisation over both dates, just below what the offline model
+ * reached on 2026-12-03 (98.4 % demo, 98.2 % second; issue 13's target is 90 %). A share, not a
+ * count, so adding turns does not move the floor.
+ */
+const floor = { demo: 0.975, second: 0.975 };
+/** At most this share of confident wrong answers per organisation (1.1 % and 1.4 % reached; target 2 %). */
+const ceiling = { demo: 0.02, second: 0.02 };
 
 describe("the conversation eval", () => {
   let results: TurnResult[];
@@ -47,8 +51,8 @@ describe("the conversation eval", () => {
     for (const org of ["demo", "second"] as const) {
       const t = tally(results.filter((r) => r.org === org));
       expect(t.right + t.wrong + t.refusal).toBe(t.turns);
-      expect(t.right, `${org} right`).toBeGreaterThanOrEqual(floor[org]);
-      expect(t.wrong, `${org} wrong`).toBeLessThanOrEqual(ceiling[org]);
+      expect(t.right / t.turns, `${org} right`).toBeGreaterThanOrEqual(floor[org]);
+      expect(t.wrong / t.turns, `${org} wrong`).toBeLessThanOrEqual(ceiling[org]);
     }
   });
 });

@@ -78,7 +78,17 @@ const digestSchema = strictObject({
   channels: z.array(z.string()).default([]),
 });
 
-export const digestNames = ["standup", "sales", "churn", "close", "weekly", "renewals", "retro", "kickoff", "checkin"] as const;
+export const digestNames = [
+  "standup",
+  "sales",
+  "churn",
+  "close",
+  "weekly",
+  "renewals",
+  "retro",
+  "kickoff",
+  "checkin",
+] as const;
 export type DigestName = (typeof digestNames)[number];
 export { digestDomains } from "./digest-domains.ts";
 

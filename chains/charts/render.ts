@@ -5,8 +5,6 @@
  * are loaded on the first chart, not at start-up (test/lazy-sdks.test.ts): a replica that
  * never posts a digest never pays for them.
  */
-import { existsSync } from "node:fs";
-
 type Vega = typeof import("vega");
 type VegaLite = typeof import("vega-lite");
 type Resvg = typeof import("@resvg/resvg-js");
@@ -19,22 +17,14 @@ function load(): Promise<[Vega, VegaLite, Resvg]> {
 }
 
 /**
- * resvg draws no text without a font. A font file from the usual system places is named
- * explicitly (quicker than scanning every system font, and the same face on every machine);
- * with none found, resvg scans the system fonts.
+ * resvg draws no text without a font: it reads the system's fonts (the Dockerfile installs
+ * DejaVu, the face named here; any sans-serif stands in elsewhere).
  */
-const fontCandidates = [
-  "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf",
-  "/usr/share/fonts/dejavu/DejaVuSans.ttf",
-  "/usr/share/fonts/TTF/DejaVuSans.ttf",
-  "/usr/share/fonts/truetype/liberation/LiberationSans-Regular.ttf",
-  "/System/Library/Fonts/Supplemental/Arial.ttf",
-  "C:\\Windows\\Fonts\\arial.ttf",
-];
-const fontFiles = fontCandidates.filter((path) => existsSync(path));
-const boldFiles = fontFiles
-  .map((p) => p.replace(/DejaVuSans\.ttf$/, "DejaVuSans-Bold.ttf"))
-  .filter((p) => existsSync(p));
+const fontOptions = {
+  loadSystemFonts: true,
+  defaultFontFamily: "DejaVu Sans",
+  sansSerifFamily: "DejaVu Sans",
+};
 
 /** A Vega-Lite spec (top-level view); kept loose here, the compiler checks it. */
 export type ChartSpec = Record<string, unknown>;
@@ -58,12 +48,7 @@ export async function renderChart(spec: ChartSpec): Promise<Uint8Array> {
   const svg = await view.toSVG(2);
   view.finalize();
   const png = new Resvg(svg, {
-    font: {
-      fontFiles: [...fontFiles, ...boldFiles],
-      loadSystemFonts: fontFiles.length === 0,
-      defaultFontFamily: "DejaVu Sans",
-      sansSerifFamily: "DejaVu Sans",
-    },
+    font: fontOptions,
     background: "white",
   })
     .render()

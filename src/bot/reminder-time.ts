@@ -1,5 +1,5 @@
 /**
- * When "remind me about BetaCo tomorrow at 9" means, in the person's own timezone: the words
+ * When "remind me about <customer> tomorrow at 9" means, in the person's own timezone: the words
  * give a local day and a wall-clock time, and TZDate turns that into an instant, so a reminder
  * set across a DST change still fires at 9:00 local (not 8:00 or 10:00).
  */

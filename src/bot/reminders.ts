@@ -1,5 +1,5 @@
 /**
- * "remind me about BetaCo tomorrow at 9", "my reminders", "cancel reminder 2" (issue 16,
+ * "remind me about <customer> tomorrow at 9", "my reminders", "cancel reminder 2" (issue 16,
  * item 9). A reminder is a record in the Store, numbered per person; a sweep on every replica
  * posts the due ones back into the thread they were asked in. Exactly one replica posts each:
  * the same claim the scheduler's slot locks use (Store.setIfAbsent, true for exactly one caller),

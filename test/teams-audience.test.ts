@@ -17,6 +17,7 @@ import { createServer } from "../src/server.ts";
 import { MemoryStore } from "../src/store/memory-store.ts";
 import { createDemoPorts } from "../tools/demo/demo-ports.ts";
 import { type RecordedRequest, startFakeServer } from "./support/http.ts";
+import { startTeamsAuth, type TeamsTestAuth } from "./support/teams-tokens.ts";
 
 const clock = fixedClock("2026-11-30T09:00:00Z");
 const tenantId = "tenant-1";
@@ -67,6 +68,7 @@ describe("the channel audience policy over the Bot Framework connector", () => {
   let app: App;
   let http: Hono;
   let n = 0;
+  let auth: TeamsTestAuth;
   const rosters: Record<string, unknown[]> = { [mixed]: [fiona, maria] };
   const sent = () => connector.requests.map(decode).filter((s): s is Sent => s !== undefined);
   const sentTo = (conversation: string) => sent().filter((s) => s.conversationId.split(";")[0] === conversation);
@@ -82,11 +84,24 @@ describe("the channel audience policy over the Bot Framework connector", () => {
       if (req.method === "POST" && req.path === "/v3/conversations") return { body: { id: fionaChat } };
       return { body: { id: `msg-${++n}` } };
     });
-    const env = loadConfig({ TEAMS_DEV_SKIP_AUTH: "true" }).env;
+    auth = await startTeamsAuth();
+    const env = loadConfig({
+      MICROSOFT_APP_ID: auth.appId,
+      MICROSOFT_APP_PASSWORD: auth.appPassword,
+      MICROSOFT_APP_TYPE: "MultiTenant",
+    }).env;
     const store = new MemoryStore({ clock });
     app = await compose(
       { env, org, orgSource: "test" },
-      { store, ports: createDemoPorts({ clock }), clock, logger: silentLogger, platforms: true, role: "all" },
+      {
+        store,
+        ports: createDemoPorts({ clock }),
+        clock,
+        logger: silentLogger,
+        platforms: true,
+        role: "all",
+        teamsEndpoints: auth.endpoints,
+      },
     );
     http = createServer({ store, logger: silentLogger, inFlight: app.inFlight, routes: app.routes });
   });
@@ -98,6 +113,7 @@ describe("the channel audience policy over the Bot Framework connector", () => {
   afterAll(async () => {
     await app?.close();
     await connector?.close();
+    await auth?.close();
   });
 
   let seq = 0;
@@ -124,7 +140,7 @@ describe("the channel audience policy over the Bot Framework connector", () => {
     };
     const res = await http.request("/api/messages", {
       method: "POST",
-      headers: { "content-type": "application/json" },
+      headers: { "content-type": "application/json", ...auth.headers(activity) },
       body: JSON.stringify(activity),
     });
     expect(res.status).toBe(200);

@@ -245,8 +245,9 @@ export async function compose(config: Config, options: ComposeOptions = {}): Pro
     ...(work ? { dispatch: work.dispatchDigest } : {}),
   });
   work?.start({ adapters, handle, approvals, fireDigest: (name, slot) => scheduler.fire(name, slot) });
-  // Due reminders are posted by the processes that run work (each one once: reminders.ts).
-  const stopReminders = work && options.role !== "web" ? reminders.start(adapters) : () => {};
+  // Due reminders are posted by every process but a web-only one (each one once: reminders.ts),
+  // the terminal chat included; the sweep's timer never keeps a process alive.
+  const stopReminders = options.role !== "web" ? reminders.start(adapters) : () => {};
 
   let intakeStopped: Promise<void> | undefined;
   const stopIntake = () => {

@@ -12,6 +12,7 @@ import { createServer } from "../src/server.ts";
 import { MemoryStore } from "../src/store/memory-store.ts";
 import { createDemoPorts } from "../tools/demo/demo-ports.ts";
 import { startFakeServer } from "./support/http.ts";
+import { startTeamsAuth, type TeamsTestAuth } from "./support/teams-tokens.ts";
 
 const bot = { id: "28:daybook-bot", name: "daybook" };
 const maria = { id: "29:demo-maria", name: "Maria Garcia" };
@@ -85,6 +86,7 @@ describe("inbound Teams text over POST /api/messages of the composed app", () =>
   let connector: Awaited<ReturnType<typeof startFakeServer>>;
   let app: App;
   let http: Hono;
+  let auth: TeamsTestAuth;
   const created: NewJiraIssue[] = [];
 
   beforeAll(async () => {
@@ -96,11 +98,16 @@ describe("inbound Teams text over POST /api/messages of the composed app", () =>
       created.push(input);
       return createIssue(input, options);
     };
-    const env = loadConfig({ TEAMS_DEV_SKIP_AUTH: "true" }).env;
+    auth = await startTeamsAuth();
+    const env = loadConfig({
+      MICROSOFT_APP_ID: auth.appId,
+      MICROSOFT_APP_PASSWORD: auth.appPassword,
+      MICROSOFT_APP_TYPE: "MultiTenant",
+    }).env;
     const store = new MemoryStore({ clock });
     app = await compose(
       { env, org: demoOrg, orgSource: "test" },
-      { store, ports, clock, logger: silentLogger, platforms: true },
+      { store, ports, clock, logger: silentLogger, platforms: true, teamsEndpoints: auth.endpoints },
     );
     http = createServer({ store, logger: silentLogger, inFlight: app.inFlight, routes: app.routes });
   });
@@ -108,6 +115,7 @@ describe("inbound Teams text over POST /api/messages of the composed app", () =>
   afterAll(async () => {
     await app?.close();
     await connector?.close();
+    await auth?.close();
   });
 
   it("proposes and creates a Jira issue with decoded text and the mentioned person's name", async () => {
@@ -132,7 +140,7 @@ describe("inbound Teams text over POST /api/messages of the composed app", () =>
     };
     const res = await http.request("/api/messages", {
       method: "POST",
-      headers: { "content-type": "application/json" },
+      headers: { "content-type": "application/json", ...auth.headers(activity) },
       body: JSON.stringify(activity),
     });
     expect(res.status).toBe(200);

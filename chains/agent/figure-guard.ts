@@ -35,15 +35,19 @@ interface Figure {
 
 // A number that is not glued to letters (ids like ENG-145, INV-0042 or "2nd" are not
 // figures), with an optional currency sign, thousands separators, decimals and a unit suffix.
-// Dates count: "2026-11-23" is three figures, each of which a source must state.
+// Dates count: "2026-11-23" is three figures, each of which a source must state. A time of day
+// ("8:40") and a denominator ("45/100") are not figures: times are the tools' timestamps in the
+// organisation's timezone, scales are the tools' own.
 const figurePattern =
-  /(?<![\p{L}\p{N}_.]|\p{L}-)([$€£¥]\s?)?(\d{1,3}(?:,\d{3})+|\d+)(\.\d+)?(\s?(?:%|k\b|K\b|m\b|M\b|bn\b|million\b|thousand\b))?(?![\p{L}\p{N}_])/gu;
+  /(?<![\p{L}\p{N}_./:]|\p{L}-)([$€£¥]\s?)?(\d{1,3}(?:,\d{3})+|\d+)(\.\d+)?(\s?(?:%|k\b|K\b|m\b|M\b|bn\b|million\b|thousand\b))?(?![\p{L}\p{N}_]|:\d)/gu;
+/** Link targets and bare URLs: their numbers are addresses, not figures. */
+const urlPattern = /\]\([^)\s]*\)|https?:\/\/\S+/g;
 
 const scales: Record<string, number> = { k: 1e3, thousand: 1e3, m: 1e6, million: 1e6, bn: 1e9 };
 
 function figuresIn(text: string): Figure[] {
   const out: Figure[] = [];
-  for (const m of text.matchAll(figurePattern)) {
+  for (const m of text.replace(urlPattern, " ").matchAll(figurePattern)) {
     const [raw, , whole = "", fraction = "", suffixRaw = ""] = m;
     const suffix = suffixRaw.trim().toLowerCase();
     const scale = scales[suffix] ?? 1;
@@ -64,8 +68,14 @@ function sourceNumbers(sources: FigureSources): number[] {
     // JSON numbers such as -1200.5 or 0.72 (the pattern above skips a sign and a leading dot).
     for (const m of text.matchAll(/-?\d+(?:\.\d+)?(?:e[+-]?\d+)?/gi)) values.push(Number(m[0]));
   }
-  for (const text of sources.toolResults) collectLengths(parseJson(text), values);
-  return values.filter((v) => Number.isFinite(v)).map((v) => Math.abs(v));
+  const lengths: number[] = [];
+  for (const text of sources.toolResults) collectLengths(parseJson(text), lengths);
+  // A count of listed items ("and 8 more", "3 of them") is a part of a list the tools returned:
+  // any whole number up to the longest list (or its {"more": n} total) stands.
+  const longest = Math.max(0, ...lengths) + Math.max(0, ...moreTotals(sources.toolResults));
+  for (let n = 2; n <= Math.min(longest, 200); n++) values.push(n);
+  values.push(...dayDistances(sources));
+  return [...values, ...lengths].filter((v) => Number.isFinite(v)).map((v) => Math.abs(v));
 }
 
 function parseJson(text: string): unknown {
@@ -74,6 +84,34 @@ function parseJson(text: string): unknown {
   } catch {
     return undefined;
   }
+}
+
+const DAY_MS = 86_400_000;
+const isoDate = /\b\d{4}-\d{2}-\d{2}(?:T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?Z?)?/g;
+
+/** "in 20 days", "silent for 9 days": whole days between the turn's date and any date a tool gave. */
+function dayDistances(sources: FigureSources): number[] {
+  const today = sources.context.map((c) => Date.parse(c.slice(0, 10))).find((t) => Number.isFinite(t));
+  if (today === undefined) return [];
+  const out: number[] = [];
+  for (const text of sources.toolResults) {
+    for (const m of text.matchAll(isoDate)) {
+      const t = Date.parse(m[0].length === 10 ? m[0] : m[0].endsWith("Z") ? m[0] : `${m[0]}Z`);
+      if (!Number.isFinite(t)) continue;
+      const days = Math.abs(t - today) / DAY_MS;
+      out.push(Math.floor(days), Math.ceil(days), Math.round(days));
+    }
+  }
+  return out;
+}
+
+/** Items a result left out (`{"more": n}` markers, tools/shared/compact.ts) plus those it shows. */
+function moreTotals(results: string[]): number[] {
+  const out: number[] = [];
+  for (const text of results) {
+    for (const m of text.matchAll(/"more":(\d+)/g)) out.push(Number(m[1]));
+  }
+  return out;
 }
 
 function collectLengths(value: unknown, out: number[]): void {
@@ -86,7 +124,10 @@ function collectLengths(value: unknown, out: number[]): void {
 }
 
 function grounded(f: Figure, known: number[]): boolean {
-  return known.some((a) => Math.abs(a - f.value) <= f.slack || (f.percent && Math.abs(a * 100 - f.value) <= f.slack));
+  // "42%" may be a tool's 0.42: only a fraction reads as a percentage that way, not a count of 3.
+  return known.some(
+    (a) => Math.abs(a - f.value) <= f.slack || (f.percent && a <= 1 && Math.abs(a * 100 - f.value) <= f.slack),
+  );
 }
 
 /** The reply's figures that no source returned, as written. */

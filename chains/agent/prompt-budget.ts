@@ -104,6 +104,19 @@ export function fitResults(
   });
 }
 
+/**
+ * What a request is fitted to: the estimate can run short on text with many non-ASCII letters
+ * (names with umlauts and accents take more tokens per character), so a little under the limit.
+ */
+export function fitTarget(limit: number): number {
+  return Math.floor(limit * 0.95);
+}
+
+/** The estimate of a fitted request: fixed part, the history summary and the messages. */
+export function estimatedTotal(fitted: FittedRequest, fixedTokens: number): number {
+  return fixedTokens + (fitted.summary ? estimateTokens(fitted.summary) : 0) + cost(fitted.messages);
+}
+
 /** Estimated tokens of messages on the wire. */
 export function cost(list: BaseMessage[]): number {
   return list.reduce(
@@ -116,7 +129,8 @@ export function cost(list: BaseMessage[]): number {
  * History and results fitted at the gentlest level whose estimate is within the budget (the
  * hardest level when none is). `fixedTokens` are the system message's and tool schemas'.
  */
-export function fitRequest(messages: BaseMessage[], fixedTokens: number, budget = PROMPT_BUDGET_TOKENS): FittedRequest {
+export function fitRequest(messages: BaseMessage[], fixedTokens: number, limit = PROMPT_BUDGET_TOKENS): FittedRequest {
+  const budget = fitTarget(limit);
   let fitted: FittedRequest = { messages };
   for (const level of levels) {
     const trimmed = trimHistory(messages, level);

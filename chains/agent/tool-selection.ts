@@ -29,9 +29,13 @@ const frontDoor: Record<ToolDomain, string[]> = {
   accounting: ["accounting_close_exceptions", "accounting_invoices"],
 };
 
+/** Read tools that find the record a write acts on (an issue, a deal or company, an invoice). */
+const lookups = /_(?:find|deal_detail|get_issue|search_issues|invoices)$/;
+
 /** Verbs of the writes daybook can request (create, comment, log, change stage, approve, reject). */
+// "open", "set" and "note" alone are left out: "open deals", "an open support ticket" are reads.
 const writeWords =
-  /\b(create|open|file|raise|add|log|logged|comment|note|approve|reject|decline|move|update|change|assign|mark|set|put|record|make|write)\b/i;
+  /\b(create|file|raise|add|log|logged|comment|approve|reject|decline|move|update|change|assign|mark|record)\b|\bopen (?:a|an|new) (?:ticket|issue|bug|story|task)\b/i;
 
 export function asksForChange(text: string): boolean {
   return writeWords.test(text);
@@ -81,14 +85,18 @@ export function selectTools(options: {
   const open = new Set([...questionDomains(options.input, options.catalog)].filter((d) => allowed.has(d)));
   if (allowed.size === 1) for (const d of allowed) open.add(d);
   let withWrites = asksForChange(options.input.message.text);
+  // A change request is offered its writes and the look-ups that find what to change; the
+  // router opens the rest of the system's reads.
+  let lookupsOnly = withWrites && open.size > 0;
   const systems = [...allowed];
   const router =
-    systems.length > 1
+    systems.length > 0
       ? (tool(
           async ({ systems: asked, writes: wantsWrites }: { systems: ToolDomain[]; writes?: boolean }) => {
             const opened = asked.filter((d) => allowed.has(d));
             for (const d of opened) open.add(d);
             if (wantsWrites) withWrites = true;
+            lookupsOnly = false;
             return opened.length > 0
               ? `The ${opened.join(" and ")} tools are now offered${withWrites ? ", with the write (approval) tools" : ""}.`
               : "None of those systems is available to this person.";
@@ -96,7 +104,7 @@ export function selectTools(options: {
           {
             name: ROUTER_TOOL,
             description:
-              "Offers the tools of another system for the rest of this turn. Call it first when the question needs Jira (sprint, issues, people's work), the CRM (deals, pipeline, customers, churn) or the accounting books (invoices, bills, bank, P&L, revenue, month-end close) and those tools are not offered yet. Set writes to true when the user asks to create, comment, log, move, approve or reject something.",
+              "Offers the tools of another system (or all of a system's read tools, when only some are offered) for the rest of this turn. Call it first when the question needs Jira (sprint, issues, people's work), the CRM (deals, pipeline, customers, churn) or the accounting books (invoices, bills, bank, P&L, revenue, month-end close) and those tools are not offered yet. Set writes to true when the user asks to create, comment, log, move, approve or reject something.",
             schema: z.object({
               systems: z.array(z.enum(systems as [ToolDomain, ...ToolDomain[]])).min(1),
               writes: z.boolean().optional(),
@@ -118,11 +126,13 @@ export function selectTools(options: {
         }
       } else {
         for (const [name, d] of domainOf) {
-          if (open.has(d) && (withWrites || !writes.has(name))) names.add(name);
+          if (!open.has(d)) continue;
+          if (writes.has(name) ? withWrites : !lookupsOnly || lookups.test(name)) names.add(name);
         }
       }
-      // A question that named its systems gets only theirs; the router is the way in for one that named none.
-      if (router && open.size === 0) names.add(ROUTER_TOOL);
+      // A question that named its systems gets only theirs; the router is the way in for one that
+      // named none, and to the rest of the reads for a change request.
+      if (router && (open.size === 0 || lookupsOnly)) names.add(ROUTER_TOOL);
       return names;
     },
   };

@@ -14,8 +14,9 @@
 import { AIMessage, type BaseMessage, ToolMessage } from "@langchain/core/messages";
 import { convertToOpenAITool } from "@langchain/core/utils/function_calling";
 import { toolErrorResult } from "../../src/core/user-facing-error.ts";
-import { estimateTokens, fitRequest, PROMPT_BUDGET_TOKENS } from "./prompt-budget.ts";
-import type { ToolSelection } from "./tool-selection.ts";
+import { WRITE_TOOL_METADATA_KEY } from "./offline-model.ts";
+import { estimatedTotal, estimateTokens, fitRequest, fitTarget, PROMPT_BUDGET_TOKENS } from "./prompt-budget.ts";
+import { ROUTER_TOOL, type ToolSelection } from "./tool-selection.ts";
 
 type LangChain = typeof import("langchain");
 
@@ -35,6 +36,22 @@ function toolTokens(t: unknown): number {
     schemaTokens.set(key, n);
   }
   return n;
+}
+
+function nameOf(t: unknown): string {
+  return (t as { name?: string }).name ?? "";
+}
+
+function isWrite(t: unknown): boolean {
+  return (t as { metadata?: Record<string, unknown> }).metadata?.[WRITE_TOOL_METADATA_KEY] === true;
+}
+
+/** Tools the model called since the turn's question. */
+function calledThisTurn(messages: BaseMessage[]): Set<string> {
+  const start = messages.findLastIndex((m) => m.getType() === "human");
+  const names = new Set<string>();
+  for (const m of messages.slice(start + 1)) for (const c of (m as AIMessage).tool_calls ?? []) names.add(c.name);
+  return names;
 }
 
 function malformedAsCalls(message: AIMessage): AIMessage {
@@ -68,13 +85,24 @@ export function wireMiddleware(
     name: "DaybookWire",
     wrapModelCall: async (request, handler) => {
       const bound = options.selection.bound();
-      const tools = request.tools.filter((t) => bound.has((t as { name?: string }).name ?? ""));
+      let tools = request.tools.filter((t) => bound.has(nameOf(t)));
       offered = new Set([...bound].map((n) => options.domainOf.get(n) ?? n));
-      const fixed =
+      const messages = request.messages as BaseMessage[];
+      const fixedFor = (list: typeof tools) =>
         estimateTokens(request.systemMessage.text) +
-        tools.reduce((sum, t) => sum + toolTokens(t), 0) +
-        12 * (1 + tools.length);
-      const fitted = fitRequest(request.messages as BaseMessage[], fixed, budget);
+        list.reduce((sum, t) => sum + toolTokens(t), 0) +
+        12 * (1 + list.length);
+      let fitted = fitRequest(messages, fixedFor(tools), budget);
+      // Still over with history and results at their smallest: offer fewer read tools, largest
+      // first, never one this turn has called, a write or the router.
+      const called = calledThisTurn(messages);
+      while (estimatedTotal(fitted, fixedFor(tools)) > fitTarget(budget)) {
+        const prunable = tools.filter((t) => !called.has(nameOf(t)) && nameOf(t) !== ROUTER_TOOL && !isWrite(t));
+        const largest = prunable.sort((a, b) => toolTokens(b) - toolTokens(a))[0];
+        if (!largest) break;
+        tools = tools.filter((t) => t !== largest);
+        fitted = fitRequest(messages, fixedFor(tools), budget);
+      }
       const systemMessage = fitted.summary
         ? request.systemMessage.concat(`\n${fitted.summary}`)
         : request.systemMessage;

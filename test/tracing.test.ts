@@ -193,6 +193,27 @@ describe.skipIf(redisSkipReason !== undefined)("one trace per question, from the
   });
 });
 
+describe.skipIf(redisSkipReason !== undefined)("one trace per digest firing", () => {
+  let w: WholeApp;
+  beforeAll(async () => {
+    w = await startWholeApp({ org: demoOrg, teamsAppId: "00000000-0000-0000-0000-00000000d165" });
+  });
+  afterAll(async () => {
+    await w?.close();
+  });
+
+  it("puts the digest's connector reads and its post under one digest span", async () => {
+    exporter.reset();
+    const run = await w.app.scheduler.fire("standup", Date.UTC(2026, 10, 23, 9, 0));
+    expect(run.status).not.toBe("failed");
+    const digest = one(spans(), "digest standup");
+    const trace = spans().filter((s) => s.spanContext().traceId === digest.spanContext().traceId);
+    expect(digest.attributes["daybook.digest.status"]).toBe(run.status);
+    expect(descendsFrom(trace, one(trace, /^jira\./), digest)).toBe(true);
+    expect(descendsFrom(trace, one(trace, / post$/), digest)).toBe(true);
+  });
+});
+
 describe("trace ids without a tracing backend", () => {
   it("keeps the short random id when no span is active", async () => {
     const { newTraceId } = await import("../src/core/user-facing-error.ts");

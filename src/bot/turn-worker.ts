@@ -4,7 +4,7 @@ import { toDaybookError } from "../core/errors.ts";
 import type { Logger } from "../core/logger.ts";
 import type { Store } from "../core/store.ts";
 import type { Platform } from "../core/thread.ts";
-import { inSpan, SpanKind } from "../core/tracing.ts";
+import { inPlatformSpan } from "../core/tracing.ts";
 import type { Job, JobHandler } from "../core/work-queue.ts";
 import { type Limiter, limitRefusal, type NoticePayload, type TurnPayload } from "./intake.ts";
 
@@ -144,7 +144,7 @@ async function onceResponder(o: {
   return {
     ...inner,
     reply: async (card) => {
-      if (slot === "posted") return postSpan(address.platform, () => inner.reply(card));
+      if (slot === "posted") return inPlatformSpan(address.platform, "post", () => inner.reply(card));
       if (slot === "other") return { thread: address.thread, messageId: "" };
       if (slot === "unsure") {
         // The bot's error reply after a failed post: if the post got through after all, the
@@ -169,7 +169,7 @@ async function onceResponder(o: {
       }
       let ref: MessageRef;
       try {
-        ref = await postSpan(address.platform, () => inner.reply(card));
+        ref = await inPlatformSpan(address.platform, "post", () => inner.reply(card));
       } catch (error) {
         slot = "unsure";
         throw error;
@@ -180,11 +180,6 @@ async function onceResponder(o: {
       return ref;
     },
   };
-}
-
-/** A post to the platform (chat.postMessage, a Bot Framework activity) as a client span. */
-function postSpan<T>(platform: Platform, post: () => Promise<T>): Promise<T> {
-  return inSpan(`${platform} post`, { kind: SpanKind.CLIENT, attributes: { "daybook.platform": platform } }, post);
 }
 
 async function findEarlierPost(

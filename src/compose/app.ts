@@ -27,6 +27,7 @@ import { createLogger, type Logger } from "../core/logger.ts";
 import { Metrics } from "../core/metrics.ts";
 import type { Store } from "../core/store.ts";
 import type { Platform } from "../core/thread.ts";
+import { inPlatformSpan } from "../core/tracing.ts";
 import { InFlight } from "../in-flight.ts";
 import { createScheduler, type Scheduler } from "../scheduler/scheduler.ts";
 import { createStore } from "../store/create-store.ts";
@@ -130,8 +131,12 @@ export async function compose(config: Config, options: ComposeOptions = {}): Pro
     clock,
     logger,
     metrics,
-    post: (thread, card) => adapterFor(thread.platform).post(thread, card),
-    update: (message, card) => adapterFor(message.thread.platform).update(message, card),
+    post: (thread, card) =>
+      inPlatformSpan(thread.platform, "post", () => adapterFor(thread.platform).post(thread, card)),
+    update: (message, card) =>
+      inPlatformSpan(message.thread.platform, "update", () =>
+        adapterFor(message.thread.platform).update(message, card),
+      ),
     // Approved calls go through the actions queue in the server (bound once `work` exists).
     ...(options.role ? { dispatch: (approvalId: string) => dispatchApproval(approvalId) } : {}),
   });

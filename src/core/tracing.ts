@@ -16,7 +16,7 @@ import {
   propagation,
   ROOT_CONTEXT,
   type Span,
-  type SpanKind,
+  SpanKind,
   SpanStatusCode,
   trace,
 } from "@opentelemetry/api";
@@ -62,6 +62,18 @@ export function inSpan<T>(name: string, options: SpanOptions, fn: (span: Span) =
   return options.parent
     ? tracer().startActiveSpan(name, spanOptions, options.parent, run)
     : tracer().startActiveSpan(name, spanOptions, run);
+}
+
+/**
+ * A call to a chat platform (chat.postMessage, chat.update, a Bot Framework activity) as a
+ * client span named `<platform> <operation>`.
+ */
+export function inPlatformSpan<T>(platform: string, operation: "post" | "update", call: () => Promise<T>): Promise<T> {
+  return inSpan(
+    `${platform} ${operation}`,
+    { kind: SpanKind.CLIENT, attributes: { "daybook.platform": platform } },
+    call,
+  );
 }
 
 /** Marks a span failed with a daybook error code (no message: it may quote the request). */

@@ -20,6 +20,7 @@ import type { Logger } from "../core/logger.ts";
 import type { Metrics } from "../core/metrics.ts";
 import type { Store } from "../core/store.ts";
 import type { Platform } from "../core/thread.ts";
+import { inPlatformSpan, inSpan, markError } from "../core/tracing.ts";
 import { reportError } from "../core/user-facing-error.ts";
 import { createDigestAdmission } from "./admission.ts";
 import { type DeliveryTarget, resolveTargets } from "./targets.ts";
@@ -204,7 +205,7 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
             platform: target.platform,
             ...(audience ? { audience: audience.key } : {}),
           },
-          () => adapter.post(target.thread, card),
+          () => inPlatformSpan(target.platform, "post", () => adapter.post(target.thread, card)),
         );
         const record: DeliveryRecord = {
           ...(audience ? { audience: audience.key, audienceLabel: audience.label } : {}),
@@ -351,7 +352,16 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
     return { cards, run: finish({ status, deliveries, ...extra }) };
   }
 
-  async function fire(name: DigestName, slot: number): Promise<RunRecord> {
+  // One span per firing (docs/tracing.md): the connector calls and posts of the run are its children.
+  const fire = (name: DigestName, slot: number): Promise<RunRecord> =>
+    inSpan(`digest ${name}`, { attributes: { "daybook.digest": name } }, async (span) => {
+      const run = await fireOnce(name, slot);
+      span.setAttribute("daybook.digest.status", run.status);
+      if (run.status === "failed") markError(span, "digest_failed");
+      return run;
+    });
+
+  async function fireOnce(name: DigestName, slot: number): Promise<RunRecord> {
     const slotIso = new Date(slot).toISOString();
     const skip = (skipped: NonNullable<RunRecord["skipped"]>): RunRecord => {
       const now = new Date(clock.now()).toISOString();

@@ -133,4 +133,32 @@ describe.skipIf(redisSkipReason !== undefined).each(orgSpecs)("files and charts 
     expect(decoded.width).toBeGreaterThanOrEqual(1_200);
     expect(decoded.height).toBeGreaterThanOrEqual(600);
   });
+
+  it.each([
+    ["sales", "pipeline-", "Pipeline by stage"],
+    ["close", "pnl-trend-", "P&L trend"],
+    ["weekly", "velocity-", "Velocity"],
+  ] as const)("posts the %s digest's chart in the thread of its Slack post", async (digest, prefix, title) => {
+    const channel = spec.org.digests[digest]?.channels[0];
+    if (!channel) throw new Error(`${digest} has no channel in ${spec.label}`);
+    await w.app.work?.dispatchDigest(digest, slotOf(Date.UTC(2026, 11, 2, 10, 0)));
+    const asked = await until(() =>
+      w.slack.calls("files.getUploadURLExternal").find((c) => String(c.filename).startsWith(prefix)),
+    );
+    expect(String(asked.alt_text).length).toBeGreaterThan(40);
+    const threads = new Set(
+      w.slack
+        .posted()
+        .filter((p) => p.args.channel === slackChannelOf(channel) && !p.args.thread_ts)
+        .map((p) => p.ts),
+    );
+    const complete = await until(() =>
+      w.slack
+        .calls("files.completeUploadExternal")
+        .find(
+          (c) => threads.has(String(c.thread_ts)) && (c.files as { title?: string }[]).some((f) => f.title === title),
+        ),
+    );
+    expect(complete.channel_id).toBe(slackChannelOf(channel));
+  });
 });

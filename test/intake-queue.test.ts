@@ -23,6 +23,7 @@ import type { RedisStore } from "../src/store/redis-store.ts";
 import { createDemoPorts } from "../tools/demo/demo-ports.ts";
 import { type RecordedRequest, startFakeServer } from "./support/http.ts";
 import { connectTestRedis, redisSkipReason } from "./support/redis.ts";
+import { startTeamsAuth, type TeamsTestAuth } from "./support/teams-tokens.ts";
 
 /** The demo, with the Slack channel these questions are asked in declared as alex's team's (all domains). */
 const demoOrg: OrgConfig = {
@@ -78,6 +79,19 @@ describe.skipIf(skip)("the composed app with its work queue on Redis", () => {
 
   afterAll(async () => {
     await fake?.close();
+    await auth?.close();
+  });
+
+  // Teams replicas validate real channel tokens from one local identity provider (per file:
+  // botframework-connector caches outbound tokens per app id).
+  let auth: TeamsTestAuth;
+  beforeAll(async () => {
+    auth = await startTeamsAuth();
+  });
+  const teamsCredentials = () => ({
+    MICROSOFT_APP_ID: auth.appId,
+    MICROSOFT_APP_PASSWORD: auth.appPassword,
+    MICROSOFT_APP_TYPE: "MultiTenant",
   });
 
   /** One replica: its own Redis connection on the deployment's shared key prefix. */
@@ -104,7 +118,7 @@ describe.skipIf(skip)("the composed app with its work queue on Redis", () => {
     }).env;
     const app = await compose(
       { env, org: demoOrg, orgSource: "test" },
-      { store, ports, clock, logger: silentLogger, platforms: true, role },
+      { store, ports, clock, logger: silentLogger, platforms: true, role, teamsEndpoints: auth.endpoints },
     );
     apps.push(app);
     const http = createServer({ store, logger: silentLogger, inFlight: app.inFlight, routes: app.routes });
@@ -257,7 +271,7 @@ describe.skipIf(skip)("the composed app with its work queue on Redis", () => {
     let n = 0;
     const connector = await startFakeServer(() => ({ body: { id: `msg-${++n}` } }));
     try {
-      const teamsEnv = { TEAMS_DEV_SKIP_AUTH: "true" };
+      const teamsEnv = teamsCredentials();
       const web = await replica(prefix, "web", teamsEnv);
       await replica(prefix, "worker", teamsEnv);
       const activity = {
@@ -274,7 +288,7 @@ describe.skipIf(skip)("the composed app with its work queue on Redis", () => {
       };
       const res = await web.http.request("/api/messages", {
         method: "POST",
-        headers: { "content-type": "application/json" },
+        headers: { "content-type": "application/json", ...auth.headers(activity) },
         body: JSON.stringify(activity),
       });
       expect(res.status).toBe(200);
@@ -295,7 +309,7 @@ describe.skipIf(skip)("the composed app with its work queue on Redis", () => {
     let n = 0;
     const connector = await startFakeServer(() => ({ body: { id: `msg-${++n}` } }));
     try {
-      const teamsEnv = { TEAMS_DEV_SKIP_AUTH: "true" };
+      const teamsEnv = teamsCredentials();
       const web = await replica(prefix, "web", teamsEnv);
       const activity = {
         type: "message",
@@ -312,7 +326,7 @@ describe.skipIf(skip)("the composed app with its work queue on Redis", () => {
       const deliver = () =>
         web.http.request("/api/messages", {
           method: "POST",
-          headers: { "content-type": "application/json" },
+          headers: { "content-type": "application/json", ...auth.headers(activity) },
           body: JSON.stringify(activity),
         });
       expect((await deliver()).status).toBe(200);

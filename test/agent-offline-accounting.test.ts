@@ -60,6 +60,19 @@ for (const org of ["demo", "second"] as OrgName[]) {
         expect(reply).not.toMatch(/^0 bills/);
       });
 
+      it("shows every bill awaiting approval of the close month and after, with the one without a PO and the duplicate", async () => {
+        const { data, chat } = await setup();
+        const [dup] = data.duplicates[0] ?? [];
+
+        const [reply] = await chat("show me bills awaiting approval");
+
+        expect(reply).toMatch(new RegExp(`^${data.awaitingApproval.length} bills`));
+        for (const b of data.withoutPo) expect(reply).toContain(b.number);
+        expect(reply).toContain(dup?.number);
+        for (const b of data.bills.filter((x) => x.status === "PAID").slice(0, 5))
+          expect(reply).not.toContain(`Invoice ${b.number} `);
+      });
+
       it("answers 'why is it flagged?' about the bill without a PO just shown", async () => {
         const { chat } = await setup();
 

@@ -6,7 +6,7 @@
  */
 import { describe, expect, it } from "vitest";
 import { loadOrgData } from "./eval/data.ts";
-import { date } from "./eval/facts.ts";
+import { date, money } from "./eval/facts.ts";
 import { createWorld, type OrgName } from "./eval/world.ts";
 
 const ae = { demo: "sam", second: "emre" } as const;
@@ -66,6 +66,29 @@ for (const org of ["demo", "second"] as OrgName[]) {
 
       for (const d of won) expect(reply).toContain(bare(d.company.name));
       expect(reply).not.toMatch(/net profit/);
+    });
+
+    it("answers 'how much ARR is at risk?' with the churn list's ARR, not the renewals calendar", async () => {
+      const { data, chat } = await setup(csm[org]);
+      const arr = data.customers
+        .filter((c) => c.usageChange <= -0.3 || c.lastFailedPaymentAt !== undefined)
+        .reduce((a, c) => a + c.arr, 0);
+
+      const [reply] = await chat("how much ARR is at risk?");
+
+      expect(money(arr).test(reply ?? ""), reply).toBe(true);
+      expect(reply).not.toMatch(/renew/i);
+    });
+
+    it("reads 'what's the ticket about?' after the churn list as the customer's support ticket, not a Jira question", async () => {
+      const { data, chat } = await setup(csm[org]);
+      const ticket = data.customers.flatMap((c) => c.tickets.filter((x) => x.status === "open"))[0];
+      if (!ticket) throw new Error("no open support ticket");
+
+      const [, reply] = await chat("which customers have an open support ticket?", "what's the ticket about?");
+
+      expect(reply).toContain(ticket.subject);
+      expect(reply).not.toMatch(/your roles don't include/);
     });
 
     it("reads 'who's about to walk?' as churn risk and 'what should I do?' after a customer as that customer's next step", async () => {

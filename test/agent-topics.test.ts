@@ -56,6 +56,15 @@ describe("deciding follow-up or new topic", () => {
     expect(topicOf("how come?").kind).toBe("follow-up");
   });
 
+  it("reads 'the ticket' or 'the note' alone as a part of the record just shown, and a period as no ordinal", () => {
+    expect(topicOf("what's the ticket about?").kind).toBe("follow-up");
+    expect(topicOf("what's in the note?").kind).toBe("follow-up");
+    expect(topicOf("how's the sprint?").kind).toBe("new-topic");
+    expect(topicOf("what did we win in the last 30 days?").kind).toBe("new-topic");
+    expect(topicOf("and the last one?").kind).toBe("ordinal");
+    expect(topicOf("what should I do?").kind).toBe("follow-up");
+  });
+
   it("reads 'and November?' as the previous question with one thing changed", () => {
     expect(topicOf("and November?")).toEqual({ kind: "follow-up", reason: "refine" });
     expect(topicOf("and what's blocking the sprint?").kind).toBe("new-topic");

@@ -32,6 +32,10 @@ const followUpFiller = new Set(
   ).split(" "),
 );
 
+/** Parts of a record a reply shows, which "the <part>" points back at. */
+const recordParts =
+  /^(ticket|tickets|signal|signals|email|emails|note|notes|comment|comments|description|summary|reply|message)$/;
+
 export type TopicDecision =
   /** Points back at the previous reply by position ("the second one"). */
   | { kind: "ordinal" }
@@ -56,6 +60,10 @@ export function topicOf(question: string): TopicDecision {
   if (pronouns.test(q)) return { kind: "follow-up", reason: "pronoun" };
   const content = contentWords(q);
   if (content.length === 0) return { kind: "follow-up", reason: "elliptical" };
+  // "what's the ticket about?", "who wrote the note?": a part of the record just shown, named with "the".
+  const part = content.length === 1 ? content[0] : undefined;
+  if (part && recordParts.test(part) && new RegExp(`\\bthe\\s+${part}\\b`, "i").test(q))
+    return { kind: "follow-up", reason: "elliptical" };
   // "and November?", "what about last quarter?": the previous question again with one thing changed.
   // "and what's blocking the sprint?" is a question of its own.
   const refine =

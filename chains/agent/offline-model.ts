@@ -552,8 +552,8 @@ function domainOfKind(kind: RefKind): ToolDomain | undefined {
   return undefined;
 }
 
-function questionDomains(text: string, subject: EntityRef | undefined): ToolDomain[] {
-  const d = subject ? domainOfKind(subject.kind) : undefined;
+function questionDomains(text: string, subject: EntityRef | undefined, thread?: ToolDomain): ToolDomain[] {
+  const d = subject ? domainOfKind(subject.kind) : thread;
   const out = mentionedDomains(text, d);
   if (d && !out.includes(d)) out.push(d);
   return out;
@@ -639,7 +639,11 @@ function planFirstCall(ctx: Ctx): Plan {
     if (draft) return draft;
   }
   const wantsWrite = writeVerb.test(q) && !/^\s*(what|which|why|how|who|when|is|are|show|list)\b/i.test(q);
-  const asked = questionDomains(q, subject);
+  // A follow-up with no record to point at is still about the previous answer's system.
+  const threadTool = continuesPreviousTopic(q)
+    ? ctx.tools.find((t) => t.name === ctx.turn.previous.at(-1)?.calls.at(-1)?.tool)
+    : undefined;
+  const asked = questionDomains(q, subject, threadTool?.domain);
   const allowed = ctx.turn.allowedDomains;
   // Export tools answer only "export ... to CSV" (exportCall above), never a question sharing their words.
   const candidates = ctx.tools.filter((t) => t.write === wantsWrite && !isExportTool(t.name));

@@ -506,8 +506,8 @@ function invoicesReply(v: Obj, f: Fields): string {
       : "";
   const lead = `${v.count} ${what}${when}${typeof v.total === "number" ? `, ${f.money(v.total, v)} in all` : ""}${invoices.length > 0 ? ":" : "."}`;
   const lines = [lead];
-  // A filtered list of ten or fewer is shown whole; a longer one is sampled.
-  const cap = invoices.length <= 10 ? 10 : 7;
+  // A list of fifteen or fewer (the tool's default page) is shown whole; a longer one is sampled.
+  const cap = invoices.length <= 15 ? 15 : 7;
   for (const i of invoices.slice(0, cap))
     lines.push(
       `- ${upperFirst(invoiceTitle(i))} from **${str(i.contact) ?? "?"}**, ${f.money(i.total, i)}, ${words(String(i.status ?? "").toLowerCase())}${str(i.date) ? ` (${f.when(i.date)})` : ""}`,

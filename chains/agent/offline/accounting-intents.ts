@@ -38,7 +38,7 @@ export const accountingIntents: Intent[] = [
     tool: "accounting_invoices",
     args: (q, turn) => {
       const from = closing(turn);
-      return periodNamed.test(q) || !from ? {} : { fromMonth: from, limit: 25 };
+      return periodNamed.test(q) || !from ? {} : { fromMonth: from };
     },
   },
   {

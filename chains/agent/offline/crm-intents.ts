@@ -73,6 +73,12 @@ function daysIn(q: string, turn: IntentTurn | undefined): number | undefined {
 
 export const crmIntents: Intent[] = [
   {
+    name: "arr-at-risk",
+    // "how much ARR is at risk?" is the churn list's at-risk ARR, not the renewals calendar.
+    test: (q) => /\bat[- ]risk\b/i.test(q) && /\b(arr|revenue|how much|money)\b/i.test(q) && !/\brenew\w*/i.test(q),
+    tool: "crm_account_health",
+  },
+  {
     name: "deals-over",
     test: (q) => /\bdeals?\b/i.test(q) && over.test(q) && !won.test(q) && !lost.test(q),
     tool: "crm_deals_by_priority",

@@ -3,13 +3,15 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createSlackIntegration, type SlackIntegration } from "../adapters/slack/app.ts";
 import { demoOrg } from "../src/config/demo-org.ts";
 import { loadConfig } from "../src/config/load.ts";
+import type { OrgConfig } from "../src/config/org.ts";
 import { APPROVE_ACTION_ID } from "../src/core/action-ids.ts";
+import type { Ports } from "../src/core/domain/ports.ts";
 import { DaybookError } from "../src/core/errors.ts";
 import { silentLogger } from "../src/core/logger.ts";
 import { type App, compose } from "../src/main.ts";
 import { connectTestRedis, redisSkipReason, redisUrl } from "./support/redis.ts";
 import { type SocketModeSlack, startSocketModeSlack } from "./support/socket-mode-fake.ts";
-import { nextTs, until } from "./whole-app/drive.ts";
+import { nextTs, orgSpecs, person, recordingWrites, settle, slackChannelOf, until } from "./whole-app/drive.ts";
 
 /**
  * The composed server (role "all": queued turns, the offline agent, real Redis under a fresh
@@ -74,35 +76,49 @@ function approveValue(args: Record<string, unknown>): string | undefined {
   return undefined;
 }
 
+/** The composed server in Socket Mode for `org`, connected to a fresh local Slack. */
+async function startSocketModeApp(
+  org: OrgConfig,
+  members: string[],
+  ports?: Ports,
+): Promise<{ slack: SocketModeSlack; app: App }> {
+  const slack = await startSocketModeSlack({ botUserId: bot, teamId: team, members });
+  const store = await connectTestRedis(`test:socket-mode:${randomUUID()}:`);
+  const { env } = loadConfig({
+    NODE_ENV: "test",
+    REDIS_URL: redisUrl,
+    SLACK_SOCKET_MODE: "true",
+    SLACK_APP_TOKEN: slack.appToken,
+    SLACK_BOT_TOKEN: "xoxb-socket-mode-token",
+    SLACK_API_URL: slack.apiUrl,
+  });
+  const app = await compose(
+    { env, org, orgSource: "socket-mode test" },
+    { store, logger: silentLogger, platforms: true, listen: true, role: "all", ...(ports ? { ports } : {}) },
+  );
+  await slack.connected(1);
+  return { slack, app };
+}
+
+async function closeSocketModeApp(app: App | undefined, slack: SocketModeSlack | undefined): Promise<void> {
+  await app?.stopIntake();
+  await app?.work?.stop(5_000);
+  await app?.inFlight.drain(5_000);
+  await app?.close();
+  await slack?.close();
+}
+
 describe.skipIf(redisSkipReason !== undefined)("Slack in Socket Mode, over a real WebSocket", () => {
   let slack: SocketModeSlack;
   let app: App;
 
   beforeAll(async () => {
     // The channels' members are the people who ask and approve here, so answers stay in the thread.
-    slack = await startSocketModeSlack({ botUserId: bot, teamId: team, members: ["U0DEMOALEX", "U0DEMOSAM", bot] });
-    const store = await connectTestRedis(`test:socket-mode:${randomUUID()}:`);
-    const { env } = loadConfig({
-      NODE_ENV: "test",
-      REDIS_URL: redisUrl,
-      SLACK_SOCKET_MODE: "true",
-      SLACK_APP_TOKEN: slack.appToken,
-      SLACK_BOT_TOKEN: "xoxb-socket-mode-token",
-      SLACK_API_URL: slack.apiUrl,
-    });
-    app = await compose(
-      { env, org: demoOrg, orgSource: "socket-mode test" },
-      { store, logger: silentLogger, platforms: true, listen: true, role: "all" },
-    );
-    await slack.connected(1);
+    ({ slack, app } = await startSocketModeApp(demoOrg, ["U0DEMOALEX", "U0DEMOSAM", bot]));
   });
 
   afterAll(async () => {
-    await app?.stopIntake();
-    await app?.work?.stop(5_000);
-    await app?.inFlight.drain(5_000);
-    await app?.close();
-    await slack?.close();
+    await closeSocketModeApp(app, slack);
   });
 
   it("opens its connection with the app-level token, not the bot token", () => {
@@ -255,6 +271,65 @@ describe.skipIf(redisSkipReason !== undefined)("Slack in Socket Mode, over a rea
     expect(answersIn(slack, ts)).toHaveLength(1);
   });
 });
+
+describe.skipIf(redisSkipReason !== undefined).each(orgSpecs)(
+  "a question and an approved write over Socket Mode, on $label",
+  (spec) => {
+    let slack: SocketModeSlack;
+    let app: App;
+    let writes: ReturnType<typeof recordingWrites>["writes"];
+    const asker = person(spec.org, spec.asker);
+    const channel = slackChannelOf(spec.jiraChannel);
+
+    beforeAll(async () => {
+      const recorded = recordingWrites(spec.ports());
+      writes = recorded.writes;
+      ({ slack, app } = await startSocketModeApp(spec.org, [asker.slack, bot], recorded.ports));
+    });
+
+    afterAll(async () => {
+      await closeSocketModeApp(app, slack);
+    });
+
+    it("answers a sprint question in its thread from this organisation's Jira", async () => {
+      const ts = nextTs();
+      const ack = await slack.deliver(
+        "events_api",
+        mentionCallback("what's blocking the sprint?", ts, { user: asker.slack, channel }),
+      );
+      expect(ack.afterMs).toBeLessThan(ackDeadlineMs);
+      const [answer] = await until(() => (answersIn(slack, ts).length > 0 ? answersIn(slack, ts) : undefined));
+      expect(answer?.args.channel).toBe(channel);
+      const sprint = await app.ports.jira.getActiveSprint();
+      const issueKeys = sprint ? (await app.ports.jira.getSprintIssues(sprint.id)).map((i) => i.key) : [];
+      expect(issueKeys.length).toBeGreaterThan(0);
+      expect(issueKeys.some((key) => JSON.stringify(answer?.args).includes(key))).toBe(true);
+    });
+
+    it("creates the Jira issue once when the Approve envelope comes twice, and updates the card", async () => {
+      const ts = nextTs();
+      await slack.deliver(
+        "events_api",
+        mentionCallback("create a jira issue to rotate the staging TLS certificate", ts, {
+          user: asker.slack,
+          channel,
+        }),
+      );
+      const card = await until(() => answersIn(slack, ts).find((p) => approveValue(p.args) !== undefined));
+      const approvalId = approveValue(card.args) as string;
+      const envelopeId = randomUUID();
+      const click = approveClick(approvalId, { ts: card.ts, channel, threadTs: ts }, asker.slack);
+      expect((await slack.deliver("interactive", click, { envelopeId })).afterMs).toBeLessThan(ackDeadlineMs);
+      expect((await slack.redeliver(envelopeId)).afterMs).toBeLessThan(ackDeadlineMs);
+      await until(() => slack.calls("chat.update").find((u) => u.ts === card.ts && /Approved by/.test(String(u.text))));
+      await until(() => (answersIn(slack, ts).some((p) => /^Done:/.test(String(p.args.text))) ? true : undefined));
+      await settle(1_000);
+      const mine = writes.filter((w) => w.idempotencyKey === approvalId);
+      expect(mine.map((w) => w.method)).toEqual(["jira.createIssue"]);
+      expect(JSON.stringify(mine[0]?.args)).toContain("rotate the staging TLS certificate");
+    });
+  },
+);
 
 /**
  * The Slack integration as src/compose/platforms.ts builds it for the server: Socket Mode with

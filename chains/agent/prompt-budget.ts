@@ -10,8 +10,9 @@
  *   re-compacted (tools/shared/compact.ts: longest lists cut with a {"more": n} marker) to an
  *   equal share of what is left.
  *
- * Tokens are estimated as characters / 3, which over-counts compact JSON (about 3 characters a
- * token in o200k) and English (about 4), so an estimate within budget is within budget.
+ * Tokens are estimated as characters / 3.3, what compact tool results measure in o200k over the
+ * demo catalog (English runs at about 4.5, so prose is over-counted); requests are fitted to
+ * 95 % of the limit for text that tokenises worse (test/agent-openai-budget.test.ts measures).
  */
 import { AIMessage, type BaseMessage, ToolMessage } from "@langchain/core/messages";
 import { compactJson } from "../../tools/shared/compact.ts";
@@ -33,7 +34,7 @@ type Level = (typeof levels)[number];
 /** Role framing, ids and the JSON envelope of each message on the wire. */
 const PER_MESSAGE_OVERHEAD = 12;
 
-export function estimateTokens(text: string, charsPerToken = 3): number {
+export function estimateTokens(text: string, charsPerToken = 3.3): number {
   return Math.ceil(text.length / charsPerToken);
 }
 
@@ -89,7 +90,7 @@ export function fitResults(
   const results = messages.filter((m) => m.getType() === "tool");
   if (results.length === 0) return messages;
   const others = cost(messages.filter((m) => m.getType() !== "tool")) + results.length * PER_MESSAGE_OVERHEAD;
-  const share = Math.max(level.minResultChars, Math.floor(((budget - fixedTokens - others) * 3) / results.length));
+  const share = Math.max(level.minResultChars, Math.floor(((budget - fixedTokens - others) * 3.3) / results.length));
   return messages.map((m) => {
     if (m.getType() !== "tool") return m;
     const text = textOf(m);

@@ -29,6 +29,11 @@ const frontDoor: Record<ToolDomain, string[]> = {
   accounting: ["accounting_close_exceptions", "accounting_invoices"],
 };
 
+/** A system's front-door tool: the last a request over budget stops offering. */
+export function isFrontDoor(name: string): boolean {
+  return Object.values(frontDoor).some((names) => names[0] === name);
+}
+
 /** Read tools that find the record a write acts on (an issue, a deal or company, an invoice). */
 const lookups = /_(?:find|deal_detail|get_issue|search_issues|invoices)$/;
 

@@ -16,7 +16,7 @@ import { convertToOpenAITool } from "@langchain/core/utils/function_calling";
 import { toolErrorResult } from "../../src/core/user-facing-error.ts";
 import { WRITE_TOOL_METADATA_KEY } from "./offline-model.ts";
 import { estimatedTotal, estimateTokens, fitRequest, fitTarget, PROMPT_BUDGET_TOKENS } from "./prompt-budget.ts";
-import { ROUTER_TOOL, type ToolSelection } from "./tool-selection.ts";
+import { isFrontDoor, ROUTER_TOOL, type ToolSelection } from "./tool-selection.ts";
 
 type LangChain = typeof import("langchain");
 
@@ -30,8 +30,8 @@ function toolTokens(t: unknown): number {
   const key = `${named.name}\u0000${named.description}`;
   let n = schemaTokens.get(key);
   if (n === undefined) {
-    // JSON schemas run at about 4 characters a token in o200k (measured over the catalog).
-    n = estimateTokens(JSON.stringify(convertToOpenAITool(t as Parameters<typeof convertToOpenAITool>[0])), 3.6);
+    // JSON schemas run at about 4.06 characters a token in o200k (measured over the catalog).
+    n = estimateTokens(JSON.stringify(convertToOpenAITool(t as Parameters<typeof convertToOpenAITool>[0])), 3.9);
     if (schemaTokens.size > 500) schemaTokens.clear();
     schemaTokens.set(key, n);
   }
@@ -94,11 +94,12 @@ export function wireMiddleware(
         12 * (1 + list.length);
       let fitted = fitRequest(messages, fixedFor(tools), budget);
       // Still over with history and results at their smallest: offer fewer read tools, largest
-      // first, never one this turn has called, a write or the router.
+      // first and a system's front door last, never one this turn has called, a write or the router.
       const called = calledThisTurn(messages);
       while (estimatedTotal(fitted, fixedFor(tools)) > fitTarget(budget)) {
         const prunable = tools.filter((t) => !called.has(nameOf(t)) && nameOf(t) !== ROUTER_TOOL && !isWrite(t));
-        const largest = prunable.sort((a, b) => toolTokens(b) - toolTokens(a))[0];
+        const rank = (t: unknown) => (isFrontDoor(nameOf(t)) ? -1e6 : 0) + toolTokens(t);
+        const largest = prunable.sort((a, b) => rank(b) - rank(a))[0];
         if (!largest) break;
         tools = tools.filter((t) => t !== largest);
         fitted = fitRequest(messages, fixedFor(tools), budget);

@@ -75,6 +75,18 @@ for (const org of ["demo", "second"] as OrgName[]) {
       expect(reply).not.toMatch(/% done/);
     });
 
+    it("lists a named person's issues for '<Person>'s tickets', not the sprint's blockers", async () => {
+      const { data, me, ask } = await setup();
+      const first = me.split(" ")[0] ?? me;
+      const theirs = data.sprintIssues.filter((i) => i.assignee === me);
+
+      const reply = await ask(`show me ${first}'s tickets`);
+
+      expect(reply).toMatch(/issues? match/);
+      for (const i of theirs.slice(0, 3)) expect(reply).toContain(i.key);
+      expect(reply).not.toMatch(/blocking/);
+    });
+
     it("answers 'who owns it?' after 'what's ready for review?' with the owner of the issue shown", async () => {
       const { data, chat } = await setup();
       const ready = data.sprintIssues.filter((i) => /review/i.test(i.status));

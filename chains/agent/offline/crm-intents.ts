@@ -117,7 +117,11 @@ export const crmIntents: Intent[] = [
   },
   {
     name: "won-or-lost",
-    test: (q) => (won.test(q) || lost.test(q)) && !/\b(pipeline|invoices?|bills?|revenue|profit)\b/i.test(q),
+    // "what did we win?", "deals lost this month"; "how do we win <company>?" is no list of closed deals.
+    test: (q) =>
+      (won.test(q) || lost.test(q)) &&
+      !/\b(pipeline|invoices?|bills?|revenue|profit)\b/i.test(q) &&
+      !/\bhow (do|can|could|should|would) (we|i)\b/i.test(q),
     tool: "crm_closed_deals",
     args: (q, turn) => {
       const days = daysIn(q, turn);

@@ -46,6 +46,12 @@ export const jiraIntents: Intent[] = [
     args: (_q, turn) => (turn?.requester ? { assignee: turn.requester, inActiveSprint: true, open: true } : {}),
   },
   {
+    name: "person-issues",
+    // "<Person>'s tickets": the assignee filter (filled from the person named), not the blockers.
+    test: (q) => /\p{Lu}[\p{L}-]+['’]s\s+(open\s+)?(tickets|issues|work|tasks|stories)\b/u.test(q),
+    tool: "jira_search_issues",
+  },
+  {
     name: "issues-in-progress",
     test: (q) => inProgress.test(q) && !me.test(q),
     tool: "jira_search_issues",
@@ -55,7 +61,14 @@ export const jiraIntents: Intent[] = [
     name: "bugs",
     test: (q) => bugs.test(q) && !/\b(create|file|open|raise|log)\b/i.test(q),
     tool: "jira_search_issues",
-    args: (q) => ({ type: "Bug", open: true, ...(/\bsprint\b/i.test(q) ? { inActiveSprint: true } : {}) }),
+    // "any bugs?" asks what is still open; "what bugs did we fix?" what is done.
+    args: (q) => ({
+      type: "Bug",
+      ...(/\b(fix(ed)?|closed|done|resolved|shipped|squashed)\b/i.test(q)
+        ? { statusCategory: "done" }
+        : { open: true }),
+      ...(/\bsprint\b/i.test(q) ? { inActiveSprint: true } : {}),
+    }),
   },
   {
     name: "ready-for-review",

@@ -12,12 +12,12 @@ import { answer, refuse, write } from "./spec.ts";
 
 /**
  * Share of right answers per organisation over both dates, just below what the offline model
- * reached on 2026-12-03 (98.4 % demo, 98.2 % second; issue 13's target is 90 %). A share, not a
+ * reached on 2026-12-03 (100 % of 438 turns on each; issue 13's target is 90 %). A share, not a
  * count, so adding turns does not move the floor.
  */
-const floor = { demo: 0.975, second: 0.975 };
-/** At most this share of confident wrong answers per organisation (1.1 % and 1.4 % reached; target 2 %). */
-const ceiling = { demo: 0.02, second: 0.02 };
+const floor = { demo: 0.98, second: 0.98 };
+/** At most this share of confident wrong answers per organisation (none reached; target 2 %). */
+const ceiling = { demo: 0.01, second: 0.01 };
 
 describe("the conversation eval", () => {
   let results: TurnResult[];

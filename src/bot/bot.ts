@@ -149,7 +149,11 @@ export class Bot {
       ...(answer.data ? { data: answer.data } : {}),
     };
     if (hidden.length > 0) {
-      card = textCard(await this.#deliverPrivately(message, responder, answer.card, hidden, "answer", log));
+      // A private answer is a card; its files are not sent along, and the card says where to get them.
+      const privately = answer.files?.length
+        ? withNote(answer.card, "The file is not attached here: ask again in a direct message with daybook to get it.")
+        : answer.card;
+      card = textCard(await this.#deliverPrivately(message, responder, privately, hidden, "answer", log));
       remembered = { text: cardToText(card) };
     } else {
       // Files show the same data as the answer, so they go only where the answer may.

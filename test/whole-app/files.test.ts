@@ -74,6 +74,24 @@ describe.skipIf(redisSkipReason !== undefined).each(orgSpecs)("files and charts 
     expect(String(reply?.args.text)).toMatch(/net profit/i);
   });
 
+  it("sends an export the channel may not see to the asker privately, without the file, and uploads nothing in the channel", async () => {
+    const channel = slackChannelOf(spec.jiraChannel);
+    const audience = spec.org.channels[spec.jiraChannel]?.audience;
+    // The Jira channel's declared audience leaves the books out.
+    if (!audience || audience.includes("accounting")) return;
+    const ts = await slackMention(w, asker(), channel, "export the P&L to CSV");
+    const note = await until(() => w.slack.posted().find((p) => p.args.thread_ts === ts));
+    expect(String(note.args.text)).toMatch(/privately|direct message/i);
+    const dm = await until(() =>
+      w.slack
+        .posted()
+        .find((p) => String(p.args.channel).startsWith("D") && /file is not attached/.test(JSON.stringify(p.args))),
+    );
+    expect(JSON.stringify(dm.args)).toMatch(/Exported the P(&amp;|&|\\u0026)L/);
+    await new Promise((r) => setTimeout(r, 300));
+    expect(w.slack.calls("files.completeUploadExternal").filter((c) => c.thread_ts === ts)).toEqual([]);
+  });
+
   it("links 'export the deals to CSV' in Teams from a signed URL that refuses a changed or expired signature", async () => {
     const conversation = `a:personal-files-${spec.asker}`;
     const res = await w.teamsActivity({

@@ -245,6 +245,17 @@ for (const which of orgs) {
       expectSentences(turn.text);
     });
 
+    it("gives the person the sentence when a model pastes a failed lookup's raw result into its reply", async () => {
+      const world = await openAiWorld(which, (request) => {
+        const [result] = turnToolMessages(request);
+        if (!result) return { calls: [call("jira_get_issue", '{"key": ENG-1')] };
+        return { content: `I tried: ${contentText(result.content)}` };
+      });
+      const turn = await world.ask("show me the sprint issue ENG-1");
+      expect(turn.text).toMatch(/^I tried: That lookup \(jira_get_issue\) was sent arguments that are not valid JSON/);
+      expectSentences(turn.text);
+    });
+
     it("tells the model which argument failed the tool's schema, without the parser's stack", async () => {
       const world = await openAiWorld(which, relayErrors([call("crm_deal_detail", { limit: "many" })]));
       const turn = await world.ask("tell me about that deal");

@@ -19,6 +19,7 @@ import { reportError, withErrorScope } from "../../src/core/user-facing-error.ts
 import { guardFigures } from "./figure-guard.ts";
 import { OfflineChatModel, SHOWN_REFS_KEY, WRITE_TOOL_METADATA_KEY } from "./offline-model.ts";
 import { type EntityRef, extractRefs, isTurnData, parseToolOutput, type TurnData } from "./refs.ts";
+import { withoutRawErrors } from "./relayed-errors.ts";
 import { toolErrorHandling } from "./tool-errors.ts";
 import { focusDomains, ROUTER_TOOL, selectTools, type ToolSelection } from "./tool-selection.ts";
 import { wireMiddleware } from "./wire-middleware.ts";
@@ -206,7 +207,7 @@ export function createAgentAnswerer(options: AgentAnswererOptions): Answerer & {
       .reverse()
       .find((m) => m.getType() === "ai" && ((m as AIMessage).tool_calls ?? []).length === 0);
     let text = (final ? messageText(final) : "").trim() || "I have no answer for that.";
-    if (onWire) text = groundedText(text, input, toolResults, localDate(clock.now(), timezone), log);
+    if (onWire) text = groundedText(withoutRawErrors(text), input, toolResults, localDate(clock.now(), timezone), log);
     // A model may word a requested write as done; the reply always says what is pending.
     const unmentioned = requested.filter((id) => !text.includes(id));
     if (unmentioned.length > 0) {

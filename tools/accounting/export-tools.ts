@@ -44,7 +44,10 @@ export function accountingExportTools(
               ? await billsCsv(accounting, month)
               : await exceptionsCsv(accounting, month, localToday(now, tz));
         const id = await ctx.files.put(file);
-        return { exported: `Exported ${file.title} to ${file.name}: ${file.fallbackText}`, files: [{ id, name: file.name }] };
+        return {
+          exported: `Exported ${file.title} to ${file.name}: ${file.fallbackText}`,
+          files: [{ id, name: file.name }],
+        };
       }),
     {
       name: "accounting_export_csv",

@@ -54,7 +54,10 @@ export function crmExportTools(
           summary: `${sorted.length} open deal${sorted.length === 1 ? "" : "s"}${totals.length > 0 ? `, ${totals.map((t) => formatMoney(t.amount, t.currency)).join(" + ")}` : ""}.`,
         });
         const id = await ctx.files.put(file);
-        return { exported: `Exported ${file.title} to ${file.name}: ${file.fallbackText}`, files: [{ id, name: file.name }] };
+        return {
+          exported: `Exported ${file.title} to ${file.name}: ${file.fallbackText}`,
+          files: [{ id, name: file.name }],
+        };
       }),
     {
       name: "crm_export_csv",

@@ -2,15 +2,13 @@ import type { CallbackManagerForLLMRun } from "@langchain/core/callbacks/manager
 import { BaseChatModel, type BindToolsInput } from "@langchain/core/language_models/chat_models";
 import { AIMessage, type BaseMessage } from "@langchain/core/messages";
 import type { ChatResult } from "@langchain/core/outputs";
-import { convertToOpenAITool } from "@langchain/core/utils/function_calling";
 import { genericExamples } from "../../prompts/agent-offline.ts";
 import { turnContextMarkers } from "../../prompts/agent-system.ts";
 import type { Clock } from "../../src/core/clock.ts";
 import { systemClock } from "../../src/core/clock.ts";
 import type { ExampleQuestions } from "../../src/core/examples.ts";
-import { resolvePeriod } from "../../src/core/period.ts";
 import type { ToolDomain } from "../../src/core/principal.ts";
-import { domainWords, mentionedDomains } from "./domains.ts";
+import { mentionedDomains } from "./domains.ts";
 import { continuesPreviousTopic, topicOf } from "./follow-up.ts";
 import type { KnownEntity } from "./known-entity.ts";
 import { cannotDo } from "./offline/cannot.ts";
@@ -20,6 +18,18 @@ import { exportCall, isExportTool } from "./offline/exports.ts";
 import { readFilter } from "./offline/filters.ts";
 import { focusResult, type IntentTurn, intentOf } from "./offline/intents.ts";
 import { assigneeIn, personIn, withoutAssignment } from "./offline/people.ts";
+import {
+  ambiguousReply,
+  escapeRe,
+  findEntity,
+  invoiceIn,
+  monthIn,
+  ordinalIn,
+  periodIn,
+  referenceIn,
+  writeBody,
+} from "./offline/slots.ts";
+import { type ParamInfo, synonyms, type ToolInfo, terms, toolInfo } from "./offline/tool-info.ts";
 import { correctTypos, vocabularyOf } from "./offline/typos.ts";
 import { type EntityRef, extractRefs, isTurnData, parseToolOutput, type RefKind, type TurnData } from "./refs.ts";
 import { renderReply, renderToolOutput } from "./render.ts";
@@ -36,7 +46,7 @@ export interface OfflineModelOptions {
 }
 
 /** Marks daybook's approval tools (set by the agent) so the offline model never mixes reads and writes. */
-export const WRITE_TOOL_METADATA_KEY = "daybookWrite";
+export { WRITE_TOOL_METADATA_KEY } from "./offline/tool-info.ts";
 
 /**
  * Key in a final reply's `response_metadata.daybook` listing the entities in the order the
@@ -44,88 +54,9 @@ export const WRITE_TOOL_METADATA_KEY = "daybookWrite";
  */
 export const SHOWN_REFS_KEY = "shownRefs";
 
-interface ParamInfo {
-  name: string;
-  type?: string;
-  hasDefault: boolean;
-  enum?: string[];
-  properties?: Record<string, { type?: string; enum?: string[] }>;
-  description: string;
-}
-
-interface ToolInfo {
-  name: string;
-  description: string;
-  params: ParamInfo[];
-  required: Set<string>;
-  write: boolean;
-  domain: ToolDomain | undefined;
-  terms: Set<string>;
-  /** Words of the tool's own name ("invoices" for accounting_invoices): its topic, not an example. */
-  nameTerms: Set<string>;
-}
-
 type Plan =
   | { kind: "call"; tool: string; args: Record<string, unknown> }
   | { kind: "reply"; text: string; data?: Record<string, unknown> };
-
-// ---------------------------------------------------------------------------------------
-// Words. Synonyms map what people say onto the vocabulary tool names/descriptions use.
-// ---------------------------------------------------------------------------------------
-
-const synonyms: [RegExp, string[]][] = [
-  [/\b(block\w*|stuck|impediment\w*|waiting on)\b/, ["blocker", "blocked"]],
-  [/\b(sprint|standup|stand-up|iteration)\b/, ["sprint"]],
-  [/\b(deals?|pipeline|opportunit\w*)\b/, ["deal"]],
-  [/\b(need me|needs me|today|priorit\w*|focus|follow[ -]?up|hot)\b/, ["priority", "today", "urgent"]],
-  [
-    /\b(risk\w*|churn\w*|health\w*|unhappy|at risk|about to (walk|leave|cancel)|walk away|likely to (leave|cancel))\b/,
-    ["churn", "risk", "health"],
-  ],
-  [/\b(close|month[- ]end|closing)\b/, ["close", "exception"]],
-  [/\b(exception\w*|left|outstanding|missing)\b/, ["exception"]],
-  [/\b(invoices?|bills?)\b/, ["invoice"]],
-  [/\b(p&l|p and l|profit|loss|income statement)\b/, ["pnl", "profit", "loss"]],
-  [/\b(bank|transactions?|wire|refund|fee)\b/, ["bank", "transaction"]],
-  [/\b(issues?|tickets?|stor(y|ies)|bugs?)\b/, ["issue"]],
-  [/\b(customers?|accounts?|clients?)\b/, ["customer"]],
-  [/\b(log|record)\b/, ["log", "activity"]],
-  [/\b(call|note)\b/, ["activity"]],
-  [/\b(comment)\b/, ["comment"]],
-  [/\b(stage)\b/, ["stage"]],
-  [/\b(create|file|open|raise)\b/, ["create"]],
-  [/\b(approve)\b/, ["approve"]],
-  [/\b(reject|decline)\b/, ["reject"]],
-];
-
-const stopwords = new Set(
-  "a an the is are was were be been what whats which who whom me my i we our us you your to for of on in at and or with do does did it its that this these those about show tell give list please can could would should will there their how any all some from by as into than then".split(
-    " ",
-  ),
-);
-
-function stem(word: string): string {
-  let w = word.toLowerCase();
-  if (w.length > 4 && w.endsWith("ies")) w = `${w.slice(0, -3)}y`;
-  else if (w.length > 4 && w.endsWith("ing")) w = w.slice(0, -3);
-  else if (w.length > 4 && w.endsWith("ed")) w = w.slice(0, -2);
-  else if (w.length > 3 && w.endsWith("s") && !w.endsWith("ss")) w = w.slice(0, -1);
-  if (w.length > 5 && w.endsWith("er")) w = w.slice(0, -2);
-  return w;
-}
-
-function terms(text: string, expand: boolean): Set<string> {
-  const lower = text.toLowerCase().replace(/_/g, " ");
-  const out = new Set<string>();
-  for (const word of lower.split(/[^a-z0-9&]+/)) {
-    if (word.length < 2 || stopwords.has(word)) continue;
-    out.add(stem(word));
-  }
-  if (expand) {
-    for (const [pattern, words] of synonyms) if (pattern.test(lower)) for (const w of words) out.add(stem(w));
-  }
-  return out;
-}
 
 const domainLabel: Record<ToolDomain, string> = {
   jira: "Jira (sprints and issues)",
@@ -135,23 +66,6 @@ const domainLabel: Record<ToolDomain, string> = {
 
 const writeVerb =
   /\b(log|record|create|file|raise|open a|add a comment|comment on|add a note|note on|note that|mark|update|move|change|set|approve|reject|decline)\b/i;
-
-const ordinals: [RegExp, number][] = [
-  [/\b(first|1st|top one)\b/, 0],
-  [/\b(second|2nd)\b/, 1],
-  [/\b(third|3rd)\b/, 2],
-  [/\b(fourth|4th)\b/, 3],
-  [/\b(fifth|5th)\b/, 4],
-  [/\b(sixth|6th)\b/, 5],
-  [/\b(seventh|7th)\b/, 6],
-  [/\b(eighth|8th)\b/, 7],
-  [/\b(ninth|9th)\b/, 8],
-  [/\b(tenth|10th)\b/, 9],
-  // "the last one", not "in the last 30 days" (a period).
-  [/\b(last one|the last(?!\s+(\d|few|couple|several|week|month|quarter|year|days?|hours?|sprint|close)))\b/, -1],
-];
-
-const legalSuffix = /\s+(inc\.?|llc|ltd\.?|corp\.?|corporation|gmbh|co\.?|plc|ag|sa)$/i;
 
 // ---------------------------------------------------------------------------------------
 // The model
@@ -241,74 +155,6 @@ function callId(messages: BaseMessage[], tool: string): string {
 
 function sameArgs(a: Record<string, unknown>, b: Record<string, unknown>): boolean {
   return JSON.stringify(a) === JSON.stringify(b);
-}
-
-// Converting a zod schema to JSON schema costs more than the rest of a turn's planning, and
-// the same tools are bound every turn: keep the parsed form by name and description.
-const toolInfoCache = new Map<string, ToolInfo>();
-
-function toolInfo(input: BindToolsInput): ToolInfo {
-  const named = input as { name?: unknown; description?: unknown; metadata?: Record<string, unknown> };
-  const cacheKey =
-    typeof named.name === "string" && typeof named.description === "string"
-      ? `${named.name}\u0000${named.description}\u0000${named.metadata?.[WRITE_TOOL_METADATA_KEY] === true}`
-      : undefined;
-  const cached = cacheKey ? toolInfoCache.get(cacheKey) : undefined;
-  if (cached) return cached;
-  const info = parseToolInfo(input);
-  if (cacheKey) {
-    if (toolInfoCache.size > 500) toolInfoCache.clear();
-    toolInfoCache.set(cacheKey, info);
-  }
-  return info;
-}
-
-function parseToolInfo(input: BindToolsInput): ToolInfo {
-  const spec = convertToOpenAITool(input as Parameters<typeof convertToOpenAITool>[0]);
-  const fn = spec.function;
-  const parameters = (fn.parameters ?? {}) as {
-    properties?: Record<string, Record<string, unknown>>;
-    required?: string[];
-  };
-  const params: ParamInfo[] = Object.entries(parameters.properties ?? {}).map(([name, s]) => ({
-    name,
-    ...(typeof s.type === "string" ? { type: s.type } : {}),
-    hasDefault: "default" in s,
-    ...(Array.isArray(s.enum) ? { enum: s.enum as string[] } : {}),
-    ...(s.properties && typeof s.properties === "object"
-      ? { properties: s.properties as Record<string, { type?: string; enum?: string[] }> }
-      : {}),
-    description: typeof s.description === "string" ? s.description : "",
-  }));
-  const metadata = (input as { metadata?: Record<string, unknown> }).metadata;
-  const description = fn.description ?? "";
-  const write = metadata?.[WRITE_TOOL_METADATA_KEY] === true;
-  return {
-    name: fn.name,
-    description,
-    params,
-    required: new Set(parameters.required ?? []),
-    write,
-    domain: domainOfTool(fn.name, description),
-    terms: terms(`${fn.name} ${description}`, true),
-    nameTerms: terms(fn.name.replace(/^(jira|crm|accounting)_/, ""), false),
-  };
-}
-
-function domainOfTool(name: string, description: string): ToolDomain | undefined {
-  const prefix = /^(jira|crm|accounting)_/.exec(name)?.[1];
-  if (prefix) return prefix as ToolDomain;
-  const text = `${name.replace(/_/g, " ")} ${description}`;
-  let best: ToolDomain | undefined;
-  let bestHits = 0;
-  for (const d of Object.keys(domainWords) as ToolDomain[]) {
-    const hits = text.match(new RegExp(domainWords[d].source, "gi"))?.length ?? 0;
-    if (hits > bestHits) {
-      best = d;
-      bestHits = hits;
-    }
-  }
-  return best;
 }
 
 // ---------------------------------------------------------------------------------------
@@ -421,124 +267,6 @@ function readTurn(messages: BaseMessage[], clock: Clock): Turn {
     results,
     learned,
   };
-}
-
-// ---------------------------------------------------------------------------------------
-// Entities in the question
-// ---------------------------------------------------------------------------------------
-
-function variants(name: string): string[] {
-  const lower = name.toLowerCase().trim();
-  const out = [lower];
-  const bare = lower.replace(legalSuffix, "");
-  if (bare !== lower && bare.length >= 3) out.push(bare);
-  return out;
-}
-
-function escapeRe(s: string): string {
-  return s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
-}
-
-/** The longest known name mentioned in the text; ties prefer `preferKind`. */
-function findEntity(text: string, entities: KnownEntity[], preferKind?: RefKind[]): KnownEntity | undefined {
-  const lower = text.toLowerCase();
-  let best: KnownEntity | undefined;
-  let bestLen = 0;
-  let bestPref = -1;
-  for (const e of entities) {
-    if (e.prefix || e.person) continue;
-    for (const v of variants(e.name)) {
-      // A plain substring test first: hundreds of names, and almost none are in the question.
-      if (v.length < 3 || !lower.includes(v)) continue;
-      if (!new RegExp(`(^|[^a-z0-9])${escapeRe(v)}($|[^a-z0-9])`).test(lower)) continue;
-      const pref = preferKind ? preferKind.length - Math.max(-1, preferKind.indexOf(e.kind)) : 0;
-      const prefScore = preferKind?.includes(e.kind) ? pref : 0;
-      if (v.length > bestLen || (v.length === bestLen && prefScore > bestPref)) {
-        best = e;
-        bestLen = v.length;
-        bestPref = prefScore;
-      }
-    }
-  }
-  return best;
-}
-
-/** What a "PREFIX-123" reference in the question is: an issue, an invoice, or a question back. */
-type Reference = { kind: "issue" | "invoice"; ref: string } | { kind: "ambiguous"; ref: string };
-
-/**
- * A reference shaped like an issue key ("NW-2231") read with the organisation's formats: its
- * prefix is the Jira project's ("OPS-"), the accounting system's invoice numbering ("NW-"), both
- * or neither. The question's own word ("invoice", "bill" / "issue", "ticket") decides first; a
- * prefix both systems use with no such word is asked about, not guessed.
- */
-function referenceIn(text: string, entities: readonly KnownEntity[]): Reference | undefined {
-  const m = /\b([A-Za-z][A-Za-z0-9]*-\d+)\b/.exec(text);
-  if (!m?.[1]) return undefined;
-  const ref = m[1].toUpperCase();
-  const prefix = ref.replace(/\d+$/, "");
-  const known = (kind: RefKind) => entities.some((e) => e.prefix && e.kind === kind && e.name.toUpperCase() === prefix);
-  const jira = known("issue");
-  const invoice = known("invoice") || prefix === "INV-";
-  // "top-5" is no reference; an upper-case key or a prefix one of the systems uses is.
-  if (!jira && !invoice && !/^[A-Z][A-Z0-9]+-\d+$/.test(m[1])) return undefined;
-  const sayInvoice = /\b(invoices?|bills?)\b/i.test(text);
-  const sayIssue = /\b(issues?|tickets?|story|stories|bugs?|tasks?|epics?|jira)\b/i.test(text);
-  if (sayInvoice !== sayIssue) return { kind: sayInvoice ? "invoice" : "issue", ref };
-  if (jira && invoice) return { kind: "ambiguous", ref };
-  if (invoice) return { kind: "invoice", ref };
-  if (jira) return { kind: "issue", ref };
-  // A prefix neither system is known to use (formats not loaded, another Jira project linked
-  // from a blocker): an upper-case key is read as Jira's, as before.
-  return { kind: "issue", ref };
-}
-
-function ambiguousReply(ref: string): string {
-  return `Is ${ref} a Jira issue or an invoice? Say "issue ${ref}" or "invoice ${ref}".`;
-}
-
-function invoiceIn(text: string): string | undefined {
-  const m =
-    /\b(INV-\d+)\b/i.exec(text) ?? /#(\d{3,})\b/.exec(text) ?? /\binvoice\s+(?:number\s+)?(\d{3,})\b/i.exec(text);
-  return m?.[1]?.toUpperCase();
-}
-
-/**
- * The month a question names for a month parameter ("the November close", "last month",
- * "what's left for the close?" early in December = November), in the turn's timezone.
- * A quarter, a year or a week is not a month: the tool's own default applies.
- */
-function monthIn(text: string, turn: Pick<Turn, "now" | "timeZone">): string | undefined {
-  const period = resolvePeriod(text, { now: turn.now, timeZone: turn.timeZone });
-  return period?.kind === "month" ? period.from.slice(0, 7) : undefined;
-}
-
-/** A period parameter: several months said in words ("Q3", "YTD", "last year"), canonical for the tool. */
-function periodIn(text: string, turn: Pick<Turn, "now" | "timeZone">): string | undefined {
-  const period = resolvePeriod(text, { now: turn.now, timeZone: turn.timeZone });
-  if (period?.kind === "ytd") return "YTD";
-  return period?.kind === "quarter" || period?.kind === "year" ? period.label : undefined;
-}
-
-function ordinalIn(text: string): number | undefined {
-  const lower = text.toLowerCase();
-  for (const [re, n] of ordinals) if (re.test(lower)) return n;
-  const hash = /\b(?:number|no\.?|#)\s*(\d{1,2})\b/.exec(lower);
-  if (hash && !invoiceIn(text)) return Number(hash[1]) - 1;
-  return undefined;
-}
-
-/** Free text for a write: what follows a colon, or "saying"/"that". */
-function writeBody(text: string, paramName: string): string | undefined {
-  const colon = text.indexOf(":");
-  if (colon >= 0 && colon < text.length - 1) return text.slice(colon + 1).trim();
-  const said = /\b(?:saying|that says|with text|because)\s+(.+)$/i.exec(text) ?? /\bthat\s+(.+)$/i.exec(text);
-  if (said?.[1]) return said[1].trim();
-  const comma = /,\s*(.+)$/.exec(text);
-  if (comma?.[1]) return comma[1].trim();
-  // "create a ticket to renew the AWS credentials": the summary is what follows "to".
-  if (/summary|title/.test(paramName)) return /\b(?:to|for|about)\s+(.+)$/i.exec(text)?.[1]?.trim();
-  return undefined;
 }
 
 // ---------------------------------------------------------------------------------------

@@ -98,10 +98,13 @@ function tenantOf(context: TurnContext): string {
 
 function userOf(context: TurnContext) {
   const from = context.activity.from;
+  const id = from?.aadObjectId ?? from?.id ?? "unknown";
   return {
     platform: "teams" as const,
-    // The AAD object id is stable across chats and is what the org config lists.
-    id: from?.aadObjectId ?? from?.id ?? "unknown",
+    // The AAD object id is stable across chats; the org config may list it or the 29: id
+    // (which Teams sends alongside it for every user), so both identify the person.
+    id,
+    ...(from?.id && from.id !== id ? { aliases: [from.id] } : {}),
     ...(from?.name ? { name: from.name } : {}),
   };
 }

@@ -15,7 +15,9 @@ export function createPrincipalResolver(org: OrgConfig): PrincipalResolver {
   }
   return {
     resolve(chatUser: ChatUser): Principal {
-      const user = byPlatformId.get(`${chatUser.platform}:${chatUser.id}`);
+      const user = [chatUser.id, ...(chatUser.aliases ?? [])]
+        .map((id) => byPlatformId.get(`${chatUser.platform}:${id}`))
+        .find((found) => found !== undefined);
       if (!user) {
         return {
           id: `${chatUser.platform}:${chatUser.id}`,

@@ -7,6 +7,8 @@ export interface ChatUser {
   platform: Platform;
   /** Slack user id (U...), Teams AAD object id or 29:... id, console user name. */
   id: string;
+  /** Other ids the platform gives the same person (Teams: the 29: id next to the AAD object id). */
+  aliases?: string[];
   name?: string;
 }
 

@@ -25,6 +25,7 @@ import {
   teamsApprovalCard,
   teamsChannelOf,
   teamsClick,
+  teamsFrom,
   teamsMention,
   type UpstreamWrite,
   until,
@@ -170,7 +171,7 @@ describe.skipIf(redisSkipReason !== undefined)(
       );
       const card = await slackApprovalCard(w, thread);
       const answer = await teamsClick(w, {
-        who: { name: "Guest", slack: "U0NOBODY", teams: "29:guest-from-another-tenant" },
+        who: { name: "Guest", slack: "U0NOBODY", teams: "29:guest", from: teamsFrom("29:guest") },
         conversationId: "a:personal-guest",
         conversationType: "personal",
         replyToId: "guest-view",

@@ -46,20 +46,31 @@ export function onBothPlatforms(org: OrgConfig, audiences: Record<string, ToolDo
       ];
     }),
   );
-  const users = org.users.map((u) => ({ ...u, teams: u.teams ?? `29:wa-${u.id}` }));
+  // Listed by AAD object id where the org gives none (the demo lists 29: ids): both forms are in use.
+  const users = org.users.map((u) => ({ ...u, teams: u.teams ?? `aad-wa-${u.id}` }));
   return { ...org, channels, users };
 }
 
 export interface Person {
   name: string;
   slack: string;
+  /** The id the org config lists: a 29: id or an AAD object id. */
   teams: string;
+  /** What a Teams activity carries for them: `from.id` (29:...) and `from.aadObjectId`, always both. */
+  from: { id: string; aadObjectId: string };
+}
+
+/** Teams sends both ids of a person; the config lists one of them. */
+export function teamsFrom(configured: string): Person["from"] {
+  return configured.startsWith("29:")
+    ? { id: configured, aadObjectId: `aad-of-${configured.slice(3)}` }
+    : { id: `29:mri-of-${configured}`, aadObjectId: configured };
 }
 
 export function person(org: OrgConfig, id: string): Person {
   const user = org.users.find((u) => u.id === id);
   if (!user?.slack || !user.teams) throw new Error(`${id} needs a Slack and a Teams id in this org`);
-  return { name: user.name, slack: user.slack, teams: user.teams };
+  return { name: user.name, slack: user.slack, teams: user.teams, from: teamsFrom(user.teams) };
 }
 
 // ---- upstream writes ---------------------------------------------------------------------------
@@ -167,7 +178,7 @@ export function teamsBase(w: WholeApp, who: Person, conversationId: string, conv
   return {
     channelId: "msteams",
     serviceUrl: `${w.connector.url}/`,
-    from: { id: who.teams, name: who.name },
+    from: { ...who.from, name: who.name },
     recipient: { id: `28:${w.teamsAuth.appId}`, name: "daybook" },
     conversation: { id: conversationId, conversationType, tenantId: w.teamsAuth.tenantId },
     channelData: { tenant: { id: w.teamsAuth.tenantId } },

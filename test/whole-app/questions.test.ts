@@ -2,7 +2,16 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { demoOrg } from "../../src/config/demo-org.ts";
 import { redisSkipReason } from "../support/redis.ts";
 import { slackTeam, startWholeApp, type WholeApp } from "../support/whole-app.ts";
-import { orgSpecs, person, slackChannelOf, slackMention, teamsChannelOf, teamsMention, until } from "./drive.ts";
+import {
+  orgSpecs,
+  person,
+  slackChannelOf,
+  slackMention,
+  teamsApprovalCard,
+  teamsChannelOf,
+  teamsMention,
+  until,
+} from "./drive.ts";
 
 describe.skipIf(redisSkipReason !== undefined)("the composed app over real sockets, Slack and Teams configured", () => {
   let w: WholeApp;
@@ -113,5 +122,16 @@ describe.skipIf(redisSkipReason !== undefined).each(orgSpecs)("questions answere
     );
     expect(reply.authorization).toMatch(/^Bearer /);
     expect(JSON.stringify(reply.activity)).toContain(await ownIssueKey());
+  });
+
+  it("knows a Teams person by the id the org lists (a 29: id or an AAD object id) when Teams sends both", async () => {
+    const conversationId = await teamsMention(
+      w,
+      asker,
+      teamsChannelOf(spec.jiraChannel),
+      "create a jira issue to check who asked for this",
+    );
+    const card = await teamsApprovalCard(w, conversationId);
+    expect((await w.app.approvals.get(card.id))?.requester.principalId).toBe(spec.asker);
   });
 });

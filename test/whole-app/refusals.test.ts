@@ -18,6 +18,7 @@ import {
   teamsApprovalCard,
   teamsChannelOf,
   teamsClick,
+  teamsFrom,
   teamsMention,
   type UpstreamWrite,
 } from "./drive.ts";
@@ -26,7 +27,7 @@ const org = onBothPlatforms(demoOrg);
 const alex = person(org, "alex");
 const sam = person(org, "sam"); // sales only: may not decide Jira writes
 const fiona = person(org, "fiona"); // finance only
-const stranger = { name: "Visitor", slack: "U0NOTCONFIGURED", teams: "29:not-configured" };
+const stranger = { name: "Visitor", slack: "U0NOTCONFIGURED", teams: "29:visitor", from: teamsFrom("29:visitor") };
 
 describe.skipIf(redisSkipReason !== undefined)("a click by someone the policy does not list", () => {
   let w: WholeApp;

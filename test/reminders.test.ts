@@ -25,6 +25,9 @@ import type { ThreadRef } from "../src/core/thread.ts";
 import { compose } from "../src/main.ts";
 import { MemoryStore } from "../src/store/memory-store.ts";
 import type { RedisStore } from "../src/store/redis-store.ts";
+import { createDemoPorts } from "../tools/demo/demo-ports.ts";
+import { type DemoProfile, northwindProfile } from "../tools/demo/profile.ts";
+import { secondOrgProfile } from "./fixtures/second-org/profile.ts";
 import { connectTestRedis, redisSkipReason } from "./support/redis.ts";
 import { secondOrgConfig } from "./support/sweep.ts";
 import { sweepDates } from "./support/sweep-dates.ts";
@@ -153,7 +156,7 @@ describe.each([
       expect(posted.reduce((a, b) => a + b, 0)).toBe(1);
       expect(adapter.posts).toHaveLength(1);
       expect(adapter.posts[0]?.thread).toEqual(thread);
-      expect(cardToText(adapter.posts[0]?.card as Card)).toContain("<@UALEX> Reminder: BetaCo");
+      expect(cardToText(adapter.posts[0]?.card as Card)).toContain("Reminder for alex: BetaCo");
       await Promise.all(replicas.map((r) => r.deliverDue({ slack: adapter })));
       expect(adapter.posts).toHaveLength(1);
       expect(await replicas[2]?.pending("alex")).toEqual([]);
@@ -211,12 +214,18 @@ describe.each([
   );
 });
 
-const orgs: { label: string; org: OrgConfig; asker: string; zone: string }[] = [
-  { label: "the demo org", org: demoOrg, asker: "alex", zone: demoOrg.timezone },
-  { label: "the second org", org: secondOrgConfig(), asker: "clara", zone: secondOrgConfig().timezone },
+const orgs: { label: string; org: OrgConfig; profile: DemoProfile; asker: string; zone: string }[] = [
+  { label: "the demo org", org: demoOrg, profile: northwindProfile, asker: "alex", zone: demoOrg.timezone },
+  {
+    label: "the second org",
+    org: secondOrgConfig(),
+    profile: secondOrgProfile,
+    asker: "clara",
+    zone: secondOrgConfig().timezone,
+  },
 ];
 
-describe.each(orgs)("reminders through the composed bot on $label", ({ org, asker, zone }) => {
+describe.each(orgs)("reminders through the composed bot on $label", ({ org, profile, asker, zone }) => {
   it("sets, lists, delivers in the asker's timezone and cancels, and both renderers show the replies", async () => {
     const clock = fixedClock("2026-11-18T10:00:00Z");
     const output = new PassThrough();
@@ -229,7 +238,13 @@ describe.each(orgs)("reminders through the composed bot on $label", ({ org, aske
     };
     const app = await compose(
       { env: loadConfig({}).env, org: configured, orgSource: "test" },
-      { store: new MemoryStore({ clock, sweepIntervalMs: 0 }), clock, logger: silentLogger, output },
+      {
+        store: new MemoryStore({ clock, sweepIntervalMs: 0 }),
+        clock,
+        logger: silentLogger,
+        output,
+        ports: createDemoPorts({ clock, profile }),
+      },
     );
     const replies: Card[] = [];
     const ask = async (text: string) => {
@@ -260,7 +275,7 @@ describe.each(orgs)("reminders through the composed bot on $label", ({ org, aske
     const adapter = recordingAdapter();
     clock.set(Date.UTC(2026, 10, 19, 0, 0)); // 19 Nov 00:00 UTC = 09:00 in Tokyo
     expect(await app.reminders.deliverDue({ console: { ...adapter, platform: "console" } })).toBe(1);
-    expect(cardToText(adapter.posts[0]?.card as Card)).toContain(`Reminder: ${customer}`);
+    expect(cardToText(adapter.posts[0]?.card as Card)).toContain(`: ${customer}`);
     await ask(`remind me about ${customer} on Friday`);
     expect(cardToText(await ask("cancel reminder 2"))).toContain("Cancelled reminder 2");
     expect(cardToText(await ask("my reminders"))).toContain("You have no reminders");

@@ -20,6 +20,8 @@ export interface Reminder {
   /** Per person, from 1: what "cancel reminder 2" names. */
   number: number;
   principalId: string;
+  /** The person's configured name: who the reminder is for, in the thread. */
+  name: string;
   user: ChatUser;
   /** Where it was asked, and where it is delivered. */
   thread: ThreadRef;
@@ -100,6 +102,7 @@ export class Reminders {
     const reminder: Reminder = {
       number,
       principalId: principal.id,
+      name: principal.name,
       user: principal.chatUser,
       thread,
       about,
@@ -170,11 +173,12 @@ export class Reminders {
       const adapter = adapters[reminder.thread.platform];
       try {
         if (!adapter) throw new Error(`no ${reminder.thread.platform} adapter`);
-        const who = reminder.user.platform === "slack" ? `<@${reminder.user.id}>` : (reminder.user.name ?? "");
+        // By name: the card model has no mentions (renderers show text literally), and the
+        // person follows the thread they asked in, so its reply notifies them.
         await adapter.post(
           reminder.thread,
           textCard(
-            `${who ? `${who} ` : ""}Reminder: **${reminder.about}**`,
+            `Reminder for ${reminder.name}: **${reminder.about}**`,
             `set ${formatWhen(reminder.createdAt, reminder.timeZone)} · reminder ${reminder.number}`,
           ),
         );

@@ -7,6 +7,8 @@
  */
 import { PNG } from "pngjs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { Reminders } from "../../src/bot/reminders.ts";
+import { silentLogger } from "../../src/core/logger.ts";
 import { slotOf } from "../../src/scheduler/scheduler.ts";
 import { redisSkipReason } from "../support/redis.ts";
 import { startWholeApp, type WholeApp } from "../support/whole-app.ts";
@@ -90,6 +92,31 @@ describe.skipIf(redisSkipReason !== undefined).each(orgSpecs)("files and charts 
     expect(JSON.stringify(dm.args)).toMatch(/Exported the P(&amp;|&|\\u0026)L/);
     await new Promise((r) => setTimeout(r, 300));
     expect(w.slack.calls("files.completeUploadExternal").filter((c) => c.thread_ts === ts)).toEqual([]);
+  });
+
+  it("posts a reminder asked in Slack into its thread once, when two replicas sweep after it is due", async () => {
+    const channel = `D0WAREMIND${spec.asker.toUpperCase()}`;
+    const ts = await slackMention(w, asker(), channel, "remind me about the board pack tomorrow at 9");
+    const set = await until(() => w.slack.posted().find((p) => p.args.thread_ts === ts));
+    expect(String(set.args.text)).toMatch(/remind you about \*?the board pack\*? on .+ at 09:00/);
+    // Another replica over the same Redis, its clock two days on.
+    const later = { now: () => Date.now() + 2 * 86_400_000 };
+    const replicas = [
+      w.app.reminders,
+      new Reminders({ store: w.app.store, clock: later, logger: silentLogger, timeZoneOf: () => "UTC" }),
+    ];
+    const early = await w.app.reminders.deliverDue(w.app.adapters);
+    expect(early).toBe(0);
+    const [, posted] = await Promise.all([
+      replicas[0]?.deliverDue(w.app.adapters),
+      replicas[1]?.deliverDue(w.app.adapters),
+    ]);
+    expect(posted).toBe(1);
+    const reminder = w.slack
+      .posted()
+      .filter((p) => p.args.thread_ts === ts && /Reminder for/.test(String(p.args.text)));
+    expect(reminder).toHaveLength(1);
+    expect(String(reminder[0]?.args.text)).toContain(`Reminder for ${asker().name}: the board pack`);
   });
 
   it("links 'export the deals to CSV' in Teams from a signed URL that refuses a changed or expired signature", async () => {

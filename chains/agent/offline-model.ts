@@ -3,7 +3,6 @@ import { BaseChatModel, type BindToolsInput } from "@langchain/core/language_mod
 import { AIMessage, type BaseMessage } from "@langchain/core/messages";
 import type { ChatResult } from "@langchain/core/outputs";
 import { genericExamples } from "../../prompts/agent-offline.ts";
-import { turnContextMarkers } from "../../prompts/agent-system.ts";
 import type { Clock } from "../../src/core/clock.ts";
 import { systemClock } from "../../src/core/clock.ts";
 import type { ExampleQuestions } from "../../src/core/examples.ts";
@@ -13,25 +12,15 @@ import { continuesPreviousTopic, topicOf } from "./follow-up.ts";
 import type { KnownEntity } from "./known-entity.ts";
 import { cannotDo } from "./offline/cannot.ts";
 import { planDayFlow } from "./offline/day-flows.ts";
-import { dueDateIn } from "./offline/due-date.ts";
 import { exportCall, isExportTool } from "./offline/exports.ts";
-import { readFilter } from "./offline/filters.ts";
+import { domainOfKind, fillArgs, fillTarget, humanize, nameHits, relatedEntity, scoreTool } from "./offline/fill.ts";
 import { focusResult, type IntentTurn, intentOf } from "./offline/intents.ts";
-import { assigneeIn, personIn, withoutAssignment } from "./offline/people.ts";
-import {
-  ambiguousReply,
-  escapeRe,
-  findEntity,
-  invoiceIn,
-  monthIn,
-  ordinalIn,
-  periodIn,
-  referenceIn,
-  writeBody,
-} from "./offline/slots.ts";
-import { type ParamInfo, synonyms, type ToolInfo, terms, toolInfo } from "./offline/tool-info.ts";
+import { helpReply, refusal } from "./offline/replies.ts";
+import { ambiguousReply, findEntity, invoiceIn, ordinalIn, referenceIn } from "./offline/slots.ts";
+import { synonyms, type ToolInfo, toolInfo } from "./offline/tool-info.ts";
+import { type Ctx, readTurn } from "./offline/turn.ts";
 import { correctTypos, vocabularyOf } from "./offline/typos.ts";
-import { type EntityRef, extractRefs, isTurnData, parseToolOutput, type RefKind, type TurnData } from "./refs.ts";
+import { type EntityRef, extractRefs, type RefKind } from "./refs.ts";
 import { renderReply, renderToolOutput } from "./render.ts";
 
 export const OFFLINE_MODEL_LABEL = "offline model";
@@ -57,12 +46,6 @@ export const SHOWN_REFS_KEY = "shownRefs";
 type Plan =
   | { kind: "call"; tool: string; args: Record<string, unknown> }
   | { kind: "reply"; text: string; data?: Record<string, unknown> };
-
-const domainLabel: Record<ToolDomain, string> = {
-  jira: "Jira (sprints and issues)",
-  crm: "the CRM (deals and customers)",
-  accounting: "accounting (invoices, bank and the month-end close)",
-};
 
 const writeVerb =
   /\b(log|record|create|file|raise|open a|add a comment|comment on|add a note|note on|note that|mark|update|move|change|set|approve|reject|decline)\b/i;
@@ -158,127 +141,8 @@ function sameArgs(a: Record<string, unknown>, b: Record<string, unknown>): boole
 }
 
 // ---------------------------------------------------------------------------------------
-// Reading the conversation
-// ---------------------------------------------------------------------------------------
-
-interface Turn {
-  /** The question with its typos corrected (offline/typos.ts); `said` is as written. */
-  question: string;
-  said: string;
-  requesterName: string | undefined;
-  today: string;
-  /** The clock's now and the turn's timezone, for "this morning" and "tomorrow 2:00 PM". */
-  now: number;
-  timeZone: string;
-  crmOwnerId: string | undefined;
-  allowedDomains: ToolDomain[] | undefined;
-  /** Data the agent stored with the previous assistant answers, newest last. */
-  previous: TurnData[];
-  /** Tool calls and results since the question. */
-  calls: { name: string; args: Record<string, unknown>; id: string }[];
-  results: { tool: string; content: string; value: unknown }[];
-  learned: KnownEntity[];
-}
-
-interface Ctx {
-  turn: Turn;
-  entities: KnownEntity[];
-  tools: ToolInfo[];
-  examples: ExampleQuestions;
-}
-
-function textOf(message: BaseMessage): string {
-  return typeof message.content === "string" ? message.content : message.text;
-}
-
-function readTurn(messages: BaseMessage[], clock: Clock): Turn {
-  let lastHuman = -1;
-  for (let i = messages.length - 1; i >= 0; i--) {
-    if (messages[i]?.getType() === "human") {
-      lastHuman = i;
-      break;
-    }
-  }
-  const system = messages
-    .filter((m) => m.getType() === "system")
-    .map(textOf)
-    .join("\n");
-  const line = (marker: string) =>
-    system
-      .split("\n")
-      .find((l) => l.startsWith(marker))
-      ?.slice(marker.length)
-      .trim();
-  const owner = line(turnContextMarkers.crmOwner)?.split(/\s/)[0];
-  const todayLine = line(turnContextMarkers.today);
-  const today = todayLine?.slice(0, 10) ?? new Date(clock.now()).toISOString().slice(0, 10);
-  const timeZone = /\(([A-Za-z0-9_+\-/]+)\)/.exec(todayLine ?? "")?.[1] ?? "UTC";
-  const domainsLine = line(turnContextMarkers.domains);
-  const allowedDomains =
-    domainsLine === undefined
-      ? undefined
-      : (domainsLine.split(/[,\s]+/).filter((d) => d === "jira" || d === "crm" || d === "accounting") as ToolDomain[]);
-
-  const previous: TurnData[] = [];
-  const learned: KnownEntity[] = [];
-  for (let i = 0; i < lastHuman; i++) {
-    const m = messages[i] as BaseMessage;
-    if (m.getType() !== "ai") continue;
-    const data = (m.response_metadata as Record<string, unknown> | undefined)?.daybook;
-    // An export does not change the topic: "why is it flagged?" after one is about what came before.
-    if (isTurnData(data) && !(data.calls.length > 0 && data.calls.every((c) => isExportTool(c.tool)))) {
-      previous.push(data);
-      for (const r of data.refs)
-        if (r.name) learned.push({ name: r.name, kind: r.kind, ...(r.id ? { id: r.id } : {}) });
-    }
-  }
-
-  const calls: Turn["calls"] = [];
-  const results: Turn["results"] = [];
-  const nameById = new Map<string, string>();
-  for (let i = lastHuman + 1; i < messages.length; i++) {
-    const m = messages[i] as BaseMessage;
-    if (m.getType() === "ai") {
-      for (const c of (m as AIMessage).tool_calls ?? []) {
-        const id = c.id ?? "";
-        calls.push({ name: c.name, args: c.args as Record<string, unknown>, id });
-        nameById.set(id, c.name);
-      }
-    } else if (m.getType() === "tool") {
-      const content = textOf(m);
-      const value = parseToolOutput(content);
-      const toolCallId = (m as unknown as { tool_call_id?: string }).tool_call_id ?? "";
-      results.push({ tool: nameById.get(toolCallId) ?? "", content, value });
-      for (const r of extractRefs(value))
-        if (r.name) learned.push({ name: r.name, kind: r.kind, ...(r.id ? { id: r.id } : {}) });
-    }
-  }
-  return {
-    question: lastHuman >= 0 ? textOf(messages[lastHuman] as BaseMessage) : "",
-    said: lastHuman >= 0 ? textOf(messages[lastHuman] as BaseMessage) : "",
-    requesterName: line(turnContextMarkers.requester),
-    today,
-    now: clock.now(),
-    timeZone,
-    crmOwnerId: owner && owner !== "none" ? owner : undefined,
-    allowedDomains,
-    previous,
-    calls,
-    results,
-    learned,
-  };
-}
-
-// ---------------------------------------------------------------------------------------
 // Planning
 // ---------------------------------------------------------------------------------------
-
-function domainOfKind(kind: RefKind): ToolDomain | undefined {
-  if (kind === "issue") return "jira";
-  if (kind === "deal" || kind === "customer" || kind === "company") return "crm";
-  if (kind === "invoice" || kind === "transaction") return "accounting";
-  return undefined;
-}
 
 function questionDomains(text: string, subject: EntityRef | undefined, thread?: ToolDomain): ToolDomain[] {
   const d = subject ? domainOfKind(subject.kind) : thread;
@@ -549,213 +413,6 @@ function draftFollowUp(deal: Record<string, unknown>, requester: string | undefi
     "Would you have time for a short call this week to agree the next steps?",
     `Best regards,${requester ? `\n${requester}` : ""}`,
   ].join("\n");
-}
-
-function humanize(name: string): string {
-  return name
-    .replace(/([a-z])([A-Z])/g, "$1 $2")
-    .replace(/_/g, " ")
-    .toLowerCase();
-}
-
-/**
- * Breaks a tie between tools that matched the same words: the one named for them wins
- * ("invoices from <vendor>" is accounting_invoices, not the close exceptions whose examples
- * mention duplicate invoices), so no organisation's names in the examples are needed to decide.
- */
-function nameHits(tool: ToolInfo, q: string): number {
-  let hits = 0;
-  for (const term of terms(q, false)) if (tool.nameTerms.has(term)) hits++;
-  return hits;
-}
-
-function scoreTool(tool: ToolInfo, q: string, subject: EntityRef | undefined, viaFollowUp: boolean, ctx: Ctx): number {
-  const qTerms = terms(q, true);
-  let score = 0;
-  for (const term of qTerms) {
-    if (!tool.terms.has(term)) continue;
-    const df = ctx.tools.filter((t) => t.terms.has(term)).length;
-    score += Math.log(1 + ctx.tools.length / df);
-  }
-  if (subject) {
-    const paramNames = tool.params
-      .map((p) => p.name)
-      .join(" ")
-      .toLowerCase();
-    const paramText = tool.params
-      .map((p) => p.description)
-      .join(" ")
-      .toLowerCase();
-    const kindWords: Record<RefKind, RegExp> = {
-      issue: /\b(key|issue)/,
-      deal: /deal/,
-      customer: /(customer|company|account)/,
-      company: /(company|customer|account|target)/,
-      invoice: /invoice/,
-      transaction: /transaction/,
-      other: /$^/,
-    };
-    // A parameter named for the entity ("customer", "dealId", "key") beats one whose
-    // description merely mentions it ("Deal or company name").
-    if (kindWords[subject.kind].test(paramNames)) score += viaFollowUp ? 3 : 1.5;
-    else if (kindWords[subject.kind].test(paramText)) score += viaFollowUp ? 1 : 0.5;
-    else if (tool.params.some((p) => tool.required.has(p.name))) score -= 1;
-    // "and the second one?" asks for the detail of a listed item.
-    if (viaFollowUp && /(detail|get|lookup|find)/.test(tool.name)) score += 0.5;
-  }
-  if (subject === undefined && [...tool.required].some((r) => /(id|key|name|customer|deal|company)$/i.test(r)))
-    score -= 1;
-  // "last month's close" names accounting; a CRM tool about closed deals shares words, not the topic.
-  const about = subject ? domainOfKind(subject.kind) : undefined;
-  const said = mentionedDomains(q, about);
-  // A question about a record with no system word ("what's the latest on <company>?") is about that record's system.
-  const named = said.length === 0 && about ? [about] : said;
-  if (named.length > 0 && tool.domain && !named.includes(tool.domain)) score -= 2;
-  return score;
-}
-
-type Filled = { ok: true; value: Record<string, unknown> } | { ok: false; missing: string[] };
-
-function fillArgs(tool: ToolInfo, ctx: Ctx, subject: EntityRef | undefined): Filled {
-  const q = ctx.turn.question;
-  const value: Record<string, unknown> = {};
-  const missing: string[] = [];
-  const lower = q.toLowerCase();
-  for (const p of tool.params) {
-    const n = p.name.toLowerCase();
-    const required = tool.required.has(p.name);
-    // The agent fills who a write is for from the requester (agent.ts), never the question.
-    if (p.name === "onBehalfOf") continue;
-    let v: unknown;
-    // Filters a person says ("unreconciled", "awaiting approval", "from <vendor>"): offline/filters.ts.
-    const filter = tool.write ? undefined : readFilter(p, q);
-    if (filter !== undefined) {
-      value[p.name] = filter;
-      continue;
-    }
-    if (p.enum) {
-      v = p.enum.find((e) => new RegExp(`\\b${escapeRe(e.toLowerCase())}\\b`).test(lower));
-      if (v === undefined && required && subject && /kind|type/.test(n)) v = enumForSubject(p.enum, subject);
-      if (v === undefined && required && !p.hasDefault) v = p.enum[0];
-      if (v === undefined && p.hasDefault) continue;
-    } else if (p.type === "object" && p.properties) {
-      const onDeal = /\bdeal\b/i.test(q) && subject && subject.kind !== "deal";
-      v = fillTarget(p, (onDeal && relatedEntity("deal", subject, ctx.entities)) || subject);
-    } else if (n === "period") {
-      v = periodIn(q, ctx.turn);
-    } else if (/month/.test(n)) {
-      v = monthIn(q, ctx.turn) ?? (required ? ctx.turn.today.slice(0, 7) : undefined);
-    } else if (/owner/.test(n)) {
-      if (/\b(my|me|mine|i)\b/i.test(q) && ctx.turn.crmOwnerId) v = ctx.turn.crmOwnerId;
-      else v = personIn(q, ctx.entities)?.id;
-    } else if (tool.write && /due/.test(n)) {
-      v = dueDateIn(q, ctx.turn.today);
-    } else if (/assignee/.test(n)) {
-      v = (tool.write ? assigneeIn(q, ctx.entities, ctx.turn.requesterName) : personIn(q, ctx.entities))?.name;
-    } else if (tool.write && /(body|text|note|comment|summary|description|message|reason)/.test(n)) {
-      v = writeBody(
-        tool.write && /summary|title|description/.test(n) ? withoutAssignment(q, assigneeIn(q, ctx.entities)) : q,
-        n,
-      );
-    } else if (/(^|_)(issue)?key$|issuekey/.test(n)) {
-      v = subject?.kind === "issue" ? subject.id : undefined;
-    } else if (/invoice|number/.test(n)) {
-      v = subject?.kind === "invoice" ? (subject.name ?? subject.id) : invoiceIn(q);
-    } else if (tool.write && n === "stage") {
-      v = /\b(?:to|as|into)\s+([A-Za-z][A-Za-z ]{1,40})$/i.exec(q.trim().replace(/[.!?]+$/, ""))?.[1]?.trim();
-    } else if (p.type === "string" && /id$/.test(n)) {
-      const ref = subject && !kindMatches(n, subject.kind) ? relatedEntity(n, subject, ctx.entities) : subject;
-      v = ref && kindMatches(n, ref.kind) ? (ref.id ?? ref.name) : undefined;
-    } else if (p.type === "string" && /(name|customer|deal|company|account|query|search|target|text)/.test(n)) {
-      v =
-        subject && (subject.kind !== "issue" || /text|query|search/.test(n)) ? (subject.name ?? subject.id) : undefined;
-    } else if ((p.type === "number" || p.type === "integer") && /days?$/.test(n)) {
-      const m = /\b(\d{1,3})\s*days?\b/.exec(lower);
-      v = m ? Number(m[1]) : undefined;
-    }
-    if (v === undefined || v === "") {
-      if (required) missing.push(p.name);
-      continue;
-    }
-    value[p.name] = v;
-  }
-  // A description that only repeats the summary says nothing more.
-  if (tool.write && value.description !== undefined && value.description === value.summary) delete value.description;
-  return missing.length > 0 ? { ok: false, missing } : { ok: true, value };
-}
-
-/** "move <company> to Closed Won": the company was named, the tool wants its (only) open deal. */
-function relatedEntity(paramName: string, subject: EntityRef, entities: KnownEntity[]): EntityRef | undefined {
-  if (!/deal/.test(paramName) || !subject.name) return undefined;
-  const prefix = subject.name.toLowerCase();
-  const deals = entities.filter((e) => e.kind === "deal" && e.name.toLowerCase().startsWith(prefix));
-  const unique = [...new Map(deals.map((d) => [d.id ?? d.name, d])).values()];
-  const only = unique.length === 1 ? unique[0] : undefined;
-  return only ? { kind: "deal", name: only.name, ...(only.id ? { id: only.id } : {}) } : undefined;
-}
-
-function kindMatches(paramName: string, kind: RefKind): boolean {
-  if (/deal/.test(paramName)) return kind === "deal";
-  if (/(customer|company|account)/.test(paramName)) return kind === "customer" || kind === "company";
-  if (/issue/.test(paramName)) return kind === "issue";
-  if (/invoice/.test(paramName)) return kind === "invoice";
-  return true;
-}
-
-function enumForSubject(options: string[], subject: EntityRef): string | undefined {
-  const want = subject.kind === "customer" ? "company" : subject.kind;
-  return options.find((o) => o.toLowerCase() === want);
-}
-
-/** Fills a `{ kind, id }`-style target object from the subject. */
-function fillTarget(p: ParamInfo, subject: EntityRef | undefined): Record<string, unknown> | undefined {
-  if (!subject || !p.properties) return undefined;
-  const out: Record<string, unknown> = {};
-  for (const [name, s] of Object.entries(p.properties)) {
-    if (s.enum) {
-      const e = enumForSubject(s.enum, subject);
-      if (e) out[name] = e;
-    } else if (/id$/i.test(name)) {
-      if (subject.id) out[name] = subject.id;
-    } else if (/name/i.test(name)) {
-      if (subject.name) out[name] = subject.name;
-    }
-  }
-  return Object.keys(out).length > 0 ? out : undefined;
-}
-
-// ---------------------------------------------------------------------------------------
-// Replies
-// ---------------------------------------------------------------------------------------
-
-function refusal(asked: ToolDomain[], allowed: ToolDomain[], ctx: Ctx): string {
-  const what = asked.map((d) => domainLabel[d]).join(" or ");
-  const lines = [`Sorry, I can't look at ${what} for you: your roles don't include access to it.`];
-  if (allowed.length > 0) {
-    lines.push(`You can ask me about ${allowed.map((d) => domainLabel[d]).join(" and ")}, for example:`);
-    for (const example of examplesFor(allowed, ctx)) lines.push(`- _${example}_`);
-  } else {
-    lines.push("Your account has no data access configured yet; an administrator can add roles for you.");
-  }
-  return lines.join("\n");
-}
-
-function helpReply(ctx: Ctx, lead: string): string {
-  const allowed =
-    ctx.turn.allowedDomains ?? ([...new Set(ctx.tools.map((t) => t.domain).filter(Boolean))] as ToolDomain[]);
-  const examples = examplesFor(allowed, ctx);
-  if (examples.length === 0) return `${lead} Your account has no data access configured yet.`;
-  return [`${lead} You can ask me, for example:`, ...examples.map((e) => `- _${e}_`)].join("\n");
-}
-
-function examplesFor(domains: ToolDomain[], ctx: Ctx): string[] {
-  const all = ctx.examples();
-  return domains.flatMap((d) =>
-    all
-      .filter((e) => e.domain === d)
-      .slice(0, 2)
-      .map((e) => e.text),
-  );
 }
 
 function composeReply(ctx: Ctx): Plan {

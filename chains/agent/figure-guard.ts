@@ -7,7 +7,7 @@
  *
  * A figure is grounded when some source number matches it at the precision the reply shows:
  * "$48.5k" matches 48,450..48,549, "72%" matches 72 or 0.72, "3 deals" matches a list of
- * three. Identifiers (ENG-145, INV-0042, approval ids) are not figures.
+ * three. Identifiers (PROJ-123, INV-0001, approval ids) are not figures.
  */
 
 export interface FigureSources {
@@ -33,7 +33,7 @@ interface Figure {
   percent: boolean;
 }
 
-// A number that is not glued to letters (ids like ENG-145, INV-0042 or "2nd" are not
+// A number that is not glued to letters (ids like PROJ-123, INV-0001 or "2nd" are not
 // figures), with an optional currency sign, thousands separators, decimals and a unit suffix.
 // Dates count: "2026-11-23" is three figures, each of which a source must state. A time of day
 // ("8:40") and a denominator ("45/100") are not figures: times are the tools' timestamps in the

@@ -4,6 +4,7 @@
  * in a period ("in the last 30 days", "this month"). Each sets the bound tool's own filters
  * and narrows its result; every figure is one the tool returned.
  */
+import { localToday } from "../../../src/core/period.ts";
 import { amountIn } from "./filters.ts";
 import type { Intent, IntentTurn, Obj } from "./intent.ts";
 
@@ -51,19 +52,34 @@ const over = /\b(over|above|more than|bigger than|larger than|at least|greater t
 const won = /\b(win|won|wins|closed[- ]won|land(ed)?)\b/i;
 const lost = /\b(lose|lost|losses|closed[- ]lost)\b/i;
 
-/** The previous call's owner, for "and the second biggest?" after "what's my biggest deal?". */
-function carriedOwner(q: string, turn: IntentTurn | undefined): Record<string, unknown> {
+/**
+ * The previous list's filters (owner, close month, amount), for "and the biggest one?" after
+ * "which deals close next month?" or "what's my biggest deal?"; a question naming its own scope
+ * ("our", "all") starts from the whole pipeline.
+ */
+function carriedFilters(q: string, turn: IntentTurn | undefined): Record<string, unknown> {
   const prev = turn?.previous;
-  if (!prev || !/^crm_deals_by_priority$/.test(prev.tool) || /\b(my|mine|our|team|everyone|all)\b/i.test(q)) return {};
-  return typeof prev.args.ownerId === "string" ? { ownerId: prev.args.ownerId } : {};
+  if (prev?.tool !== "crm_deals_by_priority" || /\b(my|mine|our|team|everyone|all)\b/i.test(q)) return {};
+  const out: Record<string, unknown> = {};
+  for (const k of ["ownerId", "closing", "minAmount"]) if (prev.args[k] !== undefined) out[k] = prev.args[k];
+  return out;
 }
 
 /** The look-back a question names, in days ("last 30 days", "this month", "this quarter"). */
 function daysIn(q: string, turn: IntentTurn | undefined): number | undefined {
   const n = /\b(?:last|past)\s+(\d{1,3})\s*days?\b/i.exec(q) ?? /\b(\d{1,3})\s*days?\b/i.exec(q);
   if (n) return Number(n[1]);
-  if (/\b(this|last|past) month\b|\b30 days\b/i.test(q)) return 30;
-  if (/\b(this|last|past) quarter\b|\b90 days\b/i.test(q)) return 90;
+  // "this month" and "this quarter" reach back to their first day, not a fixed 30 or 90 days.
+  const today = turn?.now === undefined ? undefined : localToday(turn.now, turn.timeZone ?? "UTC");
+  // The tool counts whole days back from today's 00:00 UTC: the 23rd reaches the 1st with 22.
+  if (today && /\bthis month\b/i.test(q)) return Math.max(1, Number(today.slice(8, 10)) - 1);
+  if (today && /\bthis quarter\b/i.test(q)) {
+    const m = Number(today.slice(5, 7));
+    const start = Date.UTC(Number(today.slice(0, 4)), m - 1 - ((m - 1) % 3), 1);
+    return Math.max(1, Math.floor((Date.parse(today) - start) / 86_400_000));
+  }
+  if (/\b(last|past) month\b|\b30 days\b/i.test(q)) return 30;
+  if (/\b(last|past) quarter\b|\b90 days\b/i.test(q)) return 90;
   if (/\b(this|last|past) week\b/i.test(q)) return 7;
   if (/\b(this|last|past) year\b|\bytd\b/i.test(q)) return 365;
   // "and what did we lose?" after a period keeps it.
@@ -102,7 +118,7 @@ export const crmIntents: Intent[] = [
     name: "biggest-deals",
     test: (q) => biggest.test(q) && !notDeals.test(q) && !won.test(q) && !lost.test(q),
     tool: "crm_deals_by_priority",
-    args: (q, turn) => ({ sort: "amount", limit: 5, ...carriedOwner(q, turn) }),
+    args: (q, turn) => ({ sort: "amount", limit: 5, ...carriedFilters(q, turn) }),
     focus: (v, turn) => {
       const n = nth(turn?.question ?? "");
       const deal = objs(v.deals)[n];

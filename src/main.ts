@@ -12,7 +12,7 @@ import { parseArgs } from "node:util";
 import { serve } from "@hono/node-server";
 import { runConsoleChat } from "../adapters/console/repl.ts";
 import { runAuditCommand } from "./approvals/audit-command.ts";
-import { compose } from "./compose/app.ts";
+import { type App, compose } from "./compose/app.ts";
 import type { Role } from "./compose/work.ts";
 import { startWorkerThread, type WorkerThread } from "./compose/worker-thread.ts";
 import { type Config, loadConfig } from "./config/load.ts";
@@ -41,11 +41,24 @@ async function start(config: Config, args: string[]): Promise<void> {
   // (compose/worker-thread.ts), so turns never hold up an ack. Without Redis, one thread.
   const threaded = role === "all" && config.env.REDIS_URL !== undefined;
   const local: Role = threaded ? "web" : role;
-  // A worker takes no platform traffic (Socket Mode included): it only needs the adapters to answer.
-  const app = await compose(config, { platforms: true, listen: local !== "worker", role: local });
+  let logger: Logger | undefined;
+  // The worker thread composes while this thread does (two threads, two CPUs' worth of start-up).
+  const starting = threaded
+    ? startWorkerThread(() => logger ?? createLogger({ level: config.env.LOG_LEVEL }))
+    : undefined;
+  starting?.catch(() => {}); // awaited below; a failure is reported there
+  let app: App;
+  try {
+    // A worker takes no platform traffic (Socket Mode included): it only needs the adapters to answer.
+    app = await compose(config, { platforms: true, listen: local !== "worker", role: local });
+  } catch (error) {
+    await (await starting?.catch(() => undefined))?.stop(0);
+    throw error;
+  }
+  logger = app.logger;
   let worker: WorkerThread | undefined;
   try {
-    worker = threaded ? await startWorkerThread(app.logger) : undefined;
+    worker = await starting;
   } catch (error) {
     await app.close();
     throw error;

@@ -22,7 +22,7 @@ export interface WorkerThread {
   onCrash(listener: (error: Error) => void): void;
 }
 
-export async function startWorkerThread(logger: Logger): Promise<WorkerThread> {
+export async function startWorkerThread(logger: () => Logger): Promise<WorkerThread> {
   const worker = new Worker(new URL("./worker-thread-main.ts", import.meta.url), { name: "daybook-worker" });
   let stopping = false;
   let crashListener: ((error: Error) => void) | undefined;
@@ -56,7 +56,7 @@ export async function startWorkerThread(logger: Logger): Promise<WorkerThread> {
   });
   const crashed = (error: Error) => {
     if (stopping) return;
-    logger.error("the worker thread stopped unexpectedly", { error });
+    logger().error("the worker thread stopped unexpectedly", { error });
     crashListener?.(error);
     crashListener = undefined;
   };

@@ -16,6 +16,7 @@ import { crmExportTools } from "./crm/export-tools.ts";
 import { crmRenewalTools } from "./crm/renewal-tools.ts";
 import { crmReadTools, crmWriteActions } from "./crm/tools.ts";
 import { jiraRhythmTools } from "./jira/rhythm-tools.ts";
+import { jiraStoryAction } from "./jira/story.ts";
 import { jiraReadTools, jiraWriteActions } from "./jira/tools.ts";
 import { EntityLabels, formatMoney } from "./shared/compact.ts";
 import type { FileDrop } from "./shared/file-drop.ts";
@@ -47,6 +48,7 @@ export const writeActionNames = [
   "crm_update_deal_stage",
   "accounting_approve_invoice",
   "accounting_reject_invoice",
+  "accounting_code_bank_line",
 ] as const;
 
 export function createToolCatalog(ports: Ports, deps: ToolCatalogDeps): ToolCatalog {
@@ -85,6 +87,7 @@ export function createToolCatalog(ports: Ports, deps: ToolCatalogDeps): ToolCata
   }
   const actions: AnyWriteAction[] = [
     ...jiraWriteActions(ports.jira, jiraCtx),
+    jiraStoryAction(ports.jira, jiraCtx),
     ...crmWriteActions(ports.crm, crmCtx),
     ...accountingWriteActions(ports.accounting, accountingCtx),
   ];

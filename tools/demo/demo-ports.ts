@@ -10,6 +10,7 @@
 import type { Clock } from "../../src/core/clock.ts";
 import type {
   AccountingPort,
+  BankLineCoding,
   BankTransaction,
   Invoice,
   InvoiceQuery,
@@ -35,10 +36,12 @@ import type {
   JiraIssueDetail,
   JiraPort,
   NewJiraIssue,
+  NewJiraSubtask,
   Sprint,
 } from "../../src/core/domain/jira.ts";
 import type { Ports } from "../../src/core/domain/ports.ts";
 import { DaybookError } from "../../src/core/errors.ts";
+import { codeDemoLine, demoChart } from "./bank-coding.ts";
 import { DEMO_DEAL_STAGES } from "./crm.ts";
 import { type DemoOrg, type DemoProfile, type DemoVolumes, generateDemoOrg } from "./generate.ts";
 
@@ -130,7 +133,11 @@ export function createDemoPorts(options: DemoPortsOptions): DemoPorts {
     ...source,
     jira: { ...source.jira, issues: [...source.jira.issues] },
     crm: { deals: [...source.crm.deals], customers: [...source.crm.customers] },
-    accounting: { ...source.accounting, invoices: [...source.accounting.invoices] },
+    accounting: {
+      ...source.accounting,
+      invoices: [...source.accounting.invoices],
+      bank: { ...source.accounting.bank },
+    },
   };
   const clock = options.clock;
   const idem = new Idempotency();
@@ -233,6 +240,35 @@ export function createDemoPorts(options: DemoPortsOptions): DemoPorts {
           url: `${org.profile.urls.jira}/browse/${key}`,
           ...(input.description ? { description: input.description } : {}),
           ...(input.dueDate ? { dueDate: input.dueDate } : {}),
+          ...(input.storyPoints !== undefined ? { storyPoints: input.storyPoints } : {}),
+          comments: [],
+        };
+        issueIndex.set(key, org.jira.issues.length);
+        org.jira.issues.push(issue);
+        return { key, url: issue.url };
+      });
+    },
+    async createSubtask(parentKey: string, input: NewJiraSubtask, opts: WriteOptions) {
+      return idem.once("jira.subtask", opts, () => {
+        const parent = getIssueDetail(parentKey);
+        const key = `${org.jira.projectKey}-${nextIssueNumber++}`;
+        const at = new Date(clock.now()).toISOString();
+        const issue: JiraIssueDetail = {
+          key,
+          summary: input.summary,
+          type: "Sub-task",
+          status: "To Do",
+          statusCategory: "todo",
+          priority: "Medium",
+          labels: [],
+          flagged: false,
+          blockedBy: [],
+          created: at,
+          updated: at,
+          statusChangedAt: at,
+          parent: parent.key,
+          url: `${org.profile.urls.jira}/browse/${key}`,
+          ...(input.description ? { description: input.description } : {}),
           comments: [],
         };
         issueIndex.set(key, org.jira.issues.length);
@@ -445,6 +481,14 @@ export function createDemoPorts(options: DemoPortsOptions): DemoPorts {
             ? `There are no books for ${monthName(month)} yet.`
             : `The books start in ${monthName(first)}; there are no figures for ${monthName(month)}.`,
       });
+    },
+    async listAccounts() {
+      return demoChart(org.accounting);
+    },
+    async codeBankTransaction(id: string, coding: BankLineCoding, opts: WriteOptions) {
+      return idem.once("accounting.code-bank-line", opts, () =>
+        codeDemoLine(org.accounting.bank, demoChart(org.accounting), id, coding),
+      );
     },
     async approveInvoice(id: string, opts: WriteOptions) {
       return idem.once("accounting.approve", opts, () => setInvoiceStatus(id, "AUTHORISED", ["DRAFT", "SUBMITTED"]));

@@ -9,6 +9,7 @@ import type {
   JiraIssueDetail,
   JiraPort,
   NewJiraIssue,
+  NewJiraSubtask,
   Sprint,
   StatusCategory,
 } from "../../src/core/domain/jira.ts";
@@ -338,6 +339,42 @@ export function createJiraCloudPort(settings: JiraCloudSettings, deps: JiraCloud
 
   const markerKey = (kind: string, marker: string) => `jira:write:${kind}:${marker}`;
 
+  /**
+   * Jira has no Idempotency-Key header. The approval id travels as a label (searchable) and
+   * an issue property; each attempt first looks for it, so a retry after a lost response
+   * finds the issue instead of creating a second one. The search index can lag a write by a
+   * few seconds, so the Store marker is the first line of defence.
+   */
+  async function createMarked(
+    kind: string,
+    marker: string,
+    options: WriteOptions,
+    issueFields: Record<string, unknown>,
+  ): Promise<{ key: string; url: string }> {
+    const created = await withRejectionDetail("create the issue", () =>
+      call("create issue", async () => {
+        const existing = await jira.issueSearch.searchAndReconsileIssuesUsingJqlPost({
+          jql: `project = ${jqlString(settings.projectKey)} AND labels = ${jqlString(marker)}`,
+          fields: ["summary"],
+          maxResults: 1,
+        });
+        const found = existing.issues?.[0]?.key;
+        if (found) return { key: found };
+        const result = await jira.issues.createIssue({
+          // jira.js types `fields` as its known fields plus an index signature for custom ones.
+          fields: issueFields as Parameters<typeof jira.issues.createIssue>[0]["fields"],
+          properties: [{ key: "daybook", value: { approvalId: options.idempotencyKey } }],
+        });
+        if (!result.key) throw new DaybookError("upstream_error", "Jira created an issue but returned no key");
+        return { key: result.key };
+      }),
+    );
+    const out = { key: created.key, url: `${baseUrl}/browse/${created.key}` };
+    await deps.store.set(markerKey(kind, marker), JSON.stringify(out), { ttlMs: WRITE_MARKER_TTL_MS });
+    await cache.invalidate();
+    return out;
+  }
+
   return {
     async getActiveSprint(): Promise<Sprint | undefined> {
       const boardId = await resolveBoardId();
@@ -458,40 +495,42 @@ export function createJiraCloudPort(settings: JiraCloudSettings, deps: JiraCloud
         assignee = { accountId };
       }
       const labels = [...new Set([...(input.labels ?? []).map((l) => l.replace(/\s+/g, "-")), marker])];
-      // Jira has no Idempotency-Key header. The approval id travels as a label (searchable) and
-      // an issue property; each attempt first looks for it, so a retry after a lost response
-      // finds the issue instead of creating a second one. The search index can lag a write by a
-      // few seconds, so the Store marker below is the first line of defence.
-      const created = await withRejectionDetail("create the issue", () =>
-        call("create issue", async () => {
-          const existing = await jira.issueSearch.searchAndReconsileIssuesUsingJqlPost({
-            jql: `project = ${jqlString(settings.projectKey)} AND labels = ${jqlString(marker)}`,
-            fields: ["summary"],
-            maxResults: 1,
-          });
-          const found = existing.issues?.[0]?.key;
-          if (found) return { key: found };
-          const result = await jira.issues.createIssue({
-            fields: {
-              project: { key: settings.projectKey },
-              summary,
-              issuetype: { name: input.type },
-              labels,
-              ...(input.description ? { description: textToAdf(input.description.slice(0, 30_000)) } : {}),
-              ...(input.priority ? { priority: { name: input.priority } } : {}),
-              ...(assignee ? { assignee } : {}),
-              ...(input.dueDate ? { duedate: input.dueDate } : {}),
-            },
-            properties: [{ key: "daybook", value: { approvalId: options.idempotencyKey } }],
-          });
-          if (!result.key) throw new DaybookError("upstream_error", "Jira created an issue but returned no key");
-          return { key: result.key };
-        }),
-      );
-      const out = { key: created.key, url: `${baseUrl}/browse/${created.key}` };
-      await deps.store.set(markerKey("issue", marker), JSON.stringify(out), { ttlMs: WRITE_MARKER_TTL_MS });
-      await cache.invalidate();
+      const out = await createMarked("issue", marker, options, {
+        project: { key: settings.projectKey },
+        summary,
+        issuetype: { name: input.type },
+        labels,
+        ...(input.description ? { description: textToAdf(input.description.slice(0, 30_000)) } : {}),
+        ...(input.priority ? { priority: { name: input.priority } } : {}),
+        ...(assignee ? { assignee } : {}),
+        ...(input.dueDate ? { duedate: input.dueDate } : {}),
+        ...(input.storyPoints !== undefined ? { [settings.storyPointsField]: input.storyPoints } : {}),
+      });
       logger.info("jira issue created", { key: out.key, approval: options.idempotencyKey });
+      return out;
+    },
+
+    async createSubtask(parentKey: string, input: NewJiraSubtask, options: WriteOptions) {
+      const parent = parentKey.trim().toUpperCase();
+      if (!issueKeyPattern.test(parent))
+        throw badRequest(`invalid issue key`, "That is not a Jira issue key (like PROJ-123).");
+      const marker = approvalMarker(options.idempotencyKey);
+      const done = await deps.store.get(markerKey(`subtask:${parent}`, marker));
+      if (done !== undefined) return JSON.parse(done) as { key: string; url: string };
+      const summary = input.summary.replace(/\s+/g, " ").trim().slice(0, 255);
+      if (summary === "") throw badRequest("empty summary", "A Jira sub-task needs a summary.");
+      // https://developer.atlassian.com/cloud/jira/platform/rest/v3/api-group-issues/#api-rest-api-3-issue-post
+      // "parent" links a sub-task to its issue; time tracking takes Jira's "2d 4h" notation.
+      const out = await createMarked(`subtask:${parent}`, marker, options, {
+        project: { key: settings.projectKey },
+        parent: { key: parent },
+        summary,
+        issuetype: { name: settings.subtaskType ?? "Subtask" },
+        labels: [marker],
+        ...(input.description ? { description: textToAdf(input.description.slice(0, 30_000)) } : {}),
+        ...(input.estimate ? { timetracking: { originalEstimate: input.estimate } } : {}),
+      });
+      logger.info("jira sub-task created", { key: out.key, parent, approval: options.idempotencyKey });
       return out;
     },
 

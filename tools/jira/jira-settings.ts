@@ -20,6 +20,11 @@ export interface JiraCloudSettings {
   storyPointsField: string;
   /** "Flagged" custom field id; "customfield_10021" on most sites. */
   flaggedField?: string;
+  /**
+   * Issue type name of sub-tasks: "Subtask" on sites created since Atlassian renamed it in
+   * 2023, "Sub-task" on older company-managed projects (Project settings > Issue types).
+   */
+  subtaskType?: string;
 }
 
 export function validateSettings(settings: JiraCloudSettings): void {

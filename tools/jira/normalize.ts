@@ -107,6 +107,8 @@ export function normalizeIssue(raw: unknown, options: NormalizeOptions): JiraIss
   if (resolvedAt) out.resolvedAt = resolvedAt;
   const dueDate = toIso(fields.duedate);
   if (dueDate) out.dueDate = dueDate;
+  const parent = str(obj(fields.parent)?.key);
+  if (parent) out.parent = parent;
   return out;
 }
 

@@ -32,6 +32,8 @@ export interface JiraIssue {
   /** When it reached a done status, ISO. */
   resolvedAt?: string;
   dueDate?: string;
+  /** A sub-task's parent issue key. */
+  parent?: string;
   url: string;
 }
 
@@ -72,6 +74,16 @@ export interface NewJiraIssue {
   priority?: "Highest" | "High" | "Medium" | "Low" | "Lowest";
   /** Due date, YYYY-MM-DD. */
   dueDate?: string;
+  /** Written to the connector's story-points field. */
+  storyPoints?: number;
+}
+
+/** A sub-task under an existing issue (Jira's `parent: { key }`). */
+export interface NewJiraSubtask {
+  summary: string;
+  description?: string;
+  /** Jira time-tracking notation for the original estimate, e.g. "4h", "1d 2h". */
+  estimate?: string;
 }
 
 export interface JiraPort {
@@ -85,4 +97,6 @@ export interface JiraPort {
   getIssue(key: string): Promise<JiraIssueDetail>;
   createIssue(input: NewJiraIssue, options: WriteOptions): Promise<{ key: string; url: string }>;
   addComment(key: string, body: string, options: WriteOptions): Promise<{ id: string }>;
+  /** A sub-task of `parentKey`; once per idempotency key, like createIssue. */
+  createSubtask(parentKey: string, input: NewJiraSubtask, options: WriteOptions): Promise<{ key: string; url: string }>;
 }

@@ -2,7 +2,7 @@
  * A local Jira Cloud serving a generated organisation's project in Jira's wire shapes, for the
  * real connector (tools/jira/jira-cloud.ts over jira.js): the enhanced JQL search
  * (POST /rest/api/3/search/jql, nextPageToken paging, at most 100 issues a page), issue reads
- * with changelog, user search, and the Agile board and sprint listings. It evaluates the JQL the
+ * with changelog, issue and sub-task creation, user search, and the Agile board and sprint listings. It evaluates the JQL the
  * connector builds and refuses what Jira refuses: no or wrong Basic credentials (401), an
  * unbounded query (400), JQL it cannot read (400).
  *
@@ -244,6 +244,51 @@ export async function startJiraFake(options: JiraFakeOptions): Promise<OrgFake> 
     };
   };
 
+  let nextNumber = 1 + Math.max(0, ...org.jira.issues.map((i) => Number(i.key.replace(/\D/g, "")) || 0));
+  /** Jira's create: a Story, Bug or Task in the project, or a sub-task whose `parent` exists. */
+  const create = (req: RecordedRequest) => {
+    const { fields } = JSON.parse(req.body || "{}") as { fields?: Record<string, unknown> };
+    const f = fields ?? {};
+    const project = (f.project as { key?: string } | undefined)?.key;
+    const type = (f.issuetype as { name?: string } | undefined)?.name ?? "";
+    const parentKey = (f.parent as { key?: string } | undefined)?.key;
+    const errors: Record<string, string> = {};
+    if (project !== org.jira.projectKey) errors.project = "valid project is required";
+    if (!["Story", "Bug", "Task", "Subtask"].includes(type)) errors.issuetype = "Specify a valid issue type";
+    if (type === "Subtask" && (!parentKey || !byKey.has(parentKey)))
+      errors.parent = "Could not find issue by id or key.";
+    if (type !== "Subtask" && parentKey)
+      errors.parent = "Given parent work item does not belong to appropriate hierarchy.";
+    if (typeof f.summary !== "string" || f.summary.trim() === "")
+      errors.summary = "You must specify a summary of the issue.";
+    if (Object.keys(errors).length > 0) throw new Refusal(400, { errorMessages: [], errors });
+    const key = `${org.jira.projectKey}-${nextNumber++}`;
+    const at = new Date(clock.now()).toISOString();
+    const points = f[STORY_POINTS_FIELD];
+    const issue: JiraIssueDetail = {
+      key,
+      summary: String(f.summary),
+      type,
+      status: "To Do",
+      statusCategory: "todo",
+      labels: Array.isArray(f.labels) ? f.labels.map(String) : [],
+      flagged: false,
+      blockedBy: [],
+      created: at,
+      updated: at,
+      url: `https://fake.atlassian.net/browse/${key}`,
+      ...(typeof points === "number" ? { storyPoints: points } : {}),
+      ...(parentKey ? { parent: parentKey } : {}),
+      comments: [],
+    };
+    org.jira.issues.push(issue);
+    byKey.set(key, issue);
+    return {
+      status: 201,
+      body: { id: key.replace(/\D/g, ""), key, self: `https://fake.atlassian.net/rest/api/3/issue/${key}` },
+    };
+  };
+
   return startOrgFake((req) => {
     if (req.headers.authorization !== expectedAuth) {
       throw new Refusal(401, {
@@ -255,6 +300,7 @@ export async function startJiraFake(options: JiraFakeOptions): Promise<OrgFake> 
     const m = matcher(path);
     const q = url.searchParams;
     if (req.method === "POST" && path === "/rest/api/3/search/jql") return search(req);
+    if (req.method === "POST" && path === "/rest/api/3/issue") return create(req);
     if (req.method === "GET" && m.on(/^\/rest\/api\/3\/issue\/([^/]+)$/)) {
       const issue = byKey.get(decodeURIComponent(m.group(1)));
       if (!issue) {

@@ -40,7 +40,7 @@ const lookups = /_(?:find|deal_detail|get_issue|search_issues|invoices)$/;
 /** Verbs of the writes daybook can request (create, comment, log, change stage, approve, reject). */
 // "open", "set" and "note" alone are left out: "open deals", "an open support ticket" are reads.
 const writeWords =
-  /\b(create|file|raise|add|log|logged|comment|approve|reject|decline|move|update|change|assign|mark|record)\b|\bopen (?:a|an|new) (?:ticket|issue|bug|story|task)\b/i;
+  /\b(create|file|raise|add|log|logged|comment|approve|reject|decline|move|update|change|assign|mark|record)\b|\bopen (?:a|an|new) (?:ticket|issue|bug|story|task)\b|\b(?:write|draft) (?:me )?(?:a |an |the )?(?:user )?story\b/i;
 
 export function asksForChange(text: string): boolean {
   return writeWords.test(text);

@@ -62,7 +62,33 @@ const cannot: Cannot[] = [
   },
 ];
 
+/**
+ * "write a user story for password reset via email": the offline model writes no prose, so it
+ * says so and returns a skeleton marked as one, holding only the request's own words; every
+ * part a person (or the language model) must write is named, none is invented.
+ */
+export function storySkeleton(question: string): string | undefined {
+  const m =
+    /\b(?:write|draft)\s+(?:me\s+)?(?:an?\s+|the\s+)?(?:user\s+)?story\b\s*(?:for|about|on|to)?\s*([^.?!]*)/i.exec(
+      question,
+    );
+  if (!m) return undefined;
+  const topic = (m[1] ?? "").trim().slice(0, 120);
+  const title = topic === "" ? "<what the story is about>" : topic;
+  return [
+    "I can't write a user story without the language model (this is the offline model), so here is a skeleton with only your words in it. Fill in each <...> part, or ask again once an OpenAI key is configured and I will draft it for approval.",
+    `Summary: ${title}`,
+    "Story: As a <role>, I want <goal> so that <benefit>.",
+    "Acceptance criteria: Given <context>, when <action>, then <outcome>. (one or more)",
+    "Security requirements: <e.g. what must expire, be rate-limited or never be revealed>",
+    "Sub-tasks: <one line each, with an optional estimate like 4h>",
+    "Estimate: <story points: 1, 2, 3, 5, 8 or 13>",
+  ].join("\n");
+}
+
 export function cannotDo(question: string): string | undefined {
+  const story = storySkeleton(question);
+  if (story) return story;
   // "create a ticket to renew the certificate" asks for a write daybook can request.
   if (/^\s*(please\s+)?(create|file|open|raise|log|add|note|record|comment)\b/i.test(question)) return undefined;
   // "write the renewal email to <customer>" asks for a draft in the thread, which daybook writes.

@@ -1,5 +1,5 @@
 import { type WebClient, ErrorCode as WebErrorCode } from "@slack/web-api";
-import type { Card } from "../../src/core/card.ts";
+import { type Card, textCard } from "../../src/core/card.ts";
 import type {
   ChatAdapter,
   ChatUser,
@@ -7,6 +7,7 @@ import type {
   MessageRef,
   ReplyAddress,
   Responder,
+  TaggedPost,
   ThreadAudience,
 } from "../../src/core/chat.ts";
 import type { Clock } from "../../src/core/clock.ts";
@@ -38,8 +39,20 @@ export function slackApiError(method: string, error: unknown): DaybookError {
   return new DaybookError("upstream_unavailable", `slack ${method}: request failed`, { cause: error });
 }
 
-/** Message metadata event type on a turn's answer (its payload's `tag` is the turn key). */
+/**
+ * Message metadata event type on a turn's answer (its payload's `tag` is the turn key, and
+ * `placeholder: true` while it is the "Working on it…" post the answer replaces).
+ */
 export const replyTagEvent = "daybook_turn_reply";
+
+/** The metadata of a tagged post (https://docs.slack.dev/messaging/message-metadata). */
+function tagMetadata(
+  tag: string,
+  placeholder: boolean,
+): { event_type: string; event_payload: Record<string, string | boolean> } {
+  const event_payload: Record<string, string | boolean> = placeholder ? { tag, placeholder: true } : { tag };
+  return { event_type: replyTagEvent, event_payload };
+}
 
 export interface SlackChatAdapterOptions {
   /** One workspace: every call uses this client (SLACK_BOT_TOKEN). */
@@ -74,8 +87,11 @@ export class SlackChatAdapter implements ChatAdapter {
     return this.#clientFor(workspace);
   }
 
-  /** `tag` is attached as message metadata, so `findTagged` can find the post later. */
-  async post(thread: ThreadRef, card: Card, tag?: string): Promise<DeliveryReceipt> {
+  /**
+   * `tag` is attached as message metadata, so `findTagged` can find the post later;
+   * `placeholder` marks it as a turn's placeholder, which the answer replaces.
+   */
+  async post(thread: ThreadRef, card: Card, tag?: string, placeholder = false): Promise<DeliveryReceipt> {
     const message = renderCard(card);
     try {
       const client = await this.#clientFor(thread.workspace);
@@ -87,7 +103,7 @@ export class SlackChatAdapter implements ChatAdapter {
         ...(message.blocks.length > 0 ? { blocks: message.blocks } : {}),
         unfurl_links: false,
         unfurl_media: false,
-        ...(tag ? { metadata: { event_type: replyTagEvent, event_payload: { tag } } } : {}),
+        ...(tag ? { metadata: tagMetadata(tag, placeholder) } : {}),
       });
       if (!res.ts) throw new DaybookError("upstream_error", "slack chat.postMessage: no ts in the response");
       return { platform: "slack", thread, messageId: res.ts, postedAt: this.#clock.now() };
@@ -126,7 +142,12 @@ export class SlackChatAdapter implements ChatAdapter {
     }
   }
 
-  async update(message: MessageRef, card: Card): Promise<void> {
+  /**
+   * chat.update (https://docs.slack.dev/reference/methods/chat.update). With `tag`, the
+   * message's metadata is replaced too: a placeholder becomes the tagged answer, or stays a
+   * placeholder while `draft`.
+   */
+  async update(message: MessageRef, card: Card, tag?: { tag: string; draft: boolean }): Promise<void> {
     const rendered = renderCard(card);
     try {
       const client = await this.#clientFor(message.thread.workspace);
@@ -135,6 +156,7 @@ export class SlackChatAdapter implements ChatAdapter {
         ts: message.messageId,
         text: rendered.text,
         blocks: rendered.blocks,
+        ...(tag ? { metadata: tagMetadata(tag.tag, tag.draft) } : {}),
       });
     } catch (error) {
       throw error instanceof DaybookError ? error : slackApiError("chat.update", error);
@@ -161,6 +183,8 @@ export class SlackChatAdapter implements ChatAdapter {
    * with no thread and a `via.responseUrl` (a slash command where daybook may not post)
    * answers privately through the command's response_url
    * (https://docs.slack.dev/interactivity/handling-user-interaction#message_responses).
+   * `via.placeholder` (a mention, a DM, a slash command's thread) lets the turn's worker post a
+   * tagged "Working on it…" that the answer replaces with chat.update.
    */
   responderFor(address: ReplyAddress, options: { tag?: string } = {}): Responder {
     const { thread } = address;
@@ -189,6 +213,16 @@ export class SlackChatAdapter implements ChatAdapter {
       audience: () => this.audience(thread),
       replyPrivately: (user, card) => this.postPrivately(thread, user, card),
     };
+    if (address.via?.placeholder === true && tag) {
+      responder.placeholder = async (text) => {
+        const receipt = await this.post(thread, textCard(text), tag, true);
+        return { thread: receipt.thread, messageId: receipt.messageId };
+      };
+      responder.replace = async (placeholder, card, options = {}) => {
+        await this.update(placeholder, card, { tag, draft: options.draft === true });
+        return placeholder;
+      };
+    }
     if (address.via?.thinking === true) {
       // Best effort: outside an assistant thread Slack answers with an error, which is harmless.
       return { ...responder, typing: () => this.setStatus(thread, "is thinking...").catch(() => {}) };
@@ -278,7 +312,7 @@ export class SlackChatAdapter implements ChatAdapter {
    * asked (the caller then answers again rather than stay silent). Private answers through a
    * response_url cannot be searched, so nothing is found for them.
    */
-  async findTagged(address: ReplyAddress, tag: string): Promise<MessageRef | undefined> {
+  async findTagged(address: ReplyAddress, tag: string): Promise<TaggedPost | undefined> {
     const { thread } = address;
     if (thread.thread === "") return undefined;
     const client = await this.#clientFor(thread.workspace);
@@ -298,9 +332,11 @@ export class SlackChatAdapter implements ChatAdapter {
         throw slackApiError("conversations.replies", error);
       }
       for (const m of res.messages ?? []) {
-        const meta = m.metadata as { event_type?: string; event_payload?: { tag?: unknown } } | undefined;
+        const meta = m.metadata as
+          | { event_type?: string; event_payload?: { tag?: unknown; placeholder?: unknown } }
+          | undefined;
         if (meta?.event_type === replyTagEvent && meta.event_payload?.tag === tag && m.ts) {
-          return { thread, messageId: m.ts };
+          return { thread, messageId: m.ts, ...(meta.event_payload.placeholder === true ? { placeholder: true } : {}) };
         }
       }
       cursor = res.response_metadata?.next_cursor || undefined;

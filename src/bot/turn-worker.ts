@@ -1,5 +1,5 @@
-import { textCard } from "../core/card.ts";
-import type { ChatAdapter, MessageHandler, MessageRef, ReplyAddress, Responder } from "../core/chat.ts";
+import { type Card, textCard } from "../core/card.ts";
+import type { ChatAdapter, MessageHandler, MessageRef, ReplyAddress, Responder, TaggedPost } from "../core/chat.ts";
 import { toDaybookError } from "../core/errors.ts";
 import type { Logger } from "../core/logger.ts";
 import type { Store } from "../core/store.ts";
@@ -15,7 +15,18 @@ import { type Limiter, limitRefusal, type NoticePayload, type TurnPayload } from
 export interface CrashPoints {
   afterClaim?: () => Promise<void>;
   afterPost?: () => Promise<void>;
+  /** After Slack took the placeholder and before the turn's state names it. */
+  afterPlaceholder?: () => Promise<void>;
 }
+
+/** What a worker posts when it takes a turn whose address asked for a placeholder. */
+export const placeholderText = "Working on it…";
+/**
+ * At most one draft update per placeholder this often: chat.update is Tier 3, about 50 a
+ * minute per workspace (https://api.slack.com/methods/chat.update), so a second apart per
+ * message keeps one streamed answer well inside it.
+ */
+export const draftEveryMs = 1_000;
 
 export interface TurnWorkerOptions {
   adapters: Partial<Record<Platform, ChatAdapter>>;
@@ -40,13 +51,19 @@ export function answeredKey(job: Job): string {
 
 /**
  * The post state of a turn, in `turn:answered:<key>`: `posting:<entry>:<delivery>` is
- * written before the reply goes to the platform, `posted:<message id>` once it returned.
+ * written before the reply (or the placeholder) goes to the platform, `placeholder:<message
+ * id>` once a placeholder is there, `posted:<message id>` once the answer is.
  */
-type PostState = { kind: "none" } | { kind: "posting"; raw: string } | { kind: "posted"; messageId: string };
+type PostState =
+  | { kind: "none" }
+  | { kind: "posting"; raw: string }
+  | { kind: "placeholder"; messageId: string }
+  | { kind: "posted"; messageId: string };
 
 function readState(raw: string | undefined): PostState {
   if (raw === undefined) return { kind: "none" };
   if (raw.startsWith("posted:")) return { kind: "posted", messageId: raw.slice("posted:".length) };
+  if (raw.startsWith("placeholder:")) return { kind: "placeholder", messageId: raw.slice("placeholder:".length) };
   // "1" is what an earlier version wrote after a post.
   if (raw === "1") return { kind: "posted", messageId: "" };
   return { kind: "posting", raw };
@@ -63,6 +80,10 @@ function readState(raw: string | undefined): PostState {
  * between the claim and the mark, with the post made or not: the thread is searched for the
  * tagged post (ChatAdapter.findTagged) and the turn is answered only if it is not there. A
  * platform that cannot search answers again (a possible second reply beats a lost one).
+ * Where the address asks for one (a Slack mention, DM or slash command), the claimed first post
+ * is a tagged placeholder ("Working on it…"), recorded as `placeholder:<id>`; the answer then
+ * replaces it (chat.update), so the thread ends with one message. A later delivery that finds
+ * the placeholder still a placeholder answers into it; replacing it twice still leaves one.
  * Rate limits are checked here, on the first delivery, so the ack path never waits on them;
  * a refused turn gets one "too fast" notice through the same once-only reply.
  */
@@ -91,9 +112,13 @@ export function createTurnWorker(options: TurnWorkerOptions): JobHandler {
         return;
       }
     }
+    await responder.start?.();
     await options.handle(message, responder);
   };
 }
+
+/** A turn's responder; `start` posts the placeholder when the address asked for one. */
+type OnceResponder = Responder & { start?: () => Promise<void> };
 
 /**
  * The job's responder whose first reply is posted at most once across the job's deliveries
@@ -106,66 +131,156 @@ async function onceResponder(o: {
   store: Store;
   log: Logger;
   crash: CrashPoints;
-}): Promise<Responder | undefined> {
+}): Promise<OnceResponder | undefined> {
   const { job, adapter, address, store, log, crash } = o;
   const marker = answeredKey(job);
   const tag = job.key ?? job.id;
+  const markPosted = (messageId: string) =>
+    store
+      .set(marker, `posted:${messageId}`, { ttlMs: answeredTtlMs })
+      .catch((error: unknown) => log.warn("could not mark a turn answered", { jobId: job.id, error }));
   // A store outage reads as "not answered yet": answering again beats staying silent.
   const state = readState(await store.get(marker).catch(() => undefined));
   if (state.kind === "posted") {
     log.info("queued job was already answered; not answering again", { jobId: job.id, kind: job.kind });
     return undefined;
   }
-  if (state.kind === "posting") {
+  // The placeholder an earlier delivery left for the answer to replace.
+  let placeholder: MessageRef | undefined;
+  if (state.kind === "posting" || state.kind === "placeholder") {
     const found = await findEarlierPost(adapter, address, tag, log, job.id);
-    if (found) {
-      await store.set(marker, `posted:${found.messageId}`, { ttlMs: answeredTtlMs }).catch(() => {});
+    if (found && !found.placeholder) {
+      await markPosted(found.messageId);
       log.info("queued job was answered before its worker died; not answering again", {
         jobId: job.id,
         kind: job.kind,
       });
       return undefined;
     }
+    if (found) placeholder = { thread: found.thread, messageId: found.messageId };
+    else if (state.kind === "placeholder") placeholder = { thread: address.thread, messageId: state.messageId };
     // Not posted: free the dead worker's claim so this delivery can claim the post.
-    await store.deleteIfEquals(marker, state.raw).catch(() => false);
+    else await store.deleteIfEquals(marker, state.raw).catch(() => false);
+    if (placeholder && state.kind === "posting") {
+      await store.set(marker, `placeholder:${placeholder.messageId}`, { ttlMs: answeredTtlMs }).catch(() => {});
+    }
   }
 
   // Callers have checked that the adapter can rebuild a responder.
   const inner = adapter.responderFor?.(address, { tag });
   if (!inner) return undefined;
-  const markPosted = (messageId: string) =>
-    store
-      .set(marker, `posted:${messageId}`, { ttlMs: answeredTtlMs })
-      .catch((error: unknown) => log.warn("could not mark a turn answered", { jobId: job.id, error }));
-  // "first": nothing posted yet; "unsure": a post failed after it may have reached the
-  // platform (a timeout, a dropped connection); "posted": the answer is in the thread;
-  // "other": another live delivery claimed it, so this one posts nothing.
-  let slot: "first" | "unsure" | "posted" | "other" = "first";
+  // "first": nothing posted yet; "placeholder": the placeholder is there, for the answer to
+  // replace; "unsure": a post failed after it may have reached the platform (a timeout, a
+  // dropped connection); "posted": the answer is in the thread; "other": another live
+  // delivery claimed it, so this one posts nothing.
+  let slot: "first" | "placeholder" | "unsure" | "posted" | "other" = placeholder ? "placeholder" : "first";
+  let otherId = "";
+
+  /** Claims the turn's first post; false when another live delivery holds it. */
+  const claim = async (): Promise<boolean> => {
+    const value = `posting:${job.id}:${job.deliveries}`;
+    const claimed = await store.setIfAbsent(marker, value, { ttlMs: answeredTtlMs }).catch(() => true);
+    if (!claimed) {
+      // Another live delivery of this job (its worker was presumed dead) claimed it first.
+      const other = readState(await store.get(marker).catch(() => undefined));
+      log.warn("another worker is answering this job; not posting", { jobId: job.id, kind: job.kind });
+      slot = "other";
+      otherId = other.kind === "posted" ? other.messageId : "";
+      return false;
+    }
+    await crash.afterClaim?.();
+    return true;
+  };
+
+  // Draft updates and the answer's replacement of the placeholder run one after another, so a
+  // late draft never overwrites the answer.
+  let updates: Promise<unknown> = Promise.resolve();
+  let drafting = true;
+  let pendingDraft: string | undefined;
+  let draftTimer: ReturnType<typeof setTimeout> | undefined;
+  let lastDraftAt = 0;
+  const flushDraft = () => {
+    draftTimer = undefined;
+    const text = pendingDraft;
+    pendingDraft = undefined;
+    if (!drafting || slot !== "placeholder" || !placeholder || !inner.replace || text === undefined) return;
+    const target = placeholder;
+    const replace = inner.replace;
+    lastDraftAt = Date.now();
+    updates = updates
+      .then(() =>
+        inPlatformSpan(address.platform, "update", () => replace(target, textCard(`${text} …`), { draft: true })),
+      )
+      .catch((error: unknown) => log.debug("a draft update failed", { jobId: job.id, error: toDaybookError(error) }));
+  };
+
+  const replacePlaceholder = async (target: MessageRef, card: Card): Promise<MessageRef> => {
+    const replace = inner.replace;
+    if (!replace) return inner.reply(card);
+    await updates;
+    let ref: MessageRef;
+    try {
+      ref = await inPlatformSpan(address.platform, "post", () => replace(target, card));
+    } catch (error) {
+      slot = "unsure";
+      throw error;
+    }
+    slot = "posted";
+    await crash.afterPost?.();
+    await markPosted(ref.messageId);
+    return ref;
+  };
+
   return {
     ...inner,
+    start: async () => {
+      if (slot !== "first" || !inner.placeholder || !inner.replace) return;
+      if (!(await claim())) return;
+      const post = inner.placeholder;
+      try {
+        placeholder = await inPlatformSpan(address.platform, "post", () => post(placeholderText));
+      } catch (error) {
+        // It may be in the thread after all: the answer looks for it before posting.
+        slot = "unsure";
+        log.warn("could not post a turn's placeholder", { jobId: job.id, error: toDaybookError(error) });
+        return;
+      }
+      slot = "placeholder";
+      await crash.afterPlaceholder?.();
+      await store
+        .set(marker, `placeholder:${placeholder.messageId}`, { ttlMs: answeredTtlMs })
+        .catch((error: unknown) => log.warn("could not record a turn's placeholder", { jobId: job.id, error }));
+    },
+    draft: (text) => {
+      if (!drafting || slot !== "placeholder" || !inner.replace) return;
+      pendingDraft = text;
+      if (draftTimer) return;
+      draftTimer = setTimeout(flushDraft, Math.max(0, lastDraftAt + draftEveryMs - Date.now()));
+      draftTimer.unref?.();
+    },
     reply: async (card) => {
+      drafting = false;
+      if (draftTimer) clearTimeout(draftTimer);
+      draftTimer = undefined;
       if (slot === "posted") return inPlatformSpan(address.platform, "post", () => inner.reply(card));
-      if (slot === "other") return { thread: address.thread, messageId: "" };
+      if (slot === "other") return { thread: address.thread, messageId: otherId };
+      if (slot === "placeholder" && placeholder) return replacePlaceholder(placeholder, card);
       if (slot === "unsure") {
         // The bot's error reply after a failed post: if the post got through after all, the
         // job is answered and the error reply would be a second one.
         const found = await findEarlierPost(adapter, address, tag, log, job.id);
+        if (found?.placeholder) {
+          placeholder = { thread: found.thread, messageId: found.messageId };
+          slot = "placeholder";
+          return replacePlaceholder(placeholder, card);
+        }
         if (found) {
           slot = "posted";
           await markPosted(found.messageId);
           return found;
         }
-      } else {
-        const claim = `posting:${job.id}:${job.deliveries}`;
-        const claimed = await store.setIfAbsent(marker, claim, { ttlMs: answeredTtlMs }).catch(() => true);
-        if (!claimed) {
-          // Another live delivery of this job (its worker was presumed dead) claimed it first.
-          const other = readState(await store.get(marker).catch(() => undefined));
-          log.warn("another worker is answering this job; not posting", { jobId: job.id, kind: job.kind });
-          slot = "other";
-          return { thread: address.thread, messageId: other.kind === "posted" ? other.messageId : "" };
-        }
-        await crash.afterClaim?.();
+      } else if (!(await claim())) {
+        return { thread: address.thread, messageId: otherId };
       }
       let ref: MessageRef;
       try {
@@ -188,7 +303,7 @@ async function findEarlierPost(
   tag: string,
   log: Logger,
   jobId: string,
-): Promise<MessageRef | undefined> {
+): Promise<TaggedPost | undefined> {
   if (!adapter.findTagged) {
     log.warn("cannot tell whether a turn was answered before its worker died; answering it", { jobId });
     return undefined;

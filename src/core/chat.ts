@@ -60,13 +60,18 @@ export interface ChatAdapter {
    * that died between posting a turn's answer and recording it leaves the next worker this
    * way to tell. Absent when the platform cannot search its threads.
    */
-  findTagged?(address: ReplyAddress, tag: string): Promise<MessageRef | undefined>;
+  findTagged?(address: ReplyAddress, tag: string): Promise<TaggedPost | undefined>;
   /**
    * Who can read the conversation (ARCHITECTURE.md, decision 8): a direct conversation, or the
    * members of a shared one. Throws when the platform cannot say; callers then fail closed.
    * Absent: the platform has no members to ask (the console).
    */
   audience?(thread: ThreadRef): Promise<ThreadAudience>;
+}
+
+/** A post `findTagged` found; `placeholder` while it still is a turn's "Working on it…" post. */
+export interface TaggedPost extends MessageRef {
+  placeholder?: boolean;
 }
 
 /** One member of a conversation: every platform id they go by (any may be the configured one). */
@@ -98,6 +103,19 @@ export interface Responder {
   reply(card: Card): Promise<MessageRef>;
   /** Posts a file into the turn's thread (ChatAdapter.postFile); absent where files cannot go. */
   replyFile?(file: ChatFile): Promise<MessageRef>;
+  /**
+   * Posts the turn's placeholder ("Working on it…"), tagged as `reply` tags its posts but marked
+   * as a placeholder, for the answer to replace. Absent when the address asked for none (an
+   * assistant thread shows a status line instead, a response_url answer cannot be edited).
+   */
+  placeholder?(text: string): Promise<MessageRef>;
+  /** Replaces a placeholder with `card`; `draft`: it stays a placeholder (a partial, streamed answer). */
+  replace?(placeholder: MessageRef, card: Card, options?: { draft?: boolean }): Promise<MessageRef>;
+  /**
+   * Shows the answer so far (tokens streamed by a real model) in the turn's placeholder;
+   * best effort, rate-limited by whoever implements it. Absent: nothing is shown until `reply`.
+   */
+  draft?(text: string): void;
   /** "thinking..." / typing indicator; best effort. */
   typing?(): Promise<void>;
   /** Set by adapters whose turns may run in another process (queued); absent: answer inline. */
@@ -132,3 +150,17 @@ export type ClickResult = { kind: "update"; card: Card } | { kind: "notice"; tex
 
 /** How adapters hand a click to the bot core (src/bot/clicks.ts routes approvals and digest buttons). */
 export type ClickHandler = (click: ButtonClick, responder: Responder) => Promise<ClickResult>;
+
+/**
+ * A message shortcut (Slack "Create a Jira issue from this message"): the message it was used
+ * on, by whom, and the thread that message is in (`thread.thread` = its thread or its own ts).
+ */
+export interface MessageShortcut {
+  callbackId: string;
+  user: ChatUser;
+  thread: ThreadRef;
+  text: string;
+}
+
+/** Handles a shortcut after the adapter acked it; `responder` posts in `shortcut.thread`. */
+export type ShortcutHandler = (shortcut: MessageShortcut, responder: Responder) => Promise<void>;

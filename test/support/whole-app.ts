@@ -45,7 +45,10 @@ export interface FakeSlackApi {
   calls(method: string): Record<string, unknown>[];
   /** What response_url received. */
   responses(): Record<string, unknown>[];
-  /** Every chat.postMessage with the ts this fake answered, oldest first. */
+  /**
+   * Every chat.postMessage with the ts this fake answered, oldest first, as the message reads
+   * now: a chat.update replaces its text, blocks and metadata, as Slack does.
+   */
   posted(): { ts: string; args: Record<string, unknown> }[];
 }
 
@@ -94,8 +97,15 @@ async function startFakeSlackApi(answer?: SlackApiAnswer): Promise<FakeSlackApi>
         posted.push({ ts, args });
         return { body: { ok: true, channel: args.channel, ts } };
       }
-      case "/api/chat.update":
+      case "/api/chat.update": {
+        const i = posted.findIndex((p) => p.ts === args.ts && p.args.channel === args.channel);
+        const before = posted[i];
+        if (before) {
+          const { text, blocks, metadata } = args;
+          posted[i] = { ts: before.ts, args: { ...before.args, text, blocks, ...(metadata ? { metadata } : {}) } };
+        }
         return { body: { ok: true, channel: args.channel, ts: args.ts } };
+      }
       case "/api/chat.postEphemeral":
         return { body: { ok: true, message_ts: `1764493300.${String(++seq).padStart(6, "0")}` } };
       case "/api/conversations.open":

@@ -391,7 +391,7 @@ function approvalTool(
     async (modelArgs: Record<string, unknown>) => {
       // Who the write is for comes from the requester, never from the model's arguments.
       const { onBehalfOf: _ignored, ...rest } = modelArgs;
-      const args: Record<string, unknown> = action.actsForRequester
+      let args: Record<string, unknown> = action.actsForRequester
         ? {
             ...rest,
             onBehalfOf: {
@@ -401,6 +401,11 @@ function approvalTool(
           }
         : modelArgs;
       try {
+        if (action.prepare) {
+          const prepared = await action.prepare(args);
+          if (!prepared.ok) return prepared.reply;
+          args = prepared.args as Record<string, unknown>;
+        }
         let title: string | undefined;
         try {
           title = action.title(args);

@@ -10,6 +10,7 @@ import type { ToolDomain } from "../../src/core/principal.ts";
 import { mentionedDomains } from "./domains.ts";
 import { continuesPreviousTopic, topicOf } from "./follow-up.ts";
 import type { KnownEntity } from "./known-entity.ts";
+import { bankCodingCall } from "./offline/bank-coding.ts";
 import { cannotDo } from "./offline/cannot.ts";
 import { planDayFlow } from "./offline/day-flows.ts";
 import { exportCall, isExportTool } from "./offline/exports.ts";
@@ -210,6 +211,12 @@ function planFirstCall(ctx: Ctx): Plan {
     { now: ctx.turn.now, timeZone: ctx.turn.timeZone },
   );
   if (exported) return { kind: "call", tool: exported.tool, args: exported.args };
+  // "the $2,100 wire is the legal settlement": code that bank line (offline/bank-coding.ts).
+  const coding = bankCodingCall(
+    q,
+    ctx.tools.map((t) => t.name),
+  );
+  if (coding) return { kind: "call", ...coding };
   // A request daybook has no tool for gets an honest answer, not a neighbouring one.
   const unable = cannotDo(ctx.turn.said) ?? cannotDo(q);
   if (unable) return { kind: "reply", text: unable };

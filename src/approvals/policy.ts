@@ -85,6 +85,7 @@ export const sharedWriteActionNames: readonly string[] = [
   "crm_update_deal_stage",
   "accounting_approve_invoice",
   "accounting_reject_invoice",
+  "accounting_code_bank_line",
 ];
 
 /**

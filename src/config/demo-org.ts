@@ -35,6 +35,7 @@ export const demoOrg: OrgConfig = {
     // Separation of duties: whoever asks for a payment approval may not approve it.
     accounting_approve_invoice: { users: [], roles: ["finance"], allowSelfApproval: false, ttlHours: 72 },
     accounting_reject_invoice: { users: [], roles: ["finance"], allowSelfApproval: false, ttlHours: 72 },
+    accounting_code_bank_line: { users: [], roles: ["finance"], allowSelfApproval: false, ttlHours: 72 },
   },
   // What each channel may show (ARCHITECTURE.md, decision 8): its team's own system, and
   // everything for leadership, which reads the weekly summary.

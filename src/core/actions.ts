@@ -19,6 +19,12 @@ export interface WriteAction<S extends z.ZodType = z.ZodType> {
    * card shows it and the stored arguments credit that person (a CRM note's author).
    */
   actsForRequester?: boolean;
+  /**
+   * Resolves what the words named into the exact write before a card is shown ("the $2,100
+   * wire" -> that bank line's id, "legal" -> account 441): `ok: false` is the question or
+   * refusal posted instead of a card (several lines match, none does). Runs reads only.
+   */
+  prepare?(args: z.infer<S>): Promise<{ ok: true; args: z.infer<S> } | { ok: false; reply: string }>;
   /** One line: what will happen ("Log a call on Example Corp (company 5001)"). */
   title(args: z.infer<S>): string;
   /** The exact arguments as a person should read them on the approval card. */

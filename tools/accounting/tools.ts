@@ -23,6 +23,7 @@ import {
   resolvePeriod,
 } from "../../src/core/period.ts";
 import { type EntityLabels, formatMoney, money, pct, runTool } from "../shared/compact.ts";
+import { codeBankLineAction } from "./bank-coding.ts";
 import { closeReports } from "./close-cache.ts";
 import { monthToDate } from "./close-checks.ts";
 import { loadCloseRecords } from "./close-load.ts";
@@ -546,5 +547,5 @@ export function accountingWriteActions(accounting: AccountingPort, ctx: Accounti
     },
   };
 
-  return [approve, reject];
+  return [approve, reject, codeBankLineAction(accounting, ctx)];
 }

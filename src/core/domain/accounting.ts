@@ -62,6 +62,20 @@ export interface ProfitAndLoss {
   netProfit: number;
 }
 
+/** An account of the chart of accounts (Xero GET /Accounts), what a bank line can be coded to. */
+export interface LedgerAccount {
+  code: string;
+  name: string;
+  /** Xero's account type ("EXPENSE", "REVENUE", "BANK", ...), when known. */
+  type?: string;
+}
+
+/** What a bank line is coded to: an account of the chart and the memo the books keep with it. */
+export interface BankLineCoding {
+  accountCode: string;
+  memo: string;
+}
+
 export interface InvoiceQuery {
   month?: Month;
   type?: "ACCPAY" | "ACCREC";
@@ -85,6 +99,17 @@ export interface AccountingPort {
   getProfitAndLoss(month: Month): Promise<ProfitAndLoss>;
   /** The organisation's base currency (ISO 4217): what bank lines and the books are kept in. */
   baseCurrency?(): Promise<string>;
+  /** The chart of accounts; a port that cannot read it leaves this out (then no bank line can be coded). */
+  listAccounts?(): Promise<LedgerAccount[]>;
+  /**
+   * Codes a bank line to an account with a memo (Xero POST /BankTransactions/{id}, the line item's
+   * AccountCode and Description). Idempotent per `options.idempotencyKey`.
+   */
+  codeBankTransaction?(
+    id: string,
+    coding: BankLineCoding,
+    options: WriteOptions,
+  ): Promise<{ id: string; accountCode: string }>;
   approveInvoice(id: string, options: WriteOptions): Promise<{ id: string; status: InvoiceStatus }>;
   rejectInvoice(id: string, reason: string, options: WriteOptions): Promise<{ id: string; status: InvoiceStatus }>;
 }

@@ -6,12 +6,18 @@
  */
 import { z } from "zod";
 import type { WriteAction } from "../../src/core/actions.ts";
+import type { Clock } from "../../src/core/clock.ts";
 import type { AccountingPort, BankTransaction, LedgerAccount } from "../../src/core/domain/accounting.ts";
 import { type Month, previousMonth } from "../../src/core/domain/common.ts";
 import { DaybookError } from "../../src/core/errors.ts";
 import { closeMonth, localToday } from "../../src/core/period.ts";
 import { formatMoney } from "../shared/compact.ts";
-import type { AccountingToolContext } from "./tools.ts";
+
+/** What the action reads of the accounting tools' context (tools.ts), kept here so neither imports the other. */
+export interface BankCodingContext {
+  clock: Clock;
+  timeZone?: string;
+}
 
 export const codeBankLineSchema = z.object({
   amount: z.number().positive().max(1e12).describe('Size of the bank line, without sign: "the $2,100 wire" is 2100'),
@@ -110,7 +116,7 @@ export function linesMatching(
 }
 
 /** The months an unreconciled line can still be in: the month being closed, the one before, and today's. */
-function openMonths(ctx: AccountingToolContext): Month[] {
+function openMonths(ctx: BankCodingContext): Month[] {
   const tz = ctx.timeZone ?? "UTC";
   const now = ctx.clock.now();
   const closing = closeMonth(now, tz);
@@ -124,7 +130,7 @@ function lineLabel(t: BankTransaction, currency: string): string {
 
 export function codeBankLineAction(
   accounting: AccountingPort,
-  ctx: AccountingToolContext,
+  ctx: BankCodingContext,
 ): WriteAction<typeof codeBankLineSchema> {
   return {
     name: "accounting_code_bank_line",

@@ -44,6 +44,7 @@ export interface ToolCatalogDeps {
 export const writeActionNames = [
   "jira_create_issue",
   "jira_add_comment",
+  "jira_create_story",
   "crm_log_activity",
   "crm_update_deal_stage",
   "accounting_approve_invoice",

@@ -30,6 +30,7 @@ export const demoOrg: OrgConfig = {
     default: { users: [], roles: ["admin"], allowSelfApproval: true, ttlHours: 72 },
     jira_create_issue: { users: [], roles: ["engineering", "admin"], allowSelfApproval: true, ttlHours: 72 },
     jira_add_comment: { users: [], roles: ["engineering", "admin"], allowSelfApproval: true, ttlHours: 72 },
+    jira_create_story: { users: [], roles: ["engineering", "admin"], allowSelfApproval: true, ttlHours: 72 },
     crm_log_activity: { users: [], roles: ["sales", "success", "admin"], allowSelfApproval: true, ttlHours: 72 },
     crm_update_deal_stage: { users: [], roles: ["sales", "admin"], allowSelfApproval: true, ttlHours: 72 },
     // Separation of duties: whoever asks for a payment approval may not approve it.

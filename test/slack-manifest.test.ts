@@ -24,6 +24,7 @@ describe("manifest/slack/manifest.yaml", () => {
   it("subscribes to exactly the events the Bolt listeners handle", () => {
     expect([...manifest.settings.event_subscriptions.bot_events].sort()).toEqual(
       [
+        "app_home_opened",
         "app_mention",
         "app_uninstalled",
         "assistant_thread_context_changed",

@@ -1,6 +1,6 @@
 import { App, type Authorize } from "@slack/bolt";
 import type { WebClient } from "@slack/web-api";
-import type { ChatAdapter, ClickHandler, MessageHandler } from "../../src/core/chat.ts";
+import type { ChatAdapter, ClickHandler, MessageHandler, ShortcutHandler } from "../../src/core/chat.ts";
 import type { Clock } from "../../src/core/clock.ts";
 import { systemClock } from "../../src/core/clock.ts";
 import { DaybookError } from "../../src/core/errors.ts";
@@ -16,8 +16,10 @@ import { HonoReceiver } from "./hono-receiver.ts";
 import { registerActionListeners } from "./listeners/actions.ts";
 import { defaultSuggestedPrompts, registerAssistantListeners } from "./listeners/assistant.ts";
 import { registerConversationListeners } from "./listeners/conversations.ts";
-import type { ListenerDeps, SuggestedPrompt } from "./listeners/deps.ts";
+import type { HomeBuilder, ListenerDeps, SuggestedPrompt } from "./listeners/deps.ts";
+import { registerHomeListeners } from "./listeners/home.ts";
 import { registerInstallListeners } from "./listeners/installs.ts";
+import { registerShortcutListeners } from "./listeners/shortcuts.ts";
 import { registerSlashCommand } from "./listeners/slash-command.ts";
 import { createInstallFlow, type InstallFlow } from "./oauth/install-flow.ts";
 import { routeSocketModeEnvelopes } from "./socket-mode.ts";
@@ -58,6 +60,10 @@ export interface SlackIntegrationOptions {
   onClick: ClickHandler;
   /** Assistant-thread prompts; a function is read per thread (built from the organisation's data). */
   suggestedPrompts?: readonly SuggestedPrompt[] | (() => readonly SuggestedPrompt[]);
+  /** The Home tab's content (app_home_opened -> views.publish); absent: no Home tab. */
+  home?: HomeBuilder;
+  /** The "Create a Jira issue from this message" shortcut. */
+  onShortcut?: ShortcutHandler;
 }
 
 export interface SlackIntegration {
@@ -214,11 +220,15 @@ export function createSlackIntegration(options: SlackIntegrationOptions): SlackI
     clock,
     suggestedPrompts: promptsOf(options.suggestedPrompts),
     namesIn,
+    ...(options.home ? { home: options.home } : {}),
+    ...(options.onShortcut ? { onShortcut: options.onShortcut } : {}),
   };
   registerConversationListeners(app, deps);
   registerAssistantListeners(app, deps);
   registerSlashCommand(app, deps);
   registerActionListeners(app, deps);
+  registerHomeListeners(app, deps);
+  registerShortcutListeners(app, deps);
   if (installFlow) registerInstallListeners(app, installFlow.installations, logger);
 
   const route: HttpRoute = receiver

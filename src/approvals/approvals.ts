@@ -32,7 +32,16 @@ import {
   safeTitle,
 } from "./approval-records.ts";
 import { type AuditEntry, AuditLog } from "./audit.ts";
+import { indexPending, readPending, unindexPending } from "./pending.ts";
 import { checkDecider, checkPolicyKeys, refusalNotice, resolvePolicy } from "./policy.ts";
+
+/** What waits on one person (their App Home): requests they may decide, and their own. */
+export interface PendingFor {
+  /** Each with the approval card it would have in its thread: the exact arguments and buttons. */
+  decidable: { approval: Approval; card: Card }[];
+  /** Pending requests they made that they may not decide themselves. */
+  requested: { approval: Approval; title: string }[];
+}
 
 /** Decided records stay readable (audit links, late clicks) this long after they expire. */
 export const APPROVAL_RETENTION_MS = 30 * 24 * 3_600_000;
@@ -197,6 +206,9 @@ export class Approvals implements ApprovalService {
       if (await this.#store.setIfAbsent(key(record.id), json, { ttlMs })) stored = json;
     }
     if (stored === undefined) throw new DaybookError("internal", "could not allocate a unique approval id");
+    await indexPending(this.#store, record).catch((error: unknown) =>
+      this.#log.warn("could not index the pending approval", { approvalId: record.id, error }),
+    );
 
     await this.audit.append({
       approvalId: record.id,
@@ -308,6 +320,7 @@ export class Approvals implements ApprovalService {
       if (now >= approval.expiresAt) {
         const expired: StoredApproval = { ...approval, status: "expired" };
         if (!(await this.#store.compareAndSet(key(approval.id), raw, JSON.stringify(expired)))) continue;
+        await this.#unindex(approval.id);
         await this.#auditAfterCas(expired, principal, "expired", `${decision} after ${formatTime(approval.expiresAt)}`);
         const result = this.#expiredResult(expired, fields);
         if (result.kind === "expired") await this.#replaceCard(expired, result.card);
@@ -324,6 +337,7 @@ export class Approvals implements ApprovalService {
       if (decided.status === "approved") await this.#store.mapSet(OPEN_APPROVALS_KEY, decided.id, String(now));
       // The one atomic transition: only the caller whose snapshot is still current wins.
       if (!(await this.#store.compareAndSet(key(approval.id), raw, JSON.stringify(decided)))) continue;
+      await this.#unindex(approval.id);
       // From here the decision stands: a failed audit write must not stop the call, or the
       // record would stay approved with no outcome and every later click would say "Already approved".
       await this.#auditAfterCas(
@@ -345,6 +359,33 @@ export class Approvals implements ApprovalService {
       return { kind: "decided", approval: publicView(final), card };
     }
     throw new DaybookError("conflict", `approval ${approvalId} kept changing while being decided`);
+  }
+
+  /**
+   * The pending approvals `user` may decide (with their cards) and the ones they asked for,
+   * checked against each record's frozen policy exactly as a click would be.
+   */
+  async pendingFor(user: ChatUser): Promise<PendingFor> {
+    const principal = this.#principals.resolve(user);
+    const pending = await readPending(this.#store, this.#clock.now());
+    const out: PendingFor = { decidable: [], requested: [] };
+    for (const stored of pending) {
+      const approval = publicView(stored);
+      const action = this.#actions.get(stored.tool);
+      const title = stored.title ?? (action ? safeTitle(action, stored.args) : stored.tool);
+      if (checkDecider(stored, principal).allowed) {
+        out.decidable.push({ approval, card: approvalCard(stored, this.#fields(stored), title) });
+      } else if (stored.requester.principalId === principal.id) {
+        out.requested.push({ approval, title });
+      }
+    }
+    return out;
+  }
+
+  async #unindex(id: string): Promise<void> {
+    await unindexPending(this.#store, id).catch((error: unknown) =>
+      this.#log.warn("could not clear the pending-approval index", { approvalId: id, error }),
+    );
   }
 
   /** Queues the approved call, or runs it here when there is no queue or the hand-off failed. */

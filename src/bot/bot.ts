@@ -21,6 +21,7 @@ import { inSpan, markError } from "../core/tracing.ts";
 import { newTraceId, reportError } from "../core/user-facing-error.ts";
 import { type AudiencePolicy, beyond, notDeliveredNote, privateContext, sentPrivatelyNote } from "./audience.ts";
 import { helpText, helpTextFor } from "./help-answerer.ts";
+import type { RecentQuestions } from "./recent-questions.ts";
 import type { Reminders } from "./reminders.ts";
 import type { ThreadHistory } from "./thread-history.ts";
 
@@ -47,6 +48,8 @@ export interface BotOptions {
   audience?: AudiencePolicy;
   /** "remind me about ... tomorrow at 9", "my reminders", "cancel reminder 2" (src/bot/reminders.ts). */
   reminders?: Pick<Reminders, "handle">;
+  /** Each question a person asks, for their App Home (src/bot/recent-questions.ts). */
+  recentQuestions?: Pick<RecentQuestions, "remember">;
 }
 
 const decisionCommand = /^\s*(approve|reject)\s+([A-Za-z0-9_-]{4,64})(?:\s+(.+))?\s*$/i;
@@ -126,6 +129,10 @@ export class Bot {
 
     const log = this.#o.logger.child({ traceId, platform: message.thread.platform });
     const principal = this.#o.principals.resolve(message.user);
+    // Best effort: a lost entry only shortens the person's App Home list.
+    await this.#o.recentQuestions
+      ?.remember(message.user, { text, at: message.receivedAt, thread: message.thread })
+      .catch((error: unknown) => log.warn("could not remember the question for App Home", { error }));
     // Reminders are daybook's own records, answered the same with any model.
     const reminded = await this.#o.reminders?.handle(text, principal, message.thread);
     if (reminded) return reminded;

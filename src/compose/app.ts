@@ -9,10 +9,13 @@ import { createDigestButtonHandlers } from "../../chains/digests/buttons.ts";
 import { createDigests } from "../../chains/digests/registry.ts";
 import { createToolCatalog } from "../../tools/catalog.ts";
 import { Approvals } from "../approvals/approvals.ts";
+import { AppHome } from "../bot/app-home.ts";
 import { AudiencePolicy } from "../bot/audience.ts";
 import { Bot } from "../bot/bot.ts";
 import { type ButtonHandler, createClickRouter } from "../bot/clicks.ts";
+import { createJiraFromMessage } from "../bot/jira-from-message.ts";
 import { createPrincipalResolver } from "../bot/principals.ts";
+import { RecentQuestions } from "../bot/recent-questions.ts";
 import { Reminders } from "../bot/reminders.ts";
 import { ThreadHistory } from "../bot/thread-history.ts";
 import type { Config } from "../config/load.ts";
@@ -180,7 +183,9 @@ export async function compose(config: Config, options: ComposeOptions = {}): Pro
     logger,
     timeZoneOf: (principal) => org.users.find((u) => u.id === principal.id)?.timezone ?? org.timezone,
   });
+  const recentQuestions = new RecentQuestions(store);
   const bot = new Bot({
+    recentQuestions,
     reminders,
     audience,
     answerer,
@@ -201,6 +206,23 @@ export async function compose(config: Config, options: ComposeOptions = {}): Pro
     clock,
   });
   const onClick = createClickRouter({ approvals, logger, handlers });
+  // The scheduler is made after the adapters; the Home reads its next firings once it exists.
+  let nextRun: (name: string) => Date | undefined = () => undefined;
+  const appHome = new AppHome({
+    pendingFor: (user) => approvals.pendingFor(user),
+    recent: recentQuestions,
+    digests: () =>
+      Object.entries(org.digests)
+        .filter(([, digest]) => digest?.enabled)
+        .map(([name, digest]) => {
+          const next = nextRun(name);
+          return { name, channels: digest?.channels ?? [], ...(next ? { next } : {}) };
+        }),
+    principals,
+    timeZoneOf: (id) => org.users.find((u) => u.id === id)?.timezone ?? org.timezone,
+    clock,
+  });
+  const onShortcut = createJiraFromMessage({ approvals, principals, adapterFor, logger });
   const routes: HttpRoute[] = [files.route];
   const closers: (() => Promise<void>)[] = [];
 
@@ -225,6 +247,8 @@ export async function compose(config: Config, options: ComposeOptions = {}): Pro
       handle: work ? work.intake(handle) : handle,
       handOffDeduplicates: work !== undefined,
       onClick,
+      home: (user, workspace, notice) => appHome.cardFor(user, workspace, notice),
+      onShortcut,
       approvals,
       examples: examples.current,
       listen: Boolean(options.listen),
@@ -249,6 +273,7 @@ export async function compose(config: Config, options: ComposeOptions = {}): Pro
     metrics,
     ...(work ? { dispatch: work.dispatchDigest } : {}),
   });
+  nextRun = (name) => scheduler.nextRun(name as Parameters<Scheduler["nextRun"]>[0]);
   work?.start({ adapters, handle, approvals, fireDigest: (name, slot) => scheduler.fire(name, slot) });
   // Due reminders are posted by every process but a web-only one (each one once: reminders.ts),
   // the terminal chat included; the sweep's timer never keeps a process alive.

@@ -3,7 +3,8 @@ import type { BotFrameworkEndpoints } from "../../adapters/teams/bot-auth.ts";
 import type { Approvals } from "../approvals/approvals.ts";
 import type { Config } from "../config/load.ts";
 import { slackMultiWorkspace } from "../config/platform-modes.ts";
-import type { ChatAdapter, ClickHandler, MessageHandler } from "../core/chat.ts";
+import type { Card } from "../core/card.ts";
+import type { ChatAdapter, ChatUser, ClickHandler, MessageHandler, ShortcutHandler } from "../core/chat.ts";
 import type { Clock } from "../core/clock.ts";
 import type { ExampleQuestions } from "../core/examples.ts";
 import type { FileLinks, FileShelf } from "../core/files.ts";
@@ -22,6 +23,10 @@ export interface PlatformDeps {
   /** `handle` is the work-queue intake, which refuses a redelivered message itself. */
   handOffDeduplicates?: boolean;
   onClick: ClickHandler;
+  /** A person's App Home (src/bot/app-home.ts). */
+  home?: (user: ChatUser, workspace: string, notice?: string) => Promise<Card>;
+  /** Message shortcuts (src/bot/jira-from-message.ts). */
+  onShortcut?: ShortcutHandler;
   approvals: Approvals;
   examples: ExampleQuestions;
   /** Also start transports that need it (Slack Socket Mode); only the server does. */
@@ -77,6 +82,8 @@ export async function createPlatforms(deps: PlatformDeps): Promise<Platforms> {
       handOffDeduplicates: deps.handOffDeduplicates ?? false,
       onClick: deps.onClick,
       suggestedPrompts: () => suggestedPromptsFrom(deps.examples()),
+      ...(deps.home ? { home: deps.home } : {}),
+      ...(deps.onShortcut ? { onShortcut: deps.onShortcut } : {}),
     });
     adapters.slack = slack.adapter;
     routes.push(slack.route, ...slack.installRoutes);

@@ -1,4 +1,5 @@
-import type { ClickHandler, MessageHandler } from "../../../src/core/chat.ts";
+import type { Card } from "../../../src/core/card.ts";
+import type { ChatUser, ClickHandler, MessageHandler, ShortcutHandler } from "../../../src/core/chat.ts";
 import type { Clock } from "../../../src/core/clock.ts";
 import type { Logger } from "../../../src/core/logger.ts";
 import type { SlackChatAdapter } from "../adapter.ts";
@@ -20,7 +21,14 @@ export interface ListenerDeps {
   suggestedPrompts: () => readonly SuggestedPrompt[];
   /** Names for mentions and channel links in a workspace's inbound text (adapters/slack/directory.ts). */
   namesIn: (workspace: string) => SlackNameLookup;
+  /** A person's App Home (src/bot/app-home.ts); absent: no Home tab is published. */
+  home?: HomeBuilder;
+  /** Message shortcuts ("Create a Jira issue from this message"); absent: none is registered. */
+  onShortcut?: ShortcutHandler;
 }
+
+/** Builds `user`'s Home tab, with `notice` on top after a click there. */
+export type HomeBuilder = (user: ChatUser, workspace: string, notice?: string) => Promise<Card>;
 
 export type Loose = Record<string, unknown>;
 

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { CREATE_JIRA_ISSUE_SHORTCUT } from "../listeners/shortcuts.ts";
 import { slashCommand } from "../listeners/slash-command.ts";
 import type { ParsedSlackRequest, SlackBody } from "./parse.ts";
 
@@ -84,9 +85,10 @@ const blockActions = z
       })
       .optional(),
     message: z.looseObject({ ts: ts.optional(), thread_ts: ts.optional() }).optional(),
+    view: z.looseObject({ type: z.string().max(64).optional() }).optional(),
   })
-  // Every daybook button is in a message; the click is answered in its channel.
-  .refine((b) => b.channel?.id !== undefined || b.container?.channel_id !== undefined, {
+  // A daybook button is in a message (answered in its channel) or on a person's Home tab.
+  .refine((b) => b.channel?.id !== undefined || b.container?.channel_id !== undefined || b.view?.type === "home", {
     path: ["channel"],
     message: "no channel",
   });
@@ -99,12 +101,6 @@ const otherInteractive: Record<string, z.ZodType> = {
   view_submission: z.looseObject({ ...interactive, view }),
   view_closed: z.looseObject({ ...interactive, view }),
   shortcut: z.looseObject({ ...interactive, callback_id: callbackId }),
-  message_action: z.looseObject({
-    ...interactive,
-    callback_id: callbackId,
-    channel: z.looseObject({ id }),
-    message: z.looseObject({}),
-  }),
   block_suggestion: z.looseObject({
     ...interactive,
     name: z.unknown().optional(),
@@ -117,6 +113,13 @@ const otherInteractive: Record<string, z.ZodType> = {
   dialog_cancellation: z.looseObject({ ...interactive }),
 };
 const anyInteractive = z.looseObject({ ...interactive, type: z.string().max(64) });
+// https://docs.slack.dev/reference/interaction-payloads/shortcuts-interaction-payload#message_actions
+const messageAction = z.looseObject({
+  ...interactive,
+  callback_id: callbackId,
+  channel: z.looseObject({ id }),
+  message: z.looseObject({ ts, thread_ts: ts.optional(), text: text.optional() }),
+});
 
 // ---- slash commands (plain form fields, all strings) -------------------------------------------
 
@@ -188,6 +191,8 @@ const handledEvents: Record<string, z.ZodType> = {
   // Installs served through OAuth (listeners/installs.ts); https://docs.slack.dev/reference/events/app_uninstalled
   app_uninstalled: z.looseObject({}),
   // https://docs.slack.dev/reference/events/tokens_revoked
+  // https://docs.slack.dev/reference/events/app_home_opened (the Messages tab too; the listener checks `tab`)
+  app_home_opened: z.looseObject({ user: id, tab: name.optional() }),
   tokens_revoked: z.looseObject({
     tokens: z.looseObject({ oauth: z.array(id).max(1_000).optional(), bot: z.array(id).max(1_000).optional() }),
   }),
@@ -217,6 +222,13 @@ function check(schema: z.ZodType, value: unknown, where: string): ShapeVerdict |
 function interactiveVerdict(body: SlackBody): ShapeVerdict {
   const type = String(body.type);
   if (type === "block_actions") return check(blockActions, body, "block_actions") ?? { kind: "dispatch" };
+  if (type === "message_action") {
+    const rejected = check(messageAction, body, "message_action");
+    if (rejected) return rejected;
+    return body.callback_id === CREATE_JIRA_ISSUE_SHORTCUT
+      ? { kind: "dispatch" }
+      : { kind: "ignore", reason: "unhandled:message_action" };
+  }
   const known = otherInteractive[type];
   const where = known ? type : "interactive";
   return check(known ?? anyInteractive, body, where) ?? { kind: "ignore", reason: `unhandled:${where}` };

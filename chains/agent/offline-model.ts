@@ -24,6 +24,9 @@ import { correctTypos, vocabularyOf } from "./offline/typos.ts";
 import { type EntityRef, extractRefs, type RefKind } from "./refs.ts";
 import { renderReply, renderToolOutput } from "./render.ts";
 
+/** Write tools whose arguments are prose a language model drafts; the offline model never picks them. */
+const modelDraftedTools = new Set(["jira_create_story"]);
+
 export const OFFLINE_MODEL_LABEL = "offline model";
 
 export type { KnownEntity } from "./known-entity.ts";
@@ -245,7 +248,12 @@ function planFirstCall(ctx: Ctx): Plan {
   const asked = questionDomains(q, subject, threadTool?.domain);
   const allowed = ctx.turn.allowedDomains;
   // Export tools answer only "export ... to CSV" (exportCall above), never a question sharing their words.
-  const candidates = ctx.tools.filter((t) => t.write === wantsWrite && !isExportTool(t.name));
+  // A drafted story's parts (story, criteria, security, sub-tasks) are prose only a language
+  // model writes: offline, "write a user story" gets a skeleton (cannot.ts), and "create a Jira
+  // issue ..." stays jira_create_issue instead of asking for parts nobody here can fill.
+  const candidates = ctx.tools.filter(
+    (t) => t.write === wantsWrite && !isExportTool(t.name) && !modelDraftedTools.has(t.name),
+  );
 
   const scored = candidates
     .map((t) => ({ tool: t, score: scoreTool(t, q, subject, viaFollowUp, ctx) }))

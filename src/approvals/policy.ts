@@ -81,6 +81,7 @@ function joinOr(items: string[]): string {
 export const sharedWriteActionNames: readonly string[] = [
   "jira_create_issue",
   "jira_add_comment",
+  "jira_create_story",
   "crm_log_activity",
   "crm_update_deal_stage",
   "accounting_approve_invoice",

@@ -116,6 +116,16 @@ export const mixedSessions: Session[] = [
         () => "email the board the weekly summary",
         () => refuse("capability"),
       ),
+      t(
+        "cannot do",
+        (d) => `draft a performance review for ${first(blocked(d, 0).issue.assignee ?? "")}`,
+        (d) => refuse("capability", [key(blocked(d, 0).issue.key)]),
+      ),
+      t(
+        "cannot do",
+        (d) => `how much PTO does ${first(deal(d, 0).ownerName ?? "")} have left?`,
+        (d) => refuse("capability", [name(short(deal(d, 0).company.name))]),
+      ),
     ],
   },
   {

@@ -56,6 +56,14 @@ const cannot: Cannot[] = [
       "I can't make payments. I can show unpaid bills and bank lines, and request approval of a bill in the books once you approve.",
   },
   {
+    // Out of scope unless an HR system is connected (docs/agent.md, "What it does not do"); the
+    // names in such a question are people, so without this the question would match a person's
+    // deals or issues and answer something confidently wrong.
+    test: /\b(performance (review|appraisal|evaluation|rating)s?|(annual|mid-?year|360) reviews?|\bpto\b|paid time off|vacation (days?|balance|left)|holiday (allowance|balance|days)|time off|sick (days?|leave)|parental leave|leave balance|salar(y|ies)|payroll|pay ?slips?|compensation|pay (rise|raise)|give \w+ a raise|headcount plan|promotion (case|packet)|org ?chart)\b/i,
+    reply:
+      "I can't help with HR matters such as performance reviews, time off, pay or headcount: daybook reads only your Jira, CRM and books, and no HR system is connected. I can show what someone is working on in Jira or the deals they own.",
+  },
+  {
     test: /\b(stock|share) price\b|\bmarket cap\b|\bweather\b|\bnews\b/i,
     reply:
       "I can't look that up: I read only your Jira, CRM and books. I can show a company's deals or health instead.",

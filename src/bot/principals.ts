@@ -24,6 +24,7 @@ export function createPrincipalResolver(org: OrgConfig): PrincipalResolver {
           name: chatUser.name ?? chatUser.id,
           roles: [],
           domains: [],
+          timeZone: org.timezone,
           chatUser,
         };
       }
@@ -35,6 +36,7 @@ export function createPrincipalResolver(org: OrgConfig): PrincipalResolver {
         roles: user.roles,
         domains: [...domains],
         ...(user.crmOwnerId ? { crmOwnerId: user.crmOwnerId } : {}),
+        timeZone: user.timezone ?? org.timezone,
         chatUser,
       };
     },

@@ -13,6 +13,8 @@ export interface Principal {
   domains: ToolDomain[];
   /** Account executive id in the CRM, for "my deals". */
   crmOwnerId?: string;
+  /** IANA timezone the person's times are read in ("Thursday 2pm"): theirs, else the organisation's. */
+  timeZone?: string;
   chatUser: ChatUser;
 }
 

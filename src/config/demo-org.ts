@@ -60,5 +60,17 @@ export const demoOrg: OrgConfig = {
     kickoff: { enabled: true, cron: "30 9 * * 1", channels: ["engineering"] },
     checkin: { enabled: true, cron: "30 9 * * 3", channels: ["engineering"] },
   },
+  // Proposals ("proposal for Acme Corp, 500 users, annual") and meeting prep's competitors.
+  sales: {
+    priceList: {
+      product: "Northwind Platform",
+      currency: "USD",
+      unitPrice: 8,
+      annualDiscount: 0.2,
+      minUsers: 5,
+      validDays: 30,
+    },
+    competitors: ["Okta", "Microsoft Entra", "Auth0", "Ping Identity"],
+  },
   agent: { maxToolCalls: 6, maxTurnMs: 60_000, historyTurns: 20 },
 };

@@ -78,6 +78,32 @@ const digestSchema = strictObject({
   channels: z.array(z.string()).default([]),
 });
 
+/**
+ * What a proposal is priced from (issue 16, item 4): one product's list price per user per month
+ * and the discount an annual (prepaid) contract gets. The figures are computed in code
+ * (tools/crm/proposal.ts); a model only phrases around them.
+ */
+const priceListSchema = strictObject({
+  product: z.string().min(1),
+  /** ISO 4217 code the prices are in. */
+  currency: z.string().regex(/^[A-Z]{3}$/, { message: "must be an ISO 4217 code such as USD or EUR" }),
+  /** List price per user per month, in `currency`. */
+  unitPrice: z.number().positive(),
+  /** Fraction off the list price for an annual contract: 0.2 is 20 %. */
+  annualDiscount: z.number().min(0).max(0.9).default(0),
+  /** Fewest users a proposal is made for. */
+  minUsers: z.number().int().positive().default(1),
+  /** How many days a proposal's prices hold. */
+  validDays: z.number().int().positive().default(30),
+});
+
+/** Sales settings: the price list proposals use, and the competitors meeting prep looks for in a deal's notes. */
+const salesSchema = strictObject({
+  priceList: priceListSchema.optional(),
+  /** Competitor names as people write them ("Okta", "Microsoft Entra"). */
+  competitors: z.array(z.string().min(1)).default([]),
+});
+
 export const digestNames = [
   "standup",
   "sales",
@@ -121,6 +147,7 @@ export const orgSchema = strictObject({
       },
     })
     .default({}),
+  sales: salesSchema.optional(),
   /** The console's identity when `--as` is not given; defaults to the first admin (see defaultConsoleUser). */
   consoleUser: z.string().optional(),
   agent: strictObject({
@@ -150,3 +177,4 @@ export type OrgUser = z.infer<typeof userSchema>;
 export type PolicyConfig = z.infer<typeof policySchema>;
 export type DigestConfig = z.infer<typeof digestSchema>;
 export type ChannelConfig = z.infer<typeof channelSchema>;
+export type SalesConfig = z.infer<typeof salesSchema>;

@@ -1,4 +1,4 @@
-import { APPROVE_ACTION_ID, REJECT_ACTION_ID } from "../core/action-ids.ts";
+import { APPROVE_ACTION_ID, REJECT_ACTION_ID, RETRY_STEPS_ACTION_ID } from "../core/action-ids.ts";
 import type { Approval } from "../core/approval.ts";
 import { type Card, type CardBlock, type CardField, visibleText } from "../core/card.ts";
 
@@ -147,11 +147,14 @@ export function decidedCard(approval: Approval, fields: CardField[], title?: str
 export function resultCard(approval: Approval, title?: string): Card {
   const headline = title ?? humanizeTool(approval.tool);
   const line = outcomeLine(approval) ?? decisionLine(approval);
-  return {
-    blocks: [
-      { type: "text", text: line },
-      { type: "context", text: `${headline} · ${decisionLine(approval)} · approval \`${approval.id}\`` },
-    ],
-    fallbackText: line,
-  };
+  const blocks: CardBlock[] = [{ type: "text", text: line }];
+  // A change set with a failed step: only those steps run again (src/approvals/steps.ts).
+  if (approval.status === "approved" && approval.outcome?.steps?.some((s) => s.status === "failed")) {
+    blocks.push({
+      type: "actions",
+      buttons: [{ actionId: RETRY_STEPS_ACTION_ID, label: "Retry failed steps", value: approval.id, style: "primary" }],
+    });
+  }
+  blocks.push({ type: "context", text: `${headline} · ${decisionLine(approval)} · approval \`${approval.id}\`` });
+  return { blocks, fallbackText: line };
 }

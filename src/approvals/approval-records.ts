@@ -11,6 +11,8 @@ export interface StoredApproval extends Approval {
   title?: string;
   /** The outcome was written by recovery without knowing what the call did; a real one may replace it. */
   outcomeUnknown?: true;
+  /** A "Retry failed steps" click claimed this change set then (one retry at a time). */
+  retryingAt?: number;
 }
 
 const idAlphabet = "abcdefghijklmnopqrstuvwxyz0123456789";
@@ -58,7 +60,7 @@ export function key(id: string): string {
 }
 
 export function publicView(stored: StoredApproval): Approval {
-  const { title: _title, outcomeUnknown: _unknown, ...approval } = stored;
+  const { title: _title, outcomeUnknown: _unknown, retryingAt: _retrying, ...approval } = stored;
   return approval;
 }
 

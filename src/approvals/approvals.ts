@@ -7,6 +7,7 @@ import type {
   ApprovalService,
   DecisionKind,
   DecisionResult,
+  StepOutcome,
 } from "../core/approval.ts";
 import type { Card, CardField } from "../core/card.ts";
 import type { ChatUser, MessageRef } from "../core/chat.ts";
@@ -34,6 +35,7 @@ import {
 import { type AuditEntry, AuditLog } from "./audit.ts";
 import { indexPending, readPending, unindexPending } from "./pending.ts";
 import { checkDecider, checkPolicyKeys, refusalNotice, resolvePolicy } from "./policy.ts";
+import { hasFailedSteps, runSteps } from "./steps.ts";
 
 /** What waits on one person (their App Home): requests they may decide, and their own. */
 export interface PendingFor {
@@ -564,7 +566,7 @@ export class Approvals implements ApprovalService {
     );
   }
 
-  async #run(approval: StoredApproval): Promise<ApprovalOutcome> {
+  async #run(approval: StoredApproval, previous: StepOutcome[] = []): Promise<ApprovalOutcome> {
     const action = this.#actions.get(approval.tool);
     if (!action) {
       return { ok: false, summary: `daybook no longer knows the action "${approval.tool}", so nothing was changed.` };
@@ -592,8 +594,21 @@ export class Approvals implements ApprovalService {
         this.#executeTimeoutMs,
       );
     });
+    const call = action.steps
+      ? runSteps(
+          approval.id,
+          action.steps(parsed.data),
+          {
+            store: this.#store,
+            clock: this.#clock,
+            ttlMs: approval.policy.ttlMs + APPROVAL_RETENTION_MS,
+            describeError: (error) => this.#failureSummary(approval, error),
+          },
+          previous,
+        )
+      : action.execute(parsed.data, { idempotencyKey: approval.id });
     try {
-      return await Promise.race([action.execute(parsed.data, { idempotencyKey: approval.id }), timeout]);
+      return await Promise.race([call, timeout]);
     } catch (error) {
       if (isDaybookError(error) && error.code === "timeout") {
         this.#log.error("approved call timed out", { approvalId: approval.id, tool: approval.tool });
@@ -602,21 +617,79 @@ export class Approvals implements ApprovalService {
           summary: `The connected system did not answer within ${Math.round(this.#executeTimeoutMs / 1000)} s; the change may still go through, so check it before asking again.`,
         };
       }
-      // Logged once: an unexpected failure at error with its stack, a connector's refusal below.
-      const facing = reportError(this.#log, error, {
-        msg: "approved call failed",
-        component: "approvals",
-        fields: { approvalId: approval.id, tool: approval.tool },
-      });
-      // Only userMessage is written for people; raw messages may carry upstream payloads.
-      const summary = isDaybookError(error) ? facing.text : "A connected system returned an error.";
-      return {
-        ok: false,
-        summary: `${summary} (approval ${approval.id}, trace ${facing.traceId}; details are in the logs)`,
-      };
+      return { ok: false, summary: this.#failureSummary(approval, error) };
     } finally {
       clearTimeout(timer);
     }
+  }
+
+  #failureSummary(approval: StoredApproval, error: unknown): string {
+    // Logged once: an unexpected failure at error with its stack, a connector's refusal below.
+    const facing = reportError(this.#log, error, {
+      msg: "approved call failed",
+      component: "approvals",
+      fields: { approvalId: approval.id, tool: approval.tool },
+    });
+    // Only userMessage is written for people; raw messages may carry upstream payloads.
+    const summary = isDaybookError(error) ? facing.text : "A connected system returned an error.";
+    return `${summary} (approval ${approval.id}, trace ${facing.traceId}; details are in the logs)`;
+  }
+
+  /**
+   * "Retry failed steps" on a change set's result: runs only the steps that failed (their
+   * markers were released; the ones that ran keep theirs), for the requester or anyone the
+   * record's policy lets decide it. One retry at a time: a compare-and-set claims it, so a
+   * double click runs the failed steps once.
+   */
+  async retryFailedSteps(approvalId: string, user: ChatUser): Promise<DecisionResult> {
+    const id = normalizeId(approvalId);
+    const raw = id ? await this.#store.get(key(id)) : undefined;
+    if (!id || raw === undefined) return { kind: "not_found", notice: notFoundNotice(approvalId, id !== undefined) };
+    const approval = JSON.parse(raw) as StoredApproval;
+    const principal = this.#principals.resolve(user);
+    const verdict = checkDecider(approval, principal);
+    if (!verdict.allowed && principal.id !== approval.requester.principalId) {
+      return {
+        kind: "not_allowed",
+        approval: publicView(approval),
+        notice: refusalNotice(verdict, approval.policy, (u) => this.#nameOf(u)),
+      };
+    }
+    const now = this.#clock.now();
+    const busy = approval.retryingAt !== undefined && now - approval.retryingAt < this.#recoverAfterMs;
+    if (approval.status !== "approved" || !hasFailedSteps(approval.outcome) || busy) {
+      return {
+        kind: "already_decided",
+        approval: publicView(approval),
+        notice: busy ? "These steps are being retried right now." : "Nothing to retry: no step of this change failed.",
+        card: resultCard(approval, approval.title),
+      };
+    }
+    const claimed: StoredApproval = { ...approval, retryingAt: now };
+    if (!(await this.#store.compareAndSet(key(id), raw, JSON.stringify(claimed)))) {
+      return {
+        kind: "already_decided",
+        approval: publicView(approval),
+        notice: "Someone else is retrying these steps.",
+        card: resultCard(approval, approval.title),
+      };
+    }
+    this.#log.info("retrying failed steps", { approvalId: id, tool: approval.tool, by: principal.id });
+    const outcome = await this.#run(claimed, approval.outcome?.steps ?? []);
+    const final = (await this.#update(id, (current) => {
+      const { retryingAt: _done, ...rest } = current;
+      return { ...rest, outcome };
+    })) ?? { ...approval, outcome };
+    await this.#bestEffortAudit({
+      approvalId: id,
+      tool: approval.tool,
+      argsHash: approval.argsHash,
+      actor: { id: principal.id, name: principal.name },
+      event: outcome.ok ? "executed" : "failed",
+      outcome: `retry of failed steps: ${outcome.summary}`,
+    });
+    await this.#replaceCard(final, decidedCard(final, this.#fields(final), final.title));
+    return { kind: "decided", approval: publicView(final), card: resultCard(final, final.title) };
   }
 
   /** Read-modify-CAS until it sticks; `change` returns undefined when nothing needs writing. */

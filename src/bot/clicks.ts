@@ -1,4 +1,4 @@
-import { APPROVE_ACTION_ID, REJECT_ACTION_ID } from "../core/action-ids.ts";
+import { APPROVE_ACTION_ID, REJECT_ACTION_ID, RETRY_STEPS_ACTION_ID } from "../core/action-ids.ts";
 import type { ApprovalService } from "../core/approval.ts";
 import type { ButtonClick, ClickHandler, ClickResult, Responder } from "../core/chat.ts";
 import { DaybookError } from "../core/errors.ts";
@@ -22,11 +22,15 @@ export interface ClickRouterOptions {
  */
 export function createClickRouter(options: ClickRouterOptions): ClickHandler {
   return async (click, responder) => {
-    const decides = click.actionId === APPROVE_ACTION_ID || click.actionId === REJECT_ACTION_ID;
+    const retries = click.actionId === RETRY_STEPS_ACTION_ID && options.approvals.retryFailedSteps !== undefined;
+    const decides = click.actionId === APPROVE_ACTION_ID || click.actionId === REJECT_ACTION_ID || retries;
     try {
       if (decides) {
         const decision = click.actionId === APPROVE_ACTION_ID ? "approve" : "reject";
-        const result = await options.approvals.decide(click.value, click.user, decision);
+        const result =
+          retries && options.approvals.retryFailedSteps
+            ? await options.approvals.retryFailedSteps(click.value, click.user)
+            : await options.approvals.decide(click.value, click.user, decision);
         switch (result.kind) {
           case "decided":
           case "expired":

@@ -4,6 +4,8 @@
  */
 export const APPROVE_ACTION_ID = "daybook.approval.approve";
 export const REJECT_ACTION_ID = "daybook.approval.reject";
+/** A change set's result card: run again only the steps that failed (value = approval id). */
+export const RETRY_STEPS_ACTION_ID = "daybook.approval.retry_steps";
 /** Sales digest: ask the agent to draft a follow-up for a deal (value = deal id). */
 export const DRAFT_FOLLOWUP_ACTION_ID = "daybook.sales.draft_followup";
 /** Churn digest: propose logging the outreach on a customer (value = customer id). */
@@ -15,6 +17,7 @@ export const CLOSE_REJECT_INVOICE_ACTION_ID = "daybook.close.reject_invoice";
 export const daybookActionIds = [
   APPROVE_ACTION_ID,
   REJECT_ACTION_ID,
+  RETRY_STEPS_ACTION_ID,
   DRAFT_FOLLOWUP_ACTION_ID,
   LOG_OUTREACH_ACTION_ID,
   CLOSE_APPROVE_INVOICE_ACTION_ID,

@@ -1,5 +1,5 @@
 import type { z } from "zod";
-import type { ApprovalOutcome } from "./approval.ts";
+import type { ApprovalOutcome, StepOutcome } from "./approval.ts";
 import type { CardField } from "./card.ts";
 import type { ToolDomain } from "./principal.ts";
 
@@ -30,6 +30,21 @@ export interface WriteAction<S extends z.ZodType = z.ZodType> {
   /** The exact arguments as a person should read them on the approval card. */
   describe(args: z.infer<S>): CardField[];
   execute(args: z.infer<S>, options: { idempotencyKey: string }): Promise<ApprovalOutcome>;
+  /**
+   * A change set: several writes behind this one card (a call note, a follow-up task, a deal).
+   * When present the approvals service runs these instead of `execute`, each at most once per
+   * approval (marker `approval:<id>:step:<i>:executed`), reports each step's result, and lets
+   * a person retry only the steps that failed. `previous` holds the results of earlier steps
+   * (in order) for a step that needs one (a sub-task needs its story's key).
+   */
+  steps?(args: z.infer<S>): WriteStep[];
+}
+
+/** One write of a change set. */
+export interface WriteStep {
+  /** What it writes, shown in the step-by-step report ("Follow-up task Thu 10 Dec at 14:00"). */
+  title: string;
+  run(options: { idempotencyKey: string; previous: (StepOutcome | undefined)[] }): Promise<ApprovalOutcome>;
 }
 
 export type AnyWriteAction = WriteAction<z.ZodType>;

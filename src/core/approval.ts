@@ -19,6 +19,16 @@ export interface ApprovalOutcome {
   summary: string;
   /** Ids/links of what was written. */
   ref?: { id: string; url?: string };
+  /** A change set's steps, in order, each with its own result (WriteAction.steps). */
+  steps?: StepOutcome[];
+}
+
+/** How one step of a change set ended. `unknown`: it started and never reported (not rerun). */
+export interface StepOutcome {
+  title: string;
+  status: "done" | "failed" | "unknown";
+  summary: string;
+  ref?: { id: string; url?: string };
 }
 
 /** A write waiting for a person (ARCHITECTURE.md, decision 1). Stored as JSON. */
@@ -70,4 +80,9 @@ export interface ApprovalService {
   requestApproval(request: ApprovalRequest, post: (card: Card) => Promise<MessageRef>): Promise<Approval>;
   decide(approvalId: string, user: ChatUser, decision: DecisionKind, reason?: string): Promise<DecisionResult>;
   get(approvalId: string): Promise<Approval | undefined>;
+  /**
+   * Runs again only the failed steps of an approved change set ("Retry failed steps"), for a
+   * person the record's policy lets decide it; steps that ran are never repeated.
+   */
+  retryFailedSteps?(approvalId: string, user: ChatUser): Promise<DecisionResult>;
 }

@@ -10,7 +10,7 @@ import { ThreadHistory } from "../src/bot/thread-history.ts";
 import { orgSchema } from "../src/config/org.ts";
 import type { WriteAction } from "../src/core/actions.ts";
 import type { Approval } from "../src/core/approval.ts";
-import { type Card, cardButtons, cardToText } from "../src/core/card.ts";
+import { type Card, cardButtons, cardToText, plainText } from "../src/core/card.ts";
 import type { ChatUser, MessageRef } from "../src/core/chat.ts";
 import { fixedClock } from "../src/core/clock.ts";
 import { DaybookError } from "../src/core/errors.ts";
@@ -206,7 +206,7 @@ function approvalSuite(label: string, factory: StoreFactory) {
       const second = results.find((r) => r.kind === "already_decided");
       if (decided?.kind !== "decided" || second?.kind !== "already_decided") throw new Error("unreachable");
       const winner = decided.approval.decidedBy?.name ?? "";
-      expect(second.notice).toBe(`Already approved by ${winner} at 2026-11-23 09:00 UTC.`);
+      expect(plainText(second.notice)).toBe(`Already approved by ${winner} at 2026-11-23 09:00 UTC.`);
       expect(decided.approval.outcome).toEqual({
         ok: true,
         summary: "Logged call on BrightTech Inc",
@@ -259,9 +259,11 @@ function approvalSuite(label: string, factory: StoreFactory) {
       if (result.kind !== "decided") throw new Error("unreachable");
       expect(cardToText(result.card)).toContain("Rejected by Alex Rivera at 2026-11-23 09:00 UTC (wrong customer)");
       const late = await world.approvals.decide(approval.id, slack("UALEX"), "approve");
+      expect(late.kind === "already_decided" ? plainText(late.notice) : late.kind).toBe(
+        "Already rejected by Alex Rivera at 2026-11-23 09:00 UTC.",
+      );
       expect(late).toMatchObject({
         kind: "already_decided",
-        notice: "Already rejected by Alex Rivera at 2026-11-23 09:00 UTC.",
       });
       expect(world.counters.crm_log_activity).toEqual([]);
       expect(world.results).toEqual([]);
@@ -391,7 +393,7 @@ function approvalSuite(label: string, factory: StoreFactory) {
       if (late.kind !== "already_decided") throw new Error(`expected already_decided, got ${late.kind}`);
       expect(world.counters.crm_log_activity).toEqual([approval.id]);
       expect(late.approval.outcome).toMatchObject({ ok: true, summary: "Logged call on BrightTech Inc" });
-      expect(late.notice).toBe(
+      expect(plainText(late.notice)).toBe(
         "Already approved by Alex Rivera at 2026-11-23 09:00 UTC. Done: Logged call on BrightTech Inc",
       );
       expect(cardToText(late.card)).toContain("Done: Logged call on BrightTech Inc");

@@ -129,7 +129,11 @@ describe("Adaptive Card rendering", () => {
       expectValidCard(rendered);
       expect(actionsOf(rendered)).toEqual([]);
       expect(rendered.refresh).toBeUndefined();
-      expect(JSON.stringify(rendered)).toContain("Approved by Sam Patel at 2026-11-23 09:05 UTC");
+      // Teams shows DATE()/TIME() in each reader's own zone and locale.
+      expect(JSON.stringify(rendered)).toContain(
+        "Approved by Sam Patel at {{DATE(2026-11-23T09:05:00Z, SHORT)}} {{TIME(2026-11-23T09:05:00Z)}}",
+      );
+      expect(rendered.fallbackText).not.toContain("{{");
     }
   });
 

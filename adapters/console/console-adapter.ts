@@ -2,7 +2,7 @@ import { mkdir, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { basename, join } from "node:path";
 import type { Writable } from "node:stream";
-import { type Card, cardToText } from "../../src/core/card.ts";
+import { type Card, cardToText, plainText } from "../../src/core/card.ts";
 import type { ChatAdapter, ChatUser, DeliveryReceipt, MessageRef } from "../../src/core/chat.ts";
 import type { Clock } from "../../src/core/clock.ts";
 import { systemClock } from "../../src/core/clock.ts";
@@ -47,7 +47,7 @@ export class ConsoleAdapter implements ChatAdapter {
   }
 
   async notify(_thread: ThreadRef, user: ChatUser, text: string): Promise<void> {
-    this.#write(`(only ${user.id} sees this) ${text}`);
+    this.#write(`(only ${user.id} sees this) ${plainText(text)}`);
   }
 
   #write(text: string): void {

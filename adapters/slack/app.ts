@@ -143,7 +143,9 @@ export function createSlackIntegration(options: SlackIntegrationOptions): SlackI
   const checked = checkOptions(options, logger);
   const { skipVerify } = checked;
   const clock = options.clock ?? systemClock;
-  const directory = (client: WebClient) => new SlackDirectory({ client, logger, clock });
+  // Profiles are shared through the store per workspace (one users.info per person per TTL).
+  const directory = (client: WebClient, workspace = "") =>
+    new SlackDirectory({ client, logger, clock, store: options.store, storePrefix: `slack:people:${workspace}:` });
   let adapter: SlackChatAdapter;
   let authorize: Authorize<boolean>;
   let namesIn: ListenerDeps["namesIn"];

@@ -49,22 +49,22 @@ export class WorkspaceClients {
  */
 export class WorkspaceNames {
   readonly #clients: WorkspaceClients;
-  readonly #directory: (client: WebClient) => SlackNameLookup;
+  readonly #directory: (client: WebClient, workspace: string) => SlackNameLookup;
   readonly #directories = new LRUCache<WebClient, SlackNameLookup>({ max: 500 });
 
-  constructor(clients: WorkspaceClients, directory: (client: WebClient) => SlackNameLookup) {
+  constructor(clients: WorkspaceClients, directory: (client: WebClient, workspace: string) => SlackNameLookup) {
     this.#clients = clients;
     this.#directory = directory;
   }
 
   namesIn(workspace: string): SlackNameLookup {
-    const lookup = async (ask: (names: SlackNameLookup) => Promise<string | undefined>) => {
+    const lookup = async <T>(ask: (names: SlackNameLookup) => Promise<T | undefined>) => {
       // Not installed: no names; the text keeps the ids, as with any failed lookup.
       const client = await this.#clients.clientFor(workspace).catch(() => undefined);
       if (!client) return undefined;
       let names = this.#directories.get(client);
       if (!names) {
-        names = this.#directory(client);
+        names = this.#directory(client, workspace);
         this.#directories.set(client, names);
       }
       return ask(names);
@@ -72,6 +72,7 @@ export class WorkspaceNames {
     return {
       userName: (id) => lookup((names) => names.userName(id)),
       channelName: (id) => lookup((names) => names.channelName(id)),
+      profile: (id) => lookup((names) => names.profile?.(id) ?? Promise.resolve(undefined)),
     };
   }
 }

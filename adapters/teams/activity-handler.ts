@@ -97,8 +97,10 @@ function tenantOf(context: TurnContext): string {
 }
 
 function userOf(context: TurnContext) {
-  const from = context.activity.from;
+  const activity = context.activity;
+  const from = activity.from;
   const id = from?.aadObjectId ?? from?.id ?? "unknown";
+  const { timeZone, locale } = clientTimeOf(activity);
   return {
     platform: "teams" as const,
     // The AAD object id is stable across chats; the org config may list it or the 29: id
@@ -106,7 +108,24 @@ function userOf(context: TurnContext) {
     id,
     ...(from?.id && from.id !== id ? { aliases: [from.id] } : {}),
     ...(from?.name ? { name: from.name } : {}),
+    ...(timeZone ? { timeZone } : {}),
+    ...(locale ? { locale } : {}),
   };
+}
+
+/**
+ * The sender's zone and locale as their client reports them: the activity's `localTimezone`
+ * and `locale` (Bot Framework activity schema), else Teams' `clientInfo` entity, which carries
+ * `timezone` and `locale` on messages and invokes alike.
+ */
+function clientTimeOf(activity: TurnContext["activity"]): { timeZone?: string; locale?: string } {
+  const clientInfo = (activity.entities ?? []).find((e) => e.type === "clientInfo") as
+    | { timezone?: unknown; locale?: unknown }
+    | undefined;
+  const text = (value: unknown) => (typeof value === "string" && value.trim() !== "" ? value.trim() : undefined);
+  const timeZone = text(activity.localTimezone) ?? text(clientInfo?.timezone);
+  const locale = text(activity.locale) ?? text(clientInfo?.locale);
+  return { ...(timeZone ? { timeZone } : {}), ...(locale ? { locale } : {}) };
 }
 
 /**

@@ -1,12 +1,21 @@
 import { APPROVE_ACTION_ID, REJECT_ACTION_ID, RETRY_STEPS_ACTION_ID } from "../core/action-ids.ts";
 import type { Approval } from "../core/approval.ts";
 import { type Card, type CardBlock, type CardField, visibleText } from "../core/card.ts";
+import { formatUtc, timeToken } from "../core/reader-time.ts";
 
 export { APPROVE_ACTION_ID, REJECT_ACTION_ID };
 
-/** "2026-11-23 09:00 UTC": one zone for everyone in a shared channel, no locale surprises. */
+/** "2026-11-23 09:00 UTC": for stored text (audit outcomes), read later by anyone anywhere. */
 export function formatTime(ms: number): string {
-  return `${new Date(ms).toISOString().slice(0, 16).replace("T", " ")} UTC`;
+  return formatUtc(ms);
+}
+
+/**
+ * A time on a card or notice: a time token, so each reader of a shared thread sees it in their
+ * own zone and locale (Slack `<!date>`, Teams DATE/TIME) and plain text shows it in UTC.
+ */
+export function shownTime(ms: number): string {
+  return timeToken(ms);
 }
 
 /** "crm_log_activity" -> "Crm log activity", when no action title is known. */
@@ -73,7 +82,7 @@ export function approvalCard(approval: Approval, fields: CardField[], title: str
     type: "fields",
     fields: [
       { label: "Requested by", value: approval.requester.name },
-      { label: "Expires", value: formatTime(approval.expiresAt) },
+      { label: "Expires", value: shownTime(approval.expiresAt) },
     ],
   });
   blocks.push({
@@ -106,16 +115,16 @@ export function approvalCard(approval: Approval, fields: CardField[], title: str
 /** The one line that says how an approval ended ("Approved by X at T"). */
 export function decisionLine(approval: Approval): string {
   const by = approval.decidedBy?.name ?? "someone";
-  const at = approval.decidedAt === undefined ? "" : ` at ${formatTime(approval.decidedAt)}`;
+  const at = approval.decidedAt === undefined ? "" : ` at ${shownTime(approval.decidedAt)}`;
   switch (approval.status) {
     case "approved":
       return `Approved by ${by}${at}`;
     case "rejected":
       return `Rejected by ${by}${at}${approval.reason ? ` (${approval.reason})` : ""}`;
     case "expired":
-      return `Expired at ${formatTime(approval.expiresAt)}; nothing was changed`;
+      return `Expired at ${shownTime(approval.expiresAt)}; nothing was changed`;
     case "pending":
-      return `Waiting for approval until ${formatTime(approval.expiresAt)}`;
+      return `Waiting for approval until ${shownTime(approval.expiresAt)}`;
   }
 }
 

@@ -3,7 +3,7 @@ import type { AnyWriteAction } from "../core/actions.ts";
 import type { Approval } from "../core/approval.ts";
 import type { Principal } from "../core/principal.ts";
 import type { ThreadRef } from "../core/thread.ts";
-import { formatTime, humanizeTool } from "./approval-card.ts";
+import { humanizeTool, shownTime } from "./approval-card.ts";
 import type { AuditEntryInput } from "./audit.ts";
 
 /** What is stored under `approval:<id>`: the record plus the card title shown to people. */
@@ -82,7 +82,7 @@ export function auditEntry(
 
 /** "Already approved by X at T."; after a recovery, also what the call did. */
 export function alreadyDecidedNotice(approval: Approval, recovered: boolean): string {
-  const when = approval.decidedAt === undefined ? "" : ` at ${formatTime(approval.decidedAt)}`;
+  const when = approval.decidedAt === undefined ? "" : ` at ${shownTime(approval.decidedAt)}`;
   const head = `Already ${approval.status} by ${approval.decidedBy?.name ?? "someone"}${when}.`;
   if (!recovered || !approval.outcome) return head;
   return `${head} ${approval.outcome.ok ? "Done" : "Failed"}: ${approval.outcome.summary}`;

@@ -19,7 +19,15 @@ import type { Principal, PrincipalResolver } from "../core/principal.ts";
 import type { Store } from "../core/store.ts";
 import type { ThreadRef } from "../core/thread.ts";
 import { reportError } from "../core/user-facing-error.ts";
-import { approvalCard, decidedCard, formatTime, notFoundNotice, resultCard, withUnshownArgs } from "./approval-card.ts";
+import {
+  approvalCard,
+  decidedCard,
+  formatTime,
+  notFoundNotice,
+  resultCard,
+  shownTime,
+  withUnshownArgs,
+} from "./approval-card.ts";
 import {
   alreadyDecidedNotice,
   auditEntry,
@@ -712,7 +720,7 @@ export class Approvals implements ApprovalService {
     return {
       kind: "expired",
       approval: publicView(approval),
-      notice: `This approval expired at ${formatTime(approval.expiresAt)} and can no longer be approved. Ask again to create a new one.`,
+      notice: `This approval expired at ${shownTime(approval.expiresAt)} and can no longer be approved. Ask again to create a new one.`,
       card: decidedCard(approval, fields, approval.title),
     };
   }

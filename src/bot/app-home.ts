@@ -2,7 +2,8 @@ import type { PendingFor } from "../approvals/approvals.ts";
 import type { Card, CardBlock, CardListItem } from "../core/card.ts";
 import type { ChatUser } from "../core/chat.ts";
 import type { Clock } from "../core/clock.ts";
-import type { PrincipalResolver } from "../core/principal.ts";
+import type { Principal, PrincipalResolver } from "../core/principal.ts";
+import { formatForReader, type Reader } from "../core/reader-time.ts";
 import type { RecentQuestion, RecentQuestions } from "./recent-questions.ts";
 
 /** A configured digest as a person's Home lists it. */
@@ -17,8 +18,8 @@ export interface HomeContent {
   pending: PendingFor;
   recent: RecentQuestion[];
   digests: HomeDigest[];
-  /** The reader's IANA time zone: every time on the Home is shown in it. */
-  timeZone: string;
+  /** Whose Home it is: every time on it is shown in their zone and locale. */
+  reader: Reader;
   /** One line above everything (what a click from the Home did, or why it did nothing). */
   notice?: string;
 }
@@ -30,21 +31,10 @@ export interface HomeContent {
  */
 export const HOME_MAX_DECIDABLE = 4;
 
-function when(ms: number | Date, timeZone: string): string {
-  return new Intl.DateTimeFormat("en-GB", {
-    timeZone,
-    weekday: "short",
-    day: "numeric",
-    month: "short",
-    hour: "2-digit",
-    minute: "2-digit",
-    timeZoneName: "short",
-  }).format(ms);
-}
-
 /** The platform-neutral card of a person's App Home: pure, so it is tested as Block Kit. */
 export function appHomeCard(content: HomeContent): Card {
-  const { pending, timeZone } = content;
+  const { pending, reader } = content;
+  const when = (at: number | Date) => formatForReader(at, reader);
   const blocks: CardBlock[] = [];
   if (content.notice) blocks.push({ type: "text", text: content.notice });
 
@@ -66,7 +56,7 @@ export function appHomeCard(content: HomeContent): Card {
       items: pending.requested.map(
         ({ approval, title }): CardListItem => ({
           title,
-          text: `Approval \`${approval.id}\`: waiting for someone else to decide; expires ${when(approval.expiresAt, timeZone)}`,
+          text: `Approval \`${approval.id}\`: waiting for someone else to decide; expires ${when(approval.expiresAt)}`,
         }),
       ),
     });
@@ -76,7 +66,7 @@ export function appHomeCard(content: HomeContent): Card {
     blocks.push({
       type: "list",
       title: "You asked recently",
-      items: content.recent.map((q): CardListItem => ({ title: q.text, meta: when(q.at, timeZone) })),
+      items: content.recent.map((q): CardListItem => ({ title: q.text, meta: when(q.at) })),
     });
   } else {
     blocks.push({ type: "context", text: "Questions you ask daybook show up here." });
@@ -90,7 +80,7 @@ export function appHomeCard(content: HomeContent): Card {
         (d): CardListItem => ({
           title: d.name,
           text: d.channels.length > 0 ? `Posted in ${d.channels.map((c) => `#${c}`).join(", ")}` : "No channel",
-          ...(d.next ? { meta: `next ${when(d.next, timeZone)}` } : {}),
+          ...(d.next ? { meta: `next ${when(d.next)}` } : {}),
         }),
       ),
     });
@@ -103,8 +93,8 @@ export interface AppHomeOptions {
   recent: Pick<RecentQuestions, "list">;
   digests: () => HomeDigest[];
   principals: PrincipalResolver;
-  /** A person's own zone (org users[].timezone), else the organisation's. */
-  timeZoneOf: (principalId: string) => string;
+  /** A person's zone and locale: the platform's, else org users[].timezone, else the organisation's. */
+  readerOf: (principal: Principal) => Reader;
   clock: Clock;
 }
 
@@ -123,7 +113,7 @@ export class AppHome {
       pending,
       recent,
       digests: this.#o.digests(),
-      timeZone: this.#o.timeZoneOf(principal.id),
+      reader: this.#o.readerOf(principal),
       ...(notice ? { notice } : {}),
     });
   }

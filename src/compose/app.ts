@@ -28,6 +28,8 @@ import type { HttpRoute } from "../core/http.ts";
 import { sampleWarnings } from "../core/log-sampling.ts";
 import { createLogger, type Logger } from "../core/logger.ts";
 import { Metrics } from "../core/metrics.ts";
+import type { Principal } from "../core/principal.ts";
+import { readerOf } from "../core/reader-time.ts";
 import type { Store } from "../core/store.ts";
 import type { Platform } from "../core/thread.ts";
 import { inPlatformSpan } from "../core/tracing.ts";
@@ -177,11 +179,14 @@ export async function compose(config: Config, options: ComposeOptions = {}): Pro
   const allDemo = Object.values(ports.sources).every((source) => source === "demo");
   // One policy for answers and digests, so both share the member lists it caches.
   const audience = new AudiencePolicy({ channels: org.channels, principals, logger });
+  // A person's times: the zone and locale their platform reports, else their configured zone, else the org's.
+  const readerFor = (principal: Principal) =>
+    readerOf(principal.chatUser, org.users.find((u) => u.id === principal.id)?.timezone, org.timezone);
   const reminders = new Reminders({
     store,
     clock,
     logger,
-    timeZoneOf: (principal) => org.users.find((u) => u.id === principal.id)?.timezone ?? org.timezone,
+    timeZoneOf: (principal) => readerFor(principal).timeZone,
   });
   const recentQuestions = new RecentQuestions(store);
   const bot = new Bot({
@@ -219,7 +224,7 @@ export async function compose(config: Config, options: ComposeOptions = {}): Pro
           return { name, channels: digest?.channels ?? [], ...(next ? { next } : {}) };
         }),
     principals,
-    timeZoneOf: (id) => org.users.find((u) => u.id === id)?.timezone ?? org.timezone,
+    readerOf: readerFor,
     clock,
   });
   const onShortcut = createJiraFromMessage({ approvals, principals, adapterFor, logger });

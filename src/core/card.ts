@@ -3,8 +3,11 @@
  * or plain text and own each platform's limits (ARCHITECTURE.md, decision 3).
  *
  * Text uses a small Markdown subset every renderer understands: **bold**, _italic_,
- * `code`, [label](https://link), and lines starting with "- " for bullets.
+ * `code`, [label](https://link), and lines starting with "- " for bullets, and time tokens
+ * (`timeToken` in reader-time.ts) that each renderer shows in the reader's own zone.
  */
+import { timeTokensAsUtc } from "./reader-time.ts";
+
 export type ButtonStyle = "primary" | "danger" | "default";
 
 export interface ButtonConfirm {
@@ -104,7 +107,7 @@ export const EMPTY_VERBATIM = "⟨empty⟩";
 
 /** Strips the Markdown subset to plain text. */
 export function plainText(markdown: string): string {
-  return markdown
+  return timeTokensAsUtc(markdown)
     .replace(/\[([^\]]+)\]\(([^)]+)\)/g, "$1 ($2)")
     .replace(/\*\*([^*]+)\*\*/g, "$1")
     .replace(/(^|[\s(])_([^_]+)_(?=$|[\s).,;:!?])/g, "$1$2")
@@ -154,7 +157,7 @@ export function cardToText(card: Card): string {
 }
 
 export function fallbackText(card: Card): string {
-  if (card.fallbackText) return card.fallbackText;
+  if (card.fallbackText) return timeTokensAsUtc(card.fallbackText);
   const first = card.header ?? card.blocks.find((b) => b.type === "text")?.text ?? "daybook";
   return plainText(first).slice(0, 300);
 }

@@ -9,7 +9,12 @@ export interface ChatUser {
   id: string;
   /** Other ids the platform gives the same person (Teams: the 29: id next to the AAD object id). */
   aliases?: string[];
+  /** Display name from the platform (Slack users.info, the Teams activity or member info). */
   name?: string;
+  /** IANA zone the platform reports for them (Slack users.info `tz`, Teams `localTimezone`). */
+  timeZone?: string;
+  /** BCP 47 locale the platform reports (Slack users.info `locale`, Teams activity `locale`). */
+  locale?: string;
 }
 
 /** A message addressed to daybook, already stripped of the bot mention. */

@@ -21,10 +21,19 @@ export interface SlackNames {
   channels: ReadonlyMap<string, string>;
 }
 
+/** What users.info tells about a person: display name, IANA zone, locale (each when set). */
+export interface SlackProfile {
+  name?: string;
+  timeZone?: string;
+  locale?: string;
+}
+
 /** Resolves ids to display names; undefined when unknown or unavailable (never throws). */
 export interface SlackNameLookup {
   userName(id: string): Promise<string | undefined>;
   channelName(id: string): Promise<string | undefined>;
+  /** A person's whole profile, from the same cached users.info call as their name. */
+  profile?(id: string): Promise<SlackProfile | undefined>;
 }
 
 export interface NormaliseOptions {

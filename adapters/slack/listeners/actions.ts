@@ -8,6 +8,7 @@ import { toMrkdwn } from "../format/markdown.ts";
 import { slackThread } from "../thread-ref.ts";
 import { type ListenerDeps, type Loose, str, teamOf } from "./deps.ts";
 import { publishHome } from "./home.ts";
+import { slackUser } from "./inbound-text.ts";
 import { threadResponder } from "./responder.ts";
 
 /**
@@ -31,8 +32,9 @@ export function registerActionListeners(app: App, deps: ListenerDeps): void {
     // https://docs.slack.dev/reference/interaction-payloads/block_actions-payload).
     if (userId && !channel && (b.view as Loose | undefined)?.type === "home") {
       const name = str(user?.name) ?? str(user?.username);
-      const who: ChatUser = { platform: "slack", id: userId, ...(name ? { name } : {}) };
-      await homeClick(deps, client, teamOf(context, b), who, actionId, str(a.value) ?? "");
+      const workspace = teamOf(context, b);
+      const who: ChatUser = await slackUser(deps.namesIn(workspace), userId, name);
+      await homeClick(deps, client, workspace, who, actionId, str(a.value) ?? "");
       return;
     }
     if (!userId || !channel) return;
@@ -42,7 +44,7 @@ export function registerActionListeners(app: App, deps: ListenerDeps): void {
     const click: ButtonClick = {
       actionId,
       value: str(a.value) ?? "",
-      user: { platform: "slack", id: userId, ...(name ? { name } : {}) },
+      user: await slackUser(deps.namesIn(thread.workspace), userId, name),
       thread,
       ...(ts ? { message: { thread, messageId: ts } } : {}),
     };

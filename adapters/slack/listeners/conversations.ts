@@ -1,7 +1,7 @@
 import type { App } from "@slack/bolt";
 import { slackThread } from "../thread-ref.ts";
 import { type ListenerDeps, type Loose, str, teamOf } from "./deps.ts";
-import { botUserIdOf, inboundText } from "./inbound-text.ts";
+import { botUserIdOf, inboundText, slackUser } from "./inbound-text.ts";
 import { threadResponder } from "./responder.ts";
 
 /** Our own posts and other bots' posts never start a turn (no bot loops). */
@@ -24,7 +24,7 @@ export function registerConversationListeners(app: App, deps: ListenerDeps): voi
     await deps.handle(
       {
         thread,
-        user: { platform: "slack", id: user },
+        user: await slackUser(deps.namesIn(thread.workspace), user),
         text: await inboundText(deps.namesIn(thread.workspace), e.text, botUserIdOf(context, body as unknown as Loose)),
         ...(str(e.ts) ? { messageId: str(e.ts) } : {}),
         receivedAt: deps.clock.now(),
@@ -46,7 +46,7 @@ export function registerConversationListeners(app: App, deps: ListenerDeps): voi
     await deps.handle(
       {
         thread,
-        user: { platform: "slack", id: user },
+        user: await slackUser(deps.namesIn(thread.workspace), user),
         text: await inboundText(deps.namesIn(thread.workspace), m.text, botUserIdOf(context, body as unknown as Loose)),
         ...(str(m.ts) ? { messageId: str(m.ts) } : {}),
         receivedAt: deps.clock.now(),

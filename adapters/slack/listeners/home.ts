@@ -3,6 +3,7 @@ import type { WebClient } from "@slack/web-api";
 import type { ChatUser } from "../../../src/core/chat.ts";
 import { homeView } from "../format/home-view.ts";
 import { type ListenerDeps, teamOf } from "./deps.ts";
+import { slackUser } from "./inbound-text.ts";
 
 /** Publishes `user`'s Home tab (views.publish needs only the bot token: no extra scope). */
 export async function publishHome(
@@ -30,6 +31,6 @@ export function registerHomeListeners(app: App, deps: ListenerDeps): void {
   app.event("app_home_opened", async ({ event, client, context, body }) => {
     if (event.tab !== "home") return;
     const workspace = teamOf(context, body as unknown as Record<string, unknown>);
-    await publishHome(client, deps, { platform: "slack", id: event.user }, workspace);
+    await publishHome(client, deps, await slackUser(deps.namesIn(workspace), event.user), workspace);
   });
 }

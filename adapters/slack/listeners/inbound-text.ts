@@ -1,3 +1,4 @@
+import type { ChatUser } from "../../../src/core/chat.ts";
 import { normaliseSlackText, type SlackNameLookup } from "../format/inbound.ts";
 import { stripLeadingMentions } from "../thread-ref.ts";
 import { type Loose, str } from "./deps.ts";
@@ -21,4 +22,31 @@ export function botUserIdOf(context: { botUserId?: string | undefined }, body: L
 export function inboundText(names: SlackNameLookup, raw: unknown, botUserId: string | undefined): Promise<string> {
   const text = str(raw) ?? "";
   return normaliseSlackText(botUserId ? text : stripLeadingMentions(text), names, { botUserId });
+}
+
+/** How long a turn waits for a person's profile (the Events API's 200 waits for the listener). */
+const PROFILE_DEADLINE_MS = 1_000;
+
+/**
+ * The person behind a Slack event as a ChatUser with their display name, zone and locale from
+ * users.info (cached in the directory and the store). A failed, rate-limited or slow lookup
+ * leaves them out: the name falls back to what the payload said (or the id) and times to the
+ * organisation's zone; the turn never fails on it.
+ */
+export async function slackUser(names: SlackNameLookup, id: string, payloadName?: string): Promise<ChatUser> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<undefined>((resolve) => {
+    timer = setTimeout(() => resolve(undefined), PROFILE_DEADLINE_MS);
+  });
+  const profile = await Promise.race([names.profile?.(id).catch(() => undefined), late]).finally(() =>
+    clearTimeout(timer),
+  );
+  const name = profile?.name ?? payloadName;
+  return {
+    platform: "slack",
+    id,
+    ...(name ? { name } : {}),
+    ...(profile?.timeZone ? { timeZone: profile.timeZone } : {}),
+    ...(profile?.locale ? { locale: profile.locale } : {}),
+  };
 }

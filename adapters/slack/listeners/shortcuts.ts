@@ -2,6 +2,7 @@ import type { App } from "@slack/bolt";
 import { normaliseSlackText } from "../format/inbound.ts";
 import { slackThread } from "../thread-ref.ts";
 import { type ListenerDeps, type Loose, str, teamOf } from "./deps.ts";
+import { slackUser } from "./inbound-text.ts";
 
 /** The message shortcut's callback id, as manifest/slack/manifest.yaml declares it. */
 export const CREATE_JIRA_ISSUE_SHORTCUT = "create_jira_issue";
@@ -31,7 +32,7 @@ export function registerShortcutListeners(app: App, deps: ListenerDeps): void {
     // Mentions, channel links and entities read as in any message daybook is sent.
     const text = await normaliseSlackText(str(message?.text) ?? "", deps.namesIn(workspace));
     const name = str((b.user as Loose | undefined)?.name) ?? str((b.user as Loose | undefined)?.username);
-    const user = { platform: "slack" as const, id: userId, ...(name ? { name } : {}) };
+    const user = await slackUser(deps.namesIn(workspace), userId, name);
     await onShortcut(
       { callbackId: CREATE_JIRA_ISSUE_SHORTCUT, user, thread, text },
       deps.adapter.responderFor({ platform: "slack", thread }),

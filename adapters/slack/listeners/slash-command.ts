@@ -4,6 +4,7 @@ import type { Responder } from "../../../src/core/chat.ts";
 import type { ThreadRef } from "../../../src/core/thread.ts";
 import { normaliseSlackText } from "../format/inbound.ts";
 import { type ListenerDeps, str } from "./deps.ts";
+import { slackUser } from "./inbound-text.ts";
 
 export const slashCommand = "/daybook";
 
@@ -26,7 +27,11 @@ export function registerSlashCommand(app: App, deps: ListenerDeps): void {
       return;
     }
     // No bot mention to remove here; entities, mentions and links are normalised as in events.
-    const text = await normaliseSlackText(str(command.text) ?? "", deps.namesIn(str(command.team_id) ?? "unknown"));
+    const names = deps.namesIn(str(command.team_id) ?? "unknown");
+    const [text, user] = await Promise.all([
+      normaliseSlackText(str(command.text) ?? "", names),
+      slackUser(names, userId, str(command.user_name)),
+    ]);
     const isHelp = text === "" || /^(help|\?)$/i.test(text);
     const channelTop: ThreadRef = {
       platform: "slack",
@@ -37,7 +42,7 @@ export function registerSlashCommand(app: App, deps: ListenerDeps): void {
     let thread = channelTop;
     if (!isHelp) {
       try {
-        const asker = str(command.user_name) ? `**${command.user_name}**` : "Someone";
+        const asker = user.name ? `**${user.name}**` : "Someone";
         const root = await deps.adapter.post(channelTop, textCard(`${asker} asked: _${text}_`));
         thread = { ...channelTop, thread: root.messageId };
       } catch (error) {
@@ -54,7 +59,7 @@ export function registerSlashCommand(app: App, deps: ListenerDeps): void {
     await deps.handle(
       {
         thread,
-        user: { platform: "slack", id: userId, ...(str(command.user_name) ? { name: command.user_name } : {}) },
+        user,
         text: isHelp ? "help" : text,
         receivedAt: deps.clock.now(),
       },

@@ -9,6 +9,7 @@ import {
   visibleText,
   visibleWhitespace,
 } from "../../../src/core/card.ts";
+import { formatUtc, replaceTimeTokens } from "../../../src/core/reader-time.ts";
 
 /**
  * Core Card -> Adaptive Card 1.5 (https://adaptivecards.io/explorer/). Buttons are
@@ -173,7 +174,10 @@ function renderBlock(
       return [
         {
           type: "FactSet",
-          facts: block.fields.map((f) => ({ title: clip(f.label, 200), value: clip(teamsMarkdown(f.value), maxText) })),
+          facts: block.fields.map((f) => ({
+            title: clip(f.label, 200),
+            value: clip(teamsMarkdown(f.value, true), maxText),
+          })),
         },
       ];
     case "actions": {
@@ -260,14 +264,23 @@ function renderButton(button: CardButton): AdaptiveElement {
 /**
  * TextBlock Markdown supports bold, italic, links and "- " lists but no inline code
  * (https://learn.microsoft.com/adaptive-cards/authoring-cards/text-features), so code spans
- * lose their backticks; lines need a blank line between them to break in Teams.
+ * lose their backticks; lines need a blank line between them to break in Teams. A time token
+ * becomes `{{DATE()}} {{TIME()}}`, which the client shows in its reader's zone and locale
+ * (text features, "Date/Time formatting and localization"); those functions work in TextBlocks
+ * only, so `utcTimes` shows it as UTC text where the result goes elsewhere (a FactSet).
  */
-export function teamsMarkdown(text: string): string {
-  return text
+export function teamsMarkdown(text: string, utcTimes = false): string {
+  return replaceTimeTokens(text, utcTimes ? formatUtc : teamsDate)
     .replace(/`([^`]+)`/g, "$1")
     .split("\n")
     .join("\n\n")
     .replace(/\n{3,}/g, "\n\n");
+}
+
+/** RFC 3339 without fractions, as DATE() and TIME() require ("2026-11-23T09:00:00Z"). */
+function teamsDate(ms: number): string {
+  const iso = `${new Date(ms).toISOString().slice(0, 19)}Z`;
+  return `{{DATE(${iso}, SHORT)}} {{TIME(${iso})}}`;
 }
 
 function clip(text: string, max: number): string {

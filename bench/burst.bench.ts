@@ -30,6 +30,7 @@ import {
   benchRedisUrl,
   daybookHasRoles,
   daybookLabel,
+  daybookNodeArgs,
   flushBenchRedis,
   type Role,
   startBolt,
@@ -134,7 +135,7 @@ async function main(): Promise<void> {
     "",
     `Machine: ${availableParallelism()} CPUs; load average (1/5/15 min) ${loadStart.join(" / ")} at the start, ${load().join(" / ")} at the end. The driver, both targets, the fake Slack and Redis share these CPUs.`,
     "",
-    `Open-loop driver in its own process (undici, up to ${connections} sockets), signed app_mention events, each a real question from the demo organisation's people across 8 channels; latency from each delivery's due time. Target A is \`node src/main.ts start\` from ${daybookLabel()} (NODE_ENV=production, LOG_LEVEL=${process.env.BENCH_LOG_LEVEL ?? "info"}, Redis database ${new URL(redisUrl).pathname.slice(1)}, fake Slack Web API); limits set out of the way: ${Object.entries(
+    `Open-loop driver in its own process (undici, up to ${connections} sockets), signed app_mention events, each a real question from the demo organisation's people across 8 channels; latency from each delivery's due time. Target A is \`${["node", ...daybookNodeArgs(), "src/main.ts", "start"].join(" ")}\` (as \`npm start\` runs it) from ${daybookLabel()} (NODE_ENV=production, LOG_LEVEL=${process.env.BENCH_LOG_LEVEL ?? "info"}, Redis database ${new URL(redisUrl).pathname.slice(1)}, fake Slack Web API); limits set out of the way: ${Object.entries(
       benchLimits,
     )
       .map(([k, v]) => `${k}=${v}`)

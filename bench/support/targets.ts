@@ -148,10 +148,27 @@ export function daybookHasRoles(): boolean {
   }
 }
 
+/**
+ * Node's flags for daybook: those of `npm start` and the image (package.json, Dockerfile), so
+ * the bench measures the process a user runs; BENCH_NODE_ARGS replaces them (e.g. add
+ * `--cpu-prof --cpu-prof-dir=/tmp/prof` to see where the web thread spends a burst).
+ */
+export function daybookNodeArgs(): string[] {
+  const custom = process.env.BENCH_NODE_ARGS;
+  if (custom !== undefined) return custom.split(/\s+/).filter(Boolean);
+  try {
+    const pkg = JSON.parse(readFileSync(join(daybookDir, "package.json"), "utf8")) as { scripts?: { start?: string } };
+    const start = pkg.scripts?.start ?? "";
+    return (/^node\s+(.*?)\s*src\/main\.ts/.exec(start)?.[1] ?? "").split(/\s+/).filter(Boolean);
+  } catch {
+    return [];
+  }
+}
+
 /** `node src/main.ts start [--role r]` as a user would run it, with Slack configured. */
 export async function startDaybook(options: DaybookOptions): Promise<Target> {
   const port = options.port ?? (await freePort());
-  const args = ["src/main.ts", "start", ...(options.role ? ["--role", options.role] : [])];
+  const args = [...daybookNodeArgs(), "src/main.ts", "start", ...(options.role ? ["--role", options.role] : [])];
   const child = spawn(process.execPath, args, {
     cwd: daybookDir,
     env: {

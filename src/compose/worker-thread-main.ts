@@ -8,6 +8,7 @@ import { loadConfig } from "../config/load.ts";
 import { isDaybookError } from "../core/errors.ts";
 import { Metrics } from "../core/metrics.ts";
 import { compose } from "./app.ts";
+import { lowerThisThreadPriority } from "./thread-priority.ts";
 import type { FromWorkerThread, ToWorkerThread } from "./worker-thread-protocol.ts";
 
 const port = parentPort;
@@ -22,6 +23,9 @@ try {
   const metrics = new Metrics({ defaultMetrics: false });
   const app = await compose(config, { platforms: true, listen: false, role: "worker", metrics });
   app.scheduler.start();
+  // After composing, so start-up (which runs beside the web thread's) is not slowed: from here
+  // the web thread's acks come first whenever both want a CPU (thread-priority.ts).
+  lowerThisThreadPriority();
   let stopping = false;
   port.on("message", (message: ToWorkerThread) => {
     if (message.type === "metrics") {

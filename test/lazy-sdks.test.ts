@@ -71,6 +71,8 @@ const sdks = [
   "vega",
   "vega-lite",
   "@resvg/resvg-js",
+  // Proposal PDFs: loaded on the first proposal (tools/crm/proposal.ts).
+  "pdfkit",
   // Tracing: only @opentelemetry/api is imported unconditionally (docs/tracing.md).
   "@opentelemetry/sdk-trace-node",
   "@opentelemetry/sdk-trace-base",

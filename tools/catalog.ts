@@ -13,6 +13,8 @@ import type { ToolDomain } from "../src/core/principal.ts";
 import { accountingExportTools } from "./accounting/export-tools.ts";
 import { accountingReadTools, accountingWriteActions } from "./accounting/tools.ts";
 import { crmExportTools } from "./crm/export-tools.ts";
+import type { PriceList } from "./crm/proposal.ts";
+import { crmProposalTools } from "./crm/proposal-tools.ts";
 import { crmRenewalTools } from "./crm/renewal-tools.ts";
 import { crmReadTools, crmWriteActions } from "./crm/tools.ts";
 import { jiraRhythmTools } from "./jira/rhythm-tools.ts";
@@ -38,6 +40,8 @@ export interface ToolCatalogDeps {
   warmLabels?: boolean;
   /** Where export tools leave their CSV files for the reply; without it there are no export tools. */
   files?: FileDrop;
+  /** The org config's sales section: the price list proposals use, the competitors meeting prep looks for. */
+  sales?: { priceList?: PriceList | undefined; competitors?: readonly string[] | undefined };
 }
 
 /** Names of the write actions, as keyed in the approval policies (src/config/demo-org.ts). */
@@ -80,6 +84,12 @@ export function createToolCatalog(ports: Ports, deps: ToolCatalogDeps): ToolCata
     const files = deps.files;
     read.push(
       ...crmExportTools(ports.crm, { ...crmCtx, files, timeZone }).map((tool) => ({ domain: "crm" as const, tool })),
+      ...crmProposalTools(ports.crm, {
+        ...crmCtx,
+        files,
+        timeZone,
+        ...(deps.sales?.priceList ? { priceList: deps.sales.priceList } : {}),
+      }).map((tool) => ({ domain: "crm" as const, tool })),
       ...accountingExportTools(ports.accounting, { ...accountingCtx, files }).map((tool) => ({
         domain: "accounting" as const,
         tool,

@@ -16,6 +16,7 @@ import { planDayFlow } from "./offline/day-flows.ts";
 import { exportCall, isExportTool } from "./offline/exports.ts";
 import { domainOfKind, fillArgs, fillTarget, humanize, nameHits, relatedEntity, scoreTool } from "./offline/fill.ts";
 import { focusResult, type IntentTurn, intentOf } from "./offline/intents.ts";
+import { planProposal } from "./offline/proposals.ts";
 import { helpReply, refusal } from "./offline/replies.ts";
 import { ambiguousReply, findEntity, invoiceIn, ordinalIn, referenceIn } from "./offline/slots.ts";
 import { synonyms, type ToolInfo, toolInfo } from "./offline/tool-info.ts";
@@ -214,6 +215,13 @@ function planFirstCall(ctx: Ctx): Plan {
     { now: ctx.turn.now, timeZone: ctx.turn.timeZone },
   );
   if (exported) return { kind: "call", tool: exported.tool, args: exported.args };
+  // "proposal for <company>, 500 users, annual": priced by the tool, sent as files (offline/proposals.ts).
+  const proposal = planProposal(
+    q,
+    ctx.tools.map((t) => t.name),
+    ctx.turn.results,
+  );
+  if (proposal) return proposal;
   // "the $2,100 wire is the legal settlement": code that bank line (offline/bank-coding.ts).
   const coding = bankCodingCall(
     q,

@@ -126,7 +126,12 @@ export async function compose(config: Config, options: ComposeOptions = {}): Pro
   };
   // Charts and exports: kept in the store, served to Teams under signed links (src/compose/files.ts).
   const files = createFiles(env, { store, clock, logger });
-  const catalog = createToolCatalog(ports, { clock, timeZone: org.timezone, files: files.shelf });
+  const catalog = createToolCatalog(ports, {
+    clock,
+    timeZone: org.timezone,
+    files: files.shelf,
+    ...(org.sales ? { sales: org.sales } : {}),
+  });
   const principals = createPrincipalResolver(org);
   const approvals = new Approvals({
     store,

@@ -1,7 +1,7 @@
 import { createHash, randomBytes } from "node:crypto";
 import type { Env } from "../config/env.ts";
 import type { Clock } from "../core/clock.ts";
-import { FileLinks, FileShelf } from "../core/files.ts";
+import { contentTypeOf, FileLinks, FileShelf } from "../core/files.ts";
 import type { HttpRoute } from "../core/http.ts";
 import type { Logger } from "../core/logger.ts";
 import type { Store } from "../core/store.ts";
@@ -56,9 +56,10 @@ export function createFiles(env: Env, deps: { store: Store; clock: Clock; logger
       return new Response(Buffer.from(file.bytes), {
         status: 200,
         headers: {
-          "content-type": file.mimeType === "text/csv" ? "text/csv; charset=utf-8" : file.mimeType,
+          "content-type": contentTypeOf(file),
           // The name is daybook's own ("pnl-2026-11.csv"), never a person's text.
-          "content-disposition": `${file.mimeType === "text/csv" ? "attachment" : "inline"}; filename="${file.name.replace(/[^A-Za-z0-9._-]/g, "_")}"`,
+          // A chart shows in the card; a document (CSV, Markdown, PDF) is saved, never run by the browser.
+          "content-disposition": `${file.mimeType === "image/png" ? "inline" : "attachment"}; filename="${file.name.replace(/[^A-Za-z0-9._-]/g, "_")}"`,
           "cache-control": "private, max-age=300",
           "x-content-type-options": "nosniff",
         },

@@ -2,14 +2,22 @@ import { createHmac, randomBytes, timingSafeEqual } from "node:crypto";
 import type { Store } from "./store.ts";
 
 /**
- * A file daybook posts in a thread: a chart (PNG) or an export (CSV). Adapters deliver it their
+ * A file daybook posts in a thread: a chart (PNG), an export (CSV) or a document (a proposal as
+ * Markdown and PDF). Adapters deliver it their
  * own way (Slack: upload v2 into the thread; Teams: an image or a link from a signed URL daybook
  * serves; console: a temp file whose path is printed).
  */
+export type ChatFileType = "image/png" | "text/csv" | "text/markdown" | "application/pdf";
+
+/** The Content-Type a file is served with: text types say their charset (daybook writes UTF-8). */
+export function contentTypeOf(file: Pick<ChatFile, "mimeType">): string {
+  return file.mimeType.startsWith("text/") ? `${file.mimeType}; charset=utf-8` : file.mimeType;
+}
+
 export interface ChatFile {
   /** File name with extension, e.g. "pnl-2026-11.csv". */
   name: string;
-  mimeType: "image/png" | "text/csv";
+  mimeType: ChatFileType;
   bytes: Uint8Array;
   /** Shown above the file (Slack's title, Teams' link text). */
   title: string;

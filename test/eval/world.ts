@@ -74,7 +74,13 @@ export async function createWorld(org: OrgName, at: string, options: { model?: M
   countWrites(ports, executed);
   // Exports leave their CSV on a shelf, as in the app (src/compose/files.ts).
   const files = new FileShelf(new MemoryStore({ clock }));
-  const catalog = createToolCatalog(ports, { clock, timeZone: config.timezone, warmLabels: false, files });
+  const catalog = createToolCatalog(ports, {
+    clock,
+    timeZone: config.timezone,
+    warmLabels: false,
+    files,
+    ...(config.sales ? { sales: config.sales } : {}),
+  });
   const principals = createPrincipalResolver(config);
   const store = new MemoryStore({ clock });
   let posted: Card[] = [];

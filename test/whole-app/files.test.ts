@@ -3,13 +3,17 @@
  * the thread (Slack: upload v2, files.getUploadURLExternal -> the bytes to the returned URL ->
  * files.completeUploadExternal with channel_id and thread_ts; Teams: a card linking to a signed,
  * expiring URL daybook serves), and a digest's chart arrives in the digest's thread the same
- * ways (Teams: an Image element from the signed URL, with alt text and the text fallback).
+ * ways (Teams: an Image element from the signed URL, with alt text and the text fallback). A
+ * proposal (issue 16, item 4) arrives as two files, Markdown and PDF, the same ways.
  */
 import { PNG } from "pngjs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Reminders } from "../../src/bot/reminders.ts";
 import { silentLogger } from "../../src/core/logger.ts";
 import { slotOf } from "../../src/scheduler/scheduler.ts";
+import { northwindProfile } from "../../tools/demo/profile.ts";
+import { secondOrgProfile } from "../fixtures/second-org/profile.ts";
+import { readPdf } from "../support/pdf-text.ts";
 import { redisSkipReason } from "../support/redis.ts";
 import { startWholeApp, type WholeApp } from "../support/whole-app.ts";
 import {
@@ -146,6 +150,66 @@ describe.skipIf(redisSkipReason !== undefined).each(orgSpecs)("files and charts 
     const expired = new URL(link);
     expired.searchParams.set("exp", String(Math.floor(Date.now() / 1000) - 60));
     expect((await download(w, expired.toString())).status).toBe(403);
+  });
+
+  // The proposal's total from the organisation's own price list: 500 users, 12 months, less the annual discount.
+  const proposalTotal = () => {
+    const list = spec.org.sales?.priceList;
+    if (!list) throw new Error(`${spec.label} has no price list`);
+    const total = 500 * list.unitPrice * 12 * (1 - list.annualDiscount);
+    return new Intl.NumberFormat("en-US", { style: "currency", currency: list.currency }).format(total);
+  };
+  const hotCompany = () => (spec.asker === "alex" ? northwindProfile : secondOrgProfile).deals.hot.company;
+
+  it("uploads a proposal into the Slack thread as Markdown and PDF with upload v2", async () => {
+    const dm = `D0WAPROPOSAL${spec.asker.toUpperCase()}`;
+    const ts = await slackMention(w, asker(), dm, `proposal for ${hotCompany()}, 500 users, annual`);
+    const completes = await until(() => {
+      const done = w.slack.calls("files.completeUploadExternal").filter((c) => c.thread_ts === ts);
+      return done.length === 2 ? done : undefined;
+    });
+    expect(completes.every((c) => c.channel_id === dm)).toBe(true);
+    const asked = w.slack.calls("files.getUploadURLExternal").filter((c) => String(c.filename).startsWith("proposal-"));
+    expect(asked.map((c) => String(c.filename).replace(/-\d{4}-\d{2}-\d{2}/, ""))).toEqual(
+      expect.arrayContaining([expect.stringMatching(/\.md$/), expect.stringMatching(/\.pdf$/)]),
+    );
+    const ids = completes.flatMap((c) => (c.files as { id: string }[]).map((f) => f.id));
+    const bodies = ids.map((id) => w.slack.requests.find((r) => r.path === `/upload/${id}`)?.body ?? "");
+    expect(bodies.some((b) => b.includes("%PDF-1.3"))).toBe(true);
+    expect(bodies.some((b) => b.includes(`| **Total for the year** | **${proposalTotal()}** |`))).toBe(true);
+    const reply = await until(() =>
+      w.slack.posted().find((p) => p.args.thread_ts === ts && /Total for the year/.test(String(p.args.text))),
+    );
+    expect(String(reply.args.text)).toContain(proposalTotal());
+  });
+
+  it("links a proposal's Markdown and PDF in Teams from signed URLs, served as text/markdown and application/pdf", async () => {
+    const conversation = `a:personal-proposal-${spec.asker}`;
+    const res = await w.teamsActivity({
+      ...teamsBase(w, asker(), conversation, "personal"),
+      type: "message",
+      id: `proposal-${spec.asker}-1`,
+      text: `proposal for ${hotCompany()}, 500 users, annual`,
+    });
+    expect(res.status).toBeLessThan(300);
+    const links = await until(() => {
+      const found = w.connector
+        .calls()
+        .filter((c) => c.conversationId === conversation)
+        .flatMap((c) => cardUrls(c.activity).links.filter((l) => l.includes("/files/")));
+      return found.length === 2 ? found : undefined;
+    });
+    const downloads = await Promise.all(links.map((l) => download(w, l)));
+    const byType = new Map(downloads.map((d) => [d.headers.get("content-type") ?? "", d]));
+    const md = byType.get("text/markdown; charset=utf-8");
+    const pdf = byType.get("application/pdf");
+    expect(md?.status).toBe(200);
+    expect(pdf?.headers.get("content-disposition")).toMatch(/^attachment; filename="proposal-.+\.pdf"$/);
+    expect(await md?.text()).toContain(`| **Total for the year** | **${proposalTotal()}** |`);
+    const read = readPdf(new Uint8Array(await (pdf as Response).arrayBuffer()));
+    expect(read.header).toBe("%PDF-1.3");
+    expect(read.pages).toBe(1);
+    expect(read.text).toContain(proposalTotal());
   });
 
   it("posts the standup's burndown chart in the digest's Slack thread and as a Teams card image", async () => {

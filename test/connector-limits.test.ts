@@ -3,7 +3,7 @@
  * and never cut a listing silently: counted against the scripted org fakes.
  */
 import { afterEach, describe, expect, it } from "vitest";
-import { renderReply } from "../chains/agent/render.ts";
+import { renderReply } from "../chains/agent/render/index.ts";
 import { loadCloseReport } from "../chains/digests/close.ts";
 import { createDigests } from "../chains/digests/registry.ts";
 import { cardToText } from "../src/core/card.ts";

@@ -7,7 +7,7 @@
  * the real HubSpot connector (which reads deal_currency_code) alike.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { renderReply } from "../chains/agent/render.ts";
+import { renderReply } from "../chains/agent/render/index.ts";
 import { createDigests } from "../chains/digests/registry.ts";
 import { cardToText } from "../src/core/card.ts";
 import { fixedClock } from "../src/core/clock.ts";

@@ -138,7 +138,7 @@ describe.each(["2026-11-23T09:00:00Z", "2026-12-01T07:00:00Z"])("books that begi
 
     expect(november).toContain("No figures for October 2026 to compare with.");
     for (const text of [november, close]) expect(text).not.toMatch(/Error|Code:|went wrong/);
-    // The offline renderer lays a tool's refusal out as fields (chains/agent/render.ts); what it
+    // The offline renderer lays a tool's refusal out as fields (chains/agent/render/); what it
     // says is the connector's one line, never its internal message.
     expect(october).toContain("Xero has no figures for October 2026.");
     expect(october).not.toMatch(/account rows|went wrong/);

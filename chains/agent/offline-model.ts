@@ -23,7 +23,7 @@ import { synonyms, type ToolInfo, toolInfo } from "./offline/tool-info.ts";
 import { type Ctx, readTurn } from "./offline/turn.ts";
 import { correctTypos, vocabularyOf } from "./offline/typos.ts";
 import { type EntityRef, extractRefs, type RefKind } from "./refs.ts";
-import { renderReply, renderToolOutput } from "./render.ts";
+import { renderReply, renderToolOutput } from "./render/index.ts";
 
 /** Write tools whose arguments are prose a language model drafts; the offline model never picks them. */
 const modelDraftedTools = new Set(["jira_create_story"]);

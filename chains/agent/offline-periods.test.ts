@@ -11,7 +11,7 @@ import { localToday } from "../../src/core/period.ts";
 import { createToolCatalog } from "../../tools/catalog.ts";
 import { createDemoPorts } from "../../tools/demo/demo-ports.ts";
 import { OfflineChatModel } from "./offline-model.ts";
-import { renderReply } from "./render.ts";
+import { renderReply } from "./render/index.ts";
 
 async function firstCall(text: string, now: string, timezone = "UTC") {
   const clock = fixedClock(now);

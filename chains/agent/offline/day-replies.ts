@@ -1,6 +1,6 @@
 /**
  * The offline model's wording for renewals, call prep and the renewal draft (issue 16). Like
- * render.ts, every figure is a tool value shown in another form ($12,000, "in 45 days"); the
+ * render/, every figure is a tool value shown in another form ($12,000, "in 45 days"); the
  * approach and talking points are the tool's own sentences (tools/crm/call-prep.ts).
  */
 

@@ -27,8 +27,9 @@ export const envSchema = z.object({
   REDIS_URL: optionalString.pipe(
     z
       .string()
-      .regex(/^rediss?(\+cluster)?:\/\//, {
-        message: "must start with redis:// or rediss:// (one server) or redis+cluster:// (Redis Cluster)",
+      .regex(/^rediss?(\+cluster|\+sentinel)?:\/\//, {
+        message:
+          "must start with redis:// or rediss:// (one server), redis+cluster:// (Redis Cluster) or redis+sentinel:// (Redis Sentinel)",
       })
       .optional(),
   ),
@@ -167,7 +168,7 @@ export const envHints: Partial<Record<keyof Env, string>> = {
   HUBSPOT_CURRENCY: "set HUBSPOT_CURRENCY to your portal's ISO 4217 currency code, e.g. EUR, or unset it for USD",
   XERO_BASE_URL: "unset XERO_BASE_URL to use Xero's API, or give a full URL",
   REDIS_URL:
-    "set REDIS_URL like redis://127.0.0.1:6379 (or redis+cluster://10.0.0.1:7001,10.0.0.2:7002 for Redis Cluster), or unset it to use the in-memory store",
+    "set REDIS_URL like redis://127.0.0.1:6379 (or redis+cluster://10.0.0.1:7001,10.0.0.2:7002 for Redis Cluster, redis+sentinel://10.0.0.1:26379,10.0.0.2:26379/mymaster for Redis Sentinel), or unset it to use the in-memory store",
   SLACK_BOT_TOKEN: "copy the Bot User OAuth Token (xoxb-...) from your Slack app's OAuth & Permissions page",
   SLACK_CLIENT_ID: "copy the Client ID from your Slack app's Basic Information > App Credentials",
   SLACK_STATE_SECRET: "set SLACK_STATE_SECRET to a random string, e.g. the output of: openssl rand -hex 32",

@@ -250,6 +250,8 @@ export class RedisStreamQueue implements WorkQueue {
       } catch (error) {
         if (this.#stopping) break;
         if (/^(MOVED|ASK|CLUSTERDOWN)\b/.test((error as Error).message)) this.#dropReader();
+        // The id may name a connection that is gone (reconnected, or another server now).
+        this.#readerId = undefined;
         if (/NOGROUP/.test((error as Error).message)) {
           // The stream is gone (deleted, or Redis restarted empty): recreate the group, no outage.
           this.#redis.forgetGroup();
@@ -446,22 +448,28 @@ export class RedisStreamQueue implements WorkQueue {
 
   /**
    * The blocking XREADGROUP gets a connection of its own, to the server that holds the stream
-   * (on a cluster, the master of its slot; a read sent elsewhere is answered MOVED).
+   * (on a cluster, the master of its slot; a read sent elsewhere is answered MOVED; behind
+   * Sentinel, the current master, found again by that connection's own Sentinel client).
    */
   async #openReader(): Promise<RedisClientType> {
     if (this.#reader) return this.#reader;
-    const node = await this.#store.nodeClientFor(this.streamKey);
     // The name shows the reader in CLIENT LIST; node-redis sends it again on every reconnect.
-    const reader = node.duplicate({ name: `daybook-queue-reader:${this.consumer}` }) as RedisClientType;
+    const { client: reader, via } = await this.#store.blockingClientFor(
+      this.streamKey,
+      `daybook-queue-reader:${this.consumer}`,
+    );
     // node-redis emits "error" on connection loss; without a listener Node would crash. The
     // read loop reports the outage itself, once.
     reader.on("error", () => {});
-    // A reconnected socket is a new Redis client with a new id (CLIENT UNBLOCK needs it).
-    reader.on("ready", () => {
+    // A reconnected socket is a new Redis client with a new id (CLIENT UNBLOCK needs it);
+    // behind Sentinel a failover moves the reader to another server, also with a new id.
+    const forgetId = () => {
       this.#readerId = undefined;
-    });
+    };
+    reader.on("ready", forgetId);
+    (reader as unknown as { on(event: string, fn: () => void): void }).on("topology-change", forgetId);
     this.#reader = reader;
-    this.#readerNode = node;
+    this.#readerNode = via;
     return reader;
   }
 

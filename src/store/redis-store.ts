@@ -4,7 +4,7 @@ import { DaybookError, isDaybookError } from "../core/errors.ts";
 import type { Logger } from "../core/logger.ts";
 import type { RedisCommandObserver } from "../core/metrics.ts";
 import type { AppendOptions, SetOptions, Store } from "../core/store.ts";
-import { describeRedisTarget, parseRedisTarget } from "./redis-target.ts";
+import { describeRedisTarget, parseRedisTarget, type RedisTarget } from "./redis-target.ts";
 
 // Compare-and-set must read and write in one step; a Lua script runs atomically in Redis
 // (https://redis.io/docs/latest/develop/interact/programmability/eval-intro/).
@@ -63,11 +63,20 @@ export class RedisStore implements Store {
   readonly #commandTimeoutMs: number;
   readonly #breaker: CircuitBreaker<[() => Promise<unknown>], unknown>;
 
-  readonly #kind: "single" | "cluster";
+  readonly #kind: RedisTarget["kind"];
+  /** Behind Sentinel: a new Sentinel client of its own, its connections named `name`. */
+  readonly #ownSentinel: ((name: string) => RedisClientType) | undefined;
   #observer: RedisCommandObserver | undefined;
 
-  private constructor(client: RedisClientType, prefix: string, commandTimeoutMs: number, kind: "single" | "cluster") {
+  private constructor(
+    client: RedisClientType,
+    prefix: string,
+    commandTimeoutMs: number,
+    kind: RedisTarget["kind"],
+    ownSentinel?: (name: string) => RedisClientType,
+  ) {
     this.#client = client;
+    this.#ownSentinel = ownSentinel;
     this.#kind = kind;
     this.#prefix = prefix;
     this.#commandTimeoutMs = commandTimeoutMs;
@@ -88,7 +97,7 @@ export class RedisStore implements Store {
     const target = parseRedisTarget(options.url);
     // Imported on connect, not with this module: the queue refers to RedisStore in every
     // process, and a process without REDIS_URL need not load the client (issue 15, fast start).
-    const { createClient, createCluster } = await import("redis");
+    const { createClient, createCluster, createSentinel } = await import("redis");
     let connectedOnce = false;
     const socket = {
       connectTimeout: options.connectTimeoutMs ?? 5_000,
@@ -104,6 +113,7 @@ export class RedisStore implements Store {
     // connection that TCP alone would not report for minutes.
     const behaviour = { disableOfflineQueue: true, pingInterval: 10_000 } as const;
     let client: RedisClientType;
+    let ownSentinel: ((name: string) => RedisClientType) | undefined;
     if (target.kind === "cluster") {
       // Every connection the cluster client opens (one per discovered node) is made from
       // `defaults`, not from the seed nodes' options (node-redis RedisClusterOptions.defaults).
@@ -122,6 +132,42 @@ export class RedisStore implements Store {
       // through nodeClientFor(), so the Store and the queue use one type for both.
       client = cluster as unknown as RedisClientType;
       cluster.on("node-error", () => {});
+    } else if (target.kind === "sentinel") {
+      // node-redis's Sentinel client asks the sentinels for the master, keeps one connection
+      // to it (masterPoolSize 1: commands are pipelined on it, as on a single-node client),
+      // listens on the sentinels' +switch-master and, after a failover, reconnects to the
+      // promoted replica and retries commands that got READONLY or a dropped connection.
+      const nodeClientOptions = {
+        ...behaviour,
+        socket: { ...socket, ...(target.tls ? { tls: true as const } : {}) },
+        ...(target.username ? { username: target.username } : {}),
+        ...(target.password ? { password: target.password } : {}),
+        ...(target.database !== undefined ? { database: target.database } : {}),
+      };
+      const sentinel = createSentinel({
+        name: target.masterName,
+        sentinelRootNodes: target.sentinels,
+        nodeClientOptions,
+        sentinelClientOptions: {
+          socket: { connectTimeout: socket.connectTimeout, ...(target.tls ? { tls: true as const } : {}) },
+          ...(target.sentinelUsername ? { username: target.sentinelUsername } : {}),
+          ...(target.sentinelPassword ? { password: target.sentinelPassword } : {}),
+        },
+        // Each rediscovery waits 1 s; a failover takes a few seconds (down-after-milliseconds
+        // plus the promotion), so commands wait for it rather than fail at its first READONLY.
+        maxCommandRediscovers: 16,
+      });
+      // Same command methods and arguments as a single-node client (NON_STICKY_COMMANDS); what
+      // differs (a blocking read's own connection) goes through blockingClientFor().
+      client = sentinel as unknown as RedisClientType;
+      // One connection to the master (reserved: every command of it goes on that connection,
+      // so CLIENT ID names the connection a blocking read then waits on).
+      ownSentinel = (name) =>
+        sentinel.duplicate({
+          nodeClientOptions: { ...nodeClientOptions, name },
+          masterPoolSize: 1,
+          reserveClient: true,
+        }) as unknown as RedisClientType;
     } else {
       client = createClient({ url: target.url, socket, ...behaviour });
     }
@@ -141,7 +187,11 @@ export class RedisStore implements Store {
       options.logger?.error("redis connection lost; retrying", { error });
     });
     try {
-      await client.connect();
+      // The sentinel client retries a failed discovery once a second, 16 times, before its
+      // connect() rejects; at start-up a wrong REDIS_URL must fail sooner than that.
+      await (target.kind === "sentinel"
+        ? withTimeout(client.connect(), options.connectTimeoutMs ?? 5_000, "no sentinel named a reachable master")
+        : client.connect());
       connectedOnce = true;
     } catch (error) {
       await Promise.resolve(client.destroy()).catch(() => {});
@@ -151,7 +201,13 @@ export class RedisStore implements Store {
         { cause: error },
       );
     }
-    return new RedisStore(client, options.prefix ?? "daybook:", options.commandTimeoutMs ?? 5_000, target.kind);
+    return new RedisStore(
+      client,
+      options.prefix ?? "daybook:",
+      options.commandTimeoutMs ?? 5_000,
+      target.kind,
+      ownSentinel,
+    );
   }
 
   /**
@@ -168,13 +224,32 @@ export class RedisStore implements Store {
     return this.#kind === "cluster";
   }
 
+  /** What REDIS_URL names: one server, a Redis Cluster, or a master behind Redis Sentinel. */
+  get kind(): RedisTarget["kind"] {
+    return this.#kind;
+  }
+
+  /**
+   * A new connection of its own for a blocking command on `key` (XREADGROUP BLOCK), named
+   * `name` in CLIENT LIST, to the server that holds `key`, plus `via`: a connection to that
+   * same server to send CLIENT UNBLOCK on. On a single node and a cluster that is a duplicate
+   * of the node's connection; behind Sentinel it is a second Sentinel client (one connection
+   * to the master, following failovers itself), since a blocking command on the shared one
+   * would hold up every other command queued behind it. The caller owns and closes it.
+   */
+  async blockingClientFor(key: string, name: string): Promise<{ client: RedisClientType; via: RedisClientType }> {
+    if (this.#ownSentinel) return { client: this.#ownSentinel(name), via: this.#client };
+    const node = await this.nodeClientFor(key);
+    return { client: node.duplicate({ name }) as RedisClientType, via: node };
+  }
+
   /**
    * The connection to the server that holds `key`: the client itself on a single node, the
    * slot master's connection on a cluster. For what must run on that very node: a blocking
    * read's own connection (duplicate() it), and CLIENT UNBLOCK of that connection's id.
    */
   async nodeClientFor(key: string): Promise<RedisClientType> {
-    if (this.#kind === "single") return this.#client;
+    if (this.#kind !== "cluster") return this.#client;
     const cluster = this.#client as unknown as RedisClusterType;
     // Typed for the cluster's generic modules; the node connection is a plain client.
     return (await cluster.getNodeClientForKey(key)) as unknown as RedisClientType;
@@ -371,4 +446,12 @@ export class RedisStore implements Store {
   async close(): Promise<void> {
     if (this.#client.isOpen) await this.#client.close();
   }
+}
+
+function withTimeout<T>(promise: Promise<T>, ms: number, message: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${message} within ${ms} ms`)), ms);
+  });
+  return Promise.race([promise, deadline]).finally(() => clearTimeout(timer));
 }

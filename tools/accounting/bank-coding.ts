@@ -47,6 +47,8 @@ export const codeBankLineSchema = z.object({
   lineDate: z.string().max(10).optional(),
   lineDescription: z.string().max(300).optional(),
   currency: z.string().max(3).optional(),
+  /** What the connected system does on approval (AccountingPort.bankCodingNote), so the card says it. */
+  effect: z.string().max(300).optional(),
 });
 export type CodeBankLineArgs = z.infer<typeof codeBankLineSchema>;
 
@@ -190,6 +192,7 @@ export function codeBankLineAction(
           lineDate: line.date.slice(0, 10),
           lineDescription: `${line.description}${line.reference ? ` (${line.reference})` : ""}`.slice(0, 300),
           currency,
+          ...(accounting.bankCodingNote ? { effect: accounting.bankCodingNote } : {}),
         },
       };
     },
@@ -202,20 +205,24 @@ export function codeBankLineAction(
       },
       { label: "Account", value: args.accountCode ? `${args.accountName} (${args.accountCode})` : args.account },
       { label: "Memo", value: args.memo },
+      ...(args.effect ? [{ label: "What happens", value: args.effect }] : []),
     ],
     async execute(args, options) {
       if (!accounting.codeBankTransaction || !args.transactionId || !args.accountCode) {
         return { ok: false, summary: "This request names no bank line or account; ask again with the amount." };
       }
       try {
-        await accounting.codeBankTransaction(
+        const done = await accounting.codeBankTransaction(
           args.transactionId,
           { accountCode: args.accountCode, memo: args.memo },
           options,
         );
+        // Xero's API codes the line but cannot reconcile it: the person still confirms the match there.
+        const still =
+          done.reconciled === false ? " It still needs reconciling in the accounting system's Reconcile screen." : "";
         return {
           ok: true,
-          summary: `Coded the ${formatMoney(args.amount, args.currency ?? "USD")} bank line${args.lineDate ? ` of ${args.lineDate}` : ""} to ${args.accountName} (${args.accountCode}): ${args.memo}`,
+          summary: `Coded the ${formatMoney(args.amount, args.currency ?? "USD")} bank line${args.lineDate ? ` of ${args.lineDate}` : ""} to ${args.accountName} (${args.accountCode}): ${args.memo}.${still}`,
           ref: { id: args.transactionId },
         };
       } catch (error) {

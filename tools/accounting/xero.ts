@@ -31,6 +31,7 @@ import {
   toProfitAndLoss,
   toPurchaseOrder,
 } from "./normalize-xero.ts";
+import { XERO_BANK_CODING_NOTE, xeroBankCoding } from "./xero-bank-coding.ts";
 import { readXeroPages, type XeroPage, xeroPagination } from "./xero-paging.ts";
 
 export interface XeroSettings {
@@ -306,6 +307,8 @@ export function createXeroPort(settings: XeroSettings, deps: XeroDeps): Accounti
     return (String(res.body.invoices?.[0]?.status ?? status) as InvoiceStatus) || status;
   }
 
+  const coding = xeroBankCoding({ api, tenant, cache, call });
+
   return {
     async listInvoices(query) {
       const where = invoiceWhere(query);
@@ -456,6 +459,10 @@ export function createXeroPort(settings: XeroSettings, deps: XeroDeps): Accounti
     },
 
     baseCurrency: reportCurrency,
+
+    listAccounts: coding.listAccounts,
+    codeBankTransaction: coding.codeBankTransaction,
+    bankCodingNote: XERO_BANK_CODING_NOTE,
 
     async approveInvoice(id, writeOptions) {
       const invoice = await readInvoice(id);

@@ -9,7 +9,7 @@ import { DaybookError } from "../../src/core/errors.ts";
 import type { DemoAccounting } from "./books.ts";
 
 /** Part of Xero's default chart for a new organisation (codes as Xero numbers them). */
-const xeroDefaults: readonly LedgerAccount[] = [
+export const xeroDefaults: readonly LedgerAccount[] = [
   { code: "200", name: "Sales", type: "REVENUE" },
   { code: "404", name: "Bank Fees", type: "EXPENSE" },
   { code: "429", name: "General Expenses", type: "EXPENSE" },
@@ -42,7 +42,7 @@ export function codeDemoLine(
   chart: readonly LedgerAccount[],
   id: string,
   coding: BankLineCoding,
-): { id: string; accountCode: string } {
+): { id: string; accountCode: string; reconciled: boolean } {
   const account = chart.find((a) => a.code === coding.accountCode);
   if (!account) {
     throw new DaybookError("bad_request", `no account ${coding.accountCode} in the demo chart`, {
@@ -61,7 +61,7 @@ export function codeDemoLine(
     const copy = [...lines];
     copy[i] = { ...line, reconciled: true, matchedTo: `${account.code} ${account.name}: ${coding.memo}` };
     bank[month as Month] = copy;
-    return { id, accountCode: account.code };
+    return { id, accountCode: account.code, reconciled: true };
   }
   throw new DaybookError("not_found", `bank line ${id} not in the demo books`, {
     userMessage: "I could not find that bank line.",

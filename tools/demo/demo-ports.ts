@@ -490,6 +490,7 @@ export function createDemoPorts(options: DemoPortsOptions): DemoPorts {
         codeDemoLine(org.accounting.bank, demoChart(org.accounting), id, coding),
       );
     },
+    bankCodingNote: "The demo books code the line to the account and mark it reconciled.",
     async approveInvoice(id: string, opts: WriteOptions) {
       return idem.once("accounting.approve", opts, () => setInvoiceStatus(id, "AUTHORISED", ["DRAFT", "SUBMITTED"]));
     },

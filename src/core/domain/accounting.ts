@@ -103,13 +103,16 @@ export interface AccountingPort {
   listAccounts?(): Promise<LedgerAccount[]>;
   /**
    * Codes a bank line to an account with a memo (Xero POST /BankTransactions/{id}, the line item's
-   * AccountCode and Description). Idempotent per `options.idempotencyKey`.
+   * AccountCode and Description). Idempotent per `options.idempotencyKey`. `reconciled` says
+   * whether the system also reconciled the line (Xero's API cannot: that stays a step in Xero).
    */
   codeBankTransaction?(
     id: string,
     coding: BankLineCoding,
     options: WriteOptions,
-  ): Promise<{ id: string; accountCode: string }>;
+  ): Promise<{ id: string; accountCode: string; reconciled?: boolean }>;
+  /** What coding a line does in this system, shown on the approval card before anyone approves. */
+  bankCodingNote?: string;
   approveInvoice(id: string, options: WriteOptions): Promise<{ id: string; status: InvoiceStatus }>;
   rejectInvoice(id: string, reason: string, options: WriteOptions): Promise<{ id: string; status: InvoiceStatus }>;
 }

@@ -10,11 +10,12 @@
  * (400). A P&L for a period without transactions is a report without account rows, as Xero
  * answers for months before an organisation's books begin.
  */
-import type { BankTransaction, Invoice, PurchaseOrder } from "../../../src/core/domain/accounting.ts";
+import type { BankTransaction, Invoice, LedgerAccount, PurchaseOrder } from "../../../src/core/domain/accounting.ts";
 import { monthRange } from "../../../src/core/domain/common.ts";
+import { xeroDefaults } from "../../../tools/demo/bank-coding.ts";
 import type { DemoOrg } from "../../../tools/demo/generate.ts";
 import type { RecordedRequest } from "../http.ts";
-import { type FakeReply, matcher, type OrgFake, Refusal, stableUuid, startOrgFake, urlOf } from "./common.ts";
+import { type FakeReply, jsonBody, matcher, type OrgFake, Refusal, stableUuid, startOrgFake, urlOf } from "./common.ts";
 
 export const XERO_FAKE_TOKEN = "xero-fake-token";
 export const XERO_FAKE_TENANT = "4e1f2a7c-5b3d-4c8e-9f10-0000000c0001";
@@ -109,6 +110,18 @@ export async function startXeroFake(options: XeroFakeOptions): Promise<XeroFake>
     ]),
   ].sort();
   const codeOf = new Map(accountNames.map((name, n) => [name, String(200 + n * 10)]));
+  // The organisation's accounts, then Xero's default chart where neither a code nor a first word is taken.
+  const first = (name: string) => name.toLowerCase().split(/\s+/)[0];
+  const chart: LedgerAccount[] = [
+    ...accountNames.map((name) => ({ code: codeOf.get(name)!, name })),
+    ...xeroDefaults.filter(
+      (a) => ![...codeOf.values()].includes(a.code) && !accountNames.some((n) => first(n) === first(a.name)),
+    ),
+  ];
+  /** Lines coded through POST /BankTransactions/{id}: account code and description per line id. */
+  const coded = new Map<string, { accountCode: string; description: string }>();
+  /** Xero replays the first answer to a repeated Idempotency-Key. */
+  const replays = new Map<string, FakeReply>();
   const byUuid = new Map(books.invoices.map((i) => [stableUuid(`invoice:${i.id}`), i]));
 
   const contact = (c: { id: string; name: string }) => ({ ContactID: stableUuid(`contact:${c.id}`), Name: c.name });
@@ -152,12 +165,21 @@ export async function startXeroFake(options: XeroFakeOptions): Promise<XeroFake>
   const bankJson = (t: BankTransaction) => {
     const out = t.amount < 0;
     const type = t.kind === "TRANSFER" ? (out ? "SPEND-TRANSFER" : "RECEIVE-TRANSFER") : t.kind;
+    const id = stableUuid(`bank:${t.id}`);
+    const coding = coded.get(id);
     return {
-      BankTransactionID: stableUuid(`bank:${t.id}`),
+      BankTransactionID: id,
       Type: type,
       ...(t.contact ? { Contact: { ContactID: stableUuid(`contact:${t.contact}`), Name: t.contact } } : {}),
       LineItems: [
-        { Description: t.description, Quantity: 1, UnitAmount: Math.abs(t.amount), LineAmount: Math.abs(t.amount) },
+        {
+          LineItemID: stableUuid(`bank-line:${t.id}`),
+          Description: coding?.description ?? t.description,
+          Quantity: 1,
+          UnitAmount: Math.abs(t.amount),
+          LineAmount: Math.abs(t.amount),
+          ...(coding ? { AccountCode: coding.accountCode } : {}),
+        },
       ],
       BankAccount: { AccountID: stableUuid(`bank-account:${t.bankAccount}`), Code: "090", Name: t.bankAccount },
       IsReconciled: t.reconciled,
@@ -222,6 +244,48 @@ export async function startXeroFake(options: XeroFakeOptions): Promise<XeroFake>
   // Xero spells this one object in camelCase among PascalCase fields (xero-node's `pagination` baseName).
   const pagination = (p: { pagination?: XeroPagination }) => (p.pagination ? { pagination: p.pagination } : {});
 
+  const bankLine = (id: string): BankTransaction => {
+    for (const month of [...Object.keys(books.bank), ...Object.keys(options.extraBank ?? {})]) {
+      const found = bankOf(month).find((t) => stableUuid(`bank:${t.id}`) === id);
+      if (found) return found;
+    }
+    throw new Refusal(404, {
+      Title: "Not Found",
+      Status: 404,
+      Detail: "The resource you're looking for cannot be found",
+    });
+  };
+
+  /**
+   * POST /BankTransactions/{id}: the line's items get the account code and description sent
+   * (https://developer.xero.com/documentation/api/accounting/banktransactions#post-banktransactions).
+   * A reconciled line or an account code not in the chart is a ValidationException, as in Xero;
+   * IsReconciled stays as it was (the API does not reconcile against statement lines).
+   */
+  const codeLine = (req: RecordedRequest, rawId: string): FakeReply => {
+    const key = req.headers["idempotency-key"];
+    const replay = typeof key === "string" ? replays.get(key) : undefined;
+    if (replay) return replay;
+    const id = decodeURIComponent(rawId);
+    const line = bankLine(id);
+    const body = jsonBody<{ BankTransactions?: { LineItems?: { AccountCode?: string; Description?: string }[] }[] }>(
+      req,
+    );
+    const items = body.BankTransactions?.[0]?.LineItems ?? [];
+    if (line.reconciled) throw badRequest("This Bank Transaction cannot be edited as it has been reconciled.");
+    if (items.length === 0) throw badRequest("A bank transaction needs at least one line item.");
+    for (const item of items) {
+      if (!chart.some((a) => a.code === item.AccountCode)) {
+        throw badRequest(`Account code '${item.AccountCode ?? ""}' is not a valid code for this document.`);
+      }
+    }
+    coded.set(id, { accountCode: items[0]!.AccountCode!, description: items[0]!.Description ?? line.description });
+    bankRows.clear();
+    const reply: FakeReply = { body: { BankTransactions: [bankJson(line)] } };
+    if (typeof key === "string") replays.set(key, reply);
+    return reply;
+  };
+
   const route = async (req: RecordedRequest): Promise<FakeReply> => {
     if (req.headers.authorization !== `Bearer ${XERO_FAKE_TOKEN}`) {
       throw new Refusal(401, { Type: null, Title: "Unauthorized", Status: 401, Detail: "AuthenticationUnsuccessful" });
@@ -233,6 +297,7 @@ export async function startXeroFake(options: XeroFakeOptions): Promise<XeroFake>
     const path = url.pathname.replace(/^\/api\.xro\/2\.0/, "");
     const m = matcher(path);
     const q = url.searchParams;
+    if (req.method === "POST" && m.on(/^\/BankTransactions\/([^/]+)$/)) return codeLine(req, m.group(1));
     if (req.method !== "GET") throw new Refusal(405, { Message: `not served by the fake: ${req.method} ${path}` });
     if (path === "/Organisation") {
       return {
@@ -252,11 +317,12 @@ export async function startXeroFake(options: XeroFakeOptions): Promise<XeroFake>
     if (path === "/Accounts") {
       return {
         body: {
-          Accounts: accountNames.map((name) => ({
-            AccountID: stableUuid(`account:${name}`),
-            Code: codeOf.get(name),
-            Name: name,
+          Accounts: chart.map((a) => ({
+            AccountID: stableUuid(`account:${a.name}`),
+            Code: a.code,
+            Name: a.name,
             Status: "ACTIVE",
+            ...(a.type ? { Type: a.type } : {}),
           })),
         },
       };
@@ -318,7 +384,7 @@ export async function startXeroFake(options: XeroFakeOptions): Promise<XeroFake>
       }
       const filter = q.get("where") ?? "";
       const where = parseWhere(filter);
-      // The books do not change under the fake (it serves no bank writes), so one filter's rows are kept.
+      // One filter's rows are kept until a line is coded (bankJson reads the coding as it answers).
       const rows =
         bankRows.get(filter) ??
         [...new Set([...Object.keys(books.bank), ...Object.keys(options.extraBank ?? {})])]
@@ -329,6 +395,10 @@ export async function startXeroFake(options: XeroFakeOptions): Promise<XeroFake>
       const p = paged(rows, q, meta);
       await hold();
       return { body: { ...pagination(p), BankTransactions: p.rows.map(bankJson) } };
+    }
+    if (m.on(/^\/BankTransactions\/([^/]+)$/)) {
+      const found = bankLine(decodeURIComponent(m.group(1)));
+      return { body: { BankTransactions: [bankJson(found)] } };
     }
     if (path === "/Reports/ProfitAndLoss") {
       const from = q.get("fromDate");

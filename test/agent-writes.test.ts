@@ -114,6 +114,8 @@ for (const [name, make] of orgs) {
       expect(requested[0]?.args.onBehalfOf).toEqual({
         name: demoPrincipals.resolve({ platform: "console", id: "alex" }).name,
         crmOwnerId: "owner-alex",
+        // The requester's zone, for writes that name a time ("Thursday 2pm").
+        timeZone: demoPrincipals.resolve({ platform: "console", id: "alex" }).timeZone,
       });
     });
   });

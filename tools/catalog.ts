@@ -12,6 +12,7 @@ import { closeMonth, localToday } from "../src/core/period.ts";
 import type { ToolDomain } from "../src/core/principal.ts";
 import { accountingExportTools } from "./accounting/export-tools.ts";
 import { accountingReadTools, accountingWriteActions } from "./accounting/tools.ts";
+import { crmChangeSetAction } from "./crm/change-set.ts";
 import { crmExportTools } from "./crm/export-tools.ts";
 import type { PriceList } from "./crm/proposal.ts";
 import { crmProposalTools } from "./crm/proposal-tools.ts";
@@ -51,6 +52,7 @@ export const writeActionNames = [
   "jira_create_story",
   "crm_log_activity",
   "crm_update_deal_stage",
+  "crm_log_call_changes",
   "accounting_approve_invoice",
   "accounting_reject_invoice",
   "accounting_code_bank_line",
@@ -100,6 +102,7 @@ export function createToolCatalog(ports: Ports, deps: ToolCatalogDeps): ToolCata
     ...jiraWriteActions(ports.jira, jiraCtx),
     jiraStoryAction(ports.jira, jiraCtx),
     ...crmWriteActions(ports.crm, crmCtx),
+    crmChangeSetAction(ports.crm, { ...crmCtx, timeZone }),
     ...accountingWriteActions(ports.accounting, accountingCtx),
   ];
   if (deps.warmLabels ?? true) void warmDemoLabels(ports, labels, deps.clock, timeZone);

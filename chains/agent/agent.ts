@@ -397,6 +397,8 @@ function approvalTool(
             onBehalfOf: {
               name: input.principal.name,
               ...(input.principal.crmOwnerId ? { crmOwnerId: input.principal.crmOwnerId } : {}),
+              // Times the write names ("Thursday 2pm") are the requester's own.
+              ...(input.principal.timeZone ? { timeZone: input.principal.timeZone } : {}),
             },
           }
         : modelArgs;

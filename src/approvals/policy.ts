@@ -84,6 +84,7 @@ export const sharedWriteActionNames: readonly string[] = [
   "jira_create_story",
   "crm_log_activity",
   "crm_update_deal_stage",
+  "crm_log_call_changes",
   "accounting_approve_invoice",
   "accounting_reject_invoice",
   "accounting_code_bank_line",

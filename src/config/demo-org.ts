@@ -33,6 +33,7 @@ export const demoOrg: OrgConfig = {
     jira_create_story: { users: [], roles: ["engineering", "admin"], allowSelfApproval: true, ttlHours: 72 },
     crm_log_activity: { users: [], roles: ["sales", "success", "admin"], allowSelfApproval: true, ttlHours: 72 },
     crm_update_deal_stage: { users: [], roles: ["sales", "admin"], allowSelfApproval: true, ttlHours: 72 },
+    crm_log_call_changes: { users: [], roles: ["sales", "admin"], allowSelfApproval: true, ttlHours: 72 },
     // Separation of duties: whoever asks for a payment approval may not approve it.
     accounting_approve_invoice: { users: [], roles: ["finance"], allowSelfApproval: false, ttlHours: 72 },
     accounting_reject_invoice: { users: [], roles: ["finance"], allowSelfApproval: false, ttlHours: 72 },

@@ -16,6 +16,8 @@ import type {
   Deal,
   DealDetail,
   NewCrmActivity,
+  NewCrmDeal,
+  NewCrmTask,
 } from "../../src/core/domain/crm.ts";
 import { DaybookError } from "../../src/core/errors.ts";
 import type { Logger } from "../../src/core/logger.ts";
@@ -79,6 +81,11 @@ export interface HubSpotSettings {
    * Enterprise (https://developers.hubspot.com/docs/guides/apps/api-usage/usage-details).
    */
   requestsPer10s?: number;
+  /**
+   * A company property that keeps a health score 0-100 (HubSpot has no standard one), so a
+   * change set can set it; without it daybook writes no health score.
+   */
+  healthScoreProperty?: string;
 }
 
 export interface HubSpotDeps {
@@ -105,6 +112,9 @@ const associationTypeIds = {
   note: { company: 190, deal: 214 },
   call: { company: 182, deal: 206 },
 } as const;
+/** task_to_company and deal_to_company, HUBSPOT_DEFINED. */
+const taskToCompany = 192;
+const dealToCompany = 5;
 
 const engagementTypes = ["notes", "calls", "emails", "meetings"] as const;
 type EngagementType = (typeof engagementTypes)[number];
@@ -159,6 +169,7 @@ export function createHubSpotPort(settings: HubSpotSettings, deps: HubSpotDeps):
   const links = hubspotLinks(settings.portalId);
   const lifecycle = settings.customerLifecycleStage ?? "customer";
   const currency = portalCurrency(settings.currency);
+  const healthProperty = settings.healthScoreProperty?.trim() || undefined;
   const cache = new ReadCache(deps.store, {
     system: "hubspot",
     ...(deps.cacheTtlMs !== undefined ? { ttlMs: deps.cacheTtlMs } : {}),
@@ -418,8 +429,10 @@ export function createHubSpotPort(settings: HubSpotSettings, deps: HubSpotDeps):
 
   const contains = (haystack: string, needle: string) => haystack.toLowerCase().includes(needle.toLowerCase());
 
-  async function findMarked(kind: "notes" | "calls", marker: string): Promise<string | undefined> {
-    const property = kind === "notes" ? "hs_note_body" : "hs_call_body";
+  const markedProperty = { notes: "hs_note_body", calls: "hs_call_body", tasks: "hs_task_body", deals: "description" };
+
+  async function findMarked(kind: keyof typeof markedProperty, marker: string): Promise<string | undefined> {
+    const property = markedProperty[kind];
     const res = await client.crm.objects.searchApi.doSearch(kind, {
       filterGroups: [
         { filters: [{ propertyName: property, operator: FilterOperatorEnum.ContainsToken, value: marker }] },
@@ -572,6 +585,104 @@ export function createHubSpotPort(settings: HubSpotSettings, deps: HubSpotDeps):
       await cache.invalidate();
       return { id };
     },
+
+    async dealStages() {
+      // The first pipeline (displayOrder 0) is the sales pipeline new deals go into.
+      const stages = await pipelineStages();
+      const first = stages[0]?.pipelineId;
+      return stages.filter((st) => st.pipelineId === first).map((st) => st.label);
+    },
+
+    async createTask(input: NewCrmTask, options) {
+      const marker = approvalMarker(options.idempotencyKey);
+      const done = await deps.store.get(`hubspot:write:${marker}`);
+      if (done !== undefined) return { id: done };
+      const properties: Record<string, string> = {
+        hs_timestamp: new Date(Date.parse(input.dueAt)).toISOString(),
+        hs_task_subject: input.subject,
+        hs_task_body: `<p>${escapeHtml(input.body ?? input.subject)}</p><p>Created by daybook${input.owner ? ` for ${escapeHtml(input.owner.name)}` : ""} (ref ${marker})</p>`,
+        hs_task_status: "NOT_STARTED",
+        hs_task_type: "TODO",
+      };
+      if (input.owner?.crmOwnerId) properties.hubspot_owner_id = input.owner.crmOwnerId;
+      const id = await call("create task", async () => {
+        const existing = await findMarked("tasks", marker);
+        if (existing) return existing;
+        const created = await client.crm.objects.basicApi.create("tasks", {
+          properties,
+          associations: [
+            {
+              to: { id: input.companyId },
+              types: [
+                {
+                  associationCategory: AssociationSpecAssociationCategoryEnum.HubspotDefined,
+                  associationTypeId: taskToCompany,
+                },
+              ],
+            },
+          ],
+        });
+        return created.id;
+      });
+      await deps.store.set(`hubspot:write:${marker}`, id, { ttlMs: 7 * 24 * 3_600_000 });
+      await cache.invalidate();
+      return { id };
+    },
+
+    async createDeal(input: NewCrmDeal, options) {
+      const marker = approvalMarker(options.idempotencyKey);
+      const done = await deps.store.get(`hubspot:write:${marker}`);
+      if (done !== undefined) return { id: done, url: links.dealUrl(done) };
+      // A new deal goes into the sales pipeline (the first); its stage label resolves there.
+      const stages = await pipelineStages();
+      const stage = resolveDealStage(stages, stages[0]?.pipelineId, input.stage);
+      const properties: Record<string, string> = {
+        dealname: input.name,
+        amount: String(input.amount),
+        deal_currency_code: input.currency,
+        dealstage: stage.id,
+        description: `Created by daybook${input.owner ? ` for ${input.owner.name}` : ""} (ref ${marker})`,
+      };
+      if ("pipelineId" in stage) properties.pipeline = stage.pipelineId;
+      if (input.closeDate) properties.closedate = `${input.closeDate}T00:00:00.000Z`;
+      if (input.owner?.crmOwnerId) properties.hubspot_owner_id = input.owner.crmOwnerId;
+      const id = await call("create deal", async () => {
+        const existing = await findMarked("deals", marker);
+        if (existing) return existing;
+        const created = await client.crm.deals.basicApi.create({
+          properties,
+          associations: [
+            {
+              to: { id: input.companyId },
+              types: [
+                {
+                  associationCategory: AssociationSpecAssociationCategoryEnum.HubspotDefined,
+                  associationTypeId: dealToCompany,
+                },
+              ],
+            },
+          ],
+        });
+        return created.id;
+      });
+      await deps.store.set(`hubspot:write:${marker}`, id, { ttlMs: 7 * 24 * 3_600_000 });
+      await cache.invalidate();
+      return { id, url: links.dealUrl(id) };
+    },
+
+    ...(healthProperty
+      ? {
+          healthScoreProperty: healthProperty,
+          async setHealthScore(companyId: string, score: number) {
+            // Setting a property to a value is idempotent, so a retried PATCH is harmless.
+            const res = await call("update company health score", () =>
+              client.crm.companies.basicApi.update(companyId, { properties: { [healthProperty]: String(score) } }),
+            );
+            await cache.invalidate();
+            return { id: res.id };
+          },
+        }
+      : {}),
 
     async updateDealStage(dealId, stage, _options) {
       // Reads show labels, so a stage arrives as a label; HubSpot takes the id of that stage in

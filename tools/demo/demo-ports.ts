@@ -28,6 +28,8 @@ import type {
   Deal,
   DealDetail,
   NewCrmActivity,
+  NewCrmDeal,
+  NewCrmTask,
 } from "../../src/core/domain/crm.ts";
 import type {
   IssueQuery,
@@ -59,6 +61,8 @@ export interface DemoPortsOptions {
 export interface DemoPorts extends Ports {
   /** The live organisation behind the ports (after writes). For tests and the docs generator. */
   readonly org: DemoOrg;
+  /** Follow-up tasks created through `crm.createTask` (the demo CRM's task list). */
+  readonly crmTasks: (NewCrmTask & { id: string })[];
 }
 
 const OPEN_DEAL = (d: Deal) => !/^closed/i.test(d.stage);
@@ -298,6 +302,7 @@ export function createDemoPorts(options: DemoPortsOptions): DemoPorts {
     return org.crm.customers[i]!;
   };
 
+  const crmTasks: (NewCrmTask & { id: string })[] = [];
   const crm: CrmPort = {
     async listOpenDeals(filter?: { ownerId?: string }): Promise<Deal[]> {
       return org.crm.deals
@@ -410,6 +415,64 @@ export function createDemoPorts(options: DemoPortsOptions): DemoPorts {
         return { id: deal.id };
       });
     },
+    async dealStages() {
+      return [...DEMO_DEAL_STAGES];
+    },
+    async createTask(input: NewCrmTask, opts: WriteOptions) {
+      if (Number.isNaN(Date.parse(input.dueAt))) throw new DaybookError("bad_request", "task due date is not a date");
+      const company = findCompany(input.companyId);
+      return idem.once("crm.task", opts, () => {
+        const task = { ...input, id: nextId("t-demo") };
+        crmTasks.push(task);
+        if (company.kind === "customer") {
+          const c = company.value;
+          const note: CrmActivity = {
+            id: nextId("a-demo"),
+            type: "note",
+            at: new Date(clock.now()).toISOString(),
+            summary: `Task due ${input.dueAt}: ${input.subject}`,
+            author: input.owner?.name ?? "daybook",
+          };
+          org.crm.customers[customerIndex.get(c.id)!] = { ...c, activities: [note, ...c.activities] };
+        }
+        return { id: task.id };
+      });
+    },
+    async createDeal(input: NewCrmDeal, opts: WriteOptions) {
+      const stage = DEMO_DEAL_STAGES.find((s) => s.toLowerCase() === input.stage.trim().toLowerCase());
+      if (!stage) {
+        throw new DaybookError("bad_request", "deal stage not in the pipeline", {
+          userMessage: `The pipeline "Sales Pipeline" has no stage "${input.stage.trim().slice(0, 60)}"; its stages are ${DEMO_DEAL_STAGES.join(", ")}.`,
+        });
+      }
+      const company = findCompany(input.companyId);
+      const companyName =
+        company.kind === "customer" ? company.value.name : (company.deals[0]?.company.name ?? input.companyId);
+      return idem.once("crm.deal", opts, () => {
+        const at = new Date(clock.now()).toISOString();
+        const id = String(9000 + ++seq);
+        const outcome = outcomeOf(stage);
+        const owner = org.crm.deals.find((d) => d.ownerName === input.owner?.name);
+        const deal: DealDetail = {
+          id,
+          name: input.name,
+          company: { id: input.companyId, name: companyName },
+          stage,
+          amount: input.amount,
+          currency: input.currency,
+          probability: outcome === "won" ? 1 : outcome === "lost" ? 0 : 0.5,
+          ...(outcome ? { closeDate: at.slice(0, 10) } : input.closeDate ? { closeDate: input.closeDate } : {}),
+          ownerId: input.owner?.crmOwnerId ?? owner?.ownerId ?? "unassigned",
+          ...(input.owner ? { ownerName: input.owner.name } : {}),
+          lastActivityAt: at,
+          url: `${org.profile.urls.crm}/deal/${id}`,
+          activities: [],
+        };
+        dealIndex.set(id, org.crm.deals.length);
+        org.crm.deals.push(deal);
+        return { id, url: deal.url };
+      });
+    },
   };
 
   const findCompany = (
@@ -503,5 +566,5 @@ export function createDemoPorts(options: DemoPortsOptions): DemoPorts {
     },
   };
 
-  return { jira, crm, accounting, sources: { jira: "demo", crm: "demo", accounting: "demo" }, org };
+  return { jira, crm, accounting, sources: { jira: "demo", crm: "demo", accounting: "demo" }, org, crmTasks };
 }

@@ -10,6 +10,11 @@ export interface CrmActivity {
   at: string;
   /** Short subject/summary, not a full email body. */
   summary: string;
+  /**
+   * The whole text as plain text (a note, a call's notes, an email's body), when the CRM keeps
+   * more than the summary shows; meeting prep reads pain points and names from it.
+   */
+  body?: string;
   author?: string;
 }
 
@@ -102,6 +107,30 @@ export interface NewCrmActivity {
   author?: { name: string; crmOwnerId?: string };
 }
 
+/** A follow-up task on a company, due at an instant (the requester's "Thursday 2pm"). */
+export interface NewCrmTask {
+  companyId: string;
+  subject: string;
+  /** ISO 8601 instant. */
+  dueAt: string;
+  body?: string;
+  /** Whose task it is: the person who asked (their CRM owner id when they have one). */
+  owner?: { name: string; crmOwnerId?: string };
+}
+
+/** A new deal on a company, in a stage of the CRM's sales pipeline (named by its label). */
+export interface NewCrmDeal {
+  companyId: string;
+  name: string;
+  amount: number;
+  /** ISO 4217 code of `amount`. */
+  currency: string;
+  stage: string;
+  /** YYYY-MM-DD. */
+  closeDate?: string;
+  owner?: { name: string; crmOwnerId?: string };
+}
+
 /** Listings are complete, or marked `truncated` when the vendor's result cap cut them (say so). */
 export interface CrmPort {
   /** Open deals, optionally for one owner (account executive). */
@@ -116,4 +145,14 @@ export interface CrmPort {
   getCustomer(id: string): Promise<CustomerDetail>;
   logActivity(input: NewCrmActivity, options: WriteOptions): Promise<{ id: string }>;
   updateDealStage(dealId: string, stage: string, options: WriteOptions): Promise<{ id: string }>;
+  createTask(input: NewCrmTask, options: WriteOptions): Promise<{ id: string }>;
+  createDeal(input: NewCrmDeal, options: WriteOptions): Promise<{ id: string; url?: string }>;
+  /** The sales pipeline's stages in order (labels), for a new deal's stage. */
+  dealStages(): Promise<string[]>;
+  /**
+   * The company property that keeps a health score (0-100), when this CRM has one (HubSpot:
+   * configured; the demo CRM keeps none). Without it there is no `setHealthScore`.
+   */
+  healthScoreProperty?: string;
+  setHealthScore?(companyId: string, score: number, options: WriteOptions): Promise<{ id: string }>;
 }

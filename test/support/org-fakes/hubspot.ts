@@ -17,6 +17,8 @@ import type { RecordedRequest } from "../http.ts";
 import { jsonBody, matcher, type OrgFake, pageOf, Refusal, startOrgFake, urlOf } from "./common.ts";
 
 export const HUBSPOT_FAKE_TOKEN = "pat-eu1-fake-token";
+/** The custom company property the fake portal keeps a health score in. */
+export const HUBSPOT_FAKE_HEALTH_PROPERTY = "daybook_health_score";
 
 type Props = Record<string, string | null>;
 interface HubObject {
@@ -75,6 +77,7 @@ function engagement(
         kind: "emails",
         properties: {
           hs_email_subject: activity.summary,
+          hs_email_text: activity.body ?? null,
           hs_email_direction: activity.direction === "inbound" ? "INCOMING_EMAIL" : "EMAIL",
           hs_timestamp: at,
           hubspot_owner_id: owner,
@@ -85,7 +88,7 @@ function engagement(
         kind: "calls",
         properties: {
           hs_call_title: activity.summary,
-          hs_call_body: `<p>${escapeHtml(activity.summary)}</p>`,
+          hs_call_body: `<p>${escapeHtml(activity.body ?? activity.summary)}</p>`,
           hs_call_direction: activity.direction ? activity.direction.toUpperCase() : null,
           hs_timestamp: at,
           hubspot_owner_id: owner,
@@ -106,7 +109,7 @@ function engagement(
       return {
         kind: "notes",
         properties: {
-          hs_note_body: `<p>${escapeHtml(activity.summary)}</p>`,
+          hs_note_body: `<p>${escapeHtml(activity.body ?? activity.summary)}</p>`,
           hs_timestamp: at,
           hubspot_owner_id: owner,
         },
@@ -301,6 +304,36 @@ export async function startHubSpotFake(options: HubSpotFakeOptions): Promise<Org
     completedAt: "2026-01-06T09:00:01.000Z",
   });
 
+  for (const type of ["notes", "calls", "tasks"]) if (!objects.has(type)) objects.set(type, new Map());
+  let created = 0;
+  /**
+   * POST /crm/v3/objects/{type} (engagements, tasks, deals): HubSpot requires each association's
+   * target to exist, a deal's stage to be a stage of its pipeline, and a task's due time.
+   */
+  const create = (type: string, req: RecordedRequest) => {
+    const map = typeOf(type);
+    const body = jsonBody<{ properties?: Props; associations?: { to: { id: string }; types: unknown[] }[] }>(req);
+    const properties = body.properties ?? {};
+    if (type === "tasks" && !properties.hs_timestamp) throw validation("hs_timestamp is required for tasks");
+    if (type === "deals") {
+      const stages = pipelineStageIds[properties.pipeline ?? "default"] ?? new Set<string>();
+      if (!stages.has(properties.dealstage ?? ""))
+        throw validation(`${properties.dealstage} is not a valid pipeline stage id`);
+    }
+    const companies = typeOf("companies");
+    const targets = (body.associations ?? []).map((a) => a.to.id);
+    for (const id of targets) {
+      if (!companies.has(id)) throw validation(`association target ${id} does not exist`);
+    }
+    const id = String(880_000 + ++created);
+    map.set(id, { id, properties: { ...properties }, associations: { companies: targets } });
+    for (const target of targets) {
+      const company = companies.get(target) as HubObject;
+      company.associations[type] = [...(company.associations[type] ?? []), id];
+    }
+    return { status: 201, body: pick(map.get(id) as HubObject, Object.keys(properties)) };
+  };
+
   const search = (type: string, req: RecordedRequest) => {
     const body = jsonBody<SearchBody>(req);
     const limit = body.limit ?? 10;
@@ -397,6 +430,15 @@ export async function startHubSpotFake(options: HubSpotFakeOptions): Promise<Org
           ...(Object.keys(associations).length > 0 ? { associations } : {}),
         },
       };
+    }
+    if (req.method === "POST" && m.on(/^\/crm\/v3\/objects\/([a-z]+)$/)) return create(m.group(1), req);
+    if (req.method === "PATCH" && m.on(/^\/crm\/v3\/objects\/companies\/([^/]+)$/)) {
+      const company = typeOf("companies").get(m.group(1));
+      if (!company) {
+        throw new Refusal(404, { status: "error", message: "Object not found", category: "OBJECT_NOT_FOUND" });
+      }
+      Object.assign(company.properties, jsonBody<{ properties?: Props }>(req).properties ?? {});
+      return { body: pick(company, Object.keys(company.properties)) };
     }
     if (req.method === "PATCH" && m.on(/^\/crm\/v3\/objects\/deals\/([^/]+)$/)) {
       const deal = typeOf("deals").get(m.group(1));

@@ -12,7 +12,7 @@ import { createHubSpotPort } from "../../../tools/crm/hubspot.ts";
 import type { DemoOrg } from "../../../tools/demo/generate.ts";
 import { createJiraCloudPort } from "../../../tools/jira/jira-cloud.ts";
 import type { OrgFake } from "./common.ts";
-import { HUBSPOT_FAKE_TOKEN, startHubSpotFake } from "./hubspot.ts";
+import { HUBSPOT_FAKE_HEALTH_PROPERTY, HUBSPOT_FAKE_TOKEN, startHubSpotFake } from "./hubspot.ts";
 import { FLAGGED_FIELD, JIRA_FAKE_EMAIL, JIRA_FAKE_TOKEN, STORY_POINTS_FIELD, startJiraFake } from "./jira.ts";
 import { startXeroFake, XERO_FAKE_TENANT, XERO_FAKE_TOKEN } from "./xero.ts";
 
@@ -46,7 +46,13 @@ export async function startOrgFakes(org: DemoOrg, clock: Clock): Promise<OrgFake
     ),
     // Company ARR carries no currency in HubSpot: it is in the portal's, which a deployment configures.
     crm: createHubSpotPort(
-      { accessToken: HUBSPOT_FAKE_TOKEN, baseUrl: hubspot.url, currency: org.profile.currency },
+      {
+        accessToken: HUBSPOT_FAKE_TOKEN,
+        baseUrl: hubspot.url,
+        currency: org.profile.currency,
+        // This portal keeps a health score on companies (a custom property), so change sets set it.
+        healthScoreProperty: HUBSPOT_FAKE_HEALTH_PROPERTY,
+      },
       deps,
     ),
     accounting: createXeroPort(

@@ -9,6 +9,7 @@ import {
 } from "botbuilder";
 import type {
   ButtonClick,
+  ChatUser,
   ClickHandler,
   ClickResult,
   IncomingMessage,
@@ -27,6 +28,7 @@ import { reportError, withTrace } from "../../src/core/user-facing-error.ts";
 import type { ConversationReferences } from "./conversation-references.ts";
 import { type AdaptiveCard, adaptiveCardContentType, REFRESH_VERB, withNotice } from "./format/adaptive-card.ts";
 import { normaliseTeamsText } from "./format/inbound.ts";
+import { TeamsMemberNames } from "./member-names.ts";
 import type { RenderedCards } from "./rendered-cards.ts";
 import type { TeamsChatAdapter } from "./teams-chat-adapter.ts";
 import { splitConversationId, teamsThread } from "./thread-ref.ts";
@@ -136,10 +138,13 @@ export class DaybookActivityHandler extends TeamsActivityHandler {
   readonly #o: ActivityHandlerOptions;
   /** Falls back to this process's memory while the store is down (src/core/dedup-fallback.ts). */
   readonly #dedup: FallbackDedup;
+  /** Names of senders whose activity carries none (member-names.ts). */
+  readonly #names: TeamsMemberNames;
 
   constructor(options: ActivityHandlerOptions) {
     super();
     this.#o = options;
+    this.#names = new TeamsMemberNames({ store: options.store, logger: options.logger });
     this.#dedup = new FallbackDedup({
       store: options.store,
       clock: options.clock,
@@ -219,7 +224,7 @@ export class DaybookActivityHandler extends TeamsActivityHandler {
     );
     const message: IncomingMessage = {
       thread,
-      user: userOf(context),
+      user: await this.#userOf(context),
       text,
       ...(activity.id ? { messageId: activity.id } : {}),
       receivedAt: this.#o.clock.now(),
@@ -236,6 +241,14 @@ export class DaybookActivityHandler extends TeamsActivityHandler {
     const requestContext = context.turnState.get(requestContextKey) as RequestContext | undefined;
     if (requestContext && !this.#o.handOffDeduplicates) requestContext.waitUntil(work);
     else await work;
+  }
+
+  /** The sender, named by Teams' member info when the activity carries no name. */
+  async #userOf(context: TurnContext): Promise<ChatUser> {
+    const user: ChatUser = userOf(context);
+    if (user.name) return user;
+    const name = await this.#names.nameOf(context, tenantOf(context));
+    return name ? { ...user, name } : user;
   }
 
   #responder(reference: Partial<ConversationReference>, thread: ThreadRef): { responder: Responder; stop: () => void } {
@@ -272,7 +285,7 @@ export class DaybookActivityHandler extends TeamsActivityHandler {
     const click: ButtonClick = {
       actionId: verb,
       value,
-      user: userOf(context),
+      user: await this.#userOf(context),
       thread,
       ...(messageId ? { message: { thread, messageId } } : {}),
     };

@@ -135,10 +135,12 @@ async function startFakeSlackApi(answer?: SlackApiAnswer): Promise<FakeSlackApi>
   } as FakeSlackApi & { close(): Promise<void> };
 }
 
-async function startFakeConnector(): Promise<FakeConnector & { close(): Promise<void> }> {
+async function startFakeConnector(answer?: SlackApiAnswer): Promise<FakeConnector & { close(): Promise<void> }> {
   let n = 0;
   const ids = new Map<RecordedRequest, string>();
   const server = await startFakeServer((req) => {
+    const answered = answer?.(req);
+    if (answered) return answered;
     const id = `teams-msg-${++n}`;
     ids.set(req, id);
     return { body: { id } };
@@ -174,6 +176,8 @@ export async function startWholeApp(options: {
   /** Variables over the defaults below; `undefined` unsets one (SLACK_BOT_TOKEN for OAuth installs). */
   env?: Record<string, string | undefined>;
   slackApi?: SlackApiAnswer;
+  /** A test's own answer to a Bot Framework connector call (GET .../members/{id}); undefined = the default fake. */
+  connectorApi?: SlackApiAnswer;
   /**
    * botframework-connector caches outbound tokens per app id, process-wide: a file that
    * starts a second app (with its own identity provider) passes another app id.
@@ -184,7 +188,7 @@ export async function startWholeApp(options: {
 }): Promise<WholeApp> {
   if (!redisUrl) throw new Error("the whole-app suite needs REDIS_URL");
   const slack = (await startFakeSlackApi(options.slackApi)) as FakeSlackApi & { close(): Promise<void> };
-  const connector = await startFakeConnector();
+  const connector = await startFakeConnector(options.connectorApi);
   const teamsAuth = await startTeamsAuth(options.teamsAppId ? { appId: options.teamsAppId } : {});
   const store = await connectTestRedis(`test:whole-app:${randomUUID()}:`);
   const { env } = loadConfig({

@@ -41,12 +41,23 @@ describe.skipIf(redisSkipReason !== undefined).each(orgSpecs)("names and times, 
   let approver: Person;
   let approverId = "";
   let noProfile: Person | undefined;
+  let memberLookups = 0;
 
   beforeAll(async () => {
     w = await startWholeApp({
       org: spec.org,
       ports: spec.ports(),
       teamsAppId: spec.teamsAppId,
+      // Teams' member info (TeamsInfo.getMember) for a sender whose activity names nobody.
+      connectorApi: (req) => {
+        const member = /^\/v3\/conversations\/[^/]+\/members\/([^/?]+)$/.exec(req.path);
+        if (req.method !== "GET" || !member) return undefined;
+        memberLookups++;
+        const id = decodeURIComponent(member[1] ?? "");
+        return {
+          body: { id, name: "Dana Okoro", givenName: "Dana", surname: "Okoro", aadObjectId: "aad-wa-stranger" },
+        };
+      },
       slackApi: (req) => {
         if (req.path !== "/api/users.info") return undefined;
         const user = new URLSearchParams(req.body).get("user");
@@ -226,5 +237,46 @@ describe.skipIf(redisSkipReason !== undefined).each(orgSpecs)("names and times, 
       new Date(stored.expiresAt).toISOString().slice(0, 16).replace("T", " "),
     );
     expect(JSON.stringify(card.activity)).toContain(asker.name);
+  });
+
+  it("names a Teams sender whose activity carries no name from Teams' member info, asked once per TTL, in the audit trail of what they tried", async () => {
+    const channel = teamsChannelOf(spec.jiraChannel);
+    const chain = await teamsMention(w, asker, channel, "create a jira issue to prune the stale feature flags");
+    const card = await until(
+      () =>
+        w.connector
+          .calls()
+          .find((c) => c.conversationId === chain && JSON.stringify(c.activity).includes(APPROVE_ACTION_ID)),
+      15_000,
+      "a Teams approval card",
+    );
+    const id = /"value":"([a-z0-9]{10})"/.exec(JSON.stringify(card.activity))?.[1] ?? "";
+    const stranger: Person = {
+      name: "",
+      slack: "U0NOBODY",
+      teams: "29:wa-stranger",
+      from: { id: "29:wa-stranger", aadObjectId: "aad-wa-stranger" },
+    };
+    const click = async () => {
+      const base = teamsBase(w, stranger, chain, "channel");
+      const { name: _none, ...from } = base.from;
+      await w.teamsActivity({
+        ...base,
+        from,
+        type: "invoke",
+        name: "adaptiveCard/action",
+        id: `invoke-${nextTs()}`,
+        replyToId: card.responseId,
+        value: { action: { type: "Action.Execute", verb: APPROVE_ACTION_ID, data: { value: id } }, trigger: "manual" },
+      });
+    };
+    await click();
+    await click();
+    await settle(300);
+    const entries = (await w.app.store.range("audit:log", 0, -1)).map((e) => JSON.parse(e) as Record<string, unknown>);
+    const refused = entries.filter((e) => e.approvalId === id && e.event === "refused");
+    expect(refused.length).toBeGreaterThan(0);
+    expect(refused.map((e) => (e.actor as { name: string }).name)).toContain("Dana Okoro");
+    expect(memberLookups).toBe(1);
   });
 });

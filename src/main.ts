@@ -10,20 +10,30 @@ import { existsSync } from "node:fs";
 import { enableCompileCache } from "node:module";
 import { parseArgs } from "node:util";
 import { serve } from "@hono/node-server";
-import { runConsoleChat } from "../adapters/console/repl.ts";
-import { runAuditCommand } from "./approvals/audit-command.ts";
-import { type App, compose } from "./compose/app.ts";
+import type { App } from "./compose/app.ts";
+import { type Fetch, nextTurn, whileComposing } from "./compose/starting.ts";
 import type { Role } from "./compose/work.ts";
-import { startWorkerThread, type WorkerThread } from "./compose/worker-thread.ts";
+import type { WorkerThread } from "./compose/worker-thread.ts";
 import { type Config, loadConfig } from "./config/load.ts";
 import { DaybookError, isDaybookError } from "./core/errors.ts";
-import { createLogger, type Logger } from "./core/logger.ts";
-import { runDigestCommand } from "./scheduler/digest-command.ts";
-import { createServer } from "./server.ts";
-import { createStore } from "./store/create-store.ts";
+import type { Logger } from "./core/logger.ts";
 
-export { type App, type ComposeOptions, compose } from "./compose/app.ts";
-export { createPorts } from "./compose/ports.ts";
+// Only what every command needs is imported above; the app (agent, tools, adapters, SDKs),
+// the HTTP routes and each command's own modules are imported when that command runs, so the
+// server listens for health probes before the rest has even loaded (issue 15, fast start).
+export type { App, ComposeOptions } from "./compose/app.ts";
+
+/** compose() of src/compose/app.ts, loaded on the first call (a re-export would load it with this file). */
+export async function compose(...args: Parameters<typeof import("./compose/app.ts").compose>): Promise<App> {
+  return (await import("./compose/app.ts")).compose(...args);
+}
+
+/** createPorts() of src/compose/ports.ts, loaded on the first call. */
+export async function createPorts(
+  ...args: Parameters<typeof import("./compose/ports.ts").createPorts>
+): Promise<Awaited<ReturnType<typeof import("./compose/ports.ts").createPorts>>> {
+  return (await import("./compose/ports.ts")).createPorts(...args);
+}
 
 /** `start --role web|worker|all` (or DAYBOOK_ROLE): the flag wins over the variable. */
 function roleOf(config: Config, args: string[]): Role {
@@ -41,53 +51,81 @@ async function start(config: Config, args: string[]): Promise<void> {
   // (compose/worker-thread.ts), so turns never hold up an ack. Without Redis, one thread.
   const threaded = role === "all" && config.env.REDIS_URL !== undefined;
   const local: Role = threaded ? "web" : role;
-  let logger: Logger | undefined;
-  // The worker thread composes while this thread does (two threads, two CPUs' worth of start-up).
-  const starting = threaded
-    ? startWorkerThread(() => logger ?? createLogger({ level: config.env.LOG_LEVEL }))
-    : undefined;
-  starting?.catch(() => {}); // awaited below; a failure is reported there
-  let app: App;
-  try {
-    // A worker takes no platform traffic (Socket Mode included): it only needs the adapters to answer.
-    app = await compose(config, { platforms: true, listen: local !== "worker", role: local });
-  } catch (error) {
-    await (await starting?.catch(() => undefined))?.stop(0);
-    throw error;
-  }
-  logger = app.logger;
-  let worker: WorkerThread | undefined;
-  try {
-    worker = await starting;
-  } catch (error) {
-    await app.close();
-    throw error;
-  }
-  if (worker) {
-    const thread = worker;
-    app.metrics.addSource(() => thread.metrics());
-    // A process whose worker died would ack and never answer: exit, and let the supervisor
-    // (systemd, Docker, Kubernetes) start a whole one. Unanswered entries stay in the stream.
-    thread.onCrash(() => process.exit(1));
-  }
-  const http = createServer({
-    store: app.store,
-    logger: app.logger,
-    inFlight: app.inFlight,
-    // A worker serves only the health routes, so an orchestrator can still probe it.
-    routes: local === "worker" ? [] : app.routes,
-    bodyLimitBytes: config.env.BODY_LIMIT_BYTES,
-    // Every role, the worker's health-only server included, is scraped for its own numbers.
-    metrics: app.metrics,
+
+  let setComposed: (fetch: Fetch) => void = () => {};
+  let failComposed: (error: unknown) => void = () => {};
+  const composed = new Promise<Fetch>((resolve, reject) => {
+    setComposed = resolve;
+    failComposed = reject;
   });
-  const server = serve({ fetch: http.fetch, port: config.env.PORT });
+  composed.catch(() => {}); // a failed start-up is reported by start()'s caller
+  let fetch: Fetch = whileComposing(composed);
+  const server = serve({ fetch: (request) => fetch(request), port: config.env.PORT });
   try {
     // Rejects with the server's "error" event: a busy port must not leave a half-started process.
     await once(server, "listening");
   } catch (error) {
-    await worker?.stop(0);
-    await app.close();
     throw listenError(error, config.env.PORT);
+  }
+
+  let logger: Logger | undefined;
+  let app: App;
+  let worker: WorkerThread | undefined;
+  try {
+    // Node loads an imported module graph synchronously, so a health probe that arrives while
+    // one loads waits for it: the graph is loaded in steps with a turn of the event loop in
+    // between (the HTTP routes; LangChain, the largest package; the rest of the app).
+    const [{ startWorkerThread }, { createLogger }, { createServer }] = await Promise.all([
+      import("./compose/worker-thread.ts"),
+      import("./core/logger.ts"),
+      import("./server.ts"),
+    ]);
+    await nextTurn();
+    await import("@langchain/core/tools");
+    await nextTurn();
+    const { compose } = await import("./compose/app.ts");
+    // The worker thread composes while this thread does (two threads, two CPUs' worth of start-up).
+    const starting = threaded
+      ? startWorkerThread(() => logger ?? createLogger({ level: config.env.LOG_LEVEL }))
+      : undefined;
+    starting?.catch(() => {}); // awaited below; a failure is reported there
+    try {
+      // A worker takes no platform traffic (Socket Mode included): it only needs the adapters to answer.
+      app = await compose(config, { platforms: true, listen: local !== "worker", role: local });
+    } catch (error) {
+      await (await starting?.catch(() => undefined))?.stop(0);
+      throw error;
+    }
+    logger = app.logger;
+    try {
+      worker = await starting;
+    } catch (error) {
+      await app.close();
+      throw error;
+    }
+    if (worker) {
+      const thread = worker;
+      app.metrics.addSource(() => thread.metrics());
+      // A process whose worker died would ack and never answer: exit, and let the supervisor
+      // (systemd, Docker, Kubernetes) start a whole one. Unanswered entries stay in the stream.
+      thread.onCrash(() => process.exit(1));
+    }
+    const http = createServer({
+      store: app.store,
+      logger: app.logger,
+      inFlight: app.inFlight,
+      // A worker serves only the health routes, so an orchestrator can still probe it.
+      routes: local === "worker" ? [] : app.routes,
+      bodyLimitBytes: config.env.BODY_LIMIT_BYTES,
+      // Every role, the worker's health-only server included, is scraped for its own numbers.
+      metrics: app.metrics,
+    });
+    fetch = (request) => http.fetch(request);
+    setComposed(fetch);
+  } catch (error) {
+    failComposed(error);
+    server.close();
+    throw error;
   }
   // Digest firings are queued by whichever replica's cron fires first (one per slot); web
   // replicas take no cron so a web-only scale-out adds no scheduler load.
@@ -143,7 +181,8 @@ function listenError(error: unknown, port: number): unknown {
 }
 
 /** CLI commands keep logs quiet unless LOG_LEVEL is set explicitly. */
-function cliLogger(config: Config): Logger {
+async function cliLogger(config: Config): Promise<Logger> {
+  const { createLogger } = await import("./core/logger.ts");
   return createLogger({ level: process.env.LOG_LEVEL ? config.env.LOG_LEVEL : "warn" });
 }
 
@@ -160,7 +199,11 @@ async function chat(config: Config, args: string[]): Promise<void> {
     const known = config.org.users.map((u) => u.id).join(", ");
     throw new Error(`--as ${userId}: no such user in ${config.orgSource}. Known users: ${known}`);
   }
-  const app = await compose(config, { logger: cliLogger(config) });
+  const [{ compose }, { runConsoleChat }] = await Promise.all([
+    import("./compose/app.ts"),
+    import("../adapters/console/repl.ts"),
+  ]);
+  const app = await compose(config, { logger: await cliLogger(config) });
   const interactive = Boolean(process.stdin.isTTY);
   await runConsoleChat({
     handle: app.bot.handle,
@@ -176,8 +219,12 @@ async function chat(config: Config, args: string[]): Promise<void> {
 }
 
 async function digest(config: Config, args: string[]): Promise<number> {
+  const [{ compose }, { runDigestCommand }] = await Promise.all([
+    import("./compose/app.ts"),
+    import("./scheduler/digest-command.ts"),
+  ]);
   // Posting (--post) goes through the console adapter and any platform configured by env.
-  const app = await compose(config, { logger: cliLogger(config), platforms: args.includes("--post") });
+  const app = await compose(config, { logger: await cliLogger(config), platforms: args.includes("--post") });
   try {
     return await runDigestCommand({ argv: args, scheduler: app.scheduler, output: process.stdout });
   } finally {
@@ -188,7 +235,11 @@ async function digest(config: Config, args: string[]): Promise<number> {
 async function audit(config: Config, args: string[]): Promise<number> {
   const { values } = parseArgs({ args, options: { limit: { type: "string" } }, allowPositionals: false });
   const limit = parseLimit(values.limit);
-  const logger = cliLogger(config);
+  const [{ runAuditCommand }, { createStore }] = await Promise.all([
+    import("./approvals/audit-command.ts"),
+    import("./store/create-store.ts"),
+  ]);
+  const logger = await cliLogger(config);
   const store = await createStore(config.env.REDIS_URL, logger);
   if (!config.env.REDIS_URL) {
     process.stderr.write("daybook: REDIS_URL is not set, so other processes' approvals are not visible here.\n");

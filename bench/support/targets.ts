@@ -190,11 +190,12 @@ export async function startDaybook(options: DaybookOptions): Promise<Target> {
   // Every role composes the app first; a worker-only process may have no HTTP server to poll.
   await waitFor('"daybook composed"', () => /daybook composed|worker (started|ready)/.test(target.seen()), target);
   if (serves) {
+    // /readyz, not /healthz: the server answers health probes while it is still composing.
     await waitFor(
-      "GET /healthz",
+      "GET /readyz",
       async () => {
         try {
-          return (await fetch(`http://127.0.0.1:${port}/healthz`)).ok;
+          return (await fetch(`http://127.0.0.1:${port}/readyz`)).ok;
         } catch {
           return false;
         }

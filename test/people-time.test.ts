@@ -6,6 +6,8 @@ import { createWebClient } from "../adapters/slack/web-client.ts";
 import { renderAdaptiveCard } from "../adapters/teams/format/adaptive-card.ts";
 import { approvalCard, decidedCard } from "../src/approvals/approval-card.ts";
 import { appHomeCard } from "../src/bot/app-home.ts";
+import { createPrincipalResolver } from "../src/bot/principals.ts";
+import { demoOrg } from "../src/config/demo-org.ts";
 import type { Approval } from "../src/core/approval.ts";
 import { cardToText } from "../src/core/card.ts";
 import { fixedClock } from "../src/core/clock.ts";
@@ -13,7 +15,9 @@ import { silentLogger } from "../src/core/logger.ts";
 import { formatForReader, type Reader, readerOf, timeToken } from "../src/core/reader-time.ts";
 import { MemoryStore } from "../src/store/memory-store.ts";
 import { startFakeServer } from "./support/http.ts";
+import { secondOrgConfig } from "./support/sweep.ts";
 
+const LA_ZONE = "America/Los_Angeles";
 const la: Reader = { timeZone: "America/Los_Angeles", locale: "en-US" };
 const berlin: Reader = { timeZone: "Europe/Berlin", locale: "de-DE" };
 
@@ -43,6 +47,21 @@ describe("one instant, read in Los Angeles and in Berlin", () => {
       timeZone: "Europe/Berlin",
     });
     expect(readerOf({ locale: "de_DE" }, undefined, "UTC")).toEqual({ timeZone: "UTC", locale: "de-DE" });
+  });
+
+  it.each([
+    { org: demoOrg, label: "the demo org" },
+    { org: secondOrgConfig(), label: "the second org" },
+  ])("gives the person's zone to what they ask for on $label ('Thursday 2pm' is theirs)", ({ org }) => {
+    const principals = createPrincipalResolver(org);
+    const configured = org.users.find((u) => u.slack);
+    if (!configured?.slack) throw new Error("no Slack user");
+    const fromLa = principals.resolve({ platform: "slack", id: configured.slack, timeZone: LA_ZONE });
+    expect(fromLa.timeZone).toBe(LA_ZONE);
+    const plain = principals.resolve({ platform: "slack", id: configured.slack });
+    expect(plain.timeZone).toBe(configured.timezone ?? org.timezone);
+    const stranger = principals.resolve({ platform: "teams", id: "aad-nobody", timeZone: "Europe/Berlin" });
+    expect(stranger.timeZone).toBe("Europe/Berlin");
   });
 });
 

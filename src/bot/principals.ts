@@ -1,6 +1,7 @@
 import type { OrgConfig } from "../config/org.ts";
 import type { ChatUser } from "../core/chat.ts";
 import type { Principal, PrincipalResolver, ToolDomain } from "../core/principal.ts";
+import { readerOf } from "../core/reader-time.ts";
 
 /**
  * Maps a platform identity to a configured person. Unknown people get no roles, so the
@@ -24,7 +25,7 @@ export function createPrincipalResolver(org: OrgConfig): PrincipalResolver {
           name: chatUser.name ?? chatUser.id,
           roles: [],
           domains: [],
-          timeZone: org.timezone,
+          timeZone: readerOf(chatUser, undefined, org.timezone).timeZone,
           chatUser,
         };
       }
@@ -36,7 +37,8 @@ export function createPrincipalResolver(org: OrgConfig): PrincipalResolver {
         roles: user.roles,
         domains: [...domains],
         ...(user.crmOwnerId ? { crmOwnerId: user.crmOwnerId } : {}),
-        timeZone: user.timezone ?? org.timezone,
+        // The zone their Slack or Teams client reports, else the configured one, else the org's.
+        timeZone: readerOf(chatUser, user.timezone, org.timezone).timeZone,
         chatUser,
       };
     },

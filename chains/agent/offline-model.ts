@@ -6,25 +6,25 @@ import { genericExamples } from "../../prompts/agent-offline.ts";
 import type { Clock } from "../../src/core/clock.ts";
 import { systemClock } from "../../src/core/clock.ts";
 import type { ExampleQuestions } from "../../src/core/examples.ts";
-import type { ToolDomain } from "../../src/core/principal.ts";
-import { mentionedDomains } from "./domains.ts";
 import { continuesPreviousTopic, topicOf } from "./follow-up.ts";
 import type { KnownEntity } from "./known-entity.ts";
 import { bankCodingCall } from "./offline/bank-coding.ts";
 import { cannotDo } from "./offline/cannot.ts";
 import { changeSetCall } from "./offline/change-set.ts";
+import { composeReply } from "./offline/compose.ts";
 import { planDayFlow } from "./offline/day-flows.ts";
+import { planDraft } from "./offline/draft.ts";
 import { exportCall, isExportTool } from "./offline/exports.ts";
-import { domainOfKind, fillArgs, fillTarget, humanize, nameHits, relatedEntity, scoreTool } from "./offline/fill.ts";
-import { focusResult, type IntentTurn, intentOf } from "./offline/intents.ts";
+import { fillArgs, humanize, nameHits, relatedEntity, scoreTool } from "./offline/fill.ts";
+import { intentOf } from "./offline/intents.ts";
+import { callIsAbout, intentTurn, type Plan } from "./offline/plan.ts";
 import { planProposal } from "./offline/proposals.ts";
 import { helpReply, refusal } from "./offline/replies.ts";
-import { ambiguousReply, findEntity, invoiceIn, ordinalIn, referenceIn } from "./offline/slots.ts";
+import { ambiguousReply, referenceIn } from "./offline/slots.ts";
+import { questionDomains, resolveSubject } from "./offline/subject.ts";
 import { synonyms, type ToolInfo, toolInfo } from "./offline/tool-info.ts";
 import { type Ctx, readTurn } from "./offline/turn.ts";
 import { correctTypos, vocabularyOf } from "./offline/typos.ts";
-import { type EntityRef, extractRefs, type RefKind } from "./refs.ts";
-import { renderReply, renderToolOutput } from "./render/index.ts";
 
 /** Write tools whose arguments are prose a language model drafts; the offline model never picks them. */
 const modelDraftedTools = new Set(["jira_create_story"]);
@@ -33,6 +33,8 @@ const modelDraftedTools = new Set(["jira_create_story"]);
  * by word scores: a plain "log a call on <customer>: ..." stays the single-write crm_log_activity.
  */
 const sentenceOnlyTools = new Set(["crm_log_call_changes"]);
+
+export { SHOWN_REFS_KEY } from "./offline/plan.ts";
 
 export const OFFLINE_MODEL_LABEL = "offline model";
 
@@ -47,16 +49,6 @@ export interface OfflineModelOptions {
 
 /** Marks daybook's approval tools (set by the agent) so the offline model never mixes reads and writes. */
 export { WRITE_TOOL_METADATA_KEY } from "./offline/tool-info.ts";
-
-/**
- * Key in a final reply's `response_metadata.daybook` listing the entities in the order the
- * reply showed them (when it reordered or filtered the tool's list).
- */
-export const SHOWN_REFS_KEY = "shownRefs";
-
-type Plan =
-  | { kind: "call"; tool: string; args: Record<string, unknown> }
-  | { kind: "reply"; text: string; data?: Record<string, unknown> };
 
 const writeVerb =
   /\b(log|record|create|file|raise|open a|add a comment|comment on|add a note|note on|note that|mark|update|move|change|set|approve|reject|decline)\b/i;
@@ -154,62 +146,6 @@ function sameArgs(a: Record<string, unknown>, b: Record<string, unknown>): boole
 // ---------------------------------------------------------------------------------------
 // Planning
 // ---------------------------------------------------------------------------------------
-
-function questionDomains(text: string, subject: EntityRef | undefined, thread?: ToolDomain): ToolDomain[] {
-  const d = subject ? domainOfKind(subject.kind) : thread;
-  const out = mentionedDomains(text, d);
-  if (d && !out.includes(d)) out.push(d);
-  return out;
-}
-
-function preferredKinds(text: string): RefKind[] {
-  if (/\b(risk|churn|health|usage|customer|account)\b/i.test(text)) return ["customer", "company", "deal"];
-  if (/\b(deal|pipeline|stage|close date|amount)\b/i.test(text)) return ["deal", "company", "customer"];
-  if (/\b(log|call|note)\b/i.test(text)) return ["company", "customer", "deal"];
-  return ["customer", "deal", "company", "issue", "invoice"];
-}
-
-/** The entity a follow-up refers to, from the question or the thread's earlier turns. */
-function resolveSubject(ctx: Ctx): { subject: EntityRef | undefined; viaFollowUp: boolean } {
-  const q = ctx.turn.question;
-  const reference = referenceIn(q, ctx.entities);
-  if (reference?.kind === "issue") return { subject: { kind: "issue", id: reference.ref }, viaFollowUp: false };
-  if (reference?.kind === "invoice") return { subject: { kind: "invoice", name: reference.ref }, viaFollowUp: false };
-  const inv = invoiceIn(q);
-  if (inv) return { subject: { kind: "invoice", name: inv }, viaFollowUp: false };
-  const named = findEntity(q, ctx.entities, preferredKinds(q));
-  if (named) {
-    const subject: EntityRef = { kind: named.kind, name: named.name, ...(named.id ? { id: named.id } : {}) };
-    // "the <company> deal" names a company but asks about its deal; the word, not the tool's
-    // wording, decides which record the question is about.
-    // A company that is no customer ("what's the latest on <prospect>?") is known through its deal.
-    const prospect =
-      named.kind === "company" &&
-      !ctx.entities.some((e) => e.kind === "customer" && e.name.toLowerCase() === named.name.toLowerCase());
-    const deal =
-      named.kind !== "deal" && (prospect || /\bdeal\b/i.test(q))
-        ? relatedEntity("deal", subject, ctx.entities)
-        : undefined;
-    return { subject: deal ?? subject, viaFollowUp: false };
-  }
-  const last = ctx.turn.previous.at(-1);
-  if (!last) return { subject: undefined, viaFollowUp: false };
-  const n = ordinalIn(q);
-  if (n !== undefined && last.refs.length > 0) {
-    const ref = n < 0 ? last.refs.at(-1) : last.refs[n];
-    if (ref) return { subject: ref, viaFollowUp: true };
-  }
-  // A question with its own subject or intent starts clean (follow-up.ts), however short.
-  if (continuesPreviousTopic(q)) {
-    const carried = last.subject ?? (last.refs.length === 1 ? last.refs[0] : undefined);
-    // "how is the sprint going?" after a customer question starts a new topic.
-    const named = carried ? mentionedDomains(q, domainOfKind(carried.kind)) : mentionedDomains(q);
-    if (carried && (named.length === 0 || named.includes(domainOfKind(carried.kind) as ToolDomain))) {
-      return { subject: carried, viaFollowUp: true };
-    }
-  }
-  return { subject: undefined, viaFollowUp: false };
-}
 
 function planFirstCall(ctx: Ctx): Plan {
   const q = ctx.turn.question.trim();
@@ -376,115 +312,4 @@ function planFirstCall(ctx: Ctx): Plan {
     };
   }
   return { kind: "call", tool: top.tool.name, args: args.value };
-}
-
-function intentTurn(ctx: Ctx): IntentTurn {
-  return {
-    requester: ctx.turn.requesterName,
-    question: ctx.turn.question,
-    now: ctx.turn.now,
-    timeZone: ctx.turn.timeZone,
-    previous: ctx.turn.previous.at(-1)?.calls.at(-1),
-  };
-}
-
-/** True when a call's arguments name the subject (its id or its name). */
-function callIsAbout(args: Record<string, unknown>, subject: EntityRef): boolean {
-  const values = JSON.stringify(args).toLowerCase();
-  return [subject.id, subject.name].some((v) => v !== undefined && values.includes(JSON.stringify(v.toLowerCase())));
-}
-
-/**
- * "Draft a follow-up for the <company> deal (and log it as a note)": read the deal, write the
- * draft from what the read returned, then request the note's approval when asked to log it.
- */
-function planDraft(ctx: Ctx, subject: EntityRef): Plan | undefined {
-  const q = ctx.turn.question;
-  const detail = ctx.tools.find((t) => !t.write && /deal/.test(t.name) && /detail/.test(t.name));
-  if (!detail) return undefined;
-  const read = ctx.turn.results.find((r) => r.tool === detail.name);
-  if (!read) {
-    const args = fillArgs(detail, ctx, subject);
-    return args.ok ? { kind: "call", tool: detail.name, args: args.value } : undefined;
-  }
-  const deal = read.value && typeof read.value === "object" ? (read.value as Record<string, unknown>) : undefined;
-  if (!deal || "error" in deal || typeof deal.name !== "string") {
-    return {
-      kind: "reply",
-      text: renderToolOutput(read.tool, detail.description, read.content, read.value, {
-        now: ctx.turn.now,
-        timeZone: ctx.turn.timeZone,
-      }),
-    };
-  }
-  const draft = draftFollowUp(deal, ctx.turn.requesterName);
-  const log = /\b(log|note|record)\b/i.test(q)
-    ? ctx.tools.find((t) => t.write && /log_activity/.test(t.name))
-    : undefined;
-  const logged = log ? ctx.turn.results.find((r) => r.tool === log.name) : undefined;
-  if (log && !logged && subject.id) {
-    const args: Record<string, unknown> = {};
-    for (const p of log.params) {
-      if (p.type === "object" && p.properties) args[p.name] = fillTarget(p, { ...subject, kind: "deal" });
-      else if (p.enum?.includes("note")) args[p.name] = "note";
-      else if (/(body|text|note|summary)/i.test(p.name)) args[p.name] = draft;
-    }
-    return { kind: "call", tool: log.name, args };
-  }
-  const lines = [`Here is a draft follow-up for **${deal.name}**:`, "", ...draft.split("\n").map((l) => `> ${l}`)];
-  if (logged) lines.push("", logged.content);
-  return { kind: "reply", text: lines.join("\n") };
-}
-
-/** A short follow-up email built only from the deal's own fields (no invented facts or figures). */
-function draftFollowUp(deal: Record<string, unknown>, requester: string | undefined): string {
-  const contacts = Array.isArray(deal.contacts) ? (deal.contacts as { name?: unknown }[]) : [];
-  const contact = typeof contacts[0]?.name === "string" ? contacts[0].name.split(" ")[0] : undefined;
-  const activities = Array.isArray(deal.activities) ? (deal.activities as Record<string, unknown>[]) : [];
-  const inbound = activities.find((a) => a.direction === "inbound" && typeof a.summary === "string");
-  const company = typeof deal.company === "string" ? deal.company : String(deal.name);
-  return [
-    `Subject: Next steps for ${company}`,
-    `Hi ${contact ?? "there"},`,
-    inbound
-      ? `Thank you for your message ("${String(inbound.summary)}"). I want to make sure we cover it properly.`
-      : `Thank you for your time on ${company}'s evaluation so far.`,
-    "Would you have time for a short call this week to agree the next steps?",
-    `Best regards,${requester ? `\n${requester}` : ""}`,
-  ].join("\n");
-}
-
-function composeReply(ctx: Ctx): Plan {
-  const results = ctx.turn.results;
-  if (results.length === 0)
-    return { kind: "reply", text: helpReply(ctx, "I did not get anything back from the tools.") };
-  const writes = results.filter((r) => ctx.tools.find((t) => t.name === r.tool)?.write);
-  if (writes.length > 0) return { kind: "reply", text: writes.map((w) => w.content).join("\n") };
-  // The last result answers the question; earlier ones were look-ups on the way.
-  const last = results.at(-1) as (typeof results)[number];
-  const tool = ctx.tools.find((t) => t.name === last.tool);
-  const intent = intentOf(
-    ctx.turn.question,
-    ctx.tools.map((t) => t.name),
-  );
-  const focused = intent?.tool === last.tool ? focusResult(intent, last.value, intentTurn(ctx)) : undefined;
-  const value = focused ?? last.value;
-  const rendered = renderReply(
-    last.tool,
-    tool?.description ?? "",
-    focused ? JSON.stringify(focused) : last.content,
-    value,
-    {
-      now: ctx.turn.now,
-      timeZone: ctx.turn.timeZone,
-    },
-  );
-  const reply =
-    focused && intent?.finish
-      ? { ...rendered, text: intent.finish(rendered.text, focused, ctx.turn.question) }
-      : rendered;
-  // The agent numbers follow-ups ("the second one") by what the reply showed, in its order.
-  // A narrowed answer showed only what it kept: "who owns it?" refers to those.
-  const refs = reply.refs ?? (focused && intent?.refersToNarrowed ? extractRefs(focused) : undefined);
-  return { kind: "reply", text: reply.text, ...(refs ? { data: { [SHOWN_REFS_KEY]: refs } } : {}) };
 }

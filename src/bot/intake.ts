@@ -2,6 +2,7 @@ import { LRUCache } from "lru-cache";
 import { textCard } from "../core/card.ts";
 import type { IncomingMessage, MessageHandler, ReplyAddress, Responder } from "../core/chat.ts";
 import { toDaybookError } from "../core/errors.ts";
+import { LogGate } from "../core/log-gate.ts";
 import type { Logger } from "../core/logger.ts";
 import type { EnqueueResult, JobInput, WorkQueue } from "../core/work-queue.ts";
 
@@ -88,19 +89,27 @@ export function createIntake(options: IntakeOptions): MessageHandler {
     );
   };
 
-  // Awaited, so the platform's 200 means the notice is durable too (a process killed right
-  // after the ack would otherwise lose it); this second round trip happens only when full.
-  const busy = async (responder: Responder, address: ReplyAddress, key: string | undefined) => {
+  // Keyed by the message, so a worker that dies mid-post does not post it twice, and a
+  // redelivery of the message is not told twice.
+  const noticeJob = (address: ReplyAddress, key: string | undefined): JobInput => {
+    const payload: NoticePayload = { address, text: busyNotice };
+    return { kind: NOTICE_JOB, payload, ...(key ? { key: `${key}:busy`, rememberMs: turnRememberMs } : {}) };
+  };
+
+  // The notice is queued before the platform's 200, so the 200 means it is durable too (a
+  // process killed right after the ack would otherwise lose it). Usually the turns queue
+  // already did that in the enqueue's own round trip (`overflow`); otherwise (memory queue,
+  // Redis Cluster) this is a second one, made only when full. Refused or unreachable: post here.
+  const busy = async (responder: Responder, notice: JobInput, overflow: EnqueueResult | undefined) => {
     const notices = options.notices;
     if (!notices) return post(responder, busyNotice);
-    const payload: NoticePayload = { address, text: busyNotice };
-    // Keyed by the message, so a worker that dies mid-post does not post it twice, and a
-    // redelivery of the message is not told twice. Refused or unreachable: post it here.
-    const result = await notices
-      .enqueue({ kind: NOTICE_JOB, payload, ...(key ? { key: `${key}:busy`, rememberMs: turnRememberMs } : {}) })
-      .catch(() => ({ status: "full" as const }));
+    const result = overflow ?? (await notices.enqueue(notice).catch(() => ({ status: "full" as const })));
     if (result.status === "full") post(responder, busyNotice);
   };
+
+  // One line per window, with the count of the refusals it stands for: in a burst every other
+  // request may be refused, and a line each would cost the thread that answers Slack.
+  const refusals = new LogGate({ windowMs: 10_000 });
 
   const enqueue = async (job: JobInput): Promise<EnqueueResult> => {
     if (job.key !== undefined && queuedInMemory.has(job.key)) return { status: "duplicate" };
@@ -121,12 +130,18 @@ export function createIntake(options: IntakeOptions): MessageHandler {
 
     const payload: TurnPayload = { message, address };
     const key = message.messageId ? turnKey(message) : undefined;
-    const result = await enqueue({ kind: TURN_JOB, payload, ...(key ? { key, rememberMs: turnRememberMs } : {}) });
+    const notice = noticeJob(address, key);
+    const result = await enqueue({
+      kind: TURN_JOB,
+      payload,
+      ...(key ? { key, rememberMs: turnRememberMs } : {}),
+      ...(options.notices ? { overflow: notice } : {}),
+    });
     if (result.status === "duplicate") {
       log.debug("message already queued or answered; not queued again", { platform: message.thread.platform });
     } else if (result.status === "full") {
-      log.warn("work queue is full; turn refused", { depth: result.depth });
-      await busy(responder, address, key);
+      refusals.write(log, "warn", "work queue is full; turn refused", "queue_full", { depth: result.depth });
+      await busy(responder, notice, result.overflow);
     }
   };
 }

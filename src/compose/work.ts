@@ -61,19 +61,18 @@ export class Work {
       );
     }
     this.#d = deps;
-    // Each job continues the trace of what queued it (docs/tracing.md).
+    const notices = createQueue(store, { name: "notices", maxDepth: noticeMaxDepth, logger, clock });
+    // Each job continues the trace of what queued it (docs/tracing.md). A turn refused as over
+    // the bound has its busy notice queued in the same round trip (RedisStreamQueue overflow).
     this.turns = tracedQueue(
-      createQueue(store, { name: "turns", maxDepth: env.QUEUE_MAX_DEPTH, logger, clock }),
+      createQueue(store, { name: "turns", maxDepth: env.QUEUE_MAX_DEPTH, overflow: notices, logger, clock }),
       "turns",
     );
     this.actions = tracedQueue(
       createQueue(store, { name: "actions", maxDepth: actionMaxDepth, logger, clock }),
       "actions",
     );
-    this.notices = tracedQueue(
-      createQueue(store, { name: "notices", maxDepth: noticeMaxDepth, logger, clock }),
-      "notices",
-    );
+    this.notices = tracedQueue(notices, "notices");
     this.#fallback = tracedQueue(new MemoryQueue({ name: "turns-fallback", maxDepth: env.QUEUE_MAX_DEPTH }), "turns");
   }
 

@@ -28,6 +28,14 @@ export interface JobInput {
    * Default: the key is freed at the acknowledgement (the approvals sweep re-enqueues by id).
    */
   rememberMs?: number;
+  /**
+   * Queued instead on this queue's overflow queue when this one is full (a refused turn's busy
+   * notice on the notices queue), in the same atomic step where the queue can: the Redis
+   * Stream queue then makes one round trip for both. The result is `full` with `overflow`
+   * saying what became of it; without `overflow` in the result nothing was tried, and the
+   * caller queues it (or tells the user) itself.
+   */
+  overflow?: JobInput;
 }
 
 export interface Job extends JobInput {
@@ -42,7 +50,7 @@ export type EnqueueResult =
   | { status: "queued"; id: string; depth: number }
   | { status: "duplicate" }
   /** Over the configured bound: nothing was queued; the caller tells the user. */
-  | { status: "full"; depth: number };
+  | { status: "full"; depth: number; overflow?: EnqueueResult };
 
 /**
  * Runs one job. Resolving acknowledges it; throwing leaves it for another delivery until

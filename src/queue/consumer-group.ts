@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import type { RedisClientType } from "redis";
 import type { EnqueueResult } from "../core/work-queue.ts";
-import { ackScript, enqueueScript, touchOwnScript } from "./redis-scripts.ts";
+import { ackScript, enqueueOrOverflowScript, enqueueScript, touchOwnScript } from "./redis-scripts.ts";
 
 /** A script and its SHA1, for EVALSHA. */
 interface Script {
@@ -10,7 +10,22 @@ interface Script {
 }
 
 const script = (source: string): Script => ({ source, sha: createHash("sha1").update(source).digest("hex") });
-const scripts = { enqueue: script(enqueueScript), ack: script(ackScript), touchOwn: script(touchOwnScript) };
+const scripts = {
+  enqueue: script(enqueueScript),
+  enqueueOrOverflow: script(enqueueOrOverflowScript),
+  ack: script(ackScript),
+  touchOwn: script(touchOwnScript),
+};
+
+/** The job written to another stream when this one is full (see enqueueOrOverflow). */
+export interface OverflowEntry {
+  streamKey: string;
+  /** The idempotency key, already prefixed (`<overflow stream>:key:<key>`). */
+  key: string | undefined;
+  json: string;
+  maxDepth: number;
+  keyTtlMs: number;
+}
 
 export interface StreamMessage {
   id: string;
@@ -54,6 +69,47 @@ export class ConsumerGroup {
     if (status === "duplicate") return { status: "duplicate" };
     if (status === "full") return { status: "full", depth: Number(a) };
     return { status: "queued", id: String(a), depth: Number(b) };
+  }
+
+  /**
+   * enqueue(), or when this stream is full, `overflow` on its stream, in one script (see
+   * redis-scripts.ts; one server only, never a cluster).
+   */
+  async enqueueOrOverflow(
+    json: string,
+    key: string | undefined,
+    maxDepth: number,
+    keyTtlMs: number,
+    overflow: OverflowEntry,
+  ): Promise<EnqueueResult> {
+    const keys = [this.#o.streamKey, overflow.streamKey];
+    if (key !== undefined) keys.push(this.#o.keyPrefix + key);
+    if (overflow.key !== undefined) keys.push(overflow.key);
+    const reply = await this.#command(undefined, () =>
+      this.#eval(scripts.enqueueOrOverflow, {
+        keys,
+        arguments: [
+          String(maxDepth),
+          json,
+          String(keyTtlMs),
+          String(overflow.maxDepth),
+          overflow.json,
+          String(overflow.keyTtlMs),
+          key === undefined ? "0" : "1",
+          overflow.key === undefined ? "0" : "1",
+        ],
+      }),
+    );
+    const [status, a, b, c, d] = reply as [string, string | number, string | number, string | number, number];
+    if (status === "duplicate") return { status: "duplicate" };
+    if (status === "queued") return { status: "queued", id: String(a), depth: Number(b) };
+    const outcome: EnqueueResult =
+      b === "duplicate"
+        ? { status: "duplicate" }
+        : b === "full"
+          ? { status: "full", depth: Number(c) }
+          : { status: "queued", id: String(c), depth: Number(d) };
+    return { status: "full", depth: Number(a), overflow: outcome };
   }
 
   /** Group from the stream's start ("0"), so entries added before any worker existed are read. */

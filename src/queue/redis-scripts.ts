@@ -18,6 +18,35 @@ if KEYS[2] then redis.call('SET', KEYS[2], id, 'PX', ARGV[3]) end
 return {'queued', id, depth + 1}
 `;
 
+// The same, and when the stream is full, the overflow job (a busy notice) on the overflow
+// stream under its own bound and idempotency key: one round trip where there were two, so a
+// refused turn's 200 waits on Redis once. Single-server only (a cluster refuses keys of two
+// slots in one script; the queue then makes the two enqueues apart).
+// KEYS[1]=stream, KEYS[2]=overflow stream, then the idempotency key and the overflow's
+// idempotency key, each only when ARGV[7] / ARGV[8] is '1'.
+// ARGV[1]=max depth, ARGV[2]=job JSON, ARGV[3]=key TTL ms, ARGV[4..6]=the same for the overflow
+// Returns {'queued', id, depth} | {'duplicate'} | {'full', depth, 'queued', id, depth}
+//   | {'full', depth, 'duplicate'} | {'full', depth, 'full', depth}
+export const enqueueOrOverflowScript = `
+local n = 3
+local key, okey
+if ARGV[7] == '1' then key = KEYS[n]; n = n + 1 end
+if ARGV[8] == '1' then okey = KEYS[n] end
+if key and redis.call('EXISTS', key) == 1 then return {'duplicate'} end
+local depth = redis.call('XLEN', KEYS[1])
+if depth < tonumber(ARGV[1]) then
+  local id = redis.call('XADD', KEYS[1], '*', 'job', ARGV[2])
+  if key then redis.call('SET', key, id, 'PX', ARGV[3]) end
+  return {'queued', id, depth + 1}
+end
+if okey and redis.call('EXISTS', okey) == 1 then return {'full', depth, 'duplicate'} end
+local odepth = redis.call('XLEN', KEYS[2])
+if odepth >= tonumber(ARGV[4]) then return {'full', depth, 'full', odepth} end
+local oid = redis.call('XADD', KEYS[2], '*', 'job', ARGV[5])
+if okey then redis.call('SET', okey, oid, 'PX', ARGV[6]) end
+return {'full', depth, 'queued', oid, odepth + 1}
+`;
+
 // Acknowledges and deletes the entry (acked entries are never read again, and deleting keeps
 // XLEN equal to the outstanding work), then frees its idempotency key if it is still this
 // entry's (after a TTL expiry the key may belong to a newer job), or, for a job enqueued with

@@ -26,7 +26,7 @@ import {
   serialiseInput,
   waitUntil,
 } from "./common.ts";
-import { ConsumerGroup, type StreamMessage } from "./consumer-group.ts";
+import { ConsumerGroup, type OverflowEntry, type StreamMessage } from "./consumer-group.ts";
 
 export interface RedisStreamQueueOptions extends QueueOptions {
   /** Consumer group shared by every worker of this deployment (default "daybook"). */
@@ -51,6 +51,13 @@ export interface RedisStreamQueueOptions extends QueueOptions {
   commandTimeoutMs?: number;
   /** A consumer with nothing pending and idle this long is removed from the group (default 1 h). */
   deadConsumerIdleMs?: number;
+  /**
+   * Where a job's `overflow` goes when this queue is full: another stream queue on the same
+   * store (turns -> notices). On one server (or Sentinel) both are written by one script;
+   * on a cluster the two streams hash to different slots, so `full` is answered without
+   * `overflow` and the caller makes the second enqueue.
+   */
+  overflow?: WorkQueue;
   clock?: Clock;
   logger?: Logger;
 }
@@ -91,6 +98,7 @@ export class RedisStreamQueue implements WorkQueue {
   readonly #deadConsumerIdleMs: number;
   readonly #clock: Clock;
   readonly #log: Logger;
+  readonly #overflow: RedisStreamQueue | undefined;
 
   #worker: WorkerOptions | undefined;
   #reader: RedisClientType | undefined;
@@ -132,6 +140,9 @@ export class RedisStreamQueue implements WorkQueue {
     this.#deadConsumerIdleMs = options.deadConsumerIdleMs ?? 3_600_000;
     this.#clock = options.clock ?? systemClock;
     this.#log = (options.logger ?? silentLogger).child({ queue: options.name });
+    const overflow = options.overflow;
+    this.#overflow =
+      overflow instanceof RedisStreamQueue && overflow.#store === store && !store.isCluster ? overflow : undefined;
     this.#redis = new ConsumerGroup(store.client, {
       streamKey: this.streamKey,
       keyPrefix: `${this.streamKey}:key:`,
@@ -147,12 +158,16 @@ export class RedisStreamQueue implements WorkQueue {
 
   async enqueue(input: JobInput): Promise<EnqueueResult> {
     const json = serialiseInput(input);
+    const overflow = input.overflow && this.#overflow ? this.#overflow.#entry(input.overflow) : undefined;
     try {
       // Through the store's circuit breaker: while Redis is not answering, an enqueue fails at
       // once and the intake falls back to memory within Slack's 3 s, instead of each request
       // waiting out its own deadline.
       return await this.#store.guard(
-        () => this.#redis.enqueue(json, input.key, this.#maxDepth, this.#keyTtlMs),
+        () =>
+          overflow
+            ? this.#redis.enqueueOrOverflow(json, input.key, this.#maxDepth, this.#keyTtlMs, overflow)
+            : this.#redis.enqueue(json, input.key, this.#maxDepth, this.#keyTtlMs),
         "EVALSHA:enqueue",
       );
     } catch (error) {
@@ -160,6 +175,17 @@ export class RedisStreamQueue implements WorkQueue {
         cause: error,
       });
     }
+  }
+
+  /** `job` as an entry of this queue, for another queue's script to write (its overflow). */
+  #entry(job: JobInput): OverflowEntry {
+    return {
+      streamKey: this.streamKey,
+      key: job.key === undefined ? undefined : `${this.streamKey}:key:${job.key}`,
+      json: serialiseInput(job),
+      maxDepth: this.#maxDepth,
+      keyTtlMs: this.#keyTtlMs,
+    };
   }
 
   startWorkers(options: WorkerOptions): void {

@@ -1,0 +1,68 @@
+/**
+ * Which record a question is about: one it names, else the item of the previous answer an
+ * ordinal points at ("the second one"), else the previous answer's subject when the question
+ * continues its topic (follow-up.ts decides that).
+ */
+import type { ToolDomain } from "../../../src/core/principal.ts";
+import { mentionedDomains } from "../domains.ts";
+import { continuesPreviousTopic } from "../follow-up.ts";
+import type { EntityRef, RefKind } from "../refs.ts";
+import { domainOfKind, relatedEntity } from "./fill.ts";
+import { findEntity, invoiceIn, ordinalIn, referenceIn } from "./slots.ts";
+import type { Ctx } from "./turn.ts";
+
+export function questionDomains(text: string, subject: EntityRef | undefined, thread?: ToolDomain): ToolDomain[] {
+  const d = subject ? domainOfKind(subject.kind) : thread;
+  const out = mentionedDomains(text, d);
+  if (d && !out.includes(d)) out.push(d);
+  return out;
+}
+
+function preferredKinds(text: string): RefKind[] {
+  if (/\b(risk|churn|health|usage|customer|account)\b/i.test(text)) return ["customer", "company", "deal"];
+  if (/\b(deal|pipeline|stage|close date|amount)\b/i.test(text)) return ["deal", "company", "customer"];
+  if (/\b(log|call|note)\b/i.test(text)) return ["company", "customer", "deal"];
+  return ["customer", "deal", "company", "issue", "invoice"];
+}
+
+/** The entity a follow-up refers to, from the question or the thread's earlier turns. */
+export function resolveSubject(ctx: Ctx): { subject: EntityRef | undefined; viaFollowUp: boolean } {
+  const q = ctx.turn.question;
+  const reference = referenceIn(q, ctx.entities);
+  if (reference?.kind === "issue") return { subject: { kind: "issue", id: reference.ref }, viaFollowUp: false };
+  if (reference?.kind === "invoice") return { subject: { kind: "invoice", name: reference.ref }, viaFollowUp: false };
+  const inv = invoiceIn(q);
+  if (inv) return { subject: { kind: "invoice", name: inv }, viaFollowUp: false };
+  const named = findEntity(q, ctx.entities, preferredKinds(q));
+  if (named) {
+    const subject: EntityRef = { kind: named.kind, name: named.name, ...(named.id ? { id: named.id } : {}) };
+    // "the <company> deal" names a company but asks about its deal; the word, not the tool's
+    // wording, decides which record the question is about.
+    // A company that is no customer ("what's the latest on <prospect>?") is known through its deal.
+    const prospect =
+      named.kind === "company" &&
+      !ctx.entities.some((e) => e.kind === "customer" && e.name.toLowerCase() === named.name.toLowerCase());
+    const deal =
+      named.kind !== "deal" && (prospect || /\bdeal\b/i.test(q))
+        ? relatedEntity("deal", subject, ctx.entities)
+        : undefined;
+    return { subject: deal ?? subject, viaFollowUp: false };
+  }
+  const last = ctx.turn.previous.at(-1);
+  if (!last) return { subject: undefined, viaFollowUp: false };
+  const n = ordinalIn(q);
+  if (n !== undefined && last.refs.length > 0) {
+    const ref = n < 0 ? last.refs.at(-1) : last.refs[n];
+    if (ref) return { subject: ref, viaFollowUp: true };
+  }
+  // A question with its own subject or intent starts clean (follow-up.ts), however short.
+  if (continuesPreviousTopic(q)) {
+    const carried = last.subject ?? (last.refs.length === 1 ? last.refs[0] : undefined);
+    // "how is the sprint going?" after a customer question starts a new topic.
+    const named = carried ? mentionedDomains(q, domainOfKind(carried.kind)) : mentionedDomains(q);
+    if (carried && (named.length === 0 || named.includes(domainOfKind(carried.kind) as ToolDomain))) {
+      return { subject: carried, viaFollowUp: true };
+    }
+  }
+  return { subject: undefined, viaFollowUp: false };
+}

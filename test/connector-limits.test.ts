@@ -2,6 +2,7 @@
  * Connectors page at the vendor's maximum, share one limiter per vendor account, wait out a 429
  * and never cut a listing silently: counted against the scripted org fakes.
  */
+
 import { afterEach, describe, expect, it } from "vitest";
 import { renderReply } from "../chains/agent/render/index.ts";
 import { loadCloseReport } from "../chains/digests/close.ts";
@@ -15,6 +16,7 @@ import type { Ports } from "../src/core/domain/ports.ts";
 import { silentLogger } from "../src/core/logger.ts";
 import { closeMonth } from "../src/core/period.ts";
 import { MemoryStore } from "../src/store/memory-store.ts";
+import { RUNWAY_MONTHS } from "../tools/accounting/finance-tools.ts";
 import { accountingReadTools } from "../tools/accounting/tools.ts";
 import { createXeroPort, type XeroDeps } from "../tools/accounting/xero.ts";
 import { createHubSpotPort } from "../tools/crm/hubspot.ts";
@@ -122,8 +124,9 @@ describe("the Xero connector's paging and limits", () => {
 
     expect(fake.requests.length).toBe(first);
     const pages = (n: number) => Math.max(1, Math.ceil(n / 1000));
-    // bills + purchase orders + bank lines, one chart of accounts, two P&L reports, one organisation.
-    const minimum = pages(report.counts.bills) + 1 + pages(5_000) + 1 + 2 + 1;
+    // bills + purchase orders + bank lines, one chart of accounts, two P&L reports, one organisation,
+    // one budget summary and a bank summary for each month the runway averages.
+    const minimum = pages(report.counts.bills) + 1 + pages(5_000) + 1 + 2 + 1 + 1 + RUNWAY_MONTHS;
     expect(report.counts.bankTransactions).toBe(5_000);
     expect(first).toBe(minimum);
     expect(new Set(fake.requests.map((r) => r.path)).size).toBe(first);

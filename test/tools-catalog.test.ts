@@ -61,6 +61,8 @@ describe("the tool catalog", () => {
       "accounting_bank_transactions",
       "accounting_profit_and_loss",
     ]);
+      "accounting_budget_variance",
+      "accounting_cash_runway",
   });
 
   it("offers exactly the write actions the approval policies name, all needing approval", () => {

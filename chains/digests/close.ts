@@ -13,6 +13,7 @@ import { closeMonth, localToday } from "../../src/core/period.ts";
 import { closeReports } from "../../tools/accounting/close-cache.ts";
 import type { CloseReport } from "../../tools/accounting/close-checks.ts";
 import { loadCloseRecords } from "../../tools/accounting/close-load.ts";
+import { type CloseFinance, closeFinanceBlocks, loadCloseFinance } from "./close-finance.ts";
 import { capped, day, link, money, monthLabel, s, signedPct } from "./format.ts";
 import { narrative } from "./narrative.ts";
 import type { Digest, DigestDeps } from "./types.ts";
@@ -58,7 +59,7 @@ export function createCloseDigest(deps: DigestDeps): Digest {
     title,
     async run(options = {}) {
       const month = options.month ?? digestCloseMonth(deps);
-      const report = await loadCloseReport(deps, month);
+      const [report, finance] = await Promise.all([loadCloseReport(deps, month), loadCloseFinance(deps, month)]);
       const threshold = deps.varianceThresholdPct ?? 15;
       const c = report.counts;
       const facts = {
@@ -80,7 +81,7 @@ export function createCloseDigest(deps: DigestDeps): Digest {
           : report.previousPnl
             ? digestTemplates.close.clean
             : digestTemplates.close.cleanNoComparison;
-      return closeCard(report, await narrative("close", template, facts, deps.narrate, deps.logger));
+      return closeCard(report, await narrative("close", template, facts, deps.narrate, deps.logger), finance);
     },
   };
 }
@@ -109,7 +110,7 @@ function billTitle(invoice: Invoice): string {
   return `${link(`#${invoice.number}`, invoice.url)} ${invoice.contact.name}, ${money(invoice.total, invoice.currency)}`;
 }
 
-export function closeCard(report: LoadedCloseReport, summary: string): Card {
+export function closeCard(report: LoadedCloseReport, summary: string, finance?: CloseFinance): Card {
   const blocks: CardBlock[] = [{ type: "text", text: summary }];
   const currency = report.pnl.currency;
   if (report.invoicesWithoutPo.length > 0) {
@@ -166,6 +167,7 @@ export function closeCard(report: LoadedCloseReport, summary: string): Card {
     ],
   });
   if (!prev) blocks.push({ type: "text", text: noComparison(previousMonth(report.month)) });
+  if (finance) blocks.push(...closeFinanceBlocks(finance));
   const c = report.counts;
   blocks.push({
     type: "context",

@@ -27,6 +27,7 @@ import { codeBankLineAction } from "./bank-coding.ts";
 import { closeReports } from "./close-cache.ts";
 import { monthToDate } from "./close-checks.ts";
 import { loadCloseRecords } from "./close-load.ts";
+import { financeReadTools } from "./finance-tools.ts";
 import { periodPnl, pnlIfAny, proRataPnl } from "./period-pnl.ts";
 
 /** `partial` on a tool result read from a listing a connector's safety cap cut: counts are then lower bounds. */
@@ -474,7 +475,7 @@ export function accountingReadTools(accounting: AccountingPort, ctx: AccountingT
     },
   );
 
-  return [invoices, closeExceptions, bank, profitAndLoss];
+  return [invoices, closeExceptions, bank, profitAndLoss, ...financeReadTools(accounting, ctx)];
 }
 
 function outcomeError(error: unknown): ApprovalOutcome {

@@ -32,6 +32,7 @@ import {
   toPurchaseOrder,
 } from "./normalize-xero.ts";
 import { XERO_BANK_CODING_NOTE, xeroBankCoding } from "./xero-bank-coding.ts";
+import { xeroFinance } from "./xero-finance.ts";
 import { readXeroPages, type XeroPage, xeroPagination } from "./xero-paging.ts";
 
 export interface XeroSettings {
@@ -308,6 +309,7 @@ export function createXeroPort(settings: XeroSettings, deps: XeroDeps): Accounti
   }
 
   const coding = xeroBankCoding({ api, tenant, cache, call });
+  const finance = xeroFinance({ api, tenant, cache, call, currency: () => reportCurrency() });
 
   return {
     async listInvoices(query) {
@@ -463,6 +465,8 @@ export function createXeroPort(settings: XeroSettings, deps: XeroDeps): Accounti
     listAccounts: coding.listAccounts,
     codeBankTransaction: coding.codeBankTransaction,
     bankCodingNote: XERO_BANK_CODING_NOTE,
+    getBudget: finance.getBudget,
+    getCashSummary: finance.getCashSummary,
 
     async approveInvoice(id, writeOptions) {
       const invoice = await readInvoice(id);

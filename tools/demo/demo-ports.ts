@@ -45,6 +45,7 @@ import type { Ports } from "../../src/core/domain/ports.ts";
 import { DaybookError } from "../../src/core/errors.ts";
 import { codeDemoLine, demoChart } from "./bank-coding.ts";
 import { DEMO_DEAL_STAGES } from "./crm.ts";
+import { demoBudget, demoCashSummary } from "./finance.ts";
 import { type DemoOrg, type DemoProfile, type DemoVolumes, generateDemoOrg } from "./generate.ts";
 
 export interface DemoPortsOptions {
@@ -554,6 +555,12 @@ export function createDemoPorts(options: DemoPortsOptions): DemoPorts {
       );
     },
     bankCodingNote: "The demo books code the line to the account and mark it reconciled.",
+    async getBudget(month: Month) {
+      return demoBudget(org.accounting, month);
+    },
+    async getCashSummary(month: Month) {
+      return demoCashSummary(org.accounting, month, org.profile.currency, org.profile.organisation);
+    },
     async approveInvoice(id: string, opts: WriteOptions) {
       return idem.once("accounting.approve", opts, () => setInvoiceStatus(id, "AUTHORISED", ["DRAFT", "SUBMITTED"]));
     },

@@ -11,6 +11,7 @@
 import { accountingIntents } from "./accounting-intents.ts";
 import { crmIntents } from "./crm-intents.ts";
 import { callPrepReply, renewalsReply } from "./day-replies.ts";
+import { financeIntents } from "./finance-intents.ts";
 import type { Intent, IntentTurn, Obj } from "./intent.ts";
 import { jiraIntents } from "./jira-intents.ts";
 
@@ -40,6 +41,7 @@ const callPrep =
 export const intents: Intent[] = [
   ...jiraIntents,
   ...crmIntents,
+  ...financeIntents,
   ...accountingIntents,
   {
     name: "renewals",

@@ -76,6 +76,24 @@ export interface BankLineCoding {
   memo: string;
 }
 
+/** A month's budgeted amounts by P&L account (Xero Reports/BudgetSummary, the overall budget). */
+export interface BudgetFigures {
+  month: Month;
+  currency: string;
+  income: { account: string; amount: number }[];
+  expenses: { account: string; amount: number }[];
+}
+
+/** A month's cash across the bank accounts (Xero Reports/BankSummary totals). */
+export interface CashSummary {
+  month: Month;
+  currency: string;
+  opening: number;
+  received: number;
+  spent: number;
+  closing: number;
+}
+
 export interface InvoiceQuery {
   month?: Month;
   type?: "ACCPAY" | "ACCREC";
@@ -113,6 +131,10 @@ export interface AccountingPort {
   ): Promise<{ id: string; accountCode: string; reconciled?: boolean }>;
   /** What coding a line does in this system, shown on the approval card before anyone approves. */
   bankCodingNote?: string;
+  /** The month's budget (not_found when the books hold none for it); a port without budgets leaves this out. */
+  getBudget?(month: Month): Promise<BudgetFigures>;
+  /** The month's opening and closing cash and what came in and went out, all bank accounts together. */
+  getCashSummary?(month: Month): Promise<CashSummary>;
   approveInvoice(id: string, options: WriteOptions): Promise<{ id: string; status: InvoiceStatus }>;
   rejectInvoice(id: string, reason: string, options: WriteOptions): Promise<{ id: string; status: InvoiceStatus }>;
 }

@@ -13,6 +13,7 @@
 import type { BankTransaction, Invoice, LedgerAccount, PurchaseOrder } from "../../../src/core/domain/accounting.ts";
 import { monthRange } from "../../../src/core/domain/common.ts";
 import { xeroDefaults } from "../../../tools/demo/bank-coding.ts";
+import { demoBudget, demoCashSummary } from "../../../tools/demo/finance.ts";
 import type { DemoOrg } from "../../../tools/demo/generate.ts";
 import type { RecordedRequest } from "../http.ts";
 import { type FakeReply, jsonBody, matcher, type OrgFake, Refusal, stableUuid, startOrgFake, urlOf } from "./common.ts";
@@ -241,6 +242,78 @@ export async function startXeroFake(options: XeroFakeOptions): Promise<XeroFake>
     };
   };
 
+  const cell = (n: number) => ({ Value: n.toFixed(2) });
+  /**
+   * The overall budget for `date`'s month (periods=1, timeframe=1 is all the connector asks for);
+   * account rows under Income and Less Operating Expenses, as Xero's Budget Summary lays them out.
+   */
+  const budgetReport = (q: URLSearchParams) => {
+    const date = q.get("date") ?? "";
+    if (!/^\d{4}-\d{2}-\d{2}$/.test(date)) throw badRequest("date is required as YYYY-MM-DD");
+    if (q.get("periods") !== "1" || q.get("timeframe") !== "1") throw badRequest("the fake serves one month");
+    let budget: { income: { account: string; amount: number }[]; expenses: { account: string; amount: number }[] };
+    try {
+      budget = demoBudget(books, date.slice(0, 7));
+    } catch {
+      budget = { income: [], expenses: [] };
+    }
+    const section = (title: string, lines: { account: string; amount: number }[]) => ({
+      RowType: "Section",
+      Title: title,
+      Rows: lines.map((l) => ({ RowType: "Row", Cells: [{ Value: l.account }, cell(l.amount)] })),
+    });
+    return {
+      Reports: [
+        {
+          ReportName: "Budget Summary",
+          ReportType: "BudgetSummary",
+          ReportTitles: ["Overall Budget", "Budget Summary", org.profile.organisation],
+          Rows: [
+            { RowType: "Header", Cells: [{ Value: "Account" }, { Value: date.slice(0, 7) }] },
+            section("Income", budget.income),
+            section("Less Operating Expenses", budget.expenses),
+          ],
+        },
+      ],
+    };
+  };
+  /** One bank account's Opening Balance, Cash Received, Cash Spent, Closing Balance and the Total row. */
+  const bankSummaryReport = (from: string, to: string) => {
+    const month = from.slice(0, 7);
+    const range = monthRange(month);
+    if (range.from !== from || range.to !== to) throw badRequest("the fake serves whole months");
+    const c = demoCashSummary(books, month, org.profile.currency, org.profile.organisation);
+    const cells = [cell(c.opening), cell(c.received), cell(c.spent), cell(c.closing)];
+    return {
+      Reports: [
+        {
+          ReportName: "Bank Summary",
+          ReportType: "BankSummary",
+          Rows: [
+            {
+              RowType: "Header",
+              Cells: [
+                { Value: "Bank Accounts" },
+                { Value: "Opening Balance" },
+                { Value: "Cash Received" },
+                { Value: "Cash Spent" },
+                { Value: "Closing Balance" },
+              ],
+            },
+            {
+              RowType: "Section",
+              Title: "",
+              Rows: [
+                { RowType: "Row", Cells: [{ Value: "Business Account" }, ...cells] },
+                { RowType: "SummaryRow", Cells: [{ Value: "Total" }, ...cells] },
+              ],
+            },
+          ],
+        },
+      ],
+    };
+  };
+
   // Xero spells this one object in camelCase among PascalCase fields (xero-node's `pagination` baseName).
   const pagination = (p: { pagination?: XeroPagination }) => (p.pagination ? { pagination: p.pagination } : {});
 
@@ -399,6 +472,15 @@ export async function startXeroFake(options: XeroFakeOptions): Promise<XeroFake>
     if (m.on(/^\/BankTransactions\/([^/]+)$/)) {
       const found = bankLine(decodeURIComponent(m.group(1)));
       return { body: { BankTransactions: [bankJson(found)] } };
+    }
+    if (path === "/Reports/BudgetSummary") {
+      return { body: budgetReport(q) };
+    }
+    if (path === "/Reports/BankSummary") {
+      const from = q.get("fromDate");
+      const to = q.get("toDate");
+      if (!from || !to) throw badRequest("fromDate and toDate are required here");
+      return { body: bankSummaryReport(from, to) };
     }
     if (path === "/Reports/ProfitAndLoss") {
       const from = q.get("fromDate");

@@ -236,7 +236,7 @@ function planFirstCall(ctx: Ctx): Plan {
         ctx.tools.map((t) => t.name),
       );
   const intentTool = intent ? ctx.tools.find((t) => t.name === intent.tool) : undefined;
-  if (intent && intentTool) {
+  if (intent && intentTool && (!intent.aboutRecord || subject)) {
     const filled = fillArgs(intentTool, ctx, subject);
     if (filled.ok)
       return {

@@ -329,10 +329,13 @@ export function accountingReadTools(accounting: AccountingPort, ctx: AccountingT
         const sorted = [...list].sort((a, b) => b.date.localeCompare(a.date) || b.number.localeCompare(a.number));
         const shown = sorted.slice(0, args.limit ?? 15);
         remember(shown);
+        // An empty list still says what its zero is in: the organisation's currency, as bank lines do.
+        const currency = shown[0]?.currency ?? (await accounting.baseCurrency?.());
         return {
           month,
           ...(months.length > 1 ? { fromMonth: months[0] } : {}),
           type: args.type ?? "ACCPAY",
+          ...(currency ? { currency } : {}),
           count: list.length,
           total: money(list.reduce((s, i) => s + i.total, 0)),
           invoices: shown.map(invoiceRow),

@@ -51,6 +51,9 @@ const notDeals =
 const over = /\b(over|above|more than|bigger than|larger than|at least|greater than)\s*[$€£]?\s?\d/i;
 const won = /\b(win|won|wins|closed[- ]won|land(ed)?)\b/i;
 const lost = /\b(lose|lost|losses|closed[- ]lost)\b/i;
+/** "how do we win <deal>?", "what does it take to close <deal>": what the deal needs next. */
+const howToWin =
+  /\b(how (do|can|could|should|would|will|to|'?d)( (we|i|you))?( still)?|wh?at (does it|will it|would it|do (we|i)) (take|need)( to)?|wh?at('?s| is) (it|needed|left) to) (win|close|land|seal|clinch|get|save)\b/i;
 
 /**
  * The previous list's filters (owner, close month, amount), for "and the biggest one?" after
@@ -88,6 +91,13 @@ function daysIn(q: string, turn: IntentTurn | undefined): number | undefined {
 }
 
 export const crmIntents: Intent[] = [
+  {
+    name: "how-to-win",
+    // Asks for the named deal's next step (its detail carries it), not the deals already won.
+    test: (q) => howToWin.test(q),
+    tool: "crm_deal_detail",
+    aboutRecord: true,
+  },
   {
     name: "arr-at-risk",
     // "how much ARR is at risk?" is the churn list's at-risk ARR, not the renewals calendar.

@@ -23,6 +23,11 @@ export interface Intent {
   test: (question: string) => boolean;
   /** The catalog tool that answers it. */
   tool: string;
+  /**
+   * Asks about one record ("how do we win <deal>?"): applies only when the question names one
+   * or follows one up; without it the words alone do not pick the tool, and scoring decides.
+   */
+  aboutRecord?: boolean;
   /** Arguments the words imply (merged over the ones filled from the question). */
   args?: (question: string, turn?: IntentTurn) => Record<string, unknown>;
   /** The result narrowed to what was asked; same shape as the tool's, so the renderers apply. */

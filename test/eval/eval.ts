@@ -8,10 +8,10 @@ import { secondOrgProfile } from "../fixtures/second-org/profile.ts";
 import { loadOrgData } from "./data.ts";
 import { type Fact, name } from "./facts.ts";
 import { type Outcome, score } from "./score.ts";
+import { changeSessions } from "./sessions-changes.ts";
 import { daySessions } from "./sessions-day.ts";
 import { engineeringSessions } from "./sessions-engineering.ts";
 import { financeSessions } from "./sessions-finance.ts";
-import { heldOutSessions } from "./sessions-held-out.ts";
 import { mixedSessions } from "./sessions-mixed.ts";
 import { salesSessions } from "./sessions-sales.ts";
 import { type Category, categories, type Role, roles, type Session, type Turn } from "./spec.ts";
@@ -23,7 +23,7 @@ export const sessions: Session[] = [
   ...financeSessions,
   ...mixedSessions,
   ...daySessions,
-  ...heldOutSessions,
+  ...changeSessions,
 ];
 
 /** A Monday mid-month (the demo's pinned date) and the 1st of a month, when "this month" and the close differ. */

@@ -1,0 +1,72 @@
+/**
+ * Writes that are more than one change (issue 16, items 3 and 5): a call note that also
+ * schedules a follow-up and sells an add-on is ONE change set whose arguments carry the
+ * company, the follow-up instant (Thursday 14:00 in the requester's zone), the deal and the
+ * requester as author; a user story asked of the offline model gets the skeleton of what it
+ * needs and no write. Expected values come from each organisation's own data.
+ */
+import { TZDate } from "@date-fns/tz";
+import type { OrgData } from "./data.ts";
+import { pattern } from "./facts.ts";
+import { answer, at, type Session, short, t, write } from "./spec.ts";
+
+const ae = { demo: "alex", second: "clara" };
+const engineer = { demo: "maria", second: "jonas" };
+
+/** The account the call was with: the organisation's most at-risk customer. */
+const customer = (d: OrgData) => at(d.atRisk, 0, "customer at risk");
+
+/** The next Thursday after now, 14:00 in the zone, as the ISO instant the card stores. */
+function thursday2pm(d: OrgData): string {
+  const local = new TZDate(d.now, d.timeZone);
+  const ahead = (4 - local.getDay() + 7) % 7 || 7;
+  return new Date(
+    new TZDate(local.getFullYear(), local.getMonth(), local.getDate() + ahead, 14, 0, d.timeZone).getTime(),
+  ).toISOString();
+}
+
+const asker = (d: OrgData, id: string) => d.people.find((p) => p.id === id)?.name ?? id;
+const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+
+export const changeSessions: Session[] = [
+  {
+    role: "account executive",
+    title: "a call note with its changes",
+    user: ae,
+    turns: [
+      t(
+        "write",
+        (d) =>
+          `log a call with ${short(customer(d).name)}: scheduled training Thursday 2pm, upsold the onboarding package for $2K`,
+        (d) =>
+          write("crm_log_call_changes", [
+            pattern("the company", new RegExp(`"companyId":"${escape(customer(d).id)}"`)),
+            pattern("Thursday 14:00 in the requester's zone", new RegExp(`"dueAt":"${escape(thursday2pm(d))}"`)),
+            pattern("a $2,000 deal", /"amount":2000\b/),
+            pattern("the won stage", /"stage":"Closed Won"/),
+            pattern(
+              "the requester as author",
+              new RegExp(`"onBehalfOf":\\{[^}]*"name":"${escape(asker(d, ae[d.org]))}"`),
+            ),
+          ]),
+      ),
+    ],
+  },
+  {
+    role: "engineer",
+    title: "a user story",
+    user: engineer,
+    turns: [
+      t(
+        "cannot do",
+        () => "write a user story for password reset via email",
+        () =>
+          answer([
+            pattern("what it needs", /without the language model/i),
+            pattern("the request's words", /password reset via email/i),
+            pattern("the story skeleton", /As a <role>, I want <goal>/),
+          ]),
+      ),
+    ],
+  },
+];

@@ -12,6 +12,7 @@ import { changeSessions } from "./sessions-changes.ts";
 import { daySessions } from "./sessions-day.ts";
 import { engineeringSessions } from "./sessions-engineering.ts";
 import { financeSessions } from "./sessions-finance.ts";
+import { heldOutSessions } from "./sessions-held-out.ts";
 import { mixedSessions } from "./sessions-mixed.ts";
 import { salesSessions } from "./sessions-sales.ts";
 import { type Category, categories, type Role, roles, type Session, type Turn } from "./spec.ts";
@@ -24,6 +25,7 @@ export const sessions: Session[] = [
   ...mixedSessions,
   ...daySessions,
   ...changeSessions,
+  ...heldOutSessions,
 ];
 
 /** A Monday mid-month (the demo's pinned date) and the 1st of a month, when "this month" and the close differ. */

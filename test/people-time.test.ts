@@ -4,6 +4,7 @@ import { renderCard } from "../adapters/slack/format/block-kit.ts";
 import { slackUser } from "../adapters/slack/listeners/inbound-text.ts";
 import { createWebClient } from "../adapters/slack/web-client.ts";
 import { renderAdaptiveCard } from "../adapters/teams/format/adaptive-card.ts";
+import { createDigests } from "../chains/digests/registry.ts";
 import { approvalCard, decidedCard } from "../src/approvals/approval-card.ts";
 import { appHomeCard } from "../src/bot/app-home.ts";
 import { createPrincipalResolver } from "../src/bot/principals.ts";
@@ -14,6 +15,8 @@ import { fixedClock } from "../src/core/clock.ts";
 import { silentLogger } from "../src/core/logger.ts";
 import { formatForReader, type Reader, readerOf, timeToken } from "../src/core/reader-time.ts";
 import { MemoryStore } from "../src/store/memory-store.ts";
+import { createDemoPorts } from "../tools/demo/demo-ports.ts";
+import { secondOrgProfile } from "./fixtures/second-org/profile.ts";
 import { startFakeServer } from "./support/http.ts";
 import { secondOrgConfig } from "./support/sweep.ts";
 
@@ -247,5 +250,20 @@ describe("people's profiles from users.info", () => {
     expect(limited).toEqual({ platform: "slack", id: "U0LIMITED" });
     expect(readerOf(limited, undefined, "Europe/Berlin")).toEqual({ timeZone: "Europe/Berlin" });
     await fake.close();
+  });
+});
+
+describe("a digest posted in a channel", () => {
+  it.each([
+    { label: "the demo org", timeZone: "UTC", profile: undefined, at: "2026-11-30T18:00:00Z" },
+    { label: "the second org", timeZone: "Europe/Berlin", profile: secondOrgProfile, at: "2026-03-29T06:30:00Z" },
+  ])("says which zone its days are in, the organisation's, on $label", async ({ timeZone, profile, at }) => {
+    const clock = fixedClock(at);
+    const ports = createDemoPorts({ clock, ...(profile ? { profile } : {}) });
+    const digests = createDigests({ ports, clock, timeZone, store: new MemoryStore() });
+    for (const name of ["standup", "close"] as const) {
+      const card = await digests[name].run({ preview: true });
+      expect(card.blocks.at(-1)).toEqual({ type: "context", text: `Dates in ${timeZone} (the organisation's zone).` });
+    }
   });
 });

@@ -50,16 +50,42 @@ describe.skipIf(skip)("the composed app with its work queue on Redis", () => {
   let seq = 0;
   const stores: RedisStore[] = [];
   const apps: App[] = [];
-  const posts = () => fake.requests.filter((r) => r.path === "/api/chat.postMessage").map(apiArgs);
+  // Posts as they read now: a chat.update replaces a post, and a turn's "Working on it…"
+  // placeholder counts once its answer replaced it (turn-worker.ts).
+  const posted: { ts: string; args: Record<string, unknown> }[] = [];
+  const posts = () =>
+    posted
+      .map((p) => p.args)
+      .filter(
+        (a) =>
+          (a.metadata as { event_payload?: { placeholder?: unknown } } | undefined)?.event_payload?.placeholder !==
+          true,
+      );
   const postsIn = (ts: string) => posts().filter((p) => p.thread_ts === ts);
   const text = (p: Record<string, unknown> | undefined) => `${String(p?.text)}\n${JSON.stringify(p?.blocks ?? [])}`;
 
   beforeAll(async () => {
     fake = await startFakeServer((req) => {
       if (req.path === "/api/chat.postMessage") {
-        return {
-          body: { ok: true, channel: apiArgs(req).channel, ts: `1763888400.${String(++seq).padStart(6, "0")}` },
-        };
+        const ts = `1763888400.${String(++seq).padStart(6, "0")}`;
+        posted.push({ ts, args: apiArgs(req) });
+        return { body: { ok: true, channel: apiArgs(req).channel, ts } };
+      }
+      if (req.path === "/api/chat.update") {
+        const args = apiArgs(req);
+        const i = posted.findIndex((p) => p.ts === args.ts && p.args.channel === args.channel);
+        const before = posted[i];
+        if (before)
+          posted[i] = {
+            ts: before.ts,
+            args: {
+              ...before.args,
+              text: args.text,
+              blocks: args.blocks,
+              ...(args.metadata ? { metadata: args.metadata } : {}),
+            },
+          };
+        return { body: { ok: true, channel: args.channel, ts: args.ts } };
       }
       // Who reads the test channels (the audience policy): people who may see what is asked.
       // #sales (C0SALES) is read by Alex and Sam, who may see CRM data; the rest by engineers.

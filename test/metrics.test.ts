@@ -23,6 +23,7 @@ import { MemoryStore } from "../src/store/memory-store.ts";
 import { createDemoPorts } from "../tools/demo/demo-ports.ts";
 import { resilientCall } from "../tools/shared/resilience.ts";
 import { type RecordedRequest, startFakeServer } from "./support/http.ts";
+import { isPlaceholder } from "./support/slack-messages.ts";
 
 const secret = "5f4e3d2c1b0a99887766554433221100";
 const clock = fixedClock("2026-11-23T09:00:00Z");
@@ -91,7 +92,7 @@ describe("GET /metrics of the composed app", () => {
         authorizations: [{ team_id: "T0DEMO", user_id: "U0BOT", is_bot: true }],
       }),
     );
-  const repliesIn = (ts: string) => posts.filter((p) => p.args.thread_ts === ts);
+  const repliesIn = (ts: string) => posts.filter((p) => p.args.thread_ts === ts && !isPlaceholder(p.args));
   const scrape = async (server = http) => {
     const res = await server.request("/metrics");
     expect(res.status).toBe(200);
@@ -111,6 +112,13 @@ describe("GET /metrics of the composed app", () => {
           const ts = `1763888400.${String(++seq).padStart(6, "0")}`;
           posts.push({ ts, args });
           return { body: { ok: true, channel: args.channel, ts } };
+        }
+        case "/api/chat.update": {
+          // As Slack does: the turn's placeholder now reads as its answer.
+          const i = posts.findIndex((p) => p.ts === args.ts && p.args.channel === args.channel);
+          const before = posts[i];
+          if (before) posts[i] = { ts: before.ts, args: { ...before.args, ...args } };
+          return { body: { ok: true, channel: args.channel, ts: args.ts } };
         }
         case "/api/conversations.info":
           return { body: { ok: true, channel: { id: args.channel, name: "engineering" } } };

@@ -22,6 +22,7 @@ import { createServer } from "../src/server.ts";
 import { RedisStore } from "../src/store/redis-store.ts";
 import { createDemoPorts } from "../tools/demo/demo-ports.ts";
 import { type RecordedRequest, startFakeServer } from "./support/http.ts";
+import { SlackMessages } from "./support/slack-messages.ts";
 
 /** The demo, with the Slack channel these questions are asked in declared as alex's team's (all domains). */
 const demoOrg: OrgConfig = {
@@ -62,10 +63,11 @@ describe.skipIf(!hasRedisServer)("daybook while Redis stops answering", () => {
   let queuedHttp: Hono;
   let fake: Awaited<ReturnType<typeof startFakeServer>>;
   let logged = 0;
-  let seq = 0;
   let eventSeq = 0;
 
-  const posts = () => fake.requests.filter((r) => r.path === "/api/chat.postMessage").map(apiArgs);
+  // As people read them: an answer replaces its turn's placeholder (support/slack-messages.ts).
+  const messages = new SlackMessages("1763888400");
+  const posts = () => messages.posted().map((m) => m.args);
   const postsIn = (threadTs: string) => posts().filter((p) => p.thread_ts === threadTs);
   const postText = (p: Record<string, unknown>) => `${String(p.text)}\n${JSON.stringify(p.blocks ?? [])}`;
   const slackThread = (ts: string): ThreadRef => ({
@@ -123,11 +125,8 @@ describe.skipIf(!hasRedisServer)("daybook while Redis stops answering", () => {
       }
     }
     fake = await startFakeServer((req) => {
-      if (req.path === "/api/chat.postMessage") {
-        return {
-          body: { ok: true, channel: apiArgs(req).channel, ts: `1763888400.${String(++seq).padStart(6, "0")}` },
-        };
-      }
+      if (req.path === "/api/chat.postMessage") return messages.post(apiArgs(req));
+      if (req.path === "/api/chat.update") return messages.update(apiArgs(req));
       return { body: { ok: true } };
     });
     const ports = createDemoPorts({ clock });

@@ -20,6 +20,7 @@ import { createServer } from "../src/server.ts";
 import { MemoryStore } from "../src/store/memory-store.ts";
 import { createDemoPorts } from "../tools/demo/demo-ports.ts";
 import { type RecordedRequest, startFakeServer } from "./support/http.ts";
+import { SlackMessages } from "./support/slack-messages.ts";
 
 const secret = "a1b2c3d4e5f60718293a4b5c6d7e8f90";
 const clock = fixedClock("2026-11-30T09:00:00Z");
@@ -53,13 +54,18 @@ function apiArgs(req: RecordedRequest): Record<string, unknown> {
 
 describe("the channel audience policy over Slack's HTTP API", () => {
   let fake: Awaited<ReturnType<typeof startFakeServer>>;
-  let seq = 0;
   let app: App;
   let http: Hono;
   /** Members of channels that declare no audience. */
   const rosters: Record<string, string[]> = { C0MIXED: [fiona, maria, "U0BOT"], C0FINTEAM: [fiona, "U0BOT"] };
   const calls = (method: string) => fake.requests.filter((r) => r.path === `/api/${method}`).map(apiArgs);
-  const postsTo = (channel: string) => calls("chat.postMessage").filter((p) => p.channel === channel);
+  // As people read them: an answer replaces its turn's placeholder (support/slack-messages.ts).
+  const messages = new SlackMessages();
+  const postsTo = (channel: string) =>
+    messages
+      .posted()
+      .map((m) => m.args)
+      .filter((p) => p.channel === channel);
   const shown = (p: Record<string, unknown> | undefined) => `${String(p?.text)}\n${JSON.stringify(p?.blocks ?? [])}`;
 
   beforeAll(async () => {
@@ -67,7 +73,9 @@ describe("the channel audience policy over Slack's HTTP API", () => {
       const args = apiArgs(req);
       switch (req.path) {
         case "/api/chat.postMessage":
-          return { body: { ok: true, channel: args.channel, ts: `1764493200.${String(++seq).padStart(6, "0")}` } };
+          return messages.post(args);
+        case "/api/chat.update":
+          return messages.update(args);
         case "/api/conversations.open":
           return { body: { ok: true, channel: { id: `D${String(args.users).slice(1)}` } } };
         case "/api/auth.test":
@@ -97,6 +105,7 @@ describe("the channel audience policy over Slack's HTTP API", () => {
 
   afterEach(() => {
     fake.requests.splice(0);
+    messages.clear();
   });
 
   afterAll(async () => {

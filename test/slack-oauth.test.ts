@@ -312,9 +312,19 @@ describe.skipIf(redisSkipReason !== undefined)("Slack installs in many workspace
     );
   }
 
-  /** The chat.postMessage answering the message at `ts`, with the token it was sent with. */
-  const answerTo = (ts: string) =>
-    w.slack.requests.find((r) => r.path === "/api/chat.postMessage" && slackArgs(r).thread_ts === ts);
+  /**
+   * The request that put the answer to the message at `ts` in its thread, with the token it was
+   * sent with: the chat.update that replaced the turn's placeholder, or a chat.postMessage.
+   */
+  const answerTo = (ts: string) => {
+    const answer = w.slack.posted().find((p) => p.args.thread_ts === ts);
+    if (!answer) return undefined;
+    const updates = w.slack.requests.filter((r) => r.path === "/api/chat.update" && slackArgs(r).ts === answer.ts);
+    return (
+      updates.at(-1) ??
+      w.slack.requests.find((r) => r.path === "/api/chat.postMessage" && slackArgs(r).thread_ts === ts)
+    );
+  };
 
   it("sends the installer to Slack's authorize page with the app's client id, scopes and a state", async () => {
     const { location, state, cookie } = await startInstall();
@@ -352,9 +362,8 @@ describe.skipIf(redisSkipReason !== undefined)("Slack installs in many workspace
       `thread:slack:T0NORTH:C0ENGINEERING:${encodeURIComponent(ts)}:history`,
     ]);
     await mention("T0SOUTH", ts);
-    await until(
-      () => w.slack.requests.filter((r) => r.path === "/api/chat.postMessage" && slackArgs(r).thread_ts === ts)[1],
-    );
+    // Both answered (posted() leaves out placeholders the answers have not replaced yet).
+    await until(() => w.slack.posted().filter((p) => p.args.thread_ts === ts)[1]);
     const both = await (store() as RedisStore).client.keys(`${(store() as RedisStore).prefix}thread:slack:*${ts}*`);
     expect(both).toHaveLength(2);
     const tokens = w.slack.requests

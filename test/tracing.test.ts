@@ -54,9 +54,8 @@ function descendsFrom(trace: ReadableSpan[], child: ReadableSpan, ancestor: Read
 
 /** Every span of the trace the reply to `ts` belongs to, once its post span has ended. */
 async function traceOfReply(w: WholeApp, ts: string): Promise<{ trace: ReadableSpan[]; text: string }> {
-  const reply = await until(() =>
-    w.slack.calls("chat.postMessage").find((c) => c.thread_ts === ts && !/thinking|working/i.test(String(c.text))),
-  );
+  // The answer replaces the turn's placeholder (posted() shows messages as they read now).
+  const reply = await until(() => w.slack.posted().find((p) => p.args.thread_ts === ts)?.args);
   const http = await until(() =>
     spans().find((s) => s.name === "POST /slack/events" && spans().some((p) => p.name === "slack post")),
   );
@@ -120,7 +119,10 @@ describe.skipIf(redisSkipReason !== undefined)("one trace per question, from the
     const agent = one(trace, "agent");
     const tool = one(trace, /^tool /);
     const upstream = one(trace, /^jira\./);
-    const post = one(trace, "slack post");
+    // The turn's posts: its placeholder (posted as the worker takes the turn) and the answer
+    // that replaces it, within the turn's span.
+    const posts = named(trace, "slack post");
+    const post = posts.find((p) => descendsFrom(trace, p, turn)) ?? one(trace, "slack post");
 
     expect(parentOf(http)).toBeUndefined();
     expect(parentOf(send)).toBe(http.spanContext().spanId);
@@ -185,8 +187,13 @@ describe.skipIf(redisSkipReason !== undefined)("one trace per question, from the
       timestamp: new Date().toISOString(),
     });
     expect(res.status).toBeLessThan(300);
-    const post = await until(() => spans().find((s) => s.name === "teams post"));
-    const trace = spans().filter((s) => s.spanContext().traceId === post.spanContext().traceId);
+    // The answer's post (the stream's final message), once the request's span has ended too.
+    const trace = await until(() => {
+      const http = spans().find((s) => s.name === "POST /api/messages");
+      const all = spans().filter((s) => s.spanContext().traceId === http?.spanContext().traceId);
+      return http && all.filter((s) => s.name === "teams post").length >= 2 ? all : undefined;
+    });
+    const post = named(trace, "teams post").at(-1) as ReadableSpan;
     const http = one(trace, "POST /api/messages");
     expect(descendsFrom(trace, post, http)).toBe(true);
     expect(descendsFrom(trace, one(trace, "turns process"), one(trace, "turns send"))).toBe(true);

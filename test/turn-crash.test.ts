@@ -133,7 +133,7 @@ describe.skipIf(redisSkipReason)("a worker killed mid-turn (real Redis)", () => 
     return { store, queue, worker, slack };
   }
 
-  const turn = (thread: string): JobInput => {
+  const turn = (thread: string, via?: ReplyAddress["via"]): JobInput => {
     const message: IncomingMessage = {
       thread: { platform: "slack", workspace: "T0DEMO", channel: "C0ENG", thread },
       user: { platform: "slack", id: "U0DEMOALEX" },
@@ -141,7 +141,7 @@ describe.skipIf(redisSkipReason)("a worker killed mid-turn (real Redis)", () => 
       messageId: thread,
       receivedAt: Date.now(),
     };
-    const address: ReplyAddress = { platform: "slack", thread: message.thread };
+    const address: ReplyAddress = { platform: "slack", thread: message.thread, ...(via ? { via } : {}) };
     return { kind: TURN_JOB, payload: { message, address }, key: turnKey(message), rememberMs: turnRememberMs };
   };
 
@@ -215,7 +215,8 @@ describe.skipIf(redisSkipReason)("a worker killed mid-turn (real Redis)", () => 
       },
     };
     const q = d.worker("only", undefined, flaky).queue;
-    await q.enqueue(turn(thread));
+    // The answer as a new post (no placeholder to replace), which is what fails on the way back.
+    await q.enqueue(turn(thread, { placeholder: false }));
     await eventually(async () => expect(await q.stats()).toMatchObject({ waiting: 0, running: 0 }));
     expect(dropped).toBe(true);
     expect(posts(thread)).toHaveLength(1);

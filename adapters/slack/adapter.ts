@@ -18,6 +18,7 @@ import type { ThreadRef } from "../../src/core/thread.ts";
 import { renderCard } from "./format/block-kit.ts";
 import { slackLimits, truncate } from "./format/limits.ts";
 import { toMrkdwn } from "./format/markdown.ts";
+import { DraftBudget, draftText } from "./stream.ts";
 
 /** Converts a WebClient failure into a DaybookError that carries Slack's error code only. */
 export function slackApiError(method: string, error: unknown): DaybookError {
@@ -63,6 +64,8 @@ export interface SlackChatAdapterOptions {
    */
   clientFor?: (workspace: string) => Promise<WebClient>;
   clock?: Clock;
+  /** Caps streamed-draft edits per workspace (stream.ts); one per adapter by default. */
+  drafts?: DraftBudget;
 }
 
 /**
@@ -73,6 +76,7 @@ export class SlackChatAdapter implements ChatAdapter {
   readonly platform = "slack" as const;
   readonly #clientFor: (workspace: string) => Promise<WebClient>;
   readonly #clock: Clock;
+  readonly #drafts: DraftBudget;
 
   constructor(options: SlackChatAdapterOptions) {
     const { client, clientFor } = options;
@@ -80,6 +84,7 @@ export class SlackChatAdapter implements ChatAdapter {
     else if (client) this.#clientFor = async () => client;
     else throw new DaybookError("internal", "SlackChatAdapter needs a client or clientFor");
     this.#clock = options.clock ?? systemClock;
+    this.#drafts = options.drafts ?? new DraftBudget({ clock: this.#clock });
   }
 
   /** The Web API client that may act in this workspace. */
@@ -183,8 +188,13 @@ export class SlackChatAdapter implements ChatAdapter {
    * with no thread and a `via.responseUrl` (a slash command where daybook may not post)
    * answers privately through the command's response_url
    * (https://docs.slack.dev/interactivity/handling-user-interaction#message_responses).
-   * `via.placeholder` (a mention, a DM, a slash command's thread) lets the turn's worker post a
-   * tagged "Working on it…" that the answer replaces with chat.update.
+   * A turn's responder (with a `tag`) can post a tagged "Working on it…" placeholder that the
+   * answer replaces with chat.update, and show the answer streaming into it (stream.ts): a
+   * mention, a DM, a slash command's thread. Not in an assistant thread (`via.thinking`: its
+   * status line says it) or when `via.placeholder` is false. Through a response_url the
+   * placeholder is an ephemeral "Working on it…" that the answer replaces (replace_original).
+   * Only the turn worker posts placeholders (src/bot/turn-worker.ts), so clicks and notices
+   * built here never show one.
    */
   responderFor(address: ReplyAddress, options: { tag?: string } = {}): Responder {
     const { thread } = address;
@@ -196,12 +206,24 @@ export class SlackChatAdapter implements ChatAdapter {
         return { thread, messageId: "" };
       };
       // Every reply here is already ephemeral: only the caller reads it.
-      return {
+      const privately: Responder = {
         address,
         reply,
         audience: async () => ({ kind: "direct" }),
         replyPrivately: (_user, card) => reply(card),
       };
+      if (tag && address.via?.placeholder !== false) {
+        privately.placeholder = async (text) => {
+          await this.respondPrivately(responseUrl, textCard(text));
+          return { thread, messageId: "" };
+        };
+        // response_url allows 5 uses in 30 minutes: no drafts, only the answer over the placeholder.
+        privately.replace = async (placeholder, card, options = {}) => {
+          if (options.draft !== true) await this.respondPrivately(responseUrl, card, { replaceOriginal: true });
+          return placeholder;
+        };
+      }
+      return privately;
     }
     const responder: Responder = {
       address,
@@ -213,13 +235,23 @@ export class SlackChatAdapter implements ChatAdapter {
       audience: () => this.audience(thread),
       replyPrivately: (user, card) => this.postPrivately(thread, user, card),
     };
-    if (address.via?.placeholder === true && tag) {
+    if (tag && address.via?.placeholder !== false && address.via?.thinking !== true) {
       responder.placeholder = async (text) => {
         const receipt = await this.post(thread, textCard(text), tag, true);
         return { thread: receipt.thread, messageId: receipt.messageId };
       };
       responder.replace = async (placeholder, card, options = {}) => {
-        await this.update(placeholder, card, { tag, draft: options.draft === true });
+        if (options.draft === true) {
+          // Over the workspace's draft budget: skipped, the next draft or the answer shows it.
+          if (!this.#drafts.take(thread.workspace)) return placeholder;
+          const partial = {
+            ...card,
+            blocks: card.blocks.map((b) => (b.type === "text" ? { ...b, text: draftText(b.text) } : b)),
+          };
+          await this.update(placeholder, partial, { tag, draft: true });
+          return placeholder;
+        }
+        await this.update(placeholder, card, { tag, draft: false });
         return placeholder;
       };
     }
@@ -346,14 +378,19 @@ export class SlackChatAdapter implements ChatAdapter {
   }
 
   /** An ephemeral answer through a slash command's response_url (valid 30 minutes, 5 uses). */
-  async respondPrivately(responseUrl: string, card: Card): Promise<void> {
+  async respondPrivately(responseUrl: string, card: Card, options: { replaceOriginal?: boolean } = {}): Promise<void> {
     const message = renderCard(card);
     let res: Response;
     try {
       res = await fetch(responseUrl, {
         method: "POST",
         headers: { "content-type": "application/json" },
-        body: JSON.stringify({ response_type: "ephemeral", text: message.text, blocks: message.blocks }),
+        body: JSON.stringify({
+          response_type: "ephemeral",
+          ...(options.replaceOriginal ? { replace_original: true } : {}),
+          text: message.text,
+          blocks: message.blocks,
+        }),
         signal: AbortSignal.timeout(10_000),
       });
     } catch (error) {

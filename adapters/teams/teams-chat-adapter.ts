@@ -23,6 +23,7 @@ import {
 } from "./format/adaptive-card.ts";
 import type { ProactiveSender } from "./proactive-sender.ts";
 import type { RenderedCards } from "./rendered-cards.ts";
+import { teamsPlaceholder } from "./streaming.ts";
 
 /** Teams shows a typing indicator for a few seconds; repeat it while the agent works. */
 const typingEveryMs = 3_000;
@@ -139,9 +140,12 @@ export class TeamsChatAdapter implements ChatAdapter {
   /**
    * The Responder for a turn, from its address: `via.reference` is the conversation reference
    * of the incoming activity (JSON), so a queued turn answers with no store lookup; without
-   * it the stored reference for the conversation is used.
+   * it the stored reference for the conversation is used. A turn's responder (with a `tag`, from
+   * the turn worker) in a 1:1 chat streams: "Working on it…" as an informative update, the
+   * answer streamed into it and then its final message (streaming.ts); `via.placeholder ===
+   * false` asks for none. Elsewhere the typing indicator shows the bot is working.
    */
-  responderFor(address: ReplyAddress): Responder & { stopTyping(): void } {
+  responderFor(address: ReplyAddress, options: { tag?: string } = {}): Responder & { stopTyping(): void } {
     const { thread } = address;
     const raw = address.via?.reference;
     let parsed: Partial<ConversationReference> | undefined;
@@ -166,9 +170,27 @@ export class TeamsChatAdapter implements ChatAdapter {
         this.#o.logger.debug("typing indicator failed", { error }),
       );
     };
+    // Streaming (the turn's placeholder) is for 1:1 chats only; elsewhere the typing indicator.
+    const placeholder =
+      options.tag && address.via?.placeholder !== false && parsed?.conversation?.conversationType === "personal"
+        ? teamsPlaceholder({
+            thread,
+            send: async (activity) => this.#o.sender.send(await reference(), thread, activity),
+            post: async (card) => {
+              const receipt = await this.postWith(await reference(), thread, card);
+              return { thread: receipt.thread, messageId: receipt.messageId };
+            },
+            render: (card) => this.render(card),
+            remember: (messageId, rendered) => this.#o.cards.remember(thread.channel, messageId, rendered),
+            stopTyping,
+            clock: this.#o.clock,
+            logger: this.#o.logger,
+          })
+        : {};
     return {
       address,
       stopTyping,
+      ...placeholder,
       audience: async () => this.audienceWith(await reference(), thread),
       replyPrivately: async (user, card) => this.postPrivately(await reference(), thread, user, card),
       reply: async (card) => {
@@ -178,6 +200,9 @@ export class TeamsChatAdapter implements ChatAdapter {
       },
       replyFile: async (file) => this.postFileWith(await reference(), thread, file),
       typing: async () => {
+        // A 1:1 turn's stream shows its own progress (its informative update); a plain typing
+        // activity in the middle of it is not part of the protocol.
+        if ("placeholder" in placeholder) return;
         await sendTyping();
         if (!timer) {
           timer = setInterval(() => void sendTyping(), typingEveryMs);

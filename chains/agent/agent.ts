@@ -20,6 +20,7 @@ import { guardFigures } from "./figure-guard.ts";
 import { OfflineChatModel, SHOWN_REFS_KEY, WRITE_TOOL_METADATA_KEY } from "./offline-model.ts";
 import { type EntityRef, extractRefs, isTurnData, parseToolOutput, type TurnData } from "./refs.ts";
 import { withoutRawErrors } from "./relayed-errors.ts";
+import { draftStreamHandler } from "./stream-drafts.ts";
 import { toolErrorHandling } from "./tool-errors.ts";
 import { focusDomains, ROUTER_TOOL, selectTools, type ToolSelection } from "./tool-selection.ts";
 import { wireMiddleware } from "./wire-middleware.ts";
@@ -158,6 +159,19 @@ export function createAgentAnswerer(options: AgentAnswererOptions): Answerer & {
     });
 
     const messages: BaseMessage[] = [...historyMessages(input.history), new HumanMessage(input.message.text)];
+    // A language model's reply streams into the turn's placeholder where the responder can show
+    // drafts (src/bot/turn-worker.ts); the offline model answers at once, so it has nothing to stream.
+    const responder = input.responder;
+    const drafts =
+      onWire && typeof responder.draft === "function"
+        ? [
+            draftStreamHandler({
+              draft: (text) => responder.draft?.(text),
+              userText: [input.message.text, ...input.history.filter((h) => h.role === "user").map((h) => h.text)],
+              context: [localDate(clock.now(), timezone)],
+            }),
+          ]
+        : undefined;
     let result: { messages: BaseMessage[] };
     try {
       result = (await withErrorScope({ log, traceId, component: "agent" }, () =>
@@ -167,6 +181,7 @@ export function createAgentAnswerer(options: AgentAnswererOptions): Answerer & {
             signal: AbortSignal.timeout(limits.maxTurnMs),
             // Each tool round is two graph steps; the tool-call limit fires first, this is a backstop.
             recursionLimit: limits.maxToolCalls * 2 + 5,
+            ...(drafts ? { callbacks: drafts } : {}),
           },
         ),
       )) as { messages: BaseMessage[] };

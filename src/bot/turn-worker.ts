@@ -208,9 +208,9 @@ async function onceResponder(o: {
     const replace = inner.replace;
     lastDraftAt = Date.now();
     updates = updates
-      .then(() =>
-        inPlatformSpan(address.platform, "update", () => replace(target, textCard(`${text} …`), { draft: true })),
-      )
+      // The text as streamed so far: the adapter marks it as unfinished its own way (Teams needs
+      // each streamed text to start with the one before, so no trailing mark is added here).
+      .then(() => inPlatformSpan(address.platform, "update", () => replace(target, textCard(text), { draft: true })))
       .catch((error: unknown) => log.debug("a draft update failed", { jobId: job.id, error: toDaybookError(error) }));
   };
 
@@ -233,6 +233,7 @@ async function onceResponder(o: {
 
   return {
     ...inner,
+    ...(inner.replyPrivately ? { replyPrivately: oncePrivately(inner.replyPrivately, { job, tag, store, log }) } : {}),
     start: async () => {
       if (slot !== "first" || !inner.placeholder || !inner.replace) return;
       if (!(await claim())) return;
@@ -294,6 +295,48 @@ async function onceResponder(o: {
       await markPosted(ref.messageId);
       return ref;
     },
+  };
+}
+
+/** How a turn's private deliveries are recorded: `turn:private:<key>:<n>`, n counting within the turn. */
+export function privateKey(tag: string, n: number): string {
+  return `turn:private:${tag}:${n}`;
+}
+
+/**
+ * The turn's private deliveries (a DM with an answer or an approval card the thread may not
+ * see) under the once-only protocol too: the n-th private delivery of a turn is claimed
+ * (`posting:<entry>:<delivery>`) before it goes out and recorded (`posted:<ref as JSON>`) once
+ * the platform took it, so a redelivered turn that reaches it again returns the recorded ref
+ * instead of a second DM. A claim left by a dead worker means the DM may or may not be there; a
+ * DM cannot be searched for its tag, so it is sent again (a possible second DM beats a lost
+ * answer). A turn answers the same way on each delivery (same question, same thread), so the
+ * n-th private delivery of a redelivery is the n-th of the first one.
+ */
+function oncePrivately(
+  send: NonNullable<Responder["replyPrivately"]>,
+  o: { job: Job; tag: string; store: Store; log: Logger },
+): NonNullable<Responder["replyPrivately"]> {
+  const { job, tag, store, log } = o;
+  let n = 0;
+  return async (user, card) => {
+    const key = privateKey(tag, ++n);
+    const raw = await store.get(key).catch(() => undefined);
+    if (raw?.startsWith("posted:")) {
+      try {
+        const ref = JSON.parse(raw.slice("posted:".length)) as MessageRef;
+        log.info("a private reply of this turn was already delivered; not sending it again", { jobId: job.id });
+        return ref;
+      } catch {
+        // Unreadable record: deliver again rather than report a ref that is not there.
+      }
+    }
+    await store.set(key, `posting:${job.id}:${job.deliveries}`, { ttlMs: answeredTtlMs }).catch(() => {});
+    const ref = await send(user, card);
+    await store
+      .set(key, `posted:${JSON.stringify(ref)}`, { ttlMs: answeredTtlMs })
+      .catch((error: unknown) => log.warn("could not record a private reply", { jobId: job.id, error }));
+    return ref;
   };
 }
 

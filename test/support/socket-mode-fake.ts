@@ -49,7 +49,7 @@ export interface SocketModeSlack {
   requests: RecordedRequest[];
   /** Decoded arguments of every call of a Web API method, oldest first. */
   calls(method: string): Record<string, unknown>[];
-  /** chat.postMessage calls with the ts this fake answered. */
+  /** chat.postMessage calls with the ts this fake answered, as they read now (chat.update applied). */
   posted(): { ts: string; args: Record<string, unknown> }[];
   /** apps.connections.open calls that returned a URL. */
   opened(): number;
@@ -134,8 +134,16 @@ export async function startSocketModeSlack(
         posted.push({ ts, args });
         return { body: { ok: true, channel: args.channel, ts } };
       }
-      case "/api/chat.update":
+      case "/api/chat.update": {
+        // As Slack does: the message now reads as updated (a turn's placeholder becomes its answer).
+        const i = posted.findIndex((p) => p.ts === args.ts && p.args.channel === args.channel);
+        const before = posted[i];
+        if (before) {
+          const { text, blocks, metadata } = args;
+          posted[i] = { ts: before.ts, args: { ...before.args, text, blocks, ...(metadata ? { metadata } : {}) } };
+        }
         return { body: { ok: true, channel: args.channel, ts: args.ts } };
+      }
       case "/api/chat.postEphemeral":
         return { body: { ok: true, message_ts: `1764510100.${String(++seq).padStart(6, "0")}` } };
       case "/api/conversations.members":
@@ -234,7 +242,8 @@ export async function startSocketModeSlack(
     appToken,
     requests: http.requests,
     calls: (method) => http.requests.filter((r) => r.path === `/api/${method}`).map(slackArgs),
-    posted: () => [...posted],
+    // A turn's "Working on it…" placeholder is not a reply until its answer replaces it.
+    posted: () => posted.filter((p) => !isPlaceholder(p.args)),
     opened: () => opened,
     connections: () => hellos,
     async connected(n, ms = 20_000) {
@@ -306,4 +315,10 @@ export async function startSocketModeSlack(
       await http.close();
     },
   };
+}
+
+/** A turn's placeholder (metadata `placeholder: true`, adapters/slack/adapter.ts) while it still is one. */
+function isPlaceholder(args: Record<string, unknown>): boolean {
+  const meta = args.metadata as { event_payload?: { placeholder?: unknown } } | undefined;
+  return meta?.event_payload?.placeholder === true;
 }

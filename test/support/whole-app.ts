@@ -47,7 +47,8 @@ export interface FakeSlackApi {
   responses(): Record<string, unknown>[];
   /**
    * Every chat.postMessage with the ts this fake answered, oldest first, as the message reads
-   * now: a chat.update replaces its text, blocks and metadata, as Slack does.
+   * now: a chat.update replaces its text, blocks and metadata, as Slack does. A turn's placeholder is
+   * left out while it still is one (`calls("chat.postMessage")` has it).
    */
   posted(): { ts: string; args: Record<string, unknown> }[];
 }
@@ -130,7 +131,8 @@ async function startFakeSlackApi(answer?: SlackApiAnswer): Promise<FakeSlackApi>
     requests: server.requests,
     calls: (method) => server.requests.filter((r) => r.path === `/api/${method}`).map(slackArgs),
     responses: () => server.requests.filter((r) => r.path === "/respond").map(slackArgs),
-    posted: () => [...posted],
+    // A turn's "Working on it…" placeholder is not a reply until its answer replaces it.
+    posted: () => posted.filter((p) => !isPlaceholder(p.args)),
     close: server.close,
   } as FakeSlackApi & { close(): Promise<void> };
 }
@@ -282,4 +284,10 @@ export async function startWholeApp(options: {
       await Promise.all([slack.close(), connector.close(), teamsAuth.close()]);
     },
   };
+}
+
+/** A turn's placeholder (metadata `placeholder: true`, adapters/slack/adapter.ts) while it still is one. */
+export function isPlaceholder(args: Record<string, unknown>): boolean {
+  const meta = args.metadata as { event_payload?: { placeholder?: unknown } } | undefined;
+  return meta?.event_payload?.placeholder === true;
 }

@@ -32,10 +32,11 @@ describe.skipIf(redisSkipReason !== undefined)("the composed app over real socke
       team: slackTeam,
     });
     expect(res.status).toBe(200);
-    const reply = await until(() =>
-      w.slack
-        .calls("chat.postMessage")
-        .find((c) => c.thread_ts === "1764493100.000100" && !/thinking|working/i.test(String(c.text))),
+    // The answer replaces the turn's placeholder (posted() shows messages as they read now).
+    const reply = await until(
+      () =>
+        w.slack.posted().find((p) => p.args.thread_ts === "1764493100.000100" && !/working/i.test(String(p.args.text)))
+          ?.args,
     );
     expect(reply.channel).toBe("C0ENGINEERING");
     expect(String(reply.text)).not.toMatch(/you asked/i);

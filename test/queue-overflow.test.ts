@@ -71,8 +71,23 @@ describe.skipIf(redisSkipReason)("a full turns queue queues the overflow job in 
     await turns.enqueue(turn(1));
     await turns.enqueue({ ...turn(2), overflow: notice(2) });
     const again = await turns.enqueue({ ...turn(2), overflow: notice(2) });
-    expect(again).toEqual({ status: "full", depth: 1, overflow: { status: "duplicate" } });
+    expect(again).toEqual({ status: "duplicate" });
     expect((await notices.stats()).waiting).toBe(1);
+  });
+
+  it("does not queue Slack's retry of a message told busy as a turn once the queue has room", async () => {
+    const { turns, notices } = await pair(1);
+    const first: Job[] = [];
+    await turns.enqueue(turn(1));
+    await turns.enqueue({ ...turn(2), overflow: notice(2) });
+    // The queue drains; the retry of the refused message arrives after (its ack was late).
+    turns.startWorkers({ handlers: { [TURN_JOB]: async (job) => void first.push(job) }, concurrency: 1 });
+    await eventually(async () => expect((await turns.stats()).waiting + (await turns.stats()).running).toBe(0));
+    expect(await turns.enqueue({ ...turn(2), overflow: notice(2) })).toEqual({ status: "duplicate" });
+    expect(first.map((j) => j.payload.n)).toEqual([1]);
+    expect((await notices.stats()).waiting).toBe(1);
+    // Another message still gets in.
+    expect(await turns.enqueue({ ...turn(3), overflow: notice(3) })).toMatchObject({ status: "queued" });
   });
 
   it("answers full for the notice too when the notices queue is at its own bound", async () => {
@@ -101,11 +116,8 @@ describe.skipIf(redisSkipReason)("a full turns queue queues the overflow job in 
     await eventually(() => expect(ran).toHaveLength(1));
     expect(ran[0]).toMatchObject({ kind: NOTICE_JOB, key: "turn-2:busy", payload: { n: 2, text: "busy" } });
     await eventually(async () => expect((await notices.stats()).running).toBe(0));
-    // Acked with rememberMs: Slack's retry of the refused message is not told twice.
-    expect(await turns.enqueue({ ...turn(2), overflow: notice(2) })).toMatchObject({
-      status: "full",
-      overflow: { status: "duplicate" },
-    });
+    // Acked with rememberMs: Slack's retry of the refused message is neither told twice nor queued.
+    expect(await turns.enqueue({ ...turn(2), overflow: notice(2) })).toEqual({ status: "duplicate" });
   });
 
   it("refuses a duplicate turn before looking at the bound or the overflow", async () => {

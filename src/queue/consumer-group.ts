@@ -104,11 +104,7 @@ export class ConsumerGroup {
     if (status === "duplicate") return { status: "duplicate" };
     if (status === "queued") return { status: "queued", id: String(a), depth: Number(b) };
     const outcome: EnqueueResult =
-      b === "duplicate"
-        ? { status: "duplicate" }
-        : b === "full"
-          ? { status: "full", depth: Number(c) }
-          : { status: "queued", id: String(c), depth: Number(d) };
+      b === "full" ? { status: "full", depth: Number(c) } : { status: "queued", id: String(c), depth: Number(d) };
     return { status: "full", depth: Number(a), overflow: outcome };
   }
 

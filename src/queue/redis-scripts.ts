@@ -25,21 +25,23 @@ return {'queued', id, depth + 1}
 // KEYS[1]=stream, KEYS[2]=overflow stream, then the idempotency key and the overflow's
 // idempotency key, each only when ARGV[7] / ARGV[8] is '1'.
 // ARGV[1]=max depth, ARGV[2]=job JSON, ARGV[3]=key TTL ms, ARGV[4..6]=the same for the overflow
-// Returns {'queued', id, depth} | {'duplicate'} | {'full', depth, 'queued', id, depth}
-//   | {'full', depth, 'duplicate'} | {'full', depth, 'full', depth}
+// Returns {'queued', id, depth} | {'duplicate'} (the job's key, or the overflow's: told busy)
+//   | {'full', depth, 'queued', id, depth} | {'full', depth, 'full', depth}
 export const enqueueOrOverflowScript = `
 local n = 3
 local key, okey
 if ARGV[7] == '1' then key = KEYS[n]; n = n + 1 end
 if ARGV[8] == '1' then okey = KEYS[n] end
 if key and redis.call('EXISTS', key) == 1 then return {'duplicate'} end
+-- A message already told "busy" was answered: Slack's retry of it (a late ack in a burst) is
+-- not queued as a turn once the queue has room, which would answer it a second time.
+if okey and redis.call('EXISTS', okey) == 1 then return {'duplicate'} end
 local depth = redis.call('XLEN', KEYS[1])
 if depth < tonumber(ARGV[1]) then
   local id = redis.call('XADD', KEYS[1], '*', 'job', ARGV[2])
   if key then redis.call('SET', key, id, 'PX', ARGV[3]) end
   return {'queued', id, depth + 1}
 end
-if okey and redis.call('EXISTS', okey) == 1 then return {'full', depth, 'duplicate'} end
 local odepth = redis.call('XLEN', KEYS[2])
 if odepth >= tonumber(ARGV[4]) then return {'full', depth, 'full', odepth} end
 local oid = redis.call('XADD', KEYS[2], '*', 'job', ARGV[5])

@@ -80,10 +80,14 @@ function readState(raw: string | undefined): PostState {
  * between the claim and the mark, with the post made or not: the thread is searched for the
  * tagged post (ChatAdapter.findTagged) and the turn is answered only if it is not there. A
  * platform that cannot search answers again (a possible second reply beats a lost one).
- * Where the address asks for one (a Slack mention, DM or slash command), the claimed first post
- * is a tagged placeholder ("Working on it…"), recorded as `placeholder:<id>`; the answer then
- * replaces it (chat.update), so the thread ends with one message. A later delivery that finds
+ * Where the adapter's responder can post one (a Slack mention, DM or /daybook thread; a Teams 1:1
+ * chat, where it is the stream's informative update), the claimed first post is a tagged
+ * placeholder ("Working on it…"), posted as the worker takes the turn and recorded as
+ * `placeholder:<id>` before the answer is worked out; the answer then replaces it (chat.update,
+ * the stream's final message), so the thread ends with one message. A later delivery that finds
  * the placeholder still a placeholder answers into it; replacing it twice still leaves one.
+ * Streamed drafts (`draft`, from a language model's tokens) edit it at most once per
+ * `draftEveryMs`; private replies are once-only as well (oncePrivately).
  * Rate limits are checked here, on the first delivery, so the ack path never waits on them;
  * a refused turn gets one "too fast" notice through the same once-only reply.
  */

@@ -64,6 +64,10 @@ export interface OrgData {
   carryOver: { issues: number; points: number };
   /** Issues resolved in the previous calendar week (Monday to Sunday, local), and their points. */
   lastWeekDone: { issues: number; points: number; from: string; to: string };
+  /** The close month's income and expenses against its budget (pro rata by days for a month in progress). */
+  budget: { income: number; budgetIncome: number; expenses: number; budgetExpenses: number };
+  /** Cash at the end of last month and the average net burn (spent - received) of the 3 whole months before this one. */
+  runway: { balance: number; burn: number };
 }
 
 /** YYYY-MM-DD plus whole months, on the month's last day when the day does not exist. */
@@ -176,6 +180,13 @@ export async function loadOrgData(world: World): Promise<OrgData> {
     now,
     currency: world.data.profile.currency,
     projectKey: world.data.profile.projectKey,
+  const cents = (n: number) => Math.round(n * 100) / 100;
+  const closePnl = await ports.accounting.getProfitAndLoss(closeMonth);
+  const plan = await ports.accounting.getBudget!(closeMonth);
+  const closeDays = new Date(Date.UTC(Number(closeMonth.slice(0, 4)), Number(closeMonth.slice(5, 7)), 0)).getUTCDate();
+  const share = closeMonth === thisMonth && dayIn(now, tz) < closeDays ? dayIn(now, tz) / closeDays : 1;
+  const planned = (lines: { amount: number }[]) => cents(lines.reduce((a, l) => a + cents(l.amount * share), 0));
+  const cash = await Promise.all([-3, -2, -1].map((by) => ports.accounting.getCashSummary!(shift(thisMonth, by))));
     thisMonth,
     lastMonth,
     closeMonth,
@@ -209,6 +220,16 @@ export async function loadOrgData(world: World): Promise<OrgData> {
         return { customer, date, daysLeft: Math.round((Date.parse(date) - Date.parse(today)) / DAY) };
       })
       .filter((r) => r.date !== "" && r.daysLeft >= 0 && r.daysLeft <= 90)
+    budget: {
+      income: closePnl.totalIncome,
+      budgetIncome: planned(plan.income),
+      expenses: closePnl.totalExpenses,
+      budgetExpenses: planned(plan.expenses),
+    },
+    runway: {
+      balance: cash[2]!.closing,
+      burn: cents(cash.reduce((a, c) => a + c.spent - c.received, 0) / 3),
+    },
       .sort((a, b) => a.daysLeft - b.daysLeft || b.customer.arr - a.customer.arr),
     velocity: await Promise.all(
       (await ports.jira.listClosedSprints(3)).map(async (s) => {

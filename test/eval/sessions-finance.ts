@@ -249,6 +249,27 @@ export const financeSessions: Session[] = [
         (d) => answer([money(d.lastMonthIncome)], [money(d.quarterRevenue)]),
       ),
       t(
+        "plain",
+        () => "how are we against budget?",
+        (d) =>
+          answer([
+            money(d.budget.income),
+            money(d.budget.budgetIncome),
+            money(d.budget.expenses),
+            money(d.budget.budgetExpenses),
+          ]),
+      ),
+      t(
+        "casual",
+        () => "what's our runway looking like?",
+        (d) =>
+          answer(
+            d.runway.burn > 0
+              ? [money(d.runway.balance), money(d.runway.burn), pattern("months of runway", /\bmonths of runway\b/)]
+              : [money(d.runway.balance), pattern("not burning", /\bnot burning\b/i)],
+          ),
+      ),
+      t(
         "topic switch",
         () => "what's our total pipeline?",
         (d) => answer([money(sum(d.open))]),

@@ -116,7 +116,7 @@ export function financeReadTools(accounting: AccountingPort, ctx: FinanceToolCon
     {
       name: "accounting_cash_runway",
       description:
-        "Cash runway: the bank balance at the end of last month divided by the average net burn (cash out minus cash in) of the last three whole months. " +
+        "Cash runway: the bank balance at the end of the latest whole month divided by the average net burn (cash out minus cash in) of the three whole months before today's. " +
         'Examples: "what\'s our runway?", "how many months of cash do we have?", "what is our burn rate?".',
       schema: cashRunwaySchema,
     },

@@ -1,78 +1,9 @@
 /**
- * Budget variance and cash runway questions (issue 16, item 6) and their wording. Every figure is
- * a value the tool returned (tools/accounting/finance-tools.ts), shown as money or a percent;
- * nothing is computed here.
+ * Budget variance and cash runway questions (issue 16, item 6): the words that name them and
+ * the tool that answers; the wording is render/finance.ts, so a reply reads the same whichever
+ * way the tool was chosen.
  */
-import { money } from "./day-replies.ts";
-import type { Intent, Obj } from "./intent.ts";
-
-function obj(v: unknown): Obj {
-  return typeof v === "object" && v !== null ? (v as Obj) : {};
-}
-
-function objs(v: unknown): Obj[] {
-  return Array.isArray(v) ? v.filter((x): x is Obj => typeof x === "object" && x !== null) : [];
-}
-
-function signedMoney(amount: unknown, currency: unknown): string {
-  if (typeof amount !== "number") return "?";
-  return `${amount > 0 ? "+" : amount < 0 ? "-" : ""}${money(Math.abs(amount), currency)}`;
-}
-
-function signedPct(p: unknown): string {
-  return typeof p === "number" ? `, ${p > 0 ? "+" : ""}${p}%` : "";
-}
-
-export function budgetReply(v: Obj): string {
-  if (typeof v.error === "string") return v.error;
-  const c = v.currency;
-  const t = obj(v.budgetTotals);
-  const line = (label: string, x: Obj) =>
-    `- ${label}: ${money(x.actual, c)} vs ${money(x.budget, c)} budget (${signedMoney(x.variance, c)})`;
-  const mtd = obj(v.monthToDate);
-  const proRata = typeof mtd.day === "number" ? `, month to date (day ${mtd.day} of ${mtd.days}, budget pro rata)` : "";
-  const net = obj(t.netProfit);
-  const lead =
-    typeof net.variance === "number" && net.variance >= 0
-      ? `**${v.budgetMonth}** is ahead of budget${proRata}: net profit ${signedMoney(net.variance, c)} against plan.`
-      : `**${v.budgetMonth}** is behind budget${proRata}: net profit ${signedMoney(net.variance, c)} against plan.`;
-  const lines = [lead, line("Income", obj(t.income)), line("Expenses", obj(t.expenses)), line("Net profit", net)];
-  const top = objs(v.largestVariances);
-  if (top.length > 0) {
-    lines.push("", "Furthest off budget:");
-    for (const l of top) {
-      const note = l.unfavourable === true ? (l.kind === "expenses" ? "over" : "short") : "better";
-      lines.push(
-        `- ${l.account}: ${money(l.actual, c)} vs ${money(l.budget, c)} (${signedMoney(l.variance, c)}${signedPct(l.variancePct)}) ${note}`,
-      );
-    }
-  }
-  return lines.join("\n");
-}
-
-export function runwayReply(v: Obj): string {
-  if (typeof v.error === "string") return v.error;
-  const c = v.currency;
-  const months = objs(v.monthsAveraged);
-  const span = months.length > 0 ? `${months[0]!.month} to ${months.at(-1)!.month}` : "the last months";
-  const perMonth = months
-    .map((m) =>
-      typeof m.netBurn === "number" && m.netBurn < 0
-        ? `- ${m.month}: cash grew ${money(-m.netBurn, c)}`
-        : `- ${m.month}: burned ${money(m.netBurn, c)}`,
-    )
-    .join("\n");
-  if (v.burning === true && typeof v.runwayMonths === "number") {
-    return [
-      `About **${v.runwayMonths} months** of runway: ${money(v.cashBalance, c)} in the bank at the end of ${v.cashAsOf}, burning ${money(v.averageNetBurn, c)} a month on average (${span}).`,
-      perMonth,
-    ].join("\n");
-  }
-  return [
-    `Not burning cash: ${money(v.cashBalance, c)} in the bank at the end of ${v.cashAsOf}, and cash grew ${money(Math.abs(Number(v.averageNetBurn)), c)} a month on average (${span}), so there is no runway limit at this rate.`,
-    perMonth,
-  ].join("\n");
-}
+import type { Intent } from "./intent.ts";
 
 const budgetAsked =
   /\b(against|vs\.?|versus|compared? (to|with)|over|under|on|off)\s+(the\s+)?budget\b|\bbudget (variance|vs|versus)\b|\bbudget\b.*\b(how|are we|doing)\b|\bvariance to budget\b/i;
@@ -84,12 +15,10 @@ export const financeIntents: Intent[] = [
     name: "budget-variance",
     test: (q) => budgetAsked.test(q),
     tool: "accounting_budget_variance",
-    finish: (_text, v) => budgetReply(v),
   },
   {
     name: "cash-runway",
     test: (q) => runwayAsked.test(q),
     tool: "accounting_cash_runway",
-    finish: (_text, v) => runwayReply(v),
   },
 ];

@@ -16,6 +16,7 @@ import { accountingRenderers } from "./accounting.ts";
 import { crmRenderers } from "./crm.ts";
 import { currencyIn, Fields } from "./fields.ts";
 import { fileRenderers } from "./files.ts";
+import { financeRenderers } from "./finance.ts";
 import { jiraRenderers } from "./jira.ts";
 import type { ShapeRenderer } from "./shape.ts";
 import { clip, isObj, label, upperFirst } from "./text.ts";
@@ -35,6 +36,7 @@ export const renderers: readonly ShapeRenderer[] = [
   ...jiraRenderers,
   ...crmRenderers,
   ...accountingRenderers,
+  ...financeRenderers,
 ];
 
 /** The reply for one tool result; the shape of the result picks the wording. */

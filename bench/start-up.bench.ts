@@ -8,6 +8,8 @@
  *     plain `node src/main.ts` (no V8 flag, no compile cache);
  *   - daybook configured: Slack, Teams, Jira, HubSpot, Xero, OpenAI and Redis all set, every
  *     outside system a local fake (nothing leaves the machine; OpenAI is never called at start).
+ * daybook answers /healthz (liveness) while it still composes, so the time to the first 200 on
+ * /readyz (composed, store answering) is reported beside it; for Bolt the two are the same.
  * Repetitions are interleaved (Bolt, demo, configured, Bolt, ...) so load on a shared machine
  * spreads over all three alike; medians and ratios to Bolt's median are reported.
  *   BENCH_START_REPS (default 5), BENCH_START_IDLE_MS (default 3000).
@@ -34,11 +36,15 @@ const idleMs = Number(process.env.BENCH_START_IDLE_MS ?? 3_000);
 
 interface Sample {
   startMs: number;
+  /** To the first 200 on /readyz (daybook answers /healthz while it composes; Bolt has no /readyz). */
+  readyMs: number;
   rssMiB: number;
 }
 
 interface Kind {
   name: string;
+  /** The path that answers 200 once the target can take traffic. */
+  ready: string;
   cwd: string;
   args: string[];
   env: Record<string, string>;
@@ -88,8 +94,19 @@ async function measure(kind: Kind): Promise<Sample> {
       await new Promise((r) => setTimeout(r, 10));
     }
     const startMs = performance.now() - started;
+    for (;;) {
+      if (child.exitCode !== null) throw new Error(`${kind.name} exited while starting: ${stderr}`);
+      if (performance.now() > deadline) throw new Error(`${kind.name}: no 200 on ${kind.ready} in 60 s: ${stderr}`);
+      const ok = await fetch(`http://127.0.0.1:${port}${kind.ready}`).then(
+        (r) => r.status === 200,
+        () => false,
+      );
+      if (ok) break;
+      await new Promise((r) => setTimeout(r, 10));
+    }
+    const readyMs = performance.now() - started;
     await new Promise((r) => setTimeout(r, idleMs));
-    return { startMs, rssMiB: rssMiB(child.pid) };
+    return { startMs, readyMs, rssMiB: rssMiB(child.pid) };
   } finally {
     await stop(child);
   }
@@ -112,15 +129,23 @@ async function main(): Promise<void> {
   const kinds: Kind[] = [
     {
       name: "Bolt (bare app)",
+      ready: "/healthz",
       cwd: repo,
       args: [join(repo, "bench", "support", "bolt-target.ts")],
       // The same cache, so the baseline gets every advantage daybook gets.
       env: compileCache,
     },
-    { name: "daybook demo", cwd: daybookDir, args: daybook, env: compileCache },
-    { name: "daybook demo, plain node", cwd: daybookDir, args: plain, env: { NODE_DISABLE_COMPILE_CACHE: "1" } },
+    { name: "daybook demo", ready: "/readyz", cwd: daybookDir, args: daybook, env: compileCache },
+    {
+      name: "daybook demo, plain node",
+      ready: "/readyz",
+      cwd: daybookDir,
+      args: plain,
+      env: { NODE_DISABLE_COMPILE_CACHE: "1" },
+    },
     {
       name: "daybook configured",
+      ready: "/readyz",
       cwd: daybookDir,
       args: daybook,
       env: {
@@ -168,6 +193,7 @@ async function main(): Promise<void> {
       start: median(s.map((x) => x.startMs)),
       startMin: Math.min(...s.map((x) => x.startMs)),
       startMax: Math.max(...s.map((x) => x.startMs)),
+      ready: median(s.map((x) => x.readyMs)),
       rss: median(s.map((x) => x.rssMiB)),
       rssMin: Math.min(...s.map((x) => x.rssMiB)),
       rssMax: Math.max(...s.map((x) => x.rssMiB)),
@@ -180,17 +206,27 @@ async function main(): Promise<void> {
     `daybook: ${daybookLabel()}, run as \`node ${daybook.join(" ")}\`; ${reps} cold starts per target, interleaved; idle ${idleMs} ms before reading RSS; configured run ${redis ? "on Redis" : "without Redis (not reachable)"}.`,
     "",
     table(
-      ["target", "start-up to 200 /healthz, median (min-max)", "x Bolt", "idle RSS MiB, median (min-max)", "x Bolt"],
+      [
+        "target",
+        "start-up to 200 /healthz, median (min-max)",
+        "x Bolt",
+        "to 200 /readyz, median",
+        "x Bolt",
+        "idle RSS MiB, median (min-max)",
+        "x Bolt",
+      ],
       summary.map((s) => [
         s.name,
         `${fmt(s.start, 0)} ms (${fmt(s.startMin, 0)}-${fmt(s.startMax, 0)})`,
         fmt(s.start / bolt.start, 2),
+        `${fmt(s.ready, 0)} ms`,
+        fmt(s.ready / bolt.start, 2),
         `${fmt(s.rss, 0)} (${fmt(s.rssMin, 0)}-${fmt(s.rssMax, 0)})`,
         fmt(s.rss / bolt.rss, 2),
       ]),
     ),
     "",
-    `HEADLINE: start-up daybook demo ${fmt(demo.start, 0)} ms vs bare Bolt ${fmt(bolt.start, 0)} ms = **${fmt(demo.start / bolt.start, 2)}x** (target <= 2x), everything configured ${fmt(configured.start / bolt.start, 2)}x; idle RSS demo ${fmt(demo.rss, 0)} MiB vs Bolt ${fmt(bolt.rss, 0)} MiB = **${fmt(demo.rss / bolt.rss, 2)}x** (target <= 2x), configured ${fmt(configured.rss, 0)} MiB = ${fmt(configured.rss / bolt.rss, 2)}x (plain \`node src/main.ts\`, no V8 flag and no compile cache: start-up ${fmt(plainDemo.start / bolt.start, 2)}x, RSS ${fmt(plainDemo.rss / bolt.rss, 2)}x)`,
+    `HEADLINE: start-up daybook demo ${fmt(demo.start, 0)} ms vs bare Bolt ${fmt(bolt.start, 0)} ms = **${fmt(demo.start / bolt.start, 2)}x** (target <= 2x; ready to serve on /readyz ${fmt(demo.ready, 0)} ms = ${fmt(demo.ready / bolt.start, 2)}x), everything configured ${fmt(configured.start / bolt.start, 2)}x; idle RSS demo ${fmt(demo.rss, 0)} MiB vs Bolt ${fmt(bolt.rss, 0)} MiB = **${fmt(demo.rss / bolt.rss, 2)}x** (target <= 2x), configured ${fmt(configured.rss, 0)} MiB = ${fmt(configured.rss / bolt.rss, 2)}x (plain \`node src/main.ts\`, no V8 flag and no compile cache: start-up ${fmt(plainDemo.start / bolt.start, 2)}x, RSS ${fmt(plainDemo.rss / bolt.rss, 2)}x)`,
   );
   process.stdout.write(`${out.join("\n")}\n`);
 }

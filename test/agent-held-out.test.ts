@@ -1,7 +1,7 @@
 /**
  * Phrasings found by asking as a new user would (issue 13, item 2), on the demo and the second
  * organisation and on two dates: "how do we win <deal>?" reads that deal, not the deals already
- * won; an empty list of bills states its zero in the organisation's currency, not in dollars.
+ * won; 'and last month?' re-asks the previous question for another period; an empty list of bills states its zero in the organisation's currency, not in dollars.
  * Expectations come from the generated organisation and the tools' own results.
  */
 import { describe, expect, it } from "vitest";
@@ -48,6 +48,19 @@ describe.each(orgs)("held-out phrasings on %s", (_name, sign, make) => {
     it("leaves 'how do we win more deals?', which names no deal, to the closed-deals list", async () => {
       const { ask } = await offlineAgent(org, clock);
       expect(toolsOf(await ask("how do we win more deals?"))).not.toContain("crm_deal_detail");
+    });
+
+    it("answers 'and last month?' after the P&L with the P&L of last month, not the cash runway", async () => {
+      const { answerer } = await offlineAgent(org, clock);
+      const chat = new Conversation(answerer, "alex");
+      await chat.ask("what's our P&L this month?");
+      const turn = await chat.ask("and last month?");
+      expect(toolsOf(turn)).toEqual(["accounting_profit_and_loss"]);
+      const now = new Date(clock.now());
+      const lastMonth = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() - 1, 1));
+      expect(turn.text).toContain(
+        lastMonth.toLocaleDateString("en-US", { month: "long", year: "numeric", timeZone: "UTC" }),
+      );
     });
 
     it("states an empty list's zero in the organisation's currency", async () => {

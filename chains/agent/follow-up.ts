@@ -76,3 +76,19 @@ export function topicOf(question: string): TopicDecision {
 export function continuesPreviousTopic(question: string): boolean {
   return topicOf(question).kind !== "new-topic";
 }
+
+/** Words that only name a period: "last month", "November", "Q3", "this year so far". */
+const periodWords =
+  /^(last|this|next|previous|prior|past|month|months|quarter|quarters|year|years|week|weeks|ytd|so|far|to|date|q[1-4]|\d{1,4}|jan\w*|feb\w*|mar\w*|apr\w*|may|jun\w*|jul\w*|aug\w*|sep\w*|oct\w*|nov\w*|dec\w*)$/;
+
+/**
+ * "and last month?", "what about Q3?": the previous question again for another period. Its
+ * words may match another tool's description ("the balance at the end of last month"), but
+ * they change only when, so the previous answer's tool answers it.
+ */
+export function onlyChangesPeriod(question: string): boolean {
+  const decision = topicOf(question);
+  if (decision.kind !== "follow-up" || decision.reason !== "refine") return false;
+  const content = contentWords(question);
+  return content.length > 0 && content.every((w) => periodWords.test(w));
+}

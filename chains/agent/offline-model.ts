@@ -6,7 +6,7 @@ import { genericExamples } from "../../prompts/agent-offline.ts";
 import type { Clock } from "../../src/core/clock.ts";
 import { systemClock } from "../../src/core/clock.ts";
 import type { ExampleQuestions } from "../../src/core/examples.ts";
-import { continuesPreviousTopic, topicOf } from "./follow-up.ts";
+import { continuesPreviousTopic, onlyChangesPeriod, topicOf } from "./follow-up.ts";
 import type { KnownEntity } from "./known-entity.ts";
 import { bankCodingCall } from "./offline/bank-coding.ts";
 import { cannotDo } from "./offline/cannot.ts";
@@ -272,11 +272,11 @@ function planFirstCall(ctx: Ctx): Plan {
   if (!subject && shown && shownTool && elliptical.kind === "follow-up" && elliptical.reason === "elliptical")
     return { kind: "call", tool: shownTool.name, args: shown.args };
   const top = scored[0];
-  // "and November?": nothing in the words picks a tool, so the previous question is asked
-  // again with what this one changed (follow-up.ts decided it continues the topic).
+  // "and November?": nothing in the words picks a tool, or they name only another period, so the
+  // previous question is asked again with what this one changed (follow-up.ts decided it continues the topic).
   const previousCall = ctx.turn.previous.at(-1)?.calls.at(-1);
   const again =
-    previousCall && !top && continuesPreviousTopic(q)
+    previousCall && (!top || onlyChangesPeriod(q)) && continuesPreviousTopic(q)
       ? ctx.tools.find((t) => t.name === previousCall.tool && !t.write)
       : undefined;
   if (again && previousCall) {

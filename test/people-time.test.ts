@@ -102,13 +102,17 @@ describe("times on a card many people read", () => {
     expect(pending).not.toContain("{{time:");
   });
 
-  it("reach Teams as DATE()/TIME() in text blocks and as UTC text in fact sets, where those functions do not run", () => {
+  it("reach Teams as DATE()/TIME() in text blocks, fields holding a time included (those functions do not run in fact sets)", () => {
     const done = renderAdaptiveCard(decidedCard(decided, fields, "Log a call"));
     expect(JSON.stringify(done)).toContain(
       "Approved by Sam Patel at {{DATE(2026-03-20T16:00:00Z, SHORT)}} {{TIME(2026-03-20T16:00:00Z)}}",
     );
     const pending = JSON.stringify(renderAdaptiveCard(approvalCard(approval, fields, "Log a call")));
-    expect(pending).toContain('"title":"Expires","value":"2026-03-23 15:00 UTC"');
+    expect(pending).toContain(
+      '"text":"**Expires**: {{DATE(2026-03-23T15:00:00Z, SHORT)}} {{TIME(2026-03-23T15:00:00Z)}}"',
+    );
+    expect(pending).toContain('"text":"**Requested by**: Alex Rivera"');
+    expect(pending).not.toContain("UTC");
     expect(done.fallbackText).not.toContain("{{");
   });
 

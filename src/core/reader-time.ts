@@ -86,6 +86,11 @@ export function timeToken(ms: number): string {
 /** Matches time tokens; group 1 is the epoch milliseconds. */
 export const timeTokenPattern = /\{\{time:(\d{1,15})\}\}/g;
 
+/** Whether `text` holds a time token. */
+export function hasTimeToken(text: string): boolean {
+  return new RegExp(timeTokenPattern.source).test(text);
+}
+
 /** `text` with each time token replaced by `render(ms)`. */
 export function replaceTimeTokens(text: string, render: (ms: number) => string): string {
   return text.replace(timeTokenPattern, (_, ms: string) => render(Number(ms)));

@@ -200,7 +200,7 @@ describe.skipIf(redisSkipReason !== undefined).each(orgSpecs)("names and times, 
     expect(usersInfoFor(refused)).toBe(1);
   });
 
-  it("reads a Teams person's zone from the activity ('tomorrow at 9' is 9:00 in Los Angeles) and names the asker on the approval card, its expiry in UTC where Teams cannot localise", async () => {
+  it("reads a Teams person's zone from the activity ('tomorrow at 9' is 9:00 in Los Angeles) and names the asker on the approval card, its expiry in each reader's zone", async () => {
     const conversation = teamsChannelOf("personal-la");
     const res = await w.teamsActivity({
       ...teamsBase(w, asker, conversation, "personal"),
@@ -232,10 +232,9 @@ describe.skipIf(redisSkipReason !== undefined).each(orgSpecs)("names and times, 
     const id = /"value":"([a-z0-9]{10})"/.exec(JSON.stringify(card.activity))?.[1];
     const stored = id ? await w.app.approvals.get(id) : undefined;
     if (!stored) throw new Error("the Teams approval is not stored");
-    // Expires sits in a FactSet, where DATE()/TIME() do not run: UTC, naming the zone.
-    expect(JSON.stringify(card.activity)).toContain(
-      new Date(stored.expiresAt).toISOString().slice(0, 16).replace("T", " "),
-    );
+    // Teams shows the expiry in each reader's zone and locale.
+    const iso = `${new Date(stored.expiresAt).toISOString().slice(0, 19)}Z`;
+    expect(JSON.stringify(card.activity)).toContain(`{{DATE(${iso}, SHORT)}} {{TIME(${iso})}}`);
     expect(JSON.stringify(card.activity)).toContain(asker.name);
   });
 

@@ -9,7 +9,7 @@ import {
   visibleText,
   visibleWhitespace,
 } from "../../../src/core/card.ts";
-import { formatUtc, replaceTimeTokens } from "../../../src/core/reader-time.ts";
+import { formatUtc, hasTimeToken, replaceTimeTokens } from "../../../src/core/reader-time.ts";
 
 /**
  * Core Card -> Adaptive Card 1.5 (https://adaptivecards.io/explorer/). Buttons are
@@ -171,6 +171,16 @@ function renderBlock(
         },
       ];
     case "fields":
+      // DATE()/TIME() run in TextBlocks only: fields holding a time become "**Label**: value"
+      // lines, so each reader sees it in their own zone; other fields stay a FactSet.
+      if (block.fields.some((f) => hasTimeToken(f.value))) {
+        return block.fields.map((f) => ({
+          type: "TextBlock",
+          text: clip(teamsMarkdown(`**${f.label}**: ${f.value}`), maxText),
+          wrap: true,
+          spacing: "Small",
+        }));
+      }
       return [
         {
           type: "FactSet",
@@ -267,7 +277,7 @@ function renderButton(button: CardButton): AdaptiveElement {
  * lose their backticks; lines need a blank line between them to break in Teams. A time token
  * becomes `{{DATE()}} {{TIME()}}`, which the client shows in its reader's zone and locale
  * (text features, "Date/Time formatting and localization"); those functions work in TextBlocks
- * only, so `utcTimes` shows it as UTC text where the result goes elsewhere (a FactSet).
+ * only, so `utcTimes` shows it as UTC text where the result goes elsewhere (a FactSet value).
  */
 export function teamsMarkdown(text: string, utcTimes = false): string {
   return replaceTimeTokens(text, utcTimes ? formatUtc : teamsDate)

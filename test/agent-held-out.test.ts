@@ -63,6 +63,18 @@ describe.each(orgs)("held-out phrasings on %s", (_name, sign, make) => {
       );
     });
 
+    it("reads 'any bugs open?' as the open bugs, not every issue", async () => {
+      const { ask, read } = await offlineAgent(org, clock);
+      const open = await read("jira_search_issues", { type: "Bug", open: true });
+      const keys = (open.issues as { key: string }[]).map((i) => i.key);
+      expect(keys.length).toBeGreaterThan(0);
+      const turn = await ask("any bugs open?");
+      expect(toolsOf(turn)).toEqual(["jira_search_issues"]);
+      for (const key of keys.slice(0, 5)) expect(turn.text).toContain(key);
+      const done = org.jira.issues.find((i) => i.type === "Bug" && i.statusCategory === "done");
+      if (done) expect(turn.text).not.toContain(`${done.key} `);
+    });
+
     it("states an empty list's zero in the organisation's currency", async () => {
       const { ask, read, ports } = await offlineAgent(org, clock);
       // A vendor with no bills: the list is empty on every date.

@@ -4,7 +4,7 @@
  * won; a list that comes back empty still states its zero in the organisation's currency.
  */
 import type { OrgData } from "./data.ts";
-import { anyOf, count, date, type Fact, money, name, pattern, saysNone } from "./facts.ts";
+import { anyOf, count, date, type Fact, key, money, name, pattern, saysNone } from "./facts.ts";
 import { answer, at, type Session, short, t } from "./spec.ts";
 
 const ae = { demo: "sam", second: "emre" };
@@ -62,6 +62,27 @@ export const heldOutSessions: Session[] = [
         "follow-up",
         () => "how can we still win it?",
         (d) => answer(dealFacts(d, 2), [name(closed(d).name)]),
+      ),
+    ],
+  },
+  {
+    role: "scrum master",
+    title: "open bugs, asked with the word 'open'",
+    user: { demo: "alex", second: "jonas" },
+    turns: [
+      t(
+        "casual",
+        () => "any bugs open in the sprint?",
+        (d) => {
+          const bugs = d.sprintIssues.filter((i) => i.type === "Bug" && i.statusCategory !== "done");
+          const done = d.sprintIssues.filter((i) => i.type !== "Bug" || i.statusCategory === "done");
+          return bugs.length > 0
+            ? answer(
+                bugs.map((i) => key(i.key)),
+                done.slice(0, 3).map((i) => key(i.key)),
+              )
+            : answer([saysNone]);
+        },
       ),
     ],
   },

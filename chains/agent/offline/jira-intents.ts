@@ -59,7 +59,8 @@ export const jiraIntents: Intent[] = [
   },
   {
     name: "bugs",
-    test: (q) => bugs.test(q) && !/\b(create|file|open|raise|log)\b/i.test(q),
+    // "any bugs open?", "open bugs" are reads; "open a bug", "file a bug" ask for a new one.
+    test: (q) => bugs.test(q) && !/\b(create|file|raise|log)\b|\bopen (a|an|new)\b/i.test(q),
     tool: "jira_search_issues",
     // "any bugs?" asks what is still open; "what bugs did we fix?" what is done.
     args: (q) => ({

@@ -4,9 +4,14 @@
  * then sub-tasks carrying `parent: { key }`, each step once per approval.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { Approvals } from "../src/approvals/approvals.ts";
+import { createPrincipalResolver } from "../src/bot/principals.ts";
+import { orgSchema } from "../src/config/org.ts";
 import { fixedClock } from "../src/core/clock.ts";
 import type { JiraPort } from "../src/core/domain/jira.ts";
 import { DaybookError } from "../src/core/errors.ts";
+import { silentLogger } from "../src/core/logger.ts";
+import { MemoryStore } from "../src/store/memory-store.ts";
 import { createDemoPorts } from "../tools/demo/demo-ports.ts";
 import { generateDemoOrg } from "../tools/demo/generate.ts";
 import { northwindProfile } from "../tools/demo/profile.ts";
@@ -97,6 +102,66 @@ for (const [orgName, profile] of [
         'Step 3: sub-task "Reset email template" failed: Jira did not create the issue: parent: refused',
       );
       expect(lines[3]).toBe("1 of 2 sub-task(s) failed; the others were created.");
+    });
+
+    it("retries only the failed sub-task through the approvals service, under the same story", async () => {
+      let refuse = true;
+      const flaky: JiraPort = {
+        ...fakes.ports.jira,
+        createSubtask: async (parent, input, options) => {
+          if (refuse && input.summary.startsWith("Reset email")) {
+            throw new DaybookError("upstream_error", "HTTP 503", { userMessage: "Jira did not answer" });
+          }
+          return fakes.ports.jira.createSubtask(parent, input, options);
+        },
+      };
+      const clock = fixedClock(at);
+      const users = [{ id: "eng", name: "Eng One", roles: ["engineering"], slack: "UENG" }];
+      const org = orgSchema.parse({
+        users,
+        roles: { engineering: ["jira"] },
+        approvals: { default: { roles: ["engineering"], allowSelfApproval: true } },
+      });
+      const approvals = new Approvals({
+        store: new MemoryStore({ clock }),
+        actions: [jiraStoryAction(flaky, { clock, labels: new EntityLabels() })],
+        policies: org.approvals,
+        principals: createPrincipalResolver(org),
+        clock,
+        logger: silentLogger,
+      });
+      const thread = { platform: "console" as const, workspace: "w", channel: "c", thread: "t" };
+      const eng = { platform: "console" as const, id: "eng" };
+      const requested = await approvals.requestApproval(
+        {
+          tool: "jira_create_story",
+          args: draft,
+          requester: createPrincipalResolver(org).resolve(eng),
+          thread,
+        },
+        async () => ({ thread, messageId: "m1" }),
+      );
+      const creates = () =>
+        fakes.jira.requests
+          .filter((r) => r.method === "POST" && r.path === "/rest/api/3/issue")
+          .map((r) => JSON.parse(r.body).fields as Record<string, unknown>);
+      const before = creates().length;
+      await approvals.decide(requested.id, eng, "approve");
+      const failed = await approvals.get(requested.id);
+      expect(failed?.outcome?.steps?.map((st) => st.status)).toEqual(["done", "done", "failed"]);
+      refuse = false;
+      const retried = await approvals.retryFailedSteps(requested.id, eng);
+      expect(retried.kind).toBe("decided");
+      const done = await approvals.get(requested.id);
+      expect(done?.outcome?.ok).toBe(true);
+      const made = creates().slice(before);
+      expect(made.map((f) => f.summary)).toEqual([
+        "Password reset via email",
+        "Reset token table and expiry job",
+        "Reset email template",
+      ]);
+      const storyKey = done?.outcome?.ref?.id;
+      expect(made.slice(1).map((f) => f.parent)).toEqual([{ key: storyKey }, { key: storyKey }]);
     });
 
     it("links the demo port's sub-tasks to their story, once per approval", async () => {

@@ -6,8 +6,8 @@
  * already ran is found, not repeated, and a partial failure is reported step by step.
  */
 import { z } from "zod";
-import type { WriteAction } from "../../src/core/actions.ts";
-import type { ApprovalOutcome } from "../../src/core/approval.ts";
+import type { WriteAction, WriteStep } from "../../src/core/actions.ts";
+import type { ApprovalOutcome, StepOutcome } from "../../src/core/approval.ts";
 import type { CardField } from "../../src/core/card.ts";
 import type { JiraPort } from "../../src/core/domain/jira.ts";
 import { DaybookError, isDaybookError } from "../../src/core/errors.ts";
@@ -66,6 +66,54 @@ function failure(error: unknown): string {
   return isDaybookError(error) ? error.userMessage : "failed";
 }
 
+/**
+ * The story first, then each sub-task under it (its parent is the story's key, from the first
+ * step's result); a sub-task whose story was not created fails without a call.
+ */
+function storySteps(args: CreateStoryArgs, port: JiraPort, ctx: JiraToolContext): WriteStep[] {
+  const steps: WriteStep[] = [
+    {
+      title: `story "${args.summary}"`,
+      run: async ({ idempotencyKey }) => {
+        const story = await port.createIssue(
+          { summary: args.summary, type: "Story", description: storyDescription(args), storyPoints: args.storyPoints },
+          { idempotencyKey },
+        );
+        ctx.labels.remember("issue", story.key, `${story.key} ${args.summary}`);
+        return {
+          ok: true,
+          summary: `created story ${story.key} "${args.summary}" (${args.storyPoints} points)`,
+          ref: { id: story.key, url: story.url },
+        };
+      },
+    },
+  ];
+  for (const task of args.subtasks) {
+    steps.push({
+      title: `sub-task "${task.summary}"`,
+      run: async ({ idempotencyKey, previous }) => {
+        const parent = previous[0]?.status === "done" ? previous[0].ref?.id : undefined;
+        if (!parent) {
+          throw new DaybookError("conflict", "sub-task without its story", {
+            userMessage: "its story was not created, so it has no parent yet",
+          });
+        }
+        const sub = await port.createSubtask(
+          parent,
+          { summary: task.summary, ...(task.estimate ? { estimate: task.estimate } : {}) },
+          { idempotencyKey },
+        );
+        return {
+          ok: true,
+          summary: `created sub-task ${sub.key} "${task.summary}" under ${parent}`,
+          ref: { id: sub.key, url: sub.url },
+        };
+      },
+    });
+  }
+  return steps;
+}
+
 export function jiraStoryAction(jira: JiraPort, ctx: JiraToolContext): WriteAction<typeof createStorySchema> {
   return {
     name: "jira_create_story",
@@ -96,42 +144,36 @@ export function jiraStoryAction(jira: JiraPort, ctx: JiraToolContext): WriteActi
       return fields;
     },
     async execute(args, options): Promise<ApprovalOutcome> {
-      const lines: string[] = [];
-      let story: { key: string; url: string };
-      try {
-        story = await jira.createIssue(
-          {
-            summary: args.summary,
-            type: "Story",
-            description: storyDescription(args),
-            storyPoints: args.storyPoints,
-          },
-          { idempotencyKey: stepKey(options.idempotencyKey, 0) },
-        );
-      } catch (error) {
-        if (!(error instanceof DaybookError)) throw error;
-        const skipped = args.subtasks.length > 0 ? `; ${args.subtasks.length} sub-task(s) not created` : "";
-        return { ok: false, summary: `Step 1, story "${args.summary}": ${failure(error)}${skipped}` };
-      }
-      ctx.labels.remember("issue", story.key, `${story.key} ${args.summary}`);
-      lines.push(`Step 1: created story ${story.key} "${args.summary}" (${args.storyPoints} points)`);
-      let failed = 0;
-      for (const [i, task] of args.subtasks.entries()) {
+      // Outside the approvals service (which runs `steps` with a marker each), the same steps in order.
+      const results: StepOutcome[] = [];
+      for (const [i, step] of storySteps(args, jira, ctx).entries()) {
         try {
-          const sub = await jira.createSubtask(
-            story.key,
-            { summary: task.summary, ...(task.estimate ? { estimate: task.estimate } : {}) },
-            { idempotencyKey: stepKey(options.idempotencyKey, i + 1) },
-          );
-          lines.push(`Step ${i + 2}: created sub-task ${sub.key} "${task.summary}" under ${story.key}`);
+          const out = await step.run({ idempotencyKey: stepKey(options.idempotencyKey, i), previous: [...results] });
+          results.push({
+            title: step.title,
+            status: out.ok ? "done" : "failed",
+            summary: out.summary,
+            ...(out.ref ? { ref: out.ref } : {}),
+          });
         } catch (error) {
           if (!(error instanceof DaybookError)) throw error;
-          failed++;
-          lines.push(`Step ${i + 2}: sub-task "${task.summary}" failed: ${failure(error)}`);
+          results.push({ title: step.title, status: "failed", summary: failure(error) });
         }
       }
-      if (failed > 0) lines.push(`${failed} of ${args.subtasks.length} sub-task(s) failed; the others were created.`);
-      return { ok: failed === 0, summary: lines.join("\n"), ref: { id: story.key, url: story.url } };
+      const failed = results.filter((r) => r.status !== "done").length;
+      const lines = results.map(
+        (r, i) => `Step ${i + 1}: ${r.status === "done" ? r.summary : `${r.title} failed: ${r.summary}`}`,
+      );
+      if (failed > 0) {
+        lines.push(
+          results[0]?.status === "done"
+            ? `${failed} of ${results.length - 1} sub-task(s) failed; the others were created.`
+            : `${failed} of ${results.length} step(s) failed; nothing was created in Jira.`,
+        );
+      }
+      const ref = results[0]?.ref;
+      return { ok: failed === 0, summary: lines.join("\n"), steps: results, ...(ref ? { ref } : {}) };
     },
+    steps: (args) => storySteps(args, jira, ctx),
   };
 }

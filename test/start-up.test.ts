@@ -66,3 +66,22 @@ describe("daybook start-up as a process", () => {
     expect(await exited).toBe(0);
   });
 });
+
+describe("the agent, made on the first question", () => {
+  it("names the model as the model factory does, without loading the agent, on the demo and with a key", async () => {
+    const { createChatModel } = await import("../chains/agent/model-factory.ts");
+    const { loadConfig } = await import("../src/config/load.ts");
+    const { compose } = await import("../src/compose/app.ts");
+    const { silentLogger } = await import("../src/core/logger.ts");
+    for (const env of [{}, { OPENAI_API_KEY: "sk-test", OPENAI_MODEL: "gpt-4.1" }]) {
+      const config = loadConfig(env);
+      const app = await compose(config, { logger: silentLogger });
+      const model = await createChatModel({
+        ...(config.env.OPENAI_API_KEY ? { openaiApiKey: config.env.OPENAI_API_KEY } : {}),
+        openaiModel: config.env.OPENAI_MODEL,
+      });
+      expect(app.modelLabel).toBe(model.label);
+      await app.close();
+    }
+  });
+});

@@ -1,10 +1,7 @@
 import type { Writable } from "node:stream";
 import { ConsoleAdapter } from "../../adapters/console/console-adapter.ts";
 import type { BotFrameworkEndpoints } from "../../adapters/teams/bot-auth.ts";
-import { createAgentAnswerer } from "../../chains/agent/agent.ts";
-import { loadKnownEntities } from "../../chains/agent/entities.ts";
 import { ExampleSource } from "../../chains/agent/examples.ts";
-import { createChatModel } from "../../chains/agent/model-factory.ts";
 import { createDigestButtonHandlers } from "../../chains/digests/buttons.ts";
 import { createDigests } from "../../chains/digests/registry.ts";
 import { createToolCatalog } from "../../tools/catalog.ts";
@@ -19,6 +16,7 @@ import { RecentQuestions } from "../bot/recent-questions.ts";
 import { Reminders } from "../bot/reminders.ts";
 import { ThreadHistory } from "../bot/thread-history.ts";
 import type { Config } from "../config/load.ts";
+import type { Answerer } from "../core/answerer.ts";
 import type { ChatAdapter, ClickHandler, MessageHandler } from "../core/chat.ts";
 import type { Clock } from "../core/clock.ts";
 import { systemClock } from "../core/clock.ts";
@@ -158,26 +156,37 @@ export async function compose(config: Config, options: ComposeOptions = {}): Pro
     onError: (error) => logger.warn("could not read example questions", { error }),
   });
   await examples.refresh();
-  const model = await createChatModel({
-    ...(env.OPENAI_API_KEY ? { openaiApiKey: env.OPENAI_API_KEY } : {}),
-    ...(env.OPENAI_BASE_URL ? { openaiBaseUrl: env.OPENAI_BASE_URL } : {}),
-    openaiModel: env.OPENAI_MODEL,
-    clock,
-    // The offline model recognises customer and deal names before any tool returned them.
-    entities: env.OPENAI_API_KEY ? [] : await loadKnownEntities(ports).catch(() => []),
-    examples: examples.current,
-  });
-  const answerer = createAgentAnswerer({
-    model: model.model,
-    modelLabel: model.label,
-    catalog,
-    approvals,
-    logger,
-    clock,
-    timezone: org.timezone,
-    limits: { maxToolCalls: org.agent.maxToolCalls, maxTurnMs: org.agent.maxTurnMs },
-    metrics,
-    files: files.shelf,
+  // The agent (chains/agent: the offline model and its intents, prompts, the tool-calling loop)
+  // is imported and made on the first question, not at start-up: a web process hands its turns
+  // to a worker and may never ask one, and an idle process need not hold it (issue 15).
+  const modelLabel = env.OPENAI_API_KEY ? env.OPENAI_MODEL : OFFLINE_MODEL_LABEL;
+  const answerer = lazyAnswerer(async () => {
+    const [{ createAgentAnswerer }, { createChatModel }, { loadKnownEntities }] = await Promise.all([
+      import("../../chains/agent/agent.ts"),
+      import("../../chains/agent/model-factory.ts"),
+      import("../../chains/agent/entities.ts"),
+    ]);
+    const model = await createChatModel({
+      ...(env.OPENAI_API_KEY ? { openaiApiKey: env.OPENAI_API_KEY } : {}),
+      ...(env.OPENAI_BASE_URL ? { openaiBaseUrl: env.OPENAI_BASE_URL } : {}),
+      openaiModel: env.OPENAI_MODEL,
+      clock,
+      // The offline model recognises customer and deal names before any tool returned them.
+      entities: env.OPENAI_API_KEY ? [] : await loadKnownEntities(ports).catch(() => []),
+      examples: examples.current,
+    });
+    return createAgentAnswerer({
+      model: model.model,
+      modelLabel: model.label,
+      catalog,
+      approvals,
+      logger,
+      clock,
+      timezone: org.timezone,
+      limits: { maxToolCalls: org.agent.maxToolCalls, maxTurnMs: org.agent.maxTurnMs },
+      metrics,
+      files: files.shelf,
+    });
   });
 
   const history = new ThreadHistory(store, org.agent.historyTurns * 2);
@@ -301,7 +310,7 @@ export async function compose(config: Config, options: ComposeOptions = {}): Pro
 
   logger.info("daybook composed", {
     org: config.orgSource,
-    model: model.label,
+    model: modelLabel,
     sources: ports.sources,
     platforms: Object.keys(adapters),
   });
@@ -320,7 +329,7 @@ export async function compose(config: Config, options: ComposeOptions = {}): Pro
     scheduler,
     reminders,
     onClick,
-    modelLabel: model.label,
+    modelLabel,
     stopIntake,
     work,
     metrics,
@@ -329,6 +338,23 @@ export async function compose(config: Config, options: ComposeOptions = {}): Pro
       await work?.stop(0);
       await store.close();
       await tracing?.flush().catch(() => {});
+    },
+  };
+}
+
+/** Shown for the offline model; chains/agent/offline-model.ts OFFLINE_MODEL_LABEL (test/start-up.test.ts). */
+const OFFLINE_MODEL_LABEL = "offline model";
+
+/** Loads the answerer on the first question; a failed load is retried on the next one. */
+function lazyAnswerer(load: () => Promise<Answerer>): Answerer {
+  let loading: Promise<Answerer> | undefined;
+  return {
+    answer: async (input) => {
+      loading ??= load().catch((error: unknown) => {
+        loading = undefined;
+        throw error;
+      });
+      return (await loading).answer(input);
     },
   };
 }

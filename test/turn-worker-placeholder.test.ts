@@ -78,6 +78,8 @@ describe("a queued Slack turn's placeholder", () => {
               response_metadata: { next_cursor: "" },
             },
           };
+        case "/respond":
+          return { body: { ok: true } };
         case "/api/conversations.open":
           return { body: { ok: true, channel: { id: `D${String(a.users).slice(1)}` } } };
         default:
@@ -237,6 +239,32 @@ describe("a queued Slack turn's placeholder", () => {
     expect(dms).toHaveLength(1);
     expect(inThread(thread)).toHaveLength(1);
     expect(inThread(thread)[0]?.text).toMatch(/direct message/);
+  });
+
+  it("answers a /daybook where daybook may not post with an ephemeral placeholder that the answer replaces", async () => {
+    const store = new MemoryStore();
+    const j = job("");
+    const payload = j.payload as { message: IncomingMessage; address: ReplyAddress };
+    payload.message.thread = { ...payload.message.thread, thread: "" };
+    payload.address = {
+      platform: "slack",
+      thread: payload.message.thread,
+      via: { responseUrl: `${fake.url}/respond` },
+    };
+    delete payload.message.messageId;
+    const before = fake.requests.filter((r) => r.path === "/respond").length;
+    await worker(store, async (_m, responder) => {
+      await responder.reply(textCard("The sprint is blocked by PROJ-12."));
+    })({ ...j, key: undefined });
+    const responses = fake.requests
+      .filter((r) => r.path === "/respond")
+      .slice(before)
+      .map((r) => JSON.parse(r.body) as Record<string, unknown>);
+    expect(responses).toHaveLength(2);
+    expect(responses[0]).toMatchObject({ response_type: "ephemeral", text: placeholderText });
+    expect(responses[0]?.replace_original).toBeUndefined();
+    expect(responses[1]).toMatchObject({ response_type: "ephemeral", replace_original: true });
+    expect(String(responses[1]?.text)).toContain("PROJ-12");
   });
 
   for (const [label, org, asker] of [

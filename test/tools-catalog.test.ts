@@ -56,13 +56,14 @@ describe("the tool catalog", () => {
       "crm_renewals",
       "crm_renewal_email_draft",
       "crm_call_prep",
+      "crm_meeting_prep",
       "accounting_invoices",
       "accounting_close_exceptions",
       "accounting_bank_transactions",
       "accounting_profit_and_loss",
-    ]);
       "accounting_budget_variance",
       "accounting_cash_runway",
+    ]);
   });
 
   it("offers exactly the write actions the approval policies name, all needing approval", () => {

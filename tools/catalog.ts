@@ -14,6 +14,7 @@ import { accountingExportTools } from "./accounting/export-tools.ts";
 import { accountingReadTools, accountingWriteActions } from "./accounting/tools.ts";
 import { crmChangeSetAction } from "./crm/change-set.ts";
 import { crmExportTools } from "./crm/export-tools.ts";
+import { crmMeetingPrepTools } from "./crm/meeting-prep-tools.ts";
 import type { PriceList } from "./crm/proposal.ts";
 import { crmProposalTools } from "./crm/proposal-tools.ts";
 import { crmRenewalTools } from "./crm/renewal-tools.ts";
@@ -80,6 +81,9 @@ export function createToolCatalog(ports: Ports, deps: ToolCatalogDeps): ToolCata
       domain: "crm" as const,
       tool,
     })),
+    ...crmMeetingPrepTools(ports.crm, { ...crmCtx, timeZone, competitors: deps.sales?.competitors ?? [] }).map(
+      (tool) => ({ domain: "crm" as const, tool }),
+    ),
     ...accountingReadTools(ports.accounting, accountingCtx).map((tool) => ({ domain: "accounting" as const, tool })),
   ];
   if (deps.files) {

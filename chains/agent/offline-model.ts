@@ -18,6 +18,7 @@ import { exportCall, isExportTool } from "./offline/exports.ts";
 import { fillArgs, humanize, nameHits, relatedEntity, scoreTool } from "./offline/fill.ts";
 import { intentOf } from "./offline/intents.ts";
 import { callIsAbout, intentTurn, type Plan } from "./offline/plan.ts";
+import { planMeetingPrep } from "./offline/meeting-prep.ts";
 import { planProposal } from "./offline/proposals.ts";
 import { helpReply, refusal } from "./offline/replies.ts";
 import { ambiguousReply, referenceIn } from "./offline/slots.ts";
@@ -182,6 +183,14 @@ function planFirstCall(ctx: Ctx): Plan {
   const reference = referenceIn(q, ctx.entities);
   if (reference?.kind === "ambiguous") return { kind: "reply", text: ambiguousReply(reference.ref) };
   const { subject, viaFollowUp } = resolveSubject(ctx);
+  // "prep me for the <company> demo": the deal's pain points, competitors, stakeholders (offline/meeting-prep.ts).
+  const meeting = planMeetingPrep(
+    q,
+    subject,
+    ctx.tools.map((t) => t.name),
+    ctx.turn.results,
+  );
+  if (meeting) return meeting;
   // Renewal drafts and logging them (offline/day-flows.ts) before the deal follow-up draft.
   const flow = planDayFlow({
     question: q,

@@ -68,6 +68,12 @@ export interface OrgData {
   budget: { income: number; budgetIncome: number; expenses: number; budgetExpenses: number };
   /** Cash at the end of last month and the average net burn (spent - received) of the 3 whole months before this one. */
   runway: { balance: number; burn: number };
+  /** The org config's price list (proposals). */
+  priceList: NonNullable<World["config"]["sales"]>["priceList"];
+  /** The company that asked for pricing this morning (the profile's hot deal). */
+  hotCompany: string;
+  /** The deal with tomorrow's demo: its company and what its discovery notes and email say (the profile's seed). */
+  demoDeal: World["data"]["profile"]["deals"]["demo"];
 }
 
 /** YYYY-MM-DD plus whole months, on the month's last day when the day does not exist. */
@@ -174,12 +180,6 @@ export async function loadOrgData(world: World): Promise<OrgData> {
   const income = async (month: string) => (await ports.accounting.getProfitAndLoss(month)).totalIncome;
   const incomes = await Promise.all(quarterMonths.map(income));
   const last = await ports.accounting.getProfitAndLoss(lastMonth);
-
-  return {
-    org: world.org,
-    now,
-    currency: world.data.profile.currency,
-    projectKey: world.data.profile.projectKey,
   const cents = (n: number) => Math.round(n * 100) / 100;
   const closePnl = await ports.accounting.getProfitAndLoss(closeMonth);
   const plan = await ports.accounting.getBudget!(closeMonth);
@@ -187,6 +187,15 @@ export async function loadOrgData(world: World): Promise<OrgData> {
   const share = closeMonth === thisMonth && dayIn(now, tz) < closeDays ? dayIn(now, tz) / closeDays : 1;
   const planned = (lines: { amount: number }[]) => cents(lines.reduce((a, l) => a + cents(l.amount * share), 0));
   const cash = await Promise.all([-3, -2, -1].map((by) => ports.accounting.getCashSummary!(shift(thisMonth, by))));
+
+  return {
+    org: world.org,
+    now,
+    currency: world.data.profile.currency,
+    projectKey: world.data.profile.projectKey,
+    priceList: config.sales?.priceList,
+    hotCompany: world.data.profile.deals.hot.company,
+    demoDeal: world.data.profile.deals.demo,
     thisMonth,
     lastMonth,
     closeMonth,
@@ -211,15 +220,6 @@ export async function loadOrgData(world: World): Promise<OrgData> {
     lastMonthIncome: last.totalIncome,
     lastMonthExpenses: last.totalExpenses,
     lastMonthNet: last.netProfit,
-    people: config.users.map((u) => ({ id: u.id, name: u.name, roles: u.roles })),
-    timeZone: tz,
-    renewals: customers
-      .map((customer) => {
-        const date = renewsOn(customer) ?? "";
-        const today = new Intl.DateTimeFormat("en-CA", { timeZone: tz }).format(new Date(now));
-        return { customer, date, daysLeft: Math.round((Date.parse(date) - Date.parse(today)) / DAY) };
-      })
-      .filter((r) => r.date !== "" && r.daysLeft >= 0 && r.daysLeft <= 90)
     budget: {
       income: closePnl.totalIncome,
       budgetIncome: planned(plan.income),
@@ -230,6 +230,15 @@ export async function loadOrgData(world: World): Promise<OrgData> {
       balance: cash[2]!.closing,
       burn: cents(cash.reduce((a, c) => a + c.spent - c.received, 0) / 3),
     },
+    people: config.users.map((u) => ({ id: u.id, name: u.name, roles: u.roles })),
+    timeZone: tz,
+    renewals: customers
+      .map((customer) => {
+        const date = renewsOn(customer) ?? "";
+        const today = new Intl.DateTimeFormat("en-CA", { timeZone: tz }).format(new Date(now));
+        return { customer, date, daysLeft: Math.round((Date.parse(date) - Date.parse(today)) / DAY) };
+      })
+      .filter((r) => r.date !== "" && r.daysLeft >= 0 && r.daysLeft <= 90)
       .sort((a, b) => a.daysLeft - b.daysLeft || b.customer.arr - a.customer.arr),
     velocity: await Promise.all(
       (await ports.jira.listClosedSprints(3)).map(async (s) => {

@@ -5,7 +5,7 @@
  */
 import type { OrgData } from "./data.ts";
 import { count, date, money, name, pattern, percent } from "./facts.ts";
-import { answer, at, type Session, short, t, write } from "./spec.ts";
+import { answer, at, refuse, type Session, short, t, write } from "./spec.ts";
 
 const csm = { demo: "priya", second: "ines" };
 const scrum = { demo: "maria", second: "jonas" };
@@ -18,7 +18,77 @@ const renewingAtRisk = (d: OrgData) =>
     "at-risk renewal",
   );
 
+/** The org config's price list; a proposal turn needs one. */
+const prices = (d: OrgData) => {
+  if (!d.priceList) throw new Error("the organisation's config has no sales.priceList");
+  return d.priceList;
+};
+
 export const daySessions: Session[] = [
+  {
+    role: "account executive",
+    title: "proposal and demo prep",
+    user: { demo: "alex", second: "clara" },
+    turns: [
+      t(
+        "plain",
+        (d) => `proposal for ${d.hotCompany}, 500 users, annual`,
+        (d) => {
+          const p = prices(d);
+          const annual = 500 * p.unitPrice * 12;
+          return answer([
+            name(d.hotCompany),
+            money(500 * p.unitPrice),
+            money(annual),
+            percent(p.annualDiscount * 100),
+            money(annual * (1 - p.annualDiscount)),
+            // The files follow the answer; where a platform carries none, their text does, titled "(PDF)".
+            pattern("the PDF", /\.pdf\b|\(PDF\)/),
+          ]);
+        },
+      ),
+      t(
+        "casual",
+        (d) => `quote ${short(d.hotCompany)} for 120 seats, monthly`,
+        (d) => {
+          const p = prices(d);
+          return answer(
+            [count(120, "users"), money(120 * p.unitPrice), money(120 * p.unitPrice * 12)],
+            [money(120 * p.unitPrice * 12 * (1 - p.annualDiscount))],
+          );
+        },
+      ),
+      t(
+        "typo",
+        (d) => `proposl for ${d.hotCompany}, 200 users, anual`,
+        (d) => {
+          const p = prices(d);
+          return answer([money(200 * p.unitPrice * 12 * (1 - p.annualDiscount))]);
+        },
+      ),
+      t(
+        "filter",
+        (d) => `proposal for ${d.hotCompany}, ${prices(d).minUsers - 1} users`,
+        (d) => answer([pattern("the minimum", new RegExp(`at least ${prices(d).minUsers} users`))]),
+      ),
+      t(
+        "cannot do",
+        (d) => `send the proposal to ${short(d.hotCompany)}`,
+        () => refuse("capability"),
+      ),
+      t(
+        "plain",
+        (d) => `prep me for the ${short(d.demoDeal.company)} demo`,
+        (d) =>
+          answer([
+            ...d.demoDeal.discovery.painPoints.map((pain) => name(pain)),
+            ...d.demoDeal.discovery.competitors.map((c) => name(c)),
+            ...d.demoDeal.discovery.stakeholders.map((s) => name(s.name)),
+            pattern("where each came from", /\ba-\d+, \d{4}-\d{2}-\d{2}\b/),
+          ]),
+      ),
+    ],
+  },
   {
     role: "CSM",
     title: "renewals and call prep",

@@ -72,7 +72,7 @@ export function companyProperties(health: CompanyHealthProperties): string[] {
 export const activityProperties: Record<"notes" | "calls" | "emails" | "meetings", string[]> = {
   notes: ["hs_note_body", "hs_timestamp", "hubspot_owner_id"],
   calls: ["hs_call_title", "hs_call_body", "hs_call_direction", "hs_timestamp", "hubspot_owner_id"],
-  emails: ["hs_email_subject", "hs_email_direction", "hs_timestamp", "hubspot_owner_id"],
+  emails: ["hs_email_subject", "hs_email_text", "hs_email_direction", "hs_timestamp", "hubspot_owner_id"],
   meetings: ["hs_meeting_title", "hs_meeting_start_time", "hs_timestamp", "hubspot_owner_id"],
 };
 
@@ -214,6 +214,9 @@ function direction(value: string | null | undefined): "inbound" | "outbound" | u
   return "outbound";
 }
 
+/** Longest activity body kept (plain text): a long email thread's first screens carry what prep needs. */
+const ACTIVITY_BODY_MAX = 4_000;
+
 /** One engagement object (note, call, email, meeting) as a CrmActivity. */
 export function toActivity(
   kind: "notes" | "calls" | "emails" | "meetings",
@@ -224,20 +227,25 @@ export function toActivity(
   let type: ActivityType;
   let summary: string;
   let dir: "inbound" | "outbound" | undefined;
+  // The whole text (note, call notes, email body), kept when it says more than the summary.
+  let full: string | null | undefined;
   let at = hubspotDate(p.hs_timestamp);
   switch (kind) {
     case "notes":
       type = "note";
       summary = plainSummary(p.hs_note_body);
+      full = p.hs_note_body;
       break;
     case "calls":
       type = "call";
       summary = plainSummary(text(p.hs_call_title) ?? p.hs_call_body);
+      full = p.hs_call_body;
       dir = direction(p.hs_call_direction);
       break;
     case "emails":
       type = "email";
       summary = plainSummary(p.hs_email_subject);
+      full = p.hs_email_text;
       dir = direction(p.hs_email_direction);
       break;
     case "meetings": {
@@ -255,6 +263,8 @@ export function toActivity(
     summary: summary || `(${type})`,
   };
   if (dir) activity.direction = dir;
+  const body = plainSummary(full, ACTIVITY_BODY_MAX);
+  if (body && body !== activity.summary) activity.body = body;
   const owner = text(p.hubspot_owner_id);
   const author = owner ? ownerNames.get(owner) : undefined;
   if (author) activity.author = author;

@@ -1,5 +1,5 @@
 /**
- * "proposal for Acme Corp, 500 users, annual" (issue 16, item 4): the proposal priced from the
+ * "proposal for <company>, 500 users, annual" (issue 16, item 4): the proposal priced from the
  * org config's price list (proposal.ts), posted in the thread as Markdown and PDF files. The
  * company is looked up in the CRM so the documents name it as the CRM does and link its open
  * deal; a company the CRM does not know yet still gets a proposal, under the name said.

@@ -30,6 +30,49 @@ export const DEMO_DEAL_STAGES = [
   "Closed Lost",
 ] as const;
 
+/**
+ * The demo deal's discovery trail, oldest last: the discovery call's notes (two pain points,
+ * who joined), the budget holder's evaluation email (the competitors, the third pain point) and
+ * the AE's note on who decides. Meeting prep finds these again in the text.
+ */
+function discoveryActivities(deal: DemoProfile["deals"]["demo"], now: number, author: string): CrmActivity[] {
+  const {
+    stakeholders: [buyer, champion, security],
+    painPoints: pains,
+    competitors,
+    useCase,
+  } = deal.discovery;
+  const who = (s: { name: string; title: string }) => `${s.name} (${s.title})`;
+  const names =
+    competitors.length > 1 ? `${competitors.slice(0, -1).join(", ")} and ${competitors.at(-1)}` : competitors.join("");
+  return [
+    {
+      id: "a-10030",
+      type: "note",
+      at: iso(now - 6 * DAY),
+      summary: `${who(buyer)} signs off on the budget; ${champion.name} is our champion`,
+      author,
+    },
+    {
+      id: "a-10029",
+      type: "email",
+      direction: "inbound",
+      at: iso(now - 9 * DAY - 3 * HOUR),
+      summary: `Evaluation shortlist for ${deal.product}`,
+      body: `From ${who(buyer)}: We are also evaluating ${names}. ${pains[2]}. We want to decide this quarter.`,
+    },
+    {
+      id: "a-10028",
+      type: "call",
+      direction: "outbound",
+      at: iso(now - 15 * DAY - 5 * HOUR),
+      summary: `Discovery call with ${who(champion)}`,
+      body: `${who(champion)} and ${who(security)} joined. Use case: ${useCase}. ${pains[0]}. ${pains[1]}.`,
+      author,
+    },
+  ];
+}
+
 export function generateCrm(now: number, seed: number, customerCount: number, profile: DemoProfile): DemoCrm {
   const P = profile.deals;
   const dealUrl = (id: string) => `${profile.urls.crm}/deal/${id}`;
@@ -133,6 +176,7 @@ export function generateCrm(now: number, seed: number, customerCount: number, pr
         "outbound",
       ),
       activity("a-10031", "email", now - 26 * HOUR, "Confirmed the demo time; 6 attendees", "inbound"),
+      ...discoveryActivities(P.demo, now, alex.ownerName),
     ],
   });
   const betaDemo = now - 9 * DAY - 3 * HOUR;

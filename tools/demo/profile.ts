@@ -30,6 +30,23 @@ export interface NamedDeal {
   contact: string;
 }
 
+/** What the demo deal's discovery notes and emails say (meeting prep reads it back out of the text). */
+export interface DealDiscovery {
+  /** What they want it for, as the notes put it ("supply chain"). */
+  useCase: string;
+  /** [0] signs off on the budget (writes the evaluation email), [1] is the champion (on the discovery call), [2] joins the call. */
+  stakeholders: readonly [Stakeholder, Stakeholder, Stakeholder];
+  /** Three sentences saying what hurts: [0] and [1] from the discovery call, [2] from the email. */
+  painPoints: readonly [string, string, string];
+  /** The competitors the email says they are evaluating. */
+  competitors: readonly string[];
+}
+
+export interface Stakeholder {
+  name: string;
+  title: string;
+}
+
 export interface NamedCustomer {
   name: string;
   contact: string;
@@ -61,8 +78,8 @@ export interface DemoProfile {
     hot: NamedDeal;
     /** Proposal sent, silent five days. */
     silent: NamedDeal;
-    /** Demo tomorrow 2 PM. */
-    demo: NamedDeal;
+    /** Demo tomorrow 2 PM, with discovery notes and an evaluation email before it. */
+    demo: NamedDeal & { discovery: DealDiscovery };
     /** Demo nine days ago, no reply since. */
     ghosted: NamedDeal;
     /** Closed in the last eight days: won, won, lost, won (8 days ago, outside the week). */
@@ -122,7 +139,25 @@ export const northwindProfile: DemoProfile = {
   deals: {
     hot: { company: "Acme Corp", product: "Platform rollout", contact: "Jamie Fox (VP Ops)" },
     silent: { company: "TechStart Inc", product: "Team plan", contact: "Priya Nair" },
-    demo: { company: "Global Industries", product: "Enterprise", contact: "the buying committee" },
+    demo: {
+      company: "Global Industries",
+      product: "Enterprise",
+      contact: "the buying committee",
+      discovery: {
+        useCase: "supply chain",
+        stakeholders: [
+          { name: "Dana Whitfield", title: "CIO" },
+          { name: "Marcus Lee", title: "IT Director" },
+          { name: "Elena Brooks", title: "Head of Security" },
+        ],
+        painPoints: [
+          "They run 47 legacy systems with no unified login",
+          "IT handles 200 password-reset tickets a month",
+          "Their security audit found 12 orphaned admin accounts, a compliance risk",
+        ],
+        competitors: ["Okta", "Microsoft Entra", "Auth0"],
+      },
+    },
     ghosted: { company: "BetaCo", product: "Annual contract", contact: "their IT lead" },
     closed: ["Northwind Traders", "Keystone Dental Group", "Silverline Insurance", "Redwood Outfitters"],
     older: ["Harbor Freight Co", "Vivid Media Ltd"],

@@ -1,5 +1,5 @@
 /**
- * "proposal for Acme Corp, 500 users, annual" (issue 16, item 4): the offline model reads the
+ * "proposal for <company>, 500 users, annual" (issue 16, item 4): the offline model reads the
  * company, the user count and the term from the sentence, calls crm_proposal, and says what the
  * tool priced, line by line, with the two files following in the thread. Checked before the
  * "I can't" list, whose export entry would otherwise answer "send a proposal PDF".

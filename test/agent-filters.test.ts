@@ -14,30 +14,10 @@ import { createDemoPorts } from "../tools/demo/demo-ports.ts";
 import { type DemoOrg, generateDemoOrg, scenario } from "../tools/demo/generate.ts";
 import { Conversation, demoNow } from "./agent-fixtures.ts";
 import { secondOrgProfile } from "./fixtures/second-org/profile.ts";
+import { callsOf, offlineAgent } from "./support/offline-agent.ts";
 
 const clock = fixedClock(demoNow);
-
-async function world(org: DemoOrg) {
-  const ports = createDemoPorts({ clock, org });
-  const catalog = createToolCatalog(ports, { clock });
-  const { model, label } = await createChatModel({ clock, entities: await loadKnownEntities(ports) });
-  const answerer = createAgentAnswerer({
-    model,
-    modelLabel: label,
-    catalog,
-    approvals: { requestApproval: async () => Promise.reject(new Error("no writes expected")) },
-    logger: silentLogger,
-    clock,
-  });
-  const ask = (text: string) => new Conversation(answerer, "alex").ask(text);
-  return { ask, ports };
-}
-
-function callsOf(turn: {
-  answer: { data?: Record<string, unknown> };
-}): { tool: string; args: Record<string, unknown> }[] {
-  return (turn.answer.data as { calls?: { tool: string; args: Record<string, unknown> }[] } | undefined)?.calls ?? [];
-}
+const world = (org: DemoOrg) => offlineAgent(org, clock);
 
 const orgs: [string, () => DemoOrg][] = [
   ["the demo", () => generateDemoOrg({ now: Date.parse(demoNow) })],

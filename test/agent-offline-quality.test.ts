@@ -5,42 +5,14 @@
  * expectation is read from the organisation's own data or the tools' own results.
  */
 import { describe, expect, it } from "vitest";
-import { createAgentAnswerer } from "../chains/agent/agent.ts";
-import { loadKnownEntities } from "../chains/agent/entities.ts";
-import { createChatModel } from "../chains/agent/model-factory.ts";
 import { fixedClock } from "../src/core/clock.ts";
-import { silentLogger } from "../src/core/logger.ts";
-import { createToolCatalog } from "../tools/catalog.ts";
-import { createDemoPorts } from "../tools/demo/demo-ports.ts";
 import { type DemoOrg, generateDemoOrg, scenario } from "../tools/demo/generate.ts";
 import { Conversation, demoNow } from "./agent-fixtures.ts";
 import { secondOrgProfile } from "./fixtures/second-org/profile.ts";
+import { offlineAgent, toolsOf } from "./support/offline-agent.ts";
 
 const clock = fixedClock(demoNow);
-
-async function world(org: DemoOrg) {
-  const ports = createDemoPorts({ clock, org });
-  const catalog = createToolCatalog(ports, { clock });
-  const { model, label } = await createChatModel({ clock, entities: await loadKnownEntities(ports) });
-  const answerer = createAgentAnswerer({
-    model,
-    modelLabel: label,
-    catalog,
-    approvals: { requestApproval: async () => Promise.reject(new Error("no writes expected")) },
-    logger: silentLogger,
-    clock,
-  });
-  const read = async (name: string, args: Record<string, unknown> = {}) => {
-    const tool = catalog.read.find((r) => r.tool.name === name)?.tool;
-    if (!tool) throw new Error(`no tool ${name}`);
-    return JSON.parse(String(await tool.invoke(args))) as Record<string, unknown>;
-  };
-  return { answerer, read };
-}
-
-function toolsOf(turn: { answer: { data?: Record<string, unknown> } }): string[] {
-  return ((turn.answer.data as { calls?: { tool: string }[] } | undefined)?.calls ?? []).map((c) => c.tool);
-}
+const world = (org: DemoOrg) => offlineAgent(org, clock);
 
 const bare = (company: string) => company.replace(/\s+(Inc|Corp|LLC|Co|Ltd|GmbH|AG)\.?$/i, "");
 

@@ -7,61 +7,28 @@ import type { Approval } from "../src/core/approval.ts";
 import { fixedClock } from "../src/core/clock.ts";
 import { silentLogger } from "../src/core/logger.ts";
 import { agentCatalog, askAs } from "./agent-fixtures.ts";
-import { type RecordedRequest, startFakeServer } from "./support/http.ts";
+import { type ChatRequest, call, contentText, scripted, startFakeOpenAi } from "./support/fake-openai.ts";
+import { startFakeServer } from "./support/http.ts";
 
 const clock = fixedClock("2026-11-23T09:00:00Z");
 const principals = createPrincipalResolver(demoOrg);
 
-interface OpenAiToolCall {
-  id: string;
-  type: "function";
-  function: { name: string; arguments: string };
-}
-
-let completions = 0;
-
-function completion(message: { content: string | null; tool_calls?: OpenAiToolCall[] }) {
-  // Real servers give every completion its own id; LangGraph keys messages by it.
-  return {
-    id: `chatcmpl-${++completions}`,
-    object: "chat.completion",
-    created: 1_795_000_000,
-    model: "gpt-test",
-    choices: [
-      {
-        index: 0,
-        message: { role: "assistant", ...message },
-        finish_reason: message.tool_calls ? "tool_calls" : "stop",
-      },
-    ],
-    usage: { prompt_tokens: 10, completion_tokens: 5, total_tokens: 15 },
-  };
-}
-
-/** A scripted OpenAI-compatible server: one response per /chat/completions request, in order. */
-async function fakeOpenAi(script: ReturnType<typeof completion>[]) {
-  let n = 0;
-  return startFakeServer((req: RecordedRequest) => {
-    if (req.method !== "POST" || !req.path.endsWith("/chat/completions")) {
-      return { status: 404, body: { error: { message: `unexpected ${req.method} ${req.path}` } } };
-    }
-    const next = script[n++];
-    if (!next) return { status: 500, body: { error: { message: "script exhausted" } } };
-    return { body: next };
+/** The agent on ChatOpenAI pointed at a local server, over the demo catalog, with no approvals expected. */
+async function openAiAnswerer(serverUrl: string) {
+  const { model, label } = await createChatModel({
+    openaiApiKey: "sk-test",
+    openaiBaseUrl: `${serverUrl}/v1`,
+    openaiModel: "gpt-test",
+    maxRetries: 0,
   });
-}
-
-type ChatRequest = {
-  model: string;
-  messages: { role: string; content: unknown; tool_calls?: OpenAiToolCall[]; tool_call_id?: string }[];
-  tools?: { type: string; function: { name: string; description: string; parameters: Record<string, unknown> } }[];
-};
-
-/** Message content is a string or an array of { type: "text", text } parts on the wire. */
-function contentText(content: unknown): string {
-  if (typeof content === "string") return content;
-  if (Array.isArray(content)) return content.map((p) => (p as { text?: string }).text ?? "").join("");
-  return "";
+  return createAgentAnswerer({
+    model,
+    modelLabel: label,
+    catalog: agentCatalog(),
+    approvals: { requestApproval: async () => ({ id: "unused" }) as Approval },
+    logger: silentLogger,
+    clock,
+  });
 }
 
 const servers: { close(): Promise<void> }[] = [];
@@ -71,28 +38,14 @@ afterEach(async () => {
 
 describe("the agent on ChatOpenAI against an OpenAI-compatible server", () => {
   it("sends tool JSON schemas, runs the tool the server asked for, and sends its result back", async () => {
-    const server = await fakeOpenAi([
-      completion({
-        content: null,
-        tool_calls: [{ id: "call_1", type: "function", function: { name: "jira_sprint_status", arguments: "{}" } }],
-      }),
-      completion({ content: "The sprint is 72% done; ENG-145 is blocked." }),
-    ]);
+    const server = await startFakeOpenAi(
+      scripted([
+        { calls: [call("jira_sprint_status", {}, "call_1")] },
+        { content: "The sprint is 72% done; ENG-145 is blocked." },
+      ]),
+    );
     servers.push(server);
-    const { model, label } = await createChatModel({
-      openaiApiKey: "sk-test",
-      openaiBaseUrl: `${server.url}/v1`,
-      openaiModel: "gpt-test",
-      maxRetries: 0,
-    });
-    const answerer = createAgentAnswerer({
-      model,
-      modelLabel: label,
-      catalog: agentCatalog(),
-      approvals: { requestApproval: async () => ({ id: "unused" }) as Approval },
-      logger: silentLogger,
-      clock,
-    });
+    const answerer = await openAiAnswerer(server.url);
 
     const { answer } = await askAs(answerer, principals, "alex", "what's blocking the sprint?");
 
@@ -125,22 +78,9 @@ describe("the agent on ChatOpenAI against an OpenAI-compatible server", () => {
   });
 
   it("offers an engineer only the Jira tools on the wire", async () => {
-    const server = await fakeOpenAi([completion({ content: "I can only see Jira for you." })]);
+    const server = await startFakeOpenAi(scripted([{ content: "I can only see Jira for you." }]));
     servers.push(server);
-    const { model, label } = await createChatModel({
-      openaiApiKey: "sk-test",
-      openaiBaseUrl: `${server.url}/v1`,
-      openaiModel: "gpt-test",
-      maxRetries: 0,
-    });
-    const answerer = createAgentAnswerer({
-      model,
-      modelLabel: label,
-      catalog: agentCatalog(),
-      approvals: { requestApproval: async () => ({ id: "unused" }) as Approval },
-      logger: silentLogger,
-      clock,
-    });
+    const answerer = await openAiAnswerer(server.url);
 
     await askAs(answerer, principals, "maria", "what's left for the November close?");
 
@@ -154,20 +94,7 @@ describe("the agent on ChatOpenAI against an OpenAI-compatible server", () => {
   it("turns a server error into a short readable reply with a trace id", async () => {
     const server = await startFakeServer(() => ({ status: 500, body: { error: { message: "boom secret-ish" } } }));
     servers.push(server);
-    const { model, label } = await createChatModel({
-      openaiApiKey: "sk-test",
-      openaiBaseUrl: `${server.url}/v1`,
-      openaiModel: "gpt-test",
-      maxRetries: 0,
-    });
-    const answerer = createAgentAnswerer({
-      model,
-      modelLabel: label,
-      catalog: agentCatalog(),
-      approvals: { requestApproval: async () => ({ id: "unused" }) as Approval },
-      logger: silentLogger,
-      clock,
-    });
+    const answerer = await openAiAnswerer(server.url);
 
     const { answer } = await askAs(answerer, principals, "alex", "what's blocking the sprint?", { traceId: "tr4ce" });
 

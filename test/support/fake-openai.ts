@@ -56,6 +56,15 @@ export function offeredNames(request: ChatRequest): string[] {
   return (request.tools ?? []).map((t) => t.function.name);
 }
 
+/** A player that answers the requests in order from a fixed script; past its end the server answers 500. */
+export function scripted(replies: PlayerReply[]): Player {
+  return (_request, n) => {
+    const reply = replies[n];
+    if (!reply) throw new Error("script exhausted");
+    return reply;
+  };
+}
+
 let completions = 0;
 
 export async function startFakeOpenAi(player: Player) {

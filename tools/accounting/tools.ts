@@ -93,7 +93,18 @@ export const profitAndLossSchema = z.object({
   to: monthSchema.optional().describe("Last month of the span, YYYY-MM; default the current month"),
 });
 
-export const approveInvoiceSchema = z.object({ invoiceId: invoiceRefSchema });
+export const approveInvoiceSchema = z.object({
+  invoiceId: invoiceRefSchema,
+  note: z
+    .string()
+    .trim()
+    .min(2)
+    .max(400)
+    .optional()
+    .describe(
+      'A note kept with the approval and added to the bill\'s history: "approve 4729: checked against the contract"',
+    ),
+});
 export const rejectInvoiceSchema = z.object({
   invoiceId: invoiceRefSchema,
   reason: z.string().trim().min(3).max(500).describe("Why the bill is rejected, as the vendor contact will read it"),
@@ -506,14 +517,15 @@ export function accountingWriteActions(accounting: AccountingPort, ctx: Accounti
     describe: (args) => [
       { label: "Invoice", value: label(args.invoiceId) },
       { label: "Action", value: "Approve for payment (status AUTHORISED)" },
+      ...(args.note ? [{ label: "Note (added to the bill's history)", value: args.note }] : []),
     ],
     async execute(args, options) {
       try {
-        const result = await accounting.approveInvoice(args.invoiceId, options);
+        const result = await accounting.approveInvoice(args.invoiceId, options, args.note);
         const inv = await accounting.getInvoice(result.id).catch(() => undefined);
         return {
           ok: true,
-          summary: `Approved ${inv ? `invoice #${inv.number} (${inv.contact.name}, ${formatMoney(inv.total, inv.currency)})` : label(args.invoiceId)}`,
+          summary: `Approved ${inv ? `invoice #${inv.number} (${inv.contact.name}, ${formatMoney(inv.total, inv.currency)})` : label(args.invoiceId)}${args.note ? `, with the note "${args.note}" in its history` : ""}`,
           ref: { id: result.id, ...(inv?.url ? { url: inv.url } : {}) },
         };
       } catch (error) {

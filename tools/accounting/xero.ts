@@ -468,18 +468,29 @@ export function createXeroPort(settings: XeroSettings, deps: XeroDeps): Accounti
     getBudget: finance.getBudget,
     getCashSummary: finance.getCashSummary,
 
-    async approveInvoice(id, writeOptions) {
+    async approveInvoice(id, writeOptions, note) {
       const invoice = await readInvoice(id);
       const current = toInvoice(invoice);
-      if (current.status === "AUTHORISED" || current.status === "PAID")
-        return { id: current.id, status: current.status };
       if (current.status === "VOIDED" || current.status === "DELETED") {
         throw new DaybookError("conflict", `Xero invoice is ${current.status}`, {
           userMessage: `Invoice ${current.number} is ${current.status.toLowerCase()} in Xero and cannot be approved.`,
         });
       }
-      const status = await setStatus(invoice, "AUTHORISED", writeOptions.idempotencyKey);
-      await cache.invalidate();
+      const already = current.status === "AUTHORISED" || current.status === "PAID";
+      const status = already ? current.status : await setStatus(invoice, "AUTHORISED", writeOptions.idempotencyKey);
+      if (note) {
+        // Xero's History and Notes endpoint keeps the note on the bill for whoever opens it there
+        // (https://developer.xero.com/documentation/api/accounting/historyandnotes).
+        await call("add invoice history note", () =>
+          api.createInvoiceHistory(
+            tenant,
+            current.id,
+            { historyRecords: [{ details: `Approved in daybook: ${note}`.slice(0, 450) }] },
+            `${writeOptions.idempotencyKey}:history`,
+          ),
+        );
+      }
+      if (!already || note) await cache.invalidate();
       return { id: current.id, status };
     },
 

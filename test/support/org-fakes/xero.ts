@@ -121,6 +121,9 @@ export async function startXeroFake(options: XeroFakeOptions): Promise<XeroFake>
   ];
   /** Lines coded through POST /BankTransactions/{id}: account code and description per line id. */
   const coded = new Map<string, { accountCode: string; description: string }>();
+  /** Invoice statuses set through POST /Invoices/{id}, and notes added with PUT /Invoices/{id}/History. */
+  const statusOf = new Map<string, string>();
+  const historyOf = new Map<string, string[]>();
   /** Xero replays the first answer to a repeated Idempotency-Key. */
   const replays = new Map<string, FakeReply>();
   const byUuid = new Map(books.invoices.map((i) => [stableUuid(`invoice:${i.id}`), i]));
@@ -136,7 +139,7 @@ export async function startXeroFake(options: XeroFakeOptions): Promise<XeroFake>
     Date: msDate(i.date),
     DateString: dateString(i.date),
     ...(i.dueDate ? { DueDate: msDate(i.dueDate), DueDateString: dateString(i.dueDate) } : {}),
-    Status: i.status,
+    Status: statusOf.get(stableUuid(`invoice:${i.id}`)) ?? i.status,
     LineAmountTypes: "Exclusive",
     LineItems: i.lines.map((l) => ({
       Description: l.description,
@@ -359,6 +362,49 @@ export async function startXeroFake(options: XeroFakeOptions): Promise<XeroFake>
     return reply;
   };
 
+  const invoiceByUuid = (id: string) => {
+    const found = byUuid.get(decodeURIComponent(id));
+    if (!found)
+      throw new Refusal(404, {
+        Title: "Not Found",
+        Status: 404,
+        Detail: "The resource you're looking for cannot be found",
+      });
+    return found;
+  };
+  const replayed = (req: RecordedRequest, answer: () => FakeReply): FakeReply => {
+    const key = req.headers["idempotency-key"];
+    const seen = typeof key === "string" ? replays.get(`${req.method} ${req.path} ${key}`) : undefined;
+    if (seen) return seen;
+    const reply = answer();
+    if (typeof key === "string") replays.set(`${req.method} ${req.path} ${key}`, reply);
+    return reply;
+  };
+  /** POST /Invoices/{id} with a Status: the moves Xero allows a bill (to AUTHORISED, back to DRAFT, VOIDED). */
+  const setInvoiceStatus = (req: RecordedRequest, id: string): FakeReply =>
+    replayed(req, () => {
+      const invoice = invoiceByUuid(id);
+      const wanted = jsonBody<{ Invoices?: { Status?: string }[] }>(req).Invoices?.[0]?.Status;
+      if (!wanted || !["AUTHORISED", "DRAFT", "SUBMITTED", "VOIDED"].includes(wanted)) {
+        throw badRequest(`Status '${wanted ?? ""}' is not one this fake sets`);
+      }
+      statusOf.set(decodeURIComponent(id), wanted);
+      return { body: { Invoices: [invoiceJson(invoice)] } };
+    });
+  /** PUT /Invoices/{id}/History (https://developer.xero.com/documentation/api/accounting/historyandnotes). */
+  const addHistory = (req: RecordedRequest, id: string): FakeReply =>
+    replayed(req, () => {
+      invoiceByUuid(id);
+      const records = jsonBody<{ HistoryRecords?: { Details?: string }[] }>(req).HistoryRecords ?? [];
+      if (records.length === 0 || records.some((r) => !r.Details)) throw badRequest("A history record needs Details");
+      const kept = historyOf.get(decodeURIComponent(id)) ?? [];
+      kept.push(...records.map((r) => r.Details!));
+      historyOf.set(decodeURIComponent(id), kept);
+      return {
+        body: { HistoryRecords: records.map((r) => ({ Details: r.Details, Changes: "Note", User: "daybook" })) },
+      };
+    });
+
   const route = async (req: RecordedRequest): Promise<FakeReply> => {
     if (req.headers.authorization !== `Bearer ${XERO_FAKE_TOKEN}`) {
       throw new Refusal(401, { Type: null, Title: "Unauthorized", Status: 401, Detail: "AuthenticationUnsuccessful" });
@@ -371,6 +417,8 @@ export async function startXeroFake(options: XeroFakeOptions): Promise<XeroFake>
     const m = matcher(path);
     const q = url.searchParams;
     if (req.method === "POST" && m.on(/^\/BankTransactions\/([^/]+)$/)) return codeLine(req, m.group(1));
+    if (req.method === "POST" && m.on(/^\/Invoices\/([^/]+)$/)) return setInvoiceStatus(req, m.group(1));
+    if (req.method === "PUT" && m.on(/^\/Invoices\/([^/]+)\/History$/)) return addHistory(req, m.group(1));
     if (req.method !== "GET") throw new Refusal(405, { Message: `not served by the fake: ${req.method} ${path}` });
     if (path === "/Organisation") {
       return {

@@ -12,6 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { renderCard } from "../adapters/slack/format/block-kit.ts";
 import { renderAdaptiveCard } from "../adapters/teams/format/adaptive-card.ts";
 import { changeSetCall } from "../chains/agent/offline/change-set.ts";
+import { resultCard } from "../src/approvals/approval-card.ts";
 import { Approvals } from "../src/approvals/approvals.ts";
 import { createPrincipalResolver } from "../src/bot/principals.ts";
 import { APPROVE_ACTION_ID, RETRY_STEPS_ACTION_ID } from "../src/core/action-ids.ts";
@@ -108,9 +109,11 @@ for (const o of orgs) {
           expect(text).toContain(`${customer.name} (company ${customer.id})`);
           expect(text).toContain("Scheduled training Thursday 2pm, upsold the onboarding package for $2K");
           expect(text).toContain(`Author: ${asker.name}`);
-          expect(text).toContain(`Training, ${dueWords} at 14:00 (${requesterZone})`);
+          // Every stored argument is shown in the card's own lines, none left as a raw extra.
+          expect(text).not.toMatch(/^(followUp|deal|onBehalfOf)\./m);
+          expect(text).toContain(`Training, ${dueWords} at 14:00 (${requesterZone}; ${new Date(due).toISOString()})`);
           expect(text).toContain(
-            `${customer.name} - Onboarding package, ${formatMoney(2000, customer.currency)}, stage Closed Won`,
+            `${customer.name} - Onboarding package, ${formatMoney(2000, customer.currency)} (${customer.currency}), stage Closed Won`,
           );
           expectRendersOnBothPlatforms(card!);
           // Nothing is written before a person approves.
@@ -143,6 +146,45 @@ for (const o of orgs) {
         }
       });
     }
+
+    it("reports a refused deal in the thread and retries only it when the requester replies retry <id>", async () => {
+      const world = await threadWorld(o, Date.parse(dates[0]!));
+      try {
+        const createDeal = world.ports.crm.createDeal.bind(world.ports.crm);
+        let refuse = true;
+        world.ports.crm.createDeal = async (input, options) => {
+          if (refuse) throw new DaybookError("upstream_error", "HTTP 502", { userMessage: "the CRM did not answer" });
+          return createDeal(input, options);
+        };
+        const dealsBefore = world.ports.org.crm.deals.length;
+        const cards = await world.say(sentence(o));
+        const card = cards.find((c) => cardButtons(c).some((b) => b.actionId === APPROVE_ACTION_ID))!;
+        const id = cardButtons(card).find((b) => b.actionId === APPROVE_ACTION_ID)!.value!;
+        await world.say(`approve ${id}`);
+        // The result card the approvals service posts in the thread (here: the console's output).
+        const failed = await world.app.approvals.get(id);
+        expect(failed?.outcome?.steps?.map((st) => st.status)).toEqual(["done", "done", "failed"]);
+        const result: Card | undefined = failed ? resultCard(failed) : undefined;
+        expect(cardButtons(result!).map((b) => b.actionId)).toEqual([RETRY_STEPS_ACTION_ID]);
+        expect(cardToText(result!)).toMatch(/Step 3 \(new deal .*\): FAILED: the CRM did not answer/);
+        expect(cardToText(result!)).toContain(`retry ${id}`);
+        expectRendersOnBothPlatforms(result!);
+        refuse = false;
+        const retried = await world.say(`retry ${id}`);
+        const text = retried.map(cardToText).join("\n");
+        expect(text).toMatch(/Step 3 \(new deal .*\): done: created deal/);
+        expect(retried.flatMap(cardButtons)).toEqual([]);
+        expect(world.ports.org.crm.deals.length - dealsBefore).toBe(1);
+        expect(world.ports.crmTasks).toHaveLength(1);
+        const customer = (await world.ports.crm.findCustomers(o.profile.customers.declining.name))[0]!;
+        const detail = await world.ports.crm.getCustomer(customer.id);
+        expect(detail.activities.filter((a) => a.summary.startsWith("Scheduled training"))).toHaveLength(1);
+        // Nothing is left to retry.
+        expect((await world.say(`retry ${id}`)).map(cardToText).join("\n")).toContain("Nothing to retry");
+      } finally {
+        await world.close();
+      }
+    });
 
     it("asks which customer when none has the name, and requests nothing", async () => {
       const world = await threadWorld(o, Date.parse(dates[0]!));

@@ -164,6 +164,10 @@ export function resultCard(approval: Approval, title?: string): Card {
       buttons: [{ actionId: RETRY_STEPS_ACTION_ID, label: "Retry failed steps", value: approval.id, style: "primary" }],
     });
   }
-  blocks.push({ type: "context", text: `${headline} · ${decisionLine(approval)} · approval \`${approval.id}\`` });
+  const retry = blocks.some((b) => b.type === "actions") ? ` · or reply \`retry ${approval.id}\`` : "";
+  blocks.push({
+    type: "context",
+    text: `${headline} · ${decisionLine(approval)} · approval \`${approval.id}\`${retry}`,
+  });
   return { blocks, fallbackText: line };
 }

@@ -52,7 +52,8 @@ export interface BotOptions {
   recentQuestions?: Pick<RecentQuestions, "remember">;
 }
 
-const decisionCommand = /^\s*(approve|reject)\s+([A-Za-z0-9_-]{4,64})(?:\s+(.+))?\s*$/i;
+/** `approve <id>`, `reject <id> [reason]`, and `retry <id>` (a change set's failed steps). */
+const decisionCommand = /^\s*(approve|reject|retry)\s+([A-Za-z0-9_-]{4,64})(?:\s+(.+))?\s*$/i;
 /** Approval ids are 10 lowercase letters and digits (src/approvals/approvals.ts). */
 const approvalIdShape = /^[a-z0-9]{10}$/;
 
@@ -248,7 +249,14 @@ export class Bot {
         "Approvals can't be decided from here while real systems are connected: use the buttons in Slack or Teams.",
       );
     }
-    const result = await this.#o.approvals.decide(
+    const approvals = this.#o.approvals;
+    if (verb.toLowerCase() === "retry") {
+      if (!approvals.retryFailedSteps) return textCard("Retrying failed steps is not available here.");
+      const retried = await approvals.retryFailedSteps(id, message.user);
+      // The retry's result card: every step again, the ones that ran now marked done.
+      return retried.kind === "decided" ? retried.card : textCard(retried.notice);
+    }
+    const result = await approvals.decide(
       id,
       message.user,
       verb.toLowerCase() === "approve" ? "approve" : "reject",

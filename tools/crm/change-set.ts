@@ -94,11 +94,11 @@ export function crmChangeSetAction(crm: CrmPort, ctx: ChangeSetContext): WriteAc
     const f = args.followUp;
     if (!f?.dueAt) return f ? `${f.subject} (${f.when})` : "";
     const zone = zoneOf(args);
-    return `${f.subject}, ${formatWhen(Date.parse(f.dueAt), zone)} (${zone})`;
+    return `${f.subject}, ${formatWhen(Date.parse(f.dueAt), zone)} (${zone}; ${f.dueAt})`;
   };
   const dealLine = (args: ChangeSetArgs) =>
     args.deal
-      ? `${args.customer} - ${args.deal.name}, ${formatMoney(args.deal.amount, args.deal.currency ?? "USD")}, stage ${args.deal.stage ?? "?"}`
+      ? `${args.customer} - ${args.deal.name}, ${formatMoney(args.deal.amount, args.deal.currency ?? "USD")}${args.deal.currency ? ` (${args.deal.currency})` : ""}, stage ${args.deal.stage ?? "?"}`
       : "";
   const need = (args: ChangeSetArgs): string => {
     if (!args.companyId) {
@@ -159,7 +159,10 @@ export function crmChangeSetAction(crm: CrmPort, ctx: ChangeSetContext): WriteAc
         { label: "Company", value: args.companyId ? `${args.customer} (company ${args.companyId})` : args.customer },
         { label: "1. Call note", value: args.callNote },
       ];
-      if (args.onBehalfOf) fields.push({ label: "Author", value: args.onBehalfOf.name });
+      if (args.onBehalfOf) {
+        const owner = args.onBehalfOf.crmOwnerId ? ` (CRM owner ${args.onBehalfOf.crmOwnerId})` : "";
+        fields.push({ label: "Author", value: `${args.onBehalfOf.name}${owner}` });
+      }
       let n = 2;
       if (args.followUp) fields.push({ label: `${n++}. Follow-up task`, value: dueLine(args) });
       if (args.deal) fields.push({ label: `${n++}. New deal`, value: dealLine(args) });

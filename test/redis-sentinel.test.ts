@@ -10,11 +10,13 @@ import { RedisStreamQueue } from "../src/queue/redis-stream-queue.ts";
 import { RedisStore } from "../src/store/redis-store.ts";
 import { parseRedisTarget } from "../src/store/redis-target.ts";
 import { storeContract } from "./store-contract.ts";
+import { startMain } from "./support/process.ts";
 import {
   connectTestSentinel,
   currentMasterPort,
   redisCli,
   redisSentinelSkipReason,
+  redisSentinelUrl,
   sentinelMaster,
   sentinelPort,
 } from "./support/redis-sentinel.ts";
@@ -185,5 +187,19 @@ describe.skipIf(redisSentinelSkipReason !== undefined)("on a master watched by R
     await eventually(() => expect(done).toContain("after"), 20_000);
     expect(done.filter((d) => d === "before")).toHaveLength(1);
     await eventually(async () => expect(await store.ping()).toBeUndefined());
+  }, 60_000);
+
+  it("runs the server on it: `node src/main.ts` with REDIS_URL=redis+sentinel://... is ready, web and worker thread", async () => {
+    const { child, match, output } = await startMain(
+      [],
+      { PORT: "0", REDIS_URL: redisSentinelUrl },
+      /"msg":"daybook listening".*?"port":(\d+)/,
+    );
+    expect(output()).toMatch(/"role":"all \(web, and worker in a worker thread\)"/);
+    const res = await fetch(`http://127.0.0.1:${match[1]}/readyz`);
+    expect(await res.json()).toEqual({ status: "ready" });
+    const exited = new Promise<number | null>((resolve) => child.on("exit", resolve));
+    child.kill("SIGTERM");
+    expect(await exited).toBe(0);
   }, 60_000);
 });

@@ -44,6 +44,7 @@ export async function createPorts(
               accessToken: hubspotToken,
               ...(env.HUBSPOT_BASE_URL ? { baseUrl: env.HUBSPOT_BASE_URL } : {}),
               ...(env.HUBSPOT_CURRENCY ? { currency: env.HUBSPOT_CURRENCY } : {}),
+              ...(env.HUBSPOT_HEALTH_SCORE_PROPERTY ? { healthScoreProperty: env.HUBSPOT_HEALTH_SCORE_PROPERTY } : {}),
               requestsPer10s: env.HUBSPOT_REQUESTS_PER_10S,
             },
             deps,

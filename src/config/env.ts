@@ -125,6 +125,8 @@ export const envSchema = z.object({
    * deals without deal_currency_code are too.
    */
   /** HubSpot's burst limit for private apps: 100 per 10 s (Free/Starter), 190 (Professional/Enterprise). */
+  /** A company property holding a 0-100 health score, set by change sets; unset: no health score is written. */
+  HUBSPOT_HEALTH_SCORE_PROPERTY: optionalString,
   HUBSPOT_REQUESTS_PER_10S: z.coerce.number().int().min(1).max(1_000).default(100),
   HUBSPOT_CURRENCY: z.preprocess(
     (v) => (typeof v === "string" && v.trim() !== "" ? v.trim().toUpperCase() : undefined),

@@ -12,7 +12,7 @@ import { stepMarkerKey } from "../src/approvals/steps.ts";
 import { createClickRouter } from "../src/bot/clicks.ts";
 import { createPrincipalResolver } from "../src/bot/principals.ts";
 import { orgSchema } from "../src/config/org.ts";
-import { APPROVE_ACTION_ID, RETRY_STEPS_ACTION_ID } from "../src/core/action-ids.ts";
+import { APPROVE_ACTION_ID, isDaybookActionId, RETRY_STEPS_ACTION_ID } from "../src/core/action-ids.ts";
 import type { WriteAction } from "../src/core/actions.ts";
 import { type Card, cardButtons, cardToText } from "../src/core/card.ts";
 import type { ButtonClick, ChatUser, Responder } from "../src/core/chat.ts";
@@ -153,6 +153,8 @@ for (const [kind, open] of stores) {
       const slackJson = JSON.stringify(renderCard(result).blocks);
       expect(slackJson).toContain(RETRY_STEPS_ACTION_ID);
       expect(slackJson).toContain("Retry failed steps");
+      // Slack's action listener routes only daybook's own ids; Teams sends the verb as it is.
+      expect(isDaybookActionId(RETRY_STEPS_ACTION_ID)).toBe(true);
       const teamsJson = JSON.stringify(renderAdaptiveCard(result));
       expect(teamsJson).toContain(`"verb":"${RETRY_STEPS_ACTION_ID}"`);
       expect(teamsJson).toContain("Step 2 (task): FAILED");

@@ -42,9 +42,20 @@ if (spawnSync("faketime", ["--version"]).error) {
 
 interface Post {
   channel: string;
+  ts: string;
   text: string;
   thread?: string;
+  /** The turn's "Working on it…" (metadata placeholder: true) until chat.update replaces it. */
+  placeholder: boolean;
 }
+
+const isPlaceholder = (args: Record<string, unknown>): boolean => {
+  const raw = args.metadata;
+  const meta = (typeof raw === "string" ? JSON.parse(raw) : raw) as
+    | { event_payload?: { placeholder?: unknown } }
+    | undefined;
+  return meta?.event_payload?.placeholder === true;
+};
 
 /** A Slack Web API that records what daybook posts. */
 async function fakeSlack(): Promise<{ url: string; posts: Post[]; close(): void }> {
@@ -59,16 +70,24 @@ async function fakeSlack(): Promise<{ url: string; posts: Post[]; close(): void 
         ? JSON.parse(raw || "{}")
         : Object.fromEntries(new URLSearchParams(raw));
       const method = (req.url ?? "").replace(/^\/api\//, "");
-      if (method === "chat.postMessage" || method === "chat.update") {
-        const blocks = typeof args.blocks === "string" ? args.blocks : JSON.stringify(args.blocks ?? []);
+      const blocks = typeof args.blocks === "string" ? args.blocks : JSON.stringify(args.blocks ?? []);
+      const text = `${String(args.text ?? "")}\n${blocks}`;
+      let ts = `1800000000.${String(++seq).padStart(6, "0")}`;
+      if (method === "chat.postMessage") {
         posts.push({
           channel: String(args.channel),
-          text: `${String(args.text ?? "")}\n${blocks}`,
+          ts,
+          text,
+          placeholder: isPlaceholder(args),
           ...(args.thread_ts ? { thread: String(args.thread_ts) } : {}),
         });
+      } else if (method === "chat.update") {
+        // An edit replaces the message it names (a placeholder becomes the answer), as Slack does.
+        ts = String(args.ts);
+        const edited = posts.find((p) => p.ts === ts && p.channel === String(args.channel));
+        if (edited) Object.assign(edited, { text, placeholder: isPlaceholder(args) });
       }
       res.writeHead(200, { "content-type": "application/json" });
-      const ts = `1800000000.${String(++seq).padStart(6, "0")}`;
       res.end(JSON.stringify({ ok: true, channel: args.channel, ts, message_ts: ts, user: { tz: "UTC" } }));
     });
   });
@@ -142,7 +161,7 @@ async function ask(port: number, slack: { posts: Post[] }, text: string, n: numb
   });
   if (res.status !== 200) return `HTTP ${res.status}`;
   for (let i = 0; i < 200; i++) {
-    const replies = slack.posts.filter((p) => p.thread === ts && !/thinking|looking/i.test(p.text));
+    const replies = slack.posts.filter((p) => p.thread === ts && !p.placeholder && !/thinking|looking/i.test(p.text));
     if (replies.length > 0) return replies.map((p) => p.text).join("\n");
     await sleep(50);
   }

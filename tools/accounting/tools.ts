@@ -29,6 +29,7 @@ import { monthToDate } from "./close-checks.ts";
 import { loadCloseRecords } from "./close-load.ts";
 import { financeReadTools } from "./finance-tools.ts";
 import { periodPnl, pnlIfAny, proRataPnl } from "./period-pnl.ts";
+import { prepareRejection } from "./vendor-notice.ts";
 
 /** `partial` on a tool result read from a listing a connector's safety cap cut: counts are then lower bounds. */
 function partialField(...lists: readonly (readonly unknown[])[]): { partial?: string[] } {
@@ -108,6 +109,8 @@ export const approveInvoiceSchema = z.object({
 export const rejectInvoiceSchema = z.object({
   invoiceId: invoiceRefSchema,
   reason: z.string().trim().min(3).max(500).describe("Why the bill is rejected, as the vendor contact will read it"),
+  // Filled by prepare() from the books, never by the model: the card shows the draft before anyone approves.
+  vendorNotice: z.string().max(1500).optional(),
 });
 
 function invoiceRow(inv: Invoice) {
@@ -542,11 +545,15 @@ export function accountingWriteActions(accounting: AccountingPort, ctx: Accounti
       'Examples: "reject invoice <number>, it duplicates <number>", "reject the <vendor> bill: no purchase order".',
     schema: rejectInvoiceSchema,
     requiresApproval: true,
+    prepare: (args) => prepareRejection(accounting, args),
     title: (args) => `Reject ${label(args.invoiceId)}`,
     describe: (args) => [
       { label: "Invoice", value: label(args.invoiceId) },
       { label: "Action", value: "Reject (void the bill)" },
       { label: "Reason", value: args.reason },
+      ...(args.vendorNotice
+        ? [{ label: "Vendor notice (draft, not sent: copy it to the vendor)", value: args.vendorNotice }]
+        : []),
     ],
     async execute(args, options) {
       try {
@@ -554,7 +561,7 @@ export function accountingWriteActions(accounting: AccountingPort, ctx: Accounti
         const inv = await accounting.getInvoice(result.id).catch(() => undefined);
         return {
           ok: true,
-          summary: `Rejected ${inv ? `invoice #${inv.number} (${inv.contact.name}, ${formatMoney(inv.total, inv.currency)})` : label(args.invoiceId)}: ${args.reason}`,
+          summary: `Rejected ${inv ? `invoice #${inv.number} (${inv.contact.name}, ${formatMoney(inv.total, inv.currency)})` : label(args.invoiceId)}: ${args.reason}${args.vendorNotice ? `. daybook sends no email: the vendor notice on this card is a draft to send to ${inv?.contact.name ?? "the vendor"}.` : ""}`,
           ref: { id: result.id, ...(inv?.url ? { url: inv.url } : {}) },
         };
       } catch (error) {

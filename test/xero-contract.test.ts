@@ -126,6 +126,43 @@ describe("Xero connector against Xero's published OpenAPI spec", { timeout: 120_
     expect(prism.output()).toContain(`put /Invoices/${submittedId}/History`);
   });
 
+  it("approves a bill with a note: the status update and a history record, both accepted by the spec", async () => {
+    const result = await withLog(
+      port().approveInvoice(submittedId, { idempotencyKey: "approval-contract-3" }, "Checked against the contract"),
+    );
+
+    expect(result.id).toBe(submittedId);
+    expect(prism.output()).toContain(`put /Invoices/${submittedId}/History`);
+  });
+
+  it("codes a bank line with a POST /BankTransactions/{id} the spec accepts", async () => {
+    // The spec's example bank transaction (a RECEIVE, not reconciled).
+    const bankId = "db54aab0-ad40-4ced-bcff-0940ba20db2c";
+    const result = await withLog(
+      port().codeBankTransaction!(
+        bankId,
+        { accountCode: "441", memo: "Legal settlement" },
+        { idempotencyKey: "approval-contract-4" },
+      ),
+    );
+
+    expect(result).toEqual({ id: bankId, accountCode: "441", reconciled: false });
+    expect(prism.output()).toContain(`post /BankTransactions/${bankId}`);
+  });
+
+  it("reads the chart of accounts, a budget summary and a bank summary in requests the spec accepts", async () => {
+    const p = port();
+    const chart = await withLog(p.listAccounts!());
+    expect(chart.length).toBeGreaterThan(0);
+    // The spec's budget example holds summary rows only: no budget lines for the month.
+    const budget = await caught(p.getBudget!("2026-11"));
+    expect(budget.code).toBe("not_found");
+    expect(prism.output()).toMatch(/get \/Reports\/BudgetSummary/);
+    const cash = await withLog(p.getCashSummary!("2026-11"));
+    // The spec's example: one bank account, 0.00 opening, 110.00 in, 100.00 out, 10.00 closing.
+    expect(cash).toMatchObject({ month: "2026-11", opening: 0, received: 110, spent: 100, closing: 10 });
+  });
+
   it("is refused by the spec server when the xero-tenant-id header is missing", async () => {
     const res = await fetch(`${prism.url}/Invoices`, {
       headers: { authorization: "Bearer x", accept: "application/json" },

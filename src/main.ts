@@ -45,6 +45,20 @@ function roleOf(config: Config, args: string[]): Role {
   return role;
 }
 
+/** Parts of the app's module graph, in the order start() loads them (see there). */
+const appImportSteps: (() => Promise<unknown>)[] = [
+  // LangChain's core in three parts (its JSON-schema helpers, its tracing singletons, the rest).
+  () => import("@langchain/core/utils/json_schema"),
+  () => import("@langchain/core/singletons"),
+  () => import("@langchain/core/tools"),
+  () => import("../tools/jira/tools.ts"),
+  () => import("../tools/accounting/tools.ts"),
+  () => import("../tools/catalog.ts"),
+  () => import("../chains/digests/registry.ts"),
+  () => import("./compose/platforms.ts"),
+  () => import("./compose/work.ts"),
+];
+
 async function start(config: Config, args: string[]): Promise<void> {
   const role = roleOf(config, args);
   // `all` with Redis: this thread is the web role and a worker thread the worker role
@@ -73,15 +87,18 @@ async function start(config: Config, args: string[]): Promise<void> {
   let worker: WorkerThread | undefined;
   try {
     // Node loads an imported module graph synchronously, so a health probe that arrives while
-    // one loads waits for it: the graph is loaded in steps with a turn of the event loop in
-    // between (the HTTP routes; LangChain, the largest package; the rest of the app).
+    // one loads waits for it: the graph is loaded in steps of a few hundred ms at most, with a
+    // turn of the event loop in between (the HTTP routes; LangChain's core, the largest
+    // package; the tools; the digests; the platforms and queues; the rest of the app).
     const [{ startWorkerThread }, { createLogger }, { createServer }] = await Promise.all([
       import("./compose/worker-thread.ts"),
       import("./core/logger.ts"),
       import("./server.ts"),
     ]);
-    await nextTurn();
-    await import("@langchain/core/tools");
+    for (const step of appImportSteps) {
+      await nextTurn();
+      await step();
+    }
     await nextTurn();
     const { compose } = await import("./compose/app.ts");
     // The worker thread composes while this thread does (two threads, two CPUs' worth of start-up).

@@ -6,8 +6,13 @@
 
 export type Fetch = (request: Request) => Response | Promise<Response>;
 
-/** Lets I/O callbacks (an accepted health probe) run before the next synchronous step. */
-export const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
+/**
+ * Lets pending I/O run before the next synchronous step: a probe takes several turns of the
+ * event loop (accept the connection, read the request, write the answer), so a few are given.
+ */
+export async function nextTurn(turns = 4): Promise<void> {
+  for (let i = 0; i < turns; i++) await new Promise<void>((resolve) => setImmediate(resolve));
+}
 
 /**
  * The server listens before the app is composed: GET /healthz (liveness) answers at once,

@@ -129,6 +129,40 @@ export const financeSessions: Session[] = [
           ]),
       ),
       t(
+        "write",
+        (d) => `approve invoice ${plainAwaiting(d).number}: checked against the signed contract`,
+        (d) =>
+          write("accounting_approve_invoice", [
+            pattern("the invoice", new RegExp(`${plainAwaiting(d).number}|${plainAwaiting(d).id}`)),
+            pattern("the note", /"note":"checked against the signed contract"/),
+          ]),
+      ),
+      t(
+        "write",
+        (d) =>
+          `reject invoice ${dup(d)[0].number}, it's a duplicate of ${dup(d)[1].number}, and draft the vendor notice`,
+        (d) =>
+          write(
+            "accounting_reject_invoice",
+            [
+              pattern("the invoice", new RegExp(`${dup(d)[0].number}|${dup(d)[0].id}`)),
+              pattern("the notice to the vendor", new RegExp(`"vendorNotice":"Hello ${dup(d)[0].contact.name},`)),
+              pattern("the original in the notice", new RegExp(`It duplicates invoice #${dup(d)[1].number} dated`)),
+            ],
+            [pattern("the request kept in the reason", /"reason":"[^"]*draft the vendor notice/)],
+          ),
+      ),
+      t(
+        "write",
+        (d) =>
+          `the ${new Intl.NumberFormat("en-US", { style: "currency", currency: d.currency, minimumFractionDigits: 0, maximumFractionDigits: 2 }).format(Math.abs(wire(d).amount))} wire is the legal settlement`,
+        (d) =>
+          write("accounting_code_bank_line", [
+            pattern("the line", new RegExp(`"transactionId":"${wire(d).id}"`)),
+            pattern("the memo", /"memo":"[Ll]egal settlement"/),
+          ]),
+      ),
+      t(
         "out of role",
         () => "how's the sprint going?",
         (d) => refuse("role", [percent(d.donePct)]),

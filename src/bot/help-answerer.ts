@@ -7,7 +7,7 @@ export function helpTextFor(examples: readonly ExampleQuestion[]): string {
   return [
     "I can answer from Jira, the CRM and the books, and post digests. Try:",
     ...examples.slice(0, 4).map((e) => `- _${e.text}_`),
-    "Anything that writes (a Jira issue, a CRM note, an invoice decision) waits for an approval: `approve <id>` or `reject <id> [reason]`.",
+    "Anything that writes (a Jira issue, a CRM note, an invoice decision) waits for an approval: `approve <id>` or `reject <id> [reason]`; `retry <id>` runs the failed steps of a change again.",
   ].join("\n");
 }
 

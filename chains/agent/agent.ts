@@ -1,28 +1,30 @@
 import type { BaseChatModel } from "@langchain/core/language_models/chat_models";
-import { AIMessage, type BaseMessage, HumanMessage } from "@langchain/core/messages";
-import { type StructuredToolInterface, tool } from "@langchain/core/tools";
+import { type AIMessage, type BaseMessage, HumanMessage } from "@langchain/core/messages";
+import type { StructuredToolInterface } from "@langchain/core/tools";
 import { agentSystemPrompt, agentTurnContext } from "../../prompts/agent-system.ts";
 import type { AnyWriteAction } from "../../src/core/actions.ts";
-import type { Answer, Answerer, AnswerInput, HistoryEntry } from "../../src/core/answerer.ts";
+import type { Answer, Answerer, AnswerInput } from "../../src/core/answerer.ts";
 import type { ApprovalService } from "../../src/core/approval.ts";
-import type { Card } from "../../src/core/card.ts";
 import type { Clock } from "../../src/core/clock.ts";
 import { systemClock } from "../../src/core/clock.ts";
 import { DaybookError, toDaybookError } from "../../src/core/errors.ts";
-import { type ChatFile, type FileShelf, TOOL_FILES_KEY } from "../../src/core/files.ts";
+import type { FileShelf } from "../../src/core/files.ts";
 import type { Logger } from "../../src/core/logger.ts";
 import type { Metrics } from "../../src/core/metrics.ts";
 import type { ToolDomain } from "../../src/core/principal.ts";
-import { isStoreUnavailable, writesRefusedNotice } from "../../src/core/store-outage.ts";
+import { writesRefusedNotice } from "../../src/core/store-outage.ts";
 import { inSpan } from "../../src/core/tracing.ts";
 import { reportError, withErrorScope } from "../../src/core/user-facing-error.ts";
-import { guardFigures } from "./figure-guard.ts";
-import { OfflineChatModel, SHOWN_REFS_KEY, WRITE_TOOL_METADATA_KEY } from "./offline-model.ts";
+import { approvalTool } from "./approval-tool.ts";
+import { historyMessages, localDate } from "./history.ts";
+import { OfflineChatModel } from "./offline-model.ts";
 import { type EntityRef, extractRefs, isTurnData, parseToolOutput, type TurnData } from "./refs.ts";
 import { withoutRawErrors } from "./relayed-errors.ts";
 import { draftStreamHandler } from "./stream-drafts.ts";
 import { toolErrorHandling } from "./tool-errors.ts";
 import { focusDomains, ROUTER_TOOL, selectTools, type ToolSelection } from "./tool-selection.ts";
+import { countTurn } from "./turn-metrics.ts";
+import { filesOf, groundedText, messageText, replyCard, shownRefs, subjectOf } from "./turn-reply.ts";
 import { wireMiddleware } from "./wire-middleware.ts";
 
 /** The catalog shape tools/catalog.ts provides (structural, so this file compiles on its own). */
@@ -283,189 +285,6 @@ export function createAgentAnswerer(options: AgentAnswererOptions): Answerer & {
   };
 }
 
-/** The files tools put on the shelf this turn (`{"files": [{"id"}]}` in their results), in order. */
-async function filesOf(
-  results: TurnTrace["toolResults"],
-  shelf: Pick<FileShelf, "get"> | undefined,
-): Promise<ChatFile[]> {
-  if (!shelf) return [];
-  const out: ChatFile[] = [];
-  for (const r of results) {
-    const parsed = parseToolOutput(r.content);
-    if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) continue;
-    const listed = (parsed as Record<string, unknown>)[TOOL_FILES_KEY];
-    if (!Array.isArray(listed)) continue;
-    for (const entry of listed) {
-      const id = typeof entry === "object" && entry !== null ? (entry as { id?: unknown }).id : undefined;
-      const file = typeof id === "string" ? await shelf.get(id) : undefined;
-      if (file) out.push(file);
-    }
-  }
-  return out;
-}
-
-/** The model's reply without the statements whose figures no tool returned (figure-guard.ts). */
-function groundedText(
-  text: string,
-  input: AnswerInput,
-  toolResults: TurnTrace["toolResults"],
-  today: string,
-  log: Logger,
-): string {
-  const guarded = guardFigures(text, {
-    toolResults: toolResults.map((r) => r.content),
-    userText: [input.message.text, ...input.history.filter((h) => h.role === "user").map((h) => h.text)],
-    context: [today],
-  });
-  // The count only: the figures are message content (house rule: bodies never reach logs).
-  if (guarded.ungrounded.length > 0) log.warn("reply figures not from any tool", { count: guarded.ungrounded.length });
-  return guarded.text;
-}
-
-function shownRefs(final: BaseMessage | undefined): EntityRef[] {
-  const meta = (final?.response_metadata as Record<string, unknown> | undefined)?.daybook as
-    | Record<string, unknown>
-    | undefined;
-  const shown = meta?.[SHOWN_REFS_KEY];
-  if (!Array.isArray(shown)) return [];
-  return shown.filter(
-    (r): r is EntityRef => typeof r === "object" && r !== null && typeof (r as EntityRef).kind === "string",
-  );
-}
-
-function replyCard(text: string, context: string): Card {
-  return {
-    blocks: [
-      { type: "text", text },
-      { type: "context", text: context },
-    ],
-  };
-}
-
-function messageText(m: BaseMessage): string {
-  return typeof m.content === "string" ? m.content : m.text;
-}
-
-const dateFormats = new Map<string, Intl.DateTimeFormat>();
-
-function localDate(epochMs: number, timeZone: string): string {
-  let format = dateFormats.get(timeZone);
-  if (!format) {
-    // en-CA formats as YYYY-MM-DD; building a formatter costs more than the rest of the prompt.
-    format = new Intl.DateTimeFormat("en-CA", { timeZone, year: "numeric", month: "2-digit", day: "2-digit" });
-    dateFormats.set(timeZone, format);
-  }
-  return format.format(new Date(epochMs));
-}
-
-/** Thread memory from the Store as chat messages; the stored `data` rides along for the offline model. */
-function historyMessages(history: HistoryEntry[]): BaseMessage[] {
-  return history.map((h) =>
-    h.role === "user"
-      ? new HumanMessage(h.text)
-      : new AIMessage({ content: h.text, ...(h.data ? { response_metadata: { daybook: h.data } } : {}) }),
-  );
-}
-
-/** What the turn was about: an entity named in a call's arguments (this turn's or the last turn's refs). */
-function subjectOf(
-  calls: TurnData["calls"],
-  refs: EntityRef[],
-  previousRefs: EntityRef[],
-  shown: EntityRef[] = [],
-): EntityRef | undefined {
-  const known = [...refs, ...previousRefs];
-  for (const c of calls) {
-    for (const v of Object.values(c.args)) {
-      if (typeof v !== "string" || v.length < 2) continue;
-      const lower = v.toLowerCase();
-      const hit = known.find(
-        (r) => r.id === v || r.name?.toLowerCase() === lower || r.name?.toLowerCase().includes(lower),
-      );
-      if (hit) return hit;
-      if (/^[A-Z][A-Z0-9]+-\d+$/.test(v)) return { kind: "issue", id: v };
-    }
-  }
-  // A reply that showed one record ("what's ready for review?" narrowed to one issue) is about it.
-  if (shown.length === 1) return shown[0];
-  return refs.length === 1 ? refs[0] : undefined;
-}
-
-/**
- * A LangChain tool with the write action's name, description and schema whose body only
- * requests an approval: the model can ask for a write but can never perform one.
- */
-function approvalTool(
-  action: AnyWriteAction,
-  input: AnswerInput,
-  approvals: Pick<ApprovalService, "requestApproval">,
-  outcome: { requested: string[]; refused: string[] },
-  log: Logger,
-): StructuredToolInterface {
-  return tool(
-    async (modelArgs: Record<string, unknown>) => {
-      // Who the write is for comes from the requester, never from the model's arguments.
-      const { onBehalfOf: _ignored, ...rest } = modelArgs;
-      let args: Record<string, unknown> = action.actsForRequester
-        ? {
-            ...rest,
-            onBehalfOf: {
-              name: input.principal.name,
-              ...(input.principal.crmOwnerId ? { crmOwnerId: input.principal.crmOwnerId } : {}),
-              // Times the write names ("Thursday 2pm") are the requester's own.
-              ...(input.principal.timeZone ? { timeZone: input.principal.timeZone } : {}),
-            },
-          }
-        : modelArgs;
-      try {
-        if (action.prepare) {
-          const prepared = await action.prepare(args);
-          if (!prepared.ok) return prepared.reply;
-          args = prepared.args as Record<string, unknown>;
-        }
-        let title: string | undefined;
-        try {
-          title = action.title(args);
-        } catch {
-          title = undefined;
-        }
-        const approval = await approvals.requestApproval(
-          {
-            tool: action.name,
-            args,
-            requester: input.principal,
-            thread: input.message.thread,
-            ...(title ? { title } : {}),
-          },
-          // The card shows the write's arguments, which are this domain's data.
-          (card) => (input.post ? input.post(card, [action.domain]) : input.responder.reply(card)),
-        );
-        outcome.requested.push(approval.id);
-        return `Approval ${approval.id} requested; waiting for a person to approve. Nothing has been changed yet.`;
-      } catch (error) {
-        const err = toDaybookError(error);
-        if (isStoreUnavailable(err)) {
-          outcome.refused.push(action.name);
-          log.warn("write refused: store unavailable", { tool: action.name, code: err.code });
-          return writesRefusedNotice;
-        }
-        const facing = reportError(log, error, {
-          msg: "approval request failed",
-          component: "agent",
-          fields: { tool: action.name },
-        });
-        return `Could not request approval: ${facing.text}`;
-      }
-    },
-    {
-      name: action.name,
-      description: `Requests approval to: ${action.description} This does not perform the write; a person must approve it in the thread first.`,
-      schema: action.schema as never,
-      metadata: { [WRITE_TOOL_METADATA_KEY]: true },
-    },
-  ) as unknown as StructuredToolInterface;
-}
-
 function classify(
   error: unknown,
   limits: AgentLimits,
@@ -489,32 +308,4 @@ function classify(
   }
   const err = toDaybookError(error, "model_error");
   return err;
-}
-
-/**
- * Tool results of one turn by outcome (a failed call comes back as `{"error", "code"}`, the
- * shape runTool and tool-errors.ts give the model) and the tokens the model reported.
- */
-function countTurn(
-  metrics: AgentAnswererOptions["metrics"],
-  model: string,
-  turn: BaseMessage[],
-  nameById: Map<string, string>,
-  known: Map<string, unknown>,
-): void {
-  if (!metrics) return;
-  for (const m of turn) {
-    if (m.getType() === "ai") {
-      const usage = (m as AIMessage).usage_metadata;
-      metrics.countModelTokens(model, "input", usage?.input_tokens ?? 0);
-      metrics.countModelTokens(model, "output", usage?.output_tokens ?? 0);
-    } else if (m.getType() === "tool") {
-      const id = (m as unknown as { tool_call_id?: string }).tool_call_id ?? "";
-      const parsed = parseToolOutput(messageText(m));
-      const failed = typeof parsed === "object" && parsed !== null && "error" in parsed;
-      // Only the catalog's names: a name the model made up must not become a new series.
-      const name = nameById.get(id) ?? "";
-      metrics.countToolCall(known.has(name) ? name : "unknown", failed ? "error" : "ok");
-    }
-  }
 }

@@ -36,6 +36,22 @@ describe.each(orgs)("held-out phrasings on %s", (_name, sign, make) => {
       }
     });
 
+    it("reads 'how do we win <name>?' as the deal when a customer has a similar name", async () => {
+      const { ask } = await offlineAgent(org, clock);
+      // A deal whose company's short name also begins a customer's name ("LumenCloud LLC" and "LumenCloud Inc").
+      const clash = org.crm.deals.find(
+        (d) =>
+          !/^closed/i.test(d.stage) &&
+          org.crm.customers.some(
+            (c) => c.name !== d.company.name && c.name.toLowerCase().startsWith(bare(d.company.name).toLowerCase()),
+          ),
+      );
+      if (!clash) return; // nothing in this organisation to confuse
+      const turn = await ask(`what does it take to close ${bare(clash.company.name)}`);
+      expect(toolsOf(turn)).toEqual(["crm_deal_detail"]);
+      expect(turn.text).toContain(clash.name);
+    });
+
     it("keeps the deal for 'how can we still win it?' after a question about it", async () => {
       const { answerer } = await offlineAgent(org, clock);
       const chat = new Conversation(answerer, "alex");

@@ -8,7 +8,6 @@ import { anyOf, count, date, type Fact, key, money, name, pattern, saysNone } fr
 import { answer, at, type Session, short, t } from "./spec.ts";
 
 const ae = { demo: "sam", second: "emre" };
-const controller = { demo: "fiona", second: "greta" };
 const deal = (d: OrgData, i: number) => at(d.open, i, "open deal");
 /** A deal won or lost lately: naming it would mean the question was read as "what did we win?". */
 const closed = (d: OrgData) => at(d.closed, 0, "closed deal");
@@ -63,12 +62,17 @@ export const heldOutSessions: Session[] = [
         () => "how can we still win it?",
         (d) => answer(dealFacts(d, 2), [name(closed(d).name)]),
       ),
+      t(
+        "follow-up",
+        () => "who owns it?",
+        (d) => answer([name(deal(d, 2).ownerName ?? "")]),
+      ),
     ],
   },
   {
-    role: "scrum master",
-    title: "open bugs, asked with the word 'open'",
-    user: { demo: "alex", second: "jonas" },
+    role: "CFO",
+    title: "open bugs, overdue bills and a deal, from someone with every role",
+    user: { demo: "alex", second: "clara" },
     turns: [
       t(
         "casual",
@@ -84,13 +88,6 @@ export const heldOutSessions: Session[] = [
             : answer([saysNone]);
         },
       ),
-    ],
-  },
-  {
-    role: "controller",
-    title: "overdue bills, in the organisation's currency",
-    user: controller,
-    turns: [
       t(
         "filter",
         () => "any overdue bills?",
@@ -103,6 +100,21 @@ export const heldOutSessions: Session[] = [
             currency.mustNot,
           );
         },
+      ),
+      t(
+        "topic switch",
+        (d) => `how do we win ${short(deal(d, 3).company.name)}?`,
+        (d) => answer(dealFacts(d, 3), [name(closed(d).name)]),
+      ),
+      t(
+        "typo",
+        (d) => `wat does it take to close ${short(deal(d, 4).company.name)}`,
+        (d) => answer(dealFacts(d, 4), [name(closed(d).name)]),
+      ),
+      t(
+        "follow-up",
+        () => "who owns it?",
+        (d) => answer([name(deal(d, 4).ownerName ?? "")]),
       ),
     ],
   },

@@ -52,7 +52,7 @@ const over = /\b(over|above|more than|bigger than|larger than|at least|greater t
 const won = /\b(win|won|wins|closed[- ]won|land(ed)?)\b/i;
 const lost = /\b(lose|lost|losses|closed[- ]lost)\b/i;
 /** "how do we win <deal>?", "what does it take to close <deal>": what the deal needs next. */
-const howToWin =
+export const howToWin =
   /\b(how (do|can|could|should|would|will|to|'?d)( (we|i|you))?( still)?|wh?at (does it|will it|would it|do (we|i)) (take|need)( to)?|wh?at('?s| is) (it|needed|left) to) (win|close|land|seal|clinch|get|save)\b/i;
 
 /**

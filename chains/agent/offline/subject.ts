@@ -7,6 +7,7 @@ import type { ToolDomain } from "../../../src/core/principal.ts";
 import { mentionedDomains } from "../domains.ts";
 import { continuesPreviousTopic } from "../follow-up.ts";
 import type { EntityRef, RefKind } from "../refs.ts";
+import { howToWin } from "./crm-intents.ts";
 import { domainOfKind, relatedEntity } from "./fill.ts";
 import { findEntity, invoiceIn, ordinalIn, referenceIn } from "./slots.ts";
 import type { Ctx } from "./turn.ts";
@@ -20,7 +21,9 @@ export function questionDomains(text: string, subject: EntityRef | undefined, th
 
 function preferredKinds(text: string): RefKind[] {
   if (/\b(risk|churn|health|usage|customer|account)\b/i.test(text)) return ["customer", "company", "deal"];
-  if (/\b(deal|pipeline|stage|close date|amount)\b/i.test(text)) return ["deal", "company", "customer"];
+  // "how do we win <name>?" asks about a deal, even when a customer has a similar name.
+  if (/\b(deal|pipeline|stage|close date|amount)\b/i.test(text) || howToWin.test(text))
+    return ["deal", "company", "customer"];
   if (/\b(log|call|note)\b/i.test(text)) return ["company", "customer", "deal"];
   return ["customer", "deal", "company", "issue", "invoice"];
 }
@@ -43,7 +46,7 @@ export function resolveSubject(ctx: Ctx): { subject: EntityRef | undefined; viaF
       named.kind === "company" &&
       !ctx.entities.some((e) => e.kind === "customer" && e.name.toLowerCase() === named.name.toLowerCase());
     const deal =
-      named.kind !== "deal" && (prospect || /\bdeal\b/i.test(q))
+      named.kind !== "deal" && (prospect || /\bdeal\b/i.test(q) || howToWin.test(q))
         ? relatedEntity("deal", subject, ctx.entities)
         : undefined;
     return { subject: deal ?? subject, viaFollowUp: false };

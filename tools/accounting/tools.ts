@@ -103,7 +103,7 @@ export const approveInvoiceSchema = z.object({
     .max(400)
     .optional()
     .describe(
-      'A note kept with the approval and added to the bill\'s history: "approve 4729: checked against the contract"',
+      'A note kept with the approval and added to the bill\'s history: "approve <bill number>: checked against the contract"',
     ),
 });
 export const rejectInvoiceSchema = z.object({

@@ -23,7 +23,7 @@ export function cleanReason(reason: string): string {
   return cut.trim().replace(/[,;]$/, "") || reason.trim();
 }
 
-/** The invoice a reason says this one duplicates ("duplicate of #4756", "duplicates 4756"). */
+/** The invoice a reason says this one duplicates ("duplicate of #1234", "duplicates INV-1234"). */
 export function duplicateOf(reason: string): string | undefined {
   return /\bduplicat\w*\b(?:\s+(?:of|for))?\s+(?:invoice\s+|bill\s+)?#?([A-Za-z]*-?\d{3,})/i.exec(reason)?.[1];
 }

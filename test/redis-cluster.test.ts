@@ -189,16 +189,42 @@ describe.skipIf(redisClusterSkipReason !== undefined)("the composed app on Redis
     for (const [k, v] of new URLSearchParams(req.body)) out[k] = /^[[{]/.test(v) ? JSON.parse(v) : v;
     return (req.headers["content-type"] ?? "").includes("json") ? JSON.parse(req.body || "{}") : out;
   };
+  // Posts as they read now: a chat.update replaces a post, and a turn's "Working on it…"
+  // placeholder counts once its answer replaced it (as in test/intake-queue.test.ts).
+  const posted: { ts: string; args: Record<string, unknown> }[] = [];
   const posts = (ts: string) =>
-    fake.requests
-      .filter((r) => r.path === "/api/chat.postMessage")
-      .map(args)
+    posted
+      .map((p) => p.args)
+      .filter(
+        (a) =>
+          (a.metadata as { event_payload?: { placeholder?: unknown } } | undefined)?.event_payload?.placeholder !==
+          true,
+      )
       .filter((p) => p.thread_ts === ts);
 
   beforeAll(async () => {
     fake = await startFakeServer((req) => {
       if (req.path === "/api/chat.postMessage") {
-        return { body: { ok: true, channel: args(req).channel, ts: `1763888400.${String(++seq).padStart(6, "0")}` } };
+        const ts = `1763888400.${String(++seq).padStart(6, "0")}`;
+        posted.push({ ts, args: args(req) });
+        return { body: { ok: true, channel: args(req).channel, ts } };
+      }
+      if (req.path === "/api/chat.update") {
+        const update = args(req);
+        const i = posted.findIndex((p) => p.ts === update.ts && p.args.channel === update.channel);
+        const before = posted[i];
+        if (before) {
+          posted[i] = {
+            ts: before.ts,
+            args: {
+              ...before.args,
+              text: update.text,
+              blocks: update.blocks,
+              ...(update.metadata ? { metadata: update.metadata } : {}),
+            },
+          };
+        }
+        return { body: { ok: true, channel: update.channel, ts: update.ts } };
       }
       if (req.path === "/api/conversations.members") {
         return { body: { ok: true, members: ["U0DEMOALEX", "U0BOT"], response_metadata: { next_cursor: "" } } };

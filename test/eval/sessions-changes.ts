@@ -27,7 +27,7 @@ function next(d: OrgData, weekday: number, hour: number): string {
 const thursday2pm = (d: OrgData) => next(d, 4, 14);
 
 const asker = (d: OrgData, id: string) => d.people.find((p) => p.id === id)?.name ?? id;
-const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+const literal = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 
 export const changeSessions: Session[] = [
   {
@@ -41,13 +41,13 @@ export const changeSessions: Session[] = [
           `log a call with ${short(customer(d).name)}: scheduled training Thursday 2pm, upsold the onboarding package for $2K`,
         (d) =>
           write("crm_log_call_changes", [
-            pattern("the company", new RegExp(`"companyId":"${escape(customer(d).id)}"`)),
-            pattern("Thursday 14:00 in the requester's zone", new RegExp(`"dueAt":"${escape(thursday2pm(d))}"`)),
+            pattern("the company", new RegExp(`"companyId":"${literal(customer(d).id)}"`)),
+            pattern("Thursday 14:00 in the requester's zone", new RegExp(`"dueAt":"${literal(thursday2pm(d))}"`)),
             pattern("a $2,000 deal", /"amount":2000\b/),
             pattern("the won stage", /"stage":"Closed Won"/),
             pattern(
               "the requester as author",
-              new RegExp(`"onBehalfOf":\\{[^}]*"name":"${escape(asker(d, ae[d.org]))}"`),
+              new RegExp(`"onBehalfOf":\\{[^}]*"name":"${literal(asker(d, ae[d.org]))}"`),
             ),
           ]),
       ),
@@ -57,7 +57,7 @@ export const changeSessions: Session[] = [
           `log a call with ${short(customer(d).name)}: booked a workshop on Friday at 10am, proposed the analytics add-on for $5,000`,
         (d) =>
           write("crm_log_call_changes", [
-            pattern("Friday 10:00 in the requester's zone", new RegExp(`"dueAt":"${escape(next(d, 5, 10))}"`)),
+            pattern("Friday 10:00 in the requester's zone", new RegExp(`"dueAt":"${literal(next(d, 5, 10))}"`)),
             pattern("a $5,000 deal", /"amount":5000\b/),
             pattern("the proposal stage, not won", /"stage":"Proposal Sent"/),
           ]),
@@ -69,7 +69,7 @@ export const changeSessions: Session[] = [
           write(
             "crm_log_activity",
             [
-              pattern("the company", new RegExp(`"id":"${escape(customer(d).id)}"`)),
+              pattern("the company", new RegExp(`"id":"${literal(customer(d).id)}"`)),
               pattern("the note", /walked through the admin settings/i),
             ],
             [pattern("no change set for a plain note", /"followUp"|"deal"/)],

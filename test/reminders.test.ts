@@ -119,6 +119,42 @@ describe("when a reminder is due", () => {
   });
 });
 
+describe("a reminder read in the asker's locale", () => {
+  const withLocale = (locale?: string): Principal => ({
+    ...principal(),
+    chatUser: { platform: "slack", id: "UALEX", ...(locale ? { locale } : {}) },
+  });
+
+  it("confirms, lists and cancels in the locale the platform reports, the zone unchanged", async () => {
+    const clock = fixedClock("2026-11-18T10:00:00Z");
+    const store = new MemoryStore({ clock, sweepIntervalMs: 0 });
+    const reminders = new Reminders({ store, clock, logger: silentLogger, timeZoneOf: () => "Europe/Berlin" });
+    const us = cardToText(
+      (await reminders.handle("remind me about the renewal tomorrow at 17:30", withLocale("en-US"), thread)) as Card,
+    );
+    // 17:30 in Berlin on Thursday 19 November, in en-US order and clock.
+    expect(us).toContain("Thu, Nov 19, 5:30 PM (Europe/Berlin)");
+    const de = withLocale("de-DE");
+    de.id = "lena";
+    const confirmed = cardToText(
+      (await reminders.handle("remind me about the renewal tomorrow at 17:30", de, thread)) as Card,
+    );
+    expect(confirmed).toContain("Do., 19. Nov., 17:30 (Europe/Berlin)");
+    const listed = cardToText((await reminders.handle("my reminders", de, thread)) as Card);
+    expect(listed).toContain("Do., 19. Nov., 17:30");
+    const cancelled = cardToText((await reminders.handle("cancel reminder 1", de, thread)) as Card);
+    expect(cancelled).toContain("Do., 19. Nov., 17:30");
+  });
+
+  it("keeps the default form when the platform reports no locale or a malformed one", () => {
+    const at = Date.UTC(2026, 10, 19, 16, 30);
+    expect(formatWhen(at, "Europe/Berlin")).toBe("Thu 19 Nov at 17:30");
+    expect(formatWhen(at, "Europe/Berlin", "not a locale!")).toBe("Thu 19 Nov at 17:30");
+    // A DST change moves the local hour, not the locale's form: 16:30 UTC on 29 March is 18:30 CEST.
+    expect(formatWhen(Date.UTC(2026, 2, 29, 16, 30), "Europe/Berlin", "en-US")).toBe("Sun, Mar 29, 6:30 PM");
+  });
+});
+
 async function reminderSuite(makeStore: (clock: ReturnType<typeof fixedClock>) => Promise<Store>) {
   const clock = fixedClock("2026-11-18T10:00:00Z");
   const store = await makeStore(clock);

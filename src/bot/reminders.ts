@@ -97,7 +97,10 @@ export class Reminders {
         `Tell me what and when, for example _remind me about the renewal tomorrow at 9_ or _remind me to send the report on Friday at 14:00_ (times are in ${timeZone}).`,
       );
     }
-    if (when.at <= now) return textCard(`That time has passed (${formatWhen(when.at, timeZone)}, ${timeZone}).`);
+    if (when.at <= now)
+      return textCard(
+        `That time has passed (${formatWhen(when.at, timeZone, principal.chatUser.locale)}, ${timeZone}).`,
+      );
     const number = await this.#o.store.increment(`${this.#prefix}seq:${principal.id}`);
     const reminder: Reminder = {
       number,
@@ -114,7 +117,7 @@ export class Reminders {
     await this.#o.store.mapSet(this.#userKey(principal.id), String(number), json);
     await this.#o.store.mapSet(this.#dueKey, `${principal.id}:${number}`, json);
     return textCard(
-      `I'll remind you about **${about}** on ${formatWhen(when.at, timeZone)} (${timeZone}). Reminder ${number}; _my reminders_ lists them, _cancel reminder ${number}_ removes it.`,
+      `I'll remind you about **${about}** on ${formatWhen(when.at, timeZone, principal.chatUser.locale)} (${timeZone}). Reminder ${number}; _my reminders_ lists them, _cancel reminder ${number}_ removes it.`,
     );
   }
 
@@ -136,7 +139,7 @@ export class Reminders {
           type: "list",
           items: mine.map((r) => ({
             title: `${r.number}. ${r.about}`,
-            meta: `${formatWhen(r.dueAt, r.timeZone)} (${r.timeZone})`,
+            meta: `${formatWhen(r.dueAt, r.timeZone, r.user.locale)} (${r.timeZone})`,
           })),
         },
         { type: "context", text: "cancel reminder <number> removes one" },
@@ -151,7 +154,7 @@ export class Reminders {
     await this.#o.store.mapDelete(this.#dueKey, `${principal.id}:${number}`);
     await this.#o.store.mapDelete(this.#userKey(principal.id), String(number));
     return textCard(
-      `Cancelled reminder ${number} (${reminder.about}, ${formatWhen(reminder.dueAt, reminder.timeZone)}).`,
+      `Cancelled reminder ${number} (${reminder.about}, ${formatWhen(reminder.dueAt, reminder.timeZone, reminder.user.locale)}).`,
     );
   }
 
@@ -179,7 +182,7 @@ export class Reminders {
           reminder.thread,
           textCard(
             `Reminder for ${reminder.name}: **${reminder.about}**`,
-            `set ${formatWhen(reminder.createdAt, reminder.timeZone)} · reminder ${reminder.number}`,
+            `set ${formatWhen(reminder.createdAt, reminder.timeZone, reminder.user.locale)} · reminder ${reminder.number}`,
           ),
         );
         await this.#o.store.mapDelete(this.#dueKey, field);

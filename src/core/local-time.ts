@@ -118,8 +118,26 @@ export function parseWhen(text: string, now: number, timeZone: string): ParsedWh
   return { at: localInstant(day, hour, minute, timeZone), matched };
 }
 
-/** "Tue 24 Nov at 09:00" in the zone. */
-export function formatWhen(at: number, timeZone: string): string {
+/**
+ * "Tue 24 Nov at 09:00" in the zone; with the reader's BCP 47 locale (Slack users.info
+ * `locale`, Teams activity `locale`) their own order, names and clock ("Tue, Nov 24, 9:00 AM"
+ * for en-US, "Di., 24. Nov., 09:00" for de-DE). An unknown locale falls back to the default.
+ */
+export function formatWhen(at: number, timeZone: string, locale?: string): string {
+  if (locale && locale !== "en-GB") {
+    try {
+      return new Intl.DateTimeFormat(locale, {
+        timeZone,
+        weekday: "short",
+        day: "numeric",
+        month: "short",
+        hour: "numeric",
+        minute: "2-digit",
+      }).format(new Date(at));
+    } catch {
+      // RangeError for a malformed tag: the default form below.
+    }
+  }
   const parts = new Intl.DateTimeFormat("en-GB", {
     timeZone,
     weekday: "short",

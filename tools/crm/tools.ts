@@ -10,6 +10,7 @@ import type { ApprovalOutcome } from "../../src/core/approval.ts";
 import type { Clock } from "../../src/core/clock.ts";
 import type { ClosedDeal, CrmActivity, CrmPort, Customer, Deal } from "../../src/core/domain/crm.ts";
 import { DaybookError } from "../../src/core/errors.ts";
+import { calendarWeek, localToday, shiftMonth } from "../../src/core/period.ts";
 import { daysSince, type EntityLabels, money, pct, runTool, shortTime } from "../shared/compact.ts";
 import { totalsByCurrency } from "../shared/currency.ts";
 import { type ChurnRisk, scoreCustomer, scoreCustomers } from "./churn-score.ts";
@@ -25,6 +26,8 @@ export interface CrmToolContext {
    * week is the situation this threshold exists for. Default 5.
    */
   silentDays?: number;
+  /** IANA timezone of the organisation: which week and month a close date falls in. Default UTC. */
+  timeZone?: string;
 }
 
 export const dealsByPrioritySchema = z.object({
@@ -36,10 +39,10 @@ export const dealsByPrioritySchema = z.object({
     .optional()
     .describe('CRM owner id of the account executive (the requester\'s own id for "my deals"); omit for all'),
   closing: z
-    .enum(["this_month", "next_month"])
+    .enum(["this_week", "next_week", "this_month", "next_month"])
     .optional()
     .describe(
-      'Only open deals whose expected close date falls in this month or next ("which deals close this month?")',
+      'Only open deals whose expected close date falls in this week or next (Monday to Sunday), or this month or next, in the organisation\'s timezone ("which deals close this week?")',
     ),
   minAmount: z
     .number()
@@ -137,12 +140,24 @@ function activityRow(a: CrmActivity) {
   return { type: a.type, direction: a.direction, at: shortTime(a.at), summary: a.summary, by: a.author };
 }
 
-/** The UTC month (YYYY-MM) of now, or the one after, holds the deal's expected close date. */
-function closesIn(closeDate: string | undefined, now: number, which: "this_month" | "next_month" | undefined): boolean {
+type ClosingWindow = z.infer<typeof dealsByPrioritySchema>["closing"];
+
+/**
+ * The deal's expected close date falls in the organisation's week (Monday to Sunday) or month
+ * of now, or the one after: on a Sunday evening in Berlin "this week" is still that week.
+ */
+function closesIn(closeDate: string | undefined, now: number, which: ClosingWindow, timeZone: string): boolean {
   if (!closeDate) return false;
-  const d = new Date(now);
-  const month = new Date(Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + (which === "next_month" ? 1 : 0), 1));
-  return closeDate.slice(0, 7) === month.toISOString().slice(0, 7);
+  const day = closeDate.slice(0, 10);
+  if (which === "this_week" || which === "next_week") {
+    // Next week is this week's local days plus seven (not now + 168 h, which a DST change shifts).
+    const week = calendarWeek(now, timeZone);
+    const shift = (d: string) =>
+      which === "next_week" ? new Date(Date.parse(`${d}T00:00:00Z`) + 7 * 86_400_000).toISOString().slice(0, 10) : d;
+    return day >= shift(week.from) && day <= shift(week.to);
+  }
+  const month = localToday(now, timeZone).slice(0, 7);
+  return closeDate.slice(0, 7) === (which === "next_month" ? shiftMonth(month, 1) : month);
 }
 
 function rankedRow(r: RankedDeal) {
@@ -238,7 +253,7 @@ export function crmReadTools(crm: CrmPort, ctx: CrmToolContext): StructuredToolI
         const now = ctx.clock.now();
         const deals = open.filter(
           (d) =>
-            (!args.closing || closesIn(d.closeDate, now, args.closing)) &&
+            (!args.closing || closesIn(d.closeDate, now, args.closing, ctx.timeZone ?? "UTC")) &&
             (args.minAmount === undefined || d.amount >= args.minAmount),
         );
         const byPriority = rankDeals(deals, now, { silentDays });

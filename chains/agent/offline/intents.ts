@@ -38,6 +38,14 @@ const renewalWords = /\brenew\w*\b|\bup for renewal\b|\bcontracts? (end|expir)\w
 const callPrep =
   /\b(prep|prepare|brief)\b[^.?!]*\b(call|meeting|chat|conversation|check-?in|qbr)\b|\bcall prep\b|\bbefore (my|the|our) call with\b/i;
 
+/** "closing this week", "close next month", "landing this wk": open deals by expected close date. */
+const closingWindow = /\b(clos(e|es|ing)|land(s|ing)?|due to close)\s+(this|next) (month|week|wk)\b/i;
+function closingOf(q: string): "this week" | "next week" | "this month" | "next month" {
+  const m = closingWindow.exec(q);
+  const unit = m?.[5]?.toLowerCase() === "month" ? "month" : "week";
+  return `${m?.[4]?.toLowerCase() === "next" ? "next" : "this"} ${unit}`;
+}
+
 export const intents: Intent[] = [
   ...jiraIntents,
   ...crmIntents,
@@ -140,13 +148,13 @@ export const intents: Intent[] = [
   },
   {
     name: "deals-closing",
-    test: (q) => /\bdeals?\b/i.test(q) && /\b(clos\w*|land\w*)\s+(this|next) month\b/i.test(q),
+    test: (q) => /\bdeals?\b/i.test(q) && closingWindow.test(q),
     tool: "crm_deals_by_priority",
-    args: (q) => ({ closing: /\bnext month\b/i.test(q) ? "next_month" : "this_month", limit: 25 }),
+    args: (q) => ({ closing: closingOf(q).replace(" ", "_"), limit: 25 }),
     // The deals and their close dates; the ranking's "needs you today" wording answers another question.
     finish: (text, v, q) => {
       const deals = objs(v.deals);
-      const when = /\bnext month\b/i.test(q) ? "next month" : "this month";
+      const when = closingOf(q);
       if (deals.length === 0) return `No open deal is expected to close ${when}.`;
       const lines = [
         `${deals.length === 1 ? "1 open deal is" : `${deals.length} open deals are`} expected to close ${when}:`,

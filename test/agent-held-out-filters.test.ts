@@ -1,0 +1,95 @@
+/**
+ * Held-out phrasings that gave confident wrong answers (issue 13): "any deals closing this week?"
+ * listed deals already closed; it is the open deals whose expected close date falls in the
+ * organisation's week (Monday to Sunday, in its timezone). On the demo and the second
+ * organisation and on three dates. Expectations come from the generated organisation.
+ */
+import { describe, expect, it } from "vitest";
+import { fixedClock } from "../src/core/clock.ts";
+import { createToolCatalog } from "../tools/catalog.ts";
+import { createDemoPorts } from "../tools/demo/demo-ports.ts";
+import type { DemoOrg } from "../tools/demo/generate.ts";
+import { generateDemoOrg } from "../tools/demo/generate.ts";
+import { secondOrgProfile } from "./fixtures/second-org/profile.ts";
+import { offlineAgent, toolsOf } from "./support/offline-agent.ts";
+
+const dates = ["2026-11-23T09:00:00Z", "2026-12-01T07:00:00Z", "2026-12-16T12:00:00Z"];
+const orgs: [string, (now: number) => DemoOrg][] = [
+  ["the demo", (now) => generateDemoOrg({ now })],
+  ["the second organisation", (now) => generateDemoOrg({ now, profile: secondOrgProfile })],
+];
+const dayMs = 86_400_000;
+/** Monday..Sunday (YYYY-MM-DD) of the UTC week holding `now`, shifted by `weeks`. */
+function utcWeek(now: number, weeks: number): [string, string] {
+  const d = new Date(now);
+  const day = Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), d.getUTCDate());
+  const monday = day - ((d.getUTCDay() + 6) % 7) * dayMs + weeks * 7 * dayMs;
+  return [new Date(monday).toISOString().slice(0, 10), new Date(monday + 6 * dayMs).toISOString().slice(0, 10)];
+}
+
+describe.each(orgs)("deals closing this week on %s", (_name, make) => {
+  describe.each(dates)("on %s", (at) => {
+    const clock = fixedClock(at);
+    const org = make(clock.now());
+    const open = org.crm.deals.filter((d) => !/^closed/i.test(d.stage));
+    // The generated deals close three weeks out or later: two are moved into this week's Sunday
+    // and next week's Monday, so each week has a deal in it and its edges are tested.
+    const [a, b] = open;
+    if (!a || !b) throw new Error("the organisation has fewer than two open deals");
+    a.closeDate = utcWeek(clock.now(), 0)[1];
+    b.closeDate = utcWeek(clock.now(), 1)[0];
+    const closed = org.crm.deals.filter((d) => /^closed/i.test(d.stage));
+
+    it.each([
+      ["any deals closing this week?", 0],
+      ["which deals close next week", 1],
+    ] as const)(
+      "reads '%s' as the open deals expected to close in that week, not the deals closed",
+      async (q, weeks) => {
+        const { ask } = await offlineAgent(org, clock);
+        const [from, to] = utcWeek(clock.now(), weeks);
+        const due = open.filter(
+          (d) => d.closeDate && d.closeDate.slice(0, 10) >= from && d.closeDate.slice(0, 10) <= to,
+        );
+        const turn = await ask(q);
+        expect(toolsOf(turn)).toEqual(["crm_deals_by_priority"]);
+        expect(due.length).toBeGreaterThan(0);
+        expect(turn.text).toContain(`${due.length === 1 ? "1 open deal is" : `${due.length} open deals are`}`);
+        for (const d of due) expect(turn.text).toContain(d.name);
+        for (const d of open.filter((x) => !due.includes(x))) expect(turn.text).not.toContain(d.name);
+        for (const d of closed) expect(turn.text).not.toContain(d.name);
+      },
+    );
+  });
+});
+
+describe("the deals tool's week follows the organisation's timezone", () => {
+  it("counts Sunday 23:30 UTC as the next week in Berlin, where it is already Monday", async () => {
+    // Sunday 2026-12-13 23:30 UTC is Monday 2026-12-14 00:30 in Berlin.
+    const clock = fixedClock("2026-12-13T23:30:00Z");
+    const org = generateDemoOrg({ now: clock.now(), profile: secondOrgProfile });
+    const open = org.crm.deals.filter((d) => !/^closed/i.test(d.stage) && d.closeDate);
+    // One deal on each side of Berlin's Monday: Sunday the 13th (UTC's week) and Monday the 14th.
+    const [a, b, c] = open;
+    if (!a || !b || !c) throw new Error("the organisation has fewer than three open deals");
+    a.closeDate = "2026-12-13";
+    b.closeDate = "2026-12-14";
+    c.closeDate = "2026-12-21";
+    const read = async (timeZone: string, closing: string) => {
+      const catalog = createToolCatalog(createDemoPorts({ clock, org }), { clock, timeZone, warmLabels: false });
+      const tool = catalog.read.find((r) => r.tool.name === "crm_deals_by_priority")?.tool;
+      const v = JSON.parse(String(await tool?.invoke({ closing, limit: 25 }))) as { deals: { name: string }[] };
+      return v.deals.map((d) => d.name).sort();
+    };
+    const within = (from: string, to: string) =>
+      open
+        .filter((d) => String(d.closeDate).slice(0, 10) >= from && String(d.closeDate).slice(0, 10) <= to)
+        .map((d) => d.name)
+        .sort();
+    expect(await read("Europe/Berlin", "this_week")).toEqual(within("2026-12-14", "2026-12-20"));
+    expect(await read("Europe/Berlin", "next_week")).toEqual(within("2026-12-21", "2026-12-27"));
+    expect(await read("UTC", "this_week")).toEqual(within("2026-12-07", "2026-12-13"));
+    expect(await read("UTC", "this_week")).toContain(a.name);
+    expect(await read("Europe/Berlin", "this_week")).toEqual([b.name]);
+  });
+});

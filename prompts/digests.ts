@@ -12,6 +12,7 @@ export const digestTitles = {
   retro: "Sprint retro",
   kickoff: "Monday kickoff",
   checkin: "Mid-week check-in",
+  qbr: "Quarterly business review",
 } as const;
 
 export const digestTemplates = {
@@ -46,6 +47,12 @@ export const digestTemplates = {
     /** When the CRM could not be read: say nothing about deals rather than "0 won". */
     summaryNoDeals:
       "This week: {shipped} issue{shippedS} shipped; deals could not be read from the CRM; {atRisk} customer{atRiskS} at high churn risk; {close}.",
+  },
+  qbr: {
+    finance:
+      "**{quarter}: {revenue} revenue** ({revenueQoq} on the quarter before, {revenueYoy} on the year before), gross margin {margin}.",
+    crm: "{pipeline} open pipeline ({weighted} weighted); {won} deal{wonS} won in {quarter} ({wonAmount}); {churnRisk} customer{churnRiskS} at high churn risk ({churnRiskArr} ARR).",
+    nothing: "Your roles cover neither the books nor the CRM, so there is no review to show.",
   },
   renewals: {
     summary:

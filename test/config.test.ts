@@ -284,7 +284,7 @@ describe("the shipped configurations", () => {
     const config = loadConfig({ DAYBOOK_CONFIG: "daybook.example.yaml" });
     const { org } = config;
     expect(config.orgSource).toBe("daybook.example.yaml");
-    expect(Object.keys(org.digests).sort()).toEqual(["churn", "close", "sales", "standup", "weekly"]);
+    expect(Object.keys(org.digests).sort()).toEqual(["churn", "close", "qbr", "sales", "standup", "weekly"]);
     expect(Object.keys(org.approvals).sort()).toEqual([
       "accounting_approve_invoice",
       "accounting_reject_invoice",

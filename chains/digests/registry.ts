@@ -1,6 +1,7 @@
 import { withCharts } from "./charts.ts";
 import { createChurnDigest } from "./churn.ts";
 import { createCloseDigest } from "./close.ts";
+import { createQbrDigest } from "./qbr.ts";
 import { createRenewalsDigest } from "./renewals.ts";
 import { createCheckinDigest, createKickoffDigest, createRetroDigest } from "./rhythm.ts";
 import { createSalesDigest } from "./sales.ts";
@@ -42,6 +43,7 @@ export function createDigests(deps: DigestDeps): Record<DigestName, Digest> {
         retro: createRetroDigest(deps),
         kickoff: createKickoffDigest(deps),
         checkin: createCheckinDigest(deps),
+        qbr: createQbrDigest(deps),
       },
       deps,
     ),

@@ -18,7 +18,8 @@ export type DigestName =
   | "renewals"
   | "retro"
   | "kickoff"
-  | "checkin";
+  | "checkin"
+  | "qbr";
 
 export interface DigestRunOptions {
   /** Sales: one account executive's deals (CRM owner id). */

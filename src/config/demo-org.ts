@@ -60,6 +60,9 @@ export const demoOrg: OrgConfig = {
     retro: { enabled: true, cron: "0 15 * * 5", channels: ["engineering"] },
     kickoff: { enabled: true, cron: "30 9 * * 1", channels: ["engineering"] },
     checkin: { enabled: true, cron: "30 9 * * 3", channels: ["engineering"] },
+    // Quarterly business review: 09:00 on the first weekday of each quarter ("1W": the 1st, or
+    // the Monday after when it falls on a weekend), about the quarter just ended.
+    qbr: { enabled: true, cron: "0 9 1W 1,4,7,10 *", channels: ["leadership"] },
   },
   // Proposals ("proposal for Acme Corp, 500 users, annual") and meeting prep's competitors.
   sales: {

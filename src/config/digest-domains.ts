@@ -15,4 +15,6 @@ export const digestDomains = {
   retro: ["jira"],
   kickoff: ["jira"],
   checkin: ["jira"],
+  // The books (revenue, margin) and the CRM (pipeline, wins, churn, risks).
+  qbr: ["crm", "accounting"],
 } as const satisfies Record<string, readonly ToolDomain[]>;

@@ -114,6 +114,7 @@ export const digestNames = [
   "retro",
   "kickoff",
   "checkin",
+  "qbr",
 ] as const;
 export type DigestName = (typeof digestNames)[number];
 export { digestDomains } from "./digest-domains.ts";

@@ -343,3 +343,20 @@ export function monthSpanPeriod(from: Month, to: Month, ctx: PeriodContext): Per
   const label = fy === ty ? `${mmm(fm)}–${mmm(tm)} ${ty}` : `${mmm(fm)} ${fy}–${mmm(tm)} ${ty}`;
   return build("span", dayFromIso(first.from), dayFromIso(last.to), label, ctx);
 }
+
+/**
+ * The last quarter that has wholly ended by `now` (a quarterly review is about it): on
+ * 2026-12-04 Q3 2026, on 2027-01-02 Q4 2026, on 2027-03-31 still Q4 2026 (Q1 ends at midnight).
+ */
+export function lastFullQuarter(now: number, timeZone: string): Period {
+  const ctx = { now, timeZone };
+  const t = today(ctx);
+  const d = fromUtc(addMonths(utc({ y: t.y, m: t.m, d: 1 }), -3));
+  return quarterPeriod(d.y, getQuarter(utc(d)), ctx);
+}
+
+/** The same quarter one year earlier (Q3 2026 -> Q3 2025): a review's year-on-year comparison. */
+export function sameQuarterLastYear(quarter: Period, ctx: PeriodContext): Period {
+  const from = dayFromIso(quarter.from);
+  return quarterPeriod(from.y - 1, getQuarter(utc(from)), ctx);
+}

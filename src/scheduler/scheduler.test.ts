@@ -362,7 +362,7 @@ describe("runNow and npm run digest", () => {
   it("rejects an unknown digest name with the usage line", async () => {
     const { s } = scheduler();
     await expect(runDigestCommand({ argv: ["payroll"], scheduler: s, output: { write: () => 0 } })).rejects.toThrow(
-      /usage: npm run digest -- <standup\|sales\|churn\|close\|weekly\|renewals\|retro\|kickoff\|checkin>/,
+      /usage: npm run digest -- <standup\|sales\|churn\|close\|weekly\|renewals\|retro\|kickoff\|checkin\|qbr>/,
     );
   });
 });

@@ -22,6 +22,7 @@ import { crmReadTools, crmWriteActions } from "./crm/tools.ts";
 import { jiraRhythmTools } from "./jira/rhythm-tools.ts";
 import { jiraStoryAction } from "./jira/story.ts";
 import { jiraReadTools, jiraWriteActions } from "./jira/tools.ts";
+import { accountingChartTool, type ChartMaker, crmChartTool, jiraChartTool } from "./shared/chart-tools.ts";
 import { EntityLabels, formatMoney } from "./shared/compact.ts";
 import type { FileDrop } from "./shared/file-drop.ts";
 
@@ -42,6 +43,8 @@ export interface ToolCatalogDeps {
   warmLabels?: boolean;
   /** Where export tools leave their CSV files for the reply; without it there are no export tools. */
   files?: FileDrop;
+  /** Draws the charts chat asks for (chains/charts); with `files`, adds jira_chart, crm_chart and accounting_chart. */
+  charts?: ChartMaker;
   /** The org config's sales section: the price list proposals use, the competitors meeting prep looks for. */
   sales?: { priceList?: PriceList | undefined; competitors?: readonly string[] | undefined };
 }
@@ -102,6 +105,13 @@ export function createToolCatalog(ports: Ports, deps: ToolCatalogDeps): ToolCata
         tool,
       })),
     );
+    if (deps.charts) {
+      read.push(
+        { domain: "jira", tool: jiraChartTool(deps.charts, files) },
+        { domain: "crm", tool: crmChartTool(deps.charts, files) },
+        { domain: "accounting", tool: accountingChartTool(deps.charts, files) },
+      );
+    }
   }
   const actions: AnyWriteAction[] = [
     ...jiraWriteActions(ports.jira, jiraCtx),

@@ -11,6 +11,7 @@ import type { KnownEntity } from "./known-entity.ts";
 import { bankCodingCall } from "./offline/bank-coding.ts";
 import { cannotDo } from "./offline/cannot.ts";
 import { changeSetCall } from "./offline/change-set.ts";
+import { chartCall, isChartTool } from "./offline/charts.ts";
 import { composeReply } from "./offline/compose.ts";
 import { planDayFlow } from "./offline/day-flows.ts";
 import { planDraft } from "./offline/draft.ts";
@@ -151,6 +152,13 @@ function sameArgs(a: Record<string, unknown>, b: Record<string, unknown>): boole
 function planFirstCall(ctx: Ctx): Plan {
   const q = ctx.turn.question.trim();
   if (q === "") return { kind: "reply", text: helpReply(ctx, "Ask me a question about your work.") };
+  // "show me the burndown chart": the chart tool of that system, a PNG in the thread (offline/charts.ts).
+  const chart = chartCall(
+    q,
+    ctx.tools.map((t) => t.name),
+    { now: ctx.turn.now, timeZone: ctx.turn.timeZone },
+  );
+  if (chart) return { kind: "call", tool: chart.tool, args: chart.args };
   // "export the P&L to CSV": the export tool of those records (offline/exports.ts).
   const exported = exportCall(
     q,
@@ -212,7 +220,7 @@ function planFirstCall(ctx: Ctx): Plan {
     : undefined;
   const asked = questionDomains(q, subject, threadTool?.domain);
   const allowed = ctx.turn.allowedDomains;
-  // Export tools answer only "export ... to CSV" (exportCall above), never a question sharing their words.
+  // Export and chart tools answer only "export ... to CSV" / "... chart" (exportCall, chartCall above), never a question sharing their words.
   // A drafted story's parts (story, criteria, security, sub-tasks) are prose only a language
   // model writes: offline, "write a user story" gets a skeleton (cannot.ts), and "create a Jira
   // issue ..." stays jira_create_issue instead of asking for parts nobody here can fill.
@@ -220,6 +228,7 @@ function planFirstCall(ctx: Ctx): Plan {
     (t) =>
       t.write === wantsWrite &&
       !isExportTool(t.name) &&
+      !isChartTool(t.name) &&
       !modelDraftedTools.has(t.name) &&
       !sentenceOnlyTools.has(t.name),
   );

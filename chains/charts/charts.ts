@@ -8,7 +8,8 @@ import { previousMonth } from "../../src/core/domain/common.ts";
 import type { JiraIssue } from "../../src/core/domain/jira.ts";
 import type { Ports } from "../../src/core/domain/ports.ts";
 import type { ChatFile } from "../../src/core/files.ts";
-import { localToday, monthLabel } from "../../src/core/period.ts";
+import { closeMonth, localToday, monthLabel } from "../../src/core/period.ts";
+import type { ChartMaker } from "../../tools/shared/chart-tools.ts";
 import { formatMoney } from "../../tools/shared/compact.ts";
 import { totalsByCurrency } from "../../tools/shared/currency.ts";
 import { type ChartSpec, renderChart } from "./render.ts";
@@ -237,4 +238,14 @@ export async function pnlTrendChart(deps: ChartDeps, month: string, months = 6):
     `Line chart of monthly income, expenses and net profit in ${currency} from ${monthLabel(list[0] as string)} to ${monthLabel(month)}. ${lines.at(-1) ?? ""}.`,
     lines.join("\n"),
   );
+}
+
+/** The charts chat asks for (tools/shared/chart-tools.ts), drawn from these ports; the P&L trend ends on the month being closed unless told. */
+export function chartMaker(deps: ChartDeps): ChartMaker {
+  return {
+    burndown: () => burndownChart(deps),
+    velocity: () => velocityChart(deps),
+    pipelineByStage: () => pipelineChart(deps),
+    pnlTrend: (month) => pnlTrendChart(deps, month ?? closeMonth(deps.clock.now(), deps.timeZone ?? "UTC")),
+  };
 }

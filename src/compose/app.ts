@@ -2,6 +2,7 @@ import type { Writable } from "node:stream";
 import { ConsoleAdapter } from "../../adapters/console/console-adapter.ts";
 import type { BotFrameworkEndpoints } from "../../adapters/teams/bot-auth.ts";
 import { ExampleSource } from "../../chains/agent/examples.ts";
+import { chartMaker } from "../../chains/charts/charts.ts";
 import { createDigestButtonHandlers } from "../../chains/digests/buttons.ts";
 import { createDigests } from "../../chains/digests/registry.ts";
 import { createToolCatalog } from "../../tools/catalog.ts";
@@ -128,6 +129,7 @@ export async function compose(config: Config, options: ComposeOptions = {}): Pro
     clock,
     timeZone: org.timezone,
     files: files.shelf,
+    charts: chartMaker({ ports, clock, timeZone: org.timezone }),
     ...(org.sales ? { sales: org.sales } : {}),
   });
   const principals = createPrincipalResolver(org);

@@ -7,6 +7,7 @@
 import { createAgentAnswerer } from "../../chains/agent/agent.ts";
 import { loadKnownEntities } from "../../chains/agent/entities.ts";
 import { createChatModel, type ModelSettings } from "../../chains/agent/model-factory.ts";
+import { chartMaker } from "../../chains/charts/charts.ts";
 import { Approvals } from "../../src/approvals/approvals.ts";
 import { Bot } from "../../src/bot/bot.ts";
 import { createPrincipalResolver } from "../../src/bot/principals.ts";
@@ -79,6 +80,7 @@ export async function createWorld(org: OrgName, at: string, options: { model?: M
     timeZone: config.timezone,
     warmLabels: false,
     files,
+    charts: chartMaker({ ports, clock, timeZone: config.timezone }),
     ...(config.sales ? { sales: config.sales } : {}),
   });
   const principals = createPrincipalResolver(config);

@@ -7,16 +7,25 @@
 import { createAgentAnswerer } from "../../chains/agent/agent.ts";
 import { loadKnownEntities } from "../../chains/agent/entities.ts";
 import { createChatModel } from "../../chains/agent/model-factory.ts";
+import { chartMaker } from "../../chains/charts/charts.ts";
 import type { Clock } from "../../src/core/clock.ts";
+import { FileShelf } from "../../src/core/files.ts";
 import { silentLogger } from "../../src/core/logger.ts";
+import { MemoryStore } from "../../src/store/memory-store.ts";
 import { createToolCatalog } from "../../tools/catalog.ts";
 import { createDemoPorts } from "../../tools/demo/demo-ports.ts";
 import type { DemoOrg } from "../../tools/demo/generate.ts";
 import { Conversation } from "../agent-fixtures.ts";
 
-export async function offlineAgent(org: DemoOrg, clock: Clock) {
+/** `files`: a file shelf as in the app, with the chart and export tools that put files on it. */
+export async function offlineAgent(org: DemoOrg, clock: Clock, options: { files?: boolean; timeZone?: string } = {}) {
   const ports = createDemoPorts({ clock, org });
-  const catalog = createToolCatalog(ports, { clock });
+  const shelf = options.files ? new FileShelf(new MemoryStore({ clock })) : undefined;
+  const timeZone = options.timeZone ?? "UTC";
+  const catalog = createToolCatalog(
+    ports,
+    shelf ? { clock, timeZone, files: shelf, charts: chartMaker({ ports, clock, timeZone }) } : { clock },
+  );
   const { model, label } = await createChatModel({ clock, entities: await loadKnownEntities(ports) });
   const answerer = createAgentAnswerer({
     model,
@@ -25,6 +34,7 @@ export async function offlineAgent(org: DemoOrg, clock: Clock) {
     approvals: { requestApproval: async () => Promise.reject(new Error("no writes expected")) },
     logger: silentLogger,
     clock,
+    ...(shelf ? { files: shelf, timezone: timeZone } : {}),
   });
   const read = async (name: string, args: Record<string, unknown> = {}) => {
     const tool = catalog.read.find((r) => r.tool.name === name)?.tool;

@@ -11,7 +11,8 @@ interface Cannot {
 
 const cannot: Cannot[] = [
   {
-    test: /\b(export|download|save|send)\b.*\b(csv|excel|xlsx|spreadsheet|pdf|file)\b|\b(csv|xlsx|pdf) (export|file)\b/i,
+    // A chart is a picture daybook posts (offline/charts.ts), not an export it cannot make.
+    test: /^(?!.*\b(chart|graph|plot)s?\b)(?:.*\b(export|download|save|send)\b.*\b(csv|excel|xlsx|spreadsheet|pdf|file)\b|.*\b(csv|xlsx|pdf) (export|file)\b)/i,
     reply:
       "I can't export that. I can post a CSV of the P&L, the bills or the close exceptions of a month (_export the P&L to CSV_), or of the open deals (_export the deals to CSV_), for the systems your role covers.",
   },

@@ -7,4 +7,10 @@ export const fileRenderers: readonly ShapeRenderer[] = [
     matches: (v) => typeof v.exported === "string" && Array.isArray(v.files),
     render: (v) => ({ text: String(v.exported) }),
   },
+  {
+    // A chart (tools/shared/chart-tools.ts): its title and figures in one line, the PNG follows.
+    shape: "chart file",
+    matches: (v) => typeof v.charted === "string" && Array.isArray(v.files),
+    render: (v) => ({ text: String(v.charted) }),
+  },
 ];

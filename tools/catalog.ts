@@ -72,7 +72,6 @@ export function createToolCatalog(ports: Ports, deps: ToolCatalogDeps): ToolCata
     ...(deps.silentDays !== undefined ? { silentDays: deps.silentDays } : {}),
   };
   const timeZone = deps.timeZone ?? "UTC";
-    timeZone: deps.timeZone ?? "UTC",
   const accountingCtx = { clock: deps.clock, labels, timeZone };
   const read: ToolCatalog["read"] = [
     ...jiraReadTools(ports.jira, jiraCtx).map((tool) => ({ domain: "jira" as const, tool })),

@@ -11,7 +11,7 @@ import { createDemoPorts } from "../tools/demo/demo-ports.ts";
 import type { DemoOrg } from "../tools/demo/generate.ts";
 import { generateDemoOrg } from "../tools/demo/generate.ts";
 import { secondOrgProfile } from "./fixtures/second-org/profile.ts";
-import { offlineAgent, toolsOf } from "./support/offline-agent.ts";
+import { callsOf, offlineAgent, toolsOf } from "./support/offline-agent.ts";
 
 const dates = ["2026-11-23T09:00:00Z", "2026-12-01T07:00:00Z", "2026-12-16T12:00:00Z"];
 const orgs: [string, (now: number) => DemoOrg][] = [
@@ -93,3 +93,84 @@ describe("the deals tool's week follows the organisation's timezone", () => {
     expect(await read("Europe/Berlin", "this_week")).toEqual([b.name]);
   });
 });
+
+describe.each(orgs)("money customers owe us on %s", (_name, make) => {
+  describe.each(dates)("on %s", (at) => {
+    const clock = fixedClock(at);
+    const daysAgo = (n: number) => new Date(clock.now() - n * dayMs).toISOString().slice(0, 10);
+    const bills = (org: DemoOrg) => org.accounting.invoices.filter((i) => i.type === "ACCPAY" && i.status !== "PAID");
+
+    it.each(["any overdue invoices?", "who's late paying us?"])(
+      "reads '%s' as sales invoices: the generated books hold none, and no bill is listed as one",
+      async (q) => {
+        const org = make(clock.now());
+        expect(org.accounting.invoices.filter((i) => i.type === "ACCREC")).toEqual([]);
+        const { ask } = await offlineAgent(org, clock);
+        const turn = await ask(q);
+        expect(toolsOf(turn)).toEqual(["accounting_invoices"]);
+        expect(turn.text).toMatch(/^The books hold no overdue sales invoices \(money customers owe us\)/);
+        expect(turn.text).toContain("any overdue bills?");
+        for (const b of bills(org).slice(0, 20)) expect(turn.text).not.toContain(`[${b.number}]`);
+        expect(turn.text).not.toMatch(/\bbills from\b|\d+ bills\b/);
+      },
+    );
+
+    it("lists the sales invoices past due, not the ones paid or not yet due, and no bill", async () => {
+      const org = make(clock.now());
+      const currency = org.profile.currency;
+      const sale = (n: string, customer: string, due: string, status: "AUTHORISED" | "PAID", total: number) => ({
+        id: `ar-${n}`,
+        number: n,
+        type: "ACCREC" as const,
+        contact: { id: `c-${n}`, name: customer },
+        date: daysAgo(60),
+        dueDate: due,
+        total,
+        currency,
+        status,
+        lines: [],
+      });
+      org.accounting.invoices.push(
+        sale("S-901", "Late Payer Ltd", daysAgo(20), "AUTHORISED", 12_400),
+        sale("S-902", "Paid Up Ltd", daysAgo(20), "PAID", 7_000),
+        sale(
+          "S-903",
+          "Not Due Ltd",
+          new Date(clock.now() + 10 * dayMs).toISOString().slice(0, 10),
+          "AUTHORISED",
+          3_000,
+        ),
+      );
+      const { ask } = await offlineAgent(org, clock);
+      for (const q of ["who's late paying us?", "any overdue invoices?"]) {
+        const turn = await ask(q);
+        expect(turn.text).toContain("Late Payer Ltd");
+        expect(turn.text).toContain("12,400");
+        expect(turn.text).toMatch(/^Sales invoices customers still owe us/);
+        expect(turn.text).not.toContain("Paid Up Ltd");
+        expect(turn.text).not.toContain("Not Due Ltd");
+        for (const b of bills(org).slice(0, 20)) expect(turn.text).not.toContain(`[${b.number}]`);
+      }
+      const owed = await ask("who owes us money?");
+      expect(owed.text).toContain("Late Payer Ltd");
+      expect(owed.text).toContain("Not Due Ltd");
+      expect(owed.text).not.toContain("Paid Up Ltd");
+    });
+
+    it("keeps 'any overdue bills?' and 'unpaid invoices from <vendor>' on the bills", async () => {
+      const org = make(clock.now());
+      const { ask } = await offlineAgent(org, clock);
+      const vendor = bills(org)[0]?.contact.name;
+      if (!vendor) throw new Error("no unpaid bill");
+      for (const q of ["any overdue bills?", `unpaid invoices from ${vendor}`]) {
+        const turn = await ask(q);
+        expect(callsOfType(turn)).not.toContain("ACCREC");
+        expect(turn.text).not.toContain("sales invoices");
+      }
+    });
+  });
+});
+
+function callsOfType(turn: Parameters<typeof callsOf>[0]): unknown[] {
+  return callsOf(turn).map((c) => c.args.type);
+}

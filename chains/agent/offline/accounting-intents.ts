@@ -6,7 +6,7 @@
  * without a PO among the close's exceptions. Each sets the bound tool's own filters and narrows
  * its result; every figure is one the tool returned.
  */
-import { closeMonth } from "../../../src/core/period.ts";
+import { closeMonth, localToday, monthLabel, shiftMonth } from "../../../src/core/period.ts";
 import { amountIn, counterpartyIn, reconciledIn } from "./filters.ts";
 import type { Intent, IntentTurn, Obj } from "./intent.ts";
 
@@ -24,10 +24,58 @@ const billFilter =
 const bankWords = /\b(bank|wires?|bank (lines?|transactions?))\b|\bunreconc\w*|\bnot reconciled\b/i;
 const oddWords = /\b(side|weird|odd|strange|unexplained|unusual|suspicious|wrong|unmatched)\b/i;
 
+/**
+ * Money customers owe us (accounts receivable): "who's late paying us?", "sales invoices",
+ * "overdue invoices" with no vendor named. Bills are what we owe; listing them here would answer
+ * another question with confidence.
+ */
+const receivableWords =
+  /\b(sales invoices?|(accounts )?receivables?|a\/r|(owes?|owing) us|owed to us|late (paying|payers?|to pay)|slow (paying|payers?)|paying us|pay us|paid us|who owes|customers? (who )?(haven'?t|have not|didn'?t|did not|never) paid|(customer|client)s?'? invoices?|invoices? (we|i) (sent|issued|raised))\b/i;
+const payableWords =
+  /\b(bills?|vendors?|suppliers?|we owe|(we|i) (still )?(need to|have to|must) pay|payables?|a\/p)\b/i;
+const lateInvoices = /\binvoices?\b/i;
+const lateWords = /\b(overdue|past due|late|unpaid|not (yet )?paid|outstanding)\b/i;
+export function asksReceivables(q: string): boolean {
+  if (payableWords.test(q) || /\b(invoice|bill)\s+#?\d{3,}\b|#\d{3,}/i.test(q)) return false;
+  // "overdue invoices from <vendor>" names whom we pay: those are bills.
+  return receivableWords.test(q) || (lateInvoices.test(q) && lateWords.test(q) && counterpartyIn(q) === undefined);
+}
+
+/** Past due when the words say so; otherwise everything still unpaid ("who owes us money?"). */
+const lateOnly = (q: string) => /\b(overdue|past due|late|slow)\b/i.test(q);
+
 const closing = (turn: IntentTurn | undefined) =>
   turn?.now === undefined ? undefined : closeMonth(turn.now, turn.timeZone ?? "UTC");
 
 export const accountingIntents: Intent[] = [
+  {
+    name: "receivables",
+    test: asksReceivables,
+    tool: "accounting_invoices",
+    // Sales invoices of the last twelve months (the tool's longest span) still open; past due unless "unpaid".
+    args: (q, turn) => {
+      const month = turn?.now === undefined ? undefined : localToday(turn.now, turn.timeZone ?? "UTC").slice(0, 7);
+      const late = lateOnly(q);
+      return {
+        type: "ACCREC",
+        ...(month ? { month, fromMonth: shiftMonth(month, -11) } : {}),
+        ...(late ? { overdue: true, unpaid: undefined } : { unpaid: true, overdue: undefined }),
+        invoiceNumber: undefined,
+        contact: undefined,
+      };
+    },
+    finish: (text, v, q) => {
+      const what = lateOnly(q) ? "overdue" : "unpaid";
+      if (v.type !== "ACCREC") return text;
+      const span =
+        typeof v.fromMonth === "string" && typeof v.month === "string"
+          ? ` from ${monthLabel(v.fromMonth)} to ${monthLabel(v.month)}`
+          : "";
+      if (v.count === 0)
+        return `The books hold no ${what} sales invoices (money customers owe us)${span}. Bills are what we owe vendors: ask "any overdue bills?" for those.`;
+      return `Sales invoices customers still owe us (accounts receivable), ${what}:\n${text}`;
+    },
+  },
   {
     name: "bills-filtered",
     test: (q) =>

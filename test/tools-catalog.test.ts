@@ -56,6 +56,7 @@ describe("the tool catalog", () => {
       "crm_renewals",
       "crm_renewal_email_draft",
       "crm_call_prep",
+      "crm_qbr_pipeline",
       "crm_meeting_prep",
       "accounting_invoices",
       "accounting_close_exceptions",
@@ -63,6 +64,7 @@ describe("the tool catalog", () => {
       "accounting_profit_and_loss",
       "accounting_budget_variance",
       "accounting_cash_runway",
+      "accounting_qbr_finance",
     ]);
   });
 

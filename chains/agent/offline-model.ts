@@ -31,10 +31,11 @@ import { correctTypos, vocabularyOf } from "./offline/typos.ts";
 /** Write tools whose arguments are prose a language model drafts; the offline model never picks them. */
 const modelDraftedTools = new Set(["jira_create_story"]);
 /**
- * Chosen only when its own sentence reader recognises the request (offline/change-set.ts), never
- * by word scores: a plain "log a call on <customer>: ..." stays the single-write crm_log_activity.
+ * Chosen only when its own sentence reader recognises the request (offline/change-set.ts,
+ * offline/day-flows.ts for the QBR), never by word scores: a plain "log a call on <customer>: ..."
+ * stays the single-write crm_log_activity, "revenue this quarter" the P&L.
  */
-const sentenceOnlyTools = new Set(["crm_log_call_changes"]);
+const sentenceOnlyTools = new Set(["crm_log_call_changes", "accounting_qbr_finance", "crm_qbr_pipeline"]);
 
 export { SHOWN_REFS_KEY } from "./offline/plan.ts";
 

@@ -214,3 +214,75 @@ export function createQbrDigest(deps: DigestDeps): Digest {
     },
   };
 }
+
+type Loose<T> = { [K in keyof T]?: unknown };
+const arr = <T>(v: unknown): T[] => (Array.isArray(v) ? (v as T[]) : []);
+const num = (v: unknown): number | undefined => (typeof v === "number" ? v : undefined);
+const str = (v: unknown, fallback = ""): string => (typeof v === "string" ? v : fallback);
+
+function looseQuarter(v: unknown, label: string): QbrFinance["quarter"] {
+  const q = (typeof v === "object" && v !== null ? v : {}) as Loose<QbrFinance["quarter"]>;
+  return {
+    label: str(q.label, label),
+    revenue: num(q.revenue),
+    costOfSales: num(q.costOfSales),
+    grossMarginPct: num(q.grossMarginPct),
+    missing: arr<string>(q.missing),
+  };
+}
+
+/**
+ * The review's facts from what accounting_qbr_finance and crm_qbr_pipeline returned (either may
+ * be absent: the asker's roles did not cover it). Tool results drop empty lists and unknown
+ * values, so each is read with its default.
+ */
+export function qbrFactsFromTools(finance: unknown, crm: unknown): QbrFacts | undefined {
+  const f = (typeof finance === "object" && finance !== null ? finance : undefined) as
+    | Record<string, unknown>
+    | undefined;
+  const c = (typeof crm === "object" && crm !== null ? crm : undefined) as Record<string, unknown> | undefined;
+  const head = f ?? c;
+  if (!head) return undefined;
+  const facts: QbrFacts = { quarter: str(head.quarter), previous: str(head.previous), yearAgo: str(head.yearAgo) };
+  const fin = f?.finance as Loose<QbrFinance> | undefined;
+  if (fin)
+    facts.finance = {
+      currency: str(fin.currency, "USD"),
+      quarter: looseQuarter(fin.quarter, facts.quarter),
+      previous: looseQuarter(fin.previous, facts.previous),
+      yearAgo: looseQuarter(fin.yearAgo, facts.yearAgo),
+      costOfSalesAccounts: arr<string>(fin.costOfSalesAccounts),
+    };
+  const cr = c?.crm as Loose<QbrCrm> | undefined;
+  if (cr)
+    facts.crm = {
+      currency: str(cr.currency, "USD"),
+      openDeals: num(cr.openDeals) ?? 0,
+      pipeline: arr(cr.pipeline),
+      weighted: arr(cr.weighted),
+      won: arr(cr.won),
+      wonCount: num(cr.wonCount) ?? 0,
+      lost: arr(cr.lost),
+      lostCount: num(cr.lostCount) ?? 0,
+      churnRisk: num(cr.churnRisk) ?? 0,
+      churnRiskArr: arr(cr.churnRiskArr),
+      topRisks: arr(cr.topRisks),
+    };
+  return facts;
+}
+
+/** The review as a chat reply (Markdown): the card's sections, one line each. */
+export function qbrReply(facts: QbrFacts): string {
+  const card = qbrCard(facts, qbrDraft(facts));
+  const lines = [`**${card.header}**`];
+  for (const block of card.blocks) {
+    if (block.type === "text" || block.type === "context") lines.push(block.text);
+    else if (block.type === "fields") for (const f of block.fields) lines.push(`- ${f.label}: ${f.value}`);
+    else if (block.type === "list") {
+      if (block.title) lines.push(block.title);
+      for (const i of block.items)
+        lines.push(`- ${i.title}${i.text ? `: ${i.text}` : ""}${i.meta ? ` (${i.meta})` : ""}`);
+    }
+  }
+  return lines.join("\n");
+}

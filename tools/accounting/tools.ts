@@ -29,6 +29,7 @@ import { monthToDate } from "./close-checks.ts";
 import { loadCloseRecords } from "./close-load.ts";
 import { financeReadTools } from "./finance-tools.ts";
 import { periodPnl, pnlIfAny, proRataPnl } from "./period-pnl.ts";
+import { accountingQbrTool } from "./qbr-tools.ts";
 import { prepareRejection } from "./vendor-notice.ts";
 
 /** `partial` on a tool result read from a listing a connector's safety cap cut: counts are then lower bounds. */
@@ -492,7 +493,14 @@ export function accountingReadTools(accounting: AccountingPort, ctx: AccountingT
     },
   );
 
-  return [invoices, closeExceptions, bank, profitAndLoss, ...financeReadTools(accounting, ctx)];
+  return [
+    invoices,
+    closeExceptions,
+    bank,
+    profitAndLoss,
+    ...financeReadTools(accounting, ctx),
+    accountingQbrTool(accounting, ctx),
+  ];
 }
 
 function outcomeError(error: unknown): ApprovalOutcome {

@@ -12,6 +12,7 @@ import { localToday, shiftMonth } from "../../src/core/period.ts";
 import { type EntityLabels, runTool, shortTime } from "../shared/compact.ts";
 import { totalsByCurrency } from "../shared/currency.ts";
 import { prepareCall, prepareProspectCall } from "./call-prep.ts";
+import { crmQbrTool } from "./qbr-tools.ts";
 import { type Renewal, renewalOf, upcomingRenewals, windowCounts } from "./renewals.ts";
 
 export interface RenewalToolContext {
@@ -271,5 +272,5 @@ export function crmRenewalTools(crm: CrmPort, ctx: RenewalToolContext): Structur
     },
   );
 
-  return [renewals, renewalDraft, callPrep];
+  return [renewals, renewalDraft, callPrep, crmQbrTool(crm, ctx)];
 }

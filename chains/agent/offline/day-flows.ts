@@ -4,6 +4,7 @@
  * the next message) asks for the existing crm_log_activity write with the draft as the note,
  * which waits for an approval card like every write. Returns undefined for anything else.
  */
+import { qbrFactsFromTools, qbrReply } from "../../digests/qbr.ts";
 import { callPrepReply, renewalDraftNote, renewalDraftReply, retroReply, weekReply } from "./day-replies.ts";
 
 const DRAFT_TOOL = "crm_renewal_email_draft";
@@ -56,6 +57,8 @@ function rhythm(
 
 export function planDayFlow(input: DayFlowInput): DayFlowPlan | undefined {
   const q = input.question;
+  const qbr = planQbr(input);
+  if (qbr) return qbr;
   const wantsJiraWrite = /^\s*(please\s+)?(create|file|open|raise|add|comment)\b/i.test(q);
   if (!wantsJiraWrite && !prepAsked.test(q)) {
     if (checkinAsked.test(q)) return rhythm(input, WEEK_TOOL, { view: "checkin" }, weekReply);
@@ -114,4 +117,27 @@ function nameAfterFor(q: string): string | undefined {
     if (name && !/^(my|our|me|us|the)$/i.test(name)) return name;
   }
   return undefined;
+}
+
+const QBR_TOOLS = ["accounting_qbr_finance", "crm_qbr_pipeline"] as const;
+/** "QBR briefing", "prep the QBR", "quarterly business review"; "prep me for my QBR with X" is call prep. */
+const qbrAsked = /\b(qbr|quarterly (business )?review)\b/i;
+
+/**
+ * The quarterly business review on demand: each of its tools the asker holds (one per system),
+ * then the digest's own sections from their figures, and a line naming what was left out.
+ */
+function planQbr(input: DayFlowInput): DayFlowPlan | undefined {
+  if (!qbrAsked.test(input.question) || /\bwith\b/i.test(input.question)) return undefined;
+  const bound = QBR_TOOLS.filter((t) => input.boundTools.includes(t));
+  if (bound.length === 0) return undefined;
+  const next = bound.find((t) => !input.results.some((r) => r.tool === t));
+  if (next) return { kind: "call", tool: next, args: {} };
+  const value = (tool: string) => input.results.find((r) => r.tool === tool)?.value;
+  const failed = bound
+    .map(value)
+    .find((v) => typeof v === "object" && v !== null && typeof (v as { error?: unknown }).error === "string");
+  if (failed) return { kind: "reply", text: String((failed as { error: string }).error) };
+  const facts = qbrFactsFromTools(value(QBR_TOOLS[0]), value(QBR_TOOLS[1]));
+  return facts ? { kind: "reply", text: qbrReply(facts) } : undefined;
 }

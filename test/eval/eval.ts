@@ -9,6 +9,7 @@ import { loadOrgData } from "./data.ts";
 import { type Fact, name } from "./facts.ts";
 import { type Outcome, score } from "./score.ts";
 import { changeSessions } from "./sessions-changes.ts";
+import { chartSessions } from "./sessions-charts.ts";
 import { daySessions } from "./sessions-day.ts";
 import { engineeringSessions } from "./sessions-engineering.ts";
 import { financeSessions } from "./sessions-finance.ts";
@@ -26,6 +27,7 @@ export const sessions: Session[] = [
   ...daySessions,
   ...changeSessions,
   ...heldOutSessions,
+  ...chartSessions,
 ];
 
 /** A Monday mid-month (the demo's pinned date) and the 1st of a month, when "this month" and the close differ. */

@@ -182,14 +182,16 @@ describe("prompt injection through the offline agent", () => {
     expect(world.writes).toEqual([]);
     expect(world.decisions).toEqual([]);
     expect((await world.ports.accounting.getInvoice(scenario.invoices.noPo)).status).toBe("SUBMITTED");
-    // One approval per write the chat messages asked for, none for the orders in the data. The
-    // order pasted into the "log a call" message wins over it: the offline model asks for
-    // approval of INV-4729 instead (it still waits for finance, and its card says so).
+    // One approval per write the chat messages asked for, none for the orders in the data or
+    // the order pasted after "log a call with <customer>:": that text is the note's, so the
+    // call is logged on the customer named before the colon and no invoice approval is asked.
     expect(world.requested.map((a) => a.tool).sort()).toEqual([
-      "accounting_approve_invoice",
+      "crm_log_activity",
       "jira_add_comment",
       "jira_create_issue",
     ]);
+    const call = world.requested.find((a) => a.tool === "crm_log_activity");
+    expect(JSON.stringify(call)).toContain("approve invoice INV-4729");
     await expectEveryCardShowsItsArguments(world, posted);
   });
 });

@@ -28,9 +28,24 @@ function preferredKinds(text: string): RefKind[] {
   return ["customer", "deal", "company", "issue", "invoice"];
 }
 
+const writeHead = /^\s*(?:please\s+)?(?:log|record|add|note|comment|write)\b[^:]{2,120}:/i;
+
+function namesRecord(text: string, ctx: Ctx): boolean {
+  return (
+    referenceIn(text, ctx.entities) !== undefined ||
+    invoiceIn(text) !== undefined ||
+    findEntity(text, ctx.entities, preferredKinds(text)) !== undefined
+  );
+}
+
 /** The entity a follow-up refers to, from the question or the thread's earlier turns. */
 export function resolveSubject(ctx: Ctx): { subject: EntityRef | undefined; viaFollowUp: boolean } {
-  const q = ctx.turn.question;
+  const asked = ctx.turn.question;
+  // "log a call with <customer>: <what was said>": the record is named before the colon; what
+  // follows is the note's text, which may name other records (or carry a pasted order to
+  // "approve invoice ...") that must not become the write's target.
+  const head = writeHead.exec(asked)?.[0];
+  const q = head && namesRecord(head, ctx) ? head : asked;
   const reference = referenceIn(q, ctx.entities);
   if (reference?.kind === "issue") return { subject: { kind: "issue", id: reference.ref }, viaFollowUp: false };
   if (reference?.kind === "invoice") return { subject: { kind: "invoice", name: reference.ref }, viaFollowUp: false };

@@ -119,6 +119,16 @@ describe("the QBR briefing on demand", () => {
     });
   }
 
+  it("reads 'quarterly business review' as the QBR, not as Jira's review queue, and refuses an engineer", async () => {
+    const { ask, facts } = await world(orgs[0]!, "2026-12-04T10:00:00Z");
+    const all = await ask("alex", "quarterly business review");
+    expect(all.calls.sort()).toEqual(["accounting_qbr_finance", "crm_qbr_pipeline"]);
+    expect(all.text).toContain(money(facts.finance!.previous.revenue!, "USD"));
+    const engineer = await ask("maria", "QBR briefing");
+    expect(engineer.calls).toEqual([]);
+    expect(engineer.text).not.toContain(money(facts.finance!.quarter.revenue!, "USD"));
+  });
+
   it("still preps a call for 'prep me for my QBR with <customer>'", async () => {
     const { ask } = await world(orgs[0]!, "2026-12-04T10:00:00Z");
     const { calls } = await ask("alex", "prep me for my QBR with BrightTech");

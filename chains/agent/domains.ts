@@ -2,12 +2,13 @@ import type { ToolDomain } from "../../src/core/principal.ts";
 
 /** Words that say which system a question is about (shared by the agent and the offline model). */
 export const domainWords: Record<ToolDomain, RegExp> = {
-  jira: /\b(sprint|jira|issues?|stor(y|ies)|bugs?|blocker\w*|blocking|blocked|standup|stand-up|epic|backlog|review|tickets?)\b/i,
-  // "how do we win <deal>?", "what does it take to close <deal>?" are about a deal.
-  crm: /\b(log(?:ged)? (?:a |the |my )?call|call (?:with|on)|upsold|upsell\w*|deals?|pipeline|customers?|churn\w*|crm|accounts?|renewals?|prospects?|at risk|health\w*|companies|company|failed payments?|support tickets?|how (do|can|could|should|would|to)( we| i)?( still)? (win|close|land)|(take|need) to (win|close|land))\b/i,
+  jira: /\b(sprint|jira|issues?|stor(y|ies)|bugs?|blocker\w*|blocking|blocked|standup|stand-up|epic|backlog|(?<!quarterly (?:business )?)review|tickets?)\b/i,
+  // "how do we win <deal>?", "what does it take to close <deal>?" are about a deal. A quarterly
+  // business review (QBR) reads the CRM and the books.
+  crm: /\b(qbr|quarterly (?:business )?review|log(?:ged)? (?:a |the |my )?call|call (?:with|on)|upsold|upsell\w*|deals?|pipeline|customers?|churn\w*|crm|accounts?|renewals?|prospects?|at risk|health\w*|companies|company|failed payments?|support tickets?|how (do|can|could|should|would|to)( we| i)?( still)? (win|close|land)|(take|need) to (win|close|land))\b/i,
   accounting:
     // "which deals close this month?" is about deals, not the month-end close.
-    /\b(invoices?|bills?|(?<!\bdeals?\s)close|month[- ]end|p&l|profit|bank|ledger|books|expenses?|spend\w*|vendors?|purchase orders?|(?<!\bfailed\s)payments?|revenue|wire|refund)\b/i,
+    /\b(qbr|quarterly (?:business )?review|invoices?|bills?|(?<!\bdeals?\s)close|month[- ]end|p&l|profit|bank|ledger|books|expenses?|spend\w*|vendors?|purchase orders?|(?<!\bfailed\s)payments?|revenue|wire|refund)\b/i,
 };
 
 /**

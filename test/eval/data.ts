@@ -68,6 +68,14 @@ export interface OrgData {
   budget: { income: number; budgetIncome: number; expenses: number; budgetExpenses: number };
   /** Cash at the end of last month and the average net burn (spent - received) of the 3 whole months before this one. */
   runway: { balance: number; burn: number };
+  /**
+   * The last full quarter (the quarterly business review's): its label, revenue (total income of
+   * its three months), the revenue of the quarter before and of the same quarter a year earlier,
+   * and the deals won inside it.
+   */
+  lastQuarter: { label: string; revenue: number; previous: number; yearAgo: number; won: number; wonAmount: number };
+  /** The open pipeline: every open deal's amount. */
+  pipeline: number;
   /** The org config's price list (proposals). */
   priceList: NonNullable<World["config"]["sales"]>["priceList"];
   /** The company that asked for pricing this morning (the profile's hot deal). */
@@ -187,6 +195,17 @@ export async function loadOrgData(world: World): Promise<OrgData> {
   const share = closeMonth === thisMonth && dayIn(now, tz) < closeDays ? dayIn(now, tz) / closeDays : 1;
   const planned = (lines: { amount: number }[]) => cents(lines.reduce((a, l) => a + cents(l.amount * share), 0));
   const cash = await Promise.all([-3, -2, -1].map((by) => ports.accounting.getCashSummary!(shift(thisMonth, by))));
+  // The quarterly review's quarter: the one before the current quarter, whole.
+  const lqStart = shift(quarterStart, -3);
+  const quarterIncome = async (start: string) =>
+    cents((await Promise.all([0, 1, 2].map((i) => income(shift(start, i))))).reduce((a, b) => a + b, 0));
+  const lqEnd = new Date(Date.UTC(Number(lqStart.slice(0, 4)), Number(lqStart.slice(5, 7)) + 2, 0))
+    .toISOString()
+    .slice(0, 10);
+  const lqWon = [...(await ports.crm.listClosedDeals(`${lqStart}-01`))].filter(
+    (deal) =>
+      deal.outcome === "won" && deal.closeDate.slice(0, 10) >= `${lqStart}-01` && deal.closeDate.slice(0, 10) <= lqEnd,
+  );
 
   return {
     org: world.org,
@@ -194,6 +213,15 @@ export async function loadOrgData(world: World): Promise<OrgData> {
     currency: world.data.profile.currency,
     projectKey: world.data.profile.projectKey,
     priceList: config.sales?.priceList,
+    lastQuarter: {
+      label: `Q${Math.floor((Number(lqStart.slice(5)) - 1) / 3) + 1} ${lqStart.slice(0, 4)}`,
+      revenue: await quarterIncome(lqStart),
+      previous: await quarterIncome(shift(lqStart, -3)),
+      yearAgo: await quarterIncome(shift(lqStart, -12)),
+      won: lqWon.length,
+      wonAmount: lqWon.reduce((a, deal) => a + deal.amount, 0),
+    },
+    pipeline: open.reduce((a, deal) => a + deal.amount, 0),
     hotCompany: world.data.profile.deals.hot.company,
     demoDeal: world.data.profile.deals.demo,
     thisMonth,

@@ -193,4 +193,45 @@ export const daySessions: Session[] = [
       ),
     ],
   },
+  {
+    // The quarterly business review on demand (issue 16, item 6): the last full quarter's
+    // revenue against the quarter before and a year before, pipeline and wins, from the data.
+    role: "CFO",
+    title: "the quarterly business review",
+    user: { demo: "alex", second: "clara" },
+    turns: [
+      t(
+        "plain",
+        () => "QBR briefing",
+        (d) =>
+          answer([
+            name(d.lastQuarter.label),
+            money(d.lastQuarter.revenue),
+            money(d.pipeline),
+            count(d.lastQuarter.won, "deals won"),
+            money(d.lastQuarter.wonAmount),
+          ]),
+      ),
+      t(
+        "casual",
+        () => "prep the QBR",
+        (d) => answer([money(d.lastQuarter.revenue), money(d.lastQuarter.previous), money(d.lastQuarter.yearAgo)]),
+      ),
+      t(
+        "typo",
+        () => "qbr breifing pls",
+        (d) => answer([name(d.lastQuarter.label), money(d.lastQuarter.revenue)]),
+      ),
+      t(
+        "topic switch",
+        () => "what was revenue this quarter?",
+        (d) => answer([money(d.quarterRevenue)], [money(d.lastQuarter.revenue)]),
+      ),
+      t(
+        "plain",
+        () => "quarterly business review",
+        (d) => answer([money(d.lastQuarter.previous), money(d.pipeline)]),
+      ),
+    ],
+  },
 ];

@@ -3,6 +3,7 @@
  * organisation, on several dates, its figures match the seed data summed here independently,
  * and both renderers (Slack blocks, Teams card) carry them.
  */
+import nodeCron from "node-cron";
 import { describe, expect, it } from "vitest";
 import { renderCard } from "../adapters/slack/format/block-kit.ts";
 import { renderAdaptiveCard } from "../adapters/teams/format/adaptive-card.ts";
@@ -158,6 +159,35 @@ describe("the quarterly business review digest", () => {
     expect(text).not.toMatch(/revenue \(|gross margin/);
     expect(text).toContain("open pipeline");
     expect(text).toContain("Left out: revenue and margin (the books)");
+  });
+
+  it("fires its default schedule once a quarter, at 09:00 on the quarter's first weekday (the Monday after a weekend 1st)", async () => {
+    const task = nodeCron.createTask(demoOrg.digests.qbr!.cron, () => {}, { timezone: "Europe/Berlin" });
+    const runs = task.getNextRuns(12);
+    await task.destroy();
+    const local = (d: Date) =>
+      Object.fromEntries(
+        new Intl.DateTimeFormat("en-GB", {
+          timeZone: "Europe/Berlin",
+          year: "numeric",
+          month: "numeric",
+          day: "numeric",
+          hour: "2-digit",
+          minute: "2-digit",
+          hourCycle: "h23",
+        })
+          .formatToParts(d)
+          .map((p) => [p.type, p.value]),
+      );
+    expect(runs).toHaveLength(12);
+    for (const run of runs) {
+      const { year, month, day, hour, minute } = local(run);
+      expect([1, 4, 7, 10]).toContain(Number(month));
+      const firstDow = new Date(Date.UTC(Number(year), Number(month) - 1, 1)).getUTCDay();
+      const firstWeekday = firstDow === 6 ? 3 : firstDow === 0 ? 2 : 1;
+      expect(Number(day), run.toISOString()).toBe(firstWeekday);
+      expect(`${hour}:${minute}`).toBe("09:00");
+    }
   });
 
   it("is scheduled for 09:00 on the first weekday of each quarter, to leadership, in both organisations", () => {

@@ -174,3 +174,54 @@ describe.each(orgs)("money customers owe us on %s", (_name, make) => {
 function callsOfType(turn: Parameters<typeof callsOf>[0]): unknown[] {
   return callsOf(turn).map((c) => c.args.type);
 }
+
+describe.each(orgs)("one person's pipeline on %s", (_name, make) => {
+  describe.each(dates)("on %s", (at) => {
+    const clock = fixedClock(at);
+    const org = make(clock.now());
+    const open = org.crm.deals.filter((d) => !/^closed/i.test(d.stage));
+    const ownerNames = [...new Set(open.map((d) => d.ownerName).filter((n): n is string => !!n))];
+
+    it("shows an owner's own open deals and total, nobody else's", async () => {
+      const { ask } = await offlineAgent(org, clock);
+      const owner = ownerNames.at(-1) as string;
+      const theirs = open.filter((d) => d.ownerName === owner);
+      const total = theirs.reduce((s, d) => s + d.amount, 0);
+      for (const q of [`what is ${owner}'s pipeline?`, `whats ${owner.split(" ")[0]?.toLowerCase()}'s pipeline`]) {
+        const turn = await ask(q);
+        expect(toolsOf(turn)).toEqual(["crm_deals_by_priority"]);
+        expect(turn.text).toContain(`all owned by ${owner}.`);
+        expect(turn.text).toContain(total.toLocaleString("en-US"));
+        for (const d of open.filter((x) => x.ownerName !== owner)) expect(turn.text).not.toContain(d.name);
+      }
+    });
+
+    it("says a teammate who owns no deal owns no open deals, not everyone's pipeline", async () => {
+      const { ask } = await offlineAgent(org, clock);
+      // A Jira assignee who owns no CRM deal.
+      const teammate = [...new Set(org.jira.issues.map((i) => i.assignee).filter((a): a is string => !!a))].find(
+        (a) => !org.crm.deals.some((d) => d.ownerName === a),
+      );
+      if (!teammate) throw new Error("every teammate owns a deal");
+      const turn = await ask(`what is ${teammate}'s pipeline?`);
+      expect(turn.text).toBe(`${teammate} owns no open deals in the CRM.`);
+    });
+
+    it("says it does not know a name no owner or teammate has, and shows no deal", async () => {
+      const { ask } = await offlineAgent(org, clock);
+      for (const q of ["what is Zed Quux's pipeline?", "how much pipeline does Zed have?"]) {
+        const turn = await ask(q);
+        expect(turn.text).toMatch(/^I don't know anyone called Zed/);
+        for (const owner of ownerNames) expect(turn.text).toContain(owner);
+        for (const d of open) expect(turn.text).not.toContain(d.name);
+        expect(turn.text).not.toMatch(/Pipeline: /);
+      }
+    });
+
+    it("keeps 'what's our pipeline?' the whole pipeline", async () => {
+      const { ask } = await offlineAgent(org, clock);
+      const turn = await ask("what's our pipeline?");
+      expect(turn.text).toContain(`across ${open.length} open deals`);
+    });
+  });
+});

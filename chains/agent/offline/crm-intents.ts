@@ -7,6 +7,7 @@
 import { localToday } from "../../../src/core/period.ts";
 import { amountIn } from "./filters.ts";
 import type { Intent, IntentTurn, Obj } from "./intent.ts";
+import { ownerPipelineIntent } from "./owner-pipeline.ts";
 
 function objs(v: unknown): Obj[] {
   return Array.isArray(v) ? v.filter((x): x is Obj => typeof x === "object" && x !== null) : [];
@@ -91,6 +92,7 @@ function daysIn(q: string, turn: IntentTurn | undefined): number | undefined {
 }
 
 export const crmIntents: Intent[] = [
+  ownerPipelineIntent,
   {
     name: "how-to-win",
     // Asks for the named deal's next step (its detail carries it), not the deals already won.

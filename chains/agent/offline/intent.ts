@@ -16,6 +16,8 @@ export interface IntentTurn {
   timeZone?: string;
   /** The previous turn's last call, for a follow-up that keeps its filters. */
   previous?: { tool: string; args: Record<string, unknown> } | undefined;
+  /** People the organisation's data names (offline/people.ts); a CRM deal owner has an id. */
+  people?: readonly { name: string; id?: string | undefined }[];
 }
 
 export interface Intent {

@@ -20,6 +20,7 @@ export function intentTurn(ctx: Ctx): IntentTurn {
     now: ctx.turn.now,
     timeZone: ctx.turn.timeZone,
     previous: ctx.turn.previous.at(-1)?.calls.at(-1),
+    people: ctx.entities.filter((e) => e.person).map((e) => ({ name: e.name, id: e.id })),
   };
 }
 

@@ -128,7 +128,10 @@ describe("Xero connector against Xero's published OpenAPI spec", { timeout: 120_
 
   it("approves a bill with a note: the status update and a history record, both accepted by the spec", async () => {
     const result = await withLog(
-      port().approveInvoice(submittedId, { idempotencyKey: "approval-contract-3" }, "Checked against the contract"),
+      port().approveInvoice(submittedId, {
+        idempotencyKey: "approval-contract-3",
+        note: "Checked against the contract",
+      }),
     );
 
     expect(result.id).toBe(submittedId);

@@ -532,7 +532,10 @@ export function accountingWriteActions(accounting: AccountingPort, ctx: Accounti
     ],
     async execute(args, options) {
       try {
-        const result = await accounting.approveInvoice(args.invoiceId, options, args.note);
+        const result = await accounting.approveInvoice(
+          args.invoiceId,
+          args.note ? { ...options, note: args.note } : options,
+        );
         const inv = await accounting.getInvoice(result.id).catch(() => undefined);
         return {
           ok: true,

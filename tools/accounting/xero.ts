@@ -468,7 +468,8 @@ export function createXeroPort(settings: XeroSettings, deps: XeroDeps): Accounti
     getBudget: finance.getBudget,
     getCashSummary: finance.getCashSummary,
 
-    async approveInvoice(id, writeOptions, note) {
+    async approveInvoice(id, writeOptions) {
+      const note = writeOptions.note;
       const invoice = await readInvoice(id);
       const current = toInvoice(invoice);
       if (current.status === "VOIDED" || current.status === "DELETED") {

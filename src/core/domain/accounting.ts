@@ -135,7 +135,11 @@ export interface AccountingPort {
   getBudget?(month: Month): Promise<BudgetFigures>;
   /** The month's opening and closing cash and what came in and went out, all bank accounts together. */
   getCashSummary?(month: Month): Promise<CashSummary>;
-  /** `note`, when given, is added to the bill's history (Xero PUT /Invoices/{id}/History). */
-  approveInvoice(id: string, options: WriteOptions, note?: string): Promise<{ id: string; status: InvoiceStatus }>;
+  /**
+   * `options.note`, when given, is added to the bill's history (Xero PUT /Invoices/{id}/History).
+   * The options stay the last argument, as on every write, so wrappers that forward them (retries,
+   * call counting) carry the note too.
+   */
+  approveInvoice(id: string, options: WriteOptions & { note?: string }): Promise<{ id: string; status: InvoiceStatus }>;
   rejectInvoice(id: string, reason: string, options: WriteOptions): Promise<{ id: string; status: InvoiceStatus }>;
 }

@@ -38,6 +38,10 @@ export interface OrgData {
   /** Customers whose usage fell by 30 % or more, or whose payment failed, worst first. */
   atRisk: Customer[];
   bills: Invoice[];
+  /** Sales invoices (ACCREC, what customers owe us) in the books, any month. */
+  salesInvoices: Invoice[];
+  /** Assignees of the project's recent issues: the teammates daybook knows by name. */
+  assignees: string[];
   awaitingApproval: Invoice[];
   /** Bills awaiting approval that claim no purchase order. */
   withoutPo: Invoice[];
@@ -238,6 +242,12 @@ export async function loadOrgData(world: World): Promise<OrgData> {
     customers,
     atRisk,
     bills,
+    salesInvoices: [...(await ports.accounting.listInvoices({ type: "ACCREC" }))],
+    assignees: [
+      ...new Set(
+        (await ports.jira.searchIssues({ limit: 50 })).items.map((i) => i.assignee).filter((a): a is string => !!a),
+      ),
+    ],
     awaitingApproval,
     withoutPo: awaitingApproval.filter((b) => !b.purchaseOrderNumber),
     unreconciled,

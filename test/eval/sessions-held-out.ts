@@ -4,7 +4,8 @@
  * won; a list that comes back empty still states its zero in the organisation's currency.
  */
 import type { OrgData } from "./data.ts";
-import { anyOf, count, date, type Fact, key, money, name, pattern, saysNone } from "./facts.ts";
+import { anyOf, count, date, type Fact, key, money, name, pattern, saysNone, words } from "./facts.ts";
+import { calendarWeek } from "../../src/core/period.ts";
 import { answer, at, type Session, short, t } from "./spec.ts";
 
 const ae = { demo: "sam", second: "emre" };
@@ -36,7 +37,96 @@ const overdueBills = (d: OrgData) => {
   );
 };
 
+/** Open deals expected to close in the organisation's week (Monday to Sunday) of now. */
+const closingThisWeek = (d: OrgData) => {
+  const week = calendarWeek(d.now, d.timeZone);
+  return d.open.filter(
+    (x) => x.closeDate && x.closeDate.slice(0, 10) >= week.from && x.closeDate.slice(0, 10) <= week.to,
+  );
+};
+/** Sales invoices (what customers owe us) still open and past due. */
+const overdueSales = (d: OrgData) => {
+  const today = new Date(d.now).toISOString().slice(0, 10);
+  return d.salesInvoices.filter(
+    (i) =>
+      i.type === "ACCREC" &&
+      (i.status === "SUBMITTED" || i.status === "AUTHORISED") &&
+      !!i.dueDate &&
+      i.dueDate < today,
+  );
+};
+/** Overdue bills named by number: a receivables answer that lists them answers another question. */
+const billNumbers = (d: OrgData) =>
+  overdueBills(d)
+    .slice(0, 3)
+    .map((b) => pattern(`bill ${b.number}`, new RegExp(`\\[${b.number}\\]`)));
+const receivables = (d: OrgData) => {
+  const late = overdueSales(d);
+  return answer(
+    late.length === 0
+      ? [pattern("no overdue sales invoices", /\bno overdue sales invoices\b/i)]
+      : late.slice(0, 3).map((i) => name(i.contact.name)),
+    billNumbers(d),
+  );
+};
+/** A Jira assignee who owns no CRM deal at all. */
+const teammateWithoutDeals = (d: OrgData) => {
+  const owners = new Set([...d.open, ...d.closed].map((x) => x.ownerName));
+  const who = d.assignees.find((a) => !owners.has(a));
+  if (!who) throw new Error("every teammate owns a deal");
+  return who;
+};
+const ownerWithDeals = (d: OrgData) =>
+  at(
+    d.open.filter((x) => x.ownerName && x.ownerName !== d.open[0]?.ownerName),
+    0,
+    "second owner's deal",
+  ).ownerName ?? "";
+
 export const heldOutSessions: Session[] = [
+  {
+    role: "CFO",
+    title: "deals closing this week, money owed to us, and other people's pipelines, from someone with every role",
+    user: { demo: "alex", second: "clara" },
+    turns: [
+      t(
+        "period",
+        () => "any deals closing this week?",
+        (d) => {
+          const due = closingThisWeek(d);
+          return answer(due.length === 0 ? [saysNone] : due.map((x) => name(x.name)), [name(closed(d).name)]);
+        },
+      ),
+      t("casual", () => "any overdue invoices?", receivables),
+      t("casual", () => "who's late paying us?", receivables),
+      t(
+        "filter",
+        () => "what is Zed Quux's pipeline?",
+        (d) =>
+          answer([pattern("does not know the person", /don't know anyone called Zed Quux/)], [name(deal(d, 0).name)]),
+      ),
+      t(
+        "filter",
+        (d) => `what is ${teammateWithoutDeals(d)}'s pipeline?`,
+        (d) => answer([words(`${teammateWithoutDeals(d)} owns no open deals`)], [name(deal(d, 0).name)]),
+      ),
+      t(
+        "typo",
+        (d) => `how much pipelne does ${ownerWithDeals(d).split(" ")[0]} have`,
+        (d) => {
+          const owner = ownerWithDeals(d);
+          const theirs = d.open.filter((x) => x.ownerName === owner);
+          return answer(
+            [money(theirs.reduce((sum, x) => sum + x.amount, 0)), name(owner)],
+            d.open
+              .filter((x) => x.ownerName !== owner)
+              .slice(0, 3)
+              .map((x) => name(x.name)),
+          );
+        },
+      ),
+    ],
+  },
   {
     role: "account executive",
     title: "how to win a deal, asked casually",

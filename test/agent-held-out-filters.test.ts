@@ -43,6 +43,7 @@ describe.each(orgs)("deals closing this week on %s", (_name, make) => {
     it.each([
       ["any deals closing this week?", 0],
       ["which deals close next week", 1],
+      ["anything closing next week", 1],
     ] as const)(
       "reads '%s' as the open deals expected to close in that week, not the deals closed",
       async (q, weeks) => {

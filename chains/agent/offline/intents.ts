@@ -148,7 +148,10 @@ export const intents: Intent[] = [
   },
   {
     name: "deals-closing",
-    test: (q) => /\bdeals?\b/i.test(q) && closingWindow.test(q),
+    // "anything closing next week?" names no deal, yet a week (not the books' month-end close) is the deals'.
+    test: (q) =>
+      closingWindow.test(q) &&
+      (/\bdeals?\b/i.test(q) || (/\b(anything|any|what|whats|what's)\b/i.test(q) && /\b(week|wk)\b/i.test(q))),
     tool: "crm_deals_by_priority",
     args: (q) => ({ closing: closingOf(q).replace(" ", "_"), limit: 25 }),
     // The deals and their close dates; the ranking's "needs you today" wording answers another question.

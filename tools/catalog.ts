@@ -69,6 +69,7 @@ export function createToolCatalog(ports: Ports, deps: ToolCatalogDeps): ToolCata
   const crmCtx = {
     clock: deps.clock,
     labels,
+    timeZone: deps.timeZone ?? "UTC",
     ...(deps.silentDays !== undefined ? { silentDays: deps.silentDays } : {}),
   };
   const timeZone = deps.timeZone ?? "UTC";

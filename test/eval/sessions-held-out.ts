@@ -3,9 +3,10 @@
  * item 2): "how do we win <deal>?" is that deal's state and next step, not the deals already
  * won; a list that comes back empty still states its zero in the organisation's currency.
  */
+
+import { calendarWeek } from "../../src/core/period.ts";
 import type { OrgData } from "./data.ts";
 import { anyOf, count, date, type Fact, key, money, name, pattern, saysNone, words } from "./facts.ts";
-import { calendarWeek } from "../../src/core/period.ts";
 import { answer, at, type Session, short, t } from "./spec.ts";
 
 const ae = { demo: "sam", second: "emre" };

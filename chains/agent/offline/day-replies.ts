@@ -4,6 +4,8 @@
  * approach and talking points are the tool's own sentences (tools/crm/call-prep.ts).
  */
 
+import { money } from "../render/text.ts";
+
 type Obj = Record<string, unknown>;
 
 function objs(v: unknown): Obj[] {
@@ -12,20 +14,6 @@ function objs(v: unknown): Obj[] {
 
 function str(v: unknown): string | undefined {
   return typeof v === "string" && v !== "" ? v : undefined;
-}
-
-export function money(amount: unknown, currency: unknown): string {
-  if (typeof amount !== "number") return "?";
-  const code = typeof currency === "string" ? currency : "USD";
-  try {
-    return new Intl.NumberFormat("en-US", {
-      style: "currency",
-      currency: code,
-      maximumFractionDigits: Number.isInteger(amount) ? 0 : 2,
-    }).format(amount);
-  } catch {
-    return `${amount} ${code}`;
-  }
 }
 
 function linked(o: Obj): string {

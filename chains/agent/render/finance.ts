@@ -4,28 +4,11 @@
  * is computed here.
  */
 import type { ShapeRenderer } from "./shape.ts";
+import { money, objs } from "./text.ts";
 import type { Obj } from "./types.ts";
-
-function money(amount: unknown, currency: unknown): string {
-  if (typeof amount !== "number") return "?";
-  const code = typeof currency === "string" ? currency : "USD";
-  try {
-    return new Intl.NumberFormat("en-US", {
-      style: "currency",
-      currency: code,
-      maximumFractionDigits: Number.isInteger(amount) ? 0 : 2,
-    }).format(amount);
-  } catch {
-    return `${amount} ${code}`;
-  }
-}
 
 function obj(v: unknown): Obj {
   return typeof v === "object" && v !== null ? (v as Obj) : {};
-}
-
-function objs(v: unknown): Obj[] {
-  return Array.isArray(v) ? v.filter((x): x is Obj => typeof x === "object" && x !== null) : [];
 }
 
 function signedMoney(amount: unknown, currency: unknown): string {

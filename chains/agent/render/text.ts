@@ -36,6 +36,21 @@ export function str(v: unknown): string | undefined {
   return typeof v === "string" && v.trim() !== "" ? v : undefined;
 }
 
+/** A tool's amount in its currency ($12,000; cents only when the value has them). */
+export function money(amount: unknown, currency: unknown): string {
+  if (typeof amount !== "number") return "?";
+  const code = typeof currency === "string" ? currency : "USD";
+  try {
+    return new Intl.NumberFormat("en-US", {
+      style: "currency",
+      currency: code,
+      maximumFractionDigits: Number.isInteger(amount) ? 0 : 2,
+    }).format(amount);
+  } catch {
+    return `${amount} ${code}`;
+  }
+}
+
 export function scalar(v: unknown): v is string | number | boolean {
   return typeof v === "string" || typeof v === "number" || typeof v === "boolean";
 }
